@@ -1,0 +1,43 @@
+// One jest run covers every suite; projects keep their set-ups apart.
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' },
+  ],
+};
+const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 30_000,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/services/*/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/packages/*/test/**/*.int.test.ts', '<rootDir>/services/*/test/**/*.int.test.ts'],
+      globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
+    },
+    {
+      ...common,
+      displayName: 'e2e-embedded',
+      testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts'],
+      globalSetup: '<rootDir>/tests/e2e/support/start-embedded.ts',
+      globalTeardown: '<rootDir>/tests/e2e/support/stop-embedded.ts',
+      setupFiles: ['<rootDir>/tests/e2e/support/use-embedded.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e-dapr',
+      testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts'],
+      globalSetup: '<rootDir>/tests/e2e/support/start-dapr.ts',
+      globalTeardown: '<rootDir>/tests/e2e/support/stop-dapr.ts',
+      setupFiles: ['<rootDir>/tests/e2e/support/use-dapr.ts'],
+    },
+  ],
+};

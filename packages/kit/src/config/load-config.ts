@@ -1,0 +1,35 @@
+import Joi from 'joi';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads configuration from environment variables, validated once at start. The schema's keys are the
+ * variable names; every bad or missing variable is named in one error, so a misconfigured pod says
+ * exactly what to fix. Unknown variables are ignored (the environment holds many).
+ */
+export function loadConfig<T extends object>(schema: Joi.ObjectSchema<T>, env: NodeJS.ProcessEnv = process.env): T {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const { value, error } = schema.validate(present, {
+    abortEarly: false,
+    allowUnknown: true,
+    stripUnknown: true,
+    convert: true,
+    errors: { wrap: { label: false } },
+  });
+  if (error) {
+    throw new ConfigError(error.details.map((detail) => `${detail.path.join('.')}: ${detail.message}`));
+  }
+  return value;
+}
+
+/** Variables every service reads. */
+export const hostConfigSchema = {
+  NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
+  LOG_LEVEL: Joi.string().valid('trace', 'debug', 'info', 'warn', 'error', 'fatal').default('info'),
+  SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(120_000).default(10_000),
+};

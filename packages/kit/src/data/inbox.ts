@@ -1,0 +1,48 @@
+import type { DataSource } from 'typeorm';
+import { InboxEvent } from './kit-entities';
+import { kitLimits } from './kit-migrations';
+import { isUniqueViolation } from './unique-violation';
+import { runTransaction, type Tx } from './unit-of-work';
+
+export type InboxResult<T> =
+  /** The effect ran and committed together with the record of the event. */
+  | { status: 'applied'; value: T }
+  /** This consumer had already applied the event (or is applying it right now and committed first). */
+  | { status: 'duplicate' }
+  /** The effect asked for a rollback (`tx.rollbackWith`): nothing is recorded, a redelivery runs it again. */
+  | { status: 'rolled-back'; value: T };
+
+type Step<T> = { duplicate: true } | { duplicate: false; value: T };
+
+/**
+ * Runs a consumer's effect at most once per event: the event id is recorded in the effect's own transaction,
+ * so a redelivered event, or the same event delivered twice at once, finds the record and runs nothing.
+ * The record is inserted before the effect runs: a concurrent twin waits on the row lock and then finds the
+ * key taken (a unique violation, rolled back, reported as 'duplicate').
+ */
+export async function handleOnce<T>(
+  dataSource: DataSource,
+  consumer: string,
+  eventId: string,
+  effect: (tx: Tx) => Promise<T>,
+): Promise<InboxResult<T>> {
+  if (!consumer || consumer.length > kitLimits.consumerLength) {
+    throw new Error(`inbox consumer name must be 1-${kitLimits.consumerLength} characters`);
+  }
+  if (!eventId || eventId.length > kitLimits.inboxEventIdLength) {
+    throw new Error(`inbox event id must be 1-${kitLimits.inboxEventIdLength} characters`);
+  }
+  const outcome = await runTransaction<Step<T>>(dataSource, async (tx) => {
+    if (await tx.manager.existsBy(InboxEvent, { consumer, eventId })) return tx.rollbackWith({ duplicate: true });
+    try {
+      await tx.manager.insert(InboxEvent, { consumer, eventId, processedAt: new Date() });
+    } catch (error) {
+      if (isUniqueViolation(error)) return tx.rollbackWith({ duplicate: true });
+      throw error;
+    }
+    return { duplicate: false, value: await effect(tx) };
+  });
+  const step = outcome.value;
+  if (step.duplicate) return { status: 'duplicate' };
+  return outcome.committed ? { status: 'applied', value: step.value } : { status: 'rolled-back', value: step.value };
+}

@@ -1,0 +1,25 @@
+export { connectionOptions, createDataSource, type DataSourceSettings, type MigrationClass } from './data-source';
+export {
+  canonicalJson,
+  hashRequest,
+  type IdempotencyRequest,
+  type IdempotentOutcome,
+  runIdempotent,
+  type StoredResponse,
+} from './idempotency';
+export { handleOnce, type InboxResult } from './inbox';
+export {
+  type IdempotencyKeyRecord,
+  IdempotencyKey,
+  type InboxEventRecord,
+  InboxEvent,
+  kitEntities,
+  OutboxEvent,
+  type OutboxEventRecord,
+} from './kit-entities';
+export { kitLimits, kitMigrations } from './kit-migrations';
+export { mssqlDdl, mssqlScript } from './mssql-ddl';
+export { OutboxRelay, type OutboxRelayOptions, type PublishEvent } from './outbox-relay';
+export { type Dialect, dialectOf, type PortableColumns, portableColumns } from './portable-columns';
+export { isUniqueViolation } from './unique-violation';
+export { onOutboxCommit, runTransaction, type TransactionOutcome, type Tx, transaction } from './unit-of-work';

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { EventEnvelope } from '@shop/contracts';
+import { type DataSource, In, IsNull, LessThanOrEqual } from 'typeorm';
+import type { Logger } from '../log/logger';
+import { OutboxEvent, type OutboxEventRecord } from './kit-entities';
+import { onOutboxCommit, transaction } from './unit-of-work';
+
+export type PublishEvent = (topic: string, event: EventEnvelope) => Promise<void>;
+
+export interface OutboxRelayOptions {
+  /** Usually `mesh.publish`; resolving means the broker has the event. */
+  publish: PublishEvent;
+  logger?: Logger;
+  /** Names this relay in `locked_by`; defaults to host, pid and a random suffix. */
+  relayId?: string;
+  batchSize?: number;
+  /** How often to look for rows nobody woke us for (another replica's, a crashed relay's, a retry's). */
+  pollIntervalMs?: number;
+  /** How long a claimed batch is ours; a relay that dies holding it delays its rows this long at most. */
+  leaseMs?: number;
+  /** A failed publish is retried after initialBackoffMs, doubling up to maxBackoffMs. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+interface Claim {
+  rows: OutboxEventRecord[];
+  token: string;
+  leaseUntilMs: number;
+}
+
+const lastErrorMaxLength = 2_000;
+
+/**
+ * Publishes committed outbox rows, oldest first, and marks them published. At least once: a crash after a
+ * publish and before the mark publishes that row again (consumers dedupe on the event id).
+ *
+ * Order: a relay claims only a prefix of the unpublished rows, starting at the oldest, and a failed row
+ * holds everything behind it until its retry. Replicas: a claim is a conditional UPDATE of the rows' lease
+ * (locked_by, locked_until), so two relays never hold the same row; a relay that dies holding a lease
+ * holds nothing once the lease ends, and any relay takes the rows over.
+ */
+export class OutboxRelay {
+  private readonly publish: PublishEvent;
+  private readonly log: Logger | undefined;
+  private readonly relayId: string;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+
+  private claims = 0;
+  private running = false;
+  private stopping = false;
+  private kickPending = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  /** When the oldest row becomes claimable again, if another lease or a retry delay holds it. */
+  private headFreeAtMs: number | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: OutboxRelayOptions,
+  ) {
+    this.publish = options.publish;
+    this.log = options.logger?.child({ component: 'outbox-relay' });
+    this.relayId = options.relayId ?? `${hostname().slice(0, 40)}/${process.pid}/${randomUUID().slice(0, 8)}`;
+    this.batchSize = options.batchSize ?? 100;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.initialBackoffMs = options.initialBackoffMs ?? 500;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  }
+
+  /** Starts publishing: now, after every commit that writes outbox rows, and every poll interval. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopping = false;
+    this.unsubscribe = onOutboxCommit(this.dataSource, () => this.kick());
+    this.kick();
+  }
+
+  /** Stops polling and waits for the batch in flight to be published and marked. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopping = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+  }
+
+  /** Publishes everything claimable now and answers how many events it published (tests use it). */
+  flush(): Promise<number> {
+    const run = this.chain.then(() => {
+      this.stopping = false;
+      return this.drain();
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private kick(): void {
+    if (!this.running || this.kickPending) return;
+    this.kickPending = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const run = this.chain.then(() => {
+      this.kickPending = false;
+      return this.drain();
+    });
+    this.chain = run.then(
+      () => this.schedule(),
+      (error: unknown) => {
+        this.log?.error({ err: error }, 'outbox relay pass failed; will retry');
+        this.schedule();
+      },
+    );
+  }
+
+  private schedule(): void {
+    if (!this.running || this.kickPending) return;
+    if (this.timer) clearTimeout(this.timer);
+    const untilHeadFree = this.headFreeAtMs === undefined ? Number.POSITIVE_INFINITY : this.headFreeAtMs - Date.now();
+    const delayMs = Math.max(10, Math.min(this.pollIntervalMs, untilHeadFree));
+    this.timer = setTimeout(() => this.kick(), delayMs);
+    this.timer.unref();
+  }
+
+  /** Publishes batch after batch until nothing is claimable, a publish fails, or the relay is stopping. */
+  private async drain(): Promise<number> {
+    let published = 0;
+    for (;;) {
+      const claim = await this.claim();
+      if (!claim) return published;
+      const result = await this.publishClaimed(claim);
+      published += result.published;
+      if (result.stoppedEarly || this.stopping) return published;
+    }
+  }
+
+  /** Leases the oldest unpublished rows that nobody holds, as one conditional UPDATE. */
+  private claim(): Promise<Claim | undefined> {
+    return transaction(this.dataSource, async (tx) => {
+      const now = new Date();
+      const head = await tx.manager.find(OutboxEvent, {
+        select: { seq: true, lockedUntil: true },
+        where: { publishedAt: IsNull() },
+        order: { seq: 'ASC' },
+        take: this.batchSize,
+      });
+      const free: OutboxEventRecord[] = [];
+      for (const row of head) {
+        if (row.lockedUntil && row.lockedUntil.getTime() > now.getTime()) break;
+        free.push(row);
+      }
+      this.headFreeAtMs = free.length === 0 ? head[0]?.lockedUntil?.getTime() : undefined;
+      if (free.length === 0) return undefined;
+
+      const token = `${this.relayId}#${++this.claims}`;
+      const leaseUntilMs = now.getTime() + this.leaseMs;
+      const seqs = free.map((row) => row.seq);
+      const claimable = { seq: In(seqs), publishedAt: IsNull() };
+      const { affected } = await tx.manager.update(
+        OutboxEvent,
+        [
+          { ...claimable, lockedUntil: IsNull() },
+          { ...claimable, lockedUntil: LessThanOrEqual(now) },
+        ],
+        { lockedBy: token, lockedUntil: new Date(leaseUntilMs) },
+      );
+      if (affected !== seqs.length) {
+        // Another relay claimed some of these rows between our read and our update: leave the head to it.
+        await tx.manager.update(OutboxEvent, { lockedBy: token }, { lockedBy: null, lockedUntil: null });
+        this.headFreeAtMs = now.getTime() + this.pollIntervalMs;
+        return undefined;
+      }
+      const rows = await tx.manager.find(OutboxEvent, { where: { lockedBy: token }, order: { seq: 'ASC' } });
+      return { rows, token, leaseUntilMs };
+    });
+  }
+
+  private async publishClaimed(claim: Claim): Promise<{ published: number; stoppedEarly: boolean }> {
+    const done: OutboxEventRecord['seq'][] = [];
+    let failed: { row: OutboxEventRecord; error: unknown } | undefined;
+    let leaseRunningOut = false;
+    for (const row of claim.rows) {
+      // Past the lease another relay may own the row; leave the rest of the batch to the next claim.
+      if (Date.now() >= claim.leaseUntilMs - Math.min(1_000, this.leaseMs / 10)) {
+        leaseRunningOut = true;
+        break;
+      }
+      try {
+        await this.publish(row.topic, envelopeOf(row));
+        done.push(row.seq);
+      } catch (error) {
+        failed = { row, error };
+        break;
+      }
+    }
+
+    await transaction(this.dataSource, async (tx) => {
+      const now = new Date();
+      if (done.length > 0) {
+        await tx.manager.update(
+          OutboxEvent,
+          { seq: In(done) },
+          { publishedAt: now, lockedBy: null, lockedUntil: null, lastError: null },
+        );
+      }
+      if (failed) {
+        const attempts = failed.row.attempts + 1;
+        const backoffMs = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (attempts - 1));
+        // The failed row stays leased for its backoff, which also holds every row behind it: order is kept.
+        await tx.manager.update(
+          OutboxEvent,
+          { seq: failed.row.seq },
+          {
+            attempts,
+            lastError: String((failed.error as Error)?.message ?? failed.error).slice(0, lastErrorMaxLength),
+            lockedBy: claim.token,
+            lockedUntil: new Date(now.getTime() + backoffMs),
+          },
+        );
+        this.headFreeAtMs = now.getTime() + backoffMs;
+        this.log?.warn(
+          { err: failed.error, eventId: failed.row.id, topic: failed.row.topic, attempts, backoffMs },
+          'publishing an outbox event failed; will retry',
+        );
+      }
+      const rest = claim.rows.filter((row) => !done.includes(row.seq) && row.seq !== failed?.row.seq);
+      if (rest.length > 0) {
+        await tx.manager.update(
+          OutboxEvent,
+          { seq: In(rest.map((row) => row.seq)), lockedBy: claim.token },
+          { lockedBy: null, lockedUntil: null },
+        );
+      }
+    });
+    return { published: done.length, stoppedEarly: failed !== undefined || leaseRunningOut };
+  }
+}
+
+function envelopeOf(row: OutboxEventRecord): EventEnvelope {
+  return { id: row.id, type: row.type, occurredAt: row.occurredAt.toISOString(), data: JSON.parse(row.payload) };
+}

@@ -1,0 +1,19 @@
+import type { Logger as TypeOrmLogger } from 'typeorm';
+import type { Logger } from '../log/logger';
+
+/**
+ * TypeORM's logger interface on our bunyan logger. Failed queries go to debug: the caller sees the error
+ * and decides (a unique violation is the normal answer for a duplicate event), so logging them as errors
+ * here would cry wolf.
+ */
+export function queryLogger(log: Logger): TypeOrmLogger {
+  const db = log.child({ component: 'typeorm' });
+  return {
+    logQuery: (query, parameters) => db.trace({ query, parameters }, 'query'),
+    logQueryError: (error, query) => db.debug({ query, error: String(error) }, 'query failed'),
+    logQuerySlow: (timeMs, query) => db.warn({ query, timeMs }, 'slow query'),
+    logSchemaBuild: (message) => db.info(message),
+    logMigration: (message) => db.info(message),
+    log: (level, message) => (level === 'warn' ? db.warn(String(message)) : db.info(String(message))),
+  };
+}

@@ -1,0 +1,152 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EventEnvelope } from '@shop/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { OutboxEvent } from './kit-entities';
+import { kitLimits } from './kit-migrations';
+import { dialectOf } from './portable-columns';
+
+/** What a transaction's callback works with. */
+export interface Tx {
+  /** Every read and write of the transaction goes through this manager. */
+  readonly manager: EntityManager;
+  /** Writes the event to the outbox in this transaction; the relay publishes it once the transaction commits. */
+  outbox(topic: string, event: EventEnvelope): Promise<void>;
+  /** Rolls the transaction back but still answers `value`: a business failure is a value, not an exception. */
+  rollbackWith<V>(value: V): V;
+}
+
+export interface TransactionOutcome<T> {
+  committed: boolean;
+  value: T;
+}
+
+const active = new AsyncLocalStorage<ReadonlySet<DataSource>>();
+const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+const commitListeners = new WeakMap<DataSource, Set<() => void>>();
+
+/**
+ * Runs `work` in one database transaction: it commits when `work` returns, rolls back when it throws
+ * (rethrowing) or when it returned through `tx.rollbackWith(value)`. After a commit that wrote outbox rows,
+ * the relays of this DataSource are woken so that publishing starts at once.
+ */
+export async function transaction<T>(dataSource: DataSource, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return (await runTransaction(dataSource, work)).value;
+}
+
+/** `transaction`, also saying whether it committed (the inbox and the idempotency store need to know). */
+export async function runTransaction<T>(
+  dataSource: DataSource,
+  work: (tx: Tx) => Promise<T>,
+): Promise<TransactionOutcome<T>> {
+  const outer = active.getStore();
+  if (outer?.has(dataSource)) {
+    // On PostgreSQL a nested call would take a second connection and could wait on the first one's locks
+    // forever; on SQLite it would wait on itself. Pass `tx` down instead.
+    throw new Error('transaction() called inside a transaction on the same DataSource: pass the outer tx instead');
+  }
+  let wroteOutbox = false;
+  const outcome = await exclusive(dataSource, () =>
+    active.run(new Set([...(outer ?? []), dataSource]), async () => {
+      const queryRunner = dataSource.createQueryRunner();
+      let rollbackRequested = false;
+      const tx: Tx = {
+        manager: queryRunner.manager,
+        async outbox(topic, event) {
+          await queryRunner.manager.insert(OutboxEvent, outboxRow(topic, event));
+          wroteOutbox = true;
+        },
+        rollbackWith(value) {
+          rollbackRequested = true;
+          return value;
+        },
+      };
+      try {
+        await queryRunner.startTransaction();
+        let value: T;
+        try {
+          value = await work(tx);
+        } catch (error) {
+          await queryRunner.rollbackTransaction().catch(() => undefined);
+          throw error;
+        }
+        if (rollbackRequested) {
+          await queryRunner.rollbackTransaction();
+          return { committed: false, value };
+        }
+        await queryRunner.commitTransaction();
+        return { committed: true, value };
+      } finally {
+        await queryRunner.release();
+      }
+    }),
+  );
+  if (outcome.committed && wroteOutbox) notifyCommit(dataSource);
+  return outcome;
+}
+
+/**
+ * Calls `listener` after every commit on this DataSource that wrote outbox rows; answers the unsubscribe.
+ * The relay uses it to publish at once rather than at its next poll.
+ */
+export function onOutboxCommit(dataSource: DataSource, listener: () => void): () => void {
+  let listeners = commitListeners.get(dataSource);
+  if (!listeners) {
+    listeners = new Set();
+    commitListeners.set(dataSource, listeners);
+  }
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function notifyCommit(dataSource: DataSource): void {
+  for (const listener of commitListeners.get(dataSource) ?? []) {
+    try {
+      listener();
+    } catch {
+      // A listener's failure is its own; the transaction has committed.
+    }
+  }
+}
+
+/**
+ * TypeORM's SQLite driver has one connection and one query runner for everyone: two transactions at once
+ * would interleave on it (the second becoming a savepoint of the first). So on SQLite the kit runs its
+ * transactions one after another. PostgreSQL and SQL Server have a pool and need no queue.
+ */
+async function exclusive<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  if (dialectOf(dataSource) !== 'sqlite') return work();
+  const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
+  const result = previous.then(work, work);
+  sqliteQueues.set(
+    dataSource,
+    result.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return result;
+}
+
+function outboxRow(topic: string, event: EventEnvelope) {
+  if (!topic || topic.length > kitLimits.topicLength)
+    throw new Error(`outbox topic must be 1-${kitLimits.topicLength} characters`);
+  if (!event.id || event.id.length > kitLimits.eventIdLength)
+    throw new Error(`event id must be 1-${kitLimits.eventIdLength} characters`);
+  if (!event.type || event.type.length > kitLimits.eventTypeLength)
+    throw new Error(`event type must be 1-${kitLimits.eventTypeLength} characters`);
+  const occurredAt = new Date(event.occurredAt);
+  if (Number.isNaN(occurredAt.getTime())) throw new Error(`event ${event.id} has no valid occurredAt`);
+  return {
+    id: event.id,
+    topic,
+    type: event.type,
+    payload: JSON.stringify(event.data ?? null),
+    occurredAt,
+    createdAt: new Date(),
+    publishedAt: null,
+    attempts: 0,
+    lastError: null,
+    lockedBy: null,
+    lockedUntil: null,
+  };
+}

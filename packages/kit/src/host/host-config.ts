@@ -1,0 +1,61 @@
+import Joi from 'joi';
+import { hostConfigSchema } from '../config/load-config';
+
+/** Token verification settings every service shares; the identity service issues with the same values. */
+export const authConfigSchema = {
+  JWT_ISSUER: Joi.string().default('shop-identity'),
+  JWT_AUDIENCE: Joi.string().default('shop'),
+};
+
+/** The embedded topology: every service in one process on PORT, SQLite files in SHOP_DATA_DIR. */
+export const embeddedConfigSchema = Joi.object({
+  ...hostConfigSchema,
+  ...authConfigSchema,
+  PORT: Joi.number().port().default(8080),
+  HOST: Joi.string().hostname().default('127.0.0.1'),
+  SHOP_DATA_DIR: Joi.string().default('.data'),
+  /** Defaults to the identity service in this same process. */
+  JWKS_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+});
+
+export interface EmbeddedConfig {
+  NODE_ENV: string;
+  LOG_LEVEL: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  SHUTDOWN_GRACE_MS: number;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  PORT: number;
+  HOST: string;
+  SHOP_DATA_DIR: string;
+  JWKS_URL?: string;
+}
+
+/** One service beside its daprd (the Kubernetes shape). */
+export const sidecarConfigSchema = Joi.object({
+  ...hostConfigSchema,
+  ...authConfigSchema,
+  APP_PORT: Joi.number().port().default(3000),
+  HOST: Joi.string().hostname().default('127.0.0.1'),
+  DAPR_HOST: Joi.string().hostname().default('127.0.0.1'),
+  DAPR_HTTP_PORT: Joi.number().port().default(3500),
+  DATABASE_URL: Joi.string(),
+  SHOP_DATA_DIR: Joi.string().default('.data'),
+  JWKS_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .required(),
+});
+
+export interface SidecarConfig {
+  NODE_ENV: string;
+  LOG_LEVEL: EmbeddedConfig['LOG_LEVEL'];
+  SHUTDOWN_GRACE_MS: number;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  APP_PORT: number;
+  HOST: string;
+  DAPR_HOST: string;
+  DAPR_HTTP_PORT: number;
+  DATABASE_URL?: string;
+  SHOP_DATA_DIR: string;
+  JWKS_URL: string;
+}

@@ -1,0 +1,46 @@
+import { bodyParser } from '@koa/bodyparser';
+import type Router from '@koa/router';
+import Koa from 'koa';
+import type { Registry } from 'prom-client';
+import { type HealthState, operationsRouter, type ReadinessCheck } from '../http/health';
+import { httpMetrics } from '../http/metrics';
+import { problemResponder } from '../http/problem-responder';
+import { requestContext } from '../http/request-context';
+import type { Logger } from '../log/logger';
+
+export interface HttpAppOptions {
+  name: string;
+  log: Logger;
+  metrics: Registry;
+  health: HealthState;
+  readiness: () => ReadinessCheck[];
+  routers: Router[];
+  /** Largest JSON body accepted; larger ones are 413. */
+  jsonLimit?: string;
+}
+
+/**
+ * The Koa app every service runs inside: request context, metrics, problem documents, JSON bodies
+ * (CloudEvents included, for the sidecar's deliveries), the operations endpoints, then the routes.
+ */
+export function createHttpApp(options: HttpAppOptions): Koa {
+  const app = new Koa({ proxy: true });
+  app.silent = true;
+  app.use(requestContext(options.log));
+  app.use(httpMetrics(options.metrics, options.name));
+  app.use(problemResponder());
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      // extendTypes replaces the default list, so plain JSON is named again.
+      extendTypes: { json: ['application/json', 'application/cloudevents+json', 'application/merge-patch+json'] },
+      jsonLimit: options.jsonLimit ?? '1mb',
+    }),
+  );
+  const operations = operationsRouter({ checks: options.readiness, state: options.health, metrics: options.metrics });
+  for (const router of [operations, ...options.routers]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  return app;
+}

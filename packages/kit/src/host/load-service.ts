@@ -1,0 +1,53 @@
+import type { Middleware } from 'koa';
+import type { Registry } from 'prom-client';
+import { loadConfig } from '../config/load-config';
+import { authenticate, createJwtVerifier } from '../http/auth';
+import type { ReadinessCheck } from '../http/health';
+import type { Logger } from '../log/logger';
+import type { Mesh, Subscription } from '../mesh/port';
+import { withDeadLetterHandler } from './dead-letters';
+import type { ServiceManifest, ServiceParts } from './service-manifest';
+
+export interface LoadedService {
+  manifest: ServiceManifest;
+  parts: ServiceParts;
+  subscriptions: Subscription[];
+  readiness: ReadinessCheck[];
+}
+
+export interface ServiceEnvironment {
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  mesh: Mesh;
+  metrics: Registry;
+  databaseUrl: string;
+  jwks: { uri: string; issuer: string; audience: string };
+}
+
+/** Validates a service's own configuration and runs its setup: the same steps in both topologies. */
+export async function loadService(manifest: ServiceManifest, environment: ServiceEnvironment): Promise<LoadedService> {
+  const log = environment.log.child({ service: manifest.name });
+  const config = manifest.config ? loadConfig(manifest.config, environment.env) : {};
+  const verifier = createJwtVerifier({
+    jwksUri: environment.jwks.uri,
+    issuer: environment.jwks.issuer,
+    audience: environment.jwks.audience,
+  });
+  const authenticateMiddleware: Middleware = authenticate(verifier);
+  const parts = await manifest.setup({
+    name: manifest.name,
+    config,
+    log,
+    mesh: environment.mesh,
+    databaseUrl: environment.databaseUrl,
+    metrics: environment.metrics,
+    verifier,
+    authenticate: authenticateMiddleware,
+  });
+  return {
+    manifest,
+    parts,
+    subscriptions: withDeadLetterHandler(manifest.name, parts.subscriptions ?? [], log, environment.metrics),
+    readiness: (parts.readiness ?? []).map((check) => ({ ...check, name: `${manifest.name}.${check.name}` })),
+  };
+}

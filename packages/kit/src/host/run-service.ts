@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import { loadConfig } from '../config/load-config';
+import type { HealthState } from '../http/health';
+import { createMetricsRegistry } from '../http/metrics';
+import { createLogger } from '../log/logger';
+import { createDaprMesh } from '../mesh/dapr';
+import { daprAppRoutes } from '../mesh/dapr-app-routes';
+import { type SidecarConfig, sidecarConfigSchema } from './host-config';
+import { createHttpApp } from './http-app';
+import { loadService } from './load-service';
+import { type RunningServer, serve } from './serve';
+import type { ServiceManifest } from './service-manifest';
+
+/**
+ * One service beside its daprd (the Kubernetes shape, and `npm run start:dapr`): the mesh through the
+ * sidecar, the sidecar's subscription and event routes on the app, the database from DATABASE_URL.
+ */
+export async function runService(
+  manifest: ServiceManifest,
+  options: { env?: NodeJS.ProcessEnv; handleSignals?: boolean } = {},
+): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const config = loadConfig<SidecarConfig>(sidecarConfigSchema, env);
+  const log = createLogger({ name: manifest.name, level: config.LOG_LEVEL });
+  const metrics = createMetricsRegistry({ service: manifest.name });
+  const health: HealthState = { accepting: true };
+  const mesh = createDaprMesh({
+    appId: manifest.name,
+    daprHost: config.DAPR_HOST,
+    daprHttpPort: config.DAPR_HTTP_PORT,
+    logger: log,
+  });
+  const sidecarUrl = `http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}`;
+  const service = await loadService(manifest, {
+    env,
+    log,
+    mesh,
+    metrics,
+    databaseUrl: config.DATABASE_URL ?? `sqlite:${resolve(config.SHOP_DATA_DIR, `${manifest.name}.sqlite`)}`,
+    jwks: { uri: config.JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+  });
+  const sidecarReadiness = {
+    name: 'sidecar',
+    async check() {
+      const res = await fetch(`${sidecarUrl}/v1.0/healthz/outbound`);
+      if (res.status !== 204) throw new Error(`daprd answered ${res.status}`);
+    },
+  };
+  const app = createHttpApp({
+    name: manifest.name,
+    log,
+    metrics,
+    health,
+    readiness: () => [sidecarReadiness, ...service.readiness],
+    routers: [
+      daprAppRoutes({ appId: manifest.name, subscriptions: service.subscriptions, logger: log }),
+      service.parts.router,
+    ],
+  });
+  const server = await serve(app, {
+    host: config.HOST,
+    port: config.APP_PORT,
+    log,
+    health,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    handleSignals: options.handleSignals ?? true,
+    closers: [async () => service.parts.stop?.()],
+  });
+  await service.parts.start?.();
+  log.info({ port: server.port, sidecar: sidecarUrl }, `${manifest.name} listening`);
+  return server;
+}

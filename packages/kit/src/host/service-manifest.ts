@@ -1,0 +1,48 @@
+import type Router from '@koa/router';
+import type Joi from 'joi';
+import type { Middleware } from 'koa';
+import type { Registry } from 'prom-client';
+import type { JwtVerifier } from '../http/auth';
+import type { ReadinessCheck } from '../http/health';
+import type { Logger } from '../log/logger';
+import type { Mesh, Subscription } from '../mesh/port';
+
+/**
+ * What a service is, declared once; both topologies host it from this: the embedded edge (all
+ * services in one process) and the Dapr topology (one process and one sidecar per service).
+ */
+export interface ServiceManifest<TConfig extends object = object> {
+  /** The Dapr app id, also the name in logs, metrics and /openapi/<name>.json. */
+  name: string;
+  /** Path prefixes the edge sends to this service, e.g. ['/api/products', '/api/categories']. */
+  publicPaths: string[];
+  /** Service-specific environment variables, validated at start together with the host's. */
+  config?: Joi.ObjectSchema<TConfig>;
+  setup(context: ServiceContext<TConfig>): Promise<ServiceParts>;
+}
+
+export interface ServiceContext<TConfig extends object = object> {
+  name: string;
+  config: TConfig;
+  log: Logger;
+  mesh: Mesh;
+  /** This service's own database: `sqlite:` in the embedded topology, DATABASE_URL beside a sidecar. */
+  databaseUrl: string;
+  metrics: Registry;
+  /** Verifies access tokens against the identity service's JWKS. */
+  verifier: JwtVerifier;
+  /** Reads the bearer token into ctx.state.caller; mount it before routes that need a caller. */
+  authenticate: Middleware;
+}
+
+export interface ServiceParts {
+  /** Public and internal (service-invocation) routes, with their full paths. */
+  router: Router;
+  /** A subscription on deadLetterTopicFor(name) receives its poison messages; the host adds a logging one otherwise. */
+  subscriptions?: Subscription[];
+  readiness?: ReadinessCheck[];
+  /** Background work (relays, expiry sweeps); started after the server listens. */
+  start?(): Promise<void>;
+  /** Stops background work and closes connections, after the server stopped taking requests. */
+  stop?(): Promise<void>;
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from '../log/logger';
+import { continueTrace, type TraceContext, traceparentOf } from './trace-context';
+
+export const requestIdHeader = 'x-request-id';
+/** A caller-supplied request id is kept only when it is short and plain, so it cannot forge log lines. */
+const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface RequestState {
+  requestId: string;
+  trace: TraceContext;
+  log: Logger;
+}
+
+declare module 'koa' {
+  interface DefaultState {
+    requestId: string;
+    trace: TraceContext;
+    log: Logger;
+  }
+}
+
+/**
+ * Gives every request an id (echoed in X-Request-Id), a W3C trace context (echoed in traceparent)
+ * and a child logger carrying both, and logs one line when the request ends.
+ */
+export function requestContext(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const incoming = ctx.get(requestIdHeader);
+    const requestId = acceptableRequestId.test(incoming) ? incoming : randomUUID();
+    const trace = continueTrace(ctx.get('traceparent') || undefined, ctx.get('tracestate') || undefined);
+    const log = logger.child({ req_id: requestId, trace_id: trace.traceId, span_id: trace.spanId });
+    ctx.state.requestId = requestId;
+    ctx.state.trace = trace;
+    ctx.state.log = log;
+    ctx.set(requestIdHeader, requestId);
+    ctx.set('traceparent', traceparentOf(trace));
+    const startedAt = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+      const line = {
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.status,
+        duration_ms: Math.round(durationMs * 10) / 10,
+      };
+      if (ctx.status >= 500) log.error(line, 'request failed');
+      else log.debug(line, 'request');
+    }
+  };
+}

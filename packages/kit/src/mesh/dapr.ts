@@ -1,0 +1,155 @@
+import { CommunicationProtocolEnum, DaprClient, type LoggerService, LogLevel } from '@dapr/dapr';
+import type { EventEnvelope } from '@shop/contracts';
+import type { Logger } from '../log/logger';
+import {
+  EtagMismatchError,
+  type InvokeRequest,
+  type InvokeResponse,
+  type Mesh,
+  type SaveOptions,
+  type StateEntry,
+  type StateStore,
+} from './port';
+
+export interface DaprMeshOptions {
+  appId: string;
+  daprHost?: string;
+  daprHttpPort: number;
+  pubsubName?: string;
+  stateStoreName?: string;
+  logger?: Logger;
+}
+
+/** The mesh through this service's daprd: DaprClient (HTTP) for pub/sub and state, the sidecar's HTTP API for invoke. */
+export function createDaprMesh(options: DaprMeshOptions): Mesh {
+  const daprHost = options.daprHost ?? '127.0.0.1';
+  const pubsubName = options.pubsubName ?? 'pubsub';
+  const storeName = options.stateStoreName ?? 'statestore';
+  const client = new DaprClient({
+    daprHost,
+    daprPort: String(options.daprHttpPort),
+    communicationProtocol: CommunicationProtocolEnum.HTTP,
+    // The SDK logs every failed call itself; we turn failures into errors, so its lines are only debug detail.
+    logger: { level: LogLevel.Debug, service: sdkLogger(options.logger) },
+  });
+  const sidecarUrl = `http://${daprHost}:${options.daprHttpPort}`;
+
+  return {
+    invoke: (appId, path, request) => invokeThroughSidecar(sidecarUrl, appId, path, request),
+
+    async publish(topic: string, event: EventEnvelope) {
+      // An explicit JSON content type: the SDK would otherwise treat an object with `id` and `type` fields
+      // as a CloudEvent of its own, and daprd nests our envelope in `data` only for plain JSON.
+      const result = await client.pubsub.publish(pubsubName, topic, event, { contentType: 'application/json' });
+      if (result.error) throw sidecarError(`publishing to ${topic} failed`, result.error);
+    },
+
+    state: daprStateStore(client, storeName),
+  };
+}
+
+function daprStateStore(client: DaprClient, storeName: string): StateStore {
+  return {
+    async get<T>(key: string): Promise<StateEntry<T> | undefined> {
+      // state.get() drops the ETag (js-sdk#540); the bulk API returns it with the value.
+      const [item] = (await client.state.getBulk(storeName, [key])) as BulkStateItem[];
+      if (!item || item.etag === undefined || item.data === undefined) return undefined;
+      return { value: item.data as T, etag: item.etag };
+    },
+
+    async save<T>(key: string, value: T, options: SaveOptions = {}) {
+      const metadata = options.ttlSeconds === undefined ? undefined : { ttlInSeconds: String(options.ttlSeconds) };
+      const result = await client.state.save(storeName, [{ key, value, etag: options.etag, metadata }]);
+      // save() and delete() report failures as {error} instead of throwing.
+      if (result.error) throw stateError(key, `saving ${key} failed`, result.error);
+    },
+
+    async delete(key: string, options: { etag?: string } = {}) {
+      // The SDK puts the key in the URL as it is.
+      const result = await client.state.delete(storeName, encodeURIComponent(key), { etag: options.etag });
+      if (result.error) throw stateError(key, `deleting ${key} failed`, result.error);
+    },
+  };
+}
+
+interface BulkStateItem {
+  key: string;
+  data?: unknown;
+  etag?: string;
+}
+
+// The HTTP client's errors carry the sidecar's answer as JSON in the message: {error, error_msg, status}.
+function sidecarStatusOf(error: unknown): { status?: number; detail: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  try {
+    const parsed = JSON.parse(message) as { status?: number; error_msg?: string };
+    return { status: parsed.status, detail: parsed.error_msg ?? message };
+  } catch {
+    return { detail: message };
+  }
+}
+
+function stateError(key: string, what: string, error: unknown): Error {
+  // daprd answers 409 for an ETag mismatch (400 for an ETag that is not a version number).
+  if (sidecarStatusOf(error).status === 409) return new EtagMismatchError(key);
+  return sidecarError(what, error);
+}
+
+function sidecarError(what: string, error: unknown): Error {
+  const { status, detail } = sidecarStatusOf(error);
+  return new Error(`${what}: daprd answered ${status ?? 'nothing'}: ${detail}`, { cause: error });
+}
+
+/*
+ * Service invocation goes to the sidecar's HTTP API with fetch rather than DaprClient.invoker: the invoker
+ * throws for every status >= 400 and returns only the parsed body, so the callee's status and headers are
+ * lost, and the port promises the caller exactly what the callee answered (404s and 500s included).
+ */
+async function invokeThroughSidecar(
+  sidecarUrl: string,
+  appId: string,
+  path: string,
+  request: InvokeRequest = {},
+): Promise<InvokeResponse> {
+  const url = `${sidecarUrl}/v1.0/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\/+/, '')}`;
+  const hasBody = request.body !== undefined;
+  const response = await fetch(url, {
+    method: request.method ?? 'GET',
+    headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...request.headers },
+    body: hasBody ? JSON.stringify(request.body) : undefined,
+  });
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = parseBody(headers['content-type'], await response.text());
+  const sidecarFailure = sidecarInvokeFailure(body);
+  if (sidecarFailure) throw new Error(`invoking ${appId} ${path} failed in the sidecar: ${sidecarFailure}`);
+  return { status: response.status, headers, body };
+}
+
+// daprd's own failures (no such app, unreachable, timed out) come back as 500 with an ERR_DIRECT_INVOKE* code;
+// the callee's answers, errors included, are passed through untouched.
+function sidecarInvokeFailure(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { errorCode, message } = body as { errorCode?: unknown; message?: unknown };
+  if (typeof errorCode !== 'string' || !errorCode.startsWith('ERR_DIRECT_INVOKE')) return undefined;
+  return typeof message === 'string' ? message : errorCode;
+}
+
+function parseBody(contentType: string | undefined, text: string): unknown {
+  if (text === '') return undefined;
+  if (contentType && /[/+]json\b/.test(contentType)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function sdkLogger(logger: Logger | undefined): LoggerService {
+  const log = (message: unknown, ...rest: unknown[]) => logger?.debug({ sdk: 'dapr', detail: rest }, String(message));
+  return { error: log, warn: log, info: log, verbose: log, debug: log };
+}

@@ -1,0 +1,294 @@
+import type { RequestListener } from 'node:http';
+import type { EventEnvelope } from '@shop/contracts';
+import inject from 'light-my-request';
+import { createLogger, type Logger } from '../log/logger';
+import { deadLetterTopicFor } from './dapr-app-routes';
+import {
+  type DeliveryOutcome,
+  EtagMismatchError,
+  type InvokeRequest,
+  type InvokeResponse,
+  type Mesh,
+  type SaveOptions,
+  type StateEntry,
+  type StateStore,
+  type Subscription,
+} from './port';
+
+/**
+ * How a failing delivery is retried before it goes to the app's dead-letter topic. The defaults mirror
+ * components/resiliency.yaml (1 try + 3 retries, exponential from 500 ms by 1.5, capped at 2 s).
+ */
+export interface EmbeddedRetryPolicy {
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+/** Service invocation retries when the callee answers 5xx, like resiliency.yaml's DefaultAppRetryPolicy. */
+export interface EmbeddedInvokeRetryPolicy {
+  maxRetries: number;
+  intervalMs: number;
+}
+
+export interface EmbeddedBusOptions {
+  retry?: Partial<EmbeddedRetryPolicy>;
+  invokeRetry?: Partial<EmbeddedInvokeRetryPolicy>;
+  /** Events kept per topic for subscriptions registered later (pubsub.yaml's maxLenApprox). */
+  retainedEventsPerTopic?: number;
+  logger?: Logger;
+}
+
+export interface EmbeddedAppOptions {
+  /** Serves invocations of this app, e.g. a Koa `app.callback()`. */
+  listener?: RequestListener;
+  /** A subscription on deadLetterTopicFor(appId) receives the app's undeliverable events. */
+  subscriptions?: Subscription[];
+}
+
+export const defaultEmbeddedRetry: EmbeddedRetryPolicy = { maxAttempts: 4, initialBackoffMs: 500, maxBackoffMs: 2_000 };
+export const defaultEmbeddedInvokeRetry: EmbeddedInvokeRetryPolicy = { maxRetries: 2, intervalMs: 200 };
+const backoffMultiplier = 1.5;
+const defaultRetainedEventsPerTopic = 10_000;
+// Connection-level headers mean nothing in process; daprd does not pass them on either.
+const hopByHopHeaders = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+
+interface RegisteredApp {
+  appId: string;
+  listener?: RequestListener;
+  subscriptions: Map<string, Subscription>;
+  state: MemoryStateStore;
+}
+
+/**
+ * The mesh for every service in one process, with the semantics of Dapr on Redis Streams: each app is one
+ * consumer group (one delivery per subscribing app), delivery is asynchronous and at-least-once, failures are
+ * retried with backoff and then published to the app's dead-letter topic, and a subscription registered later
+ * still receives the events the topic retains. State is per app, with integer-version ETags and TTLs.
+ */
+export class EmbeddedBus {
+  private readonly apps = new Map<string, RegisteredApp>();
+  private readonly retained = new Map<string, string[]>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly retry: EmbeddedRetryPolicy;
+  private readonly invokeRetry: EmbeddedInvokeRetryPolicy;
+  private readonly retainedPerTopic: number;
+  private readonly logger: Logger;
+  private closed = false;
+
+  constructor(options: EmbeddedBusOptions = {}) {
+    this.retry = { ...defaultEmbeddedRetry, ...options.retry };
+    this.invokeRetry = { ...defaultEmbeddedInvokeRetry, ...options.invokeRetry };
+    this.retainedPerTopic = options.retainedEventsPerTopic ?? defaultRetainedEventsPerTopic;
+    this.logger = options.logger ?? createLogger({ name: 'embedded-mesh' });
+    if (this.retry.maxAttempts < 1) throw new Error('retry.maxAttempts must be at least 1');
+  }
+
+  /** Adds an app's request listener and subscriptions; may be called after meshFor(appId). */
+  register(appId: string, options: EmbeddedAppOptions): void {
+    const app = this.app(appId);
+    if (options.listener) {
+      if (app.listener) throw new Error(`${appId} already has a request listener on the embedded bus`);
+      app.listener = options.listener;
+    }
+    for (const subscription of options.subscriptions ?? []) {
+      if (app.subscriptions.has(subscription.topic)) {
+        throw new Error(`${appId} subscribes to ${subscription.topic} twice`);
+      }
+      app.subscriptions.set(subscription.topic, subscription);
+      // A new Redis consumer group starts at stream id 0: it receives what the topic still holds.
+      for (const event of this.retained.get(subscription.topic) ?? []) this.startDelivery(app, subscription, event);
+    }
+  }
+
+  /** The Mesh port as app `appId` sees it. */
+  meshFor(appId: string): Mesh {
+    const app = this.app(appId);
+    return {
+      invoke: (target, path, request) => this.invoke(appId, target, path, request),
+      publish: async (topic, event) => this.publish(topic, event),
+      state: app.state,
+    };
+  }
+
+  /** Resolves once every delivery in flight, retries and dead letters included, has settled. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Refuses new events, then drains. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+  }
+
+  private app(appId: string): RegisteredApp {
+    let app = this.apps.get(appId);
+    if (!app) {
+      app = { appId, subscriptions: new Map(), state: new MemoryStateStore() };
+      this.apps.set(appId, app);
+    }
+    return app;
+  }
+
+  private publish(topic: string, event: EventEnvelope): void {
+    if (this.closed) throw new Error(`publishing to ${topic} failed: the embedded bus is closed`);
+    // Serialized as on the wire, so handlers never share (or see mutations of) the publisher's object.
+    this.append(topic, JSON.stringify(event));
+  }
+
+  private append(topic: string, serializedEvent: string): void {
+    const retained = this.retained.get(topic) ?? [];
+    retained.push(serializedEvent);
+    if (retained.length > this.retainedPerTopic) retained.shift();
+    this.retained.set(topic, retained);
+    for (const app of this.apps.values()) {
+      const subscription = app.subscriptions.get(topic);
+      if (subscription) this.startDelivery(app, subscription, serializedEvent);
+    }
+  }
+
+  private startDelivery(app: RegisteredApp, subscription: Subscription, serializedEvent: string): void {
+    const delivery = this.deliver(app, subscription, serializedEvent).finally(() => this.inFlight.delete(delivery));
+    this.inFlight.add(delivery);
+  }
+
+  private async deliver(app: RegisteredApp, subscription: Subscription, serializedEvent: string): Promise<void> {
+    const { topic } = subscription;
+    const log = this.logger.child({ appId: app.appId, topic });
+    // Delivery never happens inside publish(): the publisher's transaction or request is over first.
+    await new Promise((resolve) => setImmediate(resolve));
+    let outcome: DeliveryOutcome = 'retry';
+    for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
+      if (attempt > 1) await sleep(this.backoffMs(attempt - 1));
+      const event = JSON.parse(serializedEvent) as EventEnvelope;
+      try {
+        const answer = await subscription.handle(event);
+        // Like daprd with an unknown status: anything but success or drop is retried.
+        outcome = answer === undefined || answer === 'success' || answer === 'drop' ? (answer ?? 'success') : 'retry';
+      } catch (err) {
+        log.warn({ err, eventId: event.id, attempt }, 'event handler failed; retrying');
+        outcome = 'retry';
+      }
+      if (outcome !== 'retry') break;
+    }
+    if (outcome === 'success') return;
+    const deadLetterTopic = deadLetterTopicFor(app.appId);
+    if (topic === deadLetterTopic) {
+      log.error({ event: JSON.parse(serializedEvent) }, 'dead-letter handler gave up on an event; it is lost');
+      return;
+    }
+    log.warn({ outcome, deadLetterTopic }, 'event not delivered; moved to the dead-letter topic');
+    this.append(deadLetterTopic, serializedEvent);
+  }
+
+  private backoffMs(retry: number): number {
+    const { initialBackoffMs, maxBackoffMs } = this.retry;
+    return Math.min(maxBackoffMs, initialBackoffMs * backoffMultiplier ** (retry - 1));
+  }
+
+  private async invoke(caller: string, appId: string, path: string, request: InvokeRequest = {}): Promise<InvokeResponse> {
+    const listener = this.apps.get(appId)?.listener;
+    if (!listener) throw new Error(`invoking ${appId} ${path} failed: no app ${appId} is registered on the embedded bus`);
+    const hasBody = request.body !== undefined;
+    const options = {
+      method: request.method ?? 'GET',
+      url: `/${path.replace(/^\/+/, '')}`,
+      headers: {
+        ...(hasBody ? { 'content-type': 'application/json' } : {}),
+        ...request.headers,
+        // What daprd adds for the callee.
+        'dapr-caller-app-id': caller,
+        'dapr-callee-app-id': appId,
+      },
+      payload: hasBody ? JSON.stringify(request.body) : undefined,
+    };
+    for (let retry = 0; ; retry++) {
+      const response = await inject(listener, options);
+      if (response.statusCode < 500 || retry >= this.invokeRetry.maxRetries) {
+        const headers = flatHeaders(response.headers);
+        return { status: response.statusCode, headers, body: parseBody(headers['content-type'], response.payload) };
+      }
+      await sleep(this.invokeRetry.intervalMs);
+    }
+  }
+}
+
+/** One app's mesh on a bus shared by every service in the process. */
+export function createEmbeddedMesh(options: { bus: EmbeddedBus; appId: string } & EmbeddedAppOptions): Mesh {
+  options.bus.register(options.appId, { listener: options.listener, subscriptions: options.subscriptions });
+  return options.bus.meshFor(options.appId);
+}
+
+interface StoredEntry {
+  json: string;
+  version: number;
+  expiresAtMs?: number;
+}
+
+/** state.redis semantics: the ETag is a version counter; an ETag on a missing key does not conflict. */
+class MemoryStateStore implements StateStore {
+  private readonly entries = new Map<string, StoredEntry>();
+
+  async get<T>(key: string): Promise<StateEntry<T> | undefined> {
+    const entry = this.live(key);
+    return entry && { value: JSON.parse(entry.json) as T, etag: String(entry.version) };
+  }
+
+  async save<T>(key: string, value: T, options: SaveOptions = {}): Promise<void> {
+    const entry = this.live(key);
+    this.checkEtag(key, entry, options.etag);
+    // Like Redis: a save without a TTL keeps the one the key already has; a TTL <= 0 removes it.
+    let expiresAtMs = entry?.expiresAtMs;
+    if (options.ttlSeconds !== undefined) {
+      expiresAtMs = options.ttlSeconds > 0 ? Date.now() + options.ttlSeconds * 1000 : undefined;
+    }
+    this.entries.set(key, { json: JSON.stringify(value ?? null), version: (entry?.version ?? 0) + 1, expiresAtMs });
+  }
+
+  async delete(key: string, options: { etag?: string } = {}): Promise<void> {
+    this.checkEtag(key, this.live(key), options.etag);
+    this.entries.delete(key);
+  }
+
+  private checkEtag(key: string, entry: StoredEntry | undefined, etag: string | undefined): void {
+    if (etag === undefined) return;
+    // daprd answers 400 for an ETag that is not a version number.
+    if (!/^\d+$/.test(etag)) throw new Error(`invalid ETag ${JSON.stringify(etag)} for ${key}: ETags are versions`);
+    if (entry && String(entry.version) !== etag) throw new EtagMismatchError(key);
+  }
+
+  private live(key: string): StoredEntry | undefined {
+    const entry = this.entries.get(key);
+    if (entry?.expiresAtMs !== undefined && entry.expiresAtMs <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+}
+
+function flatHeaders(headers: Record<string, string | string[] | number | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || hopByHopHeaders.has(name)) continue;
+    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return flat;
+}
+
+function parseBody(contentType: string | undefined, text: string): unknown {
+  if (text === '') return undefined;
+  if (contentType && /[/+]json\b/.test(contentType)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,62 @@
+import type { EventEnvelope } from '@shop/contracts';
+
+/**
+ * The mesh port: everything a service asks of its sidecar. Two adapters implement it with the same
+ * semantics: Dapr (a real daprd next to each service) and embedded (every service in one process).
+ */
+export interface Mesh {
+  /** Calls another service by its app id; answers whatever that service answered, errors included. */
+  invoke(appId: string, path: string, request?: InvokeRequest): Promise<InvokeResponse>;
+  /** Puts an event on a topic; resolves once the broker has it (at-least-once from here on). */
+  publish(topic: string, event: EventEnvelope): Promise<void>;
+  /** This service's private key/value state (keys are namespaced by app id). */
+  readonly state: StateStore;
+}
+
+export interface InvokeRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface InvokeResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the answer was JSON, the text otherwise, undefined when empty. */
+  body: unknown;
+}
+
+export interface StateEntry<T> {
+  value: T;
+  /** Opaque version; pass it back to save/delete for optimistic concurrency. */
+  etag: string;
+}
+
+export interface SaveOptions {
+  /** Save only if the stored version still has this ETag; otherwise EtagMismatchError. */
+  etag?: string;
+  /** The entry disappears after this many seconds. */
+  ttlSeconds?: number;
+}
+
+export interface StateStore {
+  get<T>(key: string): Promise<StateEntry<T> | undefined>;
+  save<T>(key: string, value: T, options?: SaveOptions): Promise<void>;
+  delete(key: string, options?: { etag?: string }): Promise<void>;
+}
+
+export class EtagMismatchError extends Error {
+  constructor(readonly key: string) {
+    super(`state entry ${key} changed since it was read (ETag mismatch)`);
+    this.name = 'EtagMismatchError';
+  }
+}
+
+/** What a subscription handler tells the mesh; throwing counts as 'retry'. */
+export type DeliveryOutcome = 'success' | 'retry' | 'drop';
+
+export interface Subscription {
+  topic: string;
+  handle(event: EventEnvelope): Promise<DeliveryOutcome | undefined>;
+}

@@ -1,0 +1,114 @@
+import { createHmac } from 'node:crypto';
+import { json } from '@shop/testkit/src/listen';
+import jwt from 'jsonwebtoken';
+import { audience, issuer, newSigningKey, type SigningKey, serveJwks, signToken } from './jwt-fixture';
+import { startTestApp, type TestApp } from './test-app';
+
+let key: SigningKey;
+let jwks: Awaited<ReturnType<typeof serveJwks>>;
+let app: TestApp;
+
+beforeAll(async () => {
+  key = newSigningKey('key-1');
+  jwks = await serveJwks([key]);
+  app = await startTestApp({ jwksUri: `${jwks.url}/jwks` });
+});
+afterAll(async () => {
+  await app.close();
+  await jwks.close();
+});
+
+const get = (path: string, token?: string) =>
+  fetch(`${app.url}${path}`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+
+const base64url = (value: object | string) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+function unsignedToken(header: object, payload: object): string {
+  return `${base64url(header)}.${base64url(payload)}.`;
+}
+
+const claims = () => ({
+  sub: 'customer-1',
+  roles: ['admin'],
+  iss: issuer,
+  aud: audience,
+  exp: Math.floor(Date.now() / 1000) + 600,
+});
+
+describe('access tokens', () => {
+  it('lets a valid RS256 token through and names the caller', async () => {
+    const res = await get('/me', signToken(key));
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual({ id: 'customer-1', email: 'ada@example.com', roles: ['customer'] });
+  });
+
+  it('answers 401 without a token on a route that needs one', async () => {
+    const res = await get('/me');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('Bearer');
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it.each([
+    ['alg none', () => unsignedToken({ alg: 'none', typ: 'JWT', kid: 'key-1' }, claims())],
+    [
+      'HS256 signed with the RSA public key',
+      () => {
+        const pem = key.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+        const header = base64url({ alg: 'HS256', typ: 'JWT', kid: 'key-1' });
+        const payload = base64url(claims());
+        const signature = createHmac('sha256', pem).update(`${header}.${payload}`).digest('base64url');
+        return `${header}.${payload}.${signature}`;
+      },
+    ],
+    [
+      'a tampered payload',
+      () => {
+        const [header, , signature] = signToken(key).split('.');
+        return `${header}.${base64url({ ...claims(), sub: 'someone-else' })}.${signature}`;
+      },
+    ],
+    ['an expired token', () => signToken(key, {}, { expiresIn: -10 })],
+    ['a wrong issuer', () => signToken(key, {}, { issuer: 'https://evil.example' })],
+    ['a wrong audience', () => signToken(key, {}, { audience: 'another-api' })],
+    ['an unknown kid', () => signToken(newSigningKey('key-unknown'), {}, { keyid: 'key-unknown' })],
+    ['a token signed by another key under a known kid', () => signToken({ ...newSigningKey('key-1') })],
+    [
+      'no kid',
+      () => jwt.sign({ roles: ['admin'] }, key.privateKey, { algorithm: 'RS256', issuer, audience, subject: 'x' }),
+    ],
+    ['garbage', () => 'not.a.token'],
+  ])('refuses %s with 401', async (_name, makeToken) => {
+    const res = await get('/me', makeToken());
+    expect(res.status).toBe(401);
+    expect((await json(res)).status).toBe(401);
+  });
+
+  it('refuses a bad token even on routes open to anonymous callers', async () => {
+    const res = await fetch(`${app.url}/conflict`, { headers: { authorization: 'Bearer not.a.token' } });
+    expect(res.status).toBe(401);
+  });
+
+  it('does not refetch the JWKS for every request with a known kid', async () => {
+    const before = jwks.requests;
+    await Promise.all(Array.from({ length: 5 }, () => get('/me', signToken(key))));
+    expect(jwks.requests - before).toBe(0);
+  });
+});
+
+describe('roles', () => {
+  it('answers 403 to a customer on an admin route', async () => {
+    const res = await get('/admin', signToken(key, { roles: ['customer'] }));
+    expect(res.status).toBe(403);
+  });
+
+  it('lets an admin through', async () => {
+    const res = await get('/admin', signToken(key, { roles: ['admin'] }));
+    expect(res.status).toBe(200);
+  });
+
+  it('answers 401, not 403, to an anonymous caller on an admin route', async () => {
+    expect((await get('/admin')).status).toBe(401);
+  });
+});

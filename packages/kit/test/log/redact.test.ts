@@ -1,0 +1,36 @@
+import { redact, redactedMarker } from '../../src/log/redact';
+
+describe('redaction of log records', () => {
+  it('replaces secret fields at any depth, whatever their case', () => {
+    const record = {
+      req: { headers: { Authorization: 'Bearer abc', cookie: 'sid=1', 'x-request-id': 'r1' } },
+      body: { email: 'a@b.c', Password: 'pw', payment: { cardNumber: '4242424242424242', cvc: '123', expMonth: 1 } },
+      tokens: [{ refreshToken: 'rt', accessToken: 'at' }],
+      connectionString: 'Endpoint=http://x;AccessKey=secret;',
+    };
+    expect(redact(record)).toEqual({
+      req: { headers: { Authorization: redactedMarker, cookie: redactedMarker, 'x-request-id': 'r1' } },
+      body: {
+        email: 'a@b.c',
+        Password: redactedMarker,
+        payment: { cardNumber: redactedMarker, cvc: redactedMarker, expMonth: 1 },
+      },
+      tokens: [{ refreshToken: redactedMarker, accessToken: redactedMarker }],
+      connectionString: redactedMarker,
+    });
+  });
+
+  it('masks card numbers and bearer tokens inside free text', () => {
+    expect(redact('paid with 4242 4242 4242 4242 using Bearer abc.def')).toBe(
+      `paid with ${redactedMarker} using Bearer ${redactedMarker}`,
+    );
+  });
+
+  it('leaves its input untouched and keeps dates and errors', () => {
+    const at = new Date(0);
+    const input = { password: 'pw', at };
+    const output = redact(input) as { at: Date };
+    expect(input.password).toBe('pw');
+    expect(output.at).toBe(at);
+  });
+});

@@ -1,0 +1,184 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { freePort } from './free-port';
+import { type ManagedProcess, spawnManaged } from './managed-process';
+
+const repoRoot = resolve(__dirname, '../../..');
+let resolvedDaprd: string | undefined;
+
+/**
+ * The path of a daprd binary: $SHOP_DAPRD when set (global-setup exports it for jest workers), otherwise
+ * whatever tools/build-daprd.sh prints (a daprd on PATH or the cached slim build, built when missing).
+ */
+export function resolveDaprd(): string {
+  if (process.env.SHOP_DAPRD) return process.env.SHOP_DAPRD;
+  if (resolvedDaprd) return resolvedDaprd;
+  const script = resolve(repoRoot, 'tools/build-daprd.sh');
+  let output: string;
+  try {
+    output = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  } catch (error) {
+    throw new Error(
+      `could not find or build daprd with ${script} (${(error as Error).message}). ` +
+        'Install Go >= 1.26.6 so it can build, or put a daprd 1.18 on PATH, or set SHOP_DAPRD to its path.',
+    );
+  }
+  const path = output.trim().split('\n').pop();
+  if (!path) throw new Error(`${script} printed no daprd path`);
+  resolvedDaprd = path;
+  return path;
+}
+
+export interface DaprdOptions {
+  appId: string;
+  /** Where the app listens on 127.0.0.1. daprd waits (forever) until it accepts TCP before reading /dapr/subscribe. */
+  appPort: number;
+  resourcesPath: string;
+  configPath: string;
+  /** `host:port` of Redis, handed to the components as env REDIS_HOST (their `envRef`). */
+  redisHost: string;
+  logDir: string;
+  /** Extra environment for daprd, e.g. OTEL_EXPORTER_OTLP_ENDPOINT. */
+  env?: Record<string, string>;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** How long to wait for the sidecar's API. */
+  readyTimeoutMs?: number;
+}
+
+export interface RunningDaprd {
+  appId: string;
+  httpPort: number;
+  grpcPort: number;
+  internalGrpcPort: number;
+  metricsPort: number;
+  process: ManagedProcess;
+  /** Resolves once /v1.0/metadata lists a subscription for every topic (daprd read /dapr/subscribe). */
+  waitForSubscriptions(topics: string[], timeoutMs?: number): Promise<void>;
+  /** SIGTERM: graceful shutdown (deregisters from name resolution). */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash would. */
+  kill(): Promise<void>;
+}
+
+const defaultReadyTimeoutMs = 20_000;
+const pollIntervalMs = 100;
+
+/** Starts daprd self-hosted on loopback only, with no placement or scheduler, and waits for its API. */
+export async function startDaprd(options: DaprdOptions): Promise<RunningDaprd> {
+  const binary = resolveDaprd();
+  const [httpPort, grpcPort, internalGrpcPort, metricsPort] = await fourDistinctFreePorts(options.appPort);
+  const args = [
+    '--app-id',
+    options.appId,
+    '--app-port',
+    String(options.appPort),
+    '--app-protocol',
+    'http',
+    '--app-channel-address',
+    '127.0.0.1',
+    '--dapr-http-port',
+    String(httpPort),
+    '--dapr-grpc-port',
+    String(grpcPort),
+    '--dapr-internal-grpc-port',
+    String(internalGrpcPort),
+    '--dapr-internal-grpc-listen-address',
+    '127.0.0.1',
+    '--dapr-listen-addresses',
+    '127.0.0.1',
+    '--metrics-port',
+    String(metricsPort),
+    '--metrics-listen-address',
+    '127.0.0.1',
+    '--resources-path',
+    options.resourcesPath,
+    '--config',
+    options.configPath,
+    '--log-level',
+    options.logLevel ?? 'info',
+    '--dapr-graceful-shutdown-seconds',
+    '2',
+  ];
+  const env: NodeJS.ProcessEnv = {
+    ...withoutDaprVariables(process.env),
+    // Without it daprd probes for a non-loopback interface and fails to start in a loopback-only sandbox.
+    DAPR_HOST_IP: '127.0.0.1',
+    REDIS_HOST: options.redisHost,
+    ...options.env,
+  };
+  const child = spawnManaged(`daprd-${options.appId}-${httpPort}`, binary, { args, env, logDir: options.logDir });
+  const baseUrl = `http://127.0.0.1:${httpPort}`;
+  try {
+    await untilReady(child, `${baseUrl}/v1.0/healthz/outbound`, options.readyTimeoutMs ?? defaultReadyTimeoutMs);
+  } catch (error) {
+    await child.kill();
+    throw error;
+  }
+  return {
+    appId: options.appId,
+    httpPort,
+    grpcPort,
+    internalGrpcPort,
+    metricsPort,
+    process: child,
+    waitForSubscriptions: (topics, timeoutMs = defaultReadyTimeoutMs) =>
+      untilSubscribed(child, baseUrl, topics, timeoutMs),
+    stop: () => child.stop(),
+    kill: () => child.kill(),
+  };
+}
+
+// A port clash between two sidecars (metrics included) is fatal to the second one; sidecars started in
+// parallel must not be handed the same "free" port.
+const portsHandedOut = new Set<number>();
+async function fourDistinctFreePorts(taken: number): Promise<[number, number, number, number]> {
+  const ports = new Set<number>();
+  while (ports.size < 4) {
+    const port = await freePort();
+    if (port !== taken && !portsHandedOut.has(port)) ports.add(port);
+  }
+  for (const port of ports) portsHandedOut.add(port);
+  const [a, b, c, d] = ports;
+  return [a!, b!, c!, d!];
+}
+
+// A parent test run inside `dapr run` would otherwise leak its sidecar's ports and settings into ours.
+function withoutDaprVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of Object.keys(copy)) {
+    if (name.startsWith('DAPR_') || name === 'APP_ID' || name === 'APP_PORT' || name === 'NAMESPACE') delete copy[name];
+  }
+  return copy;
+}
+
+async function untilReady(child: ManagedProcess, url: string, timeoutMs: number): Promise<void> {
+  await poll(child, timeoutMs, `${url} did not answer 204`, async () => (await fetch(url)).status === 204);
+}
+
+async function untilSubscribed(child: ManagedProcess, baseUrl: string, topics: string[], timeoutMs: number) {
+  await poll(child, timeoutMs, `daprd did not subscribe to ${topics.join(', ')}`, async () => {
+    const response = await fetch(`${baseUrl}/v1.0/metadata`);
+    if (!response.ok) return false;
+    const metadata = (await response.json()) as { subscriptions?: { topic: string }[] };
+    const subscribed = new Set((metadata.subscriptions ?? []).map((s) => s.topic));
+    return topics.every((topic) => subscribed.has(topic));
+  });
+}
+
+async function poll(child: ManagedProcess, timeoutMs: number, failure: string, check: () => Promise<boolean>) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.child.exitCode !== null || child.child.signalCode !== null) {
+      throw new Error(`${child.name} exited (${failure}); last output:\n${child.tail()}`);
+    }
+    try {
+      if (await check()) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${failure} within ${timeoutMs} ms; last output of ${child.name}:\n${child.tail()}`);
+    }
+    await new Promise((r) => setTimeout(r, pollIntervalMs));
+  }
+}

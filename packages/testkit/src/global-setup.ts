@@ -1,0 +1,25 @@
+import { resolveDaprd } from './daprd';
+import { ensureBinary, initdb, pgCtl, redisServer } from './system-binaries';
+
+/**
+ * Jest globalSetup of the integration project: checks the real infrastructure the suites start is
+ * installed, and resolves (building when needed) daprd once, so every worker reuses it via SHOP_DAPRD.
+ */
+export default async function globalSetup(): Promise<void> {
+  const missing: string[] = [];
+  for (const spec of [redisServer, initdb, pgCtl]) {
+    try {
+      ensureBinary(spec);
+    } catch (error) {
+      missing.push((error as Error).message);
+    }
+  }
+  try {
+    process.env.SHOP_DAPRD = resolveDaprd();
+  } catch (error) {
+    missing.push((error as Error).message);
+  }
+  if (missing.length > 0) {
+    throw new Error(`The integration tests need programs that are missing:\n- ${missing.join('\n- ')}`);
+  }
+}

@@ -1,0 +1,118 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type Router from '@koa/router';
+import {
+  type HealthState,
+  httpMetrics,
+  type Logger,
+  operationsRouter,
+  problem,
+  problemResponder,
+  type ReadinessCheck,
+  requestContext,
+  traceparentOf,
+} from '@shop/kit';
+import { createProxyServer } from 'http-proxy-3';
+import Koa from 'koa';
+import type { Registry } from 'prom-client';
+
+/** One upstream service and the path prefixes it owns. */
+export interface GatewayRoute {
+  service: string;
+  /** Base URL of the service process, e.g. http://127.0.0.1:3001. */
+  target: string;
+  prefixes: string[];
+}
+
+export interface GatewayOptions {
+  routes: GatewayRoute[];
+  log: Logger;
+  metrics: Registry;
+  health: HealthState;
+}
+
+/** Matches whole path segments: /api/products owns /api/products/1 but not /api/productsX. */
+function owns(prefix: string, path: string): boolean {
+  return path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+}
+
+export function routeFor(routes: GatewayRoute[], path: string): GatewayRoute | undefined {
+  let best: { route: GatewayRoute; length: number } | undefined;
+  for (const route of routes) {
+    for (const prefix of [...route.prefixes, `/openapi/${route.service}.json`]) {
+      if (owns(prefix, path) && (!best || prefix.length > best.length)) best = { route, length: prefix.length };
+    }
+  }
+  return best?.route;
+}
+
+/**
+ * The Dapr topology's single origin, doing what the Ingress does in Kubernetes: it sends each public
+ * path to the service that owns it (HTTP and WebSocket upgrades alike), keeping the request id and
+ * trace, and answers the operations endpoints for the whole platform.
+ */
+export function createGateway(options: GatewayOptions): { app: Koa; attach(server: Server): void } {
+  const proxy = createProxyServer({ xfwd: true, proxyTimeout: 30_000, timeout: 30_000 });
+
+  const upstreamReadiness: ReadinessCheck[] = options.routes.map((route) => ({
+    name: route.service,
+    async check() {
+      const res = await fetch(`${route.target}/readyz`);
+      if (res.status !== 200) throw new Error(`readyz answered ${res.status}`);
+    },
+  }));
+
+  const app = new Koa({ proxy: true });
+  app.silent = true;
+  app.use(requestContext(options.log));
+  app.use(httpMetrics(options.metrics, 'edge'));
+  app.use(problemResponder());
+  const operations: Router = operationsRouter({
+    checks: () => upstreamReadiness,
+    state: options.health,
+    metrics: options.metrics,
+  });
+  app.use(operations.routes());
+  app.use(async (ctx, next) => {
+    const route = routeFor(options.routes, ctx.path);
+    if (!route) return next();
+    ctx.req.headers['x-request-id'] = ctx.state.requestId;
+    ctx.req.headers.traceparent = traceparentOf(ctx.state.trace);
+    // The upstream answers with its own copies; ours would be sent twice.
+    ctx.res.removeHeader('x-request-id');
+    ctx.res.removeHeader('traceparent');
+    await new Promise<void>((resolve, reject) => {
+      ctx.res.once('finish', resolve);
+      ctx.res.once('close', resolve);
+      proxy.web(ctx.req, ctx.res, { target: route.target }, (error) => {
+        if (ctx.res.headersSent) {
+          ctx.res.destroy(error);
+          resolve();
+        } else {
+          reject(problem(502, 'Bad Gateway', { detail: `${route.service} did not answer` }));
+        }
+      });
+    }).then(
+      () => {
+        ctx.respond = false;
+      },
+      (error) => {
+        throw error;
+      },
+    );
+  });
+
+  return {
+    app,
+    attach(server) {
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const route = routeFor(options.routes, new URL(req.url ?? '/', 'http://edge').pathname);
+        if (!route) {
+          socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+          return;
+        }
+        proxy.ws(req, socket, head, { target: route.target }, () => socket.destroy());
+      });
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import type { ServiceManifest } from '@shop/kit';
+
+/**
+ * Every service the platform runs, in start order. Both topologies read this list: the embedded edge
+ * hosts each manifest in-process; `npm run start:dapr` starts services/<name>/src/main.ts with a sidecar.
+ */
+export const services: ServiceManifest[] = [];

@@ -1,0 +1,5 @@
+import { startTopology } from './topology';
+
+export default async function startOnce(): Promise<void> {
+  await startTopology('dapr');
+}

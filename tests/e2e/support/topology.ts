@@ -1,0 +1,68 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@shop/testkit/src/free-port';
+import { type ManagedProcess, spawnManaged } from '@shop/testkit/src/managed-process';
+
+export type TopologyKind = 'embedded' | 'dapr';
+
+const repoRoot = join(__dirname, '..', '..', '..');
+const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+const entryPoints: Record<TopologyKind, string> = {
+  embedded: join(repoRoot, 'services', 'edge', 'src', 'main.ts'),
+  dapr: join(repoRoot, 'tools', 'start-dapr.ts'),
+};
+const startTimeoutMs: Record<TopologyKind, number> = { embedded: 60_000, dapr: 180_000 };
+
+interface RunningTopology {
+  baseUrl: string;
+  process: ManagedProcess;
+}
+
+const running = new Map<TopologyKind, RunningTopology>();
+
+async function waitUntilReady(baseUrl: string, process: ManagedProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (process.child.exitCode !== null) break;
+    try {
+      const res = await fetch(`${baseUrl}/readyz`);
+      if (res.status === 200) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await process.stop();
+  throw new Error(`the ${process.name} topology did not become ready (${last}). Its output:\n${process.tail(60)}`);
+}
+
+/**
+ * Starts a whole topology the way a developer does (`npm start` / `npm run start:dapr`) on a free
+ * port with fresh data, unless E2E_<KIND>_URL points at one that already runs.
+ */
+export async function startTopology(kind: TopologyKind): Promise<string> {
+  const external = process.env[`E2E_${kind.toUpperCase()}_URL`];
+  if (external) return external;
+  const port = await freePort();
+  const runDir = mkdtempSync(join(tmpdir(), `shop-e2e-${kind}-`));
+  const child = spawnManaged(`e2e-${kind}`, tsx, {
+    args: [entryPoints[kind]],
+    cwd: repoRoot,
+    logDir: runDir,
+    env: { ...process.env, PORT: String(port), SHOP_DATA_DIR: join(runDir, 'data'), LOG_LEVEL: 'warn' },
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilReady(baseUrl, child, startTimeoutMs[kind]);
+  running.set(kind, { baseUrl, process: child });
+  process.env[`E2E_${kind.toUpperCase()}_STARTED_URL`] = baseUrl;
+  return baseUrl;
+}
+
+export async function stopTopology(kind: TopologyKind): Promise<void> {
+  const topology = running.get(kind);
+  running.delete(kind);
+  await topology?.process.stop(30_000);
+}
