@@ -5,6 +5,8 @@ export { type EmbeddedOptions, type EmbeddedPlatform, runEmbedded } from './host
 export { runService } from './host/run-service';
 export { type RunningServer, type ServeOptions, serve } from './host/serve';
 export type { ServiceContext, ServiceManifest, ServiceParts } from './host/service-manifest';
+export { openApiRouter, swaggerUiRouter } from './http/api-docs';
+export { ApiRoutes, type OperationSpec, type ResponseSpec } from './http/api-routes';
 export * from './http/auth';
 export * from './http/health';
 export * from './http/metrics';

@@ -49,7 +49,14 @@ export function prepareDaprRunDir(options: DaprRunDirOptions = {}): DaprRunDir {
   const configPath = join(path, 'config.yaml');
   const config = readFileSync(options.configFile ?? join(componentsDir, 'config.yaml'), 'utf8');
   writeFileSync(configPath, withConnectionString(config, nameResolutionDb));
-  return { path, resourcesPath, configPath, nameResolutionDb, logDir, remove: () => rmSync(path, { recursive: true, force: true }) };
+  return {
+    path,
+    resourcesPath,
+    configPath,
+    nameResolutionDb,
+    logDir,
+    remove: () => rmSync(path, { recursive: true, force: true }),
+  };
 }
 
 function withConnectionString(config: string, database: string): string {

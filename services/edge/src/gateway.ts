@@ -10,6 +10,7 @@ import {
   problemResponder,
   type ReadinessCheck,
   requestContext,
+  swaggerUiRouter,
   traceparentOf,
 } from '@shop/kit';
 import { createProxyServer } from 'http-proxy-3';
@@ -73,6 +74,7 @@ export function createGateway(options: GatewayOptions): { app: Koa; attach(serve
     metrics: options.metrics,
   });
   app.use(operations.routes());
+  app.use(swaggerUiRouter(() => options.routes.map((route) => route.service)).routes());
   app.use(async (ctx, next) => {
     const route = routeFor(options.routes, ctx.path);
     if (!route) return next();

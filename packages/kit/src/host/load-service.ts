@@ -51,3 +51,10 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     readiness: (parts.readiness ?? []).map((check) => ({ ...check, name: `${manifest.name}.${check.name}` })),
   };
 }
+
+/** The OpenAPI documents of the services that declare one. */
+export function documentsOf(services: LoadedService[]): Array<{ service: string; document: object }> {
+  return services.flatMap((service) =>
+    service.parts.openApi ? [{ service: service.manifest.name, document: service.parts.openApi }] : [],
+  );
+}

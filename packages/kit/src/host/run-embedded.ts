@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load-config';
+import { openApiRouter, swaggerUiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
 import { createLogger, type Logger } from '../log/logger';
 import { EmbeddedBus } from '../mesh/embedded';
 import { type EmbeddedConfig, embeddedConfigSchema } from './host-config';
 import { createHttpApp } from './http-app';
-import { type LoadedService, loadService } from './load-service';
+import { documentsOf, type LoadedService, loadService } from './load-service';
 import { type RunningServer, serve } from './serve';
 import type { ServiceManifest } from './service-manifest';
 
@@ -72,7 +73,11 @@ export async function runEmbedded(
     metrics,
     health,
     readiness: () => loaded.flatMap((service) => service.readiness),
-    routers: loaded.map((service) => service.parts.router),
+    routers: [
+      ...loaded.map((service) => service.parts.router),
+      openApiRouter(documentsOf(loaded)),
+      swaggerUiRouter(() => documentsOf(loaded).map((d) => d.service)),
+    ],
   });
   const server = await serve(app, {
     host: config.HOST,

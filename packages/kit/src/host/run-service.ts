@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load-config';
+import { openApiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
 import { createLogger } from '../log/logger';
@@ -7,7 +8,7 @@ import { createDaprMesh } from '../mesh/dapr';
 import { daprAppRoutes } from '../mesh/dapr-app-routes';
 import { type SidecarConfig, sidecarConfigSchema } from './host-config';
 import { createHttpApp } from './http-app';
-import { loadService } from './load-service';
+import { documentsOf, loadService } from './load-service';
 import { type RunningServer, serve } from './serve';
 import type { ServiceManifest } from './service-manifest';
 
@@ -55,6 +56,7 @@ export async function runService(
     routers: [
       daprAppRoutes({ appId: manifest.name, subscriptions: service.subscriptions, logger: log }),
       service.parts.router,
+      openApiRouter(documentsOf([service])),
     ],
   });
   const server = await serve(app, {

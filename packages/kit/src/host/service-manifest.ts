@@ -38,6 +38,8 @@ export interface ServiceContext<TConfig extends object = object> {
 export interface ServiceParts {
   /** Public and internal (service-invocation) routes, with their full paths. */
   router: Router;
+  /** The OpenAPI document of the public routes (ApiRoutes.openApi), served at /openapi/<name>.json. */
+  openApi?: object;
   /** A subscription on deadLetterTopicFor(name) receives its poison messages; the host adds a logging one otherwise. */
   subscriptions?: Subscription[];
   readiness?: ReadinessCheck[];

@@ -30,7 +30,7 @@ export function createDaprMesh(options: DaprMeshOptions): Mesh {
     daprPort: String(options.daprHttpPort),
     communicationProtocol: CommunicationProtocolEnum.HTTP,
     // The SDK logs every failed call itself; we turn failures into errors, so its lines are only debug detail.
-    logger: { level: LogLevel.Debug, service: sdkLogger(options.logger) },
+    logger: { level: LogLevel.Debug, service: sdkLogger(options.logger?.child({ appId: options.appId })) },
   });
   const sidecarUrl = `http://${daprHost}:${options.daprHttpPort}`;
 
@@ -38,8 +38,8 @@ export function createDaprMesh(options: DaprMeshOptions): Mesh {
     invoke: (appId, path, request) => invokeThroughSidecar(sidecarUrl, appId, path, request),
 
     async publish(topic: string, event: EventEnvelope) {
-      // An explicit JSON content type: the SDK would otherwise treat an object with `id` and `type` fields
-      // as a CloudEvent of its own, and daprd nests our envelope in `data` only for plain JSON.
+      // Explicitly JSON, so daprd always wraps the envelope as the CloudEvent's `data`: the SDK would send an
+      // object that happened to carry id, source, type and specversion as a CloudEvent of its own.
       const result = await client.pubsub.publish(pubsubName, topic, event, { contentType: 'application/json' });
       if (result.error) throw sidecarError(`publishing to ${topic} failed`, result.error);
     },

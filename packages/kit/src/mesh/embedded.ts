@@ -163,9 +163,7 @@ export class EmbeddedBus {
       if (attempt > 1) await sleep(this.backoffMs(attempt - 1));
       const event = JSON.parse(serializedEvent) as EventEnvelope;
       try {
-        const answer = await subscription.handle(event);
-        // Like daprd with an unknown status: anything but success or drop is retried.
-        outcome = answer === undefined || answer === 'success' || answer === 'drop' ? (answer ?? 'success') : 'retry';
+        outcome = outcomeOf(await subscription.handle(event));
       } catch (err) {
         log.warn({ err, eventId: event.id, attempt }, 'event handler failed; retrying');
         outcome = 'retry';
@@ -187,9 +185,16 @@ export class EmbeddedBus {
     return Math.min(maxBackoffMs, initialBackoffMs * backoffMultiplier ** (retry - 1));
   }
 
-  private async invoke(caller: string, appId: string, path: string, request: InvokeRequest = {}): Promise<InvokeResponse> {
+  private async invoke(
+    caller: string,
+    appId: string,
+    path: string,
+    request: InvokeRequest = {},
+  ): Promise<InvokeResponse> {
     const listener = this.apps.get(appId)?.listener;
-    if (!listener) throw new Error(`invoking ${appId} ${path} failed: no app ${appId} is registered on the embedded bus`);
+    if (!listener) {
+      throw new Error(`invoking ${appId} ${path} failed: no app ${appId} is registered on the embedded bus`);
+    }
     const hasBody = request.body !== undefined;
     const options = {
       method: request.method ?? 'GET',
@@ -266,6 +271,12 @@ class MemoryStateStore implements StateStore {
     }
     return entry;
   }
+}
+
+// Like daprd reading the app's answer: no answer is success, and an unknown one is retried.
+function outcomeOf(answer: DeliveryOutcome | undefined): DeliveryOutcome {
+  if (answer === undefined || answer === 'success') return 'success';
+  return answer === 'drop' ? 'drop' : 'retry';
 }
 
 function flatHeaders(headers: Record<string, string | string[] | number | undefined>): Record<string, string> {

@@ -1,11 +1,20 @@
 import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
 import { bodyParser } from '@koa/bodyparser';
-import { freePort, prepareDaprRunDir, type RunningDaprd, type RunningRedis, startDaprd, startRedis } from '@shop/testkit';
+import {
+  freePort,
+  prepareDaprRunDir,
+  type RunningDaprd,
+  type RunningRedis,
+  startDaprd,
+  startRedis,
+} from '@shop/testkit';
 import Koa from 'koa';
+import inject from 'light-my-request';
 import { createLogger } from '../../src/log/logger';
 import { createDaprMesh } from '../../src/mesh/dapr';
 import { daprAppRoutes } from '../../src/mesh/dapr-app-routes';
-import type { Mesh } from '../../src/mesh/port';
+import type { Mesh, Subscription } from '../../src/mesh/port';
 import { type ContractApp, meshContract } from './mesh-contract';
 
 // components/resiliency.yaml: pubsubInbound has maxRetries 3, DefaultAppRetryPolicy retries a 5xx twice.
@@ -50,7 +59,10 @@ meshContract('Dapr', {
           });
           sidecars.push(sidecar);
           await sidecar.waitForSubscriptions(app.subscriptions.map((s) => s.topic));
-          return [app.appId, createDaprMesh({ appId: app.appId, daprHttpPort: sidecar.httpPort, logger: quiet })] as const;
+          return [
+            app.appId,
+            createDaprMesh({ appId: app.appId, daprHttpPort: sidecar.httpPort, logger: quiet }),
+          ] as const;
         }),
       );
       const meshes = new Map<string, Mesh>(started);
@@ -82,3 +94,102 @@ async function listen(app: ContractApp, servers: Server[]): Promise<number> {
   await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
   return port;
 }
+
+describe('the routes daprd calls on an app', () => {
+  const cloudEvent = (data: unknown) => ({
+    specversion: '1.0',
+    id: 'ce-1',
+    source: 'alpha',
+    type: 'com.dapr.event.sent',
+    datacontenttype: 'application/json',
+    topic: 'orders',
+    pubsubname: 'pubsub',
+    data,
+  });
+  const envelope = {
+    id: 'e-1',
+    type: 'orders.placed',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    data: { orderId: 'o-1' },
+  };
+
+  function appWith(handle: Subscription['handle'], cloudEventsParsedByApp = false, logger = quiet) {
+    const subscriptions: Subscription[] = [
+      { topic: 'orders', handle },
+      { topic: 'deadletter.beta', handle: async () => 'success' },
+    ];
+    const parser = cloudEventsParsedByApp
+      ? bodyParser({ extendTypes: { json: ['application/cloudevents+json'] } })
+      : bodyParser();
+    const routes = daprAppRoutes({ appId: 'beta', subscriptions, logger });
+    return new Koa().use(parser).use(routes.routes()).callback();
+  }
+  const post = (listener: ReturnType<typeof appWith>, body: unknown) =>
+    inject(listener, {
+      method: 'POST',
+      url: '/dapr/events/orders',
+      headers: { 'content-type': 'application/cloudevents+json' },
+      payload: JSON.stringify(body),
+    });
+
+  it('lists each topic with its route and the app’s dead-letter topic, and the dead-letter topic without one', async () => {
+    const response = await inject(
+      appWith(async () => 'success'),
+      { method: 'GET', url: '/dapr/subscribe' },
+    );
+    expect(response.json()).toEqual([
+      { pubsubname: 'pubsub', topic: 'orders', route: '/dapr/events/orders', deadLetterTopic: 'deadletter.beta' },
+      { pubsubname: 'pubsub', topic: 'deadletter.beta', route: '/dapr/events/deadletter.beta' },
+    ]);
+  });
+
+  it('hands the event envelope from the CloudEvent data to the handler and answers SUCCESS', async () => {
+    const received: unknown[] = [];
+    const response = await post(
+      appWith(async (event) => {
+        received.push(event);
+        return undefined;
+      }),
+      cloudEvent(envelope),
+    );
+    expect(response.json()).toEqual({ status: 'SUCCESS' });
+    expect(received).toEqual([envelope]);
+  });
+
+  it('reads the CloudEvent also when the app’s body parser already parsed it', async () => {
+    const response = await post(
+      appWith(async () => 'success', true),
+      cloudEvent(envelope),
+    );
+    expect(response.json()).toEqual({ status: 'SUCCESS' });
+  });
+
+  it('answers RETRY when the handler throws', async () => {
+    const response = await post(
+      appWith(async () => {
+        throw new Error('database down');
+      }),
+      cloudEvent(envelope),
+    );
+    expect(response.json()).toEqual({ status: 'RETRY' });
+  });
+
+  it('answers DROP for an event whose data is not an event envelope, logs it, and skips the handler', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      name: 'routes',
+      level: 'warn',
+      stream: new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    });
+    const handle = jest.fn(async () => 'success' as const);
+    const response = await post(appWith(handle, false, logger), cloudEvent({ orderId: 'o-1' }));
+    expect(response.json()).toEqual({ status: 'DROP' });
+    expect(handle).not.toHaveBeenCalled();
+    expect(lines.join('')).toMatch(/not an event envelope/);
+  });
+});

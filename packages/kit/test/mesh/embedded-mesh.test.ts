@@ -13,7 +13,11 @@ meshContract('embedded', {
   deliveryTimeoutMs: 2_000,
   quietPeriodMs: 50,
   async start(apps) {
-    const bus = new EmbeddedBus({ retry, invokeRetry, logger: createLogger({ name: 'embedded-mesh', level: 'fatal' }) });
+    const bus = new EmbeddedBus({
+      retry,
+      invokeRetry,
+      logger: createLogger({ name: 'embedded-mesh', level: 'fatal' }),
+    });
     for (const app of apps) {
       const http = new Koa().use(bodyParser()).use(app.routes.routes()).use(app.routes.allowedMethods());
       bus.register(app.appId, { listener: http.callback(), subscriptions: app.subscriptions });

@@ -209,7 +209,11 @@ export function meshContract(adapterName: string, options: MeshContractOptions):
         for (const event of events) await mesh('alpha').publish(topics.broadcast, event);
         const ids = events.map((e) => e.id);
         const has = (inbox: Inbox) => ids.every((id) => inbox.acceptedIds(topics.broadcast).includes(id));
-        await eventually('alpha and beta both received all events', within, () => has(inboxes.alpha) && has(inboxes.beta));
+        await eventually(
+          'alpha and beta both received all events',
+          within,
+          () => has(inboxes.alpha) && has(inboxes.beta),
+        );
         await sleep(options.quietPeriodMs);
         for (const inbox of [inboxes.alpha, inboxes.beta]) {
           const received = inbox.acceptedIds(topics.broadcast).filter((id) => ids.includes(id));

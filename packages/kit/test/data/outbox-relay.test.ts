@@ -1,0 +1,120 @@
+import type { EventEnvelope } from '@shop/contracts';
+import type { DataSource } from 'typeorm';
+import { OutboxEvent, OutboxRelay, transaction } from '../../src/data';
+import { eventually, newWidget, openWidgets, recordingPublisher, WidgetEntity, widgetCreated } from './support/widgets';
+
+describe('OutboxRelay (SQLite)', () => {
+  let db: DataSource;
+  const relays: OutboxRelay[] = [];
+  const relay = (options: ConstructorParameters<typeof OutboxRelay>[1]) => {
+    const created = new OutboxRelay(db, options);
+    relays.push(created);
+    return created;
+  };
+  beforeEach(async () => {
+    db = await openWidgets('sqlite::memory:');
+  });
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+    await db.destroy();
+  });
+
+  const commitEvents = async (count: number) => {
+    const events: EventEnvelope[] = [];
+    for (let i = 0; i < count; i++) {
+      const widget = newWidget(`widget-${i}`);
+      const event = widgetCreated(widget);
+      events.push(event);
+      await transaction(db, async (tx) => {
+        await tx.manager.insert(WidgetEntity, widget);
+        await tx.outbox('widgets', event);
+      });
+    }
+    return events;
+  };
+
+  it('publishes committed events in commit order and marks them published', async () => {
+    const events = await commitEvents(5);
+    const publisher = recordingPublisher();
+    expect(await relay({ publish: publisher.publish, batchSize: 2 }).flush()).toBe(5);
+    expect(publisher.published).toEqual(events.map((event) => ({ topic: 'widgets', event })));
+    const rows = await db.manager.find(OutboxEvent, { order: { seq: 'ASC' } });
+    expect(rows.every((row) => row.publishedAt instanceof Date && row.lockedBy === null)).toBe(true);
+    expect(await relay({ publish: publisher.publish }).flush()).toBe(0);
+  });
+
+  it('never publishes an event whose transaction rolled back', async () => {
+    await transaction(db, async (tx) => tx.rollbackWith(await tx.outbox('widgets', widgetCreated(newWidget()))));
+    const publisher = recordingPublisher();
+    expect(await relay({ publish: publisher.publish }).flush()).toBe(0);
+  });
+
+  it('starts publishing as soon as a transaction commits, without waiting for its poll', async () => {
+    const publisher = recordingPublisher();
+    relay({ publish: publisher.publish, pollIntervalMs: 60_000 }).start();
+    const [event] = await commitEvents(1);
+    await eventually(() => expect(publisher.ids()).toEqual([event?.id]), 1_000);
+  });
+
+  it('retries a failing publish with backoff, keeping the events behind it in order', async () => {
+    const events = await commitEvents(3);
+    const publisher = recordingPublisher();
+    let failures = 2;
+    const flaky = async (topic: string, event: EventEnvelope) => {
+      if (event.id === events[0]?.id && failures-- > 0) throw new Error('broker unavailable');
+      await publisher.publish(topic, event);
+    };
+    const r = relay({ publish: flaky, initialBackoffMs: 20 });
+    expect(await r.flush()).toBe(0);
+    const failed = await db.manager.findOneByOrFail(OutboxEvent, { id: events[0]?.id });
+    expect(failed).toMatchObject({ attempts: 1, lastError: 'broker unavailable', publishedAt: null });
+    // During the backoff nothing behind the failed event goes out either.
+    expect(await r.flush()).toBe(0);
+    r.start();
+    await eventually(() => expect(publisher.ids()).toEqual(events.map((event) => event.id)));
+    expect(await db.manager.findOneByOrFail(OutboxEvent, { id: events[0]?.id })).toMatchObject({
+      attempts: 2,
+      lastError: null,
+    });
+  });
+
+  it('lets two relays on one database publish each event once', async () => {
+    const events = await commitEvents(30);
+    const publisher = recordingPublisher();
+    const slowPublish = async (topic: string, event: EventEnvelope) => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      await publisher.publish(topic, event);
+    };
+    const [a, b] = [relay({ publish: slowPublish, batchSize: 4 }), relay({ publish: slowPublish, batchSize: 4 })];
+    const counts = await Promise.all([a.flush(), b.flush(), a.flush(), b.flush()]);
+    await a.flush();
+    expect(counts.reduce((sum, n) => sum + n, 0)).toBeLessThanOrEqual(30);
+    expect(publisher.ids()).toEqual(events.map((event) => event.id));
+  });
+
+  it('waits on stop for the batch in flight to be published and marked', async () => {
+    await commitEvents(1);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = false;
+    const r = relay({
+      publish: async () => {
+        started = true;
+        await gate;
+      },
+    });
+    r.start();
+    await eventually(() => expect(started).toBe(true));
+    let stopped = false;
+    const stopping = r.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect((await db.manager.find(OutboxEvent))[0]?.publishedAt).toBeInstanceOf(Date);
+  });
+});

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope } from '@shop/contracts';
+import { type DataSource, EntitySchema, type MigrationInterface, type QueryRunner, Table } from 'typeorm';
+import { createDataSource, portableColumns } from '../../../src/data';
+
+/** A stand-in business table for the tests: what a service would write next to its outbox events. */
+export interface Widget {
+  id: string;
+  name: string;
+  quantity: number;
+}
+
+export const WidgetEntity = new EntitySchema<Widget>({
+  name: 'Widget',
+  tableName: 'widgets',
+  columns: {
+    id: { type: String, primary: true },
+    name: { type: String },
+    quantity: { type: Number },
+  },
+});
+
+export class CreateWidgets1732200000000 implements MigrationInterface {
+  readonly name = 'CreateWidgets1732200000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = portableColumns(queryRunner);
+    await queryRunner.createTable(
+      new Table({
+        name: 'widgets',
+        columns: [{ ...c.string('id', 36), isPrimary: true }, c.string('name', 100), c.integer('quantity')],
+      }),
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('widgets');
+  }
+}
+
+export async function openWidgets(url: string): Promise<DataSource> {
+  const dataSource = createDataSource(url, { entities: [WidgetEntity], migrations: [CreateWidgets1732200000000] });
+  await dataSource.initialize();
+  return dataSource;
+}
+
+export function widgetCreated(widget: Widget, id: string = randomUUID()): EventEnvelope<Widget> {
+  return { id, type: 'widgets.widget-created', occurredAt: new Date().toISOString(), data: widget };
+}
+
+export function newWidget(name = 'sprocket', quantity = 1): Widget {
+  return { id: randomUUID(), name, quantity };
+}
+
+/** Waits until `check` passes, retrying its failures until timeoutMs. */
+export async function eventually(check: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+/** Records what a relay published, optionally failing or pausing on demand. */
+export function recordingPublisher() {
+  const published: { topic: string; event: EventEnvelope }[] = [];
+  return {
+    published,
+    ids: () => published.map((entry) => entry.event.id),
+    publish: async (topic: string, event: EventEnvelope) => {
+      published.push({ topic, event });
+    },
+  };
+}
