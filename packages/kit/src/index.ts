@@ -1,4 +1,5 @@
 export { ConfigError, hostConfigSchema, loadConfig } from './config/load-config';
+export * from './data';
 export * from './host/host-config';
 export { createHttpApp, type HttpAppOptions } from './host/http-app';
 export { type EmbeddedOptions, type EmbeddedPlatform, runEmbedded } from './host/run-embedded';

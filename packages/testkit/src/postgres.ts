@@ -46,7 +46,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
   mkdirSync(dataDir, { mode: 0o700 });
   mkdirSync(socketDir);
   writeFileSync(passwordFile, `${password}\n`);
-  if (asServerUser) for (const path of [root, dataDir, socketDir, passwordFile]) chownSync(path, asServerUser.uid, asServerUser.gid);
+  if (asServerUser)
+    for (const path of [root, dataDir, socketDir, passwordFile]) chownSync(path, asServerUser.uid, asServerUser.gid);
 
   // initdb and postgres refuse to run as root; as root we run them as the `postgres` OS user.
   const command = (binary: string, args: string[]): [string, string[]] =>

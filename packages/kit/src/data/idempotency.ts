@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { IdempotencyKey, type IdempotencyKeyRecord } from './kit-entities';
 import { kitLimits } from './kit-migrations';
 import { isUniqueViolation } from './unique-violation';
-import { runTransaction, transaction, type Tx } from './unit-of-work';
+import { runTransaction, type Tx, transaction } from './unit-of-work';
 
 /** What an HTTP write answered: replayed as is for a retry with the same key. */
 export interface StoredResponse {
@@ -71,11 +71,7 @@ export async function runIdempotent(
       throw error;
     }
     const response = await work(tx);
-    await tx.manager.update(
-      IdempotencyKey,
-      { scope, key },
-      { response: serialize(response), completedAt: new Date() },
-    );
+    await tx.manager.update(IdempotencyKey, { scope, key }, { response: serialize(response), completedAt: new Date() });
     return { kind: 'ran', response };
   });
 

@@ -9,10 +9,10 @@ export {
 } from './idempotency';
 export { handleOnce, type InboxResult } from './inbox';
 export {
-  type IdempotencyKeyRecord,
   IdempotencyKey,
-  type InboxEventRecord,
+  type IdempotencyKeyRecord,
   InboxEvent,
+  type InboxEventRecord,
   kitEntities,
   OutboxEvent,
   type OutboxEventRecord,

@@ -112,7 +112,7 @@ export class OutboxRelay {
     this.timer = undefined;
     const run = this.chain.then(() => {
       this.kickPending = false;
-      return this.drain();
+      return this.running ? this.drain() : 0;
     });
     this.chain = run.then(
       () => this.schedule(),

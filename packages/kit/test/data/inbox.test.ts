@@ -50,8 +50,11 @@ describe('handleOnce (SQLite)', () => {
   });
 
   it('records nothing when the effect rolls back with a value', async () => {
-    const result = await handleOnce(db, 'stock', 'event-5', async (tx): Promise<Widget | 'not-yet'> =>
-      tx.rollbackWith('not-yet'),
+    const result = await handleOnce(
+      db,
+      'stock',
+      'event-5',
+      async (tx): Promise<Widget | 'not-yet'> => tx.rollbackWith('not-yet'),
     );
     expect(result).toEqual({ status: 'rolled-back', value: 'not-yet' });
     expect(await takeOne('event-5')).toEqual({ status: 'applied', value: 9 });

@@ -41,7 +41,14 @@ describe('outbox across a crash (PostgreSQL)', () => {
     const eventId = randomUUID();
     const writer = spawnManaged(`crash-writer-${name}`, join(repoRoot, 'node_modules/.bin/tsx'), {
       args: [join(__dirname, 'support/crash-writer.ts')],
-      env: { ...process.env, DATABASE_URL: url, CRASH_POINT: point, EVENT_ID: eventId, WIDGET_ID: randomUUID(), LEASE_MS: String(leaseMs) },
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        CRASH_POINT: point,
+        EVENT_ID: eventId,
+        WIDGET_ID: randomUUID(),
+        LEASE_MS: String(leaseMs),
+      },
       cwd: repoRoot,
       logDir,
     });
@@ -133,7 +140,10 @@ describe('outbox across a crash (PostgreSQL)', () => {
 async function waitForLine(managed: ManagedProcess, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
   return new Promise((resolveLine, reject) => {
     let output = '';
-    const timer = setTimeout(() => done(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${managed.tail()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${managed.tail()}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = pattern.exec(output);
@@ -146,6 +156,8 @@ async function waitForLine(managed: ManagedProcess, pattern: RegExp, timeoutMs =
       else reject(error);
     };
     managed.child.stdout?.on('data', onData);
-    void managed.exited.then(() => done(new Error(`${managed.name} exited before printing ${pattern}:\n${managed.tail()}`)));
+    void managed.exited.then(() =>
+      done(new Error(`${managed.name} exited before printing ${pattern}:\n${managed.tail()}`)),
+    );
   });
 }

@@ -1,0 +1,75 @@
+// `npm run bench`: each figure is measured next to its baseline in the same run, so the ratio holds when
+// the machine's speed drifts. Servers run as child processes; the load generator is this process (on the
+// same 2 cores, so absolute figures are lower bounds).
+import { join } from 'node:path';
+import { freePort, waitForPort } from '@shop/testkit/src/free-port';
+import { spawnManaged } from '@shop/testkit/src/managed-process';
+import autocannon from 'autocannon';
+
+const root = join(__dirname, '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = 100;
+
+interface Result {
+  name: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+async function load(name: string, url: string): Promise<Result> {
+  await autocannon({ url, connections, duration: 2 }); // warm-up: JIT, connection pools
+  const result = await autocannon({ url, connections, duration: durationSeconds });
+  return {
+    name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+async function withServer<T>(name: string, script: string, env: NodeJS.ProcessEnv, use: (port: number) => Promise<T>) {
+  const port = await freePort();
+  const server = spawnManaged(name, tsx, {
+    args: [join(root, script)],
+    cwd: root,
+    logDir: join(root, '.tmp', 'bench'),
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+  });
+  try {
+    await waitForPort(port, 60_000);
+    return await use(port);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const results: Result[] = [];
+  results.push(
+    await withServer('bare-koa', 'bench/servers/bare-koa.ts', {}, (port) =>
+      load('bare Koa JSON route (baseline)', `http://127.0.0.1:${port}/healthz`),
+    ),
+  );
+  results.push(
+    await withServer(
+      'edge',
+      'services/edge/src/main.ts',
+      { SHOP_DATA_DIR: join(root, '.tmp', 'bench', 'data') },
+      (port) => load('embedded edge GET /healthz (full host middleware)', `http://127.0.0.1:${port}/healthz`),
+    ),
+  );
+  const [baseline, ...measured] = results as [Result, ...Result[]];
+  console.log(`\n${connections} connections, ${durationSeconds} s each, load generator on the same machine\n`);
+  console.log('| what | req/s | p50 ms | p99 ms | errors | ratio to baseline |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of [baseline, ...measured]) {
+    const ratio = (r.requestsPerSecond / baseline.requestsPerSecond).toFixed(2);
+    console.log(`| ${r.name} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${ratio} |`);
+  }
+}
+
+void main();
