@@ -8,8 +8,10 @@ started=$SECONDS
 step() { printf '\n== %s (%ss)\n' "$1" "$((SECONDS - started))"; }
 
 if [[ ! -x node_modules/.bin/jest || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  step "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund
+  step "installing npm dependencies"
+  # Not `npm ci`: the registry reachable here serves only some platforms' optional binaries (biome,
+  # swc, esbuild), so the lock file lacks the others and `npm ci` calls it out of sync.
+  npm install --no-audit --no-fund
 fi
 
 step "system packages and the slim daprd"
