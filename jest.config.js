@@ -15,7 +15,7 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/services/*/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.int\\.test\\.ts$'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.containers\\.test\\.ts$'],
     },
     {
       ...common,

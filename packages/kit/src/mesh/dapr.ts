@@ -10,6 +10,7 @@ import {
   type StateEntry,
   type StateStore,
 } from './port';
+import { parseResponseBody } from './response-body';
 
 export interface DaprMeshOptions {
   appId: string;
@@ -122,7 +123,7 @@ async function invokeThroughSidecar(
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const body = parseBody(headers['content-type'], await response.text());
+  const body = parseResponseBody(headers['content-type'], await response.text());
   const sidecarFailure = sidecarInvokeFailure(body);
   if (sidecarFailure) throw new Error(`invoking ${appId} ${path} failed in the sidecar: ${sidecarFailure}`);
   return { status: response.status, headers, body };
@@ -135,18 +136,6 @@ function sidecarInvokeFailure(body: unknown): string | undefined {
   const { errorCode, message } = body as { errorCode?: unknown; message?: unknown };
   if (typeof errorCode !== 'string' || !errorCode.startsWith('ERR_DIRECT_INVOKE')) return undefined;
   return typeof message === 'string' ? message : errorCode;
-}
-
-function parseBody(contentType: string | undefined, text: string): unknown {
-  if (text === '') return undefined;
-  if (contentType && /[/+]json\b/.test(contentType)) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text;
 }
 
 function sdkLogger(logger: Logger | undefined): LoggerService {

@@ -14,6 +14,7 @@ import {
   type StateStore,
   type Subscription,
 } from './port';
+import { parseResponseBody } from './response-body';
 
 /**
  * How a failing delivery is retried before it goes to the app's dead-letter topic. The defaults mirror
@@ -212,7 +213,11 @@ export class EmbeddedBus {
       const response = await inject(listener, options);
       if (response.statusCode < 500 || retry >= this.invokeRetry.maxRetries) {
         const headers = flatHeaders(response.headers);
-        return { status: response.statusCode, headers, body: parseBody(headers['content-type'], response.payload) };
+        return {
+          status: response.statusCode,
+          headers,
+          body: parseResponseBody(headers['content-type'], response.payload),
+        };
       }
       await sleep(this.invokeRetry.intervalMs);
     }
@@ -286,18 +291,6 @@ function flatHeaders(headers: Record<string, string | string[] | number | undefi
     flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return flat;
-}
-
-function parseBody(contentType: string | undefined, text: string): unknown {
-  if (text === '') return undefined;
-  if (contentType && /[/+]json\b/.test(contentType)) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text;
 }
 
 function sleep(ms: number): Promise<void> {

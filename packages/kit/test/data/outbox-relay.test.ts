@@ -1,7 +1,14 @@
 import type { EventEnvelope } from '@shop/contracts';
 import type { DataSource } from 'typeorm';
 import { OutboxEvent, OutboxRelay, transaction } from '../../src/data';
-import { eventually, newWidget, openWidgets, recordingPublisher, WidgetEntity, widgetCreated } from './support/widgets';
+import {
+  commitWidgetEvents,
+  eventually,
+  newWidget,
+  openWidgets,
+  recordingPublisher,
+  widgetCreated,
+} from './support/widgets';
 
 describe('OutboxRelay (SQLite)', () => {
   let db: DataSource;
@@ -19,19 +26,7 @@ describe('OutboxRelay (SQLite)', () => {
     await db.destroy();
   });
 
-  const commitEvents = async (count: number) => {
-    const events: EventEnvelope[] = [];
-    for (let i = 0; i < count; i++) {
-      const widget = newWidget(`widget-${i}`);
-      const event = widgetCreated(widget);
-      events.push(event);
-      await transaction(db, async (tx) => {
-        await tx.manager.insert(WidgetEntity, widget);
-        await tx.outbox('widgets', event);
-      });
-    }
-    return events;
-  };
+  const commitEvents = (count: number) => commitWidgetEvents(db, count);
 
   it('publishes committed events in commit order and marks them published', async () => {
     const events = await commitEvents(5);

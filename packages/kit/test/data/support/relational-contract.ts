@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '@shop/contracts';
 import { type DataSource, IsNull, Not } from 'typeorm';
 import { handleOnce, hashRequest, OutboxEvent, OutboxRelay, runIdempotent, transaction } from '../../../src/data';
-import { eventually, newWidget, openWidgets, recordingPublisher, WidgetEntity, widgetCreated } from './widgets';
+import {
+  commitWidgetEvents,
+  eventually,
+  newWidget,
+  openWidgets,
+  recordingPublisher,
+  WidgetEntity,
+  widgetCreated,
+} from './widgets';
 
 /** A database server the contract can make fresh databases on: PostgreSQL here, SQL Server in containers. */
 export interface DatabaseServer {
@@ -34,19 +41,7 @@ export function describeRelationalData(label: string, startServer: () => Promise
     const freshDatabase = async () => connect(await server.createDatabase(`db_${randomUUID().slice(0, 8)}`));
     const pg = { createDatabase: (name: string) => server.createDatabase(name) };
 
-    const commitEvents = async (db: DataSource, count: number) => {
-      const events: EventEnvelope[] = [];
-      for (let i = 0; i < count; i++) {
-        const widget = newWidget(`widget-${i}`);
-        const event = widgetCreated(widget);
-        events.push(event);
-        await transaction(db, async (tx) => {
-          await tx.manager.insert(WidgetEntity, widget);
-          await tx.outbox('widgets', event);
-        });
-      }
-      return events;
-    };
+    const commitEvents = commitWidgetEvents;
 
     it('runs the migrations, and starting again runs none twice', async () => {
       const url = await pg.createDatabase(`migrated_${randomUUID().slice(0, 8)}`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@shop/contracts';
 import { type DataSource, EntitySchema, type MigrationInterface, type QueryRunner, Table } from 'typeorm';
-import { createDataSource, portableColumns } from '../../../src/data';
+import { createDataSource, portableColumns, transaction } from '../../../src/data';
 
 /** A stand-in business table for the tests: what a service would write next to its outbox events. */
 export interface Widget {
@@ -76,4 +76,19 @@ export function recordingPublisher() {
       published.push({ topic, event });
     },
   };
+}
+
+/** Commits `count` widgets, each with its created event in the outbox, one transaction each. */
+export async function commitWidgetEvents(db: DataSource, count: number): Promise<EventEnvelope[]> {
+  const events: EventEnvelope[] = [];
+  for (let i = 0; i < count; i++) {
+    const widget = newWidget(`widget-${i}`);
+    const event = widgetCreated(widget);
+    events.push(event);
+    await transaction(db, async (tx) => {
+      await tx.manager.insert(WidgetEntity, widget);
+      await tx.outbox('widgets', event);
+    });
+  }
+  return events;
 }
