@@ -7,6 +7,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 started=$SECONDS
 step() { printf '\n== %s (%ss)\n' "$1" "$((SECONDS - started))"; }
 
+# better-sqlite3 compiles from source here (no prebuilt binaries offline); node-gyp needs Node's headers,
+# which the machine's nodejs package ships under /usr/include/node.
+if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/node.h ]]; then export npm_config_nodedir=/usr; fi
+
 if [[ ! -x node_modules/.bin/jest || package-lock.json -nt node_modules/.package-lock.json ]]; then
   step "installing npm dependencies"
   # Not `npm ci`: the registry reachable here serves only some platforms' optional binaries (biome,
