@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLogger, createMetricsRegistry, type HealthState, serve } from '@shop/kit';
 import { prepareDaprRunDir } from '@shop/testkit/src/dapr-run-dir';
-import { startDaprd } from '@shop/testkit/src/daprd';
+import { startSidecar } from '@shop/testkit/src/daprd';
 import { freePort, waitForPort } from '@shop/testkit/src/free-port';
 import { type ManagedProcess, spawnManaged } from '@shop/testkit/src/managed-process';
 import { startPostgres } from '@shop/testkit/src/postgres';
@@ -38,14 +38,7 @@ async function main(): Promise<void> {
       const appPort = await freePort();
       const databaseUrl = await postgres.createDatabase(manifest.name.replace(/-/g, '_'));
       // The sidecar's API is up before its app is: it waits for the app port, then asks /dapr/subscribe.
-      const sidecar = await startDaprd({
-        appId: manifest.name,
-        appPort,
-        resourcesPath: run.resourcesPath,
-        configPath: run.configPath,
-        redisHost: redis.url,
-        logDir: run.logDir,
-      });
+      const sidecar = await startSidecar(run, redis.url, manifest.name, appPort);
       stoppers.push(() => sidecar.stop());
       const service: ManagedProcess = spawnManaged(manifest.name, join(repoRoot, 'node_modules', '.bin', 'tsx'), {
         args: [join(repoRoot, 'services', manifest.name, 'src', 'main.ts')],

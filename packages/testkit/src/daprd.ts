@@ -182,3 +182,20 @@ async function poll(child: ManagedProcess, timeoutMs: number, failure: string, c
     await new Promise((r) => setTimeout(r, pollIntervalMs));
   }
 }
+
+/** A sidecar for `appId` in a prepared run dir, on the given Redis: the shape every harness uses. */
+export function startSidecar(
+  run: { resourcesPath: string; configPath: string; logDir: string },
+  redisHost: string,
+  appId: string,
+  appPort: number,
+): Promise<RunningDaprd> {
+  return startDaprd({
+    appId,
+    appPort,
+    resourcesPath: run.resourcesPath,
+    configPath: run.configPath,
+    redisHost,
+    logDir: run.logDir,
+  });
+}

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { bodyParser } from '@koa/bodyparser';
 import { type DaprRunDir, prepareDaprRunDir } from '@shop/testkit/src/dapr-run-dir';
-import { type RunningDaprd, startDaprd } from '@shop/testkit/src/daprd';
+import { type RunningDaprd, startSidecar } from '@shop/testkit/src/daprd';
 import { freePort } from '@shop/testkit/src/free-port';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import { type RunningRedis, startRedis } from '@shop/testkit/src/redis';
@@ -53,14 +53,7 @@ async function appWithSidecar(appId: string, subscriptions: Subscription[]): Pro
   const appPort = await freePort();
   const app = new Koa().use(bodyParser()).use(daprAppRoutes({ appId, subscriptions, logger: quiet }).routes());
   servers.push(app.listen(appPort, '127.0.0.1'));
-  const sidecar = await startDaprd({
-    appId,
-    appPort,
-    resourcesPath: run.resourcesPath,
-    configPath: run.configPath,
-    redisHost: redis.url,
-    logDir: run.logDir,
-  });
+  const sidecar = await startSidecar(run, redis.url, appId, appPort);
   sidecars.push(sidecar);
   return sidecar;
 }

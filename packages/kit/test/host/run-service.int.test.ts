@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DaprRunDir, prepareDaprRunDir } from '@shop/testkit/src/dapr-run-dir';
-import { type RunningDaprd, startDaprd } from '@shop/testkit/src/daprd';
+import { type RunningDaprd, startSidecar } from '@shop/testkit/src/daprd';
 import { freePort } from '@shop/testkit/src/free-port';
 import { json } from '@shop/testkit/src/listen';
 import { type RunningRedis, startRedis } from '@shop/testkit/src/redis';
@@ -19,14 +19,7 @@ const appPorts = new Map<string, number>();
 
 async function startWithSidecar(manifest: ServiceManifest): Promise<RunningDaprd> {
   const appPort = await freePort();
-  const sidecar = await startDaprd({
-    appId: manifest.name,
-    appPort,
-    resourcesPath: run.resourcesPath,
-    configPath: run.configPath,
-    redisHost: redis.url,
-    logDir: run.logDir,
-  });
+  const sidecar = await startSidecar(run, redis.url, manifest.name, appPort);
   sidecars.push(sidecar);
   const server = await runService(manifest, {
     handleSignals: false,

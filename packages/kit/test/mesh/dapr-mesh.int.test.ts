@@ -6,8 +6,8 @@ import {
   prepareDaprRunDir,
   type RunningDaprd,
   type RunningRedis,
-  startDaprd,
   startRedis,
+  startSidecar,
 } from '@shop/testkit';
 import Koa from 'koa';
 import inject from 'light-my-request';
@@ -49,14 +49,7 @@ meshContract('Dapr', {
       const started = await Promise.all(
         apps.map(async (app) => {
           const appPort = await listen(app, servers);
-          const sidecar = await startDaprd({
-            appId: app.appId,
-            appPort,
-            resourcesPath: run.resourcesPath,
-            configPath: run.configPath,
-            redisHost: (redis as RunningRedis).url,
-            logDir: run.logDir,
-          });
+          const sidecar = await startSidecar(run, (redis as RunningRedis).url, app.appId, appPort);
           sidecars.push(sidecar);
           await sidecar.waitForSubscriptions(app.subscriptions.map((s) => s.topic));
           return [
