@@ -1,20 +1,16 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type Router from '@koa/router';
 import {
+  createHttpApp,
   type HealthState,
-  httpMetrics,
   type Logger,
-  operationsRouter,
   problem,
-  problemResponder,
   type ReadinessCheck,
-  requestContext,
   swaggerUiRouter,
   traceparentOf,
 } from '@shop/kit';
 import { createProxyServer } from 'http-proxy-3';
-import Koa from 'koa';
+import type Koa from 'koa';
 import type { Registry } from 'prom-client';
 
 /** One upstream service and the path prefixes it owns. */
@@ -63,26 +59,20 @@ export function createGateway(options: GatewayOptions): { app: Koa; attach(serve
     },
   }));
 
-  const app = new Koa({ proxy: true });
-  app.silent = true;
-  app.use(requestContext(options.log));
-  app.use(httpMetrics(options.metrics, 'edge'));
-  app.use(problemResponder());
-  const operations: Router = operationsRouter({
-    checks: () => upstreamReadiness,
-    state: options.health,
+  const app = createHttpApp({
+    name: 'edge',
+    log: options.log,
     metrics: options.metrics,
+    health: options.health,
+    readiness: () => upstreamReadiness,
+    routers: [swaggerUiRouter(() => options.routes.map((route) => route.service))],
+    parseBodies: false,
   });
-  app.use(operations.routes());
-  app.use(swaggerUiRouter(() => options.routes.map((route) => route.service)).routes());
   app.use(async (ctx, next) => {
     const route = routeFor(options.routes, ctx.path);
     if (!route) return next();
     ctx.req.headers['x-request-id'] = ctx.state.requestId;
     ctx.req.headers.traceparent = traceparentOf(ctx.state.trace);
-    // The upstream answers with its own copies; ours would be sent twice.
-    ctx.res.removeHeader('x-request-id');
-    ctx.res.removeHeader('traceparent');
     await new Promise<void>((resolve, reject) => {
       ctx.res.once('finish', resolve);
       ctx.res.once('close', resolve);
@@ -94,14 +84,8 @@ export function createGateway(options: GatewayOptions): { app: Koa; attach(serve
           reject(problem(502, 'Bad Gateway', { detail: `${route.service} did not answer` }));
         }
       });
-    }).then(
-      () => {
-        ctx.respond = false;
-      },
-      (error) => {
-        throw error;
-      },
-    );
+    });
+    ctx.respond = false;
   });
 
   return {

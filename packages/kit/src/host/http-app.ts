@@ -17,6 +17,8 @@ export interface HttpAppOptions {
   routers: Router[];
   /** Largest JSON body accepted; larger ones are 413. */
   jsonLimit?: string;
+  /** False for a proxy, which must pass request bodies on unread. */
+  parseBodies?: boolean;
 }
 
 /**
@@ -29,14 +31,16 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   app.use(requestContext(options.log));
   app.use(httpMetrics(options.metrics, options.name));
   app.use(problemResponder());
-  app.use(
-    bodyParser({
-      enableTypes: ['json'],
-      // extendTypes replaces the default list, so plain JSON is named again.
-      extendTypes: { json: ['application/json', 'application/cloudevents+json', 'application/merge-patch+json'] },
-      jsonLimit: options.jsonLimit ?? '1mb',
-    }),
-  );
+  if (options.parseBodies !== false) {
+    app.use(
+      bodyParser({
+        enableTypes: ['json'],
+        // extendTypes replaces the default list, so plain JSON is named again.
+        extendTypes: { json: ['application/json', 'application/cloudevents+json', 'application/merge-patch+json'] },
+        jsonLimit: options.jsonLimit ?? '1mb',
+      }),
+    );
+  }
   const operations = operationsRouter({ checks: options.readiness, state: options.health, metrics: options.metrics });
   for (const router of [operations, ...options.routers]) {
     app.use(router.routes());

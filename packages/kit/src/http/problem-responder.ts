@@ -25,7 +25,8 @@ export function problemResponder(): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
+      // A response written past Koa (a proxied one) is not ours to replace, whatever its status.
+      if (ctx.status === 404 && ctx.body === undefined && ctx.respond !== false) {
         render(ctx, { type: 'about:blank', title: 'Not Found', status: 404, detail: `No resource at ${ctx.path}` });
       }
     } catch (caught) {
