@@ -30,7 +30,7 @@ export function requestContext(logger: Logger): Middleware {
     const incoming = ctx.get(requestIdHeader);
     const requestId = acceptableRequestId.test(incoming) ? incoming : randomUUID();
     const trace = continueTrace(ctx.get('traceparent') || undefined, ctx.get('tracestate') || undefined);
-    // A "simple" bunyan child only adds fields, at a fraction of the cost of a full child per request.
+    // A "simple" bunyan child only adds fields; it copies no streams or serializers per request.
     const log = logger.child({ req_id: requestId, trace_id: trace.traceId, span_id: trace.spanId }, true);
     ctx.state.requestId = requestId;
     ctx.state.trace = trace;
