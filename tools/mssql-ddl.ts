@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { kitMigrations, type MigrationClass, mssqlDdl, mssqlScript } from '../packages/kit/src/data';
+import { identityMigrations } from '../services/identity/src/infrastructure/migrations';
 
 interface Target {
   title: string;
@@ -22,6 +23,11 @@ const targets: Target[] = [
     title: 'the kit tables (kitMigrations)',
     migrations: kitMigrations,
     file: 'packages/kit/src/data/mssql/kit-migrations.sql',
+  },
+  {
+    title: 'the identity service (identityMigrations)',
+    migrations: identityMigrations,
+    file: 'services/identity/src/infrastructure/mssql/identity-migrations.sql',
   },
 ];
 

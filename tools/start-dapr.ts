@@ -50,6 +50,8 @@ async function main(): Promise<void> {
           DAPR_HTTP_PORT: String(sidecar.httpPort),
           DATABASE_URL: databaseUrl,
           JWKS_URL: process.env.JWKS_URL ?? `http://127.0.0.1:${port}/api/auth/jwks`,
+          // The gateway appends the client's address to X-Forwarded-For.
+          TRUSTED_PROXY_HOPS: '1',
         },
       });
       // Stopped before its sidecar, as in a pod: the app drains while daprd still carries its calls.

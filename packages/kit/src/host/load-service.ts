@@ -21,7 +21,7 @@ export interface ServiceEnvironment {
   mesh: Mesh;
   metrics: Registry;
   databaseUrl: string;
-  jwks: { uri: string; issuer: string; audience: string };
+  jwks: { uri: string | (() => string); issuer: string; audience: string };
 }
 
 /** Validates a service's own configuration and runs its setup: the same steps in both topologies. */

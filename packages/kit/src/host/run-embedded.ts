@@ -41,8 +41,9 @@ export async function runEmbedded(
   const metrics = createMetricsRegistry();
   const bus = new EmbeddedBus({ logger: log.child({ component: 'mesh' }) });
   const health: HealthState = { accepting: true };
-  // Until the server listens the port may still be 0 (tests); the JWKS URL is resolved per request.
-  const jwksUri = config.JWKS_URL ?? `http://127.0.0.1:${config.PORT}/api/auth/jwks`;
+  // With PORT=0 (tests) the port is known only once the server listens; verifiers read the URL at first use.
+  let listeningPort = config.PORT;
+  const jwksUri = () => config.JWKS_URL ?? `http://127.0.0.1:${listeningPort}/api/auth/jwks`;
 
   const loaded: LoadedService[] = [];
   for (const manifest of manifests) {
@@ -88,6 +89,7 @@ export async function runEmbedded(
     handleSignals: options.handleSignals ?? false,
     closers: [...[...loaded].reverse().map((service) => async () => service.parts.stop?.()), () => bus.close()],
   });
+  listeningPort = server.port;
   for (const service of loaded) await service.parts.start?.();
   const url = `http://127.0.0.1:${server.port}`;
   log.info({ url, services: manifests.map((m) => m.name), dataDir }, 'shop platform listening (embedded topology)');

@@ -19,8 +19,8 @@ declare module 'koa' {
 }
 
 export interface JwtVerifierOptions {
-  /** The identity service's JWKS, e.g. http://identity/api/auth/jwks. */
-  jwksUri: string;
+  /** The identity service's JWKS, e.g. http://identity/api/auth/jwks; a function is read at the first verification. */
+  jwksUri: string | (() => string);
   issuer: string;
   audience: string;
   /** How long fetched keys are trusted before the JWKS is read again. */
@@ -48,14 +48,20 @@ export class InvalidTokenError extends Error {
  * public key, swapped kid) all fail here.
  */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
-  const jwks = JwksRsa({
-    jwksUri: options.jwksUri,
-    cache: true,
-    cacheMaxAge: options.cacheMaxAgeMs ?? 10 * 60_000,
-    rateLimit: true,
-    jwksRequestsPerMinute: options.jwksRequestsPerMinute ?? 10,
-    timeout: 5_000,
-  });
+  let client: JwksRsa.JwksClient | undefined;
+  // Built on first use: in the embedded topology the JWKS lives on this same server, whose port may be known
+  // only once it listens.
+  const jwks = () => {
+    client ??= JwksRsa({
+      jwksUri: typeof options.jwksUri === 'function' ? options.jwksUri() : options.jwksUri,
+      cache: true,
+      cacheMaxAge: options.cacheMaxAgeMs ?? 10 * 60_000,
+      rateLimit: true,
+      jwksRequestsPerMinute: options.jwksRequestsPerMinute ?? 10,
+      timeout: 5_000,
+    });
+    return client;
+  };
 
   return {
     async verify(token) {
@@ -66,7 +72,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       if (!kid) throw new InvalidTokenError('token has no key id');
       let publicKey: string;
       try {
-        publicKey = (await jwks.getSigningKey(kid)).getPublicKey();
+        publicKey = (await jwks().getSigningKey(kid)).getPublicKey();
       } catch {
         throw new InvalidTokenError('unknown signing key');
       }

@@ -73,3 +73,8 @@ export function problem(status: number, title = statusTitle(status), options: Pr
   if (options.errors !== undefined) document.errors = options.errors;
   return new ProblemError(document, options.headers);
 }
+
+/** The 400 of a request whose fields are wrong: the same document validation answers, for checks made later. */
+export function invalidRequest(errors: FieldError[]): ProblemError {
+  return problem(400, 'Invalid request', { detail: `${errors.length} field(s) are invalid`, errors });
+}

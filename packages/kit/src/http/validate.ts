@@ -1,6 +1,6 @@
 import type Joi from 'joi';
 import type { Middleware } from 'koa';
-import { type FieldError, problem } from './problem';
+import { type FieldError, invalidRequest } from './problem';
 
 /** The request parts a route validates; each schema also feeds the OpenAPI document. */
 export interface RequestSchemas {
@@ -37,7 +37,7 @@ export function validate(schemas: RequestSchemas): Middleware {
     const headers = check('headers', schemas.headers, ctx.headers, { ...joiOptions, allowUnknown: true });
     const body = schemas.body ? check('body', schemas.body, ctx.request.body) : ctx.request.body;
     if (errors.length > 0) {
-      throw problem(400, 'Invalid request', { detail: `${errors.length} field(s) are invalid`, errors });
+      throw invalidRequest(errors);
     }
     ctx.params = params as Record<string, string>;
     ctx.state.query = query;

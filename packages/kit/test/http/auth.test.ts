@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { audience, issuer, newSigningKey, type SigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
 import jwt from 'jsonwebtoken';
-import { audience, issuer, newSigningKey, type SigningKey, serveJwks, signToken } from './jwt-fixture';
 import { startTestApp, type TestApp } from './test-app';
 
 let key: SigningKey;

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
+import { audience, issuer } from '@shop/testkit/src/jwt-fixture';
 import { type Listening, listen } from '@shop/testkit/src/listen';
 import Joi from 'joi';
 import { createHttpApp } from '../../src/host/http-app';
@@ -9,7 +10,6 @@ import { createMetricsRegistry } from '../../src/http/metrics';
 import { problem } from '../../src/http/problem';
 import { validate } from '../../src/http/validate';
 import { createLogger } from '../../src/log/logger';
-import { audience, issuer } from './jwt-fixture';
 
 export interface TestApp extends Listening {
   health: HealthState;

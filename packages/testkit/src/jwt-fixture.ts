@@ -1,8 +1,8 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import Router from '@koa/router';
-import { type Listening, listen } from '@shop/testkit/src/listen';
 import jwt from 'jsonwebtoken';
 import Koa from 'koa';
+import { type Listening, listen } from './listen';
 
 export const issuer = 'https://identity.shop.test';
 export const audience = 'shop-api';

@@ -1,0 +1,29 @@
+/** Every pub/sub topic of the platform (CONTRACT.md, Events, plus the extensions marked below). */
+export const topics = {
+  productCreated: 'catalog.product-created',
+  productUpdated: 'catalog.product-updated',
+  productDeleted: 'catalog.product-deleted',
+  stockChanged: 'inventory.stock-changed',
+  stockReserved: 'inventory.stock-reserved',
+  stockReservationFailed: 'inventory.stock-reservation-failed',
+  /** Extension: a reservation was released (expired, order failed or cancelled). */
+  stockReleased: 'inventory.stock-released',
+  /** Extension: a reservation was committed (the order was paid). */
+  stockCommitted: 'inventory.stock-committed',
+  /** Extension: available stock crossed the low-stock threshold downwards. */
+  lowStock: 'inventory.low-stock',
+  orderPlaced: 'orders.order-placed',
+  orderPaid: 'orders.order-paid',
+  orderFailed: 'orders.order-failed',
+  orderCancelled: 'orders.order-cancelled',
+  orderShipped: 'orders.order-shipped',
+  orderDelivered: 'orders.order-delivered',
+  paymentSucceeded: 'payments.payment-succeeded',
+  paymentFailed: 'payments.payment-failed',
+  paymentRefunded: 'payments.payment-refunded',
+  customerRegistered: 'customers.customer-registered',
+  /** Extension: an account was deleted and its personal data anonymised. */
+  customerDeleted: 'customers.customer-deleted',
+} as const;
+
+export type Topic = (typeof topics)[keyof typeof topics];

@@ -1,0 +1,14 @@
+import type { CustomerPage, IdentityDeps } from './ports';
+
+export interface ListCustomers {
+  limit: number;
+  after?: { createdAt: Date; id: string };
+  emailContains?: string;
+}
+
+export async function listCustomers(
+  query: ListCustomers,
+  deps: Pick<IdentityDeps, 'unitOfWork'>,
+): Promise<CustomerPage> {
+  return deps.unitOfWork((store) => store.customers.list(query));
+}

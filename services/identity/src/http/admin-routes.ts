@@ -1,0 +1,80 @@
+import { type ApiRoutes, problem, requireRole } from '@shop/kit';
+import Joi from 'joi';
+import { deleteAccount } from '../application/delete-account';
+import { getProfile } from '../application/get-profile';
+import { listCustomers } from '../application/list-customers';
+import { customerView as toCustomerView } from '../domain/customer';
+import { decodeCursor, encodeCursor } from './customer-cursor';
+import { profileBody } from './customer-routes';
+import type { IdentityHttp } from './identity-http';
+import { customerView, idParams, profileView } from './schemas';
+
+/** Customer administration; mounted after `authenticate`. */
+export function adminRoutes(api: ApiRoutes, http: IdentityHttp): void {
+  const { deps } = http;
+
+  api.get(
+    '/api/customers',
+    {
+      summary: 'Every account, oldest first',
+      access: 'admin',
+      request: {
+        query: Joi.object({
+          q: Joi.string().trim().min(1).max(254).description('part of the email, case-insensitive'),
+          limit: Joi.number().integer().min(1).max(100).default(20),
+          cursor: Joi.string().max(200),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'A page of accounts',
+          body: Joi.object({ items: Joi.array().items(customerView), nextCursor: Joi.string().allow(null) }),
+        },
+      },
+    },
+    requireRole('admin'),
+    async (ctx) => {
+      const query = ctx.state.query as { q?: string; limit: number; cursor?: string };
+      const page = await listCustomers(
+        {
+          limit: query.limit,
+          ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+          ...(query.q ? { emailContains: query.q } : {}),
+        },
+        deps,
+      );
+      ctx.body = { items: page.items.map(toCustomerView), nextCursor: page.next ? encodeCursor(page.next) : null };
+    },
+  );
+
+  api.get(
+    '/api/customers/:id',
+    {
+      summary: 'One account with its addresses',
+      access: 'admin',
+      request: { params: idParams },
+      responses: { 200: { description: 'Profile', body: profileView } },
+    },
+    requireRole('admin'),
+    async (ctx) => {
+      const profile = await getProfile(ctx.params.id as string, deps);
+      if (!profile) throw problem(404, 'Customer not found');
+      ctx.body = profileBody(profile);
+    },
+  );
+
+  api.delete(
+    '/api/customers/:id',
+    {
+      summary: 'Delete an account (personal data is anonymised)',
+      access: 'admin',
+      request: { params: idParams },
+      responses: { 204: { description: 'Deleted' } },
+    },
+    requireRole('admin'),
+    async (ctx) => {
+      if (!(await deleteAccount(ctx.params.id as string, deps)).ok) throw problem(404, 'Customer not found');
+      ctx.status = 204;
+    },
+  );
+}

@@ -1,0 +1,97 @@
+import { ApiRoutes, createDataSource, OutboxRelay, type ServiceManifest } from '@shop/kit';
+import { ensureAdmin } from './application/ensure-admin';
+import type { IdentityDeps } from './application/ports';
+import { adminRoutes } from './http/admin-routes';
+import { keyAdminRoutes, publicAuthRoutes } from './http/auth-routes';
+import { customerRoutes } from './http/customer-routes';
+import type { IdentityHttp } from './http/identity-http';
+import { type IdentityConfig, identityConfigSchema } from './identity-config';
+import { identityEntities } from './infrastructure/entities';
+import { jwtAccessTokens } from './infrastructure/jwt-access-tokens';
+import { identityMigrations } from './infrastructure/migrations';
+import { scryptPasswords } from './infrastructure/scrypt-passwords';
+import { SigningKeyRing } from './infrastructure/signing-keys';
+import { stateLoginAttempts } from './infrastructure/state-login-attempts';
+import { typeormUnitOfWork } from './infrastructure/typeorm-store';
+
+const keyMaintenanceIntervalMs = 60 * 60_000;
+const daySeconds = 86_400;
+
+export const identityService: ServiceManifest<IdentityConfig> = {
+  name: 'identity',
+  publicPaths: ['/api/auth', '/api/customers'],
+  config: identityConfigSchema,
+  async setup({ config, databaseUrl, log, mesh, authenticate }) {
+    const dataSource = createDataSource(databaseUrl, {
+      entities: identityEntities,
+      migrations: identityMigrations,
+      logger: log,
+    });
+    await dataSource.initialize();
+    const clock = { now: () => new Date() };
+    const keys = new SigningKeyRing({
+      dataSource,
+      clock,
+      ...(config.JWT_KEYS_SECRET ? { encryptionSecret: config.JWT_KEYS_SECRET } : {}),
+      rotationIntervalSeconds: config.JWT_KEY_ROTATION_DAYS * daySeconds,
+      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    });
+    await keys.ensureKey();
+    const deps: IdentityDeps = {
+      unitOfWork: typeormUnitOfWork(dataSource),
+      passwords: scryptPasswords({ log2Cost: config.PASSWORD_HASH_COST }),
+      accessTokens: jwtAccessTokens({
+        keys,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      }),
+      loginAttempts: stateLoginAttempts(mesh.state, {
+        account: {
+          maxAttempts: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+          windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
+        },
+        address: {
+          maxAttempts: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+          windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
+        },
+      }),
+      clock,
+      refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_DAYS * daySeconds,
+    };
+    if (config.SHOP_ADMIN_EMAIL && config.SHOP_ADMIN_PASSWORD) {
+      const outcome = await ensureAdmin({ email: config.SHOP_ADMIN_EMAIL, password: config.SHOP_ADMIN_PASSWORD }, deps);
+      log.info({ admin: config.SHOP_ADMIN_EMAIL, outcome }, 'admin account ensured');
+    }
+
+    const http: IdentityHttp = { deps, keys, authenticate, trustedProxyHops: config.TRUSTED_PROXY_HOPS };
+    const api = new ApiRoutes();
+    // Before `authenticate`: a client refreshing its session still sends its expired access token.
+    publicAuthRoutes(api, http);
+    api.use(authenticate);
+    keyAdminRoutes(api, http);
+    customerRoutes(api, http);
+    adminRoutes(api, http);
+
+    const relay = new OutboxRelay(dataSource, { publish: (topic, event) => mesh.publish(topic, event), logger: log });
+    let maintenance: NodeJS.Timeout | undefined;
+    return {
+      router: api.router,
+      openApi: api.openApi({ title: 'identity', version: '1', description: 'Customers, authentication and roles.' }),
+      readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
+      async start() {
+        relay.start();
+        await keys.maintain();
+        maintenance = setInterval(() => {
+          keys.maintain().catch((error: unknown) => log.error({ err: error }, 'signing key maintenance failed'));
+        }, keyMaintenanceIntervalMs);
+        maintenance.unref();
+      },
+      async stop() {
+        clearInterval(maintenance);
+        await relay.stop();
+        await dataSource.destroy();
+      },
+    };
+  },
+};

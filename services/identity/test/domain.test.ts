@@ -1,0 +1,78 @@
+import { countAttempt, forgiveAttempt, retryAfterSeconds } from '../src/domain/login-throttle';
+import { passwordProblems } from '../src/domain/password-policy';
+import { type RefreshToken, refreshTokenState } from '../src/domain/refresh-token';
+import { rolesFromColumn, rolesToColumn } from '../src/domain/roles';
+
+describe('the password policy', () => {
+  const account = { email: 'grace.hopper@example.com', name: 'Grace Hopper' };
+
+  it('accepts a long passphrase', () => {
+    expect(passwordProblems('correct horse battery staple', account)).toEqual([]);
+  });
+
+  it.each([
+    ['short1', 'must be at least 10 characters'],
+    ['x'.repeat(129), 'must be at most 128 characters'],
+    ['          ', 'must not be only spaces'],
+    ['password123', 'is too common'],
+    ['aaaaaaaaaaaa', 'must use at least 4 different characters'],
+    ['my grace.hopper pass', 'must not contain the email address'],
+  ])('refuses %j: %s', (password, message) => {
+    expect(passwordProblems(password, account)).toContain(message);
+  });
+
+  it('counts characters, not bytes', () => {
+    expect(passwordProblems('ünïcödé✓✓✓✓', account)).toEqual([]);
+  });
+});
+
+describe('login attempt windows', () => {
+  const limits = { maxAttempts: 3, windowSeconds: 60 };
+
+  it('allows the limit, then asks to wait until the window ends', () => {
+    let window = countAttempt(undefined, 0, limits);
+    window = countAttempt(window, 1_000, limits);
+    window = countAttempt(window, 2_000, limits);
+    expect(retryAfterSeconds(window, 2_000, limits)).toBe(0);
+    window = countAttempt(window, 10_000, limits);
+    expect(retryAfterSeconds(window, 10_000, limits)).toBe(50);
+  });
+
+  it('starts a new window once the old one ended', () => {
+    const window = countAttempt({ attempts: 9, windowEndsAtMs: 60_000 }, 60_000, limits);
+    expect(window).toEqual({ attempts: 1, windowEndsAtMs: 120_000 });
+  });
+
+  it('gives one attempt back for a right password, never below zero', () => {
+    expect(forgiveAttempt({ attempts: 2, windowEndsAtMs: 60_000 }, 0)).toEqual({ attempts: 1, windowEndsAtMs: 60_000 });
+    expect(forgiveAttempt({ attempts: 0, windowEndsAtMs: 60_000 }, 0)?.attempts).toBe(0);
+    expect(forgiveAttempt({ attempts: 2, windowEndsAtMs: 60_000 }, 60_000)).toBeUndefined();
+  });
+});
+
+describe('refresh token states', () => {
+  const now = new Date('2026-11-21T10:00:00Z');
+  const token: RefreshToken = {
+    id: 't',
+    familyId: 'f',
+    customerId: 'c',
+    tokenHash: 'h',
+    createdAt: new Date('2026-11-20T10:00:00Z'),
+    expiresAt: new Date('2026-12-20T10:00:00Z'),
+    usedAt: null,
+    revokedAt: null,
+  };
+
+  it('tells usable, used (reuse), revoked and expired tokens apart', () => {
+    expect(refreshTokenState(token, now)).toBe('usable');
+    expect(refreshTokenState({ ...token, usedAt: now }, now)).toBe('reused');
+    expect(refreshTokenState({ ...token, usedAt: now, revokedAt: now }, now)).toBe('revoked');
+    expect(refreshTokenState({ ...token, expiresAt: now }, now)).toBe('expired');
+  });
+});
+
+describe('roles in a column', () => {
+  it('round-trips without duplicates', () => {
+    expect(rolesFromColumn(rolesToColumn(['customer', 'admin', 'admin']))).toEqual(['admin', 'customer']);
+  });
+});
