@@ -12,6 +12,8 @@ export interface OrderPlaced {
   customerId: string;
   items: OrderLine[];
   total: Money;
+  /** The card as the payments service vaulted it at placement (POST /internal/payment-methods); never the card. */
+  paymentMethodId: string;
   placedAt: string;
 }
 
