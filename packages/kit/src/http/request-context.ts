@@ -30,26 +30,33 @@ export function requestContext(logger: Logger): Middleware {
     const incoming = ctx.get(requestIdHeader);
     const requestId = acceptableRequestId.test(incoming) ? incoming : randomUUID();
     const trace = continueTrace(ctx.get('traceparent') || undefined, ctx.get('tracestate') || undefined);
-    // A "simple" bunyan child only adds fields; it copies no streams or serializers per request.
-    const log = logger.child({ req_id: requestId, trace_id: trace.traceId, span_id: trace.spanId }, true);
+    let log: Logger | undefined;
+    // Most requests never log: the child logger is made on first use (a "simple" child only adds fields).
+    const requestLog = () => {
+      log ??= logger.child({ req_id: requestId, trace_id: trace.traceId, span_id: trace.spanId }, true);
+      return log;
+    };
     ctx.state.requestId = requestId;
     ctx.state.trace = trace;
-    ctx.state.log = log;
+    Object.defineProperty(ctx.state, 'log', { get: requestLog, configurable: true, enumerable: true });
     ctx.set(requestIdHeader, requestId);
     ctx.set('traceparent', traceparentOf(trace));
     const startedAt = process.hrtime.bigint();
     try {
       await next();
     } finally {
-      const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-      const line = {
-        method: ctx.method,
-        path: ctx.path,
-        status: ctx.status,
-        duration_ms: Math.round(durationMs * 10) / 10,
-      };
-      if (ctx.status >= 500) log.error(line, 'request failed');
-      else log.debug(line, 'request');
+      const failed = ctx.status >= 500;
+      if (failed || logger.debug()) {
+        const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+        const line = {
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          duration_ms: Math.round(durationMs * 10) / 10,
+        };
+        if (failed) requestLog().error(line, 'request failed');
+        else requestLog().debug(line, 'request');
+      }
     }
   };
 }
