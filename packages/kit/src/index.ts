@@ -10,7 +10,7 @@ export { openApiRouter, swaggerUiRouter } from './http/api-docs';
 export { ApiRoutes, type OperationSpec, type ResponseSpec } from './http/api-routes';
 export * from './http/auth';
 export * from './http/health';
-export { idempotencyKeyHeader, respondIdempotently } from './http/idempotent-write';
+export { idempotencyKeyHeader, replayIdempotent, respondIdempotently } from './http/idempotent-write';
 export * from './http/metrics';
 export * from './http/problem';
 export { problemResponder } from './http/problem-responder';

@@ -100,6 +100,23 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/**
+ * The outcome already stored for this key, if any: lets a write that first calls other services (prices,
+ * card vaulting) replay at once instead of calling them again for a retry.
+ */
+export async function findIdempotentOutcome(
+  dataSource: DataSource,
+  request: IdempotencyRequest,
+): Promise<IdempotentOutcome | undefined> {
+  const record = await transaction(dataSource, (tx) =>
+    tx.manager.findOneBy(IdempotencyKey, { scope: request.scope, key: request.key }),
+  );
+  if (!record) return undefined;
+  return record.response === '' && record.requestHash === request.requestHash
+    ? { outcome: 'conflict', reason: 'in-progress' }
+    : fromRecord(record, request.requestHash);
+}
+
 function fromRecord(record: IdempotencyKeyRecord, requestHash: string): IdempotentOutcome {
   if (record.requestHash !== requestHash) return { outcome: 'conflict', reason: 'different-request' };
   return { outcome: 'replayed', response: JSON.parse(record.response) as StoredResponse };

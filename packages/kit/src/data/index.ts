@@ -1,6 +1,7 @@
 export { connectionOptions, createDataSource, type DataSourceSettings, type MigrationClass } from './data-source';
 export {
   canonicalJson,
+  findIdempotentOutcome,
   hashRequest,
   type IdempotencyRequest,
   type IdempotentOutcome,

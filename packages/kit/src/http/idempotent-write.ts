@@ -1,6 +1,13 @@
 import type { Context } from 'koa';
 import type { DataSource } from 'typeorm';
-import { hashRequest, runIdempotent, type StoredResponse } from '../data/idempotency';
+import {
+  findIdempotentOutcome,
+  hashRequest,
+  type IdempotencyRequest,
+  type IdempotentOutcome,
+  runIdempotent,
+  type StoredResponse,
+} from '../data/idempotency';
 import { kitLimits } from '../data/kit-migrations';
 import { type Tx, transaction } from '../data/unit-of-work';
 import { problem } from './problem';
@@ -19,15 +26,31 @@ export async function respondIdempotently(
   scope: string,
   work: (tx: Tx) => Promise<StoredResponse>,
 ): Promise<void> {
-  const key = ctx.get(idempotencyKeyHeader);
-  const respond = (response: StoredResponse) => {
-    ctx.status = response.status;
-    ctx.body = response.body;
-  };
-  if (!key) {
-    respond(await transaction(dataSource, work));
+  const request = idempotencyRequest(ctx, scope);
+  if (!request) {
+    respond(ctx, await transaction(dataSource, work));
     return;
   }
+  answer(ctx, await runIdempotent(dataSource, request, work));
+}
+
+/**
+ * For a write that must call other services before its transaction: answers a retry of a key that already
+ * ran (replay, or 409) and returns true; returns false when the write should go ahead (then call
+ * respondIdempotently, which still settles a race between two first requests).
+ */
+export async function replayIdempotent(ctx: Context, dataSource: DataSource, scope: string): Promise<boolean> {
+  const request = idempotencyRequest(ctx, scope);
+  if (!request) return false;
+  const outcome = await findIdempotentOutcome(dataSource, request);
+  if (!outcome) return false;
+  answer(ctx, outcome);
+  return true;
+}
+
+function idempotencyRequest(ctx: Context, scope: string): IdempotencyRequest | undefined {
+  const key = ctx.get(idempotencyKeyHeader);
+  if (!key) return undefined;
   if (key.length > kitLimits.idempotencyKeyLength || !/^[\x21-\x7e]+$/.test(key)) {
     throw problem(400, 'Invalid request', {
       errors: [
@@ -38,8 +61,19 @@ export async function respondIdempotently(
       ],
     });
   }
-  const requestHash = hashRequest({ method: ctx.method, path: ctx.path, body: ctx.request.body ?? null });
-  const outcome = await runIdempotent(dataSource, { scope, key, requestHash }, work);
+  return {
+    scope,
+    key,
+    requestHash: hashRequest({ method: ctx.method, path: ctx.path, body: ctx.request.body ?? null }),
+  };
+}
+
+function respond(ctx: Context, response: StoredResponse): void {
+  ctx.status = response.status;
+  ctx.body = response.body;
+}
+
+function answer(ctx: Context, outcome: IdempotentOutcome): void {
   if (outcome.outcome === 'conflict') {
     throw outcome.reason === 'different-request'
       ? problem(409, 'Idempotency key reused', {
@@ -51,5 +85,5 @@ export async function respondIdempotently(
         });
   }
   if (outcome.outcome === 'replayed') ctx.set('Idempotent-Replayed', 'true');
-  respond(outcome.response);
+  respond(ctx, outcome.response);
 }

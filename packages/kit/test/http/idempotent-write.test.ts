@@ -3,13 +3,15 @@ import Router from '@koa/router';
 import { json, type Listening, listen } from '@shop/testkit/src/listen';
 import type { DataSource } from 'typeorm';
 import { createHttpApp } from '../../src/host/http-app';
-import { respondIdempotently } from '../../src/http/idempotent-write';
+import { replayIdempotent, respondIdempotently } from '../../src/http/idempotent-write';
 import { createMetricsRegistry } from '../../src/http/metrics';
 import { createLogger } from '../../src/log/logger';
 import { openWidgets, WidgetEntity } from '../data/support/widgets';
 
 let db: DataSource;
 let server: Listening;
+/** How often the prepared route called its (pretend) remote service. */
+let preparations = 0;
 
 beforeAll(async () => {
   db = await openWidgets('sqlite::memory:');
@@ -17,6 +19,17 @@ beforeAll(async () => {
   router.post('/widgets', async (ctx) => {
     await respondIdempotently(ctx, db, 'widgets:create', async (tx) => {
       const widget = { id: randomUUID(), name: (ctx.request.body as { name: string }).name, quantity: 1 };
+      await tx.manager.insert(WidgetEntity, widget);
+      return { status: 201, body: widget };
+    });
+  });
+  // A write that calls another service first (as order placement does): a retry must not call it again.
+  router.post('/prepared-widgets', async (ctx) => {
+    if (await replayIdempotent(ctx, db, 'widgets:prepared')) return;
+    preparations += 1;
+    const name = `${(ctx.request.body as { name: string }).name}-${preparations}`;
+    await respondIdempotently(ctx, db, 'widgets:prepared', async (tx) => {
+      const widget = { id: randomUUID(), name, quantity: 1 };
       await tx.manager.insert(WidgetEntity, widget);
       return { status: 201, body: widget };
     });
@@ -73,5 +86,29 @@ describe('writes with an Idempotency-Key', () => {
     const res = await create('nut', 'k'.repeat(300));
     expect(res.status).toBe(400);
     expect((await json(res)).errors[0].path).toBe('headers.idempotency-key');
+  });
+});
+
+describe('writes that prepare before their transaction', () => {
+  const prepare = (name: string, key: string) =>
+    fetch(`${server.url}/prepared-widgets`, {
+      method: 'POST',
+      body: JSON.stringify({ name }),
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    });
+
+  it('replay a retry without preparing again', async () => {
+    const first = await json(await prepare('axle', 'prep-1'));
+    const retry = await prepare('axle', 'prep-1');
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await json(retry)).toEqual(first);
+    expect(preparations).toBe(1);
+  });
+
+  it('refuse the key for another body before preparing', async () => {
+    await prepare('wheel', 'prep-2');
+    const before = preparations;
+    expect((await prepare('spoke', 'prep-2')).status).toBe(409);
+    expect(preparations).toBe(before);
   });
 });
