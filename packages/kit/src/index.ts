@@ -9,6 +9,7 @@ export type { ServiceContext, ServiceManifest, ServiceParts } from './host/servi
 export { openApiRouter, swaggerUiRouter } from './http/api-docs';
 export { ApiRoutes, type OperationSpec, type ResponseSpec } from './http/api-routes';
 export * from './http/auth';
+export { decodeTimeCursor, encodeTimeCursor, type TimePosition } from './http/cursor';
 export * from './http/health';
 export { idempotencyKeyHeader, replayIdempotent, respondIdempotently } from './http/idempotent-write';
 export * from './http/metrics';

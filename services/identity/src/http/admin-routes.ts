@@ -1,10 +1,10 @@
-import { type ApiRoutes, problem, requireRole } from '@shop/kit';
+import { type ApiRoutes, decodeTimeCursor, encodeTimeCursor, problem, requireRole } from '@shop/kit';
 import Joi from 'joi';
 import { deleteAccount } from '../application/delete-account';
 import { getProfile } from '../application/get-profile';
 import { listCustomers } from '../application/list-customers';
 import { customerView as toCustomerView } from '../domain/customer';
-import { decodeCursor, encodeCursor } from './customer-cursor';
+
 import { profileBody } from './customer-routes';
 import type { IdentityHttp } from './identity-http';
 import { customerView, idParams, profileView } from './schemas';
@@ -38,12 +38,12 @@ export function adminRoutes(api: ApiRoutes, http: IdentityHttp): void {
       const page = await listCustomers(
         {
           limit: query.limit,
-          ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+          ...(query.cursor ? { after: decodeTimeCursor(query.cursor) } : {}),
           ...(query.q ? { emailContains: query.q } : {}),
         },
         deps,
       );
-      ctx.body = { items: page.items.map(toCustomerView), nextCursor: page.next ? encodeCursor(page.next) : null };
+      ctx.body = { items: page.items.map(toCustomerView), nextCursor: page.next ? encodeTimeCursor(page.next) : null };
     },
   );
 

@@ -1,0 +1,24 @@
+import { type FailureReason, type Order, type OrderStatus, sourcesOf } from '../domain/order';
+import { statusChanged } from './order-events';
+import type { OrdersStore } from './ports';
+
+export type MoveResult = { moved: true; order: Order } | { moved: false; order: Order | null };
+
+/**
+ * Moves an order along the state machine and announces it, in the caller's transaction. An order already past
+ * the step (a redelivered event, a cancel racing a payment) is left alone and reported as not moved.
+ */
+export async function moveOrder(
+  store: OrdersStore,
+  orderId: string,
+  to: OrderStatus,
+  at: Date,
+  details: { failureReason?: FailureReason; trackingNumber?: string } = {},
+): Promise<MoveResult> {
+  const moved = await store.orders.move(orderId, sourcesOf(to), to, { updatedAt: at, ...details });
+  const order = await store.orders.byId(orderId);
+  if (!moved || !order) return { moved: false, order };
+  const { topic, event } = statusChanged(order);
+  await store.outbox(topic, event);
+  return { moved: true, order };
+}

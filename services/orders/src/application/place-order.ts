@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { FieldError } from '@shop/kit';
+import { mergeLines, type Order, type OrderLine, type ShippingAddress, totalOf } from '../domain/order';
+import { orderPlaced } from './order-events';
+import type { CardDetails, OrdersDeps, OrdersStore } from './ports';
+
+export interface PlaceOrder {
+  customerId: string;
+  items: Array<{ productId: string; quantity: number }>;
+  shippingAddress: ShippingAddress;
+  payment: CardDetails;
+}
+
+export type PreparedOrder = { ok: true; order: Order } | { ok: false; errors: FieldError[] };
+
+/**
+ * Everything placement needs from other services, before any transaction: the catalog's current prices (the
+ * client's are never asked for) and the card vaulted by payments (this service never holds the number).
+ * Field errors name the request's fields, e.g. `body.items.1.productId` or `body.payment.cardNumber`.
+ */
+export async function prepareOrder(
+  input: PlaceOrder,
+  deps: Pick<OrdersDeps, 'prices' | 'paymentMethods' | 'clock'>,
+): Promise<PreparedOrder> {
+  const lines = mergeLines(input.items);
+  const [prices, vaulted] = await Promise.all([
+    deps.prices.pricesOf(lines.map((line) => line.productId)),
+    deps.paymentMethods.vault(input.payment),
+  ]);
+  const errors: FieldError[] = [];
+  const currency = prices.get(lines[0]?.productId ?? '')?.price.currency;
+  input.items.forEach((item, index) => {
+    const price = prices.get(item.productId);
+    if (!price?.purchasable) {
+      errors.push({ path: `body.items.${index}.productId`, message: 'is not a product on sale' });
+    } else if (price.price.currency !== currency) {
+      errors.push({
+        path: `body.items.${index}.productId`,
+        message: `is priced in ${price.price.currency}, not ${currency}`,
+      });
+    }
+  });
+  if (!vaulted.ok)
+    errors.push(...vaulted.errors.map((error) => ({ ...error, path: error.path.replace(/^body\./, 'body.payment.') })));
+  if (errors.length > 0 || !vaulted.ok) return { ok: false, errors };
+
+  const items: OrderLine[] = lines.map((line) => ({
+    ...line,
+    unitPrice: (prices.get(line.productId) as NonNullable<ReturnType<typeof prices.get>>).price,
+  }));
+  const now = deps.clock.now();
+  return {
+    ok: true,
+    order: {
+      id: randomUUID(),
+      customerId: input.customerId,
+      status: 'Pending',
+      items,
+      total: totalOf(items),
+      shippingAddress: input.shippingAddress,
+      paymentMethodId: vaulted.paymentMethodId,
+      cardLast4: vaulted.last4,
+      failureReason: null,
+      trackingNumber: null,
+      createdAt: now,
+      updatedAt: now,
+    },
+  };
+}
+
+/** Records the prepared order and announces it; inventory reserves next, then payments charges. */
+export async function recordOrder(store: OrdersStore, order: Order): Promise<Order> {
+  await store.orders.insert(order);
+  const { topic, event } = orderPlaced(order);
+  await store.outbox(topic, event);
+  return order;
+}

@@ -1,0 +1,102 @@
+import { handleOnce, type Tx, transaction } from '@shop/kit';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Orders, OrdersStore, UnitOfWork } from '../application/ports';
+import type { FailureReason, Order, OrderStatus } from '../domain/order';
+import { OrderEntity, type OrderRow } from './entities';
+
+/** The orders database behind the application's ports. */
+export function typeormUnitOfWork(dataSource: DataSource): UnitOfWork {
+  const unitOfWork = (<T>(work: (store: OrdersStore) => Promise<T>) =>
+    transaction(dataSource, (tx) => work(storeOfTx(tx)))) as UnitOfWork;
+  unitOfWork.once = async (consumer, eventId, work) => {
+    const result = await handleOnce(dataSource, consumer, eventId, (tx) => work(storeOfTx(tx)));
+    return result.status === 'duplicate' ? 'duplicate' : 'applied';
+  };
+  return unitOfWork;
+}
+
+export function storeOfTx(tx: Tx): OrdersStore {
+  return { orders: ordersOf(tx.manager), outbox: (topic, event) => tx.outbox(topic, event) };
+}
+
+function toRow(order: Order): OrderRow {
+  return {
+    id: order.id,
+    customerId: order.customerId,
+    status: order.status,
+    itemsJson: JSON.stringify(order.items),
+    totalAmount: order.total.amount,
+    currency: order.total.currency,
+    shippingAddressJson: JSON.stringify(order.shippingAddress),
+    paymentMethodId: order.paymentMethodId,
+    cardLast4: order.cardLast4,
+    failureReason: order.failureReason,
+    trackingNumber: order.trackingNumber,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+  };
+}
+
+function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    status: row.status as OrderStatus,
+    items: JSON.parse(row.itemsJson) as Order['items'],
+    total: { amount: Number(row.totalAmount), currency: row.currency },
+    shippingAddress: JSON.parse(row.shippingAddressJson) as Order['shippingAddress'],
+    paymentMethodId: row.paymentMethodId,
+    cardLast4: row.cardLast4,
+    failureReason: row.failureReason as FailureReason | null,
+    trackingNumber: row.trackingNumber,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function ordersOf(manager: EntityManager): Orders {
+  const repository = manager.getRepository(OrderEntity);
+  return {
+    async insert(order) {
+      await repository.insert(toRow(order));
+    },
+    async byId(id) {
+      const row = await repository.findOneBy({ id });
+      return row ? toOrder(row) : null;
+    },
+    async move(id, from, to, changes) {
+      if (from.length === 0) return false;
+      const result = await repository
+        .createQueryBuilder()
+        .update()
+        .set({
+          status: to,
+          updatedAt: changes.updatedAt,
+          ...(changes.failureReason ? { failureReason: changes.failureReason } : {}),
+          ...(changes.trackingNumber ? { trackingNumber: changes.trackingNumber } : {}),
+        })
+        .where('id = :id AND status IN (:...from)', { id, from })
+        .execute();
+      return (result.affected ?? 0) === 1;
+    },
+    async list({ customerId, status, limit, after }) {
+      const query = repository
+        .createQueryBuilder('o')
+        .orderBy('o.created_at', 'DESC')
+        .addOrderBy('o.id', 'DESC')
+        .take(limit + 1);
+      if (customerId) query.andWhere('o.customer_id = :customerId', { customerId });
+      if (status) query.andWhere('o.status = :status', { status });
+      if (after) {
+        query.andWhere('(o.created_at < :afterAt OR (o.created_at = :afterAt AND o.id < :afterId))', {
+          afterAt: after.createdAt,
+          afterId: after.id,
+        });
+      }
+      const rows = await query.getMany();
+      const items = rows.slice(0, limit).map(toOrder);
+      const last = items.at(-1);
+      return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { ApiRoutes, createDataSource, OutboxRelay, type ServiceManifest } from '@shop/kit';
+import type { OrdersDeps } from './application/ports';
+import { orderRoutes } from './http/order-routes';
+import { catalogPriceList } from './infrastructure/catalog-price-list';
+import { ordersEntities } from './infrastructure/entities';
+import { ordersMigrations } from './infrastructure/migrations';
+import { sagaSubscriptions } from './infrastructure/saga-subscriptions';
+import { storeOfTx, typeormUnitOfWork } from './infrastructure/typeorm-store';
+import { vaultedPaymentMethods } from './infrastructure/vaulted-payment-methods';
+import { type OrdersConfig, ordersConfigSchema } from './orders-config';
+
+export const ordersService: ServiceManifest<OrdersConfig> = {
+  name: 'orders',
+  publicPaths: ['/api/orders'],
+  config: ordersConfigSchema,
+  async setup({ config, databaseUrl, log, mesh, authenticate }) {
+    const dataSource = createDataSource(databaseUrl, {
+      entities: ordersEntities,
+      migrations: ordersMigrations,
+      logger: log,
+    });
+    await dataSource.initialize();
+    const deps: OrdersDeps = {
+      unitOfWork: typeormUnitOfWork(dataSource),
+      prices: catalogPriceList(mesh),
+      paymentMethods: vaultedPaymentMethods(mesh),
+      clock: { now: () => new Date() },
+    };
+    const api = new ApiRoutes();
+    api.use(authenticate);
+    orderRoutes(api, { deps, dataSource, storeOf: storeOfTx });
+    const relay = new OutboxRelay(dataSource, {
+      publish: (topic, event) => mesh.publish(topic, event),
+      logger: log,
+      batchSize: config.ORDERS_OUTBOX_BATCH_SIZE,
+    });
+    return {
+      router: api.router,
+      openApi: api.openApi({ title: 'orders', version: '1', description: 'Orders and the order saga.' }),
+      subscriptions: sagaSubscriptions(deps, log),
+      readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
+      async start() {
+        relay.start();
+      },
+      async stop() {
+        await relay.stop();
+        await dataSource.destroy();
+      },
+    };
+  },
+};

@@ -1,0 +1,153 @@
+import { mkdtempSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventEnvelope, Money } from '@shop/contracts';
+import { createLogger, type EmbeddedPlatform, runEmbedded, type ServiceManifest } from '@shop/kit';
+import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
+import type { Listening } from '@shop/testkit/src/listen';
+import { ordersService } from '../../src/service';
+
+export interface CatalogStandIn {
+  products: Map<string, { price: Money; status: 'active' | 'archived' }>;
+  lookups: number;
+  down: boolean;
+}
+
+export interface OrdersPlatform extends EmbeddedPlatform {
+  catalog: CatalogStandIn;
+  vaulted: Array<{ last4: string }>;
+  published: Array<{ topic: string; event: EventEnvelope }>;
+  tokenFor(customerId: string, roles?: string[]): string;
+  send(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
+  /** Publishes as another service would, and waits until every delivery settled. */
+  deliver(topic: string, data: unknown, id?: string): Promise<void>;
+  stopAll(): Promise<void>;
+}
+
+const topicsSeen = [
+  'orders.order-placed',
+  'orders.order-paid',
+  'orders.order-failed',
+  'orders.order-cancelled',
+  'orders.order-shipped',
+  'orders.order-delivered',
+];
+
+/** Reads a JSON request body of a stand-in service. */
+async function readJson(req: Parameters<RequestListener>[0]): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+}
+
+function reply(res: Parameters<RequestListener>[1], status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * The orders service in the embedded topology, with small stand-ins for the catalog (prices) and payments
+ * (card vaulting) answering the same internal routes, and a recorder of everything orders publishes.
+ */
+export async function startOrders(): Promise<OrdersPlatform> {
+  const key = newSigningKey('orders-test-key');
+  const jwks: Listening = await serveJwks([key]);
+  const platform = await runEmbedded([ordersService as ServiceManifest], {
+    env: {
+      PORT: '0',
+      SHOP_DATA_DIR: mkdtempSync(join(tmpdir(), 'orders-')),
+      LOG_LEVEL: 'fatal',
+      JWKS_URL: `${jwks.url}/jwks`,
+      JWT_ISSUER: issuer,
+      JWT_AUDIENCE: audience,
+    },
+    log: createLogger({ name: 'test', level: 'fatal' }),
+  });
+  const catalog: CatalogStandIn = { products: new Map(), lookups: 0, down: false };
+  const vaulted: Array<{ last4: string }> = [];
+  const published: Array<{ topic: string; event: EventEnvelope }> = [];
+
+  platform.bus.register('catalog', {
+    listener: (req, res) => {
+      void readJson(req).then((body) => {
+        catalog.lookups += 1;
+        if (catalog.down) return reply(res, 503, { status: 503, title: 'Service Unavailable' });
+        const ids = (body as { ids: string[] }).ids;
+        const items = ids.flatMap((id) => {
+          const product = catalog.products.get(id);
+          return product ? [{ id, sku: `sku-${id.slice(0, 8)}`, name: 'Thing', ...product }] : [];
+        });
+        reply(res, 200, { items });
+      });
+    },
+  });
+  platform.bus.register('payments', {
+    listener: (req, res) => {
+      void readJson(req).then((body) => {
+        const card = body as { cardNumber: string };
+        const digits = card.cardNumber.replace(/ /g, '');
+        if (!luhn(digits)) {
+          return reply(res, 400, {
+            status: 400,
+            title: 'Invalid request',
+            errors: [{ path: 'body.cardNumber', message: 'is not a valid card number' }],
+          });
+        }
+        vaulted.push({ last4: digits.slice(-4) });
+        reply(res, 201, { paymentMethodId: `pm_${vaulted.length}`, brand: 'visa', last4: digits.slice(-4) });
+      });
+    },
+  });
+  platform.bus.register('recorder', {
+    subscriptions: topicsSeen.map((topic) => ({
+      topic,
+      handle: async (event: EventEnvelope) => {
+        published.push({ topic, event });
+        return 'success' as const;
+      },
+    })),
+  });
+
+  const send: OrdersPlatform['send'] = (method, path, options = {}) =>
+    fetch(`${platform.url}${path}`, {
+      method,
+      headers: {
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+  return Object.assign(platform, {
+    catalog,
+    vaulted,
+    published,
+    send,
+    tokenFor: (customerId: string, roles = ['customer']) => signToken(key, { roles }, { subject: customerId }),
+    async deliver(topic: string, data: unknown, id = crypto.randomUUID()) {
+      await platform.bus
+        .meshFor('elsewhere')
+        .publish(topic, { id, type: topic, occurredAt: new Date().toISOString(), data });
+      await platform.bus.drain();
+    },
+    async stopAll() {
+      await platform.shutdown();
+      await jwks.close();
+    },
+  });
+}
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return digits.length >= 12 && sum % 10 === 0;
+}

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { kitMigrations, type MigrationClass } from '../packages/kit/src/data';
+import { identityMigrations } from '../services/identity/src/infrastructure/migrations';
+import { ordersMigrations } from '../services/orders/src/infrastructure/migrations';
+
+export interface MssqlTarget {
+  title: string;
+  migrations: MigrationClass[];
+  /** Relative to the repository root. */
+  file: string;
+}
+
+export const repositoryRoot = join(__dirname, '..');
+
+/** Every migration set and the committed SQL Server script generated from it (tools/mssql-ddl.ts). */
+export const mssqlTargets: MssqlTarget[] = [
+  {
+    title: 'the kit tables (kitMigrations)',
+    migrations: kitMigrations,
+    file: 'packages/kit/src/data/mssql/kit-migrations.sql',
+  },
+  {
+    title: 'the identity service (identityMigrations)',
+    migrations: identityMigrations,
+    file: 'services/identity/src/infrastructure/mssql/identity-migrations.sql',
+  },
+  {
+    title: 'the orders service (ordersMigrations)',
+    migrations: ordersMigrations,
+    file: 'services/orders/src/infrastructure/mssql/orders-migrations.sql',
+  },
+];
