@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { kitMigrations, type MigrationClass } from '../packages/kit/src/data';
 import { identityMigrations } from '../services/identity/src/infrastructure/migrations';
+import { inventoryMigrations } from '../services/inventory/src/infrastructure/migrations';
 import { ordersMigrations } from '../services/orders/src/infrastructure/migrations';
 
 export interface MssqlTarget {
@@ -23,6 +24,11 @@ export const mssqlTargets: MssqlTarget[] = [
     title: 'the identity service (identityMigrations)',
     migrations: identityMigrations,
     file: 'services/identity/src/infrastructure/mssql/identity-migrations.sql',
+  },
+  {
+    title: 'the inventory service (inventoryMigrations)',
+    migrations: inventoryMigrations,
+    file: 'services/inventory/src/infrastructure/mssql/inventory-migrations.sql',
   },
   {
     title: 'the orders service (ordersMigrations)',

@@ -1,8 +1,9 @@
 import type { ServiceManifest } from '@shop/kit';
 import { identityService } from '../../identity/src/service';
+import { inventoryService } from '../../inventory/src/service';
 
 /**
  * Every service the platform runs, in start order. Both topologies read this list: the embedded edge
  * hosts each manifest in-process; `npm run start:dapr` starts services/<name>/src/main.ts with a sidecar.
  */
-export const services: ServiceManifest[] = [identityService as ServiceManifest];
+export const services: ServiceManifest[] = [identityService as ServiceManifest, inventoryService as ServiceManifest];

@@ -20,6 +20,18 @@ export interface HttpAppOptions {
   jsonLimit?: string;
   /** False for a proxy, which must pass request bodies on unread. */
   parseBodies?: boolean;
+  /**
+   * When set, only paths under these prefixes (whole segments) and the operations endpoints are served; the
+   * rest is 404. The embedded edge sets the services' public paths, so internal routes stay internal, as
+   * behind the gateway and the Ingress.
+   */
+  publicPaths?: string[];
+}
+
+const operationsPaths = ['/healthz', '/readyz', '/metrics'];
+
+function isUnder(prefix: string, path: string): boolean {
+  return path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
 }
 
 /**
@@ -41,6 +53,10 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     });
     // Reads carry no body; skipping the parser's content-type checks is measurable on cached reads.
     app.use((ctx, next) => (ctx.method === 'GET' || ctx.method === 'HEAD' ? next() : parseJson(ctx, next)));
+  }
+  const publicPaths = options.publicPaths ? [...operationsPaths, ...options.publicPaths] : undefined;
+  if (publicPaths) {
+    app.use((ctx, next) => (publicPaths.some((prefix) => isUnder(prefix, ctx.path)) ? next() : undefined));
   }
   const operations = operationsRouter({ checks: options.readiness, state: options.health, metrics: options.metrics });
   app.use(routeDispatch([operations, ...options.routers]));

@@ -70,6 +70,7 @@ export async function runEmbedded(
 
   const app = createHttpApp({
     name: 'edge',
+    publicPaths: [...manifests.flatMap((manifest) => manifest.publicPaths), '/openapi', '/docs'],
     log,
     metrics,
     health,

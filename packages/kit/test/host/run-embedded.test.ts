@@ -37,6 +37,12 @@ describe('the embedded topology', () => {
     expect(await json(await fetch(`${platform.url}/api/audit/grace`))).toEqual({ events: 1 });
   });
 
+  it('keeps internal routes off the public origin, as the gateway does', async () => {
+    const res = await fetch(`${platform.url}/internal/audit/ada`, { method: 'POST' });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
   it('validates requests with the schemas it documents', async () => {
     const res = await greet('');
     expect(res.status).toBe(400);

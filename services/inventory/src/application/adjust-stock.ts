@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '@shop/kit';
+import { levelsOf, maxOnHand, type StockLevels } from '../domain/stock-levels';
+import { announceLevels } from './announce-levels';
+import type { InventoryDeps } from './inventory-deps';
+
+export interface AdjustStock {
+  productId: string;
+  /** Units found (positive) or lost, damaged, written off (negative). Never zero. */
+  delta: number;
+  reason: string;
+  /** Who asked, for the audit trail. */
+  actorId: string | null;
+}
+
+export type AdjustResult =
+  | { ok: true; levels: StockLevels }
+  | { ok: false; reason: 'not-found' }
+  /** onHand would drop below what is promised to orders (CONTRACT.md: 409). */
+  | { ok: false; reason: 'below-reserved'; levels: StockLevels }
+  | { ok: false; reason: 'above-maximum'; levels: StockLevels; maximum: number };
+
+/** Corrects a product's on-hand count in one conditional UPDATE, and records who did it and why. */
+export async function adjustStock(tx: Tx, input: AdjustStock, deps: InventoryDeps): Promise<AdjustResult> {
+  const now = deps.clock();
+  if (await deps.store.adjustOnHand(tx, input.productId, input.delta, now)) {
+    const levels = await announceLevels(tx, deps, input.productId, input.delta, now);
+    await deps.store.recordAdjustment(tx, {
+      id: randomUUID(),
+      productId: input.productId,
+      delta: input.delta,
+      reason: input.reason,
+      actorId: input.actorId,
+      onHandAfter: levels.onHand,
+      at: now,
+    });
+    return { ok: true, levels };
+  }
+  // Read only to say why the UPDATE refused.
+  const item = await deps.store.findItem(tx, input.productId);
+  if (!item) return { ok: false, reason: 'not-found' };
+  const levels = levelsOf(item);
+  if (item.onHand + input.delta < item.reserved) return { ok: false, reason: 'below-reserved', levels };
+  return { ok: false, reason: 'above-maximum', levels, maximum: maxOnHand };
+}

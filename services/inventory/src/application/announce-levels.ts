@@ -1,0 +1,30 @@
+import type { Tx } from '@shop/kit';
+import { type InventoryEvent, lowStock, stockChanged } from '../domain/inventory-events';
+import { crossedLowStock, levelsOf, type StockLevels } from '../domain/stock-levels';
+import type { InventoryDeps } from './inventory-deps';
+
+export function emit(tx: Tx, event: InventoryEvent): Promise<void> {
+  return tx.outbox(event.topic, event.envelope);
+}
+
+/**
+ * Publishes a product's levels after a counter UPDATE, with a low-stock warning when that change took
+ * available through the threshold. The UPDATE holds the row until commit (the whole database on SQLite),
+ * so the row read here is exactly what it produced and its version is this change's.
+ */
+export async function announceLevels(
+  tx: Tx,
+  deps: InventoryDeps,
+  productId: string,
+  availableChange: number,
+  at: Date,
+): Promise<StockLevels> {
+  const item = await deps.store.findItem(tx, productId);
+  if (!item) throw new Error(`stock item ${productId} vanished inside its own transaction`);
+  const levels = levelsOf(item);
+  await emit(tx, stockChanged(levels, item.version, at));
+  if (crossedLowStock(levels.available - availableChange, levels.available, deps.lowStockThreshold)) {
+    await emit(tx, lowStock(productId, levels.available, deps.lowStockThreshold, at));
+  }
+  return levels;
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '@shop/kit';
+import { stockReservationFailed, stockReserved } from '../domain/inventory-events';
+import {
+  expiryFrom,
+  normalizeLines,
+  type RejectionReason,
+  type Reservation,
+  type ReservationLine,
+  reservationTransitions,
+  type Shortage,
+} from '../domain/reservation';
+import { announceLevels, emit } from './announce-levels';
+import type { InventoryDeps, RunInTransaction } from './inventory-deps';
+import { rejectionFor } from './shortages';
+import { ReservationExistsError } from './stock-store';
+
+export interface ReserveStock {
+  orderId: string;
+  lines: ReservationLine[];
+  ttlSeconds: number;
+}
+
+export type ReserveResult =
+  /** `created` is false when the order already held this reservation (a retry, a redelivered event). */
+  | { ok: true; created: boolean; reservation: Reservation }
+  | { ok: false; reason: RejectionReason; shortages: Shortage[]; reservation: Reservation };
+
+/**
+ * Reserves every line of an order or none, once per order. The caller owns the transaction, so a consumer
+ * can run this inside handleOnce and the inbox record, the stock and the events commit together.
+ *
+ * A refusal is not rolled back but recorded (status `rejected`) and published: asking again for the same
+ * order answers the same refusal, and the order saga hears about it exactly as it hears about a success.
+ * Throws ReservationExistsError when a concurrent request for the same order committed first; running it
+ * again answers that one's outcome.
+ */
+export async function reserveStock(tx: Tx, input: ReserveStock, deps: InventoryDeps): Promise<ReserveResult> {
+  const existing = await deps.store.findReservation(tx, input.orderId);
+  if (existing) return outcomeOf(existing);
+
+  const now = deps.clock();
+  const lines = normalizeLines(input.lines);
+  const reservation: Reservation = {
+    id: randomUUID(),
+    orderId: input.orderId,
+    status: 'held',
+    lines,
+    expiresAt: expiryFrom(now, input.ttlSeconds),
+    releaseReason: null,
+    rejection: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // The order's row goes in before any stock moves: a concurrent twin waits on its key, then finds it taken.
+  await deps.store.insertReservation(tx, reservation);
+
+  const short = await deps.store.reserveLines(tx, lines, now);
+  if (short.length > 0) {
+    const rejection = await rejectionFor(tx, deps, short);
+    await deps.store.changeReservation(tx, input.orderId, { ...reservationTransitions.reject, at: now, rejection });
+    await emit(tx, stockReservationFailed(input.orderId, rejection, now));
+    return { ok: false, ...rejection, reservation: { ...reservation, status: 'rejected', rejection } };
+  }
+
+  for (const line of lines) await announceLevels(tx, deps, line.productId, -line.quantity, now);
+  await emit(tx, stockReserved(reservation, now));
+  return { ok: true, created: true, reservation };
+}
+
+function outcomeOf(reservation: Reservation): ReserveResult {
+  if (reservation.status === 'rejected' && reservation.rejection) {
+    return { ok: false, ...reservation.rejection, reservation };
+  }
+  return { ok: true, created: false, reservation };
+}
+
+/**
+ * `reserveStock` in a transaction of its own, for callers that have none (service invocation). When a
+ * concurrent request for the same order committed first, the second run answers that one's outcome.
+ */
+export async function reserveStockInTransaction(
+  run: RunInTransaction,
+  input: ReserveStock,
+  deps: InventoryDeps,
+): Promise<ReserveResult> {
+  try {
+    return await run((tx) => reserveStock(tx, input, deps));
+  } catch (error) {
+    if (!(error instanceof ReservationExistsError)) throw error;
+    return run((tx) => reserveStock(tx, input, deps));
+  }
+}

@@ -1,0 +1,78 @@
+import type { Tx } from '@shop/kit';
+import type { Rejection, ReleaseReason, Reservation, ReservationLine, ReservationStatus } from '../domain/reservation';
+import type { StockItem } from '../domain/stock-levels';
+
+/** A status change and the fields that change with it. */
+export interface ReservationChange {
+  from: readonly ReservationStatus[];
+  to: ReservationStatus;
+  at: Date;
+  releaseReason?: ReleaseReason;
+  rejection?: Rejection;
+  /** Only if the reservation expired at or before this instant (the expiry sweep). */
+  expiredBy?: Date;
+}
+
+export interface StockAdjustment {
+  id: string;
+  productId: string;
+  delta: number;
+  reason: string;
+  actorId: string | null;
+  onHandAfter: number;
+  at: Date;
+}
+
+export interface StockListQuery {
+  /** Only items whose available quantity is at most this. */
+  maxAvailable?: number;
+  /** Keyset pagination: items after this product id. */
+  afterProductId?: string;
+  limit: number;
+}
+
+/** The order already has a reservation: a concurrent request for it committed first. Retry to read it. */
+export class ReservationExistsError extends Error {
+  constructor(readonly orderId: string) {
+    super(`order ${orderId} already has a reservation`);
+    this.name = 'ReservationExistsError';
+  }
+}
+
+/**
+ * Where stock items and reservations live. Every counter change is one conditional UPDATE whose WHERE clause
+ * carries the invariant (available >= 0, reserved <= onHand); the answer says whether it held. Nothing here
+ * reads a counter to write it back.
+ */
+export interface StockStore {
+  findItem(tx: Tx, productId: string): Promise<StockItem | undefined>;
+  /** Inserts the item unless the product already has one; answers whether it did. */
+  insertItem(tx: Tx, item: StockItem): Promise<boolean>;
+  /** onHand += delta if onHand + delta stays between reserved and maxOnHand; answers whether it did. */
+  adjustOnHand(tx: Tx, productId: string, delta: number, at: Date): Promise<boolean>;
+  /**
+   * reserved += quantity for every line if each product has that much available and is not discontinued, for
+   * none otherwise. Answers the lines that fell short (empty when all were reserved).
+   */
+  reserveLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<ReservationLine[]>;
+  /** onHand -= quantity for every line if each product has that much available, for none otherwise. */
+  takeLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<ReservationLine[]>;
+  /** Gives held units back: reserved -= quantity. */
+  releaseLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<void>;
+  /** Held units leave the shelf: onHand -= quantity and reserved -= quantity. */
+  commitLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<void>;
+  /** Units come back on the shelf: onHand += quantity. */
+  restockLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<void>;
+  /** Marks the item discontinued unless it already is; answers whether it did. */
+  discontinue(tx: Tx, productId: string, at: Date): Promise<boolean>;
+  listItems(tx: Tx, query: StockListQuery): Promise<StockItem[]>;
+  recordAdjustment(tx: Tx, adjustment: StockAdjustment): Promise<void>;
+
+  findReservation(tx: Tx, orderId: string): Promise<Reservation | undefined>;
+  /** Throws ReservationExistsError when the order already has one. */
+  insertReservation(tx: Tx, reservation: Reservation): Promise<void>;
+  /** Applies the change if the reservation is still in one of `change.from`; answers whether it did. */
+  changeReservation(tx: Tx, orderId: string, change: ReservationChange): Promise<boolean>;
+  /** Held reservations whose expiry is at or before `now`, the longest expired first. */
+  findExpired(tx: Tx, now: Date, limit: number): Promise<Reservation[]>;
+}

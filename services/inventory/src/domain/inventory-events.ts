@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type EventEnvelope,
+  type LowStock,
+  type StockChanged,
+  type StockCommitted,
+  type StockLevels,
+  type StockReleased,
+  type StockReservationFailed,
+  type StockReserved,
+  type Topic,
+  topics,
+} from '@shop/contracts';
+import type { Rejection, ReleaseReason, Reservation } from './reservation';
+
+/** An event ready for the outbox: the topic it goes to and its envelope. */
+export interface InventoryEvent<T = unknown> {
+  topic: Topic;
+  envelope: EventEnvelope<T>;
+}
+
+function event<T>(topic: Topic, data: T, at: Date): InventoryEvent<T> {
+  return { topic, envelope: { id: randomUUID(), type: topic, occurredAt: at.toISOString(), data } };
+}
+
+export function stockChanged(levels: StockLevels, version: number, at: Date): InventoryEvent<StockChanged> {
+  return event(topics.stockChanged, { ...levels, version, at: at.toISOString() }, at);
+}
+
+export function lowStock(productId: string, available: number, threshold: number, at: Date): InventoryEvent<LowStock> {
+  return event(topics.lowStock, { productId, available, threshold, at: at.toISOString() }, at);
+}
+
+export function stockReserved(reservation: Reservation, at: Date): InventoryEvent<StockReserved> {
+  return event(
+    topics.stockReserved,
+    {
+      orderId: reservation.orderId,
+      reservationId: reservation.id,
+      lines: reservation.lines,
+      expiresAt: reservation.expiresAt.toISOString(),
+    },
+    at,
+  );
+}
+
+export function stockReservationFailed(
+  orderId: string,
+  rejection: Rejection,
+  at: Date,
+): InventoryEvent<StockReservationFailed> {
+  return event(
+    topics.stockReservationFailed,
+    { orderId, reason: rejection.reason, shortages: rejection.shortages },
+    at,
+  );
+}
+
+export function stockReleased(
+  reservation: Reservation,
+  reason: ReleaseReason,
+  at: Date,
+): InventoryEvent<StockReleased> {
+  return event(
+    topics.stockReleased,
+    { orderId: reservation.orderId, reservationId: reservation.id, reason, lines: reservation.lines },
+    at,
+  );
+}
+
+export function stockCommitted(reservation: Reservation, at: Date): InventoryEvent<StockCommitted> {
+  return event(
+    topics.stockCommitted,
+    { orderId: reservation.orderId, reservationId: reservation.id, lines: reservation.lines },
+    at,
+  );
+}

@@ -1,0 +1,8 @@
+// One inventory process beside its Dapr sidecar (the Kubernetes shape; `npm run start:dapr` starts it so).
+import { ConfigError, runService } from '@shop/kit';
+import { inventoryService } from './service';
+
+runService(inventoryService, { handleSignals: true }).catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope, StockChanged } from '@shop/contracts';
+import { createDataSource, OutboxEvent, type Tx, transaction } from '@shop/kit';
+import type { DataSource } from 'typeorm';
+import { type AdjustResult, adjustStock } from '../../src/application/adjust-stock';
+import { type CommitResult, commitReservation } from '../../src/application/commit-reservation';
+import { expireDueReservations } from '../../src/application/expire-reservations';
+import type { InventoryDeps } from '../../src/application/inventory-deps';
+import { openStockItem } from '../../src/application/open-stock-item';
+import { type ReleaseResult, releaseReservation } from '../../src/application/release-reservation';
+import { type ReserveResult, reserveStockInTransaction } from '../../src/application/reserve-stock';
+import type { ReleaseReason, ReservationLine } from '../../src/domain/reservation';
+import { levelsOf, type StockLevels } from '../../src/domain/stock-levels';
+import { inventoryEntities } from '../../src/infrastructure/entities';
+import { inventoryMigrations } from '../../src/infrastructure/migrations';
+import { TypeOrmStockStore } from '../../src/infrastructure/typeorm-stock-store';
+
+/** The inventory schema on a fresh database: `sqlite::memory:` or a PostgreSQL URL. */
+export async function openInventoryDb(url = 'sqlite::memory:', poolSize?: number): Promise<DataSource> {
+  const db = createDataSource(url, {
+    entities: inventoryEntities,
+    migrations: inventoryMigrations,
+    ...(poolSize ? { poolSize } : {}),
+  });
+  await db.initialize();
+  return db;
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start = new Date('2030-01-01T00:00:00.000Z')) {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    advanceSeconds(seconds: number) {
+      now += seconds * 1000;
+    },
+  };
+}
+
+export function inventoryDeps(overrides: Partial<InventoryDeps> = {}): InventoryDeps {
+  return { store: new TypeOrmStockStore(), lowStockThreshold: 5, clock: () => new Date(), ...overrides };
+}
+
+export const line = (productId: string, quantity = 1): ReservationLine => ({ productId, quantity });
+
+/** A small world to arrange tests in and to look at what they left: levels, reservations, the outbox. */
+export function inventoryWorld(db: DataSource, deps: InventoryDeps) {
+  const run = <T>(work: (tx: Tx) => Promise<T>) => transaction(db, work);
+  const world = {
+    db,
+    deps,
+    run,
+    async productWithStock(onHand: number, productId: string = randomUUID()): Promise<string> {
+      await run((tx) => openStockItem(tx, { productId, initialStock: onHand }, deps));
+      return productId;
+    },
+    reserve(orderId: string, lines: ReservationLine[], ttlSeconds = 900): Promise<ReserveResult> {
+      return reserveStockInTransaction(run, { orderId, lines, ttlSeconds }, deps);
+    },
+    commit(orderId: string): Promise<CommitResult> {
+      return run((tx) => commitReservation(tx, { orderId }, deps));
+    },
+    release(orderId: string, reason: ReleaseReason = 'order-cancelled'): Promise<ReleaseResult> {
+      return run((tx) => releaseReservation(tx, { orderId, reason }, deps));
+    },
+    adjust(productId: string, delta: number, reason = 'stock count'): Promise<AdjustResult> {
+      return run((tx) => adjustStock(tx, { productId, delta, reason, actorId: 'admin-1' }, deps));
+    },
+    sweep(batchSize = 100) {
+      return expireDueReservations(run, deps, { batchSize });
+    },
+    async levels(productId: string): Promise<StockLevels> {
+      const item = await run((tx) => deps.store.findItem(tx, productId));
+      if (!item) throw new Error(`no stock item for ${productId}`);
+      return levelsOf(item);
+    },
+    async reservation(orderId: string) {
+      return run((tx) => deps.store.findReservation(tx, orderId));
+    },
+    /** Every event written to the outbox so far, oldest first. */
+    async outbox(topic?: string): Promise<EventEnvelope[]> {
+      const rows = await run((tx) => tx.manager.find(OutboxEvent, { order: { seq: 'ASC' } }));
+      return rows
+        .filter((row) => topic === undefined || row.topic === topic)
+        .map((row) => ({
+          id: row.id,
+          type: row.type,
+          occurredAt: row.occurredAt.toISOString(),
+          data: JSON.parse(row.payload),
+        }));
+    },
+    /** The data of every event on `topic`, oldest first. */
+    async published<T = Record<string, unknown>>(topic: string): Promise<T[]> {
+      return (await world.outbox(topic)).map((event) => event.data as T);
+    },
+    async stockChanges(productId: string): Promise<StockChanged[]> {
+      const changes = await world.published<StockChanged>('inventory.stock-changed');
+      return changes.filter((change) => change.productId === productId);
+    },
+  };
+  return world;
+}
+
+export type InventoryWorld = ReturnType<typeof inventoryWorld>;
+
+export function times<T>(count: number, make: (i: number) => T): T[] {
+  return Array.from({ length: count }, (_, i) => make(i));
+}
