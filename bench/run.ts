@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { freePort, waitForPort } from '@shop/testkit/src/free-port';
 import { spawnManaged } from '@shop/testkit/src/managed-process';
 import autocannon from 'autocannon';
+import { hotSkuReservations, type RateResult } from './scenarios/hot-sku-reservations';
 
 const root = join(__dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -63,13 +64,32 @@ async function main(): Promise<void> {
     ),
   );
   const [baseline, ...measured] = results as [Result, ...Result[]];
-  console.log(`\n${connections} connections, ${durationSeconds} s each, load generator on the same machine\n`);
+  console.log(`\n## HTTP: ${connections} connections, ${durationSeconds} s each, load generator on the same machine\n`);
   console.log('| what | req/s | p50 ms | p99 ms | errors | ratio to baseline |');
   console.log('|---|---|---|---|---|---|');
   for (const r of [baseline, ...measured]) {
     const ratio = (r.requestsPerSecond / baseline.requestsPerSecond).toFixed(2);
     console.log(`| ${r.name} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${ratio} |`);
   }
+
+  const rates = await hotSkuReservations(durationSeconds, join(root, '.tmp', 'bench'));
+  printRates('Hot-SKU reservations on PostgreSQL (32 concurrent transactions, pool 32)', rates);
 }
 
-void main();
+function printRates(title: string, rates: RateResult[]): void {
+  const [baseline] = rates;
+  console.log(`\n## ${title}\n`);
+  console.log('| what | per second | p50 ms | p99 ms | ratio to baseline | notes |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rates) {
+    const ratio = baseline ? (r.perSecond / baseline.perSecond).toFixed(2) : '-';
+    console.log(
+      `| ${r.name} | ${r.perSecond} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${ratio} | ${r.note} |`,
+    );
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Tx } from '@shop/kit';
+import { dialectOf, isUniqueViolation, type Tx } from '@shop/kit';
 import { LessThanOrEqual } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
@@ -29,6 +29,8 @@ type CounterChange = Pick<QueryDeepPartialEntity<StockItemRecord>, 'onHand' | 'r
  */
 export class TypeOrmStockStore implements StockStore {
   async findItem(tx: Tx, productId: string): Promise<StockItem | undefined> {
+    const written = writtenRows.get(tx)?.get(productId);
+    if (written) return written;
     return (await tx.manager.findOneBy(StockItemEntity, { productId })) ?? undefined;
   }
 
@@ -186,6 +188,13 @@ export class TypeOrmStockStore implements StockStore {
   }
 }
 
+/**
+ * Rows as this transaction's own counter UPDATEs left them (RETURNING), so announcing the levels needs no
+ * second read while the row's lock is held. Only rows this transaction wrote are kept: it holds their locks
+ * until it ends, so nobody else can have changed them since.
+ */
+const writtenRows = new WeakMap<Tx, Map<string, StockItem>>();
+
 /** The one way counters change: a guarded UPDATE that also bumps the version. Answers whether the guard held. */
 async function changeCounters(
   tx: Tx,
@@ -195,13 +204,49 @@ async function changeCounters(
   parameters: Record<string, number>,
   at: Date,
 ): Promise<boolean> {
-  const result = await tx.manager
+  const update = tx.manager
     .createQueryBuilder()
     .update(StockItemEntity)
     .set({ ...counters, version: () => 'version + 1', updatedAt: at })
-    .where(`product_id = :productId AND ${guard}`, { productId, ...parameters })
-    .execute();
-  return result.affected === 1;
+    .where(`product_id = :productId AND ${guard}`, { productId, ...parameters });
+  // PostgreSQL only: SQL Server's OUTPUT would need a table variable and SQLite has no writer to race.
+  const returning = dialectOf(tx.manager.connection) === 'postgres';
+  if (returning)
+    update.returning(['productId', 'onHand', 'reserved', 'version', 'discontinuedAt', 'createdAt', 'updatedAt']);
+  const result = await update.execute();
+  const applied = result.affected === 1;
+  const [row] = (returning && Array.isArray(result.raw) ? result.raw : []) as ReturnedRow[];
+  if (applied && row) {
+    let rows = writtenRows.get(tx);
+    if (!rows) {
+      rows = new Map();
+      writtenRows.set(tx, rows);
+    }
+    rows.set(productId, itemOfRow(row));
+  }
+  return applied;
+}
+
+interface ReturnedRow {
+  product_id: string;
+  on_hand: number | string;
+  reserved: number | string;
+  version: number | string;
+  discontinued_at: Date | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+function itemOfRow(row: ReturnedRow): StockItem {
+  return {
+    productId: row.product_id,
+    onHand: Number(row.on_hand),
+    reserved: Number(row.reserved),
+    version: Number(row.version),
+    discontinuedAt: row.discontinued_at === null ? null : new Date(row.discontinued_at),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
 }
 
 /**
@@ -228,11 +273,14 @@ async function allOrNone(
   try {
     const short: ReservationLine[] = [];
     for (const line of lines) if (!(await apply(line))) short.push(line);
-    if (short.length > 0) await queryRunner.rollbackTransaction();
-    else await queryRunner.commitTransaction();
+    if (short.length > 0) {
+      await queryRunner.rollbackTransaction();
+      writtenRows.delete(tx); // the rolled-back UPDATEs' rows are not the rows any more
+    } else await queryRunner.commitTransaction();
     return short;
   } catch (error) {
     await queryRunner.rollbackTransaction();
+    writtenRows.delete(tx);
     throw error;
   }
 }
