@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { kitMigrations, type MigrationClass } from '../packages/kit/src/data';
+import { catalogMigrations } from '../services/catalog/src/infrastructure/migrations';
 import { identityMigrations } from '../services/identity/src/infrastructure/migrations';
 import { inventoryMigrations } from '../services/inventory/src/infrastructure/migrations';
 import { ordersMigrations } from '../services/orders/src/infrastructure/migrations';
@@ -24,6 +25,11 @@ export const mssqlTargets: MssqlTarget[] = [
     title: 'the identity service (identityMigrations)',
     migrations: identityMigrations,
     file: 'services/identity/src/infrastructure/mssql/identity-migrations.sql',
+  },
+  {
+    title: 'the catalog tables (catalogMigrations)',
+    migrations: catalogMigrations,
+    file: 'services/catalog/src/infrastructure/mssql/catalog-migrations.sql',
   },
   {
     title: 'the inventory service (inventoryMigrations)',

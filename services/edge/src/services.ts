@@ -1,4 +1,5 @@
 import type { ServiceManifest } from '@shop/kit';
+import { catalogService } from '../../catalog/src/service';
 import { identityService } from '../../identity/src/service';
 import { inventoryService } from '../../inventory/src/service';
 
@@ -6,4 +7,8 @@ import { inventoryService } from '../../inventory/src/service';
  * Every service the platform runs, in start order. Both topologies read this list: the embedded edge
  * hosts each manifest in-process; `npm run start:dapr` starts services/<name>/src/main.ts with a sidecar.
  */
-export const services: ServiceManifest[] = [identityService as ServiceManifest, inventoryService as ServiceManifest];
+export const services: ServiceManifest[] = [
+  identityService as ServiceManifest,
+  catalogService as ServiceManifest,
+  inventoryService as ServiceManifest,
+];

@@ -1,0 +1,20 @@
+import { topics } from '@shop/contracts';
+import type { CatalogDeps } from './ports';
+import { productDeleted } from './product-events';
+
+export type ArchiveProductResult = { ok: true } | { ok: false; reason: 'not-found' };
+
+/**
+ * DELETE archives: orders placed earlier keep a product to refer to, and the product-deleted event tells
+ * the other contexts it can no longer be bought. An archived product answers 404 like one never created.
+ */
+export async function archiveProduct(deps: CatalogDeps, id: string): Promise<ArchiveProductResult> {
+  const result = await deps.transaction(async (tx): Promise<ArchiveProductResult> => {
+    const at = new Date();
+    if (!(await deps.products.archive(tx, id, at))) return tx.rollbackWith({ ok: false, reason: 'not-found' });
+    await tx.outbox(topics.productDeleted, productDeleted(id, at));
+    return { ok: true };
+  });
+  if (result.ok) await deps.cache.invalidate(id);
+  return result;
+}

@@ -1,0 +1,50 @@
+import { subtreeIds } from '../domain/category-tree';
+import type { Product } from '../domain/product';
+import {
+  containsPattern,
+  decodeCursor,
+  encodeCursor,
+  type ProductSearch,
+  positionAfter,
+  sortOrderOf,
+} from '../domain/product-search';
+import type { CatalogDeps } from './ports';
+
+export type SearchProductsResult =
+  | { ok: true; items: Product[]; nextCursor: string | null }
+  | { ok: false; reason: 'invalid-cursor'; detail: string };
+
+/**
+ * Keyset pagination: each page starts strictly after the previous page's last (sort key, id), so rows
+ * inserted or changed meanwhile never shift a later page (no duplicates, no gaps in the rows that were there).
+ */
+export async function searchProducts(deps: CatalogDeps, search: ProductSearch): Promise<SearchProductsResult> {
+  const after = search.cursor === undefined ? undefined : decodeCursor(search.cursor, search.sort);
+  if (after === 'malformed') return { ok: false, reason: 'invalid-cursor', detail: 'is not a cursor this API issued' };
+  if (after === 'other-sort') {
+    return { ok: false, reason: 'invalid-cursor', detail: `was issued for another sort order than ${search.sort}` };
+  }
+  const { key, direction } = sortOrderOf(search.sort);
+  const rows = await deps.read(async (unit) => {
+    let categoryIds: string[] | undefined;
+    if (search.categoryId !== undefined) {
+      categoryIds = subtreeIds(await deps.categories.all(unit), search.categoryId);
+      if (categoryIds.length === 0) return [];
+    }
+    return deps.products.search(unit, {
+      pattern: search.q ? containsPattern(search.q) : undefined,
+      categoryIds,
+      minPrice: search.minPrice,
+      maxPrice: search.maxPrice,
+      order: key,
+      direction,
+      after,
+      // One more than a page tells whether there is a next one without counting.
+      limit: search.limit + 1,
+    });
+  });
+  const items = rows.slice(0, search.limit);
+  const last = items.at(-1);
+  const nextCursor = rows.length > search.limit && last ? encodeCursor(positionAfter(last, search.sort)) : null;
+  return { ok: true, items, nextCursor };
+}

@@ -1,0 +1,41 @@
+import { topics } from '@shop/contracts';
+import type { Product, ProductDraft, ProductVersion } from '../domain/product';
+import type { CatalogDeps } from './ports';
+import { productUpdated } from './product-events';
+
+export interface UpdateProduct {
+  id: string;
+  draft: ProductDraft;
+  /** From If-Match: update only if the product is still at one of these versions; undefined updates any. */
+  expected?: ProductVersion[];
+}
+
+export type UpdateProductResult =
+  | { ok: true; product: Product }
+  | { ok: false; reason: 'not-found' | 'precondition-failed' | 'unknown-category' | 'duplicate-sku' };
+
+export async function updateProduct(deps: CatalogDeps, input: UpdateProduct): Promise<UpdateProductResult> {
+  const result = await deps.transaction(async (tx): Promise<UpdateProductResult> => {
+    if (!(await deps.categories.find(tx, input.draft.categoryId))) {
+      return tx.rollbackWith({ ok: false, reason: 'unknown-category' });
+    }
+    // One conditional UPDATE checks existence and the If-Match versions together, so no other writer can slip
+    // in between a check and the write.
+    const written = await deps.products.update(tx, input.id, input.draft, {
+      updatedAt: new Date(),
+      expected: input.expected,
+    });
+    if (written === 'no-match') {
+      const current = await deps.products.find(tx, input.id);
+      const reason = current?.status === 'active' ? 'precondition-failed' : 'not-found';
+      return tx.rollbackWith({ ok: false, reason });
+    }
+    if (written !== 'done') return tx.rollbackWith({ ok: false, reason: written });
+    const product = await deps.products.find(tx, input.id);
+    if (!product) throw new Error(`product ${input.id} vanished inside its own update`);
+    await tx.outbox(topics.productUpdated, productUpdated(product));
+    return { ok: true, product };
+  });
+  if (result.ok) await deps.cache.invalidate(input.id);
+  return result;
+}

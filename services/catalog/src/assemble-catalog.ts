@@ -1,0 +1,83 @@
+import type { Mesh } from '@shop/kit';
+import { ApiRoutes, type Logger, OutboxRelay, respondIdempotently, type ServiceParts } from '@shop/kit';
+import type { Middleware } from 'koa';
+import type { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { CatalogDeps } from './application/ports';
+import { categoryRoutes } from './http/category-routes';
+import { internalRoutes } from './http/internal-routes';
+import { productRoutes } from './http/product-routes';
+import { stockChangedSubscription } from './http/subscriptions';
+import { catalogDeps } from './infrastructure/catalog-deps';
+import { noProductCache, StateProductCache } from './infrastructure/state-product-cache';
+
+export interface CatalogOptions {
+  /** Initialized, its migrations run; the catalog closes it when it stops. */
+  dataSource: DataSource;
+  mesh: Mesh;
+  log: Logger;
+  metrics?: Registry;
+  /** Reads the bearer token into ctx.state.caller (ServiceContext.authenticate). */
+  authenticate: Middleware;
+  /** 0 turns the product cache off. */
+  cacheTtlSeconds: number;
+  /** Relay tuning for tests; production uses the kit's defaults. */
+  relayPollIntervalMs?: number;
+}
+
+export interface Catalog extends ServiceParts {
+  deps: CatalogDeps;
+  relay: OutboxRelay;
+}
+
+/** Wires the catalog on a DataSource and a mesh; the manifest and the tests both build it here. */
+export function assembleCatalog(options: CatalogOptions): Catalog {
+  const { dataSource, mesh, log } = options;
+  const cache =
+    options.cacheTtlSeconds > 0
+      ? new StateProductCache(mesh.state, { ttlSeconds: options.cacheTtlSeconds, log, metrics: options.metrics })
+      : noProductCache;
+  const deps = catalogDeps(dataSource, cache, log);
+
+  const api = new ApiRoutes();
+  internalRoutes(api, deps);
+  api.use(options.authenticate);
+  categoryRoutes(api, deps);
+  productRoutes(api, deps, (ctx, scope, work) => respondIdempotently(ctx, dataSource, scope, work));
+  const openApi = api.openApi({
+    title: 'catalog',
+    version: '1',
+    description: 'Products, the category tree and product search.',
+  }) as { paths: Record<string, unknown> };
+  for (const path of Object.keys(openApi.paths)) if (path.startsWith('/internal/')) delete openApi.paths[path];
+
+  const relay = new OutboxRelay(dataSource, {
+    publish: (topic, event) => mesh.publish(topic, event),
+    logger: log,
+    ...(options.relayPollIntervalMs ? { pollIntervalMs: options.relayPollIntervalMs } : {}),
+  });
+
+  return {
+    deps,
+    relay,
+    router: api.router,
+    openApi,
+    subscriptions: [stockChangedSubscription(deps)],
+    readiness: [
+      {
+        name: 'database',
+        async check() {
+          await dataSource.query('SELECT 1');
+        },
+      },
+    ],
+    async start() {
+      relay.start();
+    },
+    async stop() {
+      await relay.stop();
+      cache.close();
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}

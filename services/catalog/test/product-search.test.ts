@@ -1,0 +1,4 @@
+import { startCatalog } from './support/catalog-harness';
+import { describeProductSearch } from './support/search-contract';
+
+describeProductSearch('SQLite', () => startCatalog());
