@@ -48,21 +48,54 @@ async function withServer<T>(name: string, script: string, env: NodeJS.ProcessEn
   }
 }
 
+/** An admin-created product in the running edge; answers its id and its JSON as GET serves it. */
+async function seedProduct(origin: string): Promise<{ id: string; json: string }> {
+  const post = async (path: string, body: unknown, token?: string) => {
+    const res = await fetch(`${origin}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (res.status >= 300) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const { accessToken } = await post('/api/auth/login', { email: 'admin@shop.local', password: 'admin-dev-password' });
+  const token = String(accessToken);
+  const category = await post('/api/categories', { name: `bench-${Date.now()}` }, token);
+  const product = await post(
+    '/api/products',
+    {
+      sku: `BENCH-${Date.now()}`,
+      name: 'Benchmark espresso machine',
+      description: 'A product of typical size: name, description, price, category, stock and timestamps.',
+      price: { amount: 24900, currency: 'EUR' },
+      categoryId: category.id,
+      initialStock: 100,
+    },
+    token,
+  );
+  const id = String(product.id);
+  const json = await (await fetch(`${origin}/api/products/${id}`)).text(); // also fills the cache
+  return { id, json };
+}
+
 async function main(): Promise<void> {
   const results: Result[] = [];
-  results.push(
-    await withServer('bare-koa', 'bench/servers/bare-koa.ts', {}, (port) =>
-      load('bare Koa JSON route (baseline)', `http://127.0.0.1:${port}/healthz`),
-    ),
-  );
-  results.push(
-    await withServer(
-      'edge',
-      'services/edge/src/main.ts',
-      { SHOP_DATA_DIR: join(root, '.tmp', 'bench', 'data') },
-      (port) => load('embedded edge GET /healthz (full host middleware)', `http://127.0.0.1:${port}/healthz`),
-    ),
-  );
+  const dataDir = join(root, '.tmp', 'bench', `data-${Date.now()}`);
+  await withServer('edge', 'services/edge/src/main.ts', { SHOP_DATA_DIR: dataDir }, async (port) => {
+    const origin = `http://127.0.0.1:${port}`;
+    const product = await seedProduct(origin);
+    results.push(
+      await withServer('bare-koa', 'bench/servers/bare-koa.ts', { BENCH_JSON: product.json }, (barePort) =>
+        load(
+          `bare Koa JSON route, the same ${product.json.length}-byte body (baseline)`,
+          `http://127.0.0.1:${barePort}/`,
+        ),
+      ),
+    );
+    results.push(await load('embedded edge: cached GET /api/products/:id', `${origin}/api/products/${product.id}`));
+    results.push(await load('embedded edge: GET /healthz (full host middleware)', `${origin}/healthz`));
+  });
   const [baseline, ...measured] = results as [Result, ...Result[]];
   console.log(`\n## HTTP: ${connections} connections, ${durationSeconds} s each, load generator on the same machine\n`);
   console.log('| what | req/s | p50 ms | p99 ms | errors | ratio to baseline |');
@@ -72,6 +105,7 @@ async function main(): Promise<void> {
     console.log(`| ${r.name} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${ratio} |`);
   }
 
+  if (process.env.BENCH_ONLY_HTTP) return;
   const rates = await hotSkuReservations(durationSeconds, join(root, '.tmp', 'bench'));
   printRates('Hot-SKU reservations on PostgreSQL (32 concurrent transactions, pool 32)', rates);
 }

@@ -1,12 +1,11 @@
-// The baseline: a bare Koa app with one JSON route, nothing else; what our host's overhead is measured against.
+// The baseline: a bare Koa app with one JSON route and nothing else; what our host's overhead is measured
+// against. BENCH_JSON sets the body, so a route can be compared with the same bytes on the wire.
 import Koa from 'koa';
 
 const app = new Koa();
-const body = JSON.stringify({ status: 'ok' });
+const body = process.env.BENCH_JSON ?? JSON.stringify({ status: 'ok' });
 app.use((ctx) => {
-  if (ctx.path === '/healthz') {
-    ctx.type = 'application/json';
-    ctx.body = body;
-  }
+  ctx.type = 'application/json';
+  ctx.body = body;
 });
 app.listen(Number(process.env.PORT), '127.0.0.1');
