@@ -4,6 +4,8 @@ import { catalogMigrations } from '../services/catalog/src/infrastructure/migrat
 import { identityMigrations } from '../services/identity/src/infrastructure/migrations';
 import { inventoryMigrations } from '../services/inventory/src/infrastructure/migrations';
 import { ordersMigrations } from '../services/orders/src/infrastructure/migrations';
+import { paymentsMigrations } from '../services/payments/src/infrastructure/migrations';
+import { simulatedGatewayMigrations } from '../services/payments/src/infrastructure/simulated-gateway/migrations';
 
 export interface MssqlTarget {
   title: string;
@@ -40,5 +42,10 @@ export const mssqlTargets: MssqlTarget[] = [
     title: 'the orders service (ordersMigrations)',
     migrations: ordersMigrations,
     file: 'services/orders/src/infrastructure/mssql/orders-migrations.sql',
+  },
+  {
+    title: 'the payments service (paymentsMigrations, simulatedGatewayMigrations)',
+    migrations: [...paymentsMigrations, ...simulatedGatewayMigrations],
+    file: 'services/payments/src/infrastructure/mssql/payments-migrations.sql',
   },
 ];

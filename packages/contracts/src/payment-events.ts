@@ -1,6 +1,12 @@
 import type { Money } from './money';
 
-export type DeclineReason = 'card-declined' | 'insufficient-funds' | 'expired-card' | 'processing-error';
+export type DeclineReason =
+  | 'card-declined'
+  | 'insufficient-funds'
+  | 'expired-card'
+  | 'processing-error'
+  /** Extension: the vaulted card's token expired (or was never issued) before the order was charged. */
+  | 'payment-method-expired';
 
 /** payments.payment-succeeded: the order's amount was authorized and captured. */
 export interface PaymentSucceeded {

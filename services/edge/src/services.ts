@@ -2,6 +2,8 @@ import type { ServiceManifest } from '@shop/kit';
 import { catalogService } from '../../catalog/src/service';
 import { identityService } from '../../identity/src/service';
 import { inventoryService } from '../../inventory/src/service';
+import { ordersService } from '../../orders/src/service';
+import { paymentsService } from '../../payments/src/service';
 
 /**
  * Every service the platform runs, in start order. Both topologies read this list: the embedded edge
@@ -11,4 +13,6 @@ export const services: ServiceManifest[] = [
   identityService as ServiceManifest,
   catalogService as ServiceManifest,
   inventoryService as ServiceManifest,
+  paymentsService as ServiceManifest,
+  ordersService as ServiceManifest,
 ];

@@ -1,0 +1,76 @@
+import type { DeclineReason } from '@shop/contracts';
+import { authorizationKey, chargeableStatuses, type Payment, type PaymentStatus } from '../domain/payment';
+import { paymentFailed, paymentSucceeded } from '../domain/payment-events';
+import type { PaymentChanges, PaymentStore, PaymentsDeps } from './ports';
+
+export type ChargeResult =
+  | { outcome: 'captured'; payment: Payment }
+  | { outcome: 'declined'; reason: DeclineReason }
+  /** The order's payment is not recorded yet (its order-placed has not arrived): try again later. */
+  | { outcome: 'no-payment' }
+  /** Charged, declined or voided before: nothing to do. */
+  | { outcome: 'unchanged'; status: PaymentStatus };
+
+/**
+ * inventory.stock-reserved: authorizes and captures the order's payment, then announces payment-succeeded
+ * or payment-failed. The payment is claimed first, so concurrent deliveries of the news (redeliveries under
+ * other ids) wait for the first and then find it settled: the gateway is asked to capture once. Should this
+ * transaction fail after the gateway acted, the retry reaches the same authorization and capture (both are
+ * idempotent at the gateway), so the card is never charged twice.
+ */
+export async function chargePayment(
+  store: PaymentStore,
+  input: { orderId: string },
+  deps: PaymentsDeps,
+): Promise<ChargeResult> {
+  const payment = await store.payments.claim(input.orderId, chargeableStatuses);
+  if (!payment) {
+    const existing = await store.payments.byOrderId(input.orderId);
+    if (!existing) return store.rollbackWith({ outcome: 'no-payment' });
+    return { outcome: 'unchanged', status: existing.status };
+  }
+  const move = async (from: PaymentStatus, to: PaymentStatus, changes: PaymentChanges = {}) => {
+    if (!(await store.payments.move(payment.id, from, to, deps.clock.now(), changes))) {
+      throw new Error(`payment ${payment.id} left ${from} while claimed`);
+    }
+  };
+
+  let authorizationId = payment.authorizationId;
+  let cardLast4 = payment.cardLast4;
+  if (payment.status === 'pending') {
+    const authorization = await deps.gateway.authorize({
+      idempotencyKey: authorizationKey(payment),
+      paymentMethodId: payment.paymentMethodId,
+      amount: payment.amount,
+    });
+    if (!authorization.ok) {
+      await move('pending', 'failed', { failureReason: authorization.reason });
+      const event = paymentFailed(payment, authorization.reason, deps.clock.now());
+      await store.outbox(event.topic, event.envelope);
+      return { outcome: 'declined', reason: authorization.reason };
+    }
+    authorizationId = authorization.authorizationId;
+    cardLast4 = authorization.card.last4;
+    await move('pending', 'authorized', {
+      authorizationId,
+      cardBrand: payment.cardBrand ?? authorization.card.brand,
+      cardLast4: payment.cardLast4 ?? authorization.card.last4,
+    });
+  }
+
+  if (!authorizationId) throw new Error(`payment ${payment.id} is authorized without an authorization id`);
+  const capture = await deps.gateway.capture({ authorizationId, amount: payment.amount });
+  if (!capture.ok) {
+    // The authorization lapsed or was voided at the gateway: nothing was taken, and nothing will be.
+    const reason: DeclineReason = 'processing-error';
+    await move('authorized', 'failed', { failureReason: reason });
+    const event = paymentFailed(payment, reason, deps.clock.now());
+    await store.outbox(event.topic, event.envelope);
+    return { outcome: 'declined', reason };
+  }
+  await move('authorized', 'captured', { captureId: capture.captureId });
+  const now = deps.clock.now();
+  const event = paymentSucceeded(payment, cardLast4 ?? '', now);
+  await store.outbox(event.topic, event.envelope);
+  return { outcome: 'captured', payment: { ...payment, status: 'captured', captureId: capture.captureId } };
+}

@@ -1,0 +1,21 @@
+import Joi from 'joi';
+
+/** The payments service's own settings (besides the host's), validated at start. */
+export interface PaymentsConfig {
+  /** A vaulted card's token is refused this long after it was issued (the order should be charged by then). */
+  PAYMENT_METHOD_TTL_SECONDS: number;
+  /** How often the simulated gateway forgets expired tokens. */
+  PAYMENT_METHOD_PURGE_INTERVAL_MS: number;
+  /** The simulated gateway's own database; by default a SQLite file beside the payments one, or the same database. */
+  SIMULATED_GATEWAY_DATABASE_URL?: string;
+}
+
+export const paymentsConfigSchema = Joi.object<PaymentsConfig>({
+  PAYMENT_METHOD_TTL_SECONDS: Joi.number()
+    .integer()
+    .min(60)
+    .max(7 * 86_400)
+    .default(3_600),
+  PAYMENT_METHOD_PURGE_INTERVAL_MS: Joi.number().integer().min(100).max(86_400_000).default(60_000),
+  SIMULATED_GATEWAY_DATABASE_URL: Joi.string(),
+});

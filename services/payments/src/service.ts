@@ -1,0 +1,98 @@
+import { ApiRoutes, createDataSource, OutboxRelay, type ServiceManifest } from '@shop/kit';
+import type { PaymentsDeps } from './application/ports';
+import { paymentMethodRoutes } from './http/payment-method-routes';
+import { paymentRoutes } from './http/payment-routes';
+import type { PaymentsHttp } from './http/payments-http';
+import { paymentsEntities } from './infrastructure/entities';
+import { paymentsMigrations } from './infrastructure/migrations';
+import { simulatedGatewayEntities } from './infrastructure/simulated-gateway/entities';
+import { simulatedGatewayDatabaseUrl } from './infrastructure/simulated-gateway/gateway-database';
+import { simulatedGatewayMigrations } from './infrastructure/simulated-gateway/migrations';
+import { SimulatedCardGateway } from './infrastructure/simulated-gateway/simulated-card-gateway';
+import { typeormUnitOfWork } from './infrastructure/typeorm-payment-store';
+import { type PaymentsConfig, paymentsConfigSchema } from './payments-config';
+import { sagaSubscriptions } from './subscriptions/saga-subscriptions';
+
+const gatewayPoolSize = 5;
+
+/**
+ * Payments: cards vaulted at the gateway for orders about to be placed, then the saga's payment steps (pending
+ * at placement, authorized and captured once the stock is reserved, voided or refunded when the order ends),
+ * admin refunds, and the payments API. The gateway is a port; the simulated card gateway fills it here.
+ */
+export const paymentsService: ServiceManifest<PaymentsConfig> = {
+  name: 'payments',
+  publicPaths: ['/api/payments'],
+  config: paymentsConfigSchema,
+  async setup({ config, databaseUrl, log, mesh, authenticate }) {
+    const gatewayUrl = config.SIMULATED_GATEWAY_DATABASE_URL ?? simulatedGatewayDatabaseUrl(databaseUrl);
+    if (gatewayUrl === databaseUrl && /^sqlite:(?!:memory:)/i.test(databaseUrl)) {
+      // SQLite has one writer: a payments transaction waiting on the gateway's write to the same file never ends.
+      throw new Error('SIMULATED_GATEWAY_DATABASE_URL must not be the payments SQLite file');
+    }
+    const dataSource = createDataSource(databaseUrl, {
+      entities: paymentsEntities,
+      migrations: paymentsMigrations,
+      logger: log,
+    });
+    await dataSource.initialize();
+    // The gateway's own DataSource: it commits on its own, as a real provider would, and a payments
+    // transaction may call it without nesting a transaction on its own DataSource.
+    const gatewayDataSource = createDataSource(gatewayUrl, {
+      entities: simulatedGatewayEntities,
+      migrations: simulatedGatewayMigrations,
+      logger: log.child({ component: 'simulated-gateway' }),
+      poolSize: gatewayPoolSize,
+    });
+    await gatewayDataSource.initialize();
+
+    const clock = { now: () => new Date() };
+    const gateway = new SimulatedCardGateway({
+      dataSource: gatewayDataSource,
+      clock,
+      paymentMethodTtlSeconds: config.PAYMENT_METHOD_TTL_SECONDS,
+    });
+    const deps: PaymentsDeps = { gateway, clock };
+    const http: PaymentsHttp = { deps, unitOfWork: typeormUnitOfWork(dataSource), dataSource, authenticate };
+
+    const api = new ApiRoutes();
+    // Before `authenticate`: service invocation carries no user token.
+    paymentMethodRoutes(api, http);
+    api.use(authenticate);
+    paymentRoutes(api, http);
+    const openApi = api.openApi({
+      title: 'payments',
+      version: '1',
+      description: 'Payments of orders (authorized and captured when the stock is reserved) and their refunds.',
+    }) as { paths: Record<string, unknown> };
+    // Internal routes are reached by service invocation only; they are not part of the public document.
+    for (const path of Object.keys(openApi.paths)) if (path.startsWith('/internal/')) delete openApi.paths[path];
+
+    const relay = new OutboxRelay(dataSource, { publish: (topic, event) => mesh.publish(topic, event), logger: log });
+    let purge: NodeJS.Timeout | undefined;
+    return {
+      router: api.router,
+      openApi,
+      subscriptions: sagaSubscriptions(dataSource, deps, log),
+      readiness: [
+        { name: 'database', check: async () => void (await dataSource.query('SELECT 1')) },
+        { name: 'gateway', check: async () => void (await gatewayDataSource.query('SELECT 1')) },
+      ],
+      async start() {
+        relay.start();
+        purge = setInterval(() => {
+          gateway
+            .purgeExpiredPaymentMethods()
+            .catch((error: unknown) => log.error({ err: error }, 'purging expired payment methods failed'));
+        }, config.PAYMENT_METHOD_PURGE_INTERVAL_MS);
+        purge.unref();
+      },
+      async stop() {
+        clearInterval(purge);
+        await relay.stop();
+        if (gatewayDataSource.isInitialized) await gatewayDataSource.destroy();
+        if (dataSource.isInitialized) await dataSource.destroy();
+      },
+    };
+  },
+};
