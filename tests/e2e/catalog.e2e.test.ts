@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { json } from '@shop/testkit/src/listen';
 import { adminToken, bearer, newCustomer, postJson, type TestCustomer } from './support/accounts';
 import { baseUrl } from './support/base-url';
+import { eventually } from './support/eventually';
 
 // Black-box: only HTTP against the platform origin, written against CONTRACT.md (Conventions, Catalog).
 // The platform is shared by every e2e file and keeps its data, so each test makes its own categories and
 // unique skus and names, and searches only inside what it made.
 
 const problemType = /^application\/problem\+json/;
-const eventualDeadlineMs = 15_000;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Money {
@@ -91,20 +91,6 @@ async function search(query: Record<string, string | number>): Promise<Page> {
     Object.entries(query).map(([key, value]) => [key, String(value)] as [string, string]),
   );
   return expectStatus(await get(`/api/products?${params}`), 200);
-}
-
-/** Retries `check` until it passes or the deadline; events cross services asynchronously. */
-async function eventually(check: () => Promise<void>, timeoutMs = eventualDeadlineMs): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 function findNode(nodes: CategoryNode[], id: string): CategoryNode | undefined {

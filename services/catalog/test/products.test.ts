@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '@shop/testkit/src/eventually';
 import { type CatalogHarness, startCatalog } from './support/catalog-harness';
-import { eventually } from './support/eventually';
 
 let h: CatalogHarness;
 let categoryId: string;

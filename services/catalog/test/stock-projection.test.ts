@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, StockChanged } from '@shop/contracts';
 import { InboxEvent } from '@shop/kit';
+import { eventually } from '@shop/testkit/src/eventually';
 import { type CatalogHarness, startCatalog } from './support/catalog-harness';
-import { eventually } from './support/eventually';
 
 let h: CatalogHarness;
 let product: { id: string };

@@ -11,13 +11,13 @@ import {
 import { ApiRoutes, createDaprMesh, type Mesh, type RunningServer, runService, type ServiceManifest } from '@shop/kit';
 import { type DaprRunDir, prepareDaprRunDir } from '@shop/testkit/src/dapr-run-dir';
 import { type RunningDaprd, startSidecar } from '@shop/testkit/src/daprd';
+import { eventually } from '@shop/testkit/src/eventually';
 import { freePort } from '@shop/testkit/src/free-port';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import { json, type Listening } from '@shop/testkit/src/listen';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import { type RunningRedis, startRedis } from '@shop/testkit/src/redis';
 import { inventoryService } from '../src/service';
-import { eventually } from './support/eventually';
 
 // The Kubernetes shape on one machine: the inventory as its own process beside a real daprd, PostgreSQL for
 // its data, Redis Streams for pub/sub; a second app ("watcher", with its own daprd) publishes what the

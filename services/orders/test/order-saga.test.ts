@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '@shop/testkit/src/eventually';
 import { json } from '@shop/testkit/src/listen';
-import { eventually } from './support/eventually';
 import { type OrdersPlatform, startOrders } from './support/orders-platform';
 
 let platform: OrdersPlatform;

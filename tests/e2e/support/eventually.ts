@@ -1,12 +1,6 @@
-/** Polls `check` until it passes or `timeoutMs` ends: the saga moves on by itself, a little later. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
+import { eventually as retryUntil } from '@shop/testkit/src/eventually';
+
+/** The saga moves on by itself, a little later: black-box checks wait up to 20 s, polling every 100 ms. */
+export function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+  return retryUntil(check, timeoutMs, 100);
 }

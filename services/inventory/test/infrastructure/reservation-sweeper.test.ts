@@ -1,6 +1,6 @@
 import { createLogger } from '@shop/kit';
+import { eventually } from '@shop/testkit/src/eventually';
 import { ReservationSweeper, type SweepPass } from '../../src/infrastructure/reservation-sweeper';
-import { eventually } from '../support/eventually';
 
 const log = createLogger({ name: 'sweeper-test', level: 'fatal' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventEnvelope, type ProductCreated, type Topic, topics } from '@shop/contracts';
 import { createLogger, type EmbeddedPlatform, runEmbedded } from '@shop/kit';
+import { eventually } from '@shop/testkit/src/eventually';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
 import { inventoryService } from '../../src/service';
-import { eventually } from './eventually';
 
 export { eventually };
 

@@ -239,15 +239,6 @@ async function withSqlite<T>(path: string, work: (db: DataSource) => Promise<T>)
   }
 }
 
-/** Waits until `check` passes, retrying its failures until timeoutMs; answers what `check` answered. */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
+import { eventually } from '@shop/testkit/src/eventually';
+
+export { eventually };

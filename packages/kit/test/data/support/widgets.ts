@@ -52,19 +52,7 @@ export function newWidget(name = 'sprocket', quantity = 1): Widget {
   return { id: randomUUID(), name, quantity };
 }
 
-/** Waits until `check` passes, retrying its failures until timeoutMs. */
-export async function eventually(check: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
+export { eventually } from '@shop/testkit/src/eventually';
 
 /** Records what a relay published, optionally failing or pausing on demand. */
 export function recordingPublisher() {
