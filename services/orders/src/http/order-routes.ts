@@ -9,6 +9,7 @@ import {
   requireAuth,
   requireRole,
   respondIdempotently,
+  type Tx,
 } from '@shop/kit';
 import Joi from 'joi';
 import type { Context } from 'koa';
@@ -24,7 +25,7 @@ export interface OrdersHttp {
   deps: OrdersDeps;
   /** The orders database, for idempotency keys, and the store of a transaction on it. */
   dataSource: DataSource;
-  storeOf: (tx: Parameters<Parameters<typeof respondIdempotently>[3]>[0]) => OrdersStore;
+  storeOf: (tx: Tx) => OrdersStore;
 }
 
 const caller = (ctx: Context) => ctx.state.caller as Caller;
@@ -147,7 +148,7 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
         if (!result.ok) {
           throw problem(409, 'Order status conflict', {
             detail: `An order that is ${result.order.status} cannot become ${to}.`,
-            extensions: { status: 409, orderStatus: result.order.status },
+            extensions: { orderStatus: result.order.status },
           });
         }
         ctx.body = orderView(result.order);
