@@ -1,7 +1,7 @@
 export { ConfigError, hostConfigSchema, loadConfig } from './config/load-config';
 export * from './data';
 export * from './host/host-config';
-export { createHttpApp, type HttpAppOptions } from './host/http-app';
+export { createHttpApp, type HttpAppOptions, ownsPath } from './host/http-app';
 export { type EmbeddedOptions, type EmbeddedPlatform, runEmbedded } from './host/run-embedded';
 export { runService } from './host/run-service';
 export { type RunningServer, type ServeOptions, serve } from './host/serve';

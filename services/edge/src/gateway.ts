@@ -4,6 +4,7 @@ import {
   createHttpApp,
   type HealthState,
   type Logger,
+  ownsPath,
   problem,
   type ReadinessCheck,
   swaggerUiRouter,
@@ -28,16 +29,11 @@ export interface GatewayOptions {
   health: HealthState;
 }
 
-/** Matches whole path segments: /api/products owns /api/products/1 but not /api/productsX. */
-function owns(prefix: string, path: string): boolean {
-  return path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
-}
-
 export function routeFor(routes: GatewayRoute[], path: string): GatewayRoute | undefined {
   let best: { route: GatewayRoute; length: number } | undefined;
   for (const route of routes) {
     for (const prefix of [...route.prefixes, `/openapi/${route.service}.json`]) {
-      if (owns(prefix, path) && (!best || prefix.length > best.length)) best = { route, length: prefix.length };
+      if (ownsPath(prefix, path) && (!best || prefix.length > best.length)) best = { route, length: prefix.length };
     }
   }
   return best?.route;

@@ -18,6 +18,7 @@ import { json, type Listening } from '@shop/testkit/src/listen';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import { type RunningRedis, startRedis } from '@shop/testkit/src/redis';
 import { inventoryService } from '../src/service';
+import { productCreated } from './support/inventory-db';
 
 // The Kubernetes shape on one machine: the inventory as its own process beside a real daprd, PostgreSQL for
 // its data, Redis Streams for pub/sub; a second app ("watcher", with its own daprd) publishes what the
@@ -112,16 +113,7 @@ const levels = async (productId: string) => json(await fetch(`${inventoryUrl}/ap
 
 async function productWithStock(initialStock: number): Promise<string> {
   const productId = randomUUID();
-  await publish<ProductCreated>(topics.productCreated, {
-    productId,
-    sku: `SKU-${productId.slice(0, 8)}`,
-    name: 'Kettle',
-    price: { amount: 2999, currency: 'EUR' },
-    categoryId: randomUUID(),
-    status: 'active',
-    initialStock,
-    createdAt: new Date().toISOString(),
-  });
+  await publish<ProductCreated>(topics.productCreated, productCreated(initialStock, productId));
   await eventually(
     async () => expect((await fetch(`${inventoryUrl}/api/inventory/${productId}`)).status).toBe(200),
     20_000,

@@ -30,7 +30,8 @@ export interface HttpAppOptions {
 
 const operationsPaths = ['/healthz', '/readyz', '/metrics'];
 
-function isUnder(prefix: string, path: string): boolean {
+/** Matches whole path segments: /api/products owns /api/products/1 but not /api/productsX. */
+export function ownsPath(prefix: string, path: string): boolean {
   return path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
 }
 
@@ -56,7 +57,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   }
   const publicPaths = options.publicPaths ? [...operationsPaths, ...options.publicPaths] : undefined;
   if (publicPaths) {
-    app.use((ctx, next) => (publicPaths.some((prefix) => isUnder(prefix, ctx.path)) ? next() : undefined));
+    app.use((ctx, next) => (publicPaths.some((prefix) => ownsPath(prefix, ctx.path)) ? next() : undefined));
   }
   const operations = operationsRouter({ checks: options.readiness, state: options.health, metrics: options.metrics });
   app.use(routeDispatch([operations, ...options.routers]));

@@ -8,6 +8,7 @@ import { eventually } from '@shop/testkit/src/eventually';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
 import { inventoryService } from '../../src/service';
+import { productCreated } from './inventory-db';
 
 export { eventually };
 
@@ -96,16 +97,11 @@ export async function startInventory(env: Record<string, string> = {}) {
     /** A product announced by the catalog, once the inventory shows its stock item. */
     async productWithStock(initialStock: number): Promise<string> {
       const productId = randomUUID();
-      await inventory.publish<ProductCreated>('catalog', topics.productCreated, {
-        productId,
-        sku: `SKU-${productId.slice(0, 8)}`,
-        name: 'Kettle',
-        price: { amount: 2999, currency: 'EUR' },
-        categoryId: randomUUID(),
-        status: 'active',
-        initialStock,
-        createdAt: new Date().toISOString(),
-      });
+      await inventory.publish<ProductCreated>(
+        'catalog',
+        topics.productCreated,
+        productCreated(initialStock, productId),
+      );
       await eventually(async () => expect((await request('GET', `/api/inventory/${productId}`)).status).toBe(200));
       return productId;
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope, StockChanged } from '@shop/contracts';
+import type { EventEnvelope, ProductCreated, StockChanged } from '@shop/contracts';
 import { createDataSource, OutboxEvent, type Tx, transaction } from '@shop/kit';
 import type { DataSource } from 'typeorm';
 import { type AdjustResult, adjustStock } from '../../src/application/adjust-stock';
@@ -105,4 +105,18 @@ export type InventoryWorld = ReturnType<typeof inventoryWorld>;
 
 export function times<T>(count: number, make: (i: number) => T): T[] {
   return Array.from({ length: count }, (_, i) => make(i));
+}
+
+/** What the catalog announces for a new product with `initialStock` units. */
+export function productCreated(initialStock: number, productId: string = randomUUID()): ProductCreated {
+  return {
+    productId,
+    sku: `SKU-${productId.slice(0, 8)}`,
+    name: 'Kettle',
+    price: { amount: 2999, currency: 'EUR' },
+    categoryId: randomUUID(),
+    status: 'active',
+    initialStock,
+    createdAt: new Date().toISOString(),
+  };
 }
