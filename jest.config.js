@@ -24,6 +24,21 @@ module.exports = {
       globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
     },
     {
+      // Whole-platform fault and duplicate-delivery proofs: processes killed and restarted, every event twice.
+      ...common,
+      displayName: 'system',
+      testMatch: ['<rootDir>/tests/system/**/*.test.ts'],
+      globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
+    },
+    {
+      // Dockerfiles, the Helm chart, k8s/, the Tiltfile and docker-compose.yml, checked offline with helm,
+      // kubeconform and tools/deploy-check (built from Go modules by tools/build-deploy-tools.sh).
+      ...common,
+      displayName: 'deploy',
+      testMatch: ['<rootDir>/tests/deploy/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/deploy/support/global-setup.ts',
+    },
+    {
       ...common,
       displayName: 'e2e-embedded',
       testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts'],

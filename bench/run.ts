@@ -5,12 +5,16 @@ import { join } from 'node:path';
 import { freePort, waitForPort } from '@shop/testkit/src/free-port';
 import { spawnManaged } from '@shop/testkit/src/managed-process';
 import autocannon from 'autocannon';
+import { startTopology, stopTopology, type TopologyKind } from '../tests/e2e/support/topology';
 import { hotSkuReservations, type RateResult } from './scenarios/hot-sku-reservations';
+import { orderThroughput, rawOrderTransactions } from './scenarios/order-throughput';
 
 const root = join(__dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = 100;
+/** BENCH_ONLY=http,reservations,orders picks sections; all of them by default. */
+const sections = new Set((process.env.BENCH_ONLY ?? 'http,reservations,orders').split(','));
 
 interface Result {
   name: string;
@@ -80,6 +84,30 @@ async function seedProduct(origin: string): Promise<{ id: string; json: string }
 }
 
 async function main(): Promise<void> {
+  const logDir = join(root, '.tmp', 'bench');
+  if (sections.has('http')) await httpOverhead();
+  if (sections.has('reservations')) {
+    const rates = await hotSkuReservations(durationSeconds, logDir);
+    printRates('Hot-SKU reservations on PostgreSQL (32 concurrent transactions, pool 32)', rates);
+  }
+  if (sections.has('orders')) {
+    const rates = [await rawOrderTransactions(durationSeconds, logDir)];
+    for (const [kind, label] of [
+      ['embedded', 'embedded topology (one process, SQLite)'],
+      ['dapr', 'Dapr topology (a process and a daprd per service, PostgreSQL, Redis Streams)'],
+    ] as Array<[TopologyKind, string]>) {
+      const origin = await startTopology(kind);
+      try {
+        rates.push(await orderThroughput(`orders placed → Paid, ${label}`, origin, durationSeconds));
+      } finally {
+        await stopTopology(kind);
+      }
+    }
+    printRates('Completed orders (placed → Paid) over HTTP, 64 concurrent clients, 20 products', rates);
+  }
+}
+
+async function httpOverhead(): Promise<void> {
   const results: Result[] = [];
   const dataDir = join(root, '.tmp', 'bench', `data-${Date.now()}`);
   await withServer('edge', 'services/edge/src/main.ts', { SHOP_DATA_DIR: dataDir }, async (port) => {
@@ -104,10 +132,6 @@ async function main(): Promise<void> {
     const ratio = (r.requestsPerSecond / baseline.requestsPerSecond).toFixed(2);
     console.log(`| ${r.name} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${ratio} |`);
   }
-
-  if (process.env.BENCH_ONLY_HTTP) return;
-  const rates = await hotSkuReservations(durationSeconds, join(root, '.tmp', 'bench'));
-  printRates('Hot-SKU reservations on PostgreSQL (32 concurrent transactions, pool 32)', rates);
 }
 
 function printRates(title: string, rates: RateResult[]): void {

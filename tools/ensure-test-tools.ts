@@ -1,5 +1,6 @@
 // Installs or builds what the integration and e2e suites need, once, before jest starts its workers:
-// redis-server and PostgreSQL from Debian (as root), and the slim daprd from Dapr's Go modules.
+// redis-server and PostgreSQL from Debian (as root), the slim daprd from Dapr's Go modules, and the
+// deployment checks' helm, kubeconform, deploy-check and JSON schemas (tools/build-deploy-tools.sh).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureBinary, initdb, pgCtl, redisServer } from '@shop/testkit/src/system-binaries';
@@ -13,3 +14,14 @@ const daprd = execFileSync('bash', [join(__dirname, 'build-daprd.sh')], {
   stdio: ['ignore', 'pipe', 'inherit'],
 }).trim();
 console.log(`daprd: ${daprd} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+const deployStarted = Date.now();
+const deployTools = JSON.parse(
+  execFileSync('bash', [join(__dirname, 'build-deploy-tools.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }),
+) as { helm: string; kubeconform: string; deployCheck: string };
+console.log(
+  `deploy tools: ${deployTools.helm}, ${deployTools.kubeconform}, ${deployTools.deployCheck} (${((Date.now() - deployStarted) / 1000).toFixed(1)} s)`,
+);

@@ -57,7 +57,12 @@ async function main(): Promise<void> {
       // Stopped before its sidecar, as in a pod: the app drains while daprd still carries its calls.
       stoppers.push(() => service.stop());
       await waitForPort(appPort, 60_000);
-      routes.push({ service: manifest.name, target: `http://127.0.0.1:${appPort}`, prefixes: manifest.publicPaths });
+      routes.push({
+        service: manifest.name,
+        target: `http://127.0.0.1:${appPort}`,
+        prefixes: manifest.publicPaths,
+        streamingPaths: manifest.streamingPaths ?? [],
+      });
       log.info({ service: manifest.name, appPort, sidecar: sidecar.httpPort }, 'service up');
     }
 
@@ -70,10 +75,10 @@ async function main(): Promise<void> {
       log,
       health,
       graceMs: 10_000,
+      upgrade: gateway.upgrade,
       closers: [stopAll],
       handleSignals: true,
     });
-    gateway.attach(server.server);
     log.info({ url: `http://127.0.0.1:${server.port}`, logs: run.logDir }, 'dapr topology ready');
   } catch (error) {
     log.error({ err: error }, 'could not start the dapr topology');

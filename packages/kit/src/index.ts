@@ -4,8 +4,15 @@ export * from './host/host-config';
 export { createHttpApp, type HttpAppOptions, ownsPath } from './host/http-app';
 export { type EmbeddedOptions, type EmbeddedPlatform, runEmbedded } from './host/run-embedded';
 export { runService } from './host/run-service';
-export { type RunningServer, type ServeOptions, serve } from './host/serve';
-export type { ServiceContext, ServiceManifest, ServiceParts } from './host/service-manifest';
+export {
+  type RunningServer,
+  refuseUpgrade,
+  routeUpgrades,
+  type ServeOptions,
+  serve,
+  upgradePath,
+} from './host/serve';
+export type { ServiceContext, ServiceManifest, ServiceParts, UpgradeHandler } from './host/service-manifest';
 export { openApiRouter, swaggerUiRouter } from './http/api-docs';
 export { ApiRoutes, type OperationSpec, type ResponseSpec } from './http/api-routes';
 export * from './http/auth';

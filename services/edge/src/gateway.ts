@@ -7,8 +7,11 @@ import {
   ownsPath,
   problem,
   type ReadinessCheck,
+  refuseUpgrade,
   swaggerUiRouter,
   traceparentOf,
+  type UpgradeHandler,
+  upgradePath,
 } from '@shop/kit';
 import { createProxyServer } from 'http-proxy-3';
 import type Koa from 'koa';
@@ -20,6 +23,8 @@ export interface GatewayRoute {
   /** Base URL of the service process, e.g. http://127.0.0.1:3001. */
   target: string;
   prefixes: string[];
+  /** Prefixes of long-lived requests (server-sent events, long polls): never cut for being idle. */
+  streamingPaths?: string[];
 }
 
 export interface GatewayOptions {
@@ -27,6 +32,8 @@ export interface GatewayOptions {
   log: Logger;
   metrics: Registry;
   health: HealthState;
+  /** An ordinary request that sends or receives nothing for this long is ended (502 when nothing was answered yet). */
+  idleTimeoutMs?: number;
 }
 
 export function routeFor(routes: GatewayRoute[], path: string): GatewayRoute | undefined {
@@ -44,8 +51,13 @@ export function routeFor(routes: GatewayRoute[], path: string): GatewayRoute | u
  * path to the service that owns it (HTTP and WebSocket upgrades alike), keeping the request id and
  * trace, and answers the operations endpoints for the whole platform.
  */
-export function createGateway(options: GatewayOptions): { app: Koa; attach(server: Server): void } {
-  const proxy = createProxyServer({ xfwd: true, proxyTimeout: 30_000, timeout: 30_000 });
+export function createGateway(options: GatewayOptions): {
+  app: Koa;
+  upgrade: UpgradeHandler;
+  attach(server: Server): void;
+} {
+  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+  const proxy = createProxyServer({ xfwd: true, proxyTimeout: idleTimeoutMs, timeout: idleTimeoutMs });
 
   const upstreamReadiness: ReadinessCheck[] = options.routes.map((route) => ({
     name: route.service,
@@ -72,7 +84,10 @@ export function createGateway(options: GatewayOptions): { app: Koa; attach(serve
     await new Promise<void>((resolve, reject) => {
       ctx.res.once('finish', resolve);
       ctx.res.once('close', resolve);
-      proxy.web(ctx.req, ctx.res, { target: route.target }, (error) => {
+      const streaming = route.streamingPaths?.some((prefix) => ownsPath(prefix, ctx.path)) ?? false;
+      // A long poll waits up to 90 s for data and an event stream may be quiet between keep-alives: no idle cut.
+      const timeouts = streaming ? { proxyTimeout: 0, timeout: 0 } : {};
+      proxy.web(ctx.req, ctx.res, { target: route.target, ...timeouts }, (error) => {
         if (ctx.res.headersSent) {
           ctx.res.destroy(error);
           resolve();
@@ -84,16 +99,24 @@ export function createGateway(options: GatewayOptions): { app: Koa; attach(serve
     ctx.respond = false;
   });
 
+  const upgrade: UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = upgradePath(req, socket);
+    if (path === undefined) return;
+    const route = routeFor(options.routes, path);
+    if (!route) {
+      refuseUpgrade(req, socket);
+      return;
+    }
+    proxy.ws(req, socket, head, { target: route.target }, () => socket.destroy());
+  };
+
   return {
     app,
+    upgrade,
     attach(server) {
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        const route = routeFor(options.routes, new URL(req.url ?? '/', 'http://edge').pathname);
-        if (!route) {
-          socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-          return;
-        }
-        proxy.ws(req, socket, head, { target: route.target }, () => socket.destroy());
+        socket.on('error', () => socket.destroy());
+        upgrade(req, socket, head);
       });
     },
   };

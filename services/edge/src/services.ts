@@ -1,5 +1,6 @@
 import type { ServiceManifest } from '@shop/kit';
 import { catalogService } from '../../catalog/src/service';
+import { hubService } from '../../hub/src/service';
 import { identityService } from '../../identity/src/service';
 import { inventoryService } from '../../inventory/src/service';
 import { ordersService } from '../../orders/src/service';
@@ -15,4 +16,5 @@ export const services: ServiceManifest[] = [
   inventoryService as ServiceManifest,
   paymentsService as ServiceManifest,
   ordersService as ServiceManifest,
+  hubService as ServiceManifest,
 ];

@@ -20,6 +20,8 @@ export interface HttpAppOptions {
   jsonLimit?: string;
   /** False for a proxy, which must pass request bodies on unread. */
   parseBodies?: boolean;
+  /** Path prefixes whose request bodies the routes read themselves (raw protocol bytes, streams). */
+  rawBodyPaths?: string[];
   /**
    * When set, only paths under these prefixes (whole segments) and the operations endpoints are served; the
    * rest is 404. The embedded edge sets the services' public paths, so internal routes stay internal, as
@@ -52,8 +54,13 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       extendTypes: { json: ['application/json', 'application/cloudevents+json', 'application/merge-patch+json'] },
       jsonLimit: options.jsonLimit ?? '1mb',
     });
+    const rawBodyPaths = options.rawBodyPaths ?? [];
     // Reads carry no body; skipping the parser's content-type checks is measurable on cached reads.
-    app.use((ctx, next) => (ctx.method === 'GET' || ctx.method === 'HEAD' ? next() : parseJson(ctx, next)));
+    app.use((ctx, next) =>
+      ctx.method === 'GET' || ctx.method === 'HEAD' || rawBodyPaths.some((prefix) => ownsPath(prefix, ctx.path))
+        ? next()
+        : parseJson(ctx, next),
+    );
   }
   const publicPaths = options.publicPaths ? [...operationsPaths, ...options.publicPaths] : undefined;
   if (publicPaths) {

@@ -9,7 +9,7 @@ import { EmbeddedBus } from '../mesh/embedded';
 import { type EmbeddedConfig, embeddedConfigSchema } from './host-config';
 import { createHttpApp } from './http-app';
 import { documentsOf, type LoadedService, loadService } from './load-service';
-import { type RunningServer, serve } from './serve';
+import { type RunningServer, routeUpgrades, serve } from './serve';
 import type { ServiceManifest } from './service-manifest';
 
 export interface EmbeddedOptions {
@@ -61,6 +61,7 @@ export async function runEmbedded(
       log,
       metrics,
       health,
+      rawBodyPaths: manifest.streamingPaths ?? [],
       readiness: () => service.readiness,
       routers: [service.parts.router],
     });
@@ -74,6 +75,7 @@ export async function runEmbedded(
     log,
     metrics,
     health,
+    rawBodyPaths: manifests.flatMap((manifest) => manifest.streamingPaths ?? []),
     readiness: () => loaded.flatMap((service) => service.readiness),
     routers: [
       ...loaded.map((service) => service.parts.router),
@@ -88,6 +90,12 @@ export async function runEmbedded(
     health,
     graceMs: config.SHUTDOWN_GRACE_MS,
     handleSignals: options.handleSignals ?? false,
+    upgrade: routeUpgrades(
+      loaded.flatMap((service) =>
+        service.parts.upgrade ? [{ paths: service.manifest.publicPaths, upgrade: service.parts.upgrade }] : [],
+      ),
+    ),
+    drainers: loaded.map((service) => async () => service.parts.drain?.()),
     closers: [...[...loaded].reverse().map((service) => async () => service.parts.stop?.()), () => bus.close()],
   });
   listeningPort = server.port;

@@ -9,7 +9,7 @@ import { daprAppRoutes } from '../mesh/dapr-app-routes';
 import { type SidecarConfig, sidecarConfigSchema } from './host-config';
 import { createHttpApp } from './http-app';
 import { documentsOf, loadService } from './load-service';
-import { type RunningServer, serve } from './serve';
+import { type RunningServer, routeUpgrades, serve } from './serve';
 import type { ServiceManifest } from './service-manifest';
 
 /**
@@ -52,6 +52,7 @@ export async function runService(
     log,
     metrics,
     health,
+    rawBodyPaths: manifest.streamingPaths ?? [],
     readiness: () => [sidecarReadiness, ...service.readiness],
     routers: [
       daprAppRoutes({ appId: manifest.name, subscriptions: service.subscriptions, logger: log }),
@@ -66,6 +67,10 @@ export async function runService(
     health,
     graceMs: config.SHUTDOWN_GRACE_MS,
     handleSignals: options.handleSignals ?? true,
+    upgrade: routeUpgrades(
+      service.parts.upgrade ? [{ paths: manifest.publicPaths, upgrade: service.parts.upgrade }] : [],
+    ),
+    drainers: [async () => service.parts.drain?.()],
     closers: [async () => service.parts.stop?.()],
   });
   await service.parts.start?.();

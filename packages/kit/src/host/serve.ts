@@ -1,9 +1,12 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createHttpTerminator } from 'http-terminator';
 import type Koa from 'koa';
 import type { HealthState } from '../http/health';
 import type { Logger } from '../log/logger';
+import { ownsPath } from './http-app';
+import type { UpgradeHandler } from './service-manifest';
 
 export interface RunningServer {
   server: Server;
@@ -18,6 +21,10 @@ export interface ServeOptions {
   log: Logger;
   health: HealthState;
   graceMs: number;
+  /** WebSocket upgrades; without it Node drops every upgrade request's connection. */
+  upgrade?: UpgradeHandler;
+  /** Run as shutdown begins, before requests drain: they end long-lived connections. */
+  drainers?: Array<() => Promise<void> | void>;
   /** Run after the HTTP server closed, in order: background work first, then connections. */
   closers: Array<() => Promise<void>>;
   /** Exit the process on SIGTERM/SIGINT once shut down (true for mains, false in tests). */
@@ -29,6 +36,19 @@ export async function serve(app: Koa, options: ServeOptions): Promise<RunningSer
   // Keep-alive must outlast the ingress' idle timeout, or it reuses sockets we already closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  const upgrade = options.upgrade;
+  if (upgrade) {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // A socket error after the handler let go of it (a reset mid-handshake) must not crash the process.
+      socket.on('error', (error) => options.log.debug({ err: error }, 'upgraded socket failed'));
+      try {
+        upgrade(req, socket, head);
+      } catch (error) {
+        options.log.error({ err: error, url: req.url }, 'upgrade handler failed');
+        socket.destroy();
+      }
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -40,8 +60,22 @@ export async function serve(app: Koa, options: ServeOptions): Promise<RunningSer
   const shutdown = () => {
     shuttingDown ??= (async () => {
       options.health.accepting = false;
+      for (const drain of options.drainers ?? []) {
+        try {
+          await drain();
+        } catch (error) {
+          options.log.error({ err: error }, 'error while ending long-lived connections');
+        }
+      }
       options.log.info('shutting down: draining requests');
-      await terminator.terminate();
+      // A response that ends while draining (a stream the drainers ended) leaves its keep-alive socket open, and
+      // the terminator would wait the whole grace period for it: such sockets are closed as soon as they idle.
+      const closeIdle = setInterval(() => server.closeIdleConnections(), 25);
+      try {
+        await terminator.terminate();
+      } finally {
+        clearInterval(closeIdle);
+      }
       for (const close of options.closers) {
         try {
           await close();
@@ -65,4 +99,34 @@ export async function serve(app: Koa, options: ServeOptions): Promise<RunningSer
     }
   }
   return { server, port, shutdown };
+}
+
+/** Refuses an upgrade on the raw socket (nothing else can answer it) and closes it. */
+export function refuseUpgrade(_req: IncomingMessage, socket: Duplex): void {
+  if (socket.destroyed) return;
+  socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+}
+
+/**
+ * Sends each upgrade to the service whose path prefixes own its path (whole segments, as the HTTP routes);
+ * an upgrade no service owns is refused with 404.
+ */
+export function routeUpgrades(routes: Array<{ paths: string[]; upgrade: UpgradeHandler }>): UpgradeHandler {
+  return (req, socket, head) => {
+    const path = upgradePath(req, socket);
+    if (path === undefined) return;
+    const route = routes.find((candidate) => candidate.paths.some((prefix) => ownsPath(prefix, path)));
+    if (route) route.upgrade(req, socket, head);
+    else refuseUpgrade(req, socket);
+  };
+}
+
+/** The path an upgrade request asks for; a request target that is no URL path is refused with 400 (undefined). */
+export function upgradePath(req: IncomingMessage, socket: Duplex): string | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://upgrade').pathname;
+  } catch {
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    return undefined;
+  }
 }

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type Router from '@koa/router';
 import type Joi from 'joi';
 import type { Middleware } from 'koa';
@@ -16,6 +18,12 @@ export interface ServiceManifest<TConfig extends object = object> {
   name: string;
   /** Path prefixes the edge sends to this service, e.g. ['/api/products', '/api/categories']. */
   publicPaths: string[];
+  /**
+   * Path prefixes (within publicPaths) whose requests are long-lived streams the service reads and writes itself:
+   * WebSocket upgrades, server-sent events, long polls and their raw POSTs. The host parses no body there, and
+   * proxies in front (the gateway, the Ingress) must not end them for being idle.
+   */
+  streamingPaths?: string[];
   /** Service-specific environment variables, validated at start together with the host's. */
   config?: Joi.ObjectSchema<TConfig>;
   setup(context: ServiceContext<TConfig>): Promise<ServiceParts>;
@@ -43,8 +51,18 @@ export interface ServiceParts {
   /** A subscription on deadLetterTopicFor(name) receives its poison messages; the host adds a logging one otherwise. */
   subscriptions?: Subscription[];
   readiness?: ReadinessCheck[];
+  /** Takes the WebSocket upgrade requests for paths under the manifest's publicPaths; others are refused with 404. */
+  upgrade?: UpgradeHandler;
+  /**
+   * Runs as shutdown begins, before in-flight requests drain: ends long-lived connections (telling clients to
+   * reconnect), which would otherwise hold the shutdown for the whole grace period and then be cut.
+   */
+  drain?(): Promise<void> | void;
   /** Background work (relays, expiry sweeps); started after the server listens. */
   start?(): Promise<void>;
   /** Stops background work and closes connections, after the server stopped taking requests. */
   stop?(): Promise<void>;
 }
+
+/** A Node http server's 'upgrade' listener. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;

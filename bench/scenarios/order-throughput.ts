@@ -1,0 +1,238 @@
+// Completed orders per second (placed → Paid) through the whole saga: placement at catalog prices, the card
+// vaulted, stock reserved, the payment authorized and captured, the order Paid and the reservation committed.
+// Measured on a running topology over HTTP, next to the raw PostgreSQL rate of a minimal order transaction
+// (insert the order, take one unit with a guarded UPDATE) at the same concurrency in the same run.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { startPostgres } from '@shop/testkit/src/postgres';
+import { Pool } from 'pg';
+import type { RateResult } from './hot-sku-reservations';
+
+const concurrency = 64;
+const productCount = 20;
+const plentifulStock = 1_000_000;
+/** One product sells out during the run, so "zero oversell" is checked against real contention. */
+const scarceStock = 50;
+const customerCount = 16;
+
+interface OrderView {
+  id: string;
+  status: string;
+  items: Array<{ productId: string; quantity: number }>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0);
+}
+
+class Client {
+  constructor(private readonly origin: string) {}
+
+  async send(method: string, path: string, body?: unknown, token?: string): Promise<Response> {
+    return fetch(`${this.origin}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  async json(method: string, path: string, body?: unknown, token?: string): Promise<Record<string, unknown>> {
+    const res = await this.send(method, path, body, token);
+    if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  }
+
+  async login(email: string, password: string): Promise<string> {
+    return String((await this.json('POST', '/api/auth/login', { email, password })).accessToken);
+  }
+}
+
+async function seed(client: Client) {
+  const admin = await client.login('admin@shop.local', 'admin-dev-password');
+  const category = await client.json('POST', '/api/categories', { name: `bench-${randomUUID().slice(0, 8)}` }, admin);
+  const products: Array<{ id: string; stock: number }> = [];
+  for (let i = 0; i < productCount; i++) {
+    const stock = i === 0 ? scarceStock : plentifulStock;
+    const product = await client.json(
+      'POST',
+      '/api/products',
+      {
+        sku: `BENCH-ORDER-${randomUUID()}`,
+        name: `Benchmark kettle ${i}`,
+        description: 'Boils water for the benchmark.',
+        price: { amount: 3900 + i, currency: 'EUR' },
+        categoryId: category.id,
+        initialStock: stock,
+      },
+      admin,
+    );
+    products.push({ id: String(product.id), stock });
+  }
+  for (const product of products) {
+    for (;;) {
+      const res = await client.send('GET', `/api/inventory/${product.id}`);
+      if (res.status === 200 && ((await res.json()) as { available: number }).available === product.stock) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  const tokens: string[] = [];
+  for (let i = 0; i < customerCount; i++) {
+    const email = `bench-${randomUUID()}@example.com`;
+    const password = `bench password ${randomUUID()}`;
+    await client.json('POST', '/api/auth/register', { email, password, name: `Bench buyer ${i}` });
+    tokens.push(await client.login(email, password));
+  }
+  return { admin, products, tokens };
+}
+
+async function allOrders(client: Client, admin: string, status: string): Promise<OrderView[]> {
+  const orders: OrderView[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = `/api/orders?status=${status}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page = await client.json('GET', query, undefined, admin);
+    orders.push(...(page.items as OrderView[]));
+    cursor = page.nextCursor as string | null;
+  } while (cursor);
+  return orders;
+}
+
+async function untilNothingPending(client: Client, admin: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const page = await client.json('GET', '/api/orders?status=Pending&limit=1', undefined, admin);
+    if ((page.items as unknown[]).length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`orders still Pending ${timeoutMs} ms after the load stopped`);
+}
+
+/** Orders placed from `concurrency` loops for `seconds` on a running topology; answers the saga's rate. */
+export async function orderThroughput(name: string, origin: string, seconds: number): Promise<RateResult> {
+  const client = new Client(origin);
+  const { admin, products, tokens } = await seed(client);
+  const shipping = { line1: '1 Bench Road', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
+  const payment = {
+    cardNumber: '4242424242424242',
+    expMonth: 12,
+    expYear: new Date().getUTCFullYear() + 2,
+    cvc: '123',
+  };
+  let accepted = 0;
+  let refused = 0;
+  let sequence = 0;
+  const place = async () => {
+    const n = sequence++;
+    // Every fourth order goes to the scarce product, so it sells out early in the run.
+    const product = (n % 4 === 0 ? products[0] : products[n % products.length]) as { id: string };
+    const res = await client.send(
+      'POST',
+      '/api/orders',
+      { items: [{ productId: product.id, quantity: 1 }], shippingAddress: shipping, payment },
+      tokens[n % tokens.length],
+    );
+    await res.arrayBuffer();
+    if (res.status === 202) accepted++;
+    else refused++;
+  };
+  for (let i = 0; i < concurrency; i++) await place(); // warm-up: JIT, pools, caches
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < deadline) await place();
+    }),
+  );
+  await untilNothingPending(client, admin, 120_000);
+
+  const paid = await allOrders(client, admin, 'Paid');
+  const failed = await allOrders(client, admin, 'Failed');
+  const latencies = paid.map((o) => Date.parse(o.updatedAt) - Date.parse(o.createdAt)).sort((a, b) => a - b);
+  const first = Math.min(...paid.map((o) => Date.parse(o.createdAt)));
+  const last = Math.max(...paid.map((o) => Date.parse(o.updatedAt)));
+
+  // Zero oversell: every product's stock went down by exactly what its Paid orders took, never below 0.
+  const sold = new Map<string, number>();
+  for (const order of paid)
+    for (const item of order.items) sold.set(item.productId, (sold.get(item.productId) ?? 0) + item.quantity);
+  for (const product of products) {
+    const levels = await client.json('GET', `/api/inventory/${product.id}`);
+    const expected = product.stock - (sold.get(product.id) ?? 0);
+    if (levels.onHand !== expected || levels.reserved !== 0 || levels.available !== expected || expected < 0) {
+      throw new Error(
+        `oversell check failed for ${product.id}: sold ${sold.get(product.id)}, levels ${JSON.stringify(levels)}`,
+      );
+    }
+  }
+  const scarce = products[0] as { id: string };
+  const scarceSold = sold.get(scarce.id) ?? 0;
+  if (scarceSold !== scarceStock) throw new Error(`the scarce product sold ${scarceSold} of ${scarceStock}`);
+  const otherFailures = failed.filter((o) => o.items.some((item) => item.productId !== scarce.id)).length;
+
+  return {
+    name,
+    perSecond: Math.round((paid.length / (last - first)) * 1000),
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    note:
+      `${accepted} placed (${refused} refused), ${paid.length} Paid, ${failed.length} Failed ` +
+      `(${failed.length - otherFailures} for the ${scarceStock}-unit product that sold out exactly, ${otherFailures} others); ` +
+      'latency = Paid time − placement time on the server',
+  };
+}
+
+/** The baseline: a minimal order transaction on raw PostgreSQL through `pg`, same concurrency. */
+export async function rawOrderTransactions(seconds: number, logDir: string): Promise<RateResult> {
+  const postgres = await startPostgres({ logDir: join(logDir, 'postgres-raw') });
+  const pool = new Pool({ connectionString: await postgres.createDatabase('bench_raw_orders'), max: concurrency });
+  try {
+    await pool.query('CREATE TABLE stock (id int PRIMARY KEY, available int NOT NULL CHECK (available >= 0))');
+    await pool.query(
+      'CREATE TABLE orders (id uuid PRIMARY KEY, product int NOT NULL, created_at timestamptz NOT NULL)',
+    );
+    await pool.query(`INSERT INTO stock SELECT g, ${plentifulStock} FROM generate_series(0, ${productCount - 1}) g`);
+    const latencies: number[] = [];
+    let committed = 0;
+    let sequence = 0;
+    const deadline = Date.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (Date.now() < deadline) {
+          const product = sequence++ % productCount;
+          const started = performance.now();
+          const connection = await pool.connect();
+          try {
+            await connection.query('BEGIN');
+            const taken = await connection.query(
+              'UPDATE stock SET available = available - 1 WHERE id = $1 AND available >= 1',
+              [product],
+            );
+            if (taken.rowCount === 1) {
+              await connection.query('INSERT INTO orders VALUES ($1, $2, now())', [randomUUID(), product]);
+              await connection.query('COMMIT');
+              committed++;
+            } else await connection.query('ROLLBACK');
+          } finally {
+            connection.release();
+          }
+          latencies.push(performance.now() - started);
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    return {
+      name: 'raw PostgreSQL: insert the order + guarded UPDATE of its stock, one transaction (baseline)',
+      perSecond: Math.round(committed / seconds),
+      p50Ms: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
+      note: `${concurrency} concurrent transactions through pg`,
+    };
+  } finally {
+    await pool.end();
+    await postgres.stop();
+  }
+}

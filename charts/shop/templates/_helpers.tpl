@@ -1,0 +1,122 @@
+{{/* The prefix of every object's name. */}}
+{{- define "shop.fullname" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The name of one service's objects: (list $ "identity") */}}
+{{- define "shop.serviceName" -}}
+{{- $root := index . 0 -}}
+{{- printf "%s-%s" (include "shop.fullname" $root) (index . 1) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "shop.commonLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: shop
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end -}}
+
+{{/* Labels of one service's objects: (list $ "identity") */}}
+{{- define "shop.serviceLabels" -}}
+{{- $root := index . 0 -}}
+{{ include "shop.commonLabels" $root }}
+app.kubernetes.io/name: {{ index . 1 }}
+app.kubernetes.io/component: service
+{{- end -}}
+
+{{- define "shop.selectorLabels" -}}
+{{- $root := index . 0 -}}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/name: {{ index . 1 }}
+{{- end -}}
+
+{{/* One service's image: (list $ "identity" $service) */}}
+{{- define "shop.image" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $image := (index . 2).image | default dict -}}
+{{- $repository := $image.repository | default (printf "%s%s" $root.Values.image.namePrefix $name) -}}
+{{- if and (not $image.repository) $root.Values.image.registry -}}
+{{- $repository = printf "%s/%s" (trimSuffix "/" $root.Values.image.registry) $repository -}}
+{{- end -}}
+{{- printf "%s:%s" $repository ($image.tag | default $root.Values.image.tag | default $root.Chart.AppVersion) -}}
+{{- end -}}
+
+{{- define "shop.secretName.jwtKeys" -}}
+{{- .Values.secrets.jwtKeys.existingSecret | default (printf "%s-jwt-keys" (include "shop.fullname" .)) -}}
+{{- end -}}
+{{- define "shop.secretName.admin" -}}
+{{- .Values.secrets.admin.existingSecret | default (printf "%s-admin" (include "shop.fullname" .)) -}}
+{{- end -}}
+{{- define "shop.secretName.hub" -}}
+{{- .Values.secrets.hub.existingSecret | default (printf "%s-hub" (include "shop.fullname" .)) -}}
+{{- end -}}
+{{- define "shop.secretName.databases" -}}
+{{- .Values.secrets.databases.existingSecret | default (printf "%s-databases" (include "shop.fullname" .)) -}}
+{{- end -}}
+
+{{/* The identity service's JWKS, through its Service, unless auth.jwksUrl says otherwise. */}}
+{{- define "shop.jwksUrl" -}}
+{{- .Values.auth.jwksUrl | default (printf "http://%s.%s.svc.cluster.local/api/auth/jwks" (include "shop.serviceName" (list . "identity")) .Release.Namespace) -}}
+{{- end -}}
+
+{{/* Percent-encodes a URL userinfo part (urlquery writes a space as "+", which a URL's userinfo keeps literally). */}}
+{{- define "shop.userinfo" -}}
+{{- urlquery . | replace "+" "%20" -}}
+{{- end -}}
+
+{{/* One service's DATABASE_URL from its values: (list $ "identity" $service) */}}
+{{- define "shop.databaseUrl" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $db := (index . 2).database -}}
+{{- if $db.url -}}
+{{- $db.url -}}
+{{- else -}}
+{{- $host := $db.host | default $root.Values.sqlServer.host | required (printf "services.%s.database.host (or sqlServer.host, or services.%s.database.url) is required: the SQL Server %s connects to. Or name a Secret of DATABASE_URLs with secrets.databases.existingSecret." $name $name $name) -}}
+{{- $user := $db.user | required (printf "services.%s.database.user is required: the SQL Server login of %s (no default). Or set services.%s.database.url, or secrets.databases.existingSecret." $name $name $name) -}}
+{{- $password := $db.password | required (printf "services.%s.database.password is required: the password of %s's SQL Server login (no default). Or set services.%s.database.url, or secrets.databases.existingSecret." $name $name $name) -}}
+{{- $database := $db.name | default $name -}}
+{{- printf "mssql://%s:%s@%s:%d/%s?encrypt=%t&trustServerCertificate=%t" (include "shop.userinfo" $user) (include "shop.userinfo" $password) $host (int $root.Values.sqlServer.port) (urlquery $database) $root.Values.sqlServer.encrypt $root.Values.sqlServer.trustServerCertificate -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The services that are enabled, as a list of names in a stable order. */}}
+{{- define "shop.enabledServices" -}}
+{{- $names := list -}}
+{{- range $name, $service := .Values.services -}}
+{{- if $service.enabled -}}{{- $names = append $names $name -}}{{- end -}}
+{{- end -}}
+{{- toJson $names -}}
+{{- end -}}
+
+{{/* The paths of a service the Ingress routes: its public paths, never one under ingress.internalOnlyPaths. */}}
+{{- define "shop.ingressPaths" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- $service := index . 2 -}}
+{{- range $path := $service.publicPaths -}}
+{{- range $internal := $root.Values.ingress.internalOnlyPaths -}}
+{{- if or (eq $path $internal) (hasPrefix (printf "%s/" $internal) $path) -}}
+{{- fail (printf "services.%s.publicPaths holds %s, which is under ingress.internalOnlyPaths (%s): it must stay inside the cluster" $name $path $internal) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $service.publicPaths -}}
+{{- end -}}
+
+{{/* Redis connection metadata shared by the pub/sub and state store components. */}}
+{{- define "shop.redisAuth" -}}
+{{- $redis := .Values.dapr.redis -}}
+{{- if $redis.passwordSecret.name -}}
+- name: redisPassword
+  secretKeyRef:
+    name: {{ $redis.passwordSecret.name }}
+    key: {{ required "dapr.redis.passwordSecret.key is required with dapr.redis.passwordSecret.name" $redis.passwordSecret.key }}
+{{ end -}}
+{{- if $redis.enableTLS -}}
+- name: enableTLS
+  value: "true"
+{{ end -}}
+{{- end -}}

@@ -1,0 +1,56 @@
+import Joi from 'joi';
+import type { HubServerOptions } from './signalr';
+
+export interface HubConfig {
+  HUB_KEEP_ALIVE_INTERVAL_MS: number;
+  HUB_CLIENT_TIMEOUT_MS: number;
+  HUB_HANDSHAKE_TIMEOUT_MS: number;
+  HUB_LONG_POLL_TIMEOUT_MS: number;
+  HUB_DISCONNECT_TIMEOUT_MS: number;
+  HUB_MAX_MESSAGE_BYTES: number;
+  HUB_MAX_BUFFERED_BYTES: number;
+  HUB_STATEFUL_RECONNECT: boolean;
+  HUB_STATEFUL_RECONNECT_BUFFER_BYTES: number;
+  HUB_CORS_ORIGINS: string;
+  HUB_STOCK_CACHE_ENTRIES: number;
+}
+
+const milliseconds = () => Joi.number().integer().min(1).max(3_600_000);
+
+/** The hub's settings; the defaults are ASP.NET Core SignalR's. */
+export const hubConfigSchema = Joi.object<HubConfig>({
+  HUB_KEEP_ALIVE_INTERVAL_MS: milliseconds().default(15_000),
+  HUB_CLIENT_TIMEOUT_MS: milliseconds().default(30_000),
+  HUB_HANDSHAKE_TIMEOUT_MS: milliseconds().default(15_000),
+  // The JS client gives up on a poll after 100 s, so the server must answer before that.
+  HUB_LONG_POLL_TIMEOUT_MS: Joi.number().integer().min(1).max(99_000).default(90_000),
+  HUB_DISCONNECT_TIMEOUT_MS: milliseconds().default(15_000),
+  HUB_MAX_MESSAGE_BYTES: Joi.number().integer().min(1_024).max(16_777_216).default(32_768),
+  HUB_MAX_BUFFERED_BYTES: Joi.number().integer().min(65_536).max(1_073_741_824).default(1_048_576),
+  HUB_STATEFUL_RECONNECT: Joi.boolean().default(true),
+  HUB_STATEFUL_RECONNECT_BUFFER_BYTES: Joi.number().integer().min(1_024).max(1_073_741_824).default(100_000),
+  HUB_CORS_ORIGINS: Joi.string()
+    .pattern(/^(\*|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/)
+    .default('*')
+    .messages({ 'string.pattern.base': '{#label} must be * or a comma-separated list of http(s) origins' }),
+  HUB_STOCK_CACHE_ENTRIES: Joi.number().integer().min(1).max(10_000_000).default(100_000),
+});
+
+export function hubServerOptions(config: HubConfig): Partial<HubServerOptions> {
+  return {
+    keepAliveIntervalMs: config.HUB_KEEP_ALIVE_INTERVAL_MS,
+    clientTimeoutMs: config.HUB_CLIENT_TIMEOUT_MS,
+    handshakeTimeoutMs: config.HUB_HANDSHAKE_TIMEOUT_MS,
+    longPollTimeoutMs: config.HUB_LONG_POLL_TIMEOUT_MS,
+    disconnectTimeoutMs: config.HUB_DISCONNECT_TIMEOUT_MS,
+    maxMessageBytes: config.HUB_MAX_MESSAGE_BYTES,
+    maxRequestBytes: Math.max(1_048_576, config.HUB_MAX_MESSAGE_BYTES * 4),
+    maxBufferedBytes: config.HUB_MAX_BUFFERED_BYTES,
+    statefulReconnect: config.HUB_STATEFUL_RECONNECT,
+    statefulReconnectBufferBytes: config.HUB_STATEFUL_RECONNECT_BUFFER_BYTES,
+    allowedOrigins:
+      config.HUB_CORS_ORIGINS === '*'
+        ? '*'
+        : config.HUB_CORS_ORIGINS.split(',').map((origin) => origin.trim().replace(/\/$/, '')),
+  };
+}

@@ -1,0 +1,331 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Context } from 'koa';
+import type { WebSocketServer } from 'ws';
+import { ClientConnection, type ConnectionEnvironment } from './client-connection';
+import { allowOrigin, answerPreflight } from './cors';
+import { BodyTooLargeError, bearerToken, noCache, readRawBody, refuse } from './http-answers';
+import { HubClients } from './hub-clients';
+import type { HubDefinition, HubPrincipal } from './hub-definition';
+import type { HubLifetimeManager } from './hub-lifetime-manager';
+import type { HubLog } from './hub-log';
+import { type HubMetrics, HubStats, type TransportKind } from './hub-metrics';
+import type { HubServerOptions } from './hub-server-options';
+import { LocalHubLifetimeManager } from './local-hub-lifetime-manager';
+import { type NegotiateResponse, readNegotiateQuery, transferFormatsOf } from './negotiate';
+import type { HubProtocol } from './protocol/hub-protocol';
+import { LongPollingTransport } from './transports/long-polling-transport';
+import { ServerSentEventsTransport } from './transports/server-sent-events-transport';
+import { WebSocketTransport } from './transports/websocket-transport';
+
+/** Thrown by an endpoint's authenticate to refuse a request with 401. */
+export class UnauthorizedError extends Error {}
+
+/**
+ * Who a request is from. `token` is the bearer token of the header or of `access_token`; throw
+ * UnauthorizedError to refuse. Without an authenticate function an endpoint is anonymous.
+ */
+export type Authenticate = (token: string | undefined) => Promise<HubPrincipal | undefined>;
+
+export interface HubEndpointOptions {
+  hub: HubDefinition;
+  authenticate?: Authenticate;
+  /** Where connections, groups and users live; one process's memory unless a backplane is given. */
+  lifetime?: HubLifetimeManager;
+}
+
+type Caller = { ok: true; principal: HubPrincipal | undefined } | { ok: false; status: 401; detail: string };
+
+const transportMethods = 'GET, POST, DELETE, OPTIONS';
+
+/**
+ * One hub at one URL: negotiate, the three transports and the connections they carry
+ * (ASP.NET Core's HttpConnectionDispatcher and HubConnectionHandler for a single hub).
+ */
+export class HubEndpoint {
+  readonly clients: HubClients;
+  readonly lifetime: HubLifetimeManager;
+  readonly stats: HubStats;
+  private readonly connections = new Map<string, ClientConnection>();
+  private readonly environment: ConnectionEnvironment;
+
+  constructor(
+    readonly path: string,
+    private readonly endpoint: HubEndpointOptions,
+    private readonly options: HubServerOptions,
+    protocols: ReadonlyMap<string, HubProtocol>,
+    metrics: HubMetrics | undefined,
+    private readonly log: HubLog,
+    private readonly clock: { now: number },
+  ) {
+    const hub = endpoint.hub;
+    this.stats = new HubStats(hub.name);
+    this.lifetime = endpoint.lifetime ?? new LocalHubLifetimeManager();
+    this.clients = new HubClients(this.lifetime, (scope, seconds) => metrics?.observeSend(hub.name, scope, seconds));
+    this.environment = {
+      hub,
+      lifetime: this.lifetime,
+      clients: this.clients,
+      protocols,
+      options,
+      stats: this.stats,
+      log,
+      clock,
+      forget: (connection) => {
+        if (this.connections.get(connection.connectionToken) === connection) {
+          this.connections.delete(connection.connectionToken);
+        }
+      },
+    };
+  }
+
+  get hubName(): string {
+    return this.endpoint.hub.name;
+  }
+
+  /** Every connection of this endpoint, negotiated or live. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  heartbeat(now: number): void {
+    for (const connection of this.connections.values()) {
+      try {
+        connection.heartbeat(now);
+      } catch (error) {
+        this.log.error({ err: error, connectionId: connection.connectionId }, 'connection heartbeat failed');
+        connection.abort('Connection closed with an error.');
+      }
+    }
+  }
+
+  /** Closes every connection, telling clients they may reconnect (to another replica, or to this one restarted). */
+  closeAll(options: { error?: string; allowReconnect?: boolean }): void {
+    for (const connection of [...this.connections.values()]) connection.close(options);
+  }
+
+  async negotiate(ctx: Context): Promise<void> {
+    if (ctx.method === 'OPTIONS') return answerPreflight(ctx, this.options.allowedOrigins, 'POST, OPTIONS');
+    allowOrigin(ctx, this.options.allowedOrigins);
+    if (ctx.method !== 'POST') {
+      ctx.set('Allow', 'POST');
+      return refuse(ctx, 405, 'Negotiate takes POST requests only.');
+    }
+    const query = new URLSearchParams(ctx.querystring);
+    const caller = await this.caller(ctx.get('authorization'), query);
+    if (!caller.ok) return this.unauthorized(ctx, caller.detail);
+    // The body is empty (the JS client sends none and no content type); whatever came is left unread.
+    const request = readNegotiateQuery(query);
+    noCache(ctx);
+    ctx.status = 200;
+    if (!request.ok) {
+      ctx.body = { error: request.error };
+      return;
+    }
+    const statefulReconnect = request.statefulReconnect && this.options.statefulReconnect && request.version > 0;
+    const connectionId = newId();
+    const token = request.version > 0 ? newId() : connectionId;
+    const connection = new ClientConnection(connectionId, token, caller.principal, statefulReconnect, this.environment);
+    this.connections.set(token, connection);
+    const protocols = [...this.environment.protocols.values()];
+    const response: NegotiateResponse = {
+      negotiateVersion: request.version,
+      connectionId,
+      ...(request.version > 0 ? { connectionToken: token } : {}),
+      availableTransports: this.options.transports.map((transport) => ({
+        transport,
+        transferFormats: transferFormatsOf(transport, protocols),
+      })),
+      // Only when asked: the JS client fails on an answer it did not ask for.
+      ...(statefulReconnect ? { useStatefulReconnect: true as const } : {}),
+    };
+    ctx.body = response;
+  }
+
+  /** GET (server-sent events or a long poll), POST (what the client sends on those) and DELETE (end a long poll). */
+  async transportRequest(ctx: Context): Promise<void> {
+    if (ctx.method === 'OPTIONS') return answerPreflight(ctx, this.options.allowedOrigins, transportMethods);
+    allowOrigin(ctx, this.options.allowedOrigins);
+    if (ctx.method !== 'GET' && ctx.method !== 'POST' && ctx.method !== 'DELETE') {
+      ctx.set('Allow', 'GET, POST, DELETE');
+      return refuse(ctx, 405, `${ctx.method} is not a SignalR transport request.`);
+    }
+    noCache(ctx);
+    const query = new URLSearchParams(ctx.querystring);
+    const caller = await this.caller(ctx.get('authorization'), query);
+    if (!caller.ok) return this.unauthorized(ctx, caller.detail);
+    const token = query.get('id');
+    if (!token) return refuse(ctx, 400, 'Connection ID required', 'query.id');
+    const connection = this.connections.get(token);
+    if (!connection) return refuse(ctx, 404, 'No Connection with that ID', 'query.id');
+    if (!sameUser(connection, caller.principal)) {
+      return refuse(ctx, 403, 'The connection belongs to another user.');
+    }
+    if (ctx.method === 'POST') return this.receive(ctx, connection);
+    if (ctx.method === 'DELETE') return this.deleteLongPolling(ctx, connection);
+    const kind: TransportKind = ctx.get('accept').includes('text/event-stream') ? 'ServerSentEvents' : 'LongPolling';
+    if (!this.options.transports.includes(kind)) return refuse(ctx, 404, `The ${kind} transport is not enabled.`);
+    if (connection.started && connection.transportKind !== kind) {
+      return refuse(ctx, 400, 'Cannot change transports mid-connection');
+    }
+    if (kind === 'ServerSentEvents') return this.serverSentEvents(ctx, connection);
+    return this.longPoll(ctx, connection);
+  }
+
+  /** A WebSocket upgrade for this hub (no `id`: a connection without negotiate, "skipNegotiation"). */
+  async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL, server: WebSocketServer): Promise<void> {
+    const origin = req.headers.origin;
+    const allowed = this.options.allowedOrigins;
+    if (origin && allowed !== '*' && !allowed.includes(origin)) return rejectUpgrade(socket, 403, 'Origin not allowed');
+    if (!this.options.transports.includes('WebSockets')) {
+      return rejectUpgrade(socket, 404, 'The WebSockets transport is not enabled.');
+    }
+    const caller = await this.caller(req.headers.authorization, url.searchParams);
+    if (socket.destroyed) return;
+    if (!caller.ok) return rejectUpgrade(socket, 401, caller.detail, 'WWW-Authenticate: Bearer\r\n');
+    const token = url.searchParams.get('id');
+    let connection: ClientConnection;
+    let resuming = false;
+    if (!token) {
+      const connectionId = newId();
+      connection = new ClientConnection(connectionId, connectionId, caller.principal, false, this.environment);
+      this.connections.set(connectionId, connection);
+    } else {
+      const found = this.connections.get(token);
+      if (!found) return rejectUpgrade(socket, 404, 'No Connection with that ID');
+      if (!sameUser(found, caller.principal))
+        return rejectUpgrade(socket, 403, 'The connection belongs to another user.');
+      if (found.started) {
+        if (found.transportKind !== 'WebSockets')
+          return rejectUpgrade(socket, 400, 'Cannot change transports mid-connection');
+        if (!found.resumable) return rejectUpgrade(socket, 409, 'Connection already active');
+        resuming = true;
+      }
+      connection = found;
+    }
+    server.handleUpgrade(req, socket, head, (ws) => {
+      if (connection.closed) {
+        ws.close(1000);
+        return;
+      }
+      const transport = new WebSocketTransport(ws, socket, connection);
+      if (resuming) connection.resume(transport);
+      else connection.start(transport);
+    });
+  }
+
+  private async receive(ctx: Context, connection: ClientConnection): Promise<void> {
+    if (connection.transportKind === 'WebSockets') {
+      return refuse(ctx, 405, 'POST requests are not allowed for WebSocket connections.');
+    }
+    if (!connection.started) return refuse(ctx, 400, 'The connection has not started a transport yet.');
+    let body: Buffer;
+    try {
+      body = await readRawBody(ctx.req, this.options.maxRequestBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        connection.abort('The client sent more than the server accepts in one request.');
+        return refuse(ctx, 413, `A request body may hold at most ${this.options.maxRequestBytes} bytes.`, 'body');
+      }
+      throw error;
+    }
+    if (connection.closed) return refuse(ctx, 404, 'No Connection with that ID', 'query.id');
+    if (body.length > 0) connection.receive(body);
+    ctx.status = 200;
+    ctx.body = '';
+  }
+
+  private deleteLongPolling(ctx: Context, connection: ClientConnection): void {
+    if (connection.transportKind !== 'LongPolling') {
+      refuse(ctx, 400, 'Cannot terminate this connection using the DELETE endpoint.');
+      return;
+    }
+    connection.transportClosed(connection.currentTransport as LongPollingTransport, true);
+    ctx.status = 202;
+    ctx.body = '';
+  }
+
+  private async serverSentEvents(ctx: Context, connection: ClientConnection): Promise<void> {
+    if (connection.started) return refuse(ctx, 409, 'Connection already active');
+    const transport = new ServerSentEventsTransport(ctx.res, connection);
+    connection.start(transport);
+    // Written straight to the response, so that nothing between here and the socket buffers an event.
+    ctx.status = 200;
+    ctx.respond = false;
+    transport.open();
+    await new Promise<void>((resolve) => ctx.res.once('close', resolve));
+  }
+
+  private async longPoll(ctx: Context, connection: ClientConnection): Promise<void> {
+    let transport = connection.currentTransport;
+    if (!connection.started) {
+      transport = new LongPollingTransport(connection, this.options.longPollTimeoutMs, this.clock.now);
+      connection.start(transport);
+    }
+    if (!(transport instanceof LongPollingTransport)) return refuse(ctx, 404, 'No Connection with that ID', 'query.id');
+    const poll = transport;
+    let answered = false;
+    const aborted = () => {
+      if (!answered) poll.pollAborted(this.clock.now);
+    };
+    ctx.req.once('close', aborted);
+    const answer = await poll.poll(this.clock.now);
+    answered = true;
+    ctx.req.off('close', aborted);
+    if (answer.status === 204) {
+      ctx.status = 204;
+      return;
+    }
+    ctx.status = 200;
+    ctx.type = 'application/octet-stream';
+    ctx.body = answer.body;
+  }
+
+  private async caller(authorization: string | undefined, query: URLSearchParams): Promise<Caller> {
+    const authenticate = this.endpoint.authenticate;
+    if (!authenticate) return { ok: true, principal: undefined };
+    const { token, malformed } = bearerToken(authorization, query);
+    if (malformed) return { ok: false, status: 401, detail: 'Authorization must be "Bearer <token>"' };
+    try {
+      return { ok: true, principal: await authenticate(token) };
+    } catch (error) {
+      if (error instanceof UnauthorizedError) return { ok: false, status: 401, detail: error.message };
+      this.log.error({ err: error, hub: this.hubName }, 'authentication failed');
+      throw error;
+    }
+  }
+
+  private unauthorized(ctx: Context, detail: string): void {
+    ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+    refuse(ctx, 401, detail);
+  }
+}
+
+/** 16 random bytes, base64url: URL-safe, because the JS client appends `id=` without encoding it. */
+function newId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** A connection is used only by the user who opened it (or anonymously, when it was opened anonymously). */
+function sameUser(connection: ClientConnection, principal: HubPrincipal | undefined): boolean {
+  return connection.userId === principal?.userId;
+}
+
+const reasons: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+};
+
+/** Refuses an upgrade with a plain HTTP answer on the raw socket, then closes it. */
+export function rejectUpgrade(socket: Duplex, status: number, message: string, extraHeaders = ''): void {
+  if (socket.destroyed) return;
+  socket.on('error', () => {});
+  const body = Buffer.from(message, 'utf8');
+  socket.end(
+    `HTTP/1.1 ${status} ${reasons[status] ?? 'Error'}\r\nConnection: close\r\n${extraHeaders}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${message}`,
+  );
+}

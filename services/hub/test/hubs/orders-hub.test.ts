@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { type OrderStatusEvent, topics } from '@shop/contracts';
+import { eventually } from '@shop/testkit/src/eventually';
+import { hubClient, nextInvocation, type ProtocolName, record, type TransportName } from '../support/clients';
+import { type HubPlatform, startHubPlatform } from '../support/hub-platform';
+
+let shop: HubPlatform;
+
+beforeAll(async () => {
+  shop = await startHubPlatform();
+});
+afterAll(() => shop.stop());
+
+function status(orderId: string, customerId: string, value: OrderStatusEvent['status']): OrderStatusEvent {
+  return { orderId, customerId, status: value, at: new Date().toISOString() };
+}
+
+describe('the orders hub', () => {
+  it('refuses negotiate without a valid access token', async () => {
+    const none = await fetch(`${shop.url}/hubs/orders/negotiate?negotiateVersion=1`, { method: 'POST' });
+    expect(none.status).toBe(401);
+    const bad = await fetch(`${shop.url}/hubs/orders/negotiate?negotiateVersion=1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${shop.customerToken(randomUUID()).slice(0, -4)}AAAA` },
+    });
+    expect(bad.status).toBe(401);
+    await expect(hubClient(`${shop.url}/hubs/orders`).start()).rejects.toThrow(/401/);
+  });
+
+  it.each<[TransportName, ProtocolName]>([
+    ['WebSockets', 'json'],
+    ['WebSockets', 'messagepack'],
+    ['ServerSentEvents', 'json'],
+    ['LongPolling', 'messagepack'],
+  ])("tells a customer's clients over %s (%s) about their own orders, and nobody else", async (transport, protocol) => {
+    const [ada, grace] = [randomUUID(), randomUUID()];
+    const adaClient = hubClient(`${shop.url}/hubs/orders`, { transport, protocol, token: shop.customerToken(ada) });
+    const graceClient = hubClient(`${shop.url}/hubs/orders`, { transport, protocol, token: shop.customerToken(grace) });
+    await Promise.all([adaClient.start(), graceClient.start()]);
+    try {
+      const graceHeard = record(graceClient, 'OrderStatusChanged');
+      const orderId = randomUUID();
+      const paid = nextInvocation(adaClient, 'OrderStatusChanged');
+      const event = status(orderId, ada, 'Paid');
+      await shop.orderStatus(topics.orderPaid, event);
+      expect(await paid).toEqual([{ orderId, status: 'Paid', at: event.at }]);
+      expect(graceHeard).toEqual([]);
+    } finally {
+      await Promise.all([adaClient.stop(), graceClient.stop()]);
+    }
+  });
+
+  it('announces placement as Pending, carries the failure reason, and never goes back in time', async () => {
+    const customerId = randomUUID();
+    const client = hubClient(`${shop.url}/hubs/orders`, { token: shop.customerToken(customerId) });
+    await client.start();
+    try {
+      const heard = record(client, 'OrderStatusChanged');
+      const [shipped, failed] = [randomUUID(), randomUUID()];
+      const placedAt = new Date().toISOString();
+      await shop.orderPlaced({
+        orderId: shipped,
+        customerId,
+        items: [],
+        total: { amount: 100, currency: 'EUR' },
+        paymentMethodId: randomUUID(),
+        placedAt,
+      });
+      const paidEvent = await shop.orderStatus(topics.orderPaid, status(shipped, customerId, 'Paid'));
+      await shop.orderStatus(topics.orderShipped, status(shipped, customerId, 'Shipped'));
+      // A redelivered Paid after Shipped changes nothing on the client.
+      await shop.orderStatus(topics.orderPaid, paidEvent.data, paidEvent.id);
+      await shop.orderStatus(topics.orderPaid, status(shipped, customerId, 'Paid'));
+      await shop.orderStatus(topics.orderFailed, {
+        ...status(failed, customerId, 'Failed'),
+        failureReason: 'PaymentDeclined',
+      });
+      await eventually(() =>
+        expect(heard.map(([message]) => message)).toEqual([
+          { orderId: shipped, status: 'Pending', at: placedAt },
+          expect.objectContaining({ orderId: shipped, status: 'Paid' }),
+          expect.objectContaining({ orderId: shipped, status: 'Shipped' }),
+          expect.objectContaining({ orderId: failed, status: 'Failed', failureReason: 'PaymentDeclined' }),
+        ]),
+      );
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('serves the WebSocket upgrade for its own paths only', async () => {
+    const res = await fetch(`${shop.url}/hubs/nowhere/negotiate`, { method: 'POST' });
+    expect(res.status).toBe(404);
+    const client = hubClient(`${shop.url}/hubs/nowhere`, { http: { skipNegotiation: true } });
+    await expect(client.start()).rejects.toThrow();
+  });
+});
+
+describe('the hub service', () => {
+  it('documents negotiate and the transports of both hubs at /openapi/hub.json', async () => {
+    const res = await fetch(`${shop.url}/openapi/hub.json`);
+    expect(res.status).toBe(200);
+    const document = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/hubs/inventory',
+      '/hubs/inventory/negotiate',
+      '/hubs/orders',
+      '/hubs/orders/negotiate',
+    ]);
+    expect(document.paths['/hubs/orders/negotiate']?.post).toEqual(
+      expect.objectContaining({ security: [{ bearer: [] }] }),
+    );
+  });
+});

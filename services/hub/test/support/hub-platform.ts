@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type EventEnvelope,
+  type OrderPlaced,
+  type OrderStatusEvent,
+  type ProductCreated,
+  type StockChanged,
+  topics,
+} from '@shop/contracts';
+import { createLogger, type EmbeddedPlatform, runEmbedded, type ServiceManifest } from '@shop/kit';
+import { eventually } from '@shop/testkit/src/eventually';
+import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
+import { json } from '@shop/testkit/src/listen';
+import { inventoryService } from '../../../inventory/src/service';
+import { hubService } from '../../src/service';
+
+/**
+ * The hub hosted as the platform hosts it (the embedded topology) beside the real inventory service, which
+ * answers the hub's current-stock reads and publishes the stock events; order events are published as the orders
+ * service publishes them.
+ */
+export async function startHubPlatform(env: Record<string, string> = {}) {
+  const key = newSigningKey('hub-platform-key');
+  const jwks = await serveJwks([key]);
+  const platform: EmbeddedPlatform = await runEmbedded(
+    [inventoryService as ServiceManifest, hubService as ServiceManifest],
+    {
+      env: {
+        PORT: '0',
+        SHOP_DATA_DIR: mkdtempSync(join(tmpdir(), 'hub-')),
+        LOG_LEVEL: 'fatal',
+        JWKS_URL: `${jwks.url}/jwks`,
+        JWT_ISSUER: issuer,
+        JWT_AUDIENCE: audience,
+        ...env,
+      },
+      log: createLogger({ name: 'hub-test', level: 'fatal' }),
+    },
+  );
+  const admin = signToken(key, { roles: ['admin'] }, { subject: randomUUID() });
+
+  const publish = async <T>(from: string, topic: string, data: T, id: string = randomUUID()) => {
+    const event: EventEnvelope<T> = { id, type: topic, occurredAt: new Date().toISOString(), data };
+    await platform.bus.meshFor(from).publish(topic, event);
+    await platform.bus.drain();
+    return event;
+  };
+
+  const hub = {
+    platform,
+    url: platform.url,
+    customerToken: (customerId: string) => signToken(key, { roles: ['customer'] }, { subject: customerId }),
+    /** A product the catalog announced with `stock` on hand, once the inventory holds it. */
+    async productWithStock(stock: number): Promise<string> {
+      const productId = randomUUID();
+      await publish<ProductCreated>('catalog', topics.productCreated, {
+        productId,
+        sku: `HUB-${productId.slice(0, 8)}`,
+        name: 'Enamel mug',
+        price: { amount: 1299, currency: 'EUR' },
+        categoryId: randomUUID(),
+        status: 'active',
+        initialStock: stock,
+        createdAt: new Date().toISOString(),
+      });
+      await eventually(async () =>
+        expect((await fetch(`${platform.url}/api/inventory/${productId}`)).status).toBe(200),
+      );
+      return productId;
+    },
+    async adjust(productId: string, delta: number) {
+      const res = await fetch(`${platform.url}/api/inventory/${productId}/adjustments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: JSON.stringify({ delta, reason: 'hub test' }),
+      });
+      if (res.status !== 200) throw new Error(`adjustment answered ${res.status}: ${await res.text()}`);
+      return json(res);
+    },
+    stockChanged: (data: StockChanged, id?: string) => publish('inventory', topics.stockChanged, data, id),
+    orderStatus: (topic: string, data: OrderStatusEvent, id?: string) => publish('orders', topic, data, id),
+    orderPlaced: (data: OrderPlaced) => publish('orders', topics.orderPlaced, data),
+    async stop() {
+      await platform.shutdown();
+      await jwks.close();
+    },
+  };
+  return hub;
+}
+
+export type HubPlatform = Awaited<ReturnType<typeof startHubPlatform>>;

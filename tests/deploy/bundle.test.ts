@@ -1,0 +1,153 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { topics } from '@shop/contracts';
+import { prepareDaprRunDir } from '@shop/testkit/src/dapr-run-dir';
+import { startSidecar } from '@shop/testkit/src/daprd';
+import { eventually } from '@shop/testkit/src/eventually';
+import { freePort } from '@shop/testkit/src/free-port';
+import { type ManagedProcess, spawnManaged } from '@shop/testkit/src/managed-process';
+import { startRedis } from '@shop/testkit/src/redis';
+import { type BundleResult, bundleableServices, bundleService } from '../../tools/bundle-service';
+import { repoRoot } from './support/deploy-tools';
+
+// Inside the repository, so the bundles find the root node_modules as dist/<name>/main.js does.
+mkdirSync(join(repoRoot, '.tmp'), { recursive: true });
+const outRoot = mkdtempSync(join(repoRoot, '.tmp', 'bundle-'));
+const bundles = new Map<string, BundleResult>();
+const started: ManagedProcess[] = [];
+
+beforeAll(async () => {
+  for (const service of bundleableServices()) bundles.set(service, await bundleService(service, outRoot));
+}, 60_000);
+
+afterAll(async () => {
+  for (const process of started) await process.stop();
+  rmSync(outRoot, { recursive: true, force: true });
+});
+
+function bundleOf(service: string): BundleResult {
+  const bundle = bundles.get(service);
+  if (!bundle) throw new Error(`${service} was not bundled`);
+  return bundle;
+}
+
+function startBundle(service: string, env: NodeJS.ProcessEnv, logDir: string): ManagedProcess {
+  const child = spawnManaged(`bundled-${service}`, process.execPath, {
+    args: ['--enable-source-maps', bundleOf(service).outFile],
+    cwd: logDir,
+    logDir,
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+  });
+  started.push(child);
+  return child;
+}
+
+async function answers(url: string, child: ManagedProcess, status = 200): Promise<Response> {
+  return eventually(
+    async () => {
+      if (child.child.exitCode !== null) throw new Error(`${child.name} exited:\n${child.tail(30)}`);
+      const res = await fetch(url);
+      if (res.status !== status) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+      return res;
+    },
+    60_000,
+    200,
+  );
+}
+
+describe('the production bundle', () => {
+  it('bundles every service that has a main.ts into dist/<name>/main.js with a source map', () => {
+    expect([...bundles.keys()]).toEqual(bundleableServices());
+    expect(bundleableServices()).toEqual(
+      expect.arrayContaining(['catalog', 'edge', 'identity', 'inventory', 'orders', 'payments']),
+    );
+    for (const bundle of bundles.values()) {
+      expect(bundle.outFile).toBe(join(outRoot, bundle.service, 'main.js'));
+      expect(existsSync(`${bundle.outFile}.map`)).toBe(true);
+      expect(readFileSync(bundle.outFile, 'utf8')).toMatch(/\/\/# sourceMappingURL=main\.js\.map\s*$/);
+    }
+  });
+
+  it('inlines the workspace packages and loads every npm package from node_modules', () => {
+    for (const bundle of bundles.values()) {
+      const code = readFileSync(bundle.outFile, 'utf8');
+      expect(code).not.toMatch(/require\("@shop\//);
+      expect(bundle.externals).toEqual(expect.arrayContaining(['koa', 'typeorm']));
+      for (const external of bundle.externals) {
+        expect(() => require.resolve(external, { paths: [dirname(bundle.outFile)] })).not.toThrow();
+      }
+    }
+  });
+
+  it('loads only packages the runtime image keeps: production dependencies, as the lock file resolves them', () => {
+    const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
+    for (const bundle of bundles.values()) {
+      for (const external of bundle.externals) {
+        const resolved = require.resolve(external, { paths: [dirname(bundle.outFile)] });
+        const installedAt = relative(repoRoot, resolved).match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//)?.[1];
+        expect([external, installedAt && lock.packages[installedAt]?.dev]).toEqual([external, undefined]);
+        expect([external, installedAt && installedAt in lock.packages]).toEqual([external, true]);
+      }
+    }
+  });
+
+  it('keeps function names as written, without keepNames wrappers', () => {
+    const code = readFileSync(bundleOf('catalog').outFile, 'utf8');
+    expect(code).not.toContain('__name(');
+    expect(code).toContain('CreateCatalogTables1732300000000');
+  });
+
+  it('runs the all-in-one edge bundle with node: the whole platform answers', async () => {
+    const dataDir = mkdtempSync(join(outRoot, 'edge-data-'));
+    const port = await freePort();
+    const edge = startBundle('edge', { PORT: String(port), SHOP_DATA_DIR: dataDir, NODE_ENV: 'development' }, dataDir);
+    const base = `http://127.0.0.1:${port}`;
+    expect(await (await answers(`${base}/healthz`, edge)).json()).toEqual({ status: 'ok' });
+    await answers(`${base}/readyz`, edge);
+    const registered = await fetch(`${base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bundle@shop.example', password: 'a-long-enough-password', name: 'Bundle' }),
+    });
+    expect(registered.status).toBe(201);
+    const products = await fetch(`${base}/api/products`);
+    expect(products.status).toBe(200);
+    expect(await products.json()).toMatchObject({ items: [] });
+  }, 90_000);
+
+  it('runs a service bundle in the Kubernetes shape, beside a real daprd', async () => {
+    const run = prepareDaprRunDir({ parentDir: outRoot });
+    const redis = await startRedis({ logDir: run.logDir });
+    try {
+      const appPort = await freePort();
+      const sidecar = await startSidecar(run, redis.url, 'catalog', appPort);
+      try {
+        const catalog = startBundle(
+          'catalog',
+          {
+            NODE_ENV: 'production',
+            APP_PORT: String(appPort),
+            DAPR_HTTP_PORT: String(sidecar.httpPort),
+            DATABASE_URL: `sqlite:${join(run.path, 'catalog.sqlite')}`,
+            JWKS_URL: 'http://127.0.0.1:9/api/auth/jwks',
+          },
+          run.logDir,
+        );
+        const ready = await (await answers(`http://127.0.0.1:${appPort}/readyz`, catalog)).json();
+        expect(ready).toMatchObject({ status: 'ready', checks: { sidecar: 'ok' } });
+        // The sidecar read the bundle's /dapr/subscribe: its event and dead-letter subscriptions.
+        await sidecar.waitForSubscriptions([topics.stockChanged, 'deadletter.catalog'], 30_000);
+        const categories = await fetch(`http://127.0.0.1:${appPort}/api/categories`);
+        expect(categories.status).toBe(200);
+        await catalog.stop();
+      } finally {
+        await sidecar.stop();
+      }
+    } finally {
+      await redis.stop();
+      run.remove();
+    }
+  }, 120_000);
+});

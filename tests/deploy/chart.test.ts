@@ -1,0 +1,451 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectionOptions, deadLetterTopicFor } from '@shop/kit';
+import { parse } from 'yaml';
+import { repoRoot } from './support/deploy-tools';
+import {
+  chartDir,
+  databaseServices,
+  find,
+  helm,
+  helmTemplate,
+  localValues,
+  type Manifest,
+  ofKind,
+  renderChart,
+  requiredSecrets,
+  setArgs,
+} from './support/manifests';
+import {
+  chartValues,
+  externallyRoutedPaths,
+  hubContractPaths,
+  registeredServices,
+  underPrefix,
+} from './support/platform';
+
+const values = chartValues();
+const chartServices = Object.keys(values.services).sort();
+const defaults = renderChart(setArgs(requiredSecrets));
+const deploymentOf = (service: string) => find(defaults, 'Deployment', `shop-${service}`);
+const containerOf = (service: string) => deploymentOf(service).spec.template.spec.containers[0];
+const envOf = (service: string) =>
+  Object.fromEntries(
+    (containerOf(service).env as Array<{ name: string; value?: string; valueFrom?: unknown }>).map((e) => [
+      e.name,
+      e.value ?? e.valueFrom,
+    ]),
+  );
+
+function withoutSecret(key: string): string[] {
+  const { [key]: _left, ...others } = requiredSecrets;
+  return setArgs(others);
+}
+
+describe('helm lint', () => {
+  it('passes with the required secrets given', () => {
+    const result = helm(['lint', chartDir, '--strict', ...setArgs(requiredSecrets)]);
+    expect(result.stderr + result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
+    expect(result.status).toBe(0);
+  });
+
+  it('passes with values-local.yaml', () => {
+    const result = helm(['lint', chartDir, '--strict', '--values', localValues]);
+    expect(result.stderr + result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('the chart without its secrets', () => {
+  it.each([
+    ['secrets.jwtKeys.value', 'secrets.jwtKeys.value is required'],
+    ['secrets.admin.email', 'secrets.admin.email is required'],
+    ['secrets.admin.password', 'secrets.admin.password is required'],
+    ['secrets.hub.accessKey', 'secrets.hub.accessKey is required'],
+    ['services.orders.database.password', 'services.orders.database.password is required'],
+    ['services.identity.database.user', 'services.identity.database.user is required'],
+    ['dapr.redis.host', 'dapr.redis.host is required'],
+  ])('refuses to render without %s, saying so', (key, message) => {
+    const result = helmTemplate(withoutSecret(key));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('refuses to render with no values at all, naming the first missing secret', () => {
+    const result = helmTemplate([]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/secrets\.\w+\.\w+ is required/);
+  });
+
+  it('refuses a JWT keys secret shorter than 32 characters', () => {
+    const result = helmTemplate(setArgs({ ...requiredSecrets, 'secrets.jwtKeys.value': 'too-short' }));
+    expect(result.stderr).toContain('secrets.jwtKeys.value must be at least 32 characters long');
+  });
+
+  it('renders with existing Secrets named instead, and then renders none of its own', () => {
+    const manifests = renderChart([
+      ...setArgs({ 'dapr.redis.host': 'redis:6379' }),
+      ...setArgs({
+        'secrets.jwtKeys.existingSecret': 'prod-jwt-keys',
+        'secrets.admin.existingSecret': 'prod-admin',
+        'secrets.hub.existingSecret': 'prod-hub',
+        'secrets.databases.existingSecret': 'prod-databases',
+      }),
+    ]);
+    expect(ofKind(manifests, 'Secret')).toEqual([]);
+    const identity = find(manifests, 'Deployment', 'shop-identity').spec.template.spec.containers[0];
+    const secretOf = (name: string) =>
+      identity.env.find((e: { name: string }) => e.name === name).valueFrom.secretKeyRef as {
+        name: string;
+        key: string;
+      };
+    expect(secretOf('JWT_KEYS_SECRET')).toEqual({ name: 'prod-jwt-keys', key: 'JWT_KEYS_SECRET' });
+    expect(secretOf('SHOP_ADMIN_PASSWORD')).toEqual({ name: 'prod-admin', key: 'SHOP_ADMIN_PASSWORD' });
+    expect(secretOf('DATABASE_URL')).toEqual({ name: 'prod-databases', key: 'identity' });
+  });
+});
+
+describe('values.schema.json', () => {
+  it('rejects a value of the wrong type, naming it', () => {
+    const result = helmTemplate([...setArgs(requiredSecrets), '--set', 'services.catalog.replicaCount=two']);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("at '/services/catalog/replicaCount': got string, want integer");
+  });
+
+  it('rejects a misspelt key instead of ignoring it', () => {
+    const result = helmTemplate([...setArgs(requiredSecrets), '--set', 'services.catalog.replicas=3']);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("additional properties 'replicas' not allowed");
+  });
+
+  it('rejects a log level the services would refuse at start', () => {
+    const result = helmTemplate([...setArgs(requiredSecrets), '--set', 'logLevel=verbose']);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('/logLevel');
+  });
+});
+
+describe('the services', () => {
+  it('deploys every service the platform registers, and the hub', () => {
+    const registered = registeredServices.map((s) => s.name);
+    expect(chartServices).toEqual([...new Set([...registered, 'hub'])].sort());
+    expect(
+      ofKind(defaults, 'Deployment')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(chartServices.map((s) => `shop-${s}`));
+  });
+
+  it.each(chartServices)('runs %s beside a Dapr sidecar whose app id is the service name', (service) => {
+    const annotations = deploymentOf(service).spec.template.metadata.annotations as Record<string, string>;
+    const configuration = find(defaults, 'Configuration', 'shop-dapr');
+    expect(annotations).toMatchObject({
+      'dapr.io/enabled': 'true',
+      'dapr.io/app-id': service,
+      'dapr.io/app-port': String(containerOf(service).ports[0].containerPort),
+      'dapr.io/config': configuration.metadata.name,
+      'dapr.io/log-level': 'info',
+      'dapr.io/enable-metrics': 'true',
+      'dapr.io/sidecar-cpu-request': '50m',
+      'dapr.io/sidecar-cpu-limit': '500m',
+      'dapr.io/sidecar-memory-request': '64Mi',
+      'dapr.io/sidecar-memory-limit': '256Mi',
+    });
+  });
+
+  it.each(chartServices)(
+    'probes %s on /healthz (liveness) and /readyz (readiness) and limits its resources',
+    (service) => {
+      const container = containerOf(service);
+      expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+      expect(container.resources.requests).toEqual(expect.objectContaining({ cpu: expect.any(String) }));
+      expect(container.resources.limits).toEqual(expect.objectContaining({ memory: expect.any(String) }));
+      expect(deploymentOf(service).spec.template.spec.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: 1000,
+      });
+      expect(container.image).toBe(`ghcr.io/shop-platform/shop-${service}:0.1.0`);
+    },
+  );
+
+  it.each(chartServices)(
+    'gives %s the environment its configuration schema reads, listening on all interfaces',
+    (service) => {
+      const env = envOf(service);
+      expect(env).toMatchObject({
+        NODE_ENV: 'production',
+        HOST: '0.0.0.0',
+        APP_PORT: String(containerOf(service).ports[0].containerPort),
+        JWT_ISSUER: 'shop-identity',
+        JWT_AUDIENCE: 'shop',
+        JWKS_URL: 'http://shop-identity.shop.svc.cluster.local/api/auth/jwks',
+      });
+      expect('DATABASE_URL' in env).toBe(databaseServices.includes(service));
+    },
+  );
+
+  it('hands the identity service its keys secret and admin account, and the hub its access key, from Secrets', () => {
+    expect(envOf('identity')).toMatchObject({
+      JWT_KEYS_SECRET: { secretKeyRef: { name: 'shop-jwt-keys', key: 'JWT_KEYS_SECRET' } },
+      SHOP_ADMIN_EMAIL: { secretKeyRef: { name: 'shop-admin', key: 'SHOP_ADMIN_EMAIL' } },
+      SHOP_ADMIN_PASSWORD: { secretKeyRef: { name: 'shop-admin', key: 'SHOP_ADMIN_PASSWORD' } },
+      TRUSTED_PROXY_HOPS: '1',
+    });
+    expect(envOf('hub')).toMatchObject({
+      HUB_ACCESS_KEY: { secretKeyRef: { name: 'shop-hub', key: 'HUB_ACCESS_KEY' } },
+    });
+    expect(find(defaults, 'Secret', 'shop-hub').stringData).toEqual({ HUB_ACCESS_KEY: 'a-hub-access-key' });
+  });
+
+  it.each(chartServices)('scales %s with an autoscaling/v2 HPA and keeps one pod through disruptions', (service) => {
+    const hpa = find(defaults, 'HorizontalPodAutoscaler', `shop-${service}`);
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: `shop-${service}` });
+    expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+    const pdb = find(defaults, 'PodDisruptionBudget', `shop-${service}`);
+    const podLabels = deploymentOf(service).spec.template.metadata.labels;
+    expect(podLabels).toMatchObject(pdb.spec.selector.matchLabels);
+    expect(podLabels).toMatchObject(find(defaults, 'Service', `shop-${service}`).spec.selector);
+    // With an HPA the Deployment leaves the replica count to it.
+    expect(deploymentOf(service).spec.replicas).toBeUndefined();
+  });
+
+  it('adds ServiceMonitors only when asked, scraping the app and its sidecar', () => {
+    expect(ofKind(defaults, 'ServiceMonitor')).toEqual([]);
+    const monitored = renderChart([...setArgs(requiredSecrets), '--set', 'metrics.serviceMonitor.enabled=true']);
+    const monitors = ofKind(monitored, 'ServiceMonitor');
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(chartServices.map((s) => `shop-${s}`));
+    const catalog = find(monitored, 'ServiceMonitor', 'shop-catalog');
+    expect(catalog.spec.endpoints.map((e: { port: string; path: string }) => [e.port, e.path])).toEqual([
+      ['http', '/metrics'],
+      ['dapr-metrics', '/'],
+    ]);
+    const servicePorts = find(monitored, 'Service', 'shop-catalog').spec.ports.map((p: { name: string }) => p.name);
+    expect(servicePorts).toEqual(['http', 'dapr-metrics']);
+  });
+});
+
+describe('the databases', () => {
+  const urls = find(defaults, 'Secret', 'shop-databases').stringData as Record<string, string>;
+
+  it.each(databaseServices)('gives %s a SQL Server DATABASE_URL the kit opens as its own database', (service) => {
+    const options = connectionOptions(urls[service] ?? '');
+    expect(options).toMatchObject({
+      type: 'mssql',
+      host: 'sql.shop.example',
+      port: 1433,
+      database: service,
+      username: `${service}_app`,
+      password: `${service}-password`,
+      options: { encrypt: true, trustServerCertificate: false },
+    });
+  });
+
+  it('escapes a password with URL syntax in it so the kit reads it back unchanged', () => {
+    const password = 'p@ss w:rd/+?#%&=';
+    const manifests = renderChart(setArgs({ ...requiredSecrets, 'services.orders.database.password': password }));
+    const url = find(manifests, 'Secret', 'shop-databases').stringData.orders as string;
+    expect(connectionOptions(url)).toMatchObject({ type: 'mssql', password, database: 'orders' });
+  });
+
+  it('takes a whole URL instead, of any scheme the kit accepts', () => {
+    const url = 'postgres://orders:secret@pg.shop.example:5432/orders';
+    const manifests = renderChart(setArgs({ ...requiredSecrets, 'services.orders.database.url': url }));
+    expect(find(manifests, 'Secret', 'shop-databases').stringData.orders).toBe(url);
+  });
+});
+
+describe('the Ingress', () => {
+  const ingressRoutes = (manifests: Manifest[]) =>
+    ofKind(manifests, 'Ingress').flatMap((ingress) =>
+      ingress.spec.rules.flatMap((rule: { http: { paths: Array<Record<string, unknown>> } }) =>
+        rule.http.paths.map((path) => ({
+          ingress: ingress.metadata.name,
+          path: path.path as string,
+          pathType: path.pathType as string,
+          service: (path.backend as { service: { name: string } }).service.name,
+        })),
+      ),
+    );
+  const routes = ingressRoutes(defaults);
+  const internalOnly = values.ingress.internalOnlyPaths;
+
+  it("routes exactly each registered service's public paths (less the in-cluster ones) to it", () => {
+    for (const service of registeredServices) {
+      const prefixes = routes.filter((r) => r.service === `shop-${service.name}` && r.pathType === 'Prefix');
+      expect(prefixes.map((r) => r.path).sort()).toEqual(externallyRoutedPaths(service, internalOnly).sort());
+    }
+  });
+
+  it("routes the hub's contract paths, and its manifest's once it is registered", () => {
+    const hub = registeredServices.find((s) => s.name === 'hub') ?? { name: 'hub', publicPaths: hubContractPaths };
+    const hubRoutes = routes.filter((r) => r.service === 'shop-hub' && r.pathType === 'Prefix');
+    expect(hubRoutes.map((r) => r.path).sort()).toEqual(externallyRoutedPaths(hub, internalOnly).sort());
+    expect(hubRoutes.every((r) => r.ingress === 'shop-hub')).toBe(true);
+  });
+
+  it("never routes the hub's Azure SignalR REST API from outside", () => {
+    expect(internalOnly).toEqual(expect.arrayContaining(['/api/v1/hubs', '/api/hubs']));
+    for (const path of ['/api/v1/hubs/inventory', '/api/hubs/orders/:send', '/api/v1/hubs']) {
+      expect(routes.filter((r) => underPrefix(r.path, path))).toEqual([]);
+    }
+    const refused = helmTemplate([
+      ...setArgs(requiredSecrets),
+      '--set',
+      'services.hub.publicPaths={/hubs,/api/v1/hubs}',
+    ]);
+    expect(refused.stderr).toContain('it must stay inside the cluster');
+  });
+
+  it("serves each service's OpenAPI document at /openapi/<service>.json and nothing else of it", () => {
+    const documents = routes.filter((r) => r.pathType === 'Exact');
+    expect(documents.map((r) => [r.path, r.service]).sort()).toEqual(
+      chartServices.map((s) => [`/openapi/${s}.json`, `shop-${s}`]).sort(),
+    );
+  });
+
+  it('keeps WebSockets, Server-Sent Events and long polls open on the hub and pins a client to one replica', () => {
+    const hub = find(defaults, 'Ingress', 'shop-hub');
+    expect(hub.metadata.annotations).toMatchObject({
+      'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
+      'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
+      'nginx.ingress.kubernetes.io/proxy-buffering': 'off',
+      'nginx.ingress.kubernetes.io/affinity': 'cookie',
+    });
+    expect(find(defaults, 'Ingress', 'shop-api').metadata.annotations).toBeUndefined();
+  });
+
+  it('serves one host over TLS when asked', () => {
+    const manifests = renderChart([
+      ...setArgs(requiredSecrets),
+      ...setArgs({ 'ingress.host': 'shop.example.com', 'ingress.tls.secretName': 'shop-tls' }),
+      '--set',
+      'ingress.tls.enabled=true',
+    ]);
+    for (const ingress of ofKind(manifests, 'Ingress')) {
+      expect(ingress.spec.tls).toEqual([{ secretName: 'shop-tls', hosts: ['shop.example.com'] }]);
+      expect(ingress.spec.rules[0].host).toBe('shop.example.com');
+    }
+  });
+});
+
+describe('the Dapr resources', () => {
+  const componentFile = (name: string) => parse(readFileSync(join(repoRoot, 'components', name), 'utf8'));
+
+  it('mirrors components/resiliency.yaml', () => {
+    const resiliency = find(defaults, 'Resiliency', 'shop-resiliency');
+    expect(resiliency.spec).toEqual(componentFile('resiliency.yaml').spec);
+    expect([...resiliency.scopes].sort()).toEqual(chartServices);
+  });
+
+  it('mirrors components/config.kubernetes.yaml', () => {
+    expect(find(defaults, 'Configuration', 'shop-dapr').spec).toEqual(componentFile('config.kubernetes.yaml').spec);
+  });
+
+  it.each([
+    ['pubsub', 'pubsub.yaml'],
+    ['statestore', 'statestore.yaml'],
+  ])('declares %s as components/%s does, with the Redis address written in', (name, file) => {
+    const component = find(defaults, 'Component', name);
+    const local = componentFile(file);
+    expect(component.spec.type).toBe(local.spec.type);
+    const metadata = (list: Array<{ name: string; value?: string; envRef?: string }>) =>
+      Object.fromEntries(list.map((m) => [m.name, m.value ?? `env:${m.envRef}`]));
+    expect(metadata(component.spec.metadata)).toEqual({
+      ...metadata(local.spec.metadata),
+      redisHost: 'redis.shop.example:6379',
+    });
+    expect([...component.scopes].sort()).toEqual(chartServices);
+  });
+
+  it('reads the Redis password from a Secret when one is named', () => {
+    const manifests = renderChart(
+      setArgs({
+        ...requiredSecrets,
+        'dapr.redis.passwordSecret.name': 'redis-auth',
+        'dapr.redis.passwordSecret.key': 'pw',
+      }),
+    );
+    expect(find(manifests, 'Component', 'pubsub').spec.metadata).toContainEqual({
+      name: 'redisPassword',
+      secretKeyRef: { name: 'redis-auth', key: 'pw' },
+    });
+  });
+
+  it("lets the secrets component read only the Secrets listed for it, through the pods' ServiceAccount", () => {
+    expect(ofKind(defaults, 'Role')).toEqual([]);
+    for (const service of chartServices) {
+      expect(deploymentOf(service).spec.template.spec.serviceAccountName).toBe('shop');
+    }
+    const manifests = renderChart([
+      ...setArgs(requiredSecrets),
+      '--set',
+      'dapr.secretStore.readableSecrets={payment-provider}',
+    ]);
+    expect(find(manifests, 'Role', 'shop-secret-store').rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['payment-provider'] },
+    ]);
+    expect(find(manifests, 'RoleBinding', 'shop-secret-store').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'shop', namespace: 'shop' },
+    ]);
+    expect(find(manifests, 'Component', 'secrets').spec.type).toBe('secretstores.kubernetes');
+  });
+
+  it('declares each dead-letter subscription exactly as the kit serves it from /dapr/subscribe, scoped to its app', () => {
+    const subscriptions = ofKind(defaults, 'Subscription');
+    expect(subscriptions.map((s) => s.scopes).sort()).toEqual(chartServices.map((s) => [s]));
+    for (const subscription of subscriptions) {
+      const [appId] = subscription.scopes as string[];
+      const topic = deadLetterTopicFor(appId ?? '');
+      expect(subscription.apiVersion).toBe('dapr.io/v2alpha1');
+      expect(subscription.spec).toEqual({ pubsubname: 'pubsub', topic, routes: { default: `/dapr/events/${topic}` } });
+    }
+  });
+});
+
+describe('values-local.yaml', () => {
+  const local = renderChart(['--values', localValues]);
+
+  it('runs one replica of each service from locally built images, without autoscaling', () => {
+    for (const service of chartServices) {
+      const deployment = find(local, 'Deployment', `shop-${service}`);
+      expect(deployment.spec.replicas).toBe(1);
+      expect(deployment.spec.template.spec.containers[0].image).toBe(`shop-${service}:dev`);
+    }
+    expect(ofKind(local, 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(ofKind(local, 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  it('connects each service to k8s/sqlserver.yaml with the login k8s/sqlserver-init.yaml creates for it', () => {
+    const devSecret = parse(readFileSync(join(repoRoot, 'k8s', 'sqlserver.yaml'), 'utf8').split(/^---$/m)[0] ?? '')
+      .stringData as Record<string, string>;
+    const urls = find(local, 'Secret', 'shop-databases').stringData as Record<string, string>;
+    for (const service of databaseServices) {
+      expect(connectionOptions(urls[service] ?? '')).toMatchObject({
+        type: 'mssql',
+        host: 'sqlserver.shop.svc.cluster.local',
+        database: service,
+        username: `${service}_app`,
+        password: devSecret[`${service.toUpperCase()}_PASSWORD`],
+        options: { trustServerCertificate: true },
+      });
+    }
+  });
+
+  it('points the components at k8s/redis.yaml and the sidecars at k8s/otel-collector.yaml', () => {
+    const pubsub = find(local, 'Component', 'pubsub');
+    expect(pubsub.spec.metadata).toContainEqual({ name: 'redisHost', value: 'redis.shop.svc.cluster.local:6379' });
+    const annotations = find(local, 'Deployment', 'shop-orders').spec.template.metadata.annotations;
+    expect(annotations['dapr.io/env']).toContain(
+      'OTEL_EXPORTER_OTLP_ENDPOINT=otel-collector.shop.svc.cluster.local:4317',
+    );
+  });
+
+  it('keeps the contract development admin, so the e2e suite runs against the cluster as it is', () => {
+    expect(find(local, 'Secret', 'shop-admin').stringData).toEqual({
+      SHOP_ADMIN_EMAIL: 'admin@shop.local',
+      SHOP_ADMIN_PASSWORD: 'admin-dev-password',
+    });
+  });
+});

@@ -1,0 +1,147 @@
+import {
+  HttpTransportType,
+  type HubConnection,
+  HubConnectionBuilder,
+  type IHubProtocol,
+  LogLevel,
+} from '@microsoft/signalr';
+import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
+import { json } from '@shop/testkit/src/listen';
+import { adminToken, bearer, newCustomer, postJson } from './support/accounts';
+import { baseUrl } from './support/base-url';
+import { eventually } from './support/eventually';
+import { orderReaching, payment, productWithStock, shippingAddress } from './support/shop';
+
+// Black-box, against CONTRACT.md "Realtime hub": the stock @microsoft/signalr client against the platform origin,
+// so on the Dapr topology every transport also crosses the gateway.
+
+interface StockChanged {
+  productId: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  at: string;
+}
+
+interface OrderStatusChanged {
+  orderId: string;
+  status: string;
+  at: string;
+}
+
+function connect(
+  hub: string,
+  options: { transport?: HttpTransportType; protocol?: IHubProtocol; token?: string } = {},
+): HubConnection {
+  const token = options.token;
+  const builder = new HubConnectionBuilder()
+    .withUrl(`${baseUrl()}/hubs/${hub}`, {
+      transport: options.transport ?? HttpTransportType.WebSockets,
+      ...(token ? { accessTokenFactory: () => token } : {}),
+    })
+    .configureLogging(LogLevel.None);
+  return (options.protocol ? builder.withHubProtocol(options.protocol) : builder).build();
+}
+
+/** Every payload of `target` the client receives, in order. */
+function received<T>(connection: HubConnection, target: string): T[] {
+  const seen: T[] = [];
+  connection.on(target, (payload: T) => seen.push(payload));
+  return seen;
+}
+
+async function adjust(productId: string, delta: number): Promise<void> {
+  const res = await postJson(
+    `/api/inventory/${productId}/adjustments`,
+    { delta, reason: 'hub e2e' },
+    bearer(await adminToken()),
+  );
+  if (res.status !== 200) throw new Error(`adjustment answered ${res.status}: ${await res.text()}`);
+}
+
+describe('the inventory hub (anonymous)', () => {
+  it.each([
+    ['WebSockets', 'JSON', HttpTransportType.WebSockets, undefined],
+    ['WebSockets', 'MessagePack', HttpTransportType.WebSockets, new MessagePackHubProtocol()],
+    ['Server-Sent Events', 'JSON', HttpTransportType.ServerSentEvents, undefined],
+    ['long polling', 'MessagePack', HttpTransportType.LongPolling, new MessagePackHubProtocol()],
+  ])(
+    'over %s with %s: the current stock on subscribe, then StockChanged when an admin adjusts it',
+    async (_transportName, _protocolName, transport, protocol) => {
+      const productId = await productWithStock(8);
+      const client = connect('inventory', { transport, ...(protocol ? { protocol } : {}) });
+      await client.start();
+      try {
+        const changes = received<StockChanged>(client, 'StockChanged');
+        await client.invoke('SubscribeProduct', productId);
+        await eventually(async () =>
+          expect(changes[0]).toEqual(expect.objectContaining({ productId, onHand: 8, available: 8 })),
+        );
+        expect(changes[0]?.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+        await adjust(productId, -3);
+        await eventually(async () =>
+          expect(changes.at(-1)).toEqual(
+            expect.objectContaining({ productId, onHand: 5, reserved: 0, available: 5, at: expect.any(String) }),
+          ),
+        );
+        // Never an older state after a newer one.
+        const onHand = changes.map((change) => change.onHand);
+        expect(onHand.slice(onHand.indexOf(5)).every((value) => value === 5)).toBe(true);
+      } finally {
+        await client.stop();
+      }
+    },
+  );
+
+  it('answers a product id that is not a UUID with an invocation error and keeps the connection', async () => {
+    const client = connect('inventory');
+    await client.start();
+    try {
+      await expect(client.invoke('SubscribeProduct', 'brass-telescope')).rejects.toThrow('productId must be a UUID');
+      const productId = await productWithStock(1);
+      const changes = received<StockChanged>(client, 'StockChanged');
+      await client.invoke('SubscribeProduct', productId);
+      await eventually(async () => expect(changes[0]).toEqual(expect.objectContaining({ productId, available: 1 })));
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
+describe('the orders hub (customers)', () => {
+  it('refuses negotiate without an access token', async () => {
+    const res = await fetch(`${baseUrl()}/hubs/orders/negotiate?negotiateVersion=1`, { method: 'POST' });
+    expect(res.status).toBe(401);
+    await expect(connect('orders').start()).rejects.toThrow(/401/);
+  });
+
+  it('tells a customer their order reached Paid, and tells another customer nothing of it', async () => {
+    const [buyer, bystander] = [await newCustomer('Ada Buyer'), await newCustomer('Grace Bystander')];
+    const buyerClient = connect('orders', { token: buyer.accessToken });
+    const bystanderClient = connect('orders', {
+      token: bystander.accessToken,
+      transport: HttpTransportType.LongPolling,
+    });
+    await Promise.all([buyerClient.start(), bystanderClient.start()]);
+    try {
+      const buyerHeard = received<OrderStatusChanged>(buyerClient, 'OrderStatusChanged');
+      const bystanderHeard = received<OrderStatusChanged>(bystanderClient, 'OrderStatusChanged');
+      const productId = await productWithStock(3);
+      const res = await postJson(
+        '/api/orders',
+        { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() },
+        bearer(buyer.accessToken),
+      );
+      expect(res.status).toBe(202);
+      const { id: orderId } = await json(res);
+      await orderReaching(orderId, buyer.accessToken, ['Paid']);
+      await eventually(async () =>
+        expect(buyerHeard).toContainEqual({ orderId, status: 'Paid', at: expect.stringMatching(/^\d{4}-/) }),
+      );
+      expect(buyerHeard.every((message) => message.orderId === orderId)).toBe(true);
+      expect(bystanderHeard.filter((message) => message.orderId === orderId)).toEqual([]);
+    } finally {
+      await Promise.all([buyerClient.stop(), bystanderClient.stop()]);
+    }
+  });
+});

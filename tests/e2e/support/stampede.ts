@@ -1,0 +1,152 @@
+import { json } from '@shop/testkit/src/listen';
+import { adminToken, bearer, newCustomer, postJson, type TestCustomer } from './accounts';
+import { eventually } from './eventually';
+import { get, levelsOf, payment, shippingAddress } from './shop';
+
+export interface OrderOutcome {
+  id: string;
+  customerId: string;
+  status: string;
+  failureReason?: string;
+}
+
+export interface PaymentView {
+  id: string;
+  orderId: string;
+  status: string;
+  amount: { amount: number; currency: string };
+  refundedAmount: { amount: number; currency: string };
+}
+
+/** Registers `count` customers, a few at a time (each registration is a deliberately slow password hash). */
+export async function customers(count: number): Promise<TestCustomer[]> {
+  const all: TestCustomer[] = [];
+  while (all.length < count) {
+    const batch = Math.min(5, count - all.length);
+    all.push(...(await Promise.all(Array.from({ length: batch }, () => newCustomer()))));
+  }
+  return all;
+}
+
+/**
+ * Places `count` one-unit orders for `productId` at once, spread over `buyers` round-robin. Answers the
+ * ids of the orders that were accepted (202); any other answer fails the test with its body.
+ */
+export async function placeAtOnce(productId: string, buyers: TestCustomer[], count: number): Promise<string[]> {
+  const answers = await Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const buyer = buyers[index % buyers.length] as TestCustomer;
+      const res = await postJson(
+        '/api/orders',
+        { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() },
+        bearer(buyer.accessToken),
+      );
+      if (res.status !== 202) throw new Error(`order ${index} answered ${res.status}: ${await res.text()}`);
+      return (await json(res)).id as string;
+    }),
+  );
+  return answers;
+}
+
+/** Every order of these customers, as the orders API lists them to their owners. */
+export async function ordersOf(buyers: TestCustomer[]): Promise<OrderOutcome[]> {
+  const all: OrderOutcome[] = [];
+  for (const buyer of buyers) {
+    let cursor: string | null = null;
+    do {
+      const query: string = `/api/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await json(await get(query, buyer.accessToken));
+      all.push(...(page.items as OrderOutcome[]));
+      cursor = page.nextCursor as string | null;
+    } while (cursor);
+  }
+  return all;
+}
+
+const terminal = new Set(['Paid', 'Failed', 'Cancelled']);
+
+/** Waits until none of the given orders is Pending any more, and answers them all. */
+export async function settled(orderIds: string[], buyers: TestCustomer[], timeoutMs = 60_000): Promise<OrderOutcome[]> {
+  const wanted = new Set(orderIds);
+  return eventually(async () => {
+    const orders = (await ordersOf(buyers)).filter((order) => wanted.has(order.id));
+    const open = orders.filter((order) => !terminal.has(order.status));
+    if (orders.length !== wanted.size || open.length > 0) {
+      throw new Error(`${open.length} of ${orders.length}/${wanted.size} orders still open`);
+    }
+    return orders;
+  }, timeoutMs);
+}
+
+/** Every payment on the platform, as the admin sees them, keyed by order id (one payment per order). */
+export async function paymentsByOrder(): Promise<Map<string, PaymentView[]>> {
+  const token = await adminToken();
+  const byOrder = new Map<string, PaymentView[]>();
+  let cursor: string | null = null;
+  do {
+    const query: string = `/api/payments?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page = await json(await get(query, token));
+    for (const item of page.items as PaymentView[])
+      byOrder.set(item.orderId, [...(byOrder.get(item.orderId) ?? []), item]);
+    cursor = page.nextCursor as string | null;
+  } while (cursor);
+  return byOrder;
+}
+
+/**
+ * Samples a product's stock levels until stopped, so a test can claim more than the end state: the lowest
+ * `available` and `reserved` seen while the orders ran.
+ */
+export function watchLevels(productId: string): {
+  stop(): Promise<{ samples: number; minAvailable: number; minReserved: number }>;
+} {
+  let running = true;
+  let samples = 0;
+  let minAvailable = Number.POSITIVE_INFINITY;
+  let minReserved = Number.POSITIVE_INFINITY;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const levels = await levelsOf(productId);
+        if (typeof levels.available !== 'number') throw new Error('no levels in this answer');
+        samples++;
+        minAvailable = Math.min(minAvailable, levels.available);
+        minReserved = Math.min(minReserved, levels.reserved);
+      } catch {
+        // A restarting service answers nothing for a moment; the next sample counts.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { samples, minAvailable, minReserved };
+    },
+  };
+}
+
+/**
+ * What must hold once a stampede on one product settled: exactly `stock` orders Paid and the rest Failed
+ * for want of stock, the stock all sold, one captured payment for each Paid order and no money taken for
+ * any other.
+ */
+export async function expectSoldOutExactly(productId: string, stock: number, orders: OrderOutcome[]): Promise<void> {
+  const paid = orders.filter((order) => order.status === 'Paid');
+  const failed = orders.filter((order) => order.status === 'Failed');
+  expect(paid).toHaveLength(stock);
+  expect(failed).toHaveLength(orders.length - stock);
+  expect(new Set(failed.map((order) => order.failureReason))).toEqual(new Set(['OutOfStock']));
+  await eventually(async () =>
+    expect(await levelsOf(productId)).toEqual({ productId, onHand: 0, reserved: 0, available: 0 }),
+  );
+  // Payments settle a moment after the orders do: a failed order's pending payment is voided by an event.
+  await eventually(async () => {
+    const payments = await paymentsByOrder();
+    for (const order of paid)
+      expect([order.id, (payments.get(order.id) ?? []).map((p) => p.status)]).toEqual([order.id, ['captured']]);
+    for (const order of failed)
+      expect([order.id, (payments.get(order.id) ?? []).map((p) => p.status)]).toEqual([order.id, ['voided']]);
+  });
+}

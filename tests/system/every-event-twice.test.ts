@@ -1,0 +1,209 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventEnvelope } from '@shop/contracts';
+import {
+  type DeliveryOutcome,
+  type EmbeddedPlatform,
+  type Mesh,
+  runEmbedded,
+  type ServiceManifest,
+  type Subscription,
+} from '@shop/kit';
+import { json } from '@shop/testkit/src/listen';
+import { services } from '../../services/edge/src/services';
+import { bearer, newCustomer, postJson } from '../e2e/support/accounts';
+import { eventually } from '../e2e/support/eventually';
+import {
+  get,
+  levelsOf,
+  orderReaching,
+  payment,
+  productWithStock,
+  shippingAddress,
+  testCards,
+} from '../e2e/support/shop';
+import { customers, expectSoldOutExactly, placeAtOnce, settled } from '../e2e/support/stampede';
+
+/**
+ * Every consumer of every service gets each event three times: twice at once, then once more after both
+ * finished, so the saga's idempotency is tested against concurrent and late duplicates at every step.
+ */
+const handlerRuns = new Map<string, number>();
+
+function deliveringEverythingThrice(app: string, subscription: Subscription): Subscription {
+  const copy = (event: EventEnvelope) => JSON.parse(JSON.stringify(event)) as EventEnvelope;
+  const outcome = async (event: EventEnvelope): Promise<DeliveryOutcome> => {
+    const key = `${app} ${subscription.topic}`;
+    handlerRuns.set(key, (handlerRuns.get(key) ?? 0) + 1);
+    try {
+      return (await subscription.handle(copy(event))) ?? 'success';
+    } catch {
+      return 'retry';
+    }
+  };
+  return {
+    topic: subscription.topic,
+    async handle(event) {
+      const outcomes = await Promise.all([outcome(event), outcome(event)]);
+      outcomes.push(await outcome(event));
+      if (outcomes.includes('retry')) return 'retry';
+      return outcomes.includes('drop') ? 'drop' : 'success';
+    },
+  };
+}
+
+const published: Array<{ topic: string; event: EventEnvelope }> = [];
+
+function recording(mesh: Mesh): Mesh {
+  return {
+    invoke: (appId, path, request) => mesh.invoke(appId, path, request),
+    state: mesh.state,
+    async publish(topic, event) {
+      await mesh.publish(topic, event);
+      published.push({ topic, event });
+    },
+  };
+}
+
+function withDuplicates(manifest: ServiceManifest): ServiceManifest {
+  return {
+    ...manifest,
+    async setup(context) {
+      const parts = await manifest.setup({ ...context, mesh: recording(context.mesh) });
+      return { ...parts, subscriptions: parts.subscriptions?.map((s) => deliveringEverythingThrice(manifest.name, s)) };
+    },
+  };
+}
+
+/** The distinct events (by id) published on a topic about one order. */
+function eventsAbout(orderId: string, topic: string): EventEnvelope[] {
+  const byId = new Map<string, EventEnvelope>();
+  for (const entry of published) {
+    if (entry.topic === topic && (entry.event.data as { orderId?: string }).orderId === orderId) {
+      byId.set(entry.event.id, entry.event);
+    }
+  }
+  return [...byId.values()];
+}
+
+function expectOnce(orderId: string, topics: string[]): void {
+  for (const topic of topics) expect([topic, eventsAbout(orderId, topic).length]).toEqual([topic, 1]);
+}
+
+let platform: EmbeddedPlatform;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'shop-every-event-twice-'));
+  platform = await runEmbedded(services.map(withDuplicates), {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SHOP_DATA_DIR: dataDir, LOG_LEVEL: 'fatal' },
+  });
+  process.env.E2E_BASE_URL = platform.url;
+}, 60_000);
+
+afterAll(async () => {
+  await platform?.shutdown();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function placeOne(token: string, productId: string, quantity: number, cardNumber?: string) {
+  const res = await postJson(
+    '/api/orders',
+    { items: [{ productId, quantity }], shippingAddress, payment: payment(cardNumber) },
+    bearer(token),
+  );
+  expect(res.status).toBe(202);
+  return (await json(res)).id as string;
+}
+
+async function paymentsOf(orderId: string, token: string) {
+  return (await json(await get(`/api/payments?orderId=${orderId}`, token))).items as Array<Record<string, unknown>>;
+}
+
+describe('every event delivered to every consumer three times (twice at once, once late)', () => {
+  it('an approved order: one reservation, one charge, one deduction', async () => {
+    const productId = await productWithStock(10, 1999);
+    const customer = await newCustomer();
+    const orderId = await placeOne(customer.accessToken, productId, 3);
+    await orderReaching(orderId, customer.accessToken, ['Paid']);
+    await eventually(async () => {
+      expect(await levelsOf(productId)).toEqual({ productId, onHand: 7, reserved: 0, available: 7 });
+      expect(await paymentsOf(orderId, customer.accessToken)).toEqual([
+        expect.objectContaining({ status: 'captured', amount: { amount: 5997, currency: 'EUR' } }),
+      ]);
+      expectOnce(orderId, [
+        'orders.order-placed',
+        'inventory.stock-reserved',
+        'payments.payment-succeeded',
+        'orders.order-paid',
+        'inventory.stock-committed',
+      ]);
+    });
+    expect(eventsAbout(orderId, 'payments.payment-failed')).toEqual([]);
+  });
+
+  it('a declined card: one failure, the stock released once', async () => {
+    const productId = await productWithStock(5);
+    const customer = await newCustomer();
+    const orderId = await placeOne(customer.accessToken, productId, 2, testCards.declined);
+    const order = await orderReaching(orderId, customer.accessToken, ['Failed']);
+    expect(order.failureReason).toBe('PaymentDeclined');
+    await eventually(async () => {
+      expect(await levelsOf(productId)).toEqual({ productId, onHand: 5, reserved: 0, available: 5 });
+      expectOnce(orderId, [
+        'inventory.stock-reserved',
+        'payments.payment-failed',
+        'orders.order-failed',
+        'inventory.stock-released',
+      ]);
+    });
+    expect(await paymentsOf(orderId, customer.accessToken)).toEqual([expect.objectContaining({ status: 'failed' })]);
+  });
+
+  it('out of stock: one reservation failure, no charge', async () => {
+    const productId = await productWithStock(1);
+    const customer = await newCustomer();
+    const orderId = await placeOne(customer.accessToken, productId, 2);
+    const order = await orderReaching(orderId, customer.accessToken, ['Failed']);
+    expect(order.failureReason).toBe('OutOfStock');
+    await eventually(async () => {
+      expectOnce(orderId, ['inventory.stock-reservation-failed', 'orders.order-failed']);
+      expect(await paymentsOf(orderId, customer.accessToken)).toEqual([expect.objectContaining({ status: 'voided' })]);
+    });
+    expect(await levelsOf(productId)).toEqual({ productId, onHand: 1, reserved: 0, available: 1 });
+  });
+
+  it('a cancelled paid order: one refund of the whole amount, the stock back once', async () => {
+    const productId = await productWithStock(4, 700);
+    const customer = await newCustomer();
+    const orderId = await placeOne(customer.accessToken, productId, 2);
+    await orderReaching(orderId, customer.accessToken, ['Paid']);
+    const cancel = await postJson(`/api/orders/${orderId}/cancel`, {}, bearer(customer.accessToken));
+    expect(cancel.status).toBe(200);
+    await eventually(async () => {
+      expect(await levelsOf(productId)).toEqual({ productId, onHand: 4, reserved: 0, available: 4 });
+      expect(await paymentsOf(orderId, customer.accessToken)).toEqual([
+        expect.objectContaining({ status: 'refunded', refundedAmount: { amount: 1400, currency: 'EUR' } }),
+      ]);
+      expectOnce(orderId, ['orders.order-cancelled', 'payments.payment-refunded']);
+    });
+  });
+
+  it('a stampede of 60 orders for 20 units: exactly 20 Paid, one payment each', async () => {
+    const productId = await productWithStock(20);
+    const buyers = await customers(4);
+    const orderIds = await placeAtOnce(productId, buyers, 60);
+    const orders = await settled(orderIds, buyers, 60_000);
+    await expectSoldOutExactly(productId, 20, orders);
+  }, 120_000);
+
+  it('really ran every saga handler three times per event', () => {
+    const placedEvents = new Set(published.filter((e) => e.topic === 'orders.order-placed').map((e) => e.event.id));
+    expect(placedEvents.size).toBeGreaterThan(60);
+    for (const consumer of ['inventory orders.order-placed', 'payments orders.order-placed']) {
+      expect([consumer, handlerRuns.get(consumer)]).toEqual([consumer, expect.any(Number)]);
+      expect(handlerRuns.get(consumer)).toBeGreaterThanOrEqual(3 * placedEvents.size);
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import type { TestCustomer } from '../e2e/support/accounts';
+import { productWithStock } from '../e2e/support/shop';
+import { customers, expectSoldOutExactly, ordersOf, placeAtOnce, settled, watchLevels } from '../e2e/support/stampede';
+import { type DaprPlatform, startDaprPlatform } from './support/dapr-platform';
+
+let platform: DaprPlatform;
+
+beforeAll(async () => {
+  platform = await startDaprPlatform();
+}, 240_000);
+afterAll(() => platform?.stop(), 60_000);
+
+/** Places orders in waves while the saga runs, ignoring placements refused while a service is down. */
+async function placeInWaves(productId: string, buyers: TestCustomer[], waves: number, perWave: number) {
+  const placing: Array<Promise<unknown>> = [];
+  for (let wave = 0; wave < waves; wave++) {
+    placing.push(placeAtOnce(productId, buyers, perWave).catch(() => undefined));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  await Promise.all(placing);
+}
+
+describe.each(['inventory', 'orders'])('the %s process killed mid-saga and started again', (victim) => {
+  it('leaves every order Paid or Failed, the stock sold exactly once and a payment only for Paid orders', async () => {
+    const stock = 30;
+    const productId = await productWithStock(stock);
+    const buyers = await customers(6);
+    const levels = watchLevels(productId);
+    try {
+      const first = placeInWaves(productId, buyers, 3, 15);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await platform.topology.member(victim).kill();
+      await first;
+      const second = placeInWaves(productId, buyers, 3, 15);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await platform.topology.member(victim).restart();
+      await second;
+      await placeInWaves(productId, buyers, 2, 15);
+
+      // Every order the platform accepted, including any whose answer was lost in the crash.
+      const accepted = (await ordersOf(buyers)).map((order) => order.id);
+      expect(accepted.length).toBeGreaterThan(stock);
+      const orders = await settled(accepted, buyers, 120_000);
+      await expectSoldOutExactly(productId, stock, orders);
+    } finally {
+      const seen = await levels.stop();
+      expect(seen.minAvailable).toBeGreaterThanOrEqual(0);
+    }
+  }, 300_000);
+});

@@ -1,0 +1,123 @@
+// `npm run build` (every service) or `tsx tools/bundle-service.ts <name>...`: the production build of a
+// service, services/<name>/src/main.ts bundled into dist/<name>/main.js with its source map.
+//
+// The workspace packages (@shop/kit, @shop/contracts) and the service's own sources are inlined; every
+// npm package stays external and is loaded from node_modules at run time, because several cannot be
+// bundled at all (better-sqlite3 is a native addon; typeorm and the database drivers load optional
+// modules by name) and the runtime image ships the production node_modules anyway.
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { join, relative, resolve, sep } from 'node:path';
+import { build, type Plugin } from 'esbuild';
+
+const repoRoot = resolve(__dirname, '..');
+const servicesDir = join(repoRoot, 'services');
+const workspaceScope = '@shop/';
+
+/** Every service that has a main.ts, i.e. can run on its own (edge included: it is the all-in-one image). */
+export function bundleableServices(root = repoRoot): string[] {
+  return readdirSync(join(root, 'services'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, 'services', entry.name, 'src', 'main.ts')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export interface BundleResult {
+  service: string;
+  outFile: string;
+  /** The npm packages the bundle loads at run time, as written in its require() calls. */
+  externals: string[];
+}
+
+export async function bundleService(service: string, outRoot = join(repoRoot, 'dist')): Promise<BundleResult> {
+  const entry = join(servicesDir, service, 'src', 'main.ts');
+  if (!existsSync(entry)) throw new Error(`services/${service}/src/main.ts does not exist`);
+  const outDir = join(outRoot, service);
+  const outFile = join(outDir, 'main.js');
+  const externals = new Set<string>();
+  await build({
+    entryPoints: [entry],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'linked',
+    // Stack traces need the mappings only; the sources stay out of the image.
+    sourcesContent: false,
+    // No keepNames: nothing here depends on a function's runtime name (migrations and entity schemas
+    // carry explicit names), and the __name wrappers it adds run on every call.
+    keepNames: false,
+    logLevel: 'warning',
+    plugins: [npmPackagesExternal(outDir, externals)],
+  });
+  return { service, outFile, externals: [...externals].sort() };
+}
+
+/**
+ * Leaves npm packages out of the bundle. A package hoisted to the root node_modules keeps its bare name;
+ * one npm nested under a workspace (packages/kit/node_modules/jwks-rsa, because the root holds another
+ * version or none) is required by its path relative to the bundle, which the runtime image keeps.
+ */
+function npmPackagesExternal(outDir: string, externals: Set<string>): Plugin {
+  return {
+    name: 'npm-packages-external',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        if (args.path.startsWith(workspaceScope)) return undefined;
+        const resolvedFile = resolveFrom(args.path, args.resolveDir);
+        const rootCopy = join(repoRoot, 'node_modules', packageNameOf(args.path));
+        const path = isInside(resolvedFile, rootCopy) ? args.path : relativeRequire(outDir, resolvedFile);
+        externals.add(path);
+        return { path, external: true };
+      });
+    },
+  };
+}
+
+function resolveFrom(specifier: string, fromDir: string): string {
+  try {
+    return realpathSync(require.resolve(specifier, { paths: [fromDir] }));
+  } catch (error) {
+    throw new Error(`${specifier} (imported from ${relative(repoRoot, fromDir)}) is not installed: ${error}`);
+  }
+}
+
+function packageNameOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+}
+
+function isInside(file: string, dir: string): boolean {
+  const realDir = existsSync(dir) ? realpathSync(dir) : dir;
+  return file.startsWith(realDir + sep);
+}
+
+function relativeRequire(fromDir: string, file: string): string {
+  const path = relative(fromDir, file).split(sep).join('/');
+  return path.startsWith('.') ? path : `./${path}`;
+}
+
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2);
+  const known = bundleableServices();
+  const unknown = requested.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`no services/<name>/src/main.ts for: ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  }
+  for (const service of requested.length > 0 ? requested : known) {
+    const started = Date.now();
+    const result = await bundleService(service);
+    console.log(
+      `${relative(repoRoot, result.outFile)} (${Date.now() - started} ms, ${result.externals.length} external)`,
+    );
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
