@@ -40,7 +40,13 @@ export function createDataSource(url: string, settings: DataSourceSettings): Dat
 }
 
 type ConnectionOptions =
-  | { type: 'better-sqlite3'; database: string; enableWAL: boolean; timeout: number }
+  | {
+      type: 'better-sqlite3';
+      database: string;
+      enableWAL: boolean;
+      timeout: number;
+      prepareDatabase: (db: { pragma(statement: string): unknown }) => void;
+    }
   | { type: 'postgres'; url: string; poolSize?: number }
   | {
       type: 'mssql';
@@ -61,7 +67,16 @@ export function connectionOptions(url: string, poolSize?: number): ConnectionOpt
     const database = rest === ':memory:' ? ':memory:' : rest.startsWith('//') ? rest.slice(2) : rest;
     if (!database) throw new Error('database URL sqlite: has no file path (use sqlite:<path> or sqlite::memory:)');
     // better-sqlite3's timeout is SQLite's busy timeout; WAL lets readers go on while one writer commits.
-    return { type: 'better-sqlite3', database, enableWAL: database !== ':memory:', timeout: sqliteBusyTimeoutMs };
+    // In WAL mode synchronous=NORMAL syncs at checkpoints instead of every commit (0.14 → 0.014 ms per commit
+    // here): a commit survives the process crashing; only an OS crash or power cut can drop the last commits,
+    // and the file stays consistent. SQLite is the embedded (single-machine) topology's store.
+    return {
+      type: 'better-sqlite3',
+      database,
+      enableWAL: database !== ':memory:',
+      timeout: sqliteBusyTimeoutMs,
+      prepareDatabase: (db: { pragma(statement: string): unknown }) => void db.pragma('synchronous = NORMAL'),
+    };
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
     const parsed = parseUrl(url, scheme);

@@ -15,6 +15,11 @@ export interface OutboxRelayOptions {
   /** Names this relay in `locked_by`; defaults to host, pid and a random suffix. */
   relayId?: string;
   batchSize?: number;
+  /**
+   * How long a commit's wake-up waits before claiming, so the commits of concurrent requests share one claim
+   * and one publish pass instead of a claim transaction each.
+   */
+  lingerMs?: number;
   /** How often to look for rows nobody woke us for (another replica's, a crashed relay's, a retry's). */
   pollIntervalMs?: number;
   /** How long a claimed batch is ours; a relay that dies holding it delays its rows this long at most. */
@@ -41,11 +46,20 @@ const lastErrorMaxLength = 2_000;
  * (locked_by, locked_until), so two relays never hold the same row; a relay that dies holding a lease
  * holds nothing once the lease ends, and any relay takes the rows over.
  */
+const runningRelays = new Set<OutboxRelay>();
+
+/** Settles every relay running in this process; answers whether any of them had work (see settle()). */
+export async function settleOutboxRelays(): Promise<boolean> {
+  const busy = await Promise.all([...runningRelays].map((relay) => relay.settle()));
+  return busy.includes(true);
+}
+
 export class OutboxRelay {
   private readonly publish: PublishEvent;
   private readonly log: Logger | undefined;
   private readonly relayId: string;
   private readonly batchSize: number;
+  private readonly lingerMs: number;
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
   private readonly initialBackoffMs: number;
@@ -55,6 +69,8 @@ export class OutboxRelay {
   private running = false;
   private stopping = false;
   private kickPending = false;
+  private lingering = false;
+  private passes = 0;
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -69,6 +85,7 @@ export class OutboxRelay {
     this.log = options.logger?.child({ component: 'outbox-relay' });
     this.relayId = options.relayId ?? `${hostname().slice(0, 40)}/${process.pid}/${randomUUID().slice(0, 8)}`;
     this.batchSize = options.batchSize ?? 100;
+    this.lingerMs = options.lingerMs ?? 2;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.initialBackoffMs = options.initialBackoffMs ?? 500;
@@ -78,14 +95,16 @@ export class OutboxRelay {
   /** Starts publishing: now, after every commit that writes outbox rows, and every poll interval. */
   start(): void {
     if (this.running) return;
+    runningRelays.add(this);
     this.running = true;
     this.stopping = false;
-    this.unsubscribe = onOutboxCommit(this.dataSource, () => this.kick());
+    this.unsubscribe = onOutboxCommit(this.dataSource, () => this.kickSoon());
     this.kick();
   }
 
   /** Stops polling and waits for the batch in flight to be published and marked. */
   async stop(): Promise<void> {
+    runningRelays.delete(this);
     this.running = false;
     this.stopping = true;
     this.unsubscribe?.();
@@ -105,15 +124,46 @@ export class OutboxRelay {
     return run;
   }
 
+  /** A commit wrote rows: claim them a moment later, together with whatever the next commits write. */
+  private kickSoon(): void {
+    if (!this.running || this.kickPending || this.lingering) return;
+    if (this.lingerMs <= 0) {
+      this.kick();
+      return;
+    }
+    this.lingering = true;
+    setTimeout(() => {
+      this.lingering = false;
+      this.kick();
+    }, this.lingerMs).unref();
+  }
+
+  /**
+   * Waits until this relay has nothing left to do for the commits made so far (no wake-up pending, no pass
+   * running); answers whether it had any. The embedded bus uses it to tell when a process has gone quiet.
+   */
+  async settle(): Promise<boolean> {
+    let busy = false;
+    while (this.lingering || this.kickPending || this.passes > 0) {
+      busy = true;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, this.lingerMs)));
+      await this.chain;
+    }
+    return busy;
+  }
+
   private kick(): void {
     if (!this.running || this.kickPending) return;
     this.kickPending = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const run = this.chain.then(() => {
-      this.kickPending = false;
-      return this.running ? this.drain() : 0;
-    });
+    this.passes++;
+    const run = this.chain
+      .then(() => {
+        this.kickPending = false;
+        return this.running ? this.drain() : 0;
+      })
+      .finally(() => this.passes--);
     this.chain = run.then(
       () => this.schedule(),
       (error: unknown) => {
@@ -141,6 +191,8 @@ export class OutboxRelay {
       const result = await this.publishClaimed(claim);
       published += result.published;
       if (result.stoppedEarly || this.stopping) return published;
+      // A short batch was the whole backlog: rows committed since then woke the relay again themselves.
+      if (claim.rows.length < this.batchSize && this.running) return published;
     }
   }
 
@@ -180,7 +232,11 @@ export class OutboxRelay {
         this.headFreeAtMs = now.getTime() + this.pollIntervalMs;
         return undefined;
       }
-      const rows = await tx.manager.find(OutboxEvent, { where: { lockedBy: token }, order: { seq: 'ASC' } });
+      // By primary key: locked_by has no index, and published rows stay in the table for a while.
+      const rows = await tx.manager.find(OutboxEvent, {
+        where: { seq: In(seqs), lockedBy: token },
+        order: { seq: 'ASC' },
+      });
       return { rows, token, leaseUntilMs };
     });
   }

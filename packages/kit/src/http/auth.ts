@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import JwksRsa from 'jwks-rsa';
 import type { Middleware } from 'koa';
@@ -49,6 +50,17 @@ export class InvalidTokenError extends Error {
  */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   let client: JwksRsa.JwksClient | undefined;
+  // Parsing a PEM into a key is a measurable share of a request; the JWKS holds a handful of keys.
+  const parsedKeys = new Map<string, KeyObject>();
+  const keyObjectOf = (pem: string) => {
+    let key = parsedKeys.get(pem);
+    if (!key) {
+      if (parsedKeys.size >= 32) parsedKeys.clear();
+      key = createPublicKey(pem);
+      parsedKeys.set(pem, key);
+    }
+    return key;
+  };
   // Built on first use: in the embedded topology the JWKS lives on this same server, whose port may be known
   // only once it listens.
   const jwks = () => {
@@ -70,9 +82,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       if (decoded.header.alg !== 'RS256') throw new InvalidTokenError('algorithm not allowed');
       const kid = decoded.header.kid;
       if (!kid) throw new InvalidTokenError('token has no key id');
-      let publicKey: string;
+      let publicKey: KeyObject;
       try {
-        publicKey = (await jwks().getSigningKey(kid)).getPublicKey();
+        publicKey = keyObjectOf((await jwks().getSigningKey(kid)).getPublicKey());
       } catch {
         throw new InvalidTokenError('unknown signing key');
       }

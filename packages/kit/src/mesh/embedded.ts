@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { EventEnvelope } from '@shop/contracts';
 import inject from 'light-my-request';
+import { settleOutboxRelays } from '../data/outbox-relay';
 import { createLogger, type Logger } from '../log/logger';
 import { deadLetterTopicFor } from './dapr-app-routes';
 import {
@@ -112,9 +113,15 @@ export class EmbeddedBus {
     };
   }
 
-  /** Resolves once every delivery in flight, retries and dead letters included, has settled. */
+  /**
+   * Resolves once the process has gone quiet: every delivery in flight (retries and dead letters included)
+   * has settled, and the outbox relays have published what those deliveries committed.
+   */
   async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    for (;;) {
+      if (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      else if (!(await settleOutboxRelays())) return;
+    }
   }
 
   /** Refuses new events, then drains. */

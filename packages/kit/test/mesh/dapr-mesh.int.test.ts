@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { bodyParser } from '@koa/bodyparser';
 import {
   freePort,
   prepareDaprRunDir,
+  projectComponentsDir,
   type RunningDaprd,
   type RunningRedis,
   startRedis,
@@ -11,23 +14,28 @@ import {
 } from '@shop/testkit';
 import Koa from 'koa';
 import inject from 'light-my-request';
+import { parse } from 'yaml';
 import { createLogger } from '../../src/log/logger';
 import { createDaprMesh } from '../../src/mesh/dapr';
 import { daprAppRoutes } from '../../src/mesh/dapr-app-routes';
 import type { Mesh, Subscription } from '../../src/mesh/port';
 import { type ContractApp, meshContract } from './mesh-contract';
 
-// components/resiliency.yaml: pubsubInbound has maxRetries 3, DefaultAppRetryPolicy retries a 5xx twice.
-const deliveryAttempts = 1 + 3;
-const invokeAttemptsOn5xx = 1 + 2;
+// The project's own components/resiliency.yaml, as production runs it.
+const resiliency = parse(readFileSync(join(projectComponentsDir, 'resiliency.yaml'), 'utf8')) as {
+  spec: { policies: { retries: Record<string, { maxRetries: number }> } };
+};
+const deliveryAttempts = 1 + (resiliency.spec.policies.retries.pubsubInbound?.maxRetries ?? Number.NaN);
+const invokeAttemptsOn5xx = 1 + (resiliency.spec.policies.retries.DefaultAppRetryPolicy?.maxRetries ?? Number.NaN);
 
 const quiet = createLogger({ name: 'dapr-mesh-test', level: 'fatal' });
 
 meshContract('Dapr', {
   deliveryAttempts,
   invokeAttemptsOn5xx,
-  // Exponential retries (0.5 s x1.5 with jitter, capped at 2 s) take about 3 s before the dead letter.
-  deliveryTimeoutMs: 15_000,
+  // Exponential retries (0.5 s x1.5 with jitter, capped at 5 s, 12 of them) take about 40 s before the dead
+  // letter: long enough for an app to restart in between.
+  deliveryTimeoutMs: 70_000,
   quietPeriodMs: 1_000,
   startTimeoutMs: 45_000,
   async start(apps) {

@@ -1,5 +1,4 @@
 import { dialectOf, isUniqueViolation, type Tx } from '@shop/kit';
-import { LessThanOrEqual } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
   type ReservationChange,
@@ -179,11 +178,15 @@ export class TypeOrmStockStore implements StockStore {
   }
 
   async findExpired(tx: Tx, now: Date, limit: number): Promise<Reservation[]> {
-    const records = await tx.manager.find(ReservationEntity, {
-      where: { status: 'held', expiresAt: LessThanOrEqual(now) },
-      order: { expiresAt: 'ASC' },
-      take: limit,
-    });
+    // The status is a literal, not a bound parameter: only then can SQLite's planner use the partial index
+    // on held reservations instead of scanning the whole table.
+    const records = await tx.manager
+      .createQueryBuilder(ReservationEntity, 'reservation')
+      .where("reservation.status = 'held'")
+      .andWhere('reservation.expiresAt <= :now', { now })
+      .orderBy('reservation.expiresAt', 'ASC')
+      .take(limit)
+      .getMany();
     return records.map(reservationOf);
   }
 }
