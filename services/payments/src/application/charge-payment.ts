@@ -26,7 +26,9 @@ export async function chargePayment(
   const payment = await store.payments.claim(input.orderId, chargeableStatuses);
   if (!payment) {
     const existing = await store.payments.byOrderId(input.orderId);
-    if (!existing) return store.rollbackWith({ outcome: 'no-payment' });
+    // Still chargeable: its order-placed committed between the claim and this read. Not there at claim time
+    // is "not there yet": try again, or the order would wait for a charge forever.
+    if (!existing || chargeableStatuses.includes(existing.status)) return store.rollbackWith({ outcome: 'no-payment' });
     return { outcome: 'unchanged', status: existing.status };
   }
   const move = async (from: PaymentStatus, to: PaymentStatus, changes: PaymentChanges = {}) => {

@@ -33,10 +33,12 @@ export async function settleEndedOrder(
   input: { orderId: string; ending: OrderEnding },
   deps: PaymentsDeps,
 ): Promise<SettleResult> {
-  const claimed = await store.payments.claim(input.orderId, [...chargeableStatuses, ...refundableStatuses]);
+  const claimable = [...chargeableStatuses, ...refundableStatuses];
+  const claimed = await store.payments.claim(input.orderId, claimable);
   if (!claimed) {
     const existing = await store.payments.byOrderId(input.orderId);
-    if (!existing) return store.rollbackWith({ outcome: 'no-payment' });
+    // A claimable payment here committed between the claim and this read: not there yet, try again.
+    if (!existing || claimable.includes(existing.status)) return store.rollbackWith({ outcome: 'no-payment' });
     return { outcome: 'unchanged', status: existing.status };
   }
   let payment: Payment = claimed;
