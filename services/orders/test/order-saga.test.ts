@@ -59,6 +59,13 @@ describe('placing an order', () => {
     expect(res.status).toBe(202);
     const order = await json(res);
     expect(res.headers.get('location')).toBe(`/api/orders/${order.id}`);
+    // The payment is open at payments before the order is announced: no later event can find it missing.
+    expect(platform.opened).toContainEqual({
+      orderId: order.id,
+      customerId,
+      total: euro(3 * 1999 + 500),
+      paymentMethodId: expect.any(String),
+    });
     expect(order).toEqual(
       expect.objectContaining({
         status: 'Pending',

@@ -134,3 +134,35 @@ describe('vaulting a card (POST /internal/payment-methods)', () => {
     expect(Object.keys(document.paths).some((path) => path.startsWith('/internal'))).toBe(false);
   });
 });
+
+describe('opening an order’s payment (POST /internal/payments)', () => {
+  const open = (body: unknown) =>
+    payments.platform.bus.meshFor('orders').invoke('payments', '/internal/payments', { method: 'POST', body });
+
+  it('records it pending once, whatever the number of retries', async () => {
+    const paymentMethodId = await payments.vaultCard(cards.approved);
+    const order = {
+      orderId: crypto.randomUUID(),
+      customerId: crypto.randomUUID(),
+      total: { amount: 4200, currency: 'EUR' },
+      paymentMethodId,
+    };
+    const first = await open(order);
+    expect(first.status).toBe(201);
+    expect((await open(order)).status).toBe(200);
+    const listed = await json(
+      await payments.request('GET', `/api/payments?orderId=${order.orderId}`, { token: payments.tokens.admin }),
+    );
+    expect(listed.items).toEqual([
+      expect.objectContaining({ orderId: order.orderId, status: 'pending', amount: order.total }),
+    ]);
+  });
+
+  it('answers 400 naming each bad field and records nothing', async () => {
+    const answer = await open({ orderId: 'not-a-uuid', total: { amount: -1, currency: 'euro' } });
+    expect(answer.status).toBe(400);
+    expect(fieldsOf(answer.body)).toEqual(
+      expect.arrayContaining(['body.orderId', 'body.customerId', 'body.paymentMethodId']),
+    );
+  });
+});

@@ -65,6 +65,11 @@ export interface PaymentMethods {
   vault(
     card: CardDetails,
   ): Promise<{ ok: true; paymentMethodId: string; last4: string } | { ok: false; errors: FieldError[] }>;
+  /**
+   * Opens the order's payment (pending) before the order is announced, so that no later event finds it
+   * missing. Idempotent on the order id.
+   */
+  openPayment(order: { orderId: string; customerId: string; total: Money; paymentMethodId: string }): Promise<void>;
 }
 
 export interface Clock {

@@ -54,6 +54,15 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
         prepareOrder({ ...(ctx.request.body as Omit<PlaceOrder, 'customerId'>), customerId }, deps),
       );
       if (!prepared.ok) throw invalidRequest(prepared.errors);
+      const { order } = prepared;
+      await withDependencies(() =>
+        deps.paymentMethods.openPayment({
+          orderId: order.id,
+          customerId: order.customerId,
+          total: order.total,
+          paymentMethodId: order.paymentMethodId,
+        }),
+      );
       await respondIdempotently(ctx, http.dataSource, scope, async (tx) => {
         const order = await recordOrder(http.storeOf(tx), prepared.order);
         return { status: 202, body: orderView(order) };

@@ -1,7 +1,10 @@
 import type { FieldError, Mesh } from '@shop/kit';
 import { DependencyUnavailableError, type PaymentMethods } from '../application/ports';
 
-/** Cards go straight to the payments service (`POST /internal/payment-methods`), which vaults them. */
+/**
+ * Cards go straight to the payments service (`POST /internal/payment-methods`), which vaults them; the order's
+ * payment is opened there too (`POST /internal/payments`) before the order is announced.
+ */
 export function vaultedPaymentMethods(mesh: Mesh): PaymentMethods {
   return {
     async vault(card) {
@@ -20,6 +23,17 @@ export function vaultedPaymentMethods(mesh: Mesh): PaymentMethods {
         return { ok: false, errors: errors?.length ? errors : [{ path: 'body.cardNumber', message: 'was refused' }] };
       }
       throw new DependencyUnavailableError('payments', `vaulting answered ${answer.status}`);
+    },
+    async openPayment(order) {
+      let answer: Awaited<ReturnType<Mesh['invoke']>>;
+      try {
+        answer = await mesh.invoke('payments', '/internal/payments', { method: 'POST', body: order });
+      } catch (error) {
+        throw new DependencyUnavailableError('payments', (error as Error).message);
+      }
+      if (answer.status !== 201 && answer.status !== 200) {
+        throw new DependencyUnavailableError('payments', `opening the payment answered ${answer.status}`);
+      }
     },
   };
 }

@@ -17,6 +17,8 @@ export interface CatalogStandIn {
 export interface OrdersPlatform extends EmbeddedPlatform {
   catalog: CatalogStandIn;
   vaulted: Array<{ last4: string }>;
+  /** The payments opened at payments, in order: one per placed order. */
+  opened: Array<{ orderId: string }>;
   published: Array<{ topic: string; event: EventEnvelope }>;
   tokenFor(customerId: string, roles?: string[]): string;
   send(
@@ -70,6 +72,7 @@ export async function startOrders(): Promise<OrdersPlatform> {
   });
   const catalog: CatalogStandIn = { products: new Map(), lookups: 0, down: false };
   const vaulted: Array<{ last4: string }> = [];
+  const opened: Array<{ orderId: string }> = [];
   const published: Array<{ topic: string; event: EventEnvelope }> = [];
 
   platform.bus.register('catalog', {
@@ -89,6 +92,10 @@ export async function startOrders(): Promise<OrdersPlatform> {
   platform.bus.register('payments', {
     listener: (req, res) => {
       void readJson(req).then((body) => {
+        if (req.url === '/internal/payments') {
+          opened.push(body as { orderId: string });
+          return reply(res, 201, { orderId: (body as { orderId: string }).orderId, status: 'pending' });
+        }
         const card = body as { cardNumber: string };
         const digits = card.cardNumber.replace(/ /g, '');
         if (!luhn(digits)) {
@@ -126,6 +133,7 @@ export async function startOrders(): Promise<OrdersPlatform> {
   return Object.assign(platform, {
     catalog,
     vaulted,
+    opened,
     published,
     send,
     tokenFor: (customerId: string, roles = ['customer']) => signToken(key, { roles }, { subject: customerId }),

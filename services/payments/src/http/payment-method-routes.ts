@@ -1,12 +1,22 @@
 import { type ApiRoutes, invalidRequest } from '@shop/kit';
+import Joi from 'joi';
+import { recordPendingPayment } from '../application/record-pending-payment';
 import { vaultCard } from '../application/vault-card';
 import type { CardDetails } from '../domain/card';
 import type { PaymentsHttp } from './payments-http';
-import { cardBody, vaultedCardView } from './schemas';
+import { cardBody, money, vaultedCardView } from './schemas';
+
+const pendingPaymentBody = Joi.object({
+  orderId: Joi.string().guid().required(),
+  customerId: Joi.string().min(1).max(100).required(),
+  total: money.required(),
+  paymentMethodId: Joi.string().min(1).max(100).required(),
+});
 
 /**
- * Card vaulting for the orders service, by service invocation. It lives under /internal, outside the public
- * paths, so the edge (the Ingress in Kubernetes) never routes a client to it. The card in the body goes to the
+ * What the orders service asks of payments while it places an order, by service invocation: vault the card,
+ * then open the order's pending payment. Both live under /internal, outside the public paths, so the edge (the
+ * Ingress in Kubernetes) never routes a client to them. The card in the body goes to the
  * gateway and nowhere else: not to a log line, not to the database, not back in the answer.
  */
 export function paymentMethodRoutes(api: ApiRoutes, http: PaymentsHttp): void {
@@ -40,6 +50,32 @@ export function paymentMethodRoutes(api: ApiRoutes, http: PaymentsHttp): void {
         expYear: card.expYear,
         expiresAt: card.expiresAt.toISOString(),
       };
+    },
+  );
+
+  api.post(
+    '/internal/payments',
+    {
+      summary: "Open an order's payment, pending until its stock is reserved, before the order is announced",
+      access: 'internal',
+      request: { body: pendingPaymentBody },
+      responses: {
+        201: { description: 'The pending payment was recorded' },
+        200: { description: 'The order had its payment already (a retried placement)' },
+      },
+    },
+    // Placement opens the payment before it announces the order, so a stock-reserved that overtakes the
+    // order-placed event (they come from different services) still finds the payment to charge.
+    async (ctx) => {
+      const input = ctx.request.body as {
+        orderId: string;
+        customerId: string;
+        total: { amount: number; currency: string };
+        paymentMethodId: string;
+      };
+      const result = await http.unitOfWork((store) => recordPendingPayment(store, input, http.deps));
+      ctx.status = result.outcome === 'recorded' ? 201 : 200;
+      ctx.body = { orderId: input.orderId, status: 'pending' };
     },
   );
 }
