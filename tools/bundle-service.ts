@@ -1,5 +1,7 @@
 // `npm run build` (every service) or `tsx tools/bundle-service.ts <name>...`: the production build of a
-// service, services/<name>/src/main.ts bundled into dist/<name>/main.js with its source map.
+// service, services/<name>/src/main.ts bundled into dist/<name>/main.js with its source map. The gateway
+// (services/edge/src/gateway-main.ts, the origin in front of the services in Kubernetes) is built the same
+// way into dist/gateway/main.js.
 //
 // The workspace packages (@shop/kit, @shop/contracts) and the service's own sources are inlined; every
 // npm package stays external and is loaded from node_modules at run time, because several cannot be
@@ -11,15 +13,30 @@ import { join, relative, resolve, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 const repoRoot = resolve(__dirname, '..');
-const servicesDir = join(repoRoot, 'services');
 const workspaceScope = '@shop/';
 
-/** Every service that has a main.ts, i.e. can run on its own (edge included: it is the all-in-one image). */
+/** Deployables whose entry is not services/<name>/src/main.ts, by bundle name. */
+const otherEntries: Record<string, string> = {
+  gateway: join('services', 'edge', 'src', 'gateway-main.ts'),
+};
+
+/**
+ * Every service that has a main.ts, i.e. can run on its own (edge included: it is the all-in-one image),
+ * and the gateway.
+ */
 export function bundleableServices(root = repoRoot): string[] {
-  return readdirSync(join(root, 'services'), { withFileTypes: true })
+  const services = readdirSync(join(root, 'services'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(root, 'services', entry.name, 'src', 'main.ts')))
-    .map((entry) => entry.name)
-    .sort();
+    .map((entry) => entry.name);
+  const others = Object.entries(otherEntries)
+    .filter(([, entry]) => existsSync(join(root, entry)))
+    .map(([name]) => name);
+  return [...services, ...others].sort();
+}
+
+/** The source file a bundle starts from. */
+export function entryOf(service: string, root = repoRoot): string {
+  return join(root, otherEntries[service] ?? join('services', service, 'src', 'main.ts'));
 }
 
 export interface BundleResult {
@@ -30,8 +47,8 @@ export interface BundleResult {
 }
 
 export async function bundleService(service: string, outRoot = join(repoRoot, 'dist')): Promise<BundleResult> {
-  const entry = join(servicesDir, service, 'src', 'main.ts');
-  if (!existsSync(entry)) throw new Error(`services/${service}/src/main.ts does not exist`);
+  const entry = entryOf(service);
+  if (!existsSync(entry)) throw new Error(`${relative(repoRoot, entry)} does not exist`);
   const outDir = join(outRoot, service);
   const outFile = join(outDir, 'main.js');
   const externals = new Set<string>();
@@ -104,7 +121,7 @@ async function main(): Promise<void> {
   const known = bundleableServices();
   const unknown = requested.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
-    throw new Error(`no services/<name>/src/main.ts for: ${unknown.join(', ')} (known: ${known.join(', ')})`);
+    throw new Error(`nothing to bundle for: ${unknown.join(', ')} (known: ${known.join(', ')})`);
   }
   for (const service of requested.length > 0 ? requested : known) {
     const started = Date.now();

@@ -3,14 +3,15 @@
 // paths as the embedded edge. Everything binds to 127.0.0.1; Ctrl-C stops it all.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createLogger, createMetricsRegistry, type HealthState, serve } from '@shop/kit';
+import { createLogger } from '@shop/kit';
 import { prepareDaprRunDir } from '@shop/testkit/src/dapr-run-dir';
 import { startSidecar } from '@shop/testkit/src/daprd';
 import { freePort, waitForPort } from '@shop/testkit/src/free-port';
 import { type ManagedProcess, spawnManaged } from '@shop/testkit/src/managed-process';
 import { startPostgres } from '@shop/testkit/src/postgres';
 import { startRedis } from '@shop/testkit/src/redis';
-import { createGateway, type GatewayRoute } from '../services/edge/src/gateway';
+import type { GatewayRoute } from '../services/edge/src/gateway';
+import { serveGateway } from '../services/edge/src/serve-gateway';
 import { services } from '../services/edge/src/services';
 
 const repoRoot = resolve(__dirname, '..');
@@ -66,16 +67,14 @@ async function main(): Promise<void> {
       log.info({ service: manifest.name, appPort, sidecar: sidecar.httpPort }, 'service up');
     }
 
-    const health: HealthState = { accepting: true };
-    const metrics = createMetricsRegistry({ service: 'edge' });
-    const gateway = createGateway({ routes, log, metrics, health });
-    const server = await serve(gateway.app, {
+    // Everything on PORT, /metrics included, and nothing held back: locally the hub's Azure REST API is
+    // served on the same origin as the rest (CONTRACT.md, local run defaults).
+    const server = await serveGateway({
+      routes,
       host: process.env.HOST ?? '127.0.0.1',
       port,
       log,
-      health,
       graceMs: 10_000,
-      upgrade: gateway.upgrade,
       closers: [stopAll],
       handleSignals: true,
     });

@@ -1,41 +1,89 @@
-// `tsx tools/write-dockerfiles.ts`: writes services/<name>/Dockerfile for every service. The images differ
-// only in the service they run, so they come from one template here; tests/deploy checks that each
+// `tsx tools/write-dockerfiles.ts`: writes services/<name>/Dockerfile for every service, and the gateway's
+// services/edge/Dockerfile.gateway. The images differ only in the bundle they run, so they come from one template here; tests/deploy checks that each
 // Dockerfile on disk is what this writes, so an edit by hand is caught instead of drifting.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const repoRoot = resolve(__dirname, '..');
 
 /**
- * The services that get an image: every services/<name> with a package.json. The hub is listed even
- * before its sources land, so its image, chart entry and compose service are ready when they do.
+ * The services that get an image: every services/<name> with a package.json, and the gateway. The hub is listed
+ * even before its sources land, so its image, chart entry and compose service are ready when they do.
  */
 export function imageServices(root = repoRoot): string[] {
   const names = readdirSync(join(root, 'services'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(root, 'services', entry.name, 'package.json')))
     .map((entry) => entry.name);
-  return [...new Set([...names, 'hub'])].sort();
+  return [...new Set([...names, 'hub', gateway])].sort();
 }
 
 /** The all-in-one image: every service in one process, SQLite under SHOP_DATA_DIR (CONTRACT.md, local run). */
 const embedded = 'edge';
+/** The origin in front of the services' own images (services/edge/src/gateway-main.ts), built from the edge's sources. */
+const gateway = 'gateway';
+
+/** What tells one image from another. */
+interface ImageShape {
+  title: string;
+  /** The entry the bundle is built from, and the dev stage runs. */
+  source: string;
+  /** The variables naming the ports it listens on; the first one's /healthz is the health check. */
+  ports: Array<{ variable: string; port: number }>;
+  /** Keeps its SQLite files under /app/.data (SHOP_DATA_DIR). */
+  dataDir: boolean;
+}
+
+function shapeOf(service: string): ImageShape {
+  if (service === embedded) {
+    return {
+      title: 'The edge image (the whole platform in one process, as `npm start`)',
+      source: 'services/edge/src/main.ts',
+      ports: [{ variable: 'PORT', port: 8080 }],
+      dataDir: true,
+    };
+  }
+  if (service === gateway) {
+    return {
+      title: "The gateway image (the platform's origin in front of the service images, as in Kubernetes)",
+      source: 'services/edge/src/gateway-main.ts',
+      ports: [
+        { variable: 'PORT', port: 8080 },
+        { variable: 'OPERATIONS_PORT', port: 8081 },
+      ],
+      dataDir: false,
+    };
+  }
+  return {
+    title: `The ${service} image`,
+    source: `services/${service}/src/main.ts`,
+    ports: [{ variable: 'APP_PORT', port: 3000 }],
+    dataDir: false,
+  };
+}
+
+export function dockerfilePath(service: string, root = repoRoot): string {
+  return service === gateway
+    ? join(root, 'services', embedded, 'Dockerfile.gateway')
+    : join(root, 'services', service, 'Dockerfile');
+}
 
 export function dockerfileFor(service: string): string {
-  const isEmbedded = service === embedded;
-  const port = isEmbedded ? 8080 : 3000;
-  const portVariable = isEmbedded ? 'PORT' : 'APP_PORT';
-  const runtimeEnv = isEmbedded
-    ? `ENV NODE_ENV=production HOST=0.0.0.0 PORT=${port} SHOP_DATA_DIR=/app/.data NODE_OPTIONS=--enable-source-maps`
-    : `ENV NODE_ENV=production HOST=0.0.0.0 APP_PORT=${port} NODE_OPTIONS=--enable-source-maps`;
-  const dataDir = isEmbedded
+  const shape = shapeOf(service);
+  const [main] = shape.ports;
+  if (!main) throw new Error(`${service} listens on no port`);
+  const exposed = shape.ports.map((p) => p.port).join(' ');
+  const listenEnv = `HOST=0.0.0.0 ${shape.ports.map((p) => `${p.variable}=${p.port}`).join(' ')}`;
+  const dataDirEnv = shape.dataDir ? ' SHOP_DATA_DIR=/app/.data' : '';
+  const file = relative(repoRoot, dockerfilePath(service));
+  const dataDir = shape.dataDir
     ? `# The SQLite files of every service; mount a volume here to keep them.
 RUN mkdir -p /app/.data && chown 1000:1000 /app/.data
 VOLUME ["/app/.data"]
 `
     : '';
   return `# syntax=docker/dockerfile:1
-# The ${service} image${isEmbedded ? ' (the whole platform in one process, as `npm start`)' : ''}. Build from the repository root:
-#   docker build -f services/${service}/Dockerfile -t shop-${service} .
+# ${shape.title}. Build from the repository root:
+#   docker build -f ${file} -t shop-${service} .
 # Written by tools/write-dockerfiles.ts: change that and run it, not this file.
 
 ARG NODE_IMAGE=node:20.19-bookworm-slim
@@ -58,7 +106,7 @@ WORKDIR /app
 COPY --from=manifests /src ./
 RUN npm install --no-audit --no-fund
 
-# services/${service}/src/main.ts bundled into dist/${service}/main.js (tools/bundle-service.ts).
+# ${shape.source} bundled into dist/${service}/main.js (tools/bundle-service.ts).
 FROM dependencies AS build
 COPY tsconfig.json ./
 COPY packages ./packages
@@ -68,38 +116,34 @@ RUN node_modules/.bin/tsx tools/bundle-service.ts ${service}
 
 # The development image for Tilt: the sources run through tsx, which restarts on every file Tilt syncs.
 FROM build AS dev
-ENV NODE_ENV=development HOST=0.0.0.0 ${portVariable}=${port}
-RUN chown -R 1000:1000 /app/packages /app/services${isEmbedded ? ' && mkdir -p /app/.data && chown 1000:1000 /app/.data' : ''}
+ENV NODE_ENV=development ${listenEnv}
+RUN chown -R 1000:1000 /app/packages /app/services${shape.dataDir ? ' && mkdir -p /app/.data && chown 1000:1000 /app/.data' : ''}
 USER 1000:1000
-EXPOSE ${port}
-CMD ["node_modules/.bin/tsx", "watch", "services/${service}/src/main.ts"]
+EXPOSE ${exposed}
+CMD ["node_modules/.bin/tsx", "watch", "${shape.source}"]
 
 # The production node_modules: the bundle loads every npm package from here.
 FROM dependencies AS production-dependencies
 RUN npm prune --omit=dev --no-audit --no-fund
 
 FROM \${NODE_IMAGE} AS runtime
-${runtimeEnv}
+ENV NODE_ENV=production ${listenEnv}${dataDirEnv} NODE_OPTIONS=--enable-source-maps
 WORKDIR /app
 # node_modules, and the workspaces' own nested node_modules the bundle requires by relative path.
 COPY --from=production-dependencies /app ./
 COPY --from=build /app/dist/${service} ./dist/${service}
 ${dataDir}USER 1000:1000
-EXPOSE ${port}
+EXPOSE ${exposed}
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \\
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.${portVariable} + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.${main.variable} + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/${service}/main.js"]
 `;
-}
-
-export function dockerfilePath(service: string, root = repoRoot): string {
-  return join(root, 'services', service, 'Dockerfile');
 }
 
 if (require.main === module) {
   for (const service of imageServices()) {
     mkdirSync(dirname(dockerfilePath(service)), { recursive: true });
     writeFileSync(dockerfilePath(service), dockerfileFor(service));
-    console.log(`services/${service}/Dockerfile`);
+    console.log(relative(repoRoot, dockerfilePath(service)));
   }
 }

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { topics } from '@shop/contracts';
 import { prepareDaprRunDir } from '@shop/testkit/src/dapr-run-dir';
@@ -56,10 +58,10 @@ async function answers(url: string, child: ManagedProcess, status = 200): Promis
 }
 
 describe('the production bundle', () => {
-  it('bundles every service that has a main.ts into dist/<name>/main.js with a source map', () => {
+  it('bundles every service that has a main.ts, and the gateway, into dist/<name>/main.js with a source map', () => {
     expect([...bundles.keys()]).toEqual(bundleableServices());
     expect(bundleableServices()).toEqual(
-      expect.arrayContaining(['catalog', 'edge', 'identity', 'inventory', 'orders', 'payments']),
+      expect.arrayContaining(['catalog', 'edge', 'gateway', 'identity', 'inventory', 'orders', 'payments']),
     );
     for (const bundle of bundles.values()) {
       expect(bundle.outFile).toBe(join(outRoot, bundle.service, 'main.js'));
@@ -116,6 +118,45 @@ describe('the production bundle', () => {
     expect(products.status).toBe(200);
     expect(await products.json()).toMatchObject({ items: [] });
   }, 90_000);
+
+  it('runs the gateway bundle with node in front of a service, and stops it cleanly on SIGTERM', async () => {
+    const seen: string[] = [];
+    const catalog = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(req.url === '/readyz' ? { status: 'ready' } : { items: [] }));
+    });
+    await new Promise<void>((resolve) => catalog.listen(0, '127.0.0.1', resolve));
+    try {
+      const [port, operationsPort] = [await freePort(), await freePort()];
+      const logDir = mkdtempSync(join(outRoot, 'gateway-'));
+      const gateway = startBundle(
+        'gateway',
+        {
+          NODE_ENV: 'production',
+          PORT: String(port),
+          OPERATIONS_PORT: String(operationsPort),
+          UPSTREAM_CATALOG: `http://127.0.0.1:${(catalog.address() as AddressInfo).port}`,
+        },
+        logDir,
+      );
+      const base = `http://127.0.0.1:${port}`;
+      expect(await (await answers(`${base}/healthz`, gateway)).json()).toEqual({ status: 'ok' });
+      expect(await (await answers(`${base}/readyz`, gateway)).json()).toEqual({
+        status: 'ready',
+        checks: { catalog: 'ok' },
+      });
+      expect(await (await answers(`${base}/api/products`, gateway)).json()).toEqual({ items: [] });
+      expect(seen).toContain('/api/products');
+      await answers(`${base}/metrics`, gateway, 404);
+      await answers(`http://127.0.0.1:${operationsPort}/metrics`, gateway);
+      gateway.child.kill('SIGTERM');
+      expect(await gateway.exited).toBe(0);
+    } finally {
+      catalog.closeAllConnections();
+      await new Promise((resolve) => catalog.close(resolve));
+    }
+  }, 60_000);
 
   it('runs a service bundle in the Kubernetes shape, beside a real daprd', async () => {
     const run = prepareDaprRunDir({ parentDir: outRoot });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { connectionOptions, deadLetterTopicFor } from '@shop/kit';
 import { parse } from 'yaml';
 import { repoRoot } from './support/deploy-tools';
+import { ingressRoutes } from './support/ingress';
 import {
   chartDir,
   databaseServices,
@@ -10,7 +11,6 @@ import {
   helm,
   helmTemplate,
   localValues,
-  type Manifest,
   ofKind,
   renderChart,
   requiredSecrets,
@@ -126,14 +126,14 @@ describe('values.schema.json', () => {
 });
 
 describe('the services', () => {
-  it('deploys every service the platform registers, and the hub', () => {
+  it('deploys every service the platform registers, and the hub, and the gateway in front of them', () => {
     const registered = registeredServices.map((s) => s.name);
     expect(chartServices).toEqual([...new Set([...registered, 'hub'])].sort());
     expect(
       ofKind(defaults, 'Deployment')
         .map((d) => d.metadata.name)
         .sort(),
-    ).toEqual(chartServices.map((s) => `shop-${s}`));
+    ).toEqual([...chartServices, 'gateway'].map((s) => `shop-${s}`).sort());
   });
 
   it.each(chartServices)('runs %s beside a Dapr sidecar whose app id is the service name', (service) => {
@@ -215,7 +215,9 @@ describe('the services', () => {
     expect(ofKind(defaults, 'ServiceMonitor')).toEqual([]);
     const monitored = renderChart([...setArgs(requiredSecrets), '--set', 'metrics.serviceMonitor.enabled=true']);
     const monitors = ofKind(monitored, 'ServiceMonitor');
-    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(chartServices.map((s) => `shop-${s}`));
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(
+      [...chartServices, 'gateway'].map((s) => `shop-${s}`).sort(),
+    );
     const catalog = find(monitored, 'ServiceMonitor', 'shop-catalog');
     expect(catalog.spec.endpoints.map((e: { port: string; path: string }) => [e.port, e.path])).toEqual([
       ['http', '/metrics'],
@@ -257,17 +259,6 @@ describe('the databases', () => {
 });
 
 describe('the Ingress', () => {
-  const ingressRoutes = (manifests: Manifest[]) =>
-    ofKind(manifests, 'Ingress').flatMap((ingress) =>
-      ingress.spec.rules.flatMap((rule: { http: { paths: Array<Record<string, unknown>> } }) =>
-        rule.http.paths.map((path) => ({
-          ingress: ingress.metadata.name,
-          path: path.path as string,
-          pathType: path.pathType as string,
-          service: (path.backend as { service: { name: string } }).service.name,
-        })),
-      ),
-    );
   const routes = ingressRoutes(defaults);
   const internalOnly = values.ingress.internalOnlyPaths;
 
@@ -299,7 +290,7 @@ describe('the Ingress', () => {
   });
 
   it("serves each service's OpenAPI document at /openapi/<service>.json and nothing else of it", () => {
-    const documents = routes.filter((r) => r.pathType === 'Exact');
+    const documents = routes.filter((r) => r.pathType === 'Exact' && r.service !== 'shop-gateway');
     expect(documents.map((r) => [r.path, r.service]).sort()).toEqual(
       chartServices.map((s) => [`/openapi/${s}.json`, `shop-${s}`]).sort(),
     );
@@ -407,8 +398,8 @@ describe('the Dapr resources', () => {
 describe('values-local.yaml', () => {
   const local = renderChart(['--values', localValues]);
 
-  it('runs one replica of each service from locally built images, without autoscaling', () => {
-    for (const service of chartServices) {
+  it('runs one replica of each service and of the gateway from locally built images, without autoscaling', () => {
+    for (const service of [...chartServices, 'gateway']) {
       const deployment = find(local, 'Deployment', `shop-${service}`);
       expect(deployment.spec.replicas).toBe(1);
       expect(deployment.spec.template.spec.containers[0].image).toBe(`shop-${service}:dev`);

@@ -1,10 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { loadGatewayConfig } from '../../services/edge/src/gateway-config';
+import { gatewayRoutes } from '../../services/edge/src/gateway-main';
+import { services } from '../../services/edge/src/services';
+import { dockerfilePath } from '../../tools/write-dockerfiles';
 import { repoRoot } from './support/deploy-tools';
 import { deployCheck } from './support/manifests';
-import { chartValues, externallyRoutedPaths, hubContractPaths, registeredServices } from './support/platform';
+import { chartValues, registeredServices } from './support/platform';
 
 interface ComposeService {
   image?: string;
@@ -98,44 +102,44 @@ describe('docker-compose.yml', () => {
 });
 
 describe('the compose gateway', () => {
-  // The nginx configuration's regular-expression locations, in order, with the upstream each sets.
-  const locations = [
-    ...(report.configs.gateway ?? '').matchAll(/location ~ (\S+)\s*\{\s*set \$upstream http:\/\/([^:;]+):3000;/g),
-  ].map(([, pattern, upstream]) => ({ pattern: new RegExp(pattern ?? ''), upstream: upstream ?? '' }));
-  const upstreamFor = (path: string): string | undefined => {
-    const location = locations.find((l) => l.pattern.test(path));
-    if (!location) return undefined;
-    return location.upstream === '$1' ? path.replace(location.pattern, '$1').split('.')[0] : location.upstream;
-  };
-  const internalOnly = chartValues().ingress.internalOnlyPaths;
+  const gateway = report.services.gateway;
+  const config = () =>
+    loadGatewayConfig(
+      services.map((manifest) => manifest.name),
+      gateway?.environment ?? {},
+    );
 
-  it('routes every public path of every service, and paths under it, to that service', () => {
-    const hub = registeredServices.find((s) => s.name === 'hub') ?? { name: 'hub', publicPaths: hubContractPaths };
-    const routed = [...registeredServices.filter((s) => s.name !== 'hub'), hub];
-    for (const service of routed) {
-      for (const path of externallyRoutedPaths(service, internalOnly)) {
-        expect([path, upstreamFor(path)]).toEqual([path, service.name]);
-        expect([`${path}/x`, upstreamFor(`${path}/x`)]).toEqual([`${path}/x`, service.name]);
-        expect([`${path}x`, upstreamFor(`${path}x`)]).toEqual([`${path}x`, undefined]);
-      }
-    }
+  it('runs the gateway image', () => {
+    expect(gateway?.build).toMatchObject({
+      context: repoRoot,
+      dockerfile: relative(repoRoot, dockerfilePath('gateway')),
+      target: 'runtime',
+    });
+    expect(gateway?.depends_on).toEqual(
+      Object.fromEntries(apps.map((app) => [app, expect.objectContaining({ condition: 'service_started' })])),
+    );
   });
 
-  it("routes each service's OpenAPI document to it", () => {
-    for (const app of apps) {
-      const location = locations.find((l) => l.pattern.test(`/openapi/${app}.json`));
-      expect(location && `/openapi/${app}.json`.replace(location.pattern, location.upstream)).toBe(app);
-    }
+  it('fronts every service at its container, on the port the service listens on', () => {
+    expect(config().upstreams).toEqual(
+      Object.fromEntries(apps.map((app) => [app, `http://${app}:${report.services[app]?.environment?.APP_PORT}`])),
+    );
+  });
+
+  it('routes the public paths of the manifests, so every service and path is routed as on Kubernetes', () => {
+    const routes = gatewayRoutes(services, config().upstreams);
+    expect(routes.map((route) => [route.service, route.prefixes])).toEqual(
+      registeredServices.map((service) => [service.name, service.publicPaths]),
+    );
   });
 
   it("keeps the hub's Azure SignalR REST API unrouted", () => {
-    for (const path of ['/api/v1/hubs/inventory', '/api/hubs/orders/:send']) expect(upstreamFor(path)).toBeUndefined();
+    expect(config().INTERNAL_ONLY_PATHS).toEqual(expect.arrayContaining(chartValues().ingress.internalOnlyPaths));
   });
 
-  it('upgrades WebSockets and does not buffer Server-Sent Events on /hubs', () => {
-    const hubBlock = (report.configs.gateway ?? '').split('location ~ ^/hubs')[1]?.split('}')[0] ?? '';
-    expect(hubBlock).toContain('proxy_set_header Upgrade $http_upgrade;');
-    expect(hubBlock).toContain('proxy_buffering off;');
+  it('serves /metrics on its one published port, as the local topologies do', () => {
+    expect(config().OPERATIONS_PORT).toBeUndefined();
+    expect(config().PORT).toBe(8080);
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { dockerfileFor, dockerfilePath, imageServices } from '../../tools/write-dockerfiles';
 import { repoRoot } from './support/deploy-tools';
 import { deployCheck } from './support/manifests';
@@ -26,21 +26,23 @@ interface DockerfileReport {
 const services = imageServices();
 const lint = (files: string[]) =>
   deployCheck<DockerfileReport[]>(['dockerfile', '--context', repoRoot, ...files.map((f) => join(repoRoot, f))]);
-const { status, report } = lint(services.map((service) => `services/${service}/Dockerfile`));
+const fileOf = (service: string) => relative(repoRoot, dockerfilePath(service));
+const { status, report } = lint(services.map(fileOf));
 const reportOf = (service: string) => {
-  const found = report.find((r) => r.file.endsWith(`services/${service}/Dockerfile`));
-  if (!found) throw new Error(`no report for services/${service}/Dockerfile`);
+  const found = report.find((r) => r.file === dockerfilePath(service));
+  if (!found) throw new Error(`no report for ${fileOf(service)}`);
   return found;
 };
 const runtimeOf = (service: string) => reportOf(service).stages.at(-1) as Stage;
 
 describe('the Dockerfiles', () => {
-  it('exist for every service with an image: each chart service, and the all-in-one edge', () => {
-    expect(services).toEqual([...Object.keys(chartValues().services), 'edge'].sort());
+  it('exist for every service with an image: each chart service, the all-in-one edge and the gateway', () => {
+    expect(services).toEqual([...Object.keys(chartValues().services), 'edge', 'gateway'].sort());
     for (const service of services) expect(existsSync(dockerfilePath(service))).toBe(true);
+    expect(fileOf('gateway')).toBe('services/edge/Dockerfile.gateway');
   });
 
-  it.each(services)('services/%s/Dockerfile is what tools/write-dockerfiles.ts writes', (service) => {
+  it.each(services)("%s's Dockerfile is what tools/write-dockerfiles.ts writes", (service) => {
     expect(readFileSync(dockerfilePath(service), 'utf8')).toBe(dockerfileFor(service));
   });
 
@@ -93,6 +95,11 @@ describe('the Dockerfiles', () => {
       expect(runtimeOf(service).env).toContain(`APP_PORT=${values.port}`);
     }
     expect(runtimeOf('edge').env).toContain('PORT=8080');
+    const gateway = chartValues().gateway;
+    expect(runtimeOf('gateway').expose).toEqual([String(gateway.port), String(gateway.operationsPort)]);
+    expect(runtimeOf('gateway').env).toEqual(
+      expect.arrayContaining([`PORT=${gateway.port}`, `OPERATIONS_PORT=${gateway.operationsPort}`]),
+    );
   });
 
   it('leaves tests, deployment files and local data out of the build context', () => {

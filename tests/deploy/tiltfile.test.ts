@@ -60,6 +60,16 @@ describe('the Tiltfile', () => {
     expect(deployment?.images).toEqual([`shop-${service}:dev`]);
   });
 
+  it('builds the gateway image from services/edge/Dockerfile.gateway with the same live update, before the ingress', () => {
+    const build = calls('docker_build').find((call) => call.args.ref === 'shop-gateway');
+    expect(build?.args).toMatchObject({ context: '.', dockerfile: 'services/edge/Dockerfile.gateway', target: 'dev' });
+    expect(build?.args.live_update).toEqual(calls('docker_build')[0]?.args.live_update);
+    const deployment = report.objects.find((o) => o.kind === 'Deployment' && o.name === 'shop-gateway');
+    expect(deployment?.images).toEqual(['shop-gateway:dev']);
+    expect(resource('shop-gateway').labels).toEqual(['platform']);
+    expect(resource('ingress').resourceDeps).toContain('shop-gateway');
+  });
+
   it.each(services)('groups %s under its own label, after Dapr, its secrets and its database', (service) => {
     const own = resource(`shop-${service}`);
     expect(own.labels).toEqual([service]);

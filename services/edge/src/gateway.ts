@@ -34,7 +34,22 @@ export interface GatewayOptions {
   health: HealthState;
   /** An ordinary request that sends or receives nothing for this long is ended (502 when nothing was answered yet). */
   idleTimeoutMs?: number;
+  /** The name in logs and metrics: `edge` (the local origin) unless told. */
+  name?: string;
+  /**
+   * Path prefixes never sent to any service, whichever owns them (HTTP and upgrades): 404 here. In Kubernetes
+   * the hub's Azure SignalR REST API is served by the hub but must stay inside the cluster.
+   */
+  unroutedPaths?: string[];
+  /**
+   * False when this app is what the Ingress sends every unmatched path to: /metrics is then 404 here and is
+   * served on the gateway's operations port instead, which only Prometheus reaches.
+   */
+  servesMetrics?: boolean;
 }
+
+/** How long a readiness check waits for an upstream's /readyz (the kit gives every check 2 s). */
+const upstreamReadyTimeoutMs = 1_900;
 
 export function routeFor(routes: GatewayRoute[], path: string): GatewayRoute | undefined {
   let best: { route: GatewayRoute; length: number } | undefined;
@@ -47,9 +62,10 @@ export function routeFor(routes: GatewayRoute[], path: string): GatewayRoute | u
 }
 
 /**
- * The Dapr topology's single origin, doing what the Ingress does in Kubernetes: it sends each public
- * path to the service that owns it (HTTP and WebSocket upgrades alike), keeping the request id and
- * trace, and answers the operations endpoints for the whole platform.
+ * The single origin in front of the services' own processes (`npm run start:dapr`; in Kubernetes behind the
+ * Ingress, see gateway-main.ts): it sends each public path to the service that owns it (HTTP and WebSocket
+ * upgrades alike), keeping the request id and trace, and answers the operations endpoints, /docs and the 404s
+ * for the whole platform.
  */
 export function createGateway(options: GatewayOptions): {
   app: Koa;
@@ -59,25 +75,40 @@ export function createGateway(options: GatewayOptions): {
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
   const proxy = createProxyServer({ xfwd: true, proxyTimeout: idleTimeoutMs, timeout: idleTimeoutMs });
 
+  const unroutedPaths = options.unroutedPaths ?? [];
+  const ownerOf = (path: string) =>
+    unroutedPaths.some((prefix) => ownsPath(prefix, path)) ? undefined : routeFor(options.routes, path);
+
   const upstreamReadiness: ReadinessCheck[] = options.routes.map((route) => ({
     name: route.service,
     async check() {
-      const res = await fetch(`${route.target}/readyz`);
+      // Aborted rather than left running: a hung upstream would otherwise hold a socket per probe.
+      const res = await fetch(`${route.target}/readyz`, { signal: AbortSignal.timeout(upstreamReadyTimeoutMs) }).catch(
+        (error: Error & { cause?: { code?: string } }) => {
+          throw new Error(
+            error.name === 'TimeoutError'
+              ? `no answer within ${upstreamReadyTimeoutMs} ms`
+              : `unreachable: ${error.cause?.code ?? error.message}`,
+          );
+        },
+      );
+      await res.body?.cancel();
       if (res.status !== 200) throw new Error(`readyz answered ${res.status}`);
     },
   }));
 
   const app = createHttpApp({
-    name: 'edge',
+    name: options.name ?? 'edge',
     log: options.log,
     metrics: options.metrics,
     health: options.health,
     readiness: () => upstreamReadiness,
     routers: [swaggerUiRouter(() => options.routes.map((route) => route.service))],
     parseBodies: false,
+    servesMetrics: options.servesMetrics,
   });
   app.use(async (ctx, next) => {
-    const route = routeFor(options.routes, ctx.path);
+    const route = ownerOf(ctx.path);
     if (!route) return next();
     ctx.req.headers['x-request-id'] = ctx.state.requestId;
     ctx.req.headers.traceparent = traceparentOf(ctx.state.trace);
@@ -102,7 +133,7 @@ export function createGateway(options: GatewayOptions): {
   const upgrade: UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = upgradePath(req, socket);
     if (path === undefined) return;
-    const route = routeFor(options.routes, path);
+    const route = ownerOf(path);
     if (!route) {
       refuseUpgrade(req, socket);
       return;

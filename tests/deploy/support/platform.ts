@@ -27,6 +27,7 @@ interface ChartService {
 
 export interface ChartValues {
   services: Record<string, ChartService>;
+  gateway: { enabled: boolean; port: number; operationsPort: number };
   ingress: { internalOnlyPaths: string[] };
 }
 

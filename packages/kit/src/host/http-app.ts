@@ -18,6 +18,8 @@ export interface HttpAppOptions {
   routers: Router[];
   /** Largest JSON body accepted; larger ones are 413. */
   jsonLimit?: string;
+  /** False where /metrics must not be answered (a public port; Prometheus scrapes another one). */
+  servesMetrics?: boolean;
   /** False for a proxy, which must pass request bodies on unread. */
   parseBodies?: boolean;
   /** Path prefixes whose request bodies the routes read themselves (raw protocol bytes, streams). */
@@ -66,7 +68,11 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   if (publicPaths) {
     app.use((ctx, next) => (publicPaths.some((prefix) => ownsPath(prefix, ctx.path)) ? next() : undefined));
   }
-  const operations = operationsRouter({ checks: options.readiness, state: options.health, metrics: options.metrics });
+  const operations = operationsRouter({
+    checks: options.readiness,
+    state: options.health,
+    ...(options.servesMetrics === false ? {} : { metrics: options.metrics }),
+  });
   app.use(routeDispatch([operations, ...options.routers]));
   return app;
 }

@@ -32,7 +32,12 @@ async function runCheck(check: ReadinessCheck): Promise<string | undefined> {
 }
 
 /** `/healthz` (the process is alive), `/readyz` (its dependencies answer), `/metrics` (Prometheus text). */
-export function operationsRouter(options: { checks: () => ReadinessCheck[]; state: HealthState; metrics: Registry }) {
+export function operationsRouter(options: {
+  checks: () => ReadinessCheck[];
+  state: HealthState;
+  /** Served at /metrics; without it the path is not answered here (a public port scraped elsewhere). */
+  metrics?: Registry;
+}) {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -45,9 +50,12 @@ export function operationsRouter(options: { checks: () => ReadinessCheck[]; stat
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : options.state.accepting ? 'not-ready' : 'shutting-down', checks: results };
   });
-  router.get('/metrics', async (ctx) => {
-    ctx.type = options.metrics.contentType;
-    ctx.body = await options.metrics.metrics();
-  });
+  const { metrics } = options;
+  if (metrics) {
+    router.get('/metrics', async (ctx) => {
+      ctx.type = metrics.contentType;
+      ctx.body = await metrics.metrics();
+    });
+  }
   return router;
 }

@@ -1,0 +1,76 @@
+// The gateway as a process of its own (`node dist/gateway/main.js`, the `shop-gateway` image): the platform's
+// origin in front of services that run elsewhere (their Kubernetes Services, docker-compose containers). It
+// starts no service; it reads their names and public paths from the manifests and their addresses from
+// UPSTREAM_<SERVICE> variables.
+import { ConfigError, createLogger, type Logger, type ServiceManifest } from '@shop/kit';
+import type { GatewayRoute } from './gateway';
+import { loadGatewayConfig } from './gateway-config';
+import { type RunningGateway, serveGateway } from './serve-gateway';
+import { services } from './services';
+
+export interface GatewayMainOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Exit on SIGTERM/SIGINT once shut down (the process entry); tests call shutdown() themselves. */
+  handleSignals?: boolean;
+  log?: Logger;
+  /** The manifests whose public paths are routed; the platform's own by default. */
+  manifests?: ServiceManifest[];
+}
+
+/** Routes to the services that have an upstream; a service without one is not fronted (disabled in the chart). */
+export function gatewayRoutes(manifests: ServiceManifest[], upstreams: Record<string, string>): GatewayRoute[] {
+  return manifests.flatMap((manifest) => {
+    const target = upstreams[manifest.name];
+    if (target === undefined) return [];
+    return [
+      {
+        service: manifest.name,
+        target,
+        prefixes: [...manifest.publicPaths],
+        streamingPaths: [...(manifest.streamingPaths ?? [])],
+      },
+    ];
+  });
+}
+
+/** Reads the environment (a ConfigError names every bad variable) and serves the gateway. */
+export async function runGateway(options: GatewayMainOptions = {}): Promise<RunningGateway> {
+  const manifests = options.manifests ?? services;
+  const config = loadGatewayConfig(
+    manifests.map((manifest) => manifest.name),
+    options.env ?? process.env,
+  );
+  const log = options.log ?? createLogger({ name: 'gateway', level: config.LOG_LEVEL });
+  const routes = gatewayRoutes(manifests, config.upstreams);
+  const gateway = await serveGateway({
+    name: 'gateway',
+    routes,
+    host: config.HOST,
+    port: config.PORT,
+    operationsPort: config.OPERATIONS_PORT,
+    log,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    unroutedPaths: config.INTERNAL_ONLY_PATHS,
+    idleTimeoutMs: config.IDLE_TIMEOUT_MS,
+    handleSignals: options.handleSignals ?? false,
+  });
+  const unfronted = manifests.filter((manifest) => !(manifest.name in config.upstreams)).map((m) => m.name);
+  log.info(
+    {
+      port: gateway.port,
+      operationsPort: gateway.operationsPort,
+      upstreams: config.upstreams,
+      unfronted,
+      internalOnly: config.INTERNAL_ONLY_PATHS,
+    },
+    'gateway listening',
+  );
+  return gateway;
+}
+
+if (require.main === module) {
+  runGateway({ handleSignals: true }).catch((error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  });
+}
