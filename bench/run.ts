@@ -1,20 +1,23 @@
 // `npm run bench`: each figure is measured next to its baseline in the same run, so the ratio holds when
 // the machine's speed drifts. Servers run as child processes; the load generator is this process (on the
 // same 2 cores, so absolute figures are lower bounds).
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { freePort, waitForPort } from '@shop/testkit/src/free-port';
 import { spawnManaged } from '@shop/testkit/src/managed-process';
 import autocannon from 'autocannon';
+import { build } from 'esbuild';
 import { startTopology, stopTopology, type TopologyKind } from '../tests/e2e/support/topology';
+import { bundleService } from '../tools/bundle-service';
 import { hotSkuReservations, type RateResult } from './scenarios/hot-sku-reservations';
+import { hubSection } from './scenarios/hub-report';
 import { orderThroughput, rawOrderTransactions } from './scenarios/order-throughput';
 
 const root = join(__dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = 100;
-/** BENCH_ONLY=http,reservations,orders picks sections; all of them by default. */
-const sections = new Set((process.env.BENCH_ONLY ?? 'http,reservations,orders').split(','));
+/** BENCH_ONLY=http,reservations,orders,hub picks sections; all of them by default. */
+const sections = new Set((process.env.BENCH_ONLY ?? 'http,reservations,orders,hub').split(','));
 
 interface Result {
   name: string;
@@ -38,7 +41,8 @@ async function load(name: string, url: string): Promise<Result> {
 
 async function withServer<T>(name: string, script: string, env: NodeJS.ProcessEnv, use: (port: number) => Promise<T>) {
   const port = await freePort();
-  const server = spawnManaged(name, tsx, {
+  // Bundled JavaScript runs on node itself, as in the images; TypeScript through tsx.
+  const server = spawnManaged(name, script.endsWith('.js') ? process.execPath : tsx, {
     args: [join(root, script)],
     cwd: root,
     logDir: join(root, '.tmp', 'bench'),
@@ -105,16 +109,29 @@ async function main(): Promise<void> {
     }
     printRates('Completed orders (placed → Paid) over HTTP, 64 concurrent clients, 20 products', rates);
   }
+  if (sections.has('hub')) await hubSection(durationSeconds, join(logDir, 'hub'));
 }
 
 async function httpOverhead(): Promise<void> {
   const results: Result[] = [];
   const dataDir = join(root, '.tmp', 'bench', `data-${Date.now()}`);
-  await withServer('edge', 'services/edge/src/main.ts', { SHOP_DATA_DIR: dataDir }, async (port) => {
+  // Both servers as production runs them: bundled by esbuild, on node (no tsx loader in the request path).
+  const bundles = join('.tmp', 'bench', 'dist');
+  const edge = await bundleService('edge', join(root, bundles));
+  await build({
+    entryPoints: [join(root, 'bench/servers/bare-koa.ts')],
+    outfile: join(root, bundles, 'bare-koa.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  await withServer('edge', relative(root, edge.outFile), { SHOP_DATA_DIR: dataDir }, async (port) => {
     const origin = `http://127.0.0.1:${port}`;
     const product = await seedProduct(origin);
     results.push(
-      await withServer('bare-koa', 'bench/servers/bare-koa.ts', { BENCH_JSON: product.json }, (barePort) =>
+      await withServer('bare-koa', join(bundles, 'bare-koa.js'), { BENCH_JSON: product.json }, (barePort) =>
         load(
           `bare Koa JSON route, the same ${product.json.length}-byte body (baseline)`,
           `http://127.0.0.1:${barePort}/`,

@@ -1,11 +1,12 @@
 // Installs or builds what the integration and e2e suites need, once, before jest starts its workers:
-// redis-server and PostgreSQL from Debian (as root), the slim daprd from Dapr's Go modules, and the
-// deployment checks' helm, kubeconform, deploy-check and JSON schemas (tools/build-deploy-tools.sh).
+// redis-server, PostgreSQL and Chromium (the hub's live-stock page test drives it) from Debian (as root),
+// the slim daprd from Dapr's Go modules, and the deployment checks' helm, kubeconform, deploy-check and
+// JSON schemas (tools/build-deploy-tools.sh).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureBinary, initdb, pgCtl, redisServer } from '@shop/testkit/src/system-binaries';
+import { chromiumBrowser, ensureBinary, initdb, pgCtl, redisServer } from '@shop/testkit/src/system-binaries';
 
-for (const spec of [redisServer, initdb, pgCtl]) {
+for (const spec of [redisServer, initdb, pgCtl, chromiumBrowser]) {
   console.log(`${spec.name}: ${ensureBinary(spec)}`);
 }
 const started = Date.now();

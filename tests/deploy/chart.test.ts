@@ -198,6 +198,34 @@ describe('the services', () => {
     expect(find(defaults, 'Secret', 'shop-hub').stringData).toEqual({ HUB_ACCESS_KEY: 'a-hub-access-key' });
   });
 
+  it("joins the hub's replicas through the components' Redis and names its in-cluster endpoint", () => {
+    expect(envOf('hub')).toMatchObject({
+      HUB_ENDPOINT: 'http://shop-hub.shop.svc.cluster.local',
+      HUB_REDIS_HOST: 'redis.shop.example:6379',
+      HUB_REDIS_TLS: 'false',
+    });
+    expect('HUB_REDIS_PASSWORD' in envOf('hub')).toBe(false);
+    const secured = renderChart([
+      ...setArgs(requiredSecrets),
+      ...setArgs({ 'dapr.redis.passwordSecret.name': 'redis-auth', 'dapr.redis.passwordSecret.key': 'password' }),
+      '--set',
+      'dapr.redis.enableTLS=true',
+    ]);
+    const hubEnv = Object.fromEntries(
+      (
+        find(secured, 'Deployment', 'shop-hub').spec.template.spec.containers[0].env as Array<{
+          name: string;
+          value?: string;
+          valueFrom?: unknown;
+        }>
+      ).map((e) => [e.name, e.value ?? e.valueFrom]),
+    );
+    expect(hubEnv).toMatchObject({
+      HUB_REDIS_TLS: 'true',
+      HUB_REDIS_PASSWORD: { secretKeyRef: { name: 'redis-auth', key: 'password' } },
+    });
+  });
+
   it.each(chartServices)('scales %s with an autoscaling/v2 HPA and keeps one pod through disruptions', (service) => {
     const hpa = find(defaults, 'HorizontalPodAutoscaler', `shop-${service}`);
     expect(hpa.apiVersion).toBe('autoscaling/v2');

@@ -7,6 +7,7 @@ import {
 } from '@microsoft/signalr';
 import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
 import { json } from '@shop/testkit/src/listen';
+import jwt from 'jsonwebtoken';
 import { adminToken, bearer, newCustomer, postJson } from './support/accounts';
 import { baseUrl } from './support/base-url';
 import { eventually } from './support/eventually';
@@ -142,6 +143,69 @@ describe('the orders hub (customers)', () => {
       expect(bystanderHeard.filter((message) => message.orderId === orderId)).toEqual([]);
     } finally {
       await Promise.all([buyerClient.stop(), bystanderClient.stop()]);
+    }
+  });
+});
+
+// The Azure SignalR Service REST API on the platform's own port (CONTRACT.md, Local run defaults), with tokens made
+// from the connection string `Endpoint=<origin>;AccessKey=<HUB_ACCESS_KEY>;Version=1.0;`: the key is the
+// documented development default unless the run sets HUB_ACCESS_KEY (services/hub/README.md).
+describe('the Azure SignalR REST API', () => {
+  const accessKey = process.env.HUB_ACCESS_KEY ?? 'shop-development-hub-access-key-0123456789';
+  const connection = `Endpoint=${baseUrl()};AccessKey=${accessKey};Version=1.0;`;
+  const fromConnectionString = (name: string) => new RegExp(`${name}=([^;]+);`).exec(connection)?.[1] as string;
+  const token = (audience: string, claims: Record<string, unknown> = {}) =>
+    jwt.sign({ aud: audience, ...claims }, fromConnectionString('AccessKey'), { algorithm: 'HS256', expiresIn: 300 });
+  const post = (path: string, body: unknown, bearerToken?: string) =>
+    fetch(`${fromConnectionString('Endpoint')}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(bearerToken ? { authorization: `Bearer ${bearerToken}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+
+  it('sends through POST /api/v1/hubs/{hub} to a client connected at /client/?hub=, and refuses a send without a token', async () => {
+    const endpoint = fromConnectionString('Endpoint');
+    const hub = `e2e${Date.now().toString(36)}`;
+    const client = new HubConnectionBuilder()
+      .withUrl(`${endpoint}/client/?hub=${hub}`, {
+        accessTokenFactory: () => token(`${endpoint}/client/?hub=${hub}`, { nameid: 'e2e-user' }),
+      })
+      .configureLogging(LogLevel.None)
+      .build();
+    await client.start();
+    try {
+      const heard = received<unknown>(client, 'Note');
+      const path = `/api/v1/hubs/${hub}`;
+      expect((await post(path, { target: 'Note', arguments: ['no token'] })).status).toBe(401);
+      expect((await post(path, { target: 'Note', arguments: ['to all'] }, token(`${endpoint}${path}`))).status).toBe(
+        202,
+      );
+      const userPath = `/api/hubs/${hub}/users/e2e-user/:send?api-version=2022-06-01`;
+      expect(
+        (await post(userPath, { target: 'Note', arguments: ['to the user'] }, token(`${endpoint}${userPath}`))).status,
+      ).toBe(202);
+      await eventually(async () => expect(heard).toEqual(['to all', 'to the user']));
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it("reaches the inventory hub's clients at /hubs/inventory", async () => {
+    const client = connect('inventory', { transport: HttpTransportType.ServerSentEvents });
+    await client.start();
+    try {
+      const heard = received<unknown>(client, 'Announcement');
+      const path = '/api/hubs/inventory/:send?api-version=2022-06-01';
+      const endpoint = fromConnectionString('Endpoint');
+      expect(
+        (await post(path, { Target: 'Announcement', Arguments: ['restocked'] }, token(`${endpoint}${path}`))).status,
+      ).toBe(202);
+      await eventually(async () => expect(heard).toEqual(['restocked']));
+    } finally {
+      await client.stop();
     }
   });
 });

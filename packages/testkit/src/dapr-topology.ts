@@ -12,6 +12,8 @@ const repoRoot = resolve(__dirname, '../../..');
 export interface TopologyService {
   name: string;
   publicPaths: string[];
+  /** Paths whose requests stay open (long polls, event streams): the gateway never cuts them as idle. */
+  streamingPaths?: string[];
 }
 
 export interface DaprTopologyOptions {
@@ -22,6 +24,8 @@ export interface DaprTopologyOptions {
   jwksUrl: string;
   /** Extra environment for every service process. */
   env?: NodeJS.ProcessEnv;
+  /** Told when each service is up (a developer's `start:dapr` logs it). */
+  onServiceUp?(member: { name: string; appPort: number; sidecarPort: number }): void;
   /** Leave the run dir (logs included) behind after stop(), for a look at what happened. */
   keepRunDir?: boolean;
   /** Keep Redis's append-only file (a developer's `start:dapr`); tests do without. */
@@ -48,7 +52,7 @@ export interface DaprTopology {
   members: Map<string, TopologyMember>;
   member(name: string): TopologyMember;
   /** Gateway routes: each service's base URL and the prefixes it owns. */
-  routes: Array<{ service: string; target: string; prefixes: string[] }>;
+  routes: Array<{ service: string; target: string; prefixes: string[]; streamingPaths: string[] }>;
   stop(): Promise<void>;
 }
 
@@ -87,6 +91,8 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
         JWKS_URL: options.jwksUrl,
         // The gateway appends the client's address to X-Forwarded-For.
         TRUSTED_PROXY_HOPS: '1',
+        // The hub's replicas share sends through the same Redis (its backplane).
+        HUB_REDIS_HOST: redis.url,
       };
       const spawnService = () =>
         // Node itself with tsx's loader, not the tsx CLI: a SIGKILL must reach the service, not a wrapper
@@ -101,6 +107,7 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
       // Stopped before its sidecar, as in a pod: the app drains while daprd still carries its calls.
       stoppers.push(() => current.stop());
       await waitForPort(appPort, 60_000);
+      options.onServiceUp?.({ name: service.name, appPort, sidecarPort: sidecar.httpPort });
       members.set(service.name, {
         name: service.name,
         appPort,
@@ -131,6 +138,7 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
         service: service.name,
         target: `http://127.0.0.1:${members.get(service.name)?.appPort}`,
         prefixes: service.publicPaths,
+        streamingPaths: service.streamingPaths ?? [],
       })),
       stop,
     };

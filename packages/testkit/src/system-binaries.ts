@@ -66,3 +66,5 @@ function postgresBinDirs(): string[] {
 export const redisServer: BinarySpec = { name: 'redis-server', debianPackage: 'redis-server' };
 export const initdb: BinarySpec = { name: 'initdb', debianPackage: 'postgresql', extraDirs: postgresBinDirs };
 export const pgCtl: BinarySpec = { name: 'pg_ctl', debianPackage: 'postgresql', extraDirs: postgresBinDirs };
+/** The browser the live-stock page test drives through playwright-core (which downloads no browser of its own here). */
+export const chromiumBrowser: BinarySpec = { name: 'chromium', debianPackage: 'chromium' };

@@ -23,8 +23,8 @@ export function upstreamVariable(service: string): string {
   return `${upstreamPrefix}${service.toUpperCase().replace(/-/g, '_')}`;
 }
 
-/** The hub's Azure SignalR REST API: served by the hub, reachable inside the cluster only (CONTRACT.md). */
-export const defaultInternalOnlyPaths = ['/api/v1/hubs', '/api/hubs'];
+/** The hub's Azure SignalR REST API and its health probes: served by the hub, reachable inside the cluster only (CONTRACT.md). */
+export const defaultInternalOnlyPaths = ['/api/v1/hubs', '/api/hubs', '/api/health', '/api/v1/health'];
 
 const urlPath = /^\/[A-Za-z0-9._~/-]*$/;
 

@@ -2,6 +2,16 @@ import Joi from 'joi';
 import type { HubServerOptions } from './signalr';
 
 export interface HubConfig {
+  NODE_ENV: string;
+  PORT: number;
+  HUB_ACCESS_KEY?: string;
+  HUB_ENDPOINT?: string;
+  HUB_MAX_SERVERLESS_HUBS: number;
+  HUB_REDIS_HOST?: string;
+  HUB_REDIS_PASSWORD?: string;
+  HUB_REDIS_TLS: boolean;
+  HUB_BACKPLANE_PREFIX: string;
+  HUB_BACKPLANE_TIMEOUT_MS: number;
   HUB_KEEP_ALIVE_INTERVAL_MS: number;
   HUB_CLIENT_TIMEOUT_MS: number;
   HUB_HANDSHAKE_TIMEOUT_MS: number;
@@ -17,8 +27,36 @@ export interface HubConfig {
 
 const milliseconds = () => Joi.number().integer().min(1).max(3_600_000);
 
-/** The hub's settings; the defaults are ASP.NET Core SignalR's. */
+/**
+ * The access key of `npm start` and the tests (CONTRACT.md, Local run defaults). Production has none: the hub
+ * refuses to start without HUB_ACCESS_KEY there.
+ */
+export const developmentAccessKey = 'shop-development-hub-access-key-0123456789';
+
+/** The hub's settings; the protocol's defaults are ASP.NET Core SignalR's. */
 export const hubConfigSchema = Joi.object<HubConfig>({
+  NODE_ENV: Joi.string().default('development'),
+  /** The platform's port, for the connection string's default Endpoint (the edge or the gateway serves the API there). */
+  PORT: Joi.number().port().default(8080),
+  HUB_ACCESS_KEY: Joi.string()
+    .min(16)
+    .when('NODE_ENV', {
+      is: 'production',
+      // biome-ignore lint/suspicious/noThenProperty: joi's conditional schemas are spelled with `then`.
+      then: Joi.required(),
+      otherwise: Joi.string().default(developmentAccessKey),
+    }),
+  HUB_ENDPOINT: Joi.string().uri({ scheme: ['http', 'https'] }),
+  HUB_MAX_SERVERLESS_HUBS: Joi.number().integer().min(0).max(1_000_000).default(1_000),
+  HUB_REDIS_HOST: Joi.string()
+    .pattern(/^[^\s/]+$/)
+    .messages({ 'string.pattern.base': '{#label} must be host:port' }),
+  HUB_REDIS_PASSWORD: Joi.string(),
+  HUB_REDIS_TLS: Joi.boolean().default(false),
+  HUB_BACKPLANE_PREFIX: Joi.string()
+    .pattern(/^[A-Za-z0-9_.-]{1,64}$/)
+    .default('shop-hub'),
+  HUB_BACKPLANE_TIMEOUT_MS: Joi.number().integer().min(50).max(60_000).default(2_000),
   HUB_KEEP_ALIVE_INTERVAL_MS: milliseconds().default(15_000),
   HUB_CLIENT_TIMEOUT_MS: milliseconds().default(30_000),
   HUB_HANDSHAKE_TIMEOUT_MS: milliseconds().default(15_000),
@@ -53,4 +91,9 @@ export function hubServerOptions(config: HubConfig): Partial<HubServerOptions> {
         ? '*'
         : config.HUB_CORS_ORIGINS.split(',').map((origin) => origin.trim().replace(/\/$/, '')),
   };
+}
+
+/** The Endpoint of the connection string: HUB_ENDPOINT, or the platform's own port on localhost. */
+export function hubEndpointOf(config: Pick<HubConfig, 'HUB_ENDPOINT' | 'PORT'>): string {
+  return (config.HUB_ENDPOINT ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
 }

@@ -1,5 +1,11 @@
-/** The hub's HTTP surface for /openapi/hub.json: negotiate and the transport endpoints of each hub. */
-export function hubOpenApi(hubs: Array<{ path: string; summary: string; authenticated: boolean }>): object {
+/**
+ * The hub's HTTP surface for /openapi/hub.json: negotiate and the transport endpoints of each hub, and whatever
+ * else the service serves (`extraPaths`: the Azure REST API).
+ */
+export function hubOpenApi(
+  hubs: Array<{ path: string; summary: string; authenticated: boolean; query?: object[] }>,
+  extraPaths: Record<string, object> = {},
+): object {
   const paths: Record<string, object> = {};
   for (const hub of hubs) {
     const security = hub.authenticated ? { security: [{ bearer: [] }] } : {};
@@ -10,6 +16,7 @@ export function hubOpenApi(hubs: Array<{ path: string; summary: string; authenti
         description:
           'ASP.NET Core SignalR negotiate (versions 0 and 1). The body is ignored. Errors in the query are answered with 200 {"error"} as the protocol requires.',
         parameters: [
+          ...(hub.query ?? []),
           { name: 'negotiateVersion', in: 'query', schema: { type: 'integer', minimum: 0 } },
           { name: 'useStatefulReconnect', in: 'query', schema: { type: 'boolean' } },
         ],
@@ -53,10 +60,11 @@ export function hubOpenApi(hubs: Array<{ path: string; summary: string; authenti
       schema: { type: 'string' },
       description: 'The connection token',
     };
+    const transportParameters = [...(hub.query ?? []), id];
     paths[hub.path] = {
       get: {
         summary: 'WebSocket upgrade, Server-Sent Events (Accept: text/event-stream) or a long poll',
-        parameters: [id],
+        parameters: transportParameters,
         ...security,
         responses: {
           101: { description: 'WebSocket (an `id` is optional: without it the connection skips negotiate)' },
@@ -67,14 +75,14 @@ export function hubOpenApi(hubs: Array<{ path: string; summary: string; authenti
       },
       post: {
         summary: 'Hub protocol bytes from the client (Server-Sent Events and long polling)',
-        parameters: [id],
+        parameters: transportParameters,
         ...security,
         requestBody: { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
         responses: { 200: { description: 'Received' }, ...unauthorized },
       },
       delete: {
         summary: 'End a long-polling connection',
-        parameters: [id],
+        parameters: transportParameters,
         ...security,
         responses: { 202: { description: 'Ended' }, ...unauthorized },
       },
@@ -86,9 +94,19 @@ export function hubOpenApi(hubs: Array<{ path: string; summary: string; authenti
       title: 'hub',
       version: '1',
       description:
-        'Realtime hub speaking the ASP.NET Core SignalR protocol: JSON and MessagePack over WebSockets, Server-Sent Events and long polling.',
+        'Realtime hub speaking the ASP.NET Core SignalR protocol: JSON and MessagePack over WebSockets, Server-Sent Events and long polling; and the Azure SignalR Service data-plane REST API and client endpoint.',
     },
-    paths,
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    paths: { ...paths, ...extraPaths },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        accessKey: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'HS256 signed with HUB_ACCESS_KEY; aud = the request URL (REST) or <endpoint>/client/?hub=<hub>',
+        },
+      },
+    },
   };
 }

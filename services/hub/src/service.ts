@@ -1,50 +1,158 @@
+import type { StockChanged } from '@shop/contracts';
 import type { ServiceManifest } from '@shop/kit';
-import { type HubConfig, hubConfigSchema, hubServerOptions } from './config';
+import { addClientEndpoint, clientPath, isClientPath, upgradeClient } from './azure/client-endpoint';
+import { accessKeyClients } from './azure/client-tokens';
+import { connectionString, redactedConnectionString } from './azure/connection-string';
+import { HubDirectory } from './azure/hub-directory';
+import { addAzureRestApi, restPaths } from './azure/rest-api';
+import { restOpenApiPaths } from './azure/rest-openapi';
+import type { BackplaneTransport } from './backplane/backplane-transport';
+import { createBackplane } from './backplane/create-backplane';
+import { type HubConfig, hubConfigSchema, hubEndpointOf, hubServerOptions } from './config';
 import { hubOpenApi } from './hub-openapi';
 import { inventoryHub } from './hubs/inventory-hub';
-import { OrderStatusFeed } from './hubs/order-status-feed';
+import { type CustomerOrderChange, OrderStatusFeed } from './hubs/order-status-feed';
 import { customerTokens, ordersHub } from './hubs/orders-hub';
 import { StockFeed } from './hubs/stock-feed';
-import { HubServer } from './signalr';
+import { withLivePage } from './live-page/live-page-router';
+import { HubServer, rejectUpgrade } from './signalr';
 
 /** Orders whose last sent status the orders hub remembers, to keep late deliveries from going back in time. */
 const orderMemory = 100_000;
 
+/** Azure's limit on a REST request body. */
+const maxRestBodyBytes = 1_048_576;
+
 /**
  * The realtime hub: an ASP.NET Core SignalR server with the `inventory` hub (stock of the products a client
- * subscribed to) and the `orders` hub (a customer's own order statuses), fed by the platform's events.
+ * subscribed to) and the `orders` hub (a customer's own order statuses), fed by the platform's events; the Azure
+ * SignalR Service data-plane REST API and client endpoint over the same connections; replicas joined by a
+ * backplane.
  */
-export const hubService: ServiceManifest<HubConfig> = {
-  name: 'hub',
-  publicPaths: ['/hubs'],
-  streamingPaths: ['/hubs'],
-  config: hubConfigSchema,
-  async setup(ctx) {
-    const log = ctx.log.child({ component: 'signalr' });
-    const server = new HubServer({ log, metrics: ctx.metrics, options: hubServerOptions(ctx.config) });
+export const hubService: ServiceManifest<HubConfig> = createHubService();
 
-    const stock = new StockFeed({ mesh: ctx.mesh, log: ctx.log, capacity: ctx.config.HUB_STOCK_CACHE_ENTRIES });
-    const inventory = server.mapHub('/hubs/inventory', { hub: inventoryHub(stock) });
-    stock.attach(inventory.clients);
+export interface HubServiceOptions {
+  /**
+   * The backplane's transport instead of the configured one (HUB_REDIS_HOST or this process alone): tests join
+   * several hub services in one process.
+   */
+  backplane?: () => BackplaneTransport;
+}
 
-    const orders = server.mapHub('/hubs/orders', { hub: ordersHub, authenticate: customerTokens(ctx.verifier) });
-    const orderStatuses = new OrderStatusFeed(orders.clients, ctx.log, orderMemory);
+export function createHubService(options: HubServiceOptions = {}): ServiceManifest<HubConfig> {
+  return {
+    name: 'hub',
+    publicPaths: ['/hubs', clientPath, ...restPaths],
+    // The REST API reads its bodies itself too: the Management SDK's PascalCase JSON, MessagePack payloads.
+    streamingPaths: ['/hubs', clientPath, '/api/hubs', '/api/v1/hubs'],
+    config: hubConfigSchema,
+    async setup(ctx) {
+      const log = ctx.log.child({ component: 'signalr' });
+      const server = new HubServer({ log, metrics: ctx.metrics, options: hubServerOptions(ctx.config) });
+      const backplane = await createBackplane(
+        ctx.config,
+        ctx.log.child({ component: 'backplane' }),
+        options.backplane?.(),
+      );
+      await backplane.start();
+      const accessKeys = [ctx.config.HUB_ACCESS_KEY as string];
 
-    return {
-      router: server.router(),
-      openApi: hubOpenApi([
-        { path: '/hubs/inventory', summary: 'stock of subscribed products (anonymous)', authenticated: false },
-        { path: '/hubs/orders', summary: "the customer's order statuses", authenticated: true },
-      ]),
-      subscriptions: [stock.subscription(), ...orderStatuses.subscriptions()],
-      upgrade: (req, socket, head) => server.handleUpgrade(req, socket, head),
-      drain: () => server.drain(),
-      async start() {
-        server.start();
-      },
-      async stop() {
-        await server.stop();
-      },
-    };
-  },
-};
+      const stock = new StockFeed({ mesh: ctx.mesh, log: ctx.log, capacity: ctx.config.HUB_STOCK_CACHE_ENTRIES });
+      const inventoryLifetime = backplane.hub('inventory');
+      const inventoryDefinition = inventoryHub(stock);
+      const inventory = server.mapHub('/hubs/inventory', { hub: inventoryDefinition, lifetime: inventoryLifetime });
+      stock.attach(inventory.clientsOver(inventoryLifetime.local));
+      backplane.feed<StockChanged>('stock', (event) => stock.changed(event));
+
+      const ordersLifetime = backplane.hub('orders');
+      const orders = server.mapHub('/hubs/orders', {
+        hub: ordersHub,
+        authenticate: customerTokens(ctx.verifier),
+        lifetime: ordersLifetime,
+      });
+      const orderStatuses = new OrderStatusFeed(
+        orders.clientsOver(ordersLifetime.local),
+        ctx.log,
+        orderMemory,
+        (change) => backplane.share('orders', change),
+      );
+      backplane.feed<CustomerOrderChange>('orders', (change) => orderStatuses.apply(change));
+
+      const directory = new HubDirectory({
+        server,
+        backplane,
+        builtIns: [
+          { definition: inventoryDefinition, lifetime: inventoryLifetime },
+          { definition: ordersHub, lifetime: ordersLifetime },
+        ],
+        clientAuthentication: (hub) => accessKeyClients(accessKeys, hub),
+        maxServerlessHubs: ctx.config.HUB_MAX_SERVERLESS_HUBS,
+      });
+      const router = withLivePage(server.router());
+      const restRoutes = addAzureRestApi(router, {
+        directory,
+        accessKeys,
+        maxBodyBytes: maxRestBodyBytes,
+        maxMessageBytes: ctx.config.HUB_MAX_MESSAGE_BYTES,
+      });
+      addClientEndpoint(router, directory, server);
+
+      const endpoint = hubEndpointOf(ctx.config);
+      return {
+        router,
+        openApi: hubOpenApi(
+          [
+            { path: '/hubs/inventory', summary: 'stock of subscribed products (anonymous)', authenticated: false },
+            { path: '/hubs/orders', summary: "the customer's order statuses", authenticated: true },
+            {
+              path: clientPath,
+              summary: 'Azure SignalR client endpoint (access-key token for the hub)',
+              authenticated: true,
+              query: [{ name: 'hub', in: 'query', required: true, schema: { type: 'string' } }],
+            },
+          ],
+          restOpenApiPaths(restRoutes),
+        ),
+        subscriptions: [
+          stock.subscription((event) => backplane.share('stock', event)),
+          ...orderStatuses.subscriptions(),
+        ],
+        readiness: [{ name: 'backplane', check: () => backplane.check() }],
+        upgrade(req, socket, head) {
+          let url: URL;
+          try {
+            url = new URL(req.url ?? '/', 'http://hub');
+          } catch {
+            rejectUpgrade(socket, 400, 'Malformed request target');
+            return;
+          }
+          if (!isClientPath(url.pathname)) {
+            server.handleUpgrade(req, socket, head);
+            return;
+          }
+          upgradeClient(directory, server, req, socket, head, url).catch((error: unknown) => {
+            log.error({ err: error }, 'client endpoint upgrade failed');
+            socket.destroy();
+          });
+        },
+        drain: () => server.drain(),
+        async start() {
+          server.start();
+          // CONTRACT.md, Local run defaults: the connection string of the Azure REST API, printed at start.
+          const printed =
+            ctx.config.NODE_ENV === 'production'
+              ? redactedConnectionString(endpoint)
+              : connectionString(endpoint, accessKeys[0] as string);
+          ctx.log.info(
+            { backplane: ctx.config.HUB_REDIS_HOST ? 'redis' : 'in-process', replica: backplane.replicaId },
+            `Azure SignalR connection string: ${printed}`,
+          );
+        },
+        async stop() {
+          await server.stop();
+          await backplane.stop();
+        },
+      };
+    },
+  };
+}

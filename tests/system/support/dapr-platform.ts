@@ -1,7 +1,7 @@
-import { createLogger, createMetricsRegistry, type HealthState, type RunningServer, serve } from '@shop/kit';
+import { createLogger } from '@shop/kit';
 import { type DaprTopology, startDaprTopology } from '@shop/testkit/src/dapr-topology';
 import { freePort } from '@shop/testkit/src/free-port';
-import { createGateway } from '../../../services/edge/src/gateway';
+import { type RunningGateway, serveGateway } from '../../../services/edge/src/serve-gateway';
 import { services } from '../../../services/edge/src/services';
 
 export interface DaprPlatform {
@@ -12,12 +12,11 @@ export interface DaprPlatform {
 
 /**
  * The whole platform in the Dapr topology (each service its own process beside its own daprd, on real
- * Redis and PostgreSQL) behind the gateway, with every process in the test's hands. The black-box helpers
- * of tests/e2e talk to it through E2E_BASE_URL.
+ * Redis and PostgreSQL) behind the gateway, as `npm run start:dapr` runs it, with every process in the test's
+ * hands. The black-box helpers of tests/e2e talk to it through E2E_BASE_URL.
  */
 export async function startDaprPlatform(env: NodeJS.ProcessEnv = {}): Promise<DaprPlatform> {
   const port = await freePort();
-  const log = createLogger({ name: 'system-test', level: 'fatal' });
   const topology = await startDaprTopology({
     services,
     jwksUrl: `http://127.0.0.1:${port}/api/auth/jwks`,
@@ -25,36 +24,26 @@ export async function startDaprPlatform(env: NodeJS.ProcessEnv = {}): Promise<Da
     // SHOP_KEEP_RUN_DIR=1 keeps every process's log for a look after the run.
     keepRunDir: process.env.SHOP_KEEP_RUN_DIR === '1',
   });
-  let server: RunningServer | undefined;
+  let gateway: RunningGateway;
   try {
-    const health: HealthState = { accepting: true };
-    const gateway = createGateway({
+    gateway = await serveGateway({
       routes: topology.routes,
-      log,
-      metrics: createMetricsRegistry({ service: 'edge' }),
-      health,
-    });
-    server = await serve(gateway.app, {
       host: '127.0.0.1',
       port,
-      log,
-      health,
+      log: createLogger({ name: 'system-test', level: 'fatal' }),
       graceMs: 1_000,
-      closers: [],
       handleSignals: false,
     });
-    gateway.attach(server.server);
   } catch (error) {
     await topology.stop();
     throw error;
   }
-  const baseUrl = `http://127.0.0.1:${port}`;
-  process.env.E2E_BASE_URL = baseUrl;
+  process.env.E2E_BASE_URL = gateway.url;
   return {
     topology,
-    baseUrl,
+    baseUrl: gateway.url,
     async stop() {
-      await server?.shutdown();
+      await gateway.shutdown();
       await topology.stop();
     },
   };

@@ -51,19 +51,35 @@ const orderPlacedSchema = Joi.object<OrderPlaced>({
   placedAt: Joi.string().isoDate().required(),
 }).unknown(true);
 
+/** An order's status change for its customer, as the replicas share it. */
+export interface CustomerOrderChange {
+  customerId: string;
+  change: OrderStatusChangedMessage;
+}
+
 /**
  * Turns the orders service's status events into `OrderStatusChanged` for the order's customer only (a user send:
  * every connection opened with that customer's token, none other).
+ *
+ * Each hub replica runs one and sends to its own connections: the replica Dapr hands an event to shares it, and
+ * every replica applies it against its own memory of what it sent.
  */
 export class OrderStatusFeed {
   private readonly sent: BoundedMap<string, OrderStatus>;
 
   constructor(
+    /** The orders hub's clients on this replica. */
     private readonly clients: HubClients,
     private readonly log: Logger,
     capacity: number,
+    /** Has every replica (this one included) apply a change; defaults to this replica alone. */
+    private readonly share: (change: CustomerOrderChange) => Promise<void> = (change) => this.apply(change),
   ) {
     this.sent = new BoundedMap(capacity);
+  }
+
+  apply(change: CustomerOrderChange): Promise<void> {
+    return this.changed(change.customerId, change.change);
   }
 
   subscriptions(): Subscription[] {
@@ -72,7 +88,10 @@ export class OrderStatusFeed {
       handle: async (event) => {
         const { value, error } = orderPlacedSchema.validate(event.data);
         if (error) return this.malformed(event.id, topics.orderPlaced, error);
-        await this.changed(value.customerId, { orderId: value.orderId, status: 'Pending', at: value.placedAt });
+        await this.share({
+          customerId: value.customerId,
+          change: { orderId: value.orderId, status: 'Pending', at: value.placedAt },
+        });
         return 'success';
       },
     };
@@ -82,11 +101,14 @@ export class OrderStatusFeed {
         handle: async (event) => {
           const { value, error } = statusEventSchema.validate(event.data);
           if (error) return this.malformed(event.id, topic, error);
-          await this.changed(value.customerId, {
-            orderId: value.orderId,
-            status: value.status,
-            at: value.at,
-            ...(value.failureReason ? { failureReason: value.failureReason } : {}),
+          await this.share({
+            customerId: value.customerId,
+            change: {
+              orderId: value.orderId,
+              status: value.status,
+              at: value.at,
+              ...(value.failureReason ? { failureReason: value.failureReason } : {}),
+            },
           });
           return 'success';
         },

@@ -7,8 +7,8 @@ import { BoundedMap } from './bounded-map';
 /** What a client receives as `StockChanged` (CONTRACT.md, Realtime hub); `version` is an extension. */
 export interface StockChangedMessage extends StockLevels {
   at: string;
-  /** The inventory's per-product version, when known (a snapshot read from the inventory API has none). */
-  version?: number;
+  /** The inventory's per-product version of these levels. */
+  version: number;
 }
 
 /** The group of connections subscribed to one product. */
@@ -25,11 +25,14 @@ const stockChangedSchema = Joi.object<StockChanged>({
   at: Joi.string().isoDate().required(),
 }).unknown(true);
 
-const levelsSchema = Joi.object<StockLevels>({
+/** The inventory's versioned read (`GET /internal/stock/:productId`). */
+const versionedLevelsSchema = Joi.object<StockChangedMessage>({
   productId: Joi.string().required(),
   onHand: Joi.number().integer().required(),
   reserved: Joi.number().integer().required(),
   available: Joi.number().integer().required(),
+  version: Joi.number().integer().min(0).required(),
+  at: Joi.string().isoDate().required(),
 }).unknown(true);
 
 export interface StockFeedDeps {
@@ -37,27 +40,51 @@ export interface StockFeedDeps {
   log: Logger;
   /** Products whose latest state the feed remembers. */
   capacity: number;
+  /**
+   * How long a change that skips a version waits for the missing ones (events reach the replicas by different
+   * paths and may overtake each other) before it is sent anyway.
+   */
+  reorderWindowMs?: number;
+}
+
+const defaultReorderWindowMs = 250;
+
+interface HeldChanges {
+  byVersion: Map<number, StockChangedMessage>;
+  timer: NodeJS.Timeout;
 }
 
 /**
  * Turns `inventory.stock-changed` events into `StockChanged` messages for each product's subscribers, in version
  * order: an event older than one already sent for its product (a redelivery, a late duplicate) is not sent.
  * Remembers the latest state per product, so a client that (re)subscribes is told the current stock at once.
+ *
+ * Each hub replica runs one and sends to its own connections only: Dapr hands an event to one replica, which
+ * shares it through the backplane so that every replica applies it in version order against its own memory.
  */
 export class StockFeed {
-  private readonly latest: BoundedMap<string, StockChangedMessage & { version: number }>;
+  private readonly latest: BoundedMap<string, StockChangedMessage>;
+  /** Changes that came before a version still on its way, per product. */
+  private readonly held = new Map<string, HeldChanges>();
   private hubClients: HubClients | undefined;
 
   constructor(private readonly deps: StockFeedDeps) {
     this.latest = new BoundedMap(deps.capacity);
   }
 
-  /** The inventory hub's clients, once it is mapped (the hub and its feed need each other). */
+  /**
+   * The clients of the inventory hub's connections on this replica, once it is mapped (the hub and its feed need
+   * each other).
+   */
   attach(clients: HubClients): void {
     this.hubClients = clients;
   }
 
-  subscription(): Subscription {
+  /**
+   * The Dapr subscription: a valid event goes to `share`, which has every replica (this one included) call
+   * `changed`; a failure to share is retried by the mesh.
+   */
+  subscription(share: (event: StockChanged) => Promise<void>): Subscription {
     return {
       topic: topics.stockChanged,
       handle: async (event) => {
@@ -66,16 +93,18 @@ export class StockFeed {
           this.deps.log.error({ eventId: event.id, err: error }, 'malformed inventory.stock-changed event dropped');
           return 'drop';
         }
-        await this.changed(value);
+        await share(value);
         return 'success';
       },
     };
   }
 
+  /**
+   * Versions are consecutive per product, so every change is sent, in order: one that skips a version is held
+   * until the missing ones arrive (or the reorder window passes); one older than what was sent is dropped.
+   */
   async changed(event: StockChanged): Promise<void> {
-    const known = this.latest.get(event.productId);
-    if (known && known.version >= event.version) return;
-    const message = {
+    const message: StockChangedMessage = {
       productId: event.productId,
       onHand: event.onHand,
       reserved: event.reserved,
@@ -83,14 +112,65 @@ export class StockFeed {
       at: event.at,
       version: event.version,
     };
-    this.latest.set(event.productId, message);
-    await this.clients().group(stockGroup(event.productId)).send('StockChanged', message);
+    const known = this.latest.get(event.productId);
+    if (known && known.version >= message.version) return;
+    if (known && message.version > known.version + 1) {
+      this.hold(message);
+      return;
+    }
+    await this.sendInOrder(event.productId, [message, ...this.releaseFollowing(event.productId, message.version)]);
+  }
+
+  private hold(message: StockChangedMessage): void {
+    const held = this.held.get(message.productId);
+    if (held) {
+      held.byVersion.set(message.version, message);
+      return;
+    }
+    const timer = setTimeout(() => {
+      const waiting = this.held.get(message.productId);
+      this.held.delete(message.productId);
+      if (!waiting) return;
+      const newer = [...waiting.byVersion.values()]
+        .filter((change) => change.version > (this.latest.get(message.productId)?.version ?? -1))
+        .sort((a, b) => a.version - b.version);
+      this.sendInOrder(message.productId, newer).catch((error: unknown) =>
+        this.deps.log.error({ err: error, productId: message.productId }, 'sending held stock changes failed'),
+      );
+    }, this.deps.reorderWindowMs ?? defaultReorderWindowMs);
+    timer.unref();
+    this.held.set(message.productId, { byVersion: new Map([[message.version, message]]), timer });
+  }
+
+  /** The held changes that now follow `version` without a gap, taken out of the hold. */
+  private releaseFollowing(productId: string, version: number): StockChangedMessage[] {
+    const held = this.held.get(productId);
+    if (!held) return [];
+    const released: StockChangedMessage[] = [];
+    for (let next = version + 1; held.byVersion.has(next); next++) {
+      released.push(held.byVersion.get(next) as StockChangedMessage);
+      held.byVersion.delete(next);
+    }
+    for (const stale of held.byVersion.keys()) if (stale <= version) held.byVersion.delete(stale);
+    if (held.byVersion.size === 0) {
+      clearTimeout(held.timer);
+      this.held.delete(productId);
+    }
+    return released;
+  }
+
+  private async sendInOrder(productId: string, messages: StockChangedMessage[]): Promise<void> {
+    const last = messages.at(-1);
+    if (!last) return;
+    // Remembered before any send waits, so a change arriving meanwhile is judged against the newest.
+    this.latest.set(productId, last);
+    for (const message of messages) await this.clients().group(stockGroup(productId)).send('StockChanged', message);
   }
 
   /**
-   * Tells one connection the product's current stock: the latest event seen, else the inventory's own answer
-   * (anonymous `GET /api/inventory/:productId` through the mesh). A product the inventory does not know yet
-   * sends nothing; its first change will.
+   * Tells one connection the product's current stock: the latest state seen, else the inventory's versioned read
+   * (`GET /internal/stock/:productId` through the mesh), remembered as the latest so that an older event arriving
+   * later is not sent over it. A product the inventory does not know yet sends nothing; its first change will.
    */
   async sendCurrent(connectionId: string, productId: string): Promise<void> {
     const client = this.clients().client(connectionId);
@@ -99,28 +179,36 @@ export class StockFeed {
       await client.send('StockChanged', seen);
       return;
     }
-    const answer = await this.deps.mesh.invoke('inventory', `/api/inventory/${productId}`, { method: 'GET' });
-    // An event that arrived while the inventory answered was already sent to the group, this client included;
-    // repeating the newest state keeps what the client saw last the newest.
-    const arrived = this.latest.get(productId);
-    if (arrived) {
-      await client.send('StockChanged', arrived);
+    const answer = await this.deps.mesh.invoke('inventory', `/internal/stock/${productId}`, { method: 'GET' });
+    if (answer.status === 404) {
+      // Created meanwhile: its first event reached the group, this client included.
       return;
     }
-    if (answer.status === 404) return;
-    const { value: levels, error } = answer.status === 200 ? levelsSchema.validate(answer.body) : { value: undefined };
-    if (!levels || error) {
+    const { value: read, error } =
+      answer.status === 200 ? versionedLevelsSchema.validate(answer.body) : { value: undefined, error: undefined };
+    if (!read || error) {
       this.deps.log.warn({ productId, status: answer.status }, 'current stock could not be read from the inventory');
       throw new HubError('The current stock could not be read; the subscription stands and changes will follow.');
     }
     const snapshot: StockChangedMessage = {
       productId,
-      onHand: levels.onHand,
-      reserved: levels.reserved,
-      available: levels.available,
-      at: new Date().toISOString(),
+      onHand: read.onHand,
+      reserved: read.reserved,
+      available: read.available,
+      at: read.at,
+      version: read.version,
     };
-    await client.send('StockChanged', snapshot);
+    // An event that arrived while the inventory answered was sent to the group, this client included: whichever
+    // is newer is what the client must see last.
+    const arrived = this.latest.get(productId);
+    if (arrived && arrived.version >= snapshot.version) {
+      await client.send('StockChanged', arrived);
+      return;
+    }
+    // The read is newer than anything sent here: the whole group gets it, because the event of this version will
+    // now be dropped as already seen.
+    this.latest.set(productId, snapshot);
+    await this.clients().group(stockGroup(productId)).send('StockChanged', snapshot);
   }
 
   private clients(): HubClients {

@@ -22,6 +22,7 @@ const statusTitles: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  429: 'Too Many Requests',
 };
 
 /** Responses of the transports must never be cached (TransportProtocols.md). */

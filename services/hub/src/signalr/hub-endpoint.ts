@@ -6,7 +6,7 @@ import type { WebSocketServer } from 'ws';
 import { ClientConnection, type ConnectionEnvironment } from './client-connection';
 import { allowOrigin, answerPreflight } from './cors';
 import { BodyTooLargeError, bearerToken, noCache, readRawBody, refuse } from './http-answers';
-import { HubClients } from './hub-clients';
+import { HubClients, type SendScope } from './hub-clients';
 import type { HubDefinition, HubPrincipal } from './hub-definition';
 import type { HubLifetimeManager } from './hub-lifetime-manager';
 import type { HubLog } from './hub-log';
@@ -49,6 +49,7 @@ export class HubEndpoint {
   readonly stats: HubStats;
   private readonly connections = new Map<string, ClientConnection>();
   private readonly environment: ConnectionEnvironment;
+  private readonly observeSend: (scope: SendScope, seconds: number) => void;
 
   constructor(
     readonly path: string,
@@ -61,8 +62,9 @@ export class HubEndpoint {
   ) {
     const hub = endpoint.hub;
     this.stats = new HubStats(hub.name);
-    this.lifetime = endpoint.lifetime ?? new LocalHubLifetimeManager();
-    this.clients = new HubClients(this.lifetime, (scope, seconds) => metrics?.observeSend(hub.name, scope, seconds));
+    this.lifetime = endpoint.lifetime ?? new LocalHubLifetimeManager({ hub: hub.name });
+    this.observeSend = (scope, seconds) => metrics?.observeSend(hub.name, scope, seconds);
+    this.clients = new HubClients(this.lifetime, this.observeSend);
     this.environment = {
       hub,
       lifetime: this.lifetime,
@@ -78,6 +80,14 @@ export class HubEndpoint {
         }
       },
     };
+  }
+
+  /**
+   * The send API over another lifetime manager of this hub, timed like `clients`: e.g. a backplane's local part,
+   * for sends that every replica makes to its own connections.
+   */
+  clientsOver(lifetime: HubLifetimeManager): HubClients {
+    return new HubClients(lifetime, this.observeSend);
   }
 
   get hubName(): string {
@@ -318,6 +328,7 @@ const reasons: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  429: 'Too Many Requests',
 };
 
 /** Refuses an upgrade with a plain HTTP answer on the raw socket, then closes it. */

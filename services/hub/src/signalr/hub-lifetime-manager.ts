@@ -23,6 +23,17 @@ export interface SendOptions {
   excluded?: Iterable<string>;
 }
 
+/** Which connections a bulk close ends: every connection of the hub, or those of one group or one user. */
+export interface CloseFilter {
+  group?: string;
+  userId?: string;
+  /** Connection ids left open. */
+  excluded?: Iterable<string>;
+}
+
+/** A user's group membership lasts this long when no time is given (the Azure SignalR Service's limit). */
+export const defaultUserGroupTtlSeconds = 365 * 24 * 3600;
+
 /**
  * The server-side send API of one hub: where connections, groups and users live. The local implementation keeps
  * them in this process; a backplane implements the same interface to reach the connections of every replica.
@@ -53,5 +64,20 @@ export interface HubLifetimeManager {
 
   /** Sends Close with the options, then ends the transport; false when no such connection exists. */
   closeConnection(connectionId: string, options?: CloseOptions): Promise<boolean>;
+  /** Closes every connection the filter matches, as closeConnection does. */
+  closeConnections(filter: CloseFilter, options?: CloseOptions): Promise<void>;
+
+  /**
+   * Puts the user in the group with every connection they have now and, for `ttlSeconds` (a year when
+   * undefined), every connection they open later; `ttlSeconds` 0 adds only the connections they have now.
+   */
+  addUserToGroup(userId: string, group: string, ttlSeconds?: number): Promise<void>;
+  /** Ends the membership and takes the user's connections out of the group. */
+  removeUserFromGroup(userId: string, group: string): Promise<void>;
+  /** Ends every membership of the user and takes their connections out of every group. */
+  removeUserFromAllGroups(userId: string): Promise<void>;
+  /** True while the user's membership (addUserToGroup) lasts. */
+  isUserInGroup(userId: string, group: string): Promise<boolean>;
+
   invokeConnection(connectionId: string, target: string, args: unknown[], signal?: AbortSignal): Promise<unknown>;
 }

@@ -1,15 +1,24 @@
+export { allowOrigin, answerPreflight } from './cors';
+export { BodyTooLargeError, bearerToken, noCache, readRawBody, refuse } from './http-answers';
 export * from './hub-clients';
 export * from './hub-definition';
-export { type Authenticate, HubEndpoint, type HubEndpointOptions, UnauthorizedError } from './hub-endpoint';
+export {
+  type Authenticate,
+  HubEndpoint,
+  type HubEndpointOptions,
+  rejectUpgrade,
+  UnauthorizedError,
+} from './hub-endpoint';
 export * from './hub-lifetime-manager';
 export type { HubLog } from './hub-log';
 export { type TransportKind, transportKinds } from './hub-metrics';
 export { HubServer, type HubServerSettings } from './hub-server';
 export { defaultHubServerOptions, type HubServerOptions } from './hub-server-options';
-export { LocalHubLifetimeManager } from './local-hub-lifetime-manager';
+export { LocalHubLifetimeManager, type LocalHubLifetimeOptions } from './local-hub-lifetime-manager';
 export { PreparedMessage } from './prepared-message';
 export * from './protocol/hub-messages';
 export type { HubProtocol, TransferFormat } from './protocol/hub-protocol';
 export { jsonHubProtocol } from './protocol/json-hub-protocol';
 export { messagePackHubProtocol } from './protocol/messagepack-hub-protocol';
 export { ProtocolError } from './protocol/protocol-error';
+export * from './user-group-store';

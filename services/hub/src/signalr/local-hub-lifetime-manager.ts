@@ -1,5 +1,21 @@
-import type { CloseOptions, HubConnectionHandle, HubLifetimeManager, SendOptions } from './hub-lifetime-manager';
+import {
+  type CloseFilter,
+  type CloseOptions,
+  defaultUserGroupTtlSeconds,
+  type HubConnectionHandle,
+  type HubLifetimeManager,
+  type SendOptions,
+} from './hub-lifetime-manager';
 import type { PreparedMessage } from './prepared-message';
+import { MemoryUserGroupStore, type UserGroupStore } from './user-group-store';
+
+export interface LocalHubLifetimeOptions {
+  /** The hub's name, keying its user-group memberships in a store shared by several hubs. */
+  hub?: string;
+  /** Where user-group memberships live; several replicas share one (a backplane's). */
+  userGroups?: UserGroupStore;
+  now?: () => number;
+}
 
 /** Connections, groups and users of one hub in this process. */
 export class LocalHubLifetimeManager implements HubLifetimeManager {
@@ -7,6 +23,15 @@ export class LocalHubLifetimeManager implements HubLifetimeManager {
   private readonly groups = new Map<string, Set<HubConnectionHandle>>();
   private readonly groupsOf = new Map<HubConnectionHandle, Set<string>>();
   private readonly users = new Map<string, Set<HubConnectionHandle>>();
+  private readonly hub: string;
+  private readonly userGroups: UserGroupStore;
+  private readonly now: () => number;
+
+  constructor(options: LocalHubLifetimeOptions = {}) {
+    this.hub = options.hub ?? '';
+    this.userGroups = options.userGroups ?? new MemoryUserGroupStore();
+    this.now = options.now ?? Date.now;
+  }
 
   get connectionCount(): number {
     return this.connections.size;
@@ -14,7 +39,13 @@ export class LocalHubLifetimeManager implements HubLifetimeManager {
 
   async onConnected(connection: HubConnectionHandle): Promise<void> {
     this.connections.set(connection.connectionId, connection);
-    if (connection.userId !== undefined) addTo(this.users, connection.userId, connection);
+    if (connection.userId === undefined) return;
+    addTo(this.users, connection.userId, connection);
+    // Registered first, then the memberships read: a membership added meanwhile reaches this connection either
+    // through the store or through joinUserConnections.
+    const groups = await this.userGroups.groupsOf(this.hub, connection.userId, this.now());
+    if (this.connections.get(connection.connectionId) !== connection) return;
+    for (const group of groups) this.join(connection, group);
   }
 
   async onDisconnected(connection: HubConnectionHandle): Promise<void> {
@@ -72,21 +103,14 @@ export class LocalHubLifetimeManager implements HubLifetimeManager {
   async addToGroup(connectionId: string, group: string): Promise<boolean> {
     const connection = this.connections.get(connectionId);
     if (!connection) return false;
-    addTo(this.groups, group, connection);
-    let joined = this.groupsOf.get(connection);
-    if (!joined) {
-      joined = new Set();
-      this.groupsOf.set(connection, joined);
-    }
-    joined.add(group);
+    this.join(connection, group);
     return true;
   }
 
   async removeFromGroup(connectionId: string, group: string): Promise<boolean> {
     const connection = this.connections.get(connectionId);
     if (!connection) return false;
-    removeFrom(this.groups, group, connection);
-    this.groupsOf.get(connection)?.delete(group);
+    this.leave(connection, group);
     return true;
   }
 
@@ -95,6 +119,19 @@ export class LocalHubLifetimeManager implements HubLifetimeManager {
     if (!connection) return false;
     this.leaveAll(connection);
     return true;
+  }
+
+  /** This process holds the connection (the synchronous check a backplane routes by). */
+  hasConnection(connectionId: string): boolean {
+    return this.connections.has(connectionId);
+  }
+
+  hasUser(userId: string): boolean {
+    return this.users.has(userId);
+  }
+
+  hasGroup(group: string): boolean {
+    return this.groups.has(group);
   }
 
   async connectionExists(connectionId: string): Promise<boolean> {
@@ -116,10 +153,76 @@ export class LocalHubLifetimeManager implements HubLifetimeManager {
     return true;
   }
 
+  async closeConnections(filter: CloseFilter, options: CloseOptions = {}): Promise<void> {
+    const excluded = toSet(filter.excluded);
+    for (const connection of [...this.matching(filter)]) {
+      if (!excluded?.has(connection.connectionId)) connection.close(options);
+    }
+  }
+
+  async addUserToGroup(userId: string, group: string, ttlSeconds = defaultUserGroupTtlSeconds): Promise<void> {
+    if (ttlSeconds > 0) await this.userGroups.add(this.hub, userId, group, this.now() + ttlSeconds * 1000);
+    this.joinUserConnections(userId, group);
+  }
+
+  async removeUserFromGroup(userId: string, group: string): Promise<void> {
+    await this.userGroups.remove(this.hub, userId, group);
+    this.leaveUserConnections(userId, group);
+  }
+
+  async removeUserFromAllGroups(userId: string): Promise<void> {
+    await this.userGroups.removeAll(this.hub, userId);
+    this.leaveUserConnections(userId, undefined);
+  }
+
+  isUserInGroup(userId: string, group: string): Promise<boolean> {
+    return this.userGroups.has(this.hub, userId, group, this.now());
+  }
+
+  /** Puts the user's connections in this process in the group (the membership itself is stored elsewhere). */
+  joinUserConnections(userId: string, group: string): void {
+    for (const connection of this.users.get(userId) ?? []) this.join(connection, group);
+  }
+
+  /** Takes the user's connections in this process out of the group, or out of every group. */
+  leaveUserConnections(userId: string, group: string | undefined): void {
+    for (const connection of this.users.get(userId) ?? []) {
+      if (group === undefined) this.leaveAll(connection);
+      else this.leave(connection, group);
+    }
+  }
+
   invokeConnection(connectionId: string, target: string, args: unknown[], signal?: AbortSignal): Promise<unknown> {
     const connection = this.connections.get(connectionId);
     if (!connection) return Promise.reject(new Error(`Connection '${connectionId}' does not exist.`));
     return connection.invokeClient(target, args, signal);
+  }
+
+  private *matching(filter: CloseFilter): Iterable<HubConnectionHandle> {
+    if (filter.group !== undefined) {
+      for (const connection of this.groups.get(filter.group) ?? []) {
+        if (filter.userId === undefined || connection.userId === filter.userId) yield connection;
+      }
+    } else if (filter.userId !== undefined) {
+      yield* this.users.get(filter.userId) ?? [];
+    } else {
+      yield* this.connections.values();
+    }
+  }
+
+  private join(connection: HubConnectionHandle, group: string): void {
+    addTo(this.groups, group, connection);
+    let joined = this.groupsOf.get(connection);
+    if (!joined) {
+      joined = new Set();
+      this.groupsOf.set(connection, joined);
+    }
+    joined.add(group);
+  }
+
+  private leave(connection: HubConnectionHandle, group: string): void {
+    removeFrom(this.groups, group, connection);
+    this.groupsOf.get(connection)?.delete(group);
   }
 
   private leaveAll(connection: HubConnectionHandle): void {

@@ -97,16 +97,25 @@ describe('the orders hub', () => {
 });
 
 describe('the hub service', () => {
-  it('documents negotiate and the transports of both hubs at /openapi/hub.json', async () => {
+  it('documents negotiate and the transports of both hubs, the client endpoint and the REST API at /openapi/hub.json', async () => {
     const res = await fetch(`${shop.url}/openapi/hub.json`);
     expect(res.status).toBe(200);
     const document = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
-    expect(Object.keys(document.paths).sort()).toEqual([
+    const paths = Object.keys(document.paths);
+    expect(paths.filter((path) => !path.startsWith('/api/')).sort()).toEqual([
+      '/client',
+      '/client/negotiate',
       '/hubs/inventory',
       '/hubs/inventory/negotiate',
       '/hubs/orders',
       '/hubs/orders/negotiate',
     ]);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/v1/hubs/{hub}', '/api/hubs/{hub}/:send', '/api/hubs/{hub}/groups/{group}']),
+    );
+    expect(document.paths['/api/hubs/{hub}/:send']?.post).toEqual(
+      expect.objectContaining({ security: [{ accessKey: [] }] }),
+    );
     expect(document.paths['/hubs/orders/negotiate']?.post).toEqual(
       expect.objectContaining({ security: [{ bearer: [] }] }),
     );

@@ -15,18 +15,27 @@ import { eventually } from '@shop/testkit/src/eventually';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
 import { inventoryService } from '../../../inventory/src/service';
-import { hubService } from '../../src/service';
+import type { BackplaneTransport } from '../../src/backplane/backplane-transport';
+import { createHubService, hubService } from '../../src/service';
+
+export interface HubPlatformOptions {
+  /** A shared backplane transport (several hub platforms in one process as replicas). */
+  backplane?: () => BackplaneTransport;
+  /** Host the inventory service beside the hub (default); a second replica may go without. */
+  inventory?: boolean;
+}
 
 /**
  * The hub hosted as the platform hosts it (the embedded topology) beside the real inventory service, which
  * answers the hub's current-stock reads and publishes the stock events; order events are published as the orders
  * service publishes them.
  */
-export async function startHubPlatform(env: Record<string, string> = {}) {
+export async function startHubPlatform(env: Record<string, string> = {}, options: HubPlatformOptions = {}) {
   const key = newSigningKey('hub-platform-key');
   const jwks = await serveJwks([key]);
+  const hub = options.backplane ? createHubService({ backplane: options.backplane }) : hubService;
   const platform: EmbeddedPlatform = await runEmbedded(
-    [inventoryService as ServiceManifest, hubService as ServiceManifest],
+    [...(options.inventory === false ? [] : [inventoryService as ServiceManifest]), hub as ServiceManifest],
     {
       env: {
         PORT: '0',
@@ -39,7 +48,10 @@ export async function startHubPlatform(env: Record<string, string> = {}) {
       },
       log: createLogger({ name: 'hub-test', level: 'fatal' }),
     },
-  );
+  ).catch(async (error: unknown) => {
+    await jwks.close();
+    throw error;
+  });
   const admin = signToken(key, { roles: ['admin'] }, { subject: randomUUID() });
 
   const publish = async <T>(from: string, topic: string, data: T, id: string = randomUUID()) => {
@@ -49,7 +61,7 @@ export async function startHubPlatform(env: Record<string, string> = {}) {
     return event;
   };
 
-  const hub = {
+  const running = {
     platform,
     url: platform.url,
     customerToken: (customerId: string) => signToken(key, { roles: ['customer'] }, { subject: customerId }),
@@ -88,7 +100,7 @@ export async function startHubPlatform(env: Record<string, string> = {}) {
       await jwks.close();
     },
   };
-  return hub;
+  return running;
 }
 
 export type HubPlatform = Awaited<ReturnType<typeof startHubPlatform>>;

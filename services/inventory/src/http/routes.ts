@@ -1,6 +1,7 @@
 import { ApiRoutes } from '@shop/kit';
 import type { Middleware } from 'koa';
 import type { HttpDeps } from './http-deps';
+import { addInternalStockRoutes } from './internal-stock-routes';
 import { addAdminReservationRoutes, addInternalReservationRoutes } from './reservation-routes';
 import { addStockRoutes } from './stock-routes';
 
@@ -8,6 +9,7 @@ import { addStockRoutes } from './stock-routes';
 export function inventoryRoutes(deps: HttpDeps, authenticate: Middleware): ApiRoutes {
   const api = new ApiRoutes();
   addInternalReservationRoutes(api, deps);
+  addInternalStockRoutes(api, deps);
   api.use(authenticate);
   addAdminReservationRoutes(api, deps);
   addStockRoutes(api, deps);
