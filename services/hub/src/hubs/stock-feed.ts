@@ -16,18 +16,9 @@ export function stockGroup(productId: string): string {
   return `stock:${productId}`;
 }
 
-const stockChangedSchema = Joi.object<StockChanged>({
+/** Levels with their version: an `inventory.stock-changed` event, and the inventory's versioned read. */
+const versionedLevels = Joi.object<StockChangedMessage>({
   productId: Joi.string().guid().required(),
-  onHand: Joi.number().integer().required(),
-  reserved: Joi.number().integer().required(),
-  available: Joi.number().integer().required(),
-  version: Joi.number().integer().min(0).required(),
-  at: Joi.string().isoDate().required(),
-}).unknown(true);
-
-/** The inventory's versioned read (`GET /internal/stock/:productId`). */
-const versionedLevelsSchema = Joi.object<StockChangedMessage>({
-  productId: Joi.string().required(),
   onHand: Joi.number().integer().required(),
   reserved: Joi.number().integer().required(),
   available: Joi.number().integer().required(),
@@ -88,7 +79,7 @@ export class StockFeed {
     return {
       topic: topics.stockChanged,
       handle: async (event) => {
-        const { value, error } = stockChangedSchema.validate(event.data);
+        const { value, error } = versionedLevels.validate(event.data);
         if (error) {
           this.deps.log.error({ eventId: event.id, err: error }, 'malformed inventory.stock-changed event dropped');
           return 'drop';
@@ -185,7 +176,7 @@ export class StockFeed {
       return;
     }
     const { value: read, error } =
-      answer.status === 200 ? versionedLevelsSchema.validate(answer.body) : { value: undefined, error: undefined };
+      answer.status === 200 ? versionedLevels.validate(answer.body) : { value: undefined, error: undefined };
     if (!read || error) {
       this.deps.log.warn({ productId, status: answer.status }, 'current stock could not be read from the inventory');
       throw new HubError('The current stock could not be read; the subscription stands and changes will follow.');
