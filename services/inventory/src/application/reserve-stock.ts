@@ -36,9 +36,6 @@ export type ReserveResult =
  * again answers that one's outcome.
  */
 export async function reserveStock(tx: Tx, input: ReserveStock, deps: InventoryDeps): Promise<ReserveResult> {
-  const existing = await deps.store.findReservation(tx, input.orderId);
-  if (existing) return outcomeOf(existing);
-
   const now = deps.clock();
   const lines = normalizeLines(input.lines);
   const reservation: Reservation = {
@@ -53,7 +50,11 @@ export async function reserveStock(tx: Tx, input: ReserveStock, deps: InventoryD
     updatedAt: now,
   };
   // The order's row goes in before any stock moves: a concurrent twin waits on its key, then finds it taken.
-  await deps.store.insertReservation(tx, reservation);
+  if (!(await deps.store.insertReservation(tx, reservation))) {
+    const existing = await deps.store.findReservation(tx, input.orderId);
+    if (!existing) throw new ReservationExistsError(input.orderId);
+    return outcomeOf(existing);
+  }
 
   const short = await deps.store.reserveLines(tx, lines, now);
   if (short.length > 0) {

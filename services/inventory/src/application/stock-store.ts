@@ -69,8 +69,12 @@ export interface StockStore {
   recordAdjustment(tx: Tx, adjustment: StockAdjustment): Promise<void>;
 
   findReservation(tx: Tx, orderId: string): Promise<Reservation | undefined>;
-  /** Throws ReservationExistsError when the order already has one. */
-  insertReservation(tx: Tx, reservation: Reservation): Promise<void>;
+  /**
+   * Inserts the order's reservation unless the order has one already (answers false then; read it with
+   * findReservation). Throws ReservationExistsError when a concurrent twin's insert won in a way this
+   * transaction cannot recover from (a unique violation on PostgreSQL aborts it): run it again.
+   */
+  insertReservation(tx: Tx, reservation: Reservation): Promise<boolean>;
   /** Applies the change if the reservation is still in one of `change.from`; answers whether it did. */
   changeReservation(tx: Tx, orderId: string, change: ReservationChange): Promise<boolean>;
   /** Held reservations whose expiry is at or before `now`, the longest expired first. */

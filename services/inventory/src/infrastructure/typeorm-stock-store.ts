@@ -153,9 +153,24 @@ export class TypeOrmStockStore implements StockStore {
     return record ? reservationOf(record) : undefined;
   }
 
-  async insertReservation(tx: Tx, reservation: Reservation): Promise<void> {
+  async insertReservation(tx: Tx, reservation: Reservation): Promise<boolean> {
+    if (dialectOf(tx.manager.connection) === 'postgres') {
+      // One round trip on the hot path: a twin that committed first leaves nothing inserted (and no aborted
+      // transaction), one still running makes this wait on the order's key, then do nothing.
+      const { raw } = await tx.manager
+        .createQueryBuilder()
+        .insert()
+        .into(ReservationEntity)
+        .values(recordOf(reservation))
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      return (raw as unknown[]).length === 1;
+    }
+    if (await this.findReservation(tx, reservation.orderId)) return false;
     try {
       await tx.manager.insert(ReservationEntity, recordOf(reservation));
+      return true;
     } catch (error) {
       if (isUniqueViolation(error)) throw new ReservationExistsError(reservation.orderId);
       throw error;
