@@ -8,9 +8,10 @@ import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { startTopology, stopTopology, type TopologyKind } from '../tests/e2e/support/topology';
 import { bundleService } from '../tools/bundle-service';
-import { hotSkuReservations, type RateResult } from './scenarios/hot-sku-reservations';
+import { hotSkuReservations } from './scenarios/hot-sku-reservations';
 import { hubSection } from './scenarios/hub-report';
 import { orderThroughput, rawOrderTransactions } from './scenarios/order-throughput';
+import type { RateResult } from './scenarios/rates';
 
 const root = join(__dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');

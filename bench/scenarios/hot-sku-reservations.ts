@@ -11,44 +11,10 @@ import { reserveStockInTransaction } from '../../services/inventory/src/applicat
 import { inventoryEntities } from '../../services/inventory/src/infrastructure/entities';
 import { inventoryMigrations } from '../../services/inventory/src/infrastructure/migrations';
 import { TypeOrmStockStore } from '../../services/inventory/src/infrastructure/typeorm-stock-store';
-
-export interface RateResult {
-  name: string;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  note: string;
-}
+import { drive, type RateResult } from './rates';
 
 const concurrency = 32;
 const poolSize = 32;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0);
-}
-
-/** Runs `operation` from `concurrency` loops for `seconds`; answers its rate and latencies. */
-async function drive(seconds: number, operation: () => Promise<boolean>) {
-  const latencies: number[] = [];
-  let succeeded = 0;
-  const deadline = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < deadline) {
-        const started = performance.now();
-        if (await operation()) succeeded += 1;
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  return {
-    perSecond: Math.round(succeeded / seconds),
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    succeeded,
-  };
-}
 
 export async function hotSkuReservations(seconds: number, logDir: string): Promise<RateResult[]> {
   const postgres = await startPostgres({ logDir: join(logDir, 'postgres') });
@@ -66,7 +32,7 @@ export async function hotSkuReservations(seconds: number, logDir: string): Promi
     // Baseline: the cheapest correct hot-row transaction PostgreSQL can do here.
     await db.query('CREATE TABLE bench_counter (id int PRIMARY KEY, available int NOT NULL)');
     await db.query('INSERT INTO bench_counter VALUES (1, 2000000000)');
-    const raw = await drive(seconds, async () => {
+    const raw = await drive(concurrency, seconds, async () => {
       const runner = (db as DataSource).createQueryRunner();
       try {
         await runner.startTransaction();
@@ -80,7 +46,7 @@ export async function hotSkuReservations(seconds: number, logDir: string): Promi
 
     const hot = randomUUID();
     await run((tx) => openStockItem(tx, { productId: hot, initialStock: 1_000_000 }, deps));
-    const reservations = await drive(seconds, async () => {
+    const reservations = await drive(concurrency, seconds, async () => {
       const result = await reserveStockInTransaction(
         run,
         { orderId: randomUUID(), lines: [{ productId: hot, quantity: 1 }], ttlSeconds: 900 },

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { startPostgres } from '@shop/testkit/src/postgres';
 import { Pool } from 'pg';
-import type { RateResult } from './hot-sku-reservations';
+import { drive, percentile, type RateResult } from './rates';
 
 const concurrency = 64;
 const productCount = 20;
@@ -21,10 +21,6 @@ interface OrderView {
   items: Array<{ productId: string; quantity: number }>;
   createdAt: string;
   updatedAt: string;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0);
 }
 
 class Client {
@@ -203,40 +199,32 @@ export async function rawOrderTransactions(seconds: number, logDir: string): Pro
       'CREATE TABLE orders (id uuid PRIMARY KEY, product int NOT NULL, created_at timestamptz NOT NULL)',
     );
     await pool.query(`INSERT INTO stock SELECT g, ${plentifulStock} FROM generate_series(0, ${productCount - 1}) g`);
-    const latencies: number[] = [];
-    let committed = 0;
     let sequence = 0;
-    const deadline = Date.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (Date.now() < deadline) {
-          const product = sequence++ % productCount;
-          const started = performance.now();
-          const connection = await pool.connect();
-          try {
-            await connection.query('BEGIN');
-            const taken = await connection.query(
-              'UPDATE stock SET available = available - 1 WHERE id = $1 AND available >= 1',
-              [product],
-            );
-            if (taken.rowCount === 1) {
-              await connection.query('INSERT INTO orders VALUES ($1, $2, now())', [randomUUID(), product]);
-              await connection.query('COMMIT');
-              committed++;
-            } else await connection.query('ROLLBACK');
-          } finally {
-            connection.release();
-          }
-          latencies.push(performance.now() - started);
+    const measured = await drive(concurrency, seconds, async () => {
+      const product = sequence++ % productCount;
+      const connection = await pool.connect();
+      try {
+        await connection.query('BEGIN');
+        const taken = await connection.query(
+          'UPDATE stock SET available = available - 1 WHERE id = $1 AND available >= 1',
+          [product],
+        );
+        if (taken.rowCount !== 1) {
+          await connection.query('ROLLBACK');
+          return false;
         }
-      }),
-    );
-    latencies.sort((a, b) => a - b);
+        await connection.query('INSERT INTO orders VALUES ($1, $2, now())', [randomUUID(), product]);
+        await connection.query('COMMIT');
+        return true;
+      } finally {
+        connection.release();
+      }
+    });
     return {
       name: 'raw PostgreSQL: insert the order + guarded UPDATE of its stock, one transaction (baseline)',
-      perSecond: Math.round(committed / seconds),
-      p50Ms: percentile(latencies, 0.5),
-      p99Ms: percentile(latencies, 0.99),
+      perSecond: measured.perSecond,
+      p50Ms: measured.p50Ms,
+      p99Ms: measured.p99Ms,
       note: `${concurrency} concurrent transactions through pg`,
     };
   } finally {
