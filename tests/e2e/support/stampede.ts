@@ -48,18 +48,23 @@ export async function placeAtOnce(productId: string, buyers: TestCustomer[], cou
   return answers;
 }
 
+/** Every item of a list endpoint (CONTRACT.md lists: `{items, nextCursor}`), following the cursor to the end. */
+async function everyItem<T>(path: string, token: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = `${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page = await json(await get(query, token));
+    items.push(...(page.items as T[]));
+    cursor = page.nextCursor as string | null;
+  } while (cursor);
+  return items;
+}
+
 /** Every order of these customers, as the orders API lists them to their owners. */
 export async function ordersOf(buyers: TestCustomer[]): Promise<OrderOutcome[]> {
   const all: OrderOutcome[] = [];
-  for (const buyer of buyers) {
-    let cursor: string | null = null;
-    do {
-      const query: string = `/api/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = await json(await get(query, buyer.accessToken));
-      all.push(...(page.items as OrderOutcome[]));
-      cursor = page.nextCursor as string | null;
-    } while (cursor);
-  }
+  for (const buyer of buyers) all.push(...(await everyItem<OrderOutcome>('/api/orders', buyer.accessToken)));
   return all;
 }
 
@@ -80,16 +85,10 @@ export async function settled(orderIds: string[], buyers: TestCustomer[], timeou
 
 /** Every payment on the platform, as the admin sees them, keyed by order id (one payment per order). */
 export async function paymentsByOrder(): Promise<Map<string, PaymentView[]>> {
-  const token = await adminToken();
   const byOrder = new Map<string, PaymentView[]>();
-  let cursor: string | null = null;
-  do {
-    const query: string = `/api/payments?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = await json(await get(query, token));
-    for (const item of page.items as PaymentView[])
-      byOrder.set(item.orderId, [...(byOrder.get(item.orderId) ?? []), item]);
-    cursor = page.nextCursor as string | null;
-  } while (cursor);
+  for (const item of await everyItem<PaymentView>('/api/payments', await adminToken())) {
+    byOrder.set(item.orderId, [...(byOrder.get(item.orderId) ?? []), item]);
+  }
   return byOrder;
 }
 
