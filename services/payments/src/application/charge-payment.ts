@@ -1,6 +1,7 @@
 import type { DeclineReason } from '@shop/contracts';
 import { authorizationKey, chargeableStatuses, type Payment, type PaymentStatus } from '../domain/payment';
 import { paymentFailed, paymentSucceeded } from '../domain/payment-events';
+import { claimOrderPayment } from './claim-order-payment';
 import type { PaymentChanges, PaymentStore, PaymentsDeps } from './ports';
 
 export type ChargeResult =
@@ -23,14 +24,10 @@ export async function chargePayment(
   input: { orderId: string },
   deps: PaymentsDeps,
 ): Promise<ChargeResult> {
-  const payment = await store.payments.claim(input.orderId, chargeableStatuses);
-  if (!payment) {
-    const existing = await store.payments.byOrderId(input.orderId);
-    // Still chargeable: its order-placed committed between the claim and this read. Not there at claim time
-    // is "not there yet": try again, or the order would wait for a charge forever.
-    if (!existing || chargeableStatuses.includes(existing.status)) return store.rollbackWith({ outcome: 'no-payment' });
-    return { outcome: 'unchanged', status: existing.status };
-  }
+  const claim = await claimOrderPayment(store, input.orderId, chargeableStatuses);
+  if ('notYet' in claim) return store.rollbackWith({ outcome: 'no-payment' });
+  if ('settled' in claim) return { outcome: 'unchanged', status: claim.settled };
+  const payment = claim.claimed;
   const move = async (from: PaymentStatus, to: PaymentStatus, changes: PaymentChanges = {}) => {
     if (!(await store.payments.move(payment.id, from, to, deps.clock.now(), changes))) {
       throw new Error(`payment ${payment.id} left ${from} while claimed`);

@@ -8,6 +8,7 @@ import {
 } from '../domain/payment';
 import { paymentSucceeded } from '../domain/payment-events';
 import { type Refund, refundIdFor } from '../domain/refund';
+import { claimOrderPayment } from './claim-order-payment';
 import type { PaymentChanges, PaymentStore, PaymentsDeps } from './ports';
 import { refundCaptured } from './refund-payment';
 
@@ -33,15 +34,10 @@ export async function settleEndedOrder(
   input: { orderId: string; ending: OrderEnding },
   deps: PaymentsDeps,
 ): Promise<SettleResult> {
-  const claimable = [...chargeableStatuses, ...refundableStatuses];
-  const claimed = await store.payments.claim(input.orderId, claimable);
-  if (!claimed) {
-    const existing = await store.payments.byOrderId(input.orderId);
-    // A claimable payment here committed between the claim and this read: not there yet, try again.
-    if (!existing || claimable.includes(existing.status)) return store.rollbackWith({ outcome: 'no-payment' });
-    return { outcome: 'unchanged', status: existing.status };
-  }
-  let payment: Payment = claimed;
+  const claim = await claimOrderPayment(store, input.orderId, [...chargeableStatuses, ...refundableStatuses]);
+  if ('notYet' in claim) return store.rollbackWith({ outcome: 'no-payment' });
+  if ('settled' in claim) return { outcome: 'unchanged', status: claim.settled };
+  let payment: Payment = claim.claimed;
   const move = async (from: PaymentStatus, to: PaymentStatus, changes: PaymentChanges = {}) => {
     if (!(await store.payments.move(payment.id, from, to, deps.clock.now(), changes))) {
       throw new Error(`payment ${payment.id} left ${from} while claimed`);
