@@ -50,11 +50,8 @@ export async function reserveStock(tx: Tx, input: ReserveStock, deps: InventoryD
     updatedAt: now,
   };
   // The order's row goes in before any stock moves: a concurrent twin waits on its key, then finds it taken.
-  if (!(await deps.store.insertReservation(tx, reservation))) {
-    const existing = await deps.store.findReservation(tx, input.orderId);
-    if (!existing) throw new ReservationExistsError(input.orderId);
-    return outcomeOf(existing);
-  }
+  const inserted = await deps.store.insertReservation(tx, reservation);
+  if ('existing' in inserted) return outcomeOf(inserted.existing);
 
   const short = await deps.store.reserveLines(tx, lines, now);
   if (short.length > 0) {

@@ -70,11 +70,11 @@ export interface StockStore {
 
   findReservation(tx: Tx, orderId: string): Promise<Reservation | undefined>;
   /**
-   * Inserts the order's reservation unless the order has one already (answers false then; read it with
-   * findReservation). Throws ReservationExistsError when a concurrent twin's insert won in a way this
-   * transaction cannot recover from (a unique violation on PostgreSQL aborts it): run it again.
+   * Inserts the order's reservation unless the order has one already, and then answers that one. Throws
+   * ReservationExistsError when a concurrent twin's insert won in a way this transaction cannot recover from
+   * (a unique violation on PostgreSQL aborts it): run it again.
    */
-  insertReservation(tx: Tx, reservation: Reservation): Promise<boolean>;
+  insertReservation(tx: Tx, reservation: Reservation): Promise<{ inserted: true } | { existing: Reservation }>;
   /** Applies the change if the reservation is still in one of `change.from`; answers whether it did. */
   changeReservation(tx: Tx, orderId: string, change: ReservationChange): Promise<boolean>;
   /** Held reservations whose expiry is at or before `now`, the longest expired first. */

@@ -153,7 +153,7 @@ export class TypeOrmStockStore implements StockStore {
     return record ? reservationOf(record) : undefined;
   }
 
-  async insertReservation(tx: Tx, reservation: Reservation): Promise<boolean> {
+  async insertReservation(tx: Tx, reservation: Reservation): Promise<{ inserted: true } | { existing: Reservation }> {
     if (dialectOf(tx.manager.connection) === 'postgres') {
       // One round trip on the hot path: a twin that committed first leaves nothing inserted (and no aborted
       // transaction), one still running makes this wait on the order's key, then do nothing.
@@ -165,12 +165,17 @@ export class TypeOrmStockStore implements StockStore {
         .orIgnore()
         .returning(['id'])
         .execute();
-      return (raw as unknown[]).length === 1;
+      if ((raw as unknown[]).length === 1) return { inserted: true };
+      // Nothing inserted: the twin committed first, and its row is visible to this next statement.
+      const existing = await this.findReservation(tx, reservation.orderId);
+      if (!existing) throw new ReservationExistsError(reservation.orderId);
+      return { existing };
     }
-    if (await this.findReservation(tx, reservation.orderId)) return false;
+    const existing = await this.findReservation(tx, reservation.orderId);
+    if (existing) return { existing };
     try {
       await tx.manager.insert(ReservationEntity, recordOf(reservation));
-      return true;
+      return { inserted: true };
     } catch (error) {
       if (isUniqueViolation(error)) throw new ReservationExistsError(reservation.orderId);
       throw error;
