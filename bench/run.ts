@@ -12,6 +12,7 @@ import { hotSkuReservations } from './scenarios/hot-sku-reservations';
 import { hubSection } from './scenarios/hub-report';
 import { orderThroughput, rawOrderTransactions } from './scenarios/order-throughput';
 import type { RateResult } from './scenarios/rates';
+import { developmentAdmin, ShopClient } from './scenarios/shop-client';
 
 const root = join(__dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -59,19 +60,11 @@ async function withServer<T>(name: string, script: string, env: NodeJS.ProcessEn
 
 /** An admin-created product in the running edge; answers its id and its JSON as GET serves it. */
 async function seedProduct(origin: string): Promise<{ id: string; json: string }> {
-  const post = async (path: string, body: unknown, token?: string) => {
-    const res = await fetch(`${origin}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (res.status >= 300) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
-    return (await res.json()) as Record<string, unknown>;
-  };
-  const { accessToken } = await post('/api/auth/login', { email: 'admin@shop.local', password: 'admin-dev-password' });
-  const token = String(accessToken);
-  const category = await post('/api/categories', { name: `bench-${Date.now()}` }, token);
-  const product = await post(
+  const client = new ShopClient(origin);
+  const token = await client.login(developmentAdmin.email, developmentAdmin.password);
+  const category = await client.json('POST', '/api/categories', { name: `bench-${Date.now()}` }, token);
+  const product = await client.json(
+    'POST',
     '/api/products',
     {
       sku: `BENCH-${Date.now()}`,
@@ -84,7 +77,7 @@ async function seedProduct(origin: string): Promise<{ id: string; json: string }
     token,
   );
   const id = String(product.id);
-  const json = await (await fetch(`${origin}/api/products/${id}`)).text(); // also fills the cache
+  const json = await (await client.send('GET', `/api/products/${id}`)).text(); // also fills the cache
   return { id, json };
 }
 

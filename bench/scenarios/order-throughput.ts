@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startPostgres } from '@shop/testkit/src/postgres';
 import { Pool } from 'pg';
 import { drive, percentile, type RateResult } from './rates';
+import { developmentAdmin, ShopClient } from './shop-client';
 
 const concurrency = 64;
 const productCount = 20;
@@ -23,33 +24,8 @@ interface OrderView {
   updatedAt: string;
 }
 
-class Client {
-  constructor(private readonly origin: string) {}
-
-  async send(method: string, path: string, body?: unknown, token?: string): Promise<Response> {
-    return fetch(`${this.origin}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
-
-  async json(method: string, path: string, body?: unknown, token?: string): Promise<Record<string, unknown>> {
-    const res = await this.send(method, path, body, token);
-    if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-    return (await res.json()) as Record<string, unknown>;
-  }
-
-  async login(email: string, password: string): Promise<string> {
-    return String((await this.json('POST', '/api/auth/login', { email, password })).accessToken);
-  }
-}
-
-async function seed(client: Client) {
-  const admin = await client.login('admin@shop.local', 'admin-dev-password');
+async function seed(client: ShopClient) {
+  const admin = await client.login(developmentAdmin.email, developmentAdmin.password);
   const category = await client.json('POST', '/api/categories', { name: `bench-${randomUUID().slice(0, 8)}` }, admin);
   const products: Array<{ id: string; stock: number }> = [];
   for (let i = 0; i < productCount; i++) {
@@ -86,7 +62,7 @@ async function seed(client: Client) {
   return { admin, products, tokens };
 }
 
-async function allOrders(client: Client, admin: string, status: string): Promise<OrderView[]> {
+async function allOrders(client: ShopClient, admin: string, status: string): Promise<OrderView[]> {
   const orders: OrderView[] = [];
   let cursor: string | null = null;
   do {
@@ -98,7 +74,7 @@ async function allOrders(client: Client, admin: string, status: string): Promise
   return orders;
 }
 
-async function untilNothingPending(client: Client, admin: string, timeoutMs: number): Promise<void> {
+async function untilNothingPending(client: ShopClient, admin: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let reported = Date.now();
   while (Date.now() < deadline) {
@@ -116,7 +92,7 @@ async function untilNothingPending(client: Client, admin: string, timeoutMs: num
 
 /** Orders placed from `concurrency` loops for `seconds` on a running topology; answers the saga's rate. */
 export async function orderThroughput(name: string, origin: string, seconds: number): Promise<RateResult> {
-  const client = new Client(origin);
+  const client = new ShopClient(origin);
   const { admin, products, tokens } = await seed(client);
   const shipping = { line1: '1 Bench Road', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
   const payment = {
