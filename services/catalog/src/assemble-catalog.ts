@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { CatalogDeps } from './application/ports';
 import { categoryRoutes } from './http/category-routes';
 import { internalRoutes } from './http/internal-routes';
-import { productRoutes } from './http/product-routes';
+import { productReadyRead, productRoutes } from './http/product-routes';
 import { stockChangedSubscription } from './http/subscriptions';
 import { catalogDeps } from './infrastructure/catalog-deps';
 import { noProductCache, StateProductCache } from './infrastructure/state-product-cache';
@@ -61,6 +61,7 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
     deps,
     relay,
     router: api.router,
+    readyReads: [productReadyRead(deps)],
     openApi,
     subscriptions: [stockChangedSubscription(deps)],
     readiness: [

@@ -184,3 +184,75 @@ describe('ETags', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
   });
 });
+
+describe('reads answered ahead of the pipeline (the host’s ready reads)', () => {
+  beforeEach(() => start());
+
+  // What Node adds to any response, and the per-request ids, differ between two answers by nature.
+  const comparable = (res: Response) =>
+    [...res.headers.entries()]
+      .filter(([name]) => !['date', 'x-request-id', 'traceparent', 'connection', 'keep-alive'].includes(name))
+      .sort(([a], [b]) => a.localeCompare(b));
+  const fromBoth = async (path: string, headers: Record<string, string> = {}) => {
+    const ready = await fetch(`${h.url}${path}`, { headers });
+    const pipeline = await fetch(`${h.pipelineOnlyUrl}${path}`, { headers });
+    return { ready, pipeline };
+  };
+
+  it('answers a product with the status, headers and body the Koa route gives', async () => {
+    const product = await h.given.product({ categoryId });
+    for (const headers of [{}, { 'if-none-match': '"0-0"' }] as Array<Record<string, string>>) {
+      const { ready, pipeline } = await fromBoth(`/api/products/${product.id}`, headers);
+      expect(ready.status).toBe(200);
+      expect(pipeline.status).toBe(200);
+      expect(comparable(ready)).toEqual(comparable(pipeline));
+      expect(await ready.text()).toBe(await pipeline.text());
+    }
+    const etag = (await h.request('GET', `/api/products/${product.id}`)).headers.get('etag') ?? '';
+    const { ready, pipeline } = await fromBoth(`/api/products/${product.id}?ignored=1`, { 'if-none-match': etag });
+    expect([ready.status, pipeline.status]).toEqual([304, 304]);
+    expect(comparable(ready)).toEqual(comparable(pipeline));
+    expect(await ready.text()).toBe('');
+  });
+
+  it('echoes a plain caller request id and continues the caller trace, as the pipeline does', async () => {
+    const product = await h.given.product({ categoryId });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const res = await h.request('GET', `/api/products/${product.id}`, {
+      headers: { 'x-request-id': 'req-42', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('req-42');
+    expect(res.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    const forged = await h.request('GET', `/api/products/${product.id}`, { headers: { 'x-request-id': 'a b;c' } });
+    expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('leaves credentials, unknown products and malformed ids to the route: 401, 404, 404 problems', async () => {
+    const product = await h.given.product({ categoryId });
+    const badToken = await h.request('GET', `/api/products/${product.id}`, { as: { token: 'not-a-jwt' } });
+    expect(badToken.status).toBe(401);
+    expect(badToken.headers.get('content-type')).toContain('application/problem+json');
+    for (const path of [`/api/products/${randomUUID()}`, '/api/products/not-an-id']) {
+      const { ready, pipeline } = await fromBoth(path);
+      expect(ready.status).toBe(pipeline.status);
+      expect(ready.headers.get('content-type')).toContain('application/problem+json');
+      expect(await ready.json()).toEqual(await pipeline.json());
+    }
+  });
+
+  it('counts its answers in the request metrics under the route pattern', async () => {
+    const product = await h.given.product({ categoryId });
+    for (let i = 0; i < 3; i++) await h.expectStatus(await h.request('GET', `/api/products/${product.id}`), 200);
+    const text = await h.metrics.metrics();
+    const count = text
+      .split('\n')
+      .find(
+        (line) =>
+          line.startsWith('http_server_request_duration_seconds_count{') &&
+          line.includes('route="/api/products/:id"') &&
+          line.includes('status="200"'),
+      );
+    expect(Number(count?.split(' ').pop())).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -4,6 +4,8 @@ import { loadConfig } from '../config/load-config';
 import { openApiRouter, swaggerUiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
+import { answerReadyReads } from '../http/ready-reads';
+import { requestDurationsIn } from '../http/request-durations';
 import { createLogger, type Logger } from '../log/logger';
 import { EmbeddedBus } from '../mesh/embedded';
 import { type EmbeddedConfig, embeddedConfigSchema } from './host-config';
@@ -11,6 +13,9 @@ import { createHttpApp } from './http-app';
 import { documentsOf, type LoadedService, loadService } from './load-service';
 import { type RunningServer, routeUpgrades, serve } from './serve';
 import type { ServiceManifest } from './service-manifest';
+
+/** The one app in front of every service, as it appears in logs and metrics. */
+const edgeName = 'edge';
 
 export interface EmbeddedOptions {
   env?: NodeJS.ProcessEnv;
@@ -70,7 +75,7 @@ export async function runEmbedded(
   }
 
   const app = createHttpApp({
-    name: 'edge',
+    name: edgeName,
     publicPaths: [...manifests.flatMap((manifest) => manifest.publicPaths), '/openapi', '/docs'],
     log,
     metrics,
@@ -83,7 +88,12 @@ export async function runEmbedded(
       swaggerUiRouter(() => documentsOf(loaded).map((d) => d.service)),
     ],
   });
-  const server = await serve(app, {
+  const listener = answerReadyReads(
+    loaded.flatMap((service) => service.parts.readyReads ?? []),
+    app.callback(),
+    { service: edgeName, log, durations: requestDurationsIn(metrics) },
+  );
+  const server = await serve(listener, {
     host: config.HOST,
     port: config.PORT,
     log,

@@ -3,6 +3,8 @@ import { loadConfig } from '../config/load-config';
 import { openApiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
+import { answerReadyReads } from '../http/ready-reads';
+import { requestDurationsIn } from '../http/request-durations';
 import { createLogger } from '../log/logger';
 import { createDaprMesh } from '../mesh/dapr';
 import { daprAppRoutes } from '../mesh/dapr-app-routes';
@@ -60,7 +62,12 @@ export async function runService(
       openApiRouter(documentsOf([service])),
     ],
   });
-  const server = await serve(app, {
+  const listener = answerReadyReads(service.parts.readyReads ?? [], app.callback(), {
+    service: manifest.name,
+    log,
+    durations: requestDurationsIn(metrics),
+  });
+  const server = await serve(listener, {
     host: config.HOST,
     port: config.APP_PORT,
     log,

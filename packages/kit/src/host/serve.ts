@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createHttpTerminator } from 'http-terminator';
@@ -31,8 +31,9 @@ export interface ServeOptions {
   handleSignals: boolean;
 }
 
-export async function serve(app: Koa, options: ServeOptions): Promise<RunningServer> {
-  const server = createServer(app.callback());
+/** Serves a Koa app, or a listener that wraps one (answerReadyReads). */
+export async function serve(app: Koa | RequestListener, options: ServeOptions): Promise<RunningServer> {
+  const server = createServer(typeof app === 'function' ? app : app.callback());
   // Keep-alive must outlast the ingress' idle timeout, or it reuses sockets we already closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -6,6 +6,7 @@ import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
 import type { JwtVerifier } from '../http/auth';
 import type { ReadinessCheck } from '../http/health';
+import type { ReadyRead } from '../http/ready-reads';
 import type { Logger } from '../log/logger';
 import type { Mesh, Subscription } from '../mesh/port';
 
@@ -51,6 +52,8 @@ export interface ServiceParts {
   /** A subscription on deadLetterTopicFor(name) receives its poison messages; the host adds a logging one otherwise. */
   subscriptions?: Subscription[];
   readiness?: ReadinessCheck[];
+  /** Public GETs the host answers ahead of the Koa pipeline when their answer is ready-made (see ReadyRead). */
+  readyReads?: ReadyRead[];
   /** Takes the WebSocket upgrade requests for paths under the manifest's publicPaths; others are refused with 404. */
   upgrade?: UpgradeHandler;
   /**

@@ -22,14 +22,31 @@ declare module 'koa' {
 }
 
 /**
+ * The request's id (the caller's when it is short and plain, else a new one) and its trace context (the
+ * caller's continued, else a new trace): what every answer echoes in X-Request-Id and traceparent.
+ */
+export function identifyRequest(
+  requestId: string | undefined,
+  traceparent: string | undefined,
+  tracestate: string | undefined,
+): { requestId: string; trace: TraceContext } {
+  return {
+    requestId: requestId && acceptableRequestId.test(requestId) ? requestId : randomUUID(),
+    trace: continueTrace(traceparent || undefined, tracestate || undefined),
+  };
+}
+
+/**
  * Gives every request an id (echoed in X-Request-Id), a W3C trace context (echoed in traceparent)
  * and a child logger carrying both, and logs one line when the request ends.
  */
 export function requestContext(logger: Logger): Middleware {
   return async (ctx, next) => {
-    const incoming = ctx.get(requestIdHeader);
-    const requestId = acceptableRequestId.test(incoming) ? incoming : randomUUID();
-    const trace = continueTrace(ctx.get('traceparent') || undefined, ctx.get('tracestate') || undefined);
+    const { requestId, trace } = identifyRequest(
+      ctx.get(requestIdHeader),
+      ctx.get('traceparent'),
+      ctx.get('tracestate'),
+    );
     let log: Logger | undefined;
     // Most requests never log: the child logger is made on first use (a "simple" child only adds fields).
     const requestLog = () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEnvelope, StockChanged } from '@shop/contracts';
 import {
+  answerReadyReads,
   authenticate,
   createDataSource,
   createHttpApp,
@@ -13,6 +14,7 @@ import {
   EmbeddedBus,
   type Mesh,
   OutboxEvent,
+  requestDurationsIn,
 } from '@shop/kit';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import { json, listen } from '@shop/testkit/src/listen';
@@ -69,15 +71,19 @@ export async function startCatalog(options: HarnessOptions = {}) {
     relayPollIntervalMs: 50,
   });
   bus.register('catalog', { subscriptions: catalog.subscriptions });
+  const metrics = createMetricsRegistry();
   const app = createHttpApp({
     name: 'catalog',
     log,
-    metrics: createMetricsRegistry(),
+    metrics,
     health: { accepting: true },
     readiness: () => catalog.readiness ?? [],
     routers: [catalog.router],
   });
-  const server = await listen(app.callback());
+  const readyReads = { service: 'catalog', log, durations: requestDurationsIn(metrics) };
+  const server = await listen(answerReadyReads(catalog.readyReads ?? [], app.callback(), readyReads));
+  // The Koa pipeline alone, for tests proving the ready reads answer exactly what it answers.
+  const pipelineOnly = await listen(app.callback());
   const tokens = {
     admin: signToken(key, { roles: ['admin'] }, { subject: 'admin-1' }),
     otherAdmin: signToken(key, { roles: ['admin'] }, { subject: 'admin-2' }),
@@ -145,6 +151,8 @@ export async function startCatalog(options: HarnessOptions = {}) {
 
   return {
     url: server.url,
+    pipelineOnlyUrl: pipelineOnly.url,
+    metrics,
     catalog,
     dataSource: dataSource as DataSource,
     bus,
@@ -157,6 +165,7 @@ export async function startCatalog(options: HarnessOptions = {}) {
     outbox,
     async stop() {
       await server.close();
+      await pipelineOnly.close();
       await catalog.stop?.();
       await bus.close();
       await jwks.close();
