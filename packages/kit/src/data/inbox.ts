@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { InboxEvent } from './kit-entities';
 import { kitLimits } from './kit-migrations';
+import { dialectOf } from './portable-columns';
 import { isUniqueViolation } from './unique-violation';
 import { runTransaction, type Tx } from './unit-of-work';
 
@@ -32,17 +33,34 @@ export async function handleOnce<T>(
   if (!eventId || eventId.length > kitLimits.inboxEventIdLength) {
     throw new Error(`inbox event id must be 1-${kitLimits.inboxEventIdLength} characters`);
   }
+  const record = dialectOf(dataSource) === 'postgres' ? recordInOneStatement : lookUpThenRecord;
   const outcome = await runTransaction<Step<T>>(dataSource, async (tx) => {
-    if (await tx.manager.existsBy(InboxEvent, { consumer, eventId })) return tx.rollbackWith({ duplicate: true });
-    try {
-      await tx.manager.insert(InboxEvent, { consumer, eventId, processedAt: new Date() });
-    } catch (error) {
-      if (isUniqueViolation(error)) return tx.rollbackWith({ duplicate: true });
-      throw error;
-    }
+    if (!(await record(tx, consumer, eventId))) return tx.rollbackWith({ duplicate: true });
     return { duplicate: false, value: await effect(tx) };
   });
   const step = outcome.value;
   if (step.duplicate) return { status: 'duplicate' };
   return outcome.committed ? { status: 'applied', value: step.value } : { status: 'rolled-back', value: step.value };
+}
+
+/** Answers whether this transaction recorded the event, i.e. nobody had (or is about to have) applied it. */
+async function lookUpThenRecord(tx: Tx, consumer: string, eventId: string): Promise<boolean> {
+  if (await tx.manager.existsBy(InboxEvent, { consumer, eventId })) return false;
+  try {
+    await tx.manager.insert(InboxEvent, { consumer, eventId, processedAt: new Date() });
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+// PostgreSQL: one statement per event instead of a lookup and an insert (every consumer of the saga pays it
+// per event). A twin in flight holds the key's lock, so this waits for it and then inserts nothing.
+async function recordInOneStatement(tx: Tx, consumer: string, eventId: string): Promise<boolean> {
+  const inserted: unknown[] = await tx.manager.query(
+    'INSERT INTO inbox_events (consumer, event_id, processed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1',
+    [consumer, eventId, new Date()],
+  );
+  return inserted.length === 1;
 }

@@ -1,3 +1,4 @@
+export { autocommit } from './autocommit';
 export { connectionOptions, createDataSource, type DataSourceSettings, type MigrationClass } from './data-source';
 export {
   canonicalJson,
@@ -23,4 +24,12 @@ export { mssqlDdl, mssqlScript } from './mssql-ddl';
 export { OutboxRelay, type OutboxRelayOptions, type PublishEvent } from './outbox-relay';
 export { type Dialect, dialectOf, type PortableColumns, portableColumns } from './portable-columns';
 export { isUniqueViolation } from './unique-violation';
-export { onOutboxCommit, runTransaction, type TransactionOutcome, type Tx, transaction } from './unit-of-work';
+export {
+  type OutboxRow,
+  onOutboxCommit,
+  outboxRowForStatement,
+  runTransaction,
+  type TransactionOutcome,
+  type Tx,
+  transaction,
+} from './unit-of-work';

@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import type { EventEnvelope } from '@shop/contracts';
 import { type DataSource, In, IsNull, LessThanOrEqual } from 'typeorm';
 import type { Logger } from '../log/logger';
+import { autocommit } from './autocommit';
 import { OutboxEvent, type OutboxEventRecord } from './kit-entities';
+import { dialectOf } from './portable-columns';
 import { onOutboxCommit, transaction } from './unit-of-work';
 
 export type PublishEvent = (topic: string, event: EventEnvelope) => Promise<void>;
@@ -198,6 +200,62 @@ export class OutboxRelay {
 
   /** Leases the oldest unpublished rows that nobody holds, as one conditional UPDATE. */
   private claim(): Promise<Claim | undefined> {
+    return dialectOf(this.dataSource) === 'postgres' ? this.claimInOneStatement() : this.claimInTransaction();
+  }
+
+  /**
+   * The claim of claimInTransaction as one statement: the relay runs a pass per batch of commits and an idle
+   * poll every interval, and its read, update, re-read, BEGIN and COMMIT were five round trips each time.
+   * Same checks: the prefix of the unpublished rows up to the first one someone holds, updated only where
+   * still free; fewer rows updated than were free means another relay took part of it, and ours go back.
+   */
+  private async claimInOneStatement(): Promise<Claim | undefined> {
+    const now = new Date();
+    // Numbered only once it claims something, as in claimInTransaction.
+    const token = `${this.relayId}#${this.claims + 1}`;
+    const leaseUntilMs = now.getTime() + this.leaseMs;
+    const rows: ClaimedRow[] = await this.dataSource.query(
+      `WITH head AS (
+         SELECT seq, locked_until FROM outbox_events WHERE published_at IS NULL ORDER BY seq LIMIT $1
+       ), blocked AS (
+         SELECT min(seq) AS seq FROM head WHERE locked_until > $2
+       ), free AS (
+         SELECT seq FROM head WHERE (SELECT seq FROM blocked) IS NULL OR seq < (SELECT seq FROM blocked)
+       ), claimed AS (
+         UPDATE outbox_events o SET locked_by = $3, locked_until = $4 FROM free
+         WHERE o.seq = free.seq AND o.published_at IS NULL AND (o.locked_until IS NULL OR o.locked_until <= $2)
+         RETURNING o.*
+       )
+       SELECT claimed.*, (SELECT count(*) FROM free)::int AS wanted,
+              (SELECT locked_until FROM head ORDER BY seq LIMIT 1) AS head_locked_until
+       FROM (SELECT 1) AS one LEFT JOIN claimed ON true`,
+      [this.batchSize, now, token, new Date(leaseUntilMs)],
+    );
+    const summary = rows[0];
+    const claimed = rows.filter((row) => row.seq !== null).map(recordOf);
+    const wanted = summary?.wanted ?? 0;
+    if (wanted === 0) {
+      this.headFreeAtMs = summary?.head_locked_until?.getTime();
+      return undefined;
+    }
+    this.headFreeAtMs = undefined;
+    this.claims++;
+    if (claimed.length !== wanted) {
+      // Another relay claimed some of these rows between our read and our update: leave the head to it.
+      if (claimed.length > 0) {
+        await this.dataSource.query(
+          'UPDATE outbox_events SET locked_by = NULL, locked_until = NULL WHERE locked_by = $1',
+          [token],
+        );
+      }
+      this.headFreeAtMs = now.getTime() + this.pollIntervalMs;
+      return undefined;
+    }
+    claimed.sort((a, b) => compareSeq(a.seq, b.seq));
+    return { rows: claimed, token, leaseUntilMs };
+  }
+
+  private claimInTransaction(): Promise<Claim | undefined> {
     return transaction(this.dataSource, async (tx) => {
       const now = new Date();
       const head = await tx.manager.find(OutboxEvent, {
@@ -260,6 +318,18 @@ export class OutboxRelay {
       }
     }
 
+    const rest = claim.rows.filter((row) => !done.includes(row.seq) && row.seq !== failed?.row.seq);
+    if (!failed && rest.length === 0) {
+      // The usual pass: every row published, marked with one UPDATE.
+      await autocommit(this.dataSource, (manager) =>
+        manager.update(
+          OutboxEvent,
+          { seq: In(done) },
+          { publishedAt: new Date(), lockedBy: null, lockedUntil: null, lastError: null },
+        ),
+      );
+      return { published: done.length, stoppedEarly: leaseRunningOut };
+    }
     await transaction(this.dataSource, async (tx) => {
       const now = new Date();
       if (done.length > 0) {
@@ -289,7 +359,6 @@ export class OutboxRelay {
           'publishing an outbox event failed; will retry',
         );
       }
-      const rest = claim.rows.filter((row) => !done.includes(row.seq) && row.seq !== failed?.row.seq);
       if (rest.length > 0) {
         await tx.manager.update(
           OutboxEvent,
@@ -300,6 +369,46 @@ export class OutboxRelay {
     });
     return { published: done.length, stoppedEarly: failed !== undefined || leaseRunningOut };
   }
+}
+
+/** A row of the PostgreSQL claim: an outbox row (all null when nothing was claimed) plus the claim's summary. */
+interface ClaimedRow {
+  seq: string | null;
+  id: string;
+  topic: string;
+  type: string;
+  payload: string;
+  occurred_at: Date;
+  created_at: Date;
+  published_at: Date | null;
+  attempts: number;
+  last_error: string | null;
+  locked_by: string | null;
+  locked_until: Date | null;
+  wanted: number;
+  head_locked_until: Date | null;
+}
+
+function recordOf(row: ClaimedRow): OutboxEventRecord {
+  return {
+    seq: row.seq as string,
+    id: row.id,
+    topic: row.topic,
+    type: row.type,
+    payload: row.payload,
+    occurredAt: row.occurred_at,
+    createdAt: row.created_at,
+    publishedAt: row.published_at,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    lockedBy: row.locked_by,
+    lockedUntil: row.locked_until,
+  };
+}
+
+function compareSeq(a: string | number, b: string | number): number {
+  const difference = BigInt(a) - BigInt(b);
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
 }
 
 function envelopeOf(row: OutboxEventRecord): EventEnvelope {

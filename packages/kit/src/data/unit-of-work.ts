@@ -27,6 +27,8 @@ const outboxRowsPerInsert = 100;
 const active = new AsyncLocalStorage<ReadonlySet<DataSource>>();
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 const commitListeners = new WeakMap<DataSource, Set<() => void>>();
+/** Per transaction: notes that a statement of the caller's own writes outbox rows (outboxRowForStatement). */
+const ownOutboxWrites = new WeakMap<Tx, () => void>();
 
 /**
  * Runs `work` in one database transaction: it commits when `work` returns, rolls back when it throws
@@ -65,6 +67,9 @@ export async function runTransaction<T>(
           return value;
         },
       };
+      ownOutboxWrites.set(tx, () => {
+        wroteOutbox = true;
+      });
       try {
         await queryRunner.startTransaction();
         let value: T;
@@ -99,6 +104,18 @@ export async function runTransaction<T>(
   );
   if (outcome.committed && wroteOutbox) notifyCommit(dataSource);
   return outcome;
+}
+
+/**
+ * The outbox row of `event`, for a store that writes it with a statement of its own: in the same statement as
+ * the change it announces, so that no round trip but the COMMIT runs while that change's row locks are held.
+ * The row is validated as `tx.outbox` validates it, and the relays are woken after the commit as they are for
+ * `tx.outbox` (at worst for nothing, when the statement's condition left the row out).
+ */
+export function outboxRowForStatement(tx: Tx, topic: string, event: EventEnvelope): OutboxRow {
+  const row = outboxRow(topic, event);
+  ownOutboxWrites.get(tx)?.();
+  return row;
 }
 
 /**
@@ -143,6 +160,9 @@ async function exclusive<T>(dataSource: DataSource, work: () => Promise<T>): Pro
   );
   return result;
 }
+
+/** An outbox_events row as its entity spells it, less the generated `seq`. */
+export type OutboxRow = ReturnType<typeof outboxRow>;
 
 function outboxRow(topic: string, event: EventEnvelope) {
   if (!topic || topic.length > kitLimits.topicLength)

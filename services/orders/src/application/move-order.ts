@@ -15,9 +15,8 @@ export async function moveOrder(
   at: Date,
   details: { failureReason?: FailureReason; trackingNumber?: string } = {},
 ): Promise<MoveResult> {
-  const moved = await store.orders.move(orderId, sourcesOf(to), to, { updatedAt: at, ...details });
-  const order = await store.orders.byId(orderId);
-  if (!moved || !order) return { moved: false, order };
+  const order = await store.orders.move(orderId, sourcesOf(to), to, { updatedAt: at, ...details });
+  if (!order) return { moved: false, order: await store.orders.byId(orderId) };
   const { topic, event } = statusChanged(order);
   await store.outbox(topic, event);
   return { moved: true, order };

@@ -15,13 +15,16 @@ export interface OrderPage {
 export interface Orders {
   insert(order: Order): Promise<void>;
   byId(id: string): Promise<Order | null>;
-  /** Moves the order to `to` when its status is one of `from`: one conditional UPDATE; false when it was not. */
+  /**
+   * Moves the order to `to` when its status is one of `from` (one conditional UPDATE) and answers it as moved;
+   * null when its status was not one of them, or there is no such order.
+   */
   move(
     id: string,
     from: OrderStatus[],
     to: OrderStatus,
     changes: { updatedAt: Date; failureReason?: FailureReason; trackingNumber?: string },
-  ): Promise<boolean>;
+  ): Promise<Order | null>;
   /** Newest first; `customerId` limits to one customer's orders. */
   list(query: { customerId?: string; status?: OrderStatus; limit: number; after?: OrderPosition }): Promise<OrderPage>;
 }

@@ -1,4 +1,4 @@
-import { handleOnce, type Tx, transaction } from '@shop/kit';
+import { dialectOf, handleOnce, type Tx, transaction } from '@shop/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Orders, OrdersStore, UnitOfWork } from '../application/ports';
 import type { FailureReason, Order, OrderStatus } from '../domain/order';
@@ -54,6 +54,41 @@ function toOrder(row: OrderRow): Order {
   };
 }
 
+/** An orders row as PostgreSQL's RETURNING answers it: the column names, not the entity's properties. */
+interface RawOrderRow {
+  id: string;
+  customer_id: string;
+  status: string;
+  items_json: string;
+  total_amount: string | number;
+  currency: string;
+  shipping_address_json: string;
+  payment_method_id: string;
+  card_last4: string;
+  failure_reason: string | null;
+  tracking_number: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function rowOfRaw(raw: RawOrderRow): OrderRow {
+  return {
+    id: raw.id,
+    customerId: raw.customer_id,
+    status: raw.status,
+    itemsJson: raw.items_json,
+    totalAmount: Number(raw.total_amount),
+    currency: raw.currency,
+    shippingAddressJson: raw.shipping_address_json,
+    paymentMethodId: raw.payment_method_id,
+    cardLast4: raw.card_last4,
+    failureReason: raw.failure_reason,
+    trackingNumber: raw.tracking_number,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
+  };
+}
+
 function ordersOf(manager: EntityManager): Orders {
   const repository = manager.getRepository(OrderEntity);
   return {
@@ -65,8 +100,8 @@ function ordersOf(manager: EntityManager): Orders {
       return row ? toOrder(row) : null;
     },
     async move(id, from, to, changes) {
-      if (from.length === 0) return false;
-      const result = await repository
+      if (from.length === 0) return null;
+      const update = repository
         .createQueryBuilder()
         .update()
         .set({
@@ -75,9 +110,17 @@ function ordersOf(manager: EntityManager): Orders {
           ...(changes.failureReason ? { failureReason: changes.failureReason } : {}),
           ...(changes.trackingNumber ? { trackingNumber: changes.trackingNumber } : {}),
         })
-        .where('id = :id AND status IN (:...from)', { id, from })
-        .execute();
-      return (result.affected ?? 0) === 1;
+        .where('id = :id AND status IN (:...from)', { id, from });
+      if (dialectOf(manager.connection) === 'postgres') {
+        // The moved row comes back with the UPDATE: every saga step saves the round trip of reading it again.
+        const result = await update.returning('*').execute();
+        const [row] = result.raw as RawOrderRow[];
+        return row ? toOrder(rowOfRaw(row)) : null;
+      }
+      const result = await update.execute();
+      if ((result.affected ?? 0) !== 1) return null;
+      const row = await repository.findOneBy({ id });
+      return row ? toOrder(row) : null;
     },
     async list({ customerId, status, limit, after }) {
       const query = repository

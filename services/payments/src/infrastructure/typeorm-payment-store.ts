@@ -1,5 +1,5 @@
 import type { DeclineReason } from '@shop/contracts';
-import { isUniqueViolation, type Tx, transaction } from '@shop/kit';
+import { dialectOf, isUniqueViolation, type Tx, transaction } from '@shop/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PaymentStore, Payments, Refunds, UnitOfWork } from '../application/ports';
 import { canMove, type Payment, type PaymentStatus, refundableStatuses } from '../domain/payment';
@@ -66,6 +66,19 @@ function paymentsOf(manager: EntityManager): Payments {
       }
     },
     async claim(orderId, statuses) {
+      if (dialectOf(manager.connection) === 'postgres') {
+        // One round trip: FOR UPDATE waits for a writer holding the row, then re-evaluates the WHERE on the
+        // row as committed (as the UPDATE below does), and answers the row itself.
+        const row = await repository
+          .createQueryBuilder('payment')
+          .where('payment.order_id = :orderId AND payment.status IN (:...statuses)', {
+            orderId,
+            statuses: [...statuses],
+          })
+          .setLock('pessimistic_write')
+          .getOne();
+        return row ? toPayment(row) : null;
+      }
       // Writing a column onto itself takes the row lock without changing anything.
       const result = await manager
         .createQueryBuilder()

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeclineReason, Money } from '@shop/contracts';
-import { isUniqueViolation, type Tx, transaction } from '@shop/kit';
+import { autocommit, isUniqueViolation, type Tx, transaction } from '@shop/kit';
 import { type DataSource, LessThanOrEqual } from 'typeorm';
 import type {
   AuthorizeResult,
@@ -77,64 +77,75 @@ export class SimulatedCardGateway implements PaymentGateway {
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.paymentMethodTtlMs),
     };
-    await transaction(this.dataSource, (tx) => tx.manager.insert(GatewayPaymentMethodEntity, row));
+    await autocommit(this.dataSource, (manager) => manager.insert(GatewayPaymentMethodEntity, row));
     return { ok: true, card: { paymentMethodId: row.id, ...summary, expiresAt: row.expiresAt } };
   }
 
   async describe(paymentMethodId: string): Promise<CardSummary | null> {
-    const row = await transaction(this.dataSource, (tx) =>
-      tx.manager.findOneBy(GatewayPaymentMethodEntity, { id: paymentMethodId }),
+    const row = await autocommit(this.dataSource, (manager) =>
+      manager.findOneBy(GatewayPaymentMethodEntity, { id: paymentMethodId }),
     );
     return row && row.expiresAt.getTime() > this.clock.now().getTime() ? summaryOf(row) : null;
   }
 
   authorize(request: { idempotencyKey: string; paymentMethodId: string; amount: Money }): Promise<AuthorizeResult> {
     const { idempotencyKey, paymentMethodId, amount } = request;
-    return this.once(async (tx) => {
-      const existing = await tx.manager.findOneBy(GatewayChargeEntity, { idempotencyKey });
-      if (existing) {
-        if (existing.amount !== amount.amount || existing.currency !== amount.currency) {
-          throw new Error(`authorization key ${idempotencyKey} was used for another amount`);
+    // Its one write is the keyed INSERT: no transaction needed around the lookups (one per order saved).
+    return this.once(() =>
+      autocommit(this.dataSource, async (manager) => {
+        const existing = await manager.findOneBy(GatewayChargeEntity, { idempotencyKey });
+        if (existing) {
+          if (existing.amount !== amount.amount || existing.currency !== amount.currency) {
+            throw new Error(`authorization key ${idempotencyKey} was used for another amount`);
+          }
+          return authorizationOutcome(existing);
         }
-        return authorizationOutcome(existing);
-      }
-      const now = this.clock.now();
-      const method = await tx.manager.findOneBy(GatewayPaymentMethodEntity, { id: paymentMethodId });
-      const row: GatewayChargeRow = {
-        id: randomUUID(),
-        idempotencyKey,
-        paymentMethodId,
-        brand: method?.brand ?? null,
-        last4: method?.last4 ?? null,
-        amount: amount.amount,
-        currency: amount.currency,
-        status: 'authorized',
-        declineReason: null,
-        refundedAmount: 0,
-        createdAt: now,
-        updatedAt: now,
-      };
-      // A decline is recorded too, so that a retry under the same key answers the same decline.
-      const decline = declineOf(method, now);
-      if (decline) Object.assign(row, { status: 'declined', declineReason: decline });
-      await tx.manager.insert(GatewayChargeEntity, row);
-      return authorizationOutcome(row);
-    });
+        const now = this.clock.now();
+        const method = await manager.findOneBy(GatewayPaymentMethodEntity, { id: paymentMethodId });
+        const row: GatewayChargeRow = {
+          id: randomUUID(),
+          idempotencyKey,
+          paymentMethodId,
+          brand: method?.brand ?? null,
+          last4: method?.last4 ?? null,
+          amount: amount.amount,
+          currency: amount.currency,
+          status: 'authorized',
+          declineReason: null,
+          refundedAmount: 0,
+          createdAt: now,
+          updatedAt: now,
+        };
+        // A decline is recorded too, so that a retry under the same key answers the same decline.
+        const decline = declineOf(method, now);
+        if (decline) Object.assign(row, { status: 'declined', declineReason: decline });
+        await manager.insert(GatewayChargeEntity, row);
+        return authorizationOutcome(row);
+      }),
+    );
   }
 
   capture(request: { authorizationId: string; amount: Money }): Promise<CaptureResult> {
     const { authorizationId, amount } = request;
-    return transaction(this.dataSource, async (tx): Promise<CaptureResult> => {
-      const charge = await tx.manager.findOneBy(GatewayChargeEntity, { id: authorizationId });
-      // Captures are of the whole authorization: partial captures are not part of the simulation.
-      if (!charge || charge.amount !== amount.amount || charge.currency !== amount.currency) {
-        return { ok: false, reason: 'not-capturable' };
-      }
-      if (charge.status === 'captured') return { ok: true, captureId: charge.id };
-      if (!(await moveCharge(tx, charge.id, 'authorized', 'captured', this.clock.now()))) {
-        return { ok: false, reason: 'not-capturable' };
-      }
-      return { ok: true, captureId: charge.id };
+    return autocommit(this.dataSource, async (manager): Promise<CaptureResult> => {
+      // Captures are of the whole authorization (partial captures are not part of the simulation), so the usual
+      // capture is one conditional UPDATE; only when it takes nothing is the charge read to tell why.
+      const moved = await manager
+        .createQueryBuilder()
+        .update(GatewayChargeEntity)
+        .set({ status: 'captured', updatedAt: this.clock.now() })
+        .where('id = :id AND status = :from AND amount = :amount AND currency = :currency', {
+          id: authorizationId,
+          from: 'authorized',
+          amount: amount.amount,
+          currency: amount.currency,
+        })
+        .execute();
+      if (moved.affected === 1) return { ok: true, captureId: authorizationId };
+      const charge = await manager.findOneBy(GatewayChargeEntity, { id: authorizationId });
+      const sameAmount = charge?.amount === amount.amount && charge.currency === amount.currency;
+      if (charge && sameAmount && charge.status === 'captured') return { ok: true, captureId: charge.id };
+      return { ok: false, reason: 'not-capturable' };
     });
   }
 
@@ -153,35 +164,37 @@ export class SimulatedCardGateway implements PaymentGateway {
 
   refund(request: { idempotencyKey: string; captureId: string; amount: Money }): Promise<GatewayRefundResult> {
     const { idempotencyKey, captureId, amount } = request;
-    return this.once(async (tx): Promise<GatewayRefundResult> => {
-      const existing = await tx.manager.findOneBy(GatewayRefundEntity, { idempotencyKey });
-      if (existing) {
-        const same = existing.chargeId === captureId && existing.amount === amount.amount;
-        return same ? { ok: true, gatewayRefundId: existing.id } : { ok: false, reason: 'idempotency-key-reused' };
-      }
-      const charge = await tx.manager.findOneBy(GatewayChargeEntity, { id: captureId });
-      if (charge?.status !== 'captured') return { ok: false, reason: 'not-captured' };
-      if (charge.currency !== amount.currency) return { ok: false, reason: 'currency-mismatch' };
-      const now = this.clock.now();
-      const result = await tx.manager
-        .createQueryBuilder()
-        .update(GatewayChargeEntity)
-        .set({ refundedAmount: () => 'refunded_amount + :refund', updatedAt: now })
-        .where("id = :id AND status = 'captured' AND refunded_amount + :refund <= amount", { id: captureId })
-        .setParameter('refund', amount.amount)
-        .execute();
-      if (result.affected !== 1) return { ok: false, reason: 'exceeds-captured' };
-      const id = randomUUID();
-      await tx.manager.insert(GatewayRefundEntity, {
-        id,
-        idempotencyKey,
-        chargeId: captureId,
-        amount: amount.amount,
-        currency: amount.currency,
-        createdAt: now,
-      });
-      return { ok: true, gatewayRefundId: id };
-    });
+    return this.once(() =>
+      transaction(this.dataSource, async (tx): Promise<GatewayRefundResult> => {
+        const existing = await tx.manager.findOneBy(GatewayRefundEntity, { idempotencyKey });
+        if (existing) {
+          const same = existing.chargeId === captureId && existing.amount === amount.amount;
+          return same ? { ok: true, gatewayRefundId: existing.id } : { ok: false, reason: 'idempotency-key-reused' };
+        }
+        const charge = await tx.manager.findOneBy(GatewayChargeEntity, { id: captureId });
+        if (charge?.status !== 'captured') return { ok: false, reason: 'not-captured' };
+        if (charge.currency !== amount.currency) return { ok: false, reason: 'currency-mismatch' };
+        const now = this.clock.now();
+        const result = await tx.manager
+          .createQueryBuilder()
+          .update(GatewayChargeEntity)
+          .set({ refundedAmount: () => 'refunded_amount + :refund', updatedAt: now })
+          .where("id = :id AND status = 'captured' AND refunded_amount + :refund <= amount", { id: captureId })
+          .setParameter('refund', amount.amount)
+          .execute();
+        if (result.affected !== 1) return { ok: false, reason: 'exceeds-captured' };
+        const id = randomUUID();
+        await tx.manager.insert(GatewayRefundEntity, {
+          id,
+          idempotencyKey,
+          chargeId: captureId,
+          amount: amount.amount,
+          currency: amount.currency,
+          createdAt: now,
+        });
+        return { ok: true, gatewayRefundId: id };
+      }),
+    );
   }
 
   /** Forgets the tokens that expired: the vault keeps a card no longer than its token lives. */
@@ -197,12 +210,12 @@ export class SimulatedCardGateway implements PaymentGateway {
    * Runs a keyed write; when a concurrent request with the same key committed first (our INSERT hit the unique
    * index, which on PostgreSQL also aborted the transaction), runs it again to find that request's outcome.
    */
-  private async once<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  private async once<T>(run: () => Promise<T>): Promise<T> {
     try {
-      return await transaction(this.dataSource, work);
+      return await run();
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      return transaction(this.dataSource, work);
+      return run();
     }
   }
 }

@@ -1,0 +1,59 @@
+import { Agent, request } from 'node:http';
+
+export interface SidecarAnswer {
+  status: number;
+  /** Lower-case names; a repeated header's values joined with ", ". */
+  headers: Record<string, string>;
+  text: string;
+}
+
+export interface SidecarHttp {
+  send(
+    method: string,
+    path: string,
+    options?: { headers?: Record<string, string>; body?: string },
+  ): Promise<SidecarAnswer>;
+  close(): void;
+}
+
+/**
+ * HTTP/1.1 to the service's own daprd on kept-alive connections, for service invocation (the SDK's invoker
+ * cannot pass a status or headers through, see invokeThroughSidecar). node:http costs a fraction of fetch
+ * (undici's web streams) per call, which measured as the largest single share of the orders service's CPU
+ * under the order benchmark.
+ */
+export function sidecarHttp(host: string, port: number): SidecarHttp {
+  const agent = new Agent({
+    keepAlive: true,
+    // An idle connection is dropped before daprd's own idle timeout can close it under a request in flight.
+    timeout: 4_000,
+    maxSockets: 256,
+  });
+  return {
+    send(method, path, options = {}) {
+      return new Promise((resolve, reject) => {
+        const headers: Record<string, string | number> = { ...options.headers };
+        if (options.body !== undefined) headers['content-length'] = Buffer.byteLength(options.body);
+        const outgoing = request({ host, port, method, path, headers, agent }, (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('error', reject);
+          incoming.on('end', () => {
+            const answerHeaders: Record<string, string> = {};
+            for (const [name, value] of Object.entries(incoming.headers)) {
+              if (value !== undefined) answerHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+            }
+            resolve({
+              status: incoming.statusCode ?? 0,
+              headers: answerHeaders,
+              text: Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+        });
+        outgoing.on('error', reject);
+        outgoing.end(options.body);
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}
