@@ -1,6 +1,6 @@
 import type { Tx } from '@shop/kit';
-import { type InventoryEvent, lowStock, stockChanged } from '../domain/inventory-events';
-import { crossedLowStock, levelsOf, type StockLevels } from '../domain/stock-levels';
+import { type InventoryEvent, levelAnnouncements } from '../domain/inventory-events';
+import { levelsOf, type StockLevels } from '../domain/stock-levels';
 import type { InventoryDeps } from './inventory-deps';
 
 export function emit(tx: Tx, event: InventoryEvent): Promise<void> {
@@ -21,10 +21,6 @@ export async function announceLevels(
 ): Promise<StockLevels> {
   const item = await deps.store.findItem(tx, productId);
   if (!item) throw new Error(`stock item ${productId} vanished inside its own transaction`);
-  const levels = levelsOf(item);
-  await emit(tx, stockChanged(levels, item.version, at));
-  if (crossedLowStock(levels.available - availableChange, levels.available, deps.lowStockThreshold)) {
-    await emit(tx, lowStock(productId, levels.available, deps.lowStockThreshold, at));
-  }
-  return levels;
+  for (const event of levelAnnouncements(item, availableChange, deps.lowStockThreshold, at)) await emit(tx, event);
+  return levelsOf(item);
 }

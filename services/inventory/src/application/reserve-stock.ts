@@ -10,7 +10,7 @@ import {
   reservationTransitions,
   type Shortage,
 } from '../domain/reservation';
-import { announceLevels, emit } from './announce-levels';
+import { emit } from './announce-levels';
 import type { InventoryDeps, RunInTransaction } from './inventory-deps';
 import { rejectionFor } from './shortages';
 import { ReservationExistsError } from './stock-store';
@@ -53,7 +53,10 @@ export async function reserveStock(tx: Tx, input: ReserveStock, deps: InventoryD
   const inserted = await deps.store.insertReservation(tx, reservation);
   if ('existing' in inserted) return outcomeOf(inserted.existing);
 
-  const short = await deps.store.reserveLines(tx, lines, now);
+  const short = await deps.store.reserveLines(tx, lines, now, {
+    lowStockThreshold: deps.lowStockThreshold,
+    reserved: stockReserved(reservation, now),
+  });
   if (short.length > 0) {
     const rejection = await rejectionFor(tx, deps, short);
     await deps.store.changeReservation(tx, input.orderId, { ...reservationTransitions.reject, at: now, rejection });
@@ -61,8 +64,6 @@ export async function reserveStock(tx: Tx, input: ReserveStock, deps: InventoryD
     return { ok: false, ...rejection, reservation: { ...reservation, status: 'rejected', rejection } };
   }
 
-  for (const line of lines) await announceLevels(tx, deps, line.productId, -line.quantity, now);
-  await emit(tx, stockReserved(reservation, now));
   return { ok: true, created: true, reservation };
 }
 

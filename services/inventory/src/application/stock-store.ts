@@ -1,4 +1,5 @@
 import type { Tx } from '@shop/kit';
+import type { InventoryEvent } from '../domain/inventory-events';
 import type { Rejection, ReleaseReason, Reservation, ReservationLine, ReservationStatus } from '../domain/reservation';
 import type { StockItem } from '../domain/stock-levels';
 
@@ -21,6 +22,14 @@ export interface StockAdjustment {
   actorId: string | null;
   onHandAfter: number;
   at: Date;
+}
+
+/** What a reservation announces when every line of it was reserved. */
+export interface ReservationAnnouncement {
+  /** inventory.low-stock goes out for a line whose available fell from above this to at or below it. */
+  lowStockThreshold: number;
+  /** inventory.stock-reserved, written after the lines' stock-changed (and low-stock) events. */
+  reserved: InventoryEvent;
 }
 
 export interface StockListQuery {
@@ -52,9 +61,18 @@ export interface StockStore {
   adjustOnHand(tx: Tx, productId: string, delta: number, at: Date): Promise<boolean>;
   /**
    * reserved += quantity for every line if each product has that much available and is not discontinued, for
-   * none otherwise. Answers the lines that fell short (empty when all were reserved).
+   * none otherwise. Answers the lines that fell short (empty when all were reserved). When all were reserved,
+   * the transaction's outbox also gets each line's stock-changed with the levels its UPDATE left (with
+   * low-stock where available crossed the threshold), then `announcement.reserved`; when not, none of them.
+   * Writing them here lets a store write them in the UPDATE's own statement, so that nothing but the COMMIT
+   * runs while a hot product's row is locked.
    */
-  reserveLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<ReservationLine[]>;
+  reserveLines(
+    tx: Tx,
+    lines: ReservationLine[],
+    at: Date,
+    announcement: ReservationAnnouncement,
+  ): Promise<ReservationLine[]>;
   /** onHand -= quantity for every line if each product has that much available, for none otherwise. */
   takeLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<ReservationLine[]>;
   /** Gives held units back: reserved -= quantity. */

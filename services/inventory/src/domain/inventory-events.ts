@@ -12,6 +12,7 @@ import {
   topics,
 } from '@shop/contracts';
 import type { Rejection, ReleaseReason, Reservation } from './reservation';
+import { crossedLowStock, levelsOf, type StockItem } from './stock-levels';
 
 /** An event ready for the outbox: the topic it goes to and its envelope. */
 export interface InventoryEvent<T = unknown> {
@@ -25,6 +26,24 @@ function event<T>(topic: Topic, data: T, at: Date): InventoryEvent<T> {
 
 export function stockChanged(levels: StockLevels, version: number, at: Date): InventoryEvent<StockChanged> {
   return event(topics.stockChanged, { ...levels, version, at: at.toISOString() }, at);
+}
+
+/**
+ * What a change of a product's levels announces, given the item as the change left it: its stock-changed with
+ * the change's version, then a low-stock warning if the change took available through the threshold.
+ */
+export function levelAnnouncements(
+  item: StockItem,
+  availableChange: number,
+  lowStockThreshold: number,
+  at: Date,
+): InventoryEvent[] {
+  const levels = levelsOf(item);
+  const announcements: InventoryEvent[] = [stockChanged(levels, item.version, at)];
+  if (crossedLowStock(levels.available - availableChange, levels.available, lowStockThreshold)) {
+    announcements.push(lowStock(item.productId, levels.available, lowStockThreshold, at));
+  }
+  return announcements;
 }
 
 export function lowStock(productId: string, available: number, threshold: number, at: Date): InventoryEvent<LowStock> {

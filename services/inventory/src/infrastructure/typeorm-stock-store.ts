@@ -1,12 +1,14 @@
 import { dialectOf, isUniqueViolation, type Tx } from '@shop/kit';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
+  type ReservationAnnouncement,
   type ReservationChange,
   ReservationExistsError,
   type StockAdjustment,
   type StockListQuery,
   type StockStore,
 } from '../application/stock-store';
+import { levelAnnouncements } from '../domain/inventory-events';
 import type { Rejection, ReleaseReason, Reservation, ReservationLine, ReservationStatus } from '../domain/reservation';
 import { maxOnHand, type StockItem } from '../domain/stock-levels';
 import {
@@ -16,6 +18,8 @@ import {
   StockItemEntity,
   type StockItemRecord,
 } from './entities';
+import { insertReservationOnPostgres, reserveAndAnnounceOnPostgres } from './postgres-reservation';
+import { forgetWrittenRows, rememberWrittenRow, writtenRowOf } from './written-rows';
 
 type CounterChange = Pick<QueryDeepPartialEntity<StockItemRecord>, 'onHand' | 'reserved'>;
 
@@ -28,7 +32,7 @@ type CounterChange = Pick<QueryDeepPartialEntity<StockItemRecord>, 'onHand' | 'r
  */
 export class TypeOrmStockStore implements StockStore {
   async findItem(tx: Tx, productId: string): Promise<StockItem | undefined> {
-    const written = writtenRows.get(tx)?.get(productId);
+    const written = writtenRowOf(tx, productId);
     if (written) return written;
     return (await tx.manager.findOneBy(StockItemEntity, { productId })) ?? undefined;
   }
@@ -51,8 +55,21 @@ export class TypeOrmStockStore implements StockStore {
     );
   }
 
-  reserveLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<ReservationLine[]> {
-    return allOrNone(tx, lines, (line) =>
+  async reserveLines(
+    tx: Tx,
+    lines: ReservationLine[],
+    at: Date,
+    announcement: ReservationAnnouncement,
+  ): Promise<ReservationLine[]> {
+    if (dialectOf(tx.manager.connection) === 'postgres') {
+      // The reserved event rides with the last line's statement; a short line before it rolls it back with
+      // the savepoint.
+      const last = lines[lines.length - 1];
+      return allOrNone(tx, lines, (line) =>
+        reserveAndAnnounceOnPostgres(tx, line, at, { ...announcement, withReserved: line === last }),
+      );
+    }
+    const short = await allOrNone(tx, lines, (line) =>
       changeCounters(
         tx,
         line.productId,
@@ -62,6 +79,18 @@ export class TypeOrmStockStore implements StockStore {
         at,
       ),
     );
+    if (short.length > 0) return short;
+    // The rows come from the UPDATEs' OUTPUT on SQL Server; SQLite reads them, which holds no one up there:
+    // it runs one transaction at a time.
+    for (const line of lines) {
+      const item = await this.findItem(tx, line.productId);
+      if (!item) throw new Error(`stock item ${line.productId} vanished inside its own transaction`);
+      for (const event of levelAnnouncements(item, -line.quantity, announcement.lowStockThreshold, at)) {
+        await tx.outbox(event.topic, event.envelope);
+      }
+    }
+    await tx.outbox(announcement.reserved.topic, announcement.reserved.envelope);
+    return [];
   }
 
   takeLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<ReservationLine[]> {
@@ -155,17 +184,8 @@ export class TypeOrmStockStore implements StockStore {
 
   async insertReservation(tx: Tx, reservation: Reservation): Promise<{ inserted: true } | { existing: Reservation }> {
     if (dialectOf(tx.manager.connection) === 'postgres') {
-      // One round trip on the hot path: a twin that committed first leaves nothing inserted (and no aborted
-      // transaction), one still running makes this wait on the order's key, then do nothing.
-      const { raw } = await tx.manager
-        .createQueryBuilder()
-        .insert()
-        .into(ReservationEntity)
-        .values(recordOf(reservation))
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      if ((raw as unknown[]).length === 1) return { inserted: true };
+      // One round trip on the hot path, with no aborted transaction when a twin got there first.
+      if (await insertReservationOnPostgres(tx, recordOf(reservation))) return { inserted: true };
       // Nothing inserted: the twin committed first, and its row is visible to this next statement.
       const existing = await this.findReservation(tx, reservation.orderId);
       if (!existing) throw new ReservationExistsError(reservation.orderId);
@@ -211,13 +231,6 @@ export class TypeOrmStockStore implements StockStore {
   }
 }
 
-/**
- * Rows as this transaction's own counter UPDATEs left them (RETURNING), so announcing the levels needs no
- * second read while the row's lock is held. Only rows this transaction wrote are kept: it holds their locks
- * until it ends, so nobody else can have changed them since.
- */
-const writtenRows = new WeakMap<Tx, Map<string, StockItem>>();
-
 /** The one way counters change: a guarded UPDATE that also bumps the version. Answers whether the guard held. */
 async function changeCounters(
   tx: Tx,
@@ -232,44 +245,20 @@ async function changeCounters(
     .update(StockItemEntity)
     .set({ ...counters, version: () => 'version + 1', updatedAt: at })
     .where(`product_id = :productId AND ${guard}`, { productId, ...parameters });
-  // PostgreSQL only: SQL Server's OUTPUT would need a table variable and SQLite has no writer to race.
-  const returning = dialectOf(tx.manager.connection) === 'postgres';
+  // The row comes back in the same round trip: RETURNING on PostgreSQL; on SQL Server TypeORM sends one batch
+  // (DECLARE a table variable, UPDATE … OUTPUT INSERTED.… INTO it, SELECT it), whose datetime copies of the
+  // timestamps are rounded, which nothing here reads. TypeORM has no RETURNING for SQLite, which runs one
+  // transaction at a time, so its read after the UPDATE holds no one up.
+  const returning = dialectOf(tx.manager.connection) !== 'sqlite';
   if (returning)
     update.returning(['productId', 'onHand', 'reserved', 'version', 'discontinuedAt', 'createdAt', 'updatedAt']);
   const result = await update.execute();
-  const applied = result.affected === 1;
-  const [row] = (returning && Array.isArray(result.raw) ? result.raw : []) as ReturnedRow[];
-  if (applied && row) {
-    let rows = writtenRows.get(tx);
-    if (!rows) {
-      rows = new Map();
-      writtenRows.set(tx, rows);
-    }
-    rows.set(productId, itemOfRow(row));
-  }
+  // The returned rows are exactly the rows the UPDATE changed: the most direct answer to whether the guard
+  // held, whatever a driver counts as rows affected in a batch.
+  const rows = returning && Array.isArray(result.raw) ? (result.raw as unknown[]) : undefined;
+  const applied = rows ? rows.length === 1 : result.affected === 1;
+  if (applied && rows?.[0]) rememberWrittenRow(tx, rows[0]);
   return applied;
-}
-
-interface ReturnedRow {
-  product_id: string;
-  on_hand: number | string;
-  reserved: number | string;
-  version: number | string;
-  discontinued_at: Date | string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
-
-function itemOfRow(row: ReturnedRow): StockItem {
-  return {
-    productId: row.product_id,
-    onHand: Number(row.on_hand),
-    reserved: Number(row.reserved),
-    version: Number(row.version),
-    discontinuedAt: row.discontinued_at === null ? null : new Date(row.discontinued_at),
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
 }
 
 /**
@@ -298,12 +287,12 @@ async function allOrNone(
     for (const line of lines) if (!(await apply(line))) short.push(line);
     if (short.length > 0) {
       await queryRunner.rollbackTransaction();
-      writtenRows.delete(tx); // the rolled-back UPDATEs' rows are not the rows any more
+      forgetWrittenRows(tx); // the rolled-back UPDATEs' rows are not the rows any more
     } else await queryRunner.commitTransaction();
     return short;
   } catch (error) {
     await queryRunner.rollbackTransaction();
-    writtenRows.delete(tx);
+    forgetWrittenRows(tx);
     throw error;
   }
 }

@@ -2,9 +2,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mssqlDdl, mssqlScript, type Tx } from '@shop/kit';
 import { DataSource } from 'typeorm';
+import { stockReserved } from '../../src/domain/inventory-events';
 import { inventoryEntities } from '../../src/infrastructure/entities';
 import { inventoryMigrations } from '../../src/infrastructure/migrations';
 import { TypeOrmStockStore } from '../../src/infrastructure/typeorm-stock-store';
+
+function stockRow(productId: string) {
+  const at = new Date();
+  return {
+    product_id: productId,
+    on_hand: 10,
+    reserved: 1,
+    version: 2,
+    discontinued_at: null,
+    created_at: at,
+    updated_at: at,
+  };
+}
 
 // SQL Server cannot run here: its DDL is generated offline and checked, and so are the statements the store
 // sends, recorded from a query runner that is never connected.
@@ -31,6 +45,7 @@ describe('the inventory schema on SQL Server', () => {
 
 describe('the stock store on SQL Server', () => {
   let statements: string[];
+  let reservationStatements: string[];
 
   beforeAll(async () => {
     const offline = new DataSource({
@@ -45,9 +60,12 @@ describe('the stock store on SQL Server', () => {
     await (offline as unknown as { buildMetadatas(): Promise<void> }).buildMetadatas();
     const queryRunner = offline.createQueryRunner();
     statements = [];
-    queryRunner.query = (async (sql: string, _parameters?: unknown[], structured?: boolean) => {
+    queryRunner.query = (async (sql: string, parameters: unknown[] = [], structured?: boolean) => {
       statements.push(sql);
-      return structured ? { records: [], raw: [], affected: 1 } : [];
+      // A counter UPDATE answers its row through OUTPUT, as SQL Server would.
+      const productParameter = /UPDATE "stock_items" .* OUTPUT .* WHERE "product_id" = @(\d+)/.exec(sql)?.[1];
+      const raw = productParameter === undefined ? [] : [stockRow(String(parameters[Number(productParameter)]))];
+      return structured ? { records: raw, raw, affected: 1 } : raw;
     }) as typeof queryRunner.query;
     // As inside the kit's transaction(): one transaction open, so nested ones become savepoints.
     Object.assign(queryRunner, { isTransactionActive: true, transactionDepth: 1 });
@@ -60,7 +78,25 @@ describe('the stock store on SQL Server', () => {
       { productId: 'b', quantity: 2 },
     ];
     await store.adjustOnHand(tx, 'a', -3, at);
-    await store.reserveLines(tx, lines, at);
+    const reservationStart = statements.length;
+    await store.reserveLines(tx, lines, at, {
+      lowStockThreshold: 5,
+      reserved: stockReserved(
+        {
+          id: 'r',
+          orderId: 'o',
+          status: 'held',
+          lines,
+          expiresAt: at,
+          releaseReason: null,
+          rejection: null,
+          createdAt: at,
+          updatedAt: at,
+        },
+        at,
+      ),
+    });
+    reservationStatements = statements.slice(reservationStart);
     await store.takeLines(tx, lines, at);
     await store.releaseLines(tx, lines, at);
     await store.commitLines(tx, lines, at);
@@ -78,7 +114,7 @@ describe('the stock store on SQL Server', () => {
   });
 
   it('writes every counter change as one guarded UPDATE with T-SQL placeholders', () => {
-    const updates = statements.filter((sql) => /^UPDATE "stock_items" SET "(on_hand|reserved)"/.test(sql));
+    const updates = statements.filter((sql) => /UPDATE "stock_items" SET "(on_hand|reserved)"/.test(sql));
     // adjust 1, then reserve, take, release, commit and restock 2 lines each
     expect(updates.length).toBe(11);
     for (const sql of updates) {
@@ -88,6 +124,21 @@ describe('the stock store on SQL Server', () => {
     expect(updates).toContainEqual(
       expect.stringContaining('"on_hand" - "reserved" >= @0 AND "discontinued_at" IS NULL'),
     );
+  });
+
+  it('takes the levels a counter UPDATE left from its OUTPUT clause, not from a second read', () => {
+    const updates = statements.filter((sql) => /UPDATE "stock_items" SET "(on_hand|reserved)"/.test(sql));
+    expect(updates.length).toBe(11);
+    for (const sql of updates) {
+      // One batch: a table variable, the UPDATE writing its rows into it, and the SELECT that answers them.
+      expect(sql).toMatch(
+        /^DECLARE @OutputTable TABLE \("product_id" nvarchar\(255\), "on_hand" int, "reserved" int, /,
+      );
+      expect(sql).toMatch(
+        /;\s+UPDATE "stock_items" SET .* OUTPUT INSERTED\."product_id", INSERTED\."on_hand", INSERTED\."reserved", INSERTED\."version", .* INTO @OutputTable WHERE "product_id" = @\d+ AND .*;\s+SELECT \* FROM @OutputTable$/,
+      );
+    }
+    expect(reservationStatements.filter((sql) => /^SELECT .* FROM "stock_items"/.test(sql))).toEqual([]);
   });
 
   it('wraps multi-line changes in a savepoint, SQL Server style', () => {
