@@ -88,16 +88,15 @@ function send(
     header(req, 'traceparent'),
     header(req, 'tracestate'),
   );
-  res.setHeader(requestIdHeader, requestId);
-  res.setHeader('traceparent', traceparentOf(trace));
-  res.setHeader('ETag', answer.etag);
+  // One flat list for writeHead: cheaper than setHeader per header, which stores and re-validates each one.
+  const headers = [requestIdHeader, requestId, 'traceparent', traceparentOf(trace), 'ETag', answer.etag];
   if (noneMatch(header(req, 'if-none-match') ?? '', answer.etag)) {
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', Buffer.byteLength(answer.json));
+    headers.push('Content-Type', 'application/json; charset=utf-8');
+    headers.push('Content-Length', String(Buffer.byteLength(answer.json)));
+    res.writeHead(200, headers);
     res.end(answer.json);
   } else {
-    res.statusCode = 304;
+    res.writeHead(304, headers);
     res.end();
   }
   options.durations.observe(options.service, 'GET', route, res.statusCode, secondsSince(startedAt));
