@@ -238,7 +238,8 @@ export function createEmbeddedMesh(options: { bus: EmbeddedBus; appId: string } 
 }
 
 interface StoredEntry {
-  json: string;
+  /** The saved value after a JSON round trip (what Redis would give back), frozen so no reader can change it. */
+  value: unknown;
   version: number;
   expiresAtMs?: number;
 }
@@ -249,7 +250,8 @@ class MemoryStateStore implements StateStore {
 
   async get<T>(key: string): Promise<StateEntry<T> | undefined> {
     const entry = this.live(key);
-    return entry && { value: JSON.parse(entry.json) as T, etag: String(entry.version) };
+    // Parsed once per save, not per read: product reads are the hot path of the embedded topology.
+    return entry && { value: entry.value as T, etag: String(entry.version) };
   }
 
   async save<T>(key: string, value: T, options: SaveOptions = {}): Promise<void> {
@@ -260,7 +262,8 @@ class MemoryStateStore implements StateStore {
     if (options.ttlSeconds !== undefined) {
       expiresAtMs = options.ttlSeconds > 0 ? Date.now() + options.ttlSeconds * 1000 : undefined;
     }
-    this.entries.set(key, { json: JSON.stringify(value ?? null), version: (entry?.version ?? 0) + 1, expiresAtMs });
+    const stored = deepFreeze(JSON.parse(JSON.stringify(value ?? null)) as unknown);
+    this.entries.set(key, { value: stored, version: (entry?.version ?? 0) + 1, expiresAtMs });
   }
 
   async delete(key: string, options: { etag?: string } = {}): Promise<void> {
@@ -283,6 +286,14 @@ class MemoryStateStore implements StateStore {
     }
     return entry;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 // Like daprd reading the app's answer: no answer is success, and an unknown one is retried.

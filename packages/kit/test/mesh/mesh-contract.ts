@@ -276,6 +276,19 @@ export function meshContract(adapterName: string, options: MeshContractOptions):
         expect(await state.get(key)).toBeUndefined();
       });
 
+      it('keeps what was saved: changing the saved object or a read value later changes nothing stored', async () => {
+        const { state } = mesh('alpha');
+        const key = aKey();
+        const saved = { items: [{ sku: 'lamp', quantity: 2 }] };
+        await state.save(key, saved);
+        saved.items[0] = { sku: 'desk', quantity: 9 };
+        const read = await state.get<{ items: Array<{ quantity: number }> }>(key);
+        try {
+          (read?.value.items[0] as { quantity: number }).quantity = 99; // a frozen value refuses; a copy takes it
+        } catch {}
+        expect((await state.get(key))?.value).toEqual({ items: [{ sku: 'lamp', quantity: 2 }] });
+      });
+
       it('answers undefined for a key that was never saved', async () => {
         expect(await mesh('alpha').state.get(aKey())).toBeUndefined();
       });
