@@ -228,7 +228,8 @@ export class OutboxRelay {
        )
        SELECT claimed.*, (SELECT count(*) FROM free)::int AS wanted,
               (SELECT locked_until FROM head ORDER BY seq LIMIT 1) AS head_locked_until
-       FROM (SELECT 1) AS one LEFT JOIN claimed ON true`,
+       FROM (SELECT 1) AS one LEFT JOIN claimed ON true
+       ORDER BY claimed.seq`,
       [this.batchSize, now, token, new Date(leaseUntilMs)],
     );
     const summary = rows[0];
@@ -251,7 +252,6 @@ export class OutboxRelay {
       this.headFreeAtMs = now.getTime() + this.pollIntervalMs;
       return undefined;
     }
-    claimed.sort((a, b) => compareSeq(a.seq, b.seq));
     return { rows: claimed, token, leaseUntilMs };
   }
 
@@ -404,11 +404,6 @@ function recordOf(row: ClaimedRow): OutboxEventRecord {
     lockedBy: row.locked_by,
     lockedUntil: row.locked_until,
   };
-}
-
-function compareSeq(a: string | number, b: string | number): number {
-  const difference = BigInt(a) - BigInt(b);
-  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
 }
 
 function envelopeOf(row: OutboxEventRecord): EventEnvelope {

@@ -5,7 +5,6 @@ import { openApiRouter, swaggerUiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
 import { answerReadyReads } from '../http/ready-reads';
-import { requestDurationsIn } from '../http/request-durations';
 import { createLogger, type Logger } from '../log/logger';
 import { EmbeddedBus } from '../mesh/embedded';
 import { type EmbeddedConfig, embeddedConfigSchema } from './host-config';
@@ -91,7 +90,7 @@ export async function runEmbedded(
   const listener = answerReadyReads(
     loaded.flatMap((service) => service.parts.readyReads ?? []),
     app.callback(),
-    { service: edgeName, log, durations: requestDurationsIn(metrics) },
+    { service: edgeName, log, metrics },
   );
   const server = await serve(listener, {
     host: config.HOST,

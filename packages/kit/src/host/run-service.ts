@@ -4,7 +4,6 @@ import { openApiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
 import { answerReadyReads } from '../http/ready-reads';
-import { requestDurationsIn } from '../http/request-durations';
 import { createLogger } from '../log/logger';
 import { createDaprMesh } from '../mesh/dapr';
 import { daprAppRoutes } from '../mesh/dapr-app-routes';
@@ -65,7 +64,7 @@ export async function runService(
   const listener = answerReadyReads(service.parts.readyReads ?? [], app.callback(), {
     service: manifest.name,
     log,
-    durations: requestDurationsIn(metrics),
+    metrics,
   });
   const server = await serve(listener, {
     host: config.HOST,

@@ -1,9 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger';
 import { noneMatch } from './entity-tags';
 import { identifyRequest, requestIdHeader } from './request-context';
-import type { RequestDurations } from './request-durations';
-import { secondsSince } from './request-durations';
+import { type RequestDurations, requestDurationsIn, secondsSince } from './request-durations';
 import { traceparentOf } from './trace-context';
 
 /** A representation ready to send as it is: its JSON text and its ETag. */
@@ -32,7 +32,8 @@ export interface ReadyReadsOptions {
   /** The app name in the request metrics (what the Koa pipeline would record). */
   service: string;
   log: Logger;
-  durations: RequestDurations;
+  /** The registry whose request histogram the pipeline records into. */
+  metrics: Registry;
 }
 
 /**
@@ -45,6 +46,7 @@ export function answerReadyReads(
   options: ReadyReadsOptions,
 ): RequestListener {
   if (reads.length === 0) return fullWay;
+  const durations = requestDurationsIn(options.metrics);
   return (req, res) => {
     // A debug log wants the pipeline's request line; credentials must be checked by the pipeline (401 on a bad token).
     if (req.method !== 'GET' || req.headers.authorization !== undefined || options.log.debug()) {
@@ -58,7 +60,8 @@ export function answerReadyReads(
       if (key === undefined) continue;
       const startedAt = process.hrtime.bigint();
       read.answer(key).then(
-        (answer) => (answer ? send(req, res, answer, read.route, startedAt, options) : fullWay(req, res)),
+        (answer) =>
+          answer ? send(req, res, answer, read.route, startedAt, options.service, durations) : fullWay(req, res),
         (error: unknown) => {
           options.log.warn({ err: error, route: read.route }, 'ready read failed; answering the full way');
           fullWay(req, res);
@@ -81,7 +84,8 @@ function send(
   answer: ReadyAnswer,
   route: string,
   startedAt: bigint,
-  options: ReadyReadsOptions,
+  service: string,
+  durations: RequestDurations,
 ): void {
   const { requestId, trace } = identifyRequest(
     header(req, requestIdHeader),
@@ -99,5 +103,5 @@ function send(
     res.writeHead(304, headers);
     res.end();
   }
-  options.durations.observe(options.service, 'GET', route, res.statusCode, secondsSince(startedAt));
+  durations.observe(service, 'GET', route, res.statusCode, secondsSince(startedAt));
 }

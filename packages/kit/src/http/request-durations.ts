@@ -28,8 +28,8 @@ export class RequestDurations {
     const key = `${service} ${method} ${status} ${route}`;
     let series = this.series.get(key);
     if (!series) {
-      series = { labels: { service, method, route, status: String(status) }, counts: [], sum: 0, count: 0 };
-      series.counts = new Array<number>(buckets.length + 1).fill(0);
+      const labels = { service, method, route, status: String(status) };
+      series = { labels, counts: new Array<number>(buckets.length + 1).fill(0), sum: 0, count: 0 };
       this.series.set(key, series);
     }
     let bucket = 0;

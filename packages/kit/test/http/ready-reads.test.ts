@@ -4,7 +4,6 @@ import { type Listening, listen } from '@shop/testkit/src/listen';
 import { createHttpApp } from '../../src/host/http-app';
 import { createMetricsRegistry } from '../../src/http/metrics';
 import { answerReadyReads, type ReadyAnswer, type ReadyRead } from '../../src/http/ready-reads';
-import { requestDurationsIn } from '../../src/http/request-durations';
 import { createLogger } from '../../src/log/logger';
 
 const widgets = new Map<string, ReadyAnswer>([['w1', { json: '{"id":"w1","name":"Widget"}', etag: '"7"' }]]);
@@ -38,9 +37,7 @@ async function serve(options: { level?: 'info' | 'debug'; answer?: ReadyRead['an
     keyOf: (path) => /^\/widgets\/(w\d+)$/.exec(path)?.[1],
     answer: options.answer ?? (async (id) => widgets.get(id)),
   };
-  const server: Listening = await listen(
-    answerReadyReads([read], app.callback(), { service: 'test', log, durations: requestDurationsIn(metrics) }),
-  );
+  const server: Listening = await listen(answerReadyReads([read], app.callback(), { service: 'test', log, metrics }));
   return { server, metrics, pipelineAnswers: () => pipelineAnswers, logLines: () => lines };
 }
 

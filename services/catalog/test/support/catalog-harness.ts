@@ -14,7 +14,6 @@ import {
   EmbeddedBus,
   type Mesh,
   OutboxEvent,
-  requestDurationsIn,
 } from '@shop/kit';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import { json, listen } from '@shop/testkit/src/listen';
@@ -80,7 +79,7 @@ export async function startCatalog(options: HarnessOptions = {}) {
     readiness: () => catalog.readiness ?? [],
     routers: [catalog.router],
   });
-  const readyReads = { service: 'catalog', log, durations: requestDurationsIn(metrics) };
+  const readyReads = { service: 'catalog', log, metrics };
   const server = await listen(answerReadyReads(catalog.readyReads ?? [], app.callback(), readyReads));
   // The Koa pipeline alone, for tests proving the ready reads answer exactly what it answers.
   const pipelineOnly = await listen(app.callback());
