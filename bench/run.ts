@@ -3,6 +3,8 @@
 // same 2 cores, so absolute figures are lower bounds).
 import { join } from 'node:path';
 import { startTopology, stopTopology, type TopologyKind } from '../tests/e2e/support/topology';
+import { daprCeiling } from './scenarios/dapr-ceiling';
+import { printDaprCeiling } from './scenarios/dapr-ceiling-report';
 import { hotSkuReservations } from './scenarios/hot-sku-reservations';
 import { httpOverhead, printHttpOverhead } from './scenarios/http-overhead';
 import { hubSection } from './scenarios/hub-report';
@@ -25,18 +27,22 @@ async function main(): Promise<void> {
   }
   if (sections.has('orders')) {
     const rates = [await rawOrderTransactions(durationSeconds, logDir)];
+    const measured = new Map<TopologyKind, RateResult>();
     for (const [kind, label] of [
       ['embedded', 'embedded topology (one process, SQLite)'],
       ['dapr', 'Dapr topology (a process and a daprd per service, PostgreSQL, Redis Streams)'],
     ] as Array<[TopologyKind, string]>) {
       const origin = await startTopology(kind);
       try {
-        rates.push(await orderThroughput(`orders placed → Paid, ${label}`, origin, durationSeconds));
+        measured.set(kind, await orderThroughput(`orders placed → Paid, ${label}`, origin, durationSeconds));
       } finally {
         await stopTopology(kind);
       }
     }
+    rates.push(...measured.values());
     printRates('Completed orders (placed → Paid) over HTTP, 64 concurrent clients, 20 products', rates);
+    // After the topologies stopped, so none of their processes share the cores with the plumbing measured.
+    printDaprCeiling(await daprCeiling(durationSeconds, join(logDir, 'dapr-ceiling')), measured.get('dapr'));
   }
   if (sections.has('hub')) await hubSection(durationSeconds, join(logDir, 'hub'));
 }
