@@ -101,16 +101,41 @@ export class ClientGroup {
 
   /** Delivery latencies since the last recording reset, against the send time of each message key. */
   async latencies(sent: Array<[number, number]>): Promise<Latencies> {
+    return percentiles((await this.deliveries(sent)).buckets);
+  }
+
+  /**
+   * The deliveries since the last recording reset, against the send time of each message key: a histogram of
+   * 0.1 ms buckets, and how many sends reached a load-generator process first after `lateMs` or more (every
+   * connection of a process is on one server, so a send held back there shows as a late first arrival).
+   */
+  async deliveries(sent: Array<[number, number]>, lateMs = Number.POSITIVE_INFINITY): Promise<RecordedDeliveries> {
     const answers = await Promise.all(
       this.processes.map(({ child }) =>
-        child.request<{ histogram: Array<[number, number]> }>('latencies', { sent }, 120_000),
+        child.request<{ histogram: Array<[number, number]>; firstArrivals: Array<[number, number]> }>(
+          'latencies',
+          { sent },
+          120_000,
+        ),
       ),
     );
     const buckets = new Map<number, number>();
+    let lateFirstArrivals = 0;
     for (const answer of answers) {
-      for (const [bucket, count] of answer.histogram) buckets.set(bucket, (buckets.get(bucket) ?? 0) + count);
+      addBuckets(buckets, answer.histogram);
+      lateFirstArrivals += answer.firstArrivals.filter(([, firstMs]) => firstMs >= lateMs).length;
     }
-    return percentiles(buckets);
+    return { buckets, lateFirstArrivals };
+  }
+
+  /** How many connections were told which onHand when they subscribed (their first StockChanged). */
+  async snapshots(): Promise<Map<number, number>> {
+    const answers = await Promise.all(
+      this.processes.map(({ child }) => child.request<Array<[number, number]>>('snapshots')),
+    );
+    const told = new Map<number, number>();
+    for (const answer of answers) addBuckets(told, answer);
+    return told;
   }
 
   async status(): Promise<ClientStatus> {
@@ -134,8 +159,20 @@ export class ClientGroup {
   }
 }
 
+export interface RecordedDeliveries {
+  /** Deliveries per 0.1 ms of latency. */
+  buckets: Map<number, number>;
+  lateFirstArrivals: number;
+}
+
+/** Adds counts into `into`, key by key. */
+export function addBuckets(into: Map<number, number>, counts: Iterable<[number, number]>): Map<number, number> {
+  for (const [key, count] of counts) into.set(key, (into.get(key) ?? 0) + count);
+  return into;
+}
+
 /** p50, p99 and max of a histogram of 0.1 ms buckets. */
-function percentiles(buckets: Map<number, number>): Latencies {
+export function percentiles(buckets: Map<number, number>): Latencies {
   const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
   const count = sorted.reduce((sum, [, n]) => sum + n, 0);
   const at = (quantile: number) => {

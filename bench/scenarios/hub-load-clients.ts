@@ -84,20 +84,32 @@ class Deliveries {
     });
   }
 
-  /** Latencies against the send times of each key, as a histogram of 0.1 ms buckets (only the non-empty ones). */
+  /**
+   * Latencies against the send times of each key, as a histogram of 0.1 ms buckets (only the non-empty ones), and
+   * each key's first arrival in this process (its fastest delivery, in ms).
+   */
   latencies(sentAtByKey: Map<number, number>) {
     const buckets = new Map<number, number>();
+    const firstArrivals = new Map<number, number>();
     let unmatched = 0;
     for (let i = 0; i < this.recorded; i++) {
-      const sentAt = sentAtByKey.get(this.keys[i] as number);
+      const key = this.keys[i] as number;
+      const sentAt = sentAtByKey.get(key);
       if (sentAt === undefined) {
         unmatched += 1;
         continue;
       }
-      const bucket = Math.max(0, Math.round(((this.times[i] as number) - sentAt) * 10));
+      const latencyMs = (this.times[i] as number) - sentAt;
+      const bucket = Math.max(0, Math.round(latencyMs * 10));
       buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
+      if (latencyMs < (firstArrivals.get(key) ?? Number.POSITIVE_INFINITY)) firstArrivals.set(key, latencyMs);
     }
-    return { histogram: [...buckets.entries()], matched: this.recorded - unmatched, unmatched };
+    return {
+      histogram: [...buckets.entries()],
+      firstArrivals: [...firstArrivals.entries()],
+      matched: this.recorded - unmatched,
+      unmatched,
+    };
   }
 
   private grow(): void {
@@ -111,6 +123,8 @@ class Deliveries {
 }
 
 const deliveries = new Deliveries();
+/** How many connections received which onHand as their first StockChanged: the stock they were told on subscribing. */
+const snapshots = new Map<number, number>();
 const clients: Client[] = [];
 let drops = 0;
 let closeMessages = 0;
@@ -156,6 +170,7 @@ async function openSignalR(request: OpenRequest): Promise<Client> {
   watchClose(socket);
   const ready = new Promise<void>((resolve, reject) => {
     let handshaken = false;
+    let told = false;
     socket.on('message', (data) => {
       for (const message of records(data)) {
         if (!handshaken) {
@@ -168,7 +183,13 @@ async function openSignalR(request: OpenRequest): Promise<Client> {
             );
           }
         } else if (message.type === 1 && message.target === 'StockChanged') {
-          onStockChanged((message.arguments as unknown[])[0]);
+          const levels = (message.arguments as unknown[])[0];
+          if (!told) {
+            told = true;
+            const onHand = Number((levels as { onHand?: unknown } | undefined)?.onHand);
+            snapshots.set(onHand, (snapshots.get(onHand) ?? 0) + 1);
+          }
+          onStockChanged(levels);
         } else if (message.type === 3 && message.invocationId === '1') {
           if (message.error) reject(new Error(`SubscribeProduct failed: ${message.error}`));
           else resolve();
@@ -270,6 +291,7 @@ answerCommands({
     return { reached, count: deliveries.count };
   },
   latencies: (args) => deliveries.latencies(new Map(args.sent as Array<[number, number]>)),
+  snapshots: () => [...snapshots.entries()],
   async status() {
     return {
       connections: clients.length,

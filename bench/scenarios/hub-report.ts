@@ -1,7 +1,10 @@
 // The `hub` section of `npm run bench`: fan-out against bare ws and socket.io, stock change → client through the
-// whole platform, and connections held by one process; printed as Markdown tables next to their goals.
+// whole platform, connections held by one process, and the same latencies with the subscribers split over two hub
+// replicas; printed as Markdown tables next to their goals.
+import type { Latencies } from './hub-clients';
 import { hubFanOut } from './hub-fan-out';
 import { hubStockToClient } from './hub-stock-to-client';
+import { hubStockToClientOverReplicas } from './hub-stock-to-client-replicas';
 import { hubTwoReplicas } from './hub-two-replicas';
 
 const settings = {
@@ -16,7 +19,12 @@ const settings = {
   /** Connections per replica in the two-replica run. */
   replicaConnections: Number(process.env.BENCH_HUB_REPLICA_CONNECTIONS ?? 19_000),
   replicaSends: 5,
+  /** Replicas the latency runs split the subscribers over (the stock run in the Dapr topology, the send run). */
+  latencyReplicas: 2,
 };
+
+const replicaLabel = (perReplica: number) =>
+  `two hub replicas, ${thousands(perReplica)} subscribers each, Redis backplane`;
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
 const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -87,10 +95,39 @@ export async function hubSection(seconds: number, logDir: string): Promise<void>
       `${ms(held.latency.p50Ms)} / ${ms(held.latency.p99Ms)} |`,
   );
 
+  const perReplica = Math.round(settings.subscribers / settings.latencyReplicas);
+  const overReplicas = await hubStockToClientOverReplicas({
+    replicas: settings.latencyReplicas,
+    subscribersPerReplica: perReplica,
+    seconds,
+    adjustmentsPerSecond: settings.adjustmentsPerSecond,
+    logDir,
+  });
+  console.log(
+    `\n## Hub in the platform, Dapr topology: stock adjustment → StockChanged, ${replicaLabel(perReplica)}\n`,
+  );
+  console.log(
+    'Every service its own process beside its own daprd (PostgreSQL, Redis Streams), the hub as two processes of the ' +
+      'app id `hub`; half of the subscribers connect straight to each replica, as a load balancer with sticky ' +
+      `sessions spreads them. ${overReplicas.adjustments} admin adjustments through the gateway ` +
+      `(${overReplicas.adjustmentsPerSecond}/s); Dapr hands each stock event to one replica, the backplane brings it ` +
+      'to the other. Every subscriber was told the current stock on subscribing.\n',
+  );
+  console.log(
+    '| subscribers | deliveries | min ms | p50 ms | p99 ms | max ms | lost | held back ≥ 250 ms | POST alone p50 ms |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  const r = overReplicas.latency;
+  console.log(
+    `| ${thousands(overReplicas.subscribers)} | ${thousands(r.count)} | ${ms(r.minMs)} | ${ms(r.p50Ms)} | ` +
+      `${ms(r.p99Ms)} | ${ms(r.maxMs)} | ${r.lost} | ${overReplicas.heldBack} | ${ms(overReplicas.adjustmentHttpP50Ms)} |`,
+  );
+
   const two = await hubTwoReplicas({
     connectionsPerReplica: settings.replicaConnections,
     holdSeconds: settings.holdSeconds,
     sends: settings.replicaSends,
+    paced: { connectionsPerReplica: perReplica, sendsPerSecond: settings.latencySendsPerSecond, seconds },
     logDir,
   });
   console.log(
@@ -109,5 +146,33 @@ export async function hubSection(seconds: number, logDir: string): Promise<void>
       `(${thousands(two.sends * two.connections)}) | ${ms(two.latency.p50Ms)} | ${ms(two.latency.p99Ms)} | ` +
       `${ms(two.latency.maxMs)} | ${two.replicas.map((r) => r.rssMb.toFixed(0)).join(' + ')} | ` +
       `${two.replicas.map((r) => thousands(r.openFiles)).join(' + ')} | ${two.connectSeconds.toFixed(1)} |`,
+  );
+
+  const paced = two.paced;
+  console.log(`\n## Hub latency at ${thousands(settings.subscribers)} subscribers: one process and two replicas\n`);
+  console.log(
+    `Delivery: ${settings.latencySendsPerSecond} sends/s for ${seconds} s, from just before the send to receipt; with ` +
+      'two replicas every send enters at replica A (as Dapr hands an event to one replica) and reaches B through ' +
+      'Redis. Stock change: admin POST to receipt of StockChanged, as above.\n',
+  );
+  console.log('| what | setup | deliveries | p50 ms | p99 ms | max ms | lost | goal |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  const row = (what: string, setup: string, l: Latencies & { lost?: number }, goal: string) =>
+    console.log(
+      `| ${what} | ${setup} | ${thousands(l.count)} | ${ms(l.p50Ms)} | ${ms(l.p99Ms)} | ${ms(l.maxMs)} | ` +
+        `${l.lost ?? '-'} | ${goal} |`,
+    );
+  if (baseline) row('delivery', 'bare ws, one process (baseline)', baseline.latency, '—');
+  if (hub) row('delivery', 'hub, one process', hub.latency, 'p99 ≤ 150 ms');
+  row('delivery', replicaLabel(paced.connectionsPerReplica), paced.latency, 'p99 ≤ 150 ms');
+  for (const [index, latency] of paced.byReplica.entries()) {
+    row('delivery', `… of which replica ${index === 0 ? 'A (the sender)' : 'B (through Redis)'}`, latency, '');
+  }
+  row('stock change → client', 'embedded platform, one process', stock.latency, 'p50 ≤ 50, p99 ≤ 250 ms');
+  row(
+    'stock change → client',
+    `Dapr topology, ${replicaLabel(overReplicas.subscribersPerReplica)}`,
+    overReplicas.latency,
+    'p50 ≤ 50, p99 ≤ 250 ms',
   );
 }

@@ -14,6 +14,11 @@ export interface TopologyService {
   publicPaths: string[];
   /** Paths whose requests stay open (long polls, event streams): the gateway never cuts them as idle. */
   streamingPaths?: string[];
+  /**
+   * How many processes run the service (1 by default), each beside its own daprd under the same app id, as the
+   * replicas of a Kubernetes deployment: Dapr hands each event to one of them and resolves invocations to any.
+   */
+  replicas?: number;
 }
 
 export interface DaprTopologyOptions {
@@ -25,7 +30,7 @@ export interface DaprTopologyOptions {
   /** Extra environment for every service process. */
   env?: NodeJS.ProcessEnv;
   /** Told when each service is up (a developer's `start:dapr` logs it). */
-  onServiceUp?(member: { name: string; appPort: number; sidecarPort: number }): void;
+  onServiceUp?(member: { name: string; replica: number; appPort: number; sidecarPort: number }): void;
   /** Leave the run dir (logs included) behind after stop(), for a look at what happened. */
   keepRunDir?: boolean;
   /** Keep Redis's append-only file (a developer's `start:dapr`); tests do without. */
@@ -35,6 +40,8 @@ export interface DaprTopologyOptions {
 /** One service process beside its own sidecar; either can be killed and the process started again. */
 export interface TopologyMember {
   name: string;
+  /** Which of the service's replicas this is, from 0. */
+  replica: number;
   appPort: number;
   databaseUrl: string;
   sidecar: RunningDaprd;
@@ -49,9 +56,13 @@ export interface DaprTopology {
   run: DaprRunDir;
   redis: RunningRedis;
   postgres: PostgresServer;
+  /** The first replica of each service. */
   members: Map<string, TopologyMember>;
+  /** The first replica of the service. */
   member(name: string): TopologyMember;
-  /** Gateway routes: each service's base URL and the prefixes it owns. */
+  /** Every replica of the service, the first one first. */
+  replicasOf(name: string): TopologyMember[];
+  /** Gateway routes: each service's base URL (its first replica's) and the prefixes it owns. */
   routes: Array<{ service: string; target: string; prefixes: string[]; streamingPaths: string[] }>;
   stop(): Promise<void>;
 }
@@ -75,10 +86,8 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
     const postgres = await startPostgres({ logDir: run.logDir });
     stoppers.push(() => postgres.stop());
 
-    const members = new Map<string, TopologyMember>();
-    for (const service of options.services) {
+    const startMember = async (service: TopologyService, replica: number, databaseUrl: string) => {
       const appPort = await freePort();
-      const databaseUrl = await postgres.createDatabase(service.name.replace(/-/g, '_'));
       // The sidecar's API is up before its app is: it waits for the app port, then asks /dapr/subscribe.
       const sidecar = await startSidecar(run, redis.url, service.name, appPort);
       stoppers.push(() => sidecar.stop());
@@ -94,10 +103,11 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
         // The hub's replicas share sends through the same Redis (its backplane).
         HUB_REDIS_HOST: redis.url,
       };
+      const processName = replica === 0 ? service.name : `${service.name}-${replica + 1}`;
       const spawnService = () =>
         // Node itself with tsx's loader, not the tsx CLI: a SIGKILL must reach the service, not a wrapper
         // process that dies and leaves the service running.
-        spawnManaged(service.name, process.execPath, {
+        spawnManaged(processName, process.execPath, {
           args: ['--import', 'tsx', join(repoRoot, 'services', service.name, 'src', 'main.ts')],
           cwd: repoRoot,
           logDir: run.logDir,
@@ -107,9 +117,10 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
       // Stopped before its sidecar, as in a pod: the app drains while daprd still carries its calls.
       stoppers.push(() => current.stop());
       await waitForPort(appPort, 60_000);
-      options.onServiceUp?.({ name: service.name, appPort, sidecarPort: sidecar.httpPort });
-      members.set(service.name, {
+      options.onServiceUp?.({ name: service.name, replica, appPort, sidecarPort: sidecar.httpPort });
+      const member: TopologyMember = {
         name: service.name,
+        replica,
         appPort,
         databaseUrl,
         sidecar,
@@ -122,18 +133,38 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
           current = spawnService();
           await waitForPort(appPort, 60_000);
         },
-      });
+      };
+      return member;
+    };
+
+    const replicaSets = new Map<string, TopologyMember[]>();
+    for (const service of options.services) {
+      const count = service.replicas ?? 1;
+      if (!Number.isInteger(count) || count < 1) {
+        throw new Error(`service ${service.name}: replicas must be a whole number ≥ 1, not ${count}`);
+      }
+      // The replicas share one database, as the pods of a deployment do.
+      const databaseUrl = await postgres.createDatabase(service.name.replace(/-/g, '_'));
+      const replicas: TopologyMember[] = [];
+      // One after the other, so that only the first replica runs the service's migrations on an empty database.
+      for (let replica = 0; replica < count; replica++) {
+        replicas.push(await startMember(service, replica, databaseUrl));
+      }
+      replicaSets.set(service.name, replicas);
     }
+    const members = new Map([...replicaSets].map(([name, replicas]) => [name, replicas[0] as TopologyMember]));
+    const replicasOf = (name: string) => {
+      const replicas = replicaSets.get(name);
+      if (!replicas) throw new Error(`no service ${name} in this topology`);
+      return replicas;
+    };
     return {
       run,
       redis,
       postgres,
       members,
-      member(name) {
-        const member = members.get(name);
-        if (!member) throw new Error(`no service ${name} in this topology`);
-        return member;
-      },
+      member: (name) => replicasOf(name)[0] as TopologyMember,
+      replicasOf: (name) => [...replicasOf(name)],
       routes: options.services.map((service) => ({
         service: service.name,
         target: `http://127.0.0.1:${members.get(service.name)?.appPort}`,

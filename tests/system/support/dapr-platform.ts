@@ -15,10 +15,16 @@ export interface DaprPlatform {
  * Redis and PostgreSQL) behind the gateway, as `npm run start:dapr` runs it, with every process in the test's
  * hands. The black-box helpers of tests/e2e talk to it through E2E_BASE_URL.
  */
-export async function startDaprPlatform(env: NodeJS.ProcessEnv = {}): Promise<DaprPlatform> {
+export async function startDaprPlatform(
+  env: NodeJS.ProcessEnv = {},
+  options: {
+    /** Processes per service where more than one (e.g. `{ hub: 2 }`); the gateway routes to the first. */
+    replicas?: Record<string, number>;
+  } = {},
+): Promise<DaprPlatform> {
   const port = await freePort();
   const topology = await startDaprTopology({
-    services,
+    services: services.map((service) => ({ ...service, replicas: options.replicas?.[service.name] ?? 1 })),
     jwksUrl: `http://127.0.0.1:${port}/api/auth/jwks`,
     env: { LOG_LEVEL: 'warn', ...env },
     // SHOP_KEEP_RUN_DIR=1 keeps every process's log for a look after the run.

@@ -122,17 +122,21 @@ export class Backplane {
   }
 
   /**
-   * Applies an event here, then has every other replica apply it; rejects when the bus cannot take it, so that the
-   * mesh delivers the event again. Feeds apply an event idempotently (by version, by status), so this replica's
-   * clients are served even while the bus is away, and the retry adds nothing for them.
+   * Has every replica apply an event, this one included; rejects when the bus cannot take it, so that the mesh
+   * delivers the event again. Feeds apply an event idempotently (by version, by status), so this replica's clients
+   * are served even while the bus is away, and the retry adds nothing for them.
    */
   async share(feed: string, data: unknown): Promise<void> {
     const apply = this.feeds.get(feed);
     if (!apply) throw new Error(`no feed ${feed} is registered`);
-    await apply(data);
-    if (this.transport.shared) {
-      await this.publish(this.bus, encodeMessage({ kind: 'event', origin: this.replicaId, feed, data }));
-    }
+    // Put on the bus before this replica starts its own sends: a send to thousands of connections holds this event
+    // loop for tens of milliseconds, and the other replicas fan out meanwhile instead of after it.
+    const published = this.transport.shared
+      ? this.publish(this.bus, encodeMessage({ kind: 'event', origin: this.replicaId, feed, data }))
+      : undefined;
+    const [applied, shared] = await Promise.allSettled([apply(data), published]);
+    if (applied.status === 'rejected') throw applied.reason;
+    if (shared.status === 'rejected') throw shared.reason;
   }
 
   /** Publishes a send for the other replicas' connections (nothing when no other replica can listen). */

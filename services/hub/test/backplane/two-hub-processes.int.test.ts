@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import type { HubConnection } from '@microsoft/signalr';
 import { type ProductCreated, topics } from '@shop/contracts';
 import { type DaprTopology, startDaprTopology } from '@shop/testkit/src/dapr-topology';
-import { type RunningDaprd, startSidecar } from '@shop/testkit/src/daprd';
 import { eventually } from '@shop/testkit/src/eventually';
-import { freePort, waitForPort } from '@shop/testkit/src/free-port';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import type { Listening } from '@shop/testkit/src/listen';
-import { type ManagedProcess, spawnManaged } from '@shop/testkit/src/managed-process';
 import { inventoryService } from '../../../inventory/src/service';
 import { hubService } from '../../src/service';
 import { azureClient, rest } from '../support/azure-clients';
@@ -18,45 +14,23 @@ import { hubClient, record } from '../support/clients';
 // beside its own daprd, Redis for pub/sub and the backplane. Both hub sidecars have the app id `hub`, so Dapr
 // hands each event to one of them (one consumer group per app id); the backplane must bring it to both.
 
-const repoRoot = resolve(__dirname, '../../../..');
 const key = newSigningKey('hub-replicas-key');
 let jwks: Listening;
 let topology: DaprTopology;
-let secondSidecar: RunningDaprd;
-let secondHub: ManagedProcess;
 let replicas: string[];
 const open: HubConnection[] = [];
 
 beforeAll(async () => {
   jwks = await serveJwks([key]);
   topology = await startDaprTopology({
-    services: [inventoryService, hubService],
+    services: [inventoryService, { ...hubService, replicas: 2 }],
     jwksUrl: `${jwks.url}/jwks`,
     env: { JWT_ISSUER: issuer, JWT_AUDIENCE: audience, LOG_LEVEL: 'warn' },
   });
-  const first = topology.member('hub');
-  const appPort = await freePort();
-  secondSidecar = await startSidecar(topology.run, topology.redis.url, 'hub', appPort);
-  secondHub = spawnManaged('hub-2', process.execPath, {
-    args: ['--import', 'tsx', join(repoRoot, 'services', 'hub', 'src', 'main.ts')],
-    cwd: repoRoot,
-    logDir: topology.run.logDir,
-    env: {
-      ...process.env,
-      APP_PORT: String(appPort),
-      DAPR_HTTP_PORT: String(secondSidecar.httpPort),
-      JWKS_URL: `${jwks.url}/jwks`,
-      JWT_ISSUER: issuer,
-      JWT_AUDIENCE: audience,
-      HUB_REDIS_HOST: topology.redis.url,
-      LOG_LEVEL: 'warn',
-    },
-  });
-  await waitForPort(appPort, 60_000);
+  const hubs = topology.replicasOf('hub');
   const subscribed = [topics.stockChanged, topics.orderPaid];
-  await first.sidecar.waitForSubscriptions(subscribed, 60_000);
-  await secondSidecar.waitForSubscriptions(subscribed, 60_000);
-  replicas = [`http://127.0.0.1:${first.appPort}`, `http://127.0.0.1:${appPort}`];
+  for (const hub of hubs) await hub.sidecar.waitForSubscriptions(subscribed, 60_000);
+  replicas = hubs.map((hub) => `http://127.0.0.1:${hub.appPort}`);
 }, 240_000);
 
 afterEach(async () => {
@@ -64,8 +38,6 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await secondHub?.stop();
-  await secondSidecar?.stop();
   await topology?.stop();
   await jwks?.close();
 }, 60_000);
@@ -124,6 +96,18 @@ async function adjust(productId: string, delta: number): Promise<void> {
 }
 
 describe('two hub processes behind the Redis backplane, each beside its own daprd', () => {
+  it('run as two replicas of the app id hub, each with its own port and sidecar, the first one its member', () => {
+    const hubs = topology.replicasOf('hub');
+    expect(hubs.map((hub) => [hub.replica, hub.sidecar.appId])).toEqual([
+      [0, 'hub'],
+      [1, 'hub'],
+    ]);
+    expect(new Set(hubs.map((hub) => hub.appPort)).size).toBe(2);
+    expect(new Set(hubs.map((hub) => hub.sidecar.httpPort)).size).toBe(2);
+    expect(topology.member('hub')).toBe(hubs[0]);
+    expect(topology.replicasOf('inventory')).toEqual([topology.member('inventory')]);
+  });
+
   it('bring every stock change to the subscribers on both replicas, each exactly once and in order', async () => {
     const productId = await productWithStock(20);
     const clients = replicas.map((url, index) =>
