@@ -27,9 +27,9 @@ const outboxRowsPerInsert = 100;
 /**
  * The DataSources whose transaction the current async call chain is in, for refusing nested transactions.
  * Only where code is developed and tested: AsyncLocalStorage turns on Node's async hooks for the whole
- * process, which then run on every promise and every tick (~4 µs of a ~20 µs cached read, measured on this
- * project's bench). A nested call is a programming error that the test suite finds, so production
- * (NODE_ENV=production) does without the check.
+ * process, which then run on every promise and every tick (~4 µs of a ~25 µs cached read at a fixed request
+ * rate). A nested call is a programming error that the test suite finds, so production (NODE_ENV=production)
+ * does without the check.
  */
 const active = process.env.NODE_ENV === 'production' ? undefined : new AsyncLocalStorage<ReadonlySet<DataSource>>();
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
