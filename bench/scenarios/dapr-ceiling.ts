@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { prepareDaprRunDir } from '@shop/testkit/src/dapr-run-dir';
 import { type RunningDaprd, startSidecar } from '@shop/testkit/src/daprd';
 import { freePort } from '@shop/testkit/src/free-port';
-import { startPostgres } from '@shop/testkit/src/postgres';
 import { type RunningRedis, startRedis } from '@shop/testkit/src/redis';
-import { Pool } from 'pg';
 import type { CeilingSubscription } from '../servers/dapr-ceiling-app';
 import { exactlyOnce, type RunReceipts } from '../servers/dapr-ceiling-ledger';
 import type { LoadOutcome } from '../servers/dapr-ceiling-load';
 import { type BenchChild, forkChild } from './hub-child';
+import { openRawOrderDatabase } from './order-throughput';
 import { drive, parentPidOf, processCpuMicros, processTreeCpuMicros } from './rates';
 
 export const ceilingSettings = {
@@ -313,35 +312,21 @@ async function postgresStatementCost(seconds: number, logDir: string): Promise<P
   const statementsPerTransaction = 4;
   const productCount = 20;
   const { concurrency } = ceilingSettings;
-  const postgres = await startPostgres({ logDir: join(logDir, 'postgres') });
-  const pool = new Pool({ connectionString: await postgres.createDatabase('bench_ceiling'), max: concurrency });
-  // An idle connection cut when the server stops is not a failure of the measurement.
-  pool.on('error', () => {});
+  const database = await openRawOrderDatabase({
+    logDir,
+    name: 'bench_ceiling',
+    products: productCount,
+    stock: 1_000_000_000,
+    connections: concurrency,
+  });
   try {
-    await pool.query('CREATE TABLE stock (id int PRIMARY KEY, available int NOT NULL CHECK (available >= 0))');
-    await pool.query(
-      'CREATE TABLE orders (id uuid PRIMARY KEY, product int NOT NULL, created_at timestamptz NOT NULL)',
-    );
-    await pool.query(`INSERT INTO stock SELECT g, 1000000000 FROM generate_series(0, ${productCount - 1}) g`);
-    const backend = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    const backend = (await database.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
     const postmaster = parentPidOf(Number(backend));
     let sequence = 0;
     const transaction = async () => {
       const product = sequence++ % productCount;
-      const connection = await pool.connect();
-      try {
-        await connection.query('BEGIN');
-        const taken = await connection.query(
-          'UPDATE stock SET available = available - 1 WHERE id = $1 AND available >= 1',
-          [product],
-        );
-        if (taken.rowCount !== 1) throw new Error(`product ${product} ran out of its billion units`);
-        await connection.query('INSERT INTO orders VALUES ($1, $2, now())', [randomUUID(), product]);
-        await connection.query('COMMIT');
-        return true;
-      } finally {
-        connection.release();
-      }
+      if (!(await database.order(product))) throw new Error(`product ${product} ran out of its billion units`);
+      return true;
     };
     await drive(concurrency, warmUpSeconds, transaction); // all 64 backends started before measuring
     const serverBefore = processTreeCpuMicros(postmaster);
@@ -356,7 +341,6 @@ async function postgresStatementCost(seconds: number, logDir: string): Promise<P
       clientMicros: (client.user + client.system) / statements,
     };
   } finally {
-    await pool.end();
-    await postgres.stop();
+    await database.close();
   }
 }

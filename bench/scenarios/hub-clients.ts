@@ -139,18 +139,7 @@ export class ClientGroup {
   }
 
   async status(): Promise<ClientStatus> {
-    const answers = await Promise.all(this.processes.map(({ child }) => child.request<ClientStatus>('status')));
-    const sum = (key: keyof ClientStatus) => answers.reduce((total, answer) => total + answer[key], 0);
-    return {
-      connections: sum('connections'),
-      open: sum('open'),
-      drops: sum('drops'),
-      closeMessages: sum('closeMessages'),
-      deliveries: sum('deliveries'),
-      cpuMicros: sum('cpuMicros'),
-      rssBytes: Math.max(...answers.map((answer) => answer.rssBytes)),
-      openFiles: Math.max(...answers.map((answer) => answer.openFiles)),
-    };
+    return combinedStatus(await Promise.all(this.processes.map(({ child }) => child.request<ClientStatus>('status'))));
   }
 
   async stop(): Promise<void> {
@@ -190,5 +179,20 @@ export function percentiles(buckets: Map<number, number>): Latencies {
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     maxMs: count ? (sorted[sorted.length - 1]?.[0] ?? 0) / 10 : Number.NaN,
+  };
+}
+
+/** Several load generators' status as one: counts added up, the largest process's memory and open files. */
+export function combinedStatus(statuses: ClientStatus[]): ClientStatus {
+  const sum = (key: keyof ClientStatus) => statuses.reduce((total, status) => total + status[key], 0);
+  return {
+    connections: sum('connections'),
+    open: sum('open'),
+    drops: sum('drops'),
+    closeMessages: sum('closeMessages'),
+    deliveries: sum('deliveries'),
+    cpuMicros: sum('cpuMicros'),
+    rssBytes: Math.max(...statuses.map((status) => status.rssBytes)),
+    openFiles: Math.max(...statuses.map((status) => status.openFiles)),
   };
 }

@@ -8,7 +8,7 @@ import { freePort } from '@shop/testkit/src/free-port';
 import { startRedis } from '@shop/testkit/src/redis';
 import type { ProcessStats } from '../servers/ipc-commands';
 import { type BenchChild, forkChild } from './hub-child';
-import { addBuckets, ClientGroup, type ClientStatus, type Latencies, percentiles } from './hub-clients';
+import { addBuckets, ClientGroup, type ClientStatus, combinedStatus, type Latencies, percentiles } from './hub-clients';
 
 export interface TwoReplicasResult {
   connections: number;
@@ -142,16 +142,5 @@ export async function hubTwoReplicas(options: {
 
 /** The load generators of several groups as one. */
 async function statusOf(groups: ClientGroup[]): Promise<ClientStatus> {
-  const statuses = await Promise.all(groups.map((clients) => clients.status()));
-  const sum = (key: keyof ClientStatus) => statuses.reduce((total, status) => total + status[key], 0);
-  return {
-    connections: sum('connections'),
-    open: sum('open'),
-    drops: sum('drops'),
-    closeMessages: sum('closeMessages'),
-    deliveries: sum('deliveries'),
-    cpuMicros: sum('cpuMicros'),
-    rssBytes: Math.max(...statuses.map((status) => status.rssBytes)),
-    openFiles: Math.max(...statuses.map((status) => status.openFiles)),
-  };
+  return combinedStatus(await Promise.all(groups.map((clients) => clients.status())));
 }

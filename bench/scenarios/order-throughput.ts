@@ -4,7 +4,7 @@
 // (insert the order, take one unit with a guarded UPDATE) at the same concurrency in the same run.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { startPostgres } from '@shop/testkit/src/postgres';
+import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import { Pool } from 'pg';
 import { drive, percentile, type RateResult } from './rates';
 import { developmentAdmin, ShopClient } from './shop-client';
@@ -163,21 +163,44 @@ export async function orderThroughput(name: string, origin: string, seconds: num
   };
 }
 
-/** The baseline: a minimal order transaction on raw PostgreSQL through `pg`, same concurrency. */
-export async function rawOrderTransactions(seconds: number, logDir: string): Promise<RateResult> {
-  const postgres = await startPostgres({ logDir: join(logDir, 'postgres-raw') });
-  const pool = new Pool({ connectionString: await postgres.createDatabase('bench_raw_orders'), max: concurrency });
+/** A fresh PostgreSQL with a stock row per product and an orders table, and the minimal order transaction on it. */
+export interface RawOrderDatabase {
+  postgres: PostgresServer;
+  pool: Pool;
+  /** BEGIN, guarded UPDATE of the product's stock, INSERT of the order, COMMIT: false when the stock ran out. */
+  order(product: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openRawOrderDatabase(options: {
+  logDir: string;
+  name: string;
+  products: number;
+  stock: number;
+  connections: number;
+}): Promise<RawOrderDatabase> {
+  const postgres = await startPostgres({ logDir: join(options.logDir, options.name) });
+  const pool = new Pool({ connectionString: await postgres.createDatabase(options.name), max: options.connections });
   // An idle connection cut when the server stops is not a failure of the measurement.
   pool.on('error', () => {});
+  const close = async () => {
+    await pool.end();
+    await postgres.stop();
+  };
   try {
     await pool.query('CREATE TABLE stock (id int PRIMARY KEY, available int NOT NULL CHECK (available >= 0))');
     await pool.query(
       'CREATE TABLE orders (id uuid PRIMARY KEY, product int NOT NULL, created_at timestamptz NOT NULL)',
     );
-    await pool.query(`INSERT INTO stock SELECT g, ${plentifulStock} FROM generate_series(0, ${productCount - 1}) g`);
-    let sequence = 0;
-    const measured = await drive(concurrency, seconds, async () => {
-      const product = sequence++ % productCount;
+    await pool.query(`INSERT INTO stock SELECT g, ${options.stock} FROM generate_series(0, ${options.products - 1}) g`);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    postgres,
+    pool,
+    async order(product) {
       const connection = await pool.connect();
       try {
         await connection.query('BEGIN');
@@ -195,7 +218,23 @@ export async function rawOrderTransactions(seconds: number, logDir: string): Pro
       } finally {
         connection.release();
       }
-    });
+    },
+    close,
+  };
+}
+
+/** The baseline: a minimal order transaction on raw PostgreSQL through `pg`, same concurrency. */
+export async function rawOrderTransactions(seconds: number, logDir: string): Promise<RateResult> {
+  const database = await openRawOrderDatabase({
+    logDir,
+    name: 'bench_raw_orders',
+    products: productCount,
+    stock: plentifulStock,
+    connections: concurrency,
+  });
+  try {
+    let sequence = 0;
+    const measured = await drive(concurrency, seconds, () => database.order(sequence++ % productCount));
     return {
       name: 'raw PostgreSQL: insert the order + guarded UPDATE of its stock, one transaction (baseline)',
       perSecond: measured.perSecond,
@@ -204,7 +243,6 @@ export async function rawOrderTransactions(seconds: number, logDir: string): Pro
       note: `${concurrency} concurrent transactions through pg`,
     };
   } finally {
-    await pool.end();
-    await postgres.stop();
+    await database.close();
   }
 }
