@@ -6,3 +6,14 @@ export type { Money } from './money';
 export type * from './order-events';
 export type * from './payment-events';
 export { type Topic, topics } from './topics';
+export {
+  type AppId,
+  appIds,
+  deadLetterTopicOf,
+  type EventFlow,
+  eventFlows,
+  type Invocation,
+  invocations,
+  publishedBy,
+  subscribedBy,
+} from './mesh-policy';

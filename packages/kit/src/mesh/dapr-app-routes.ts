@@ -1,14 +1,12 @@
 import { text } from 'node:stream/consumers';
 import Router from '@koa/router';
-import type { EventEnvelope } from '@shop/contracts';
+import { deadLetterTopicOf, type EventEnvelope } from '@shop/contracts';
 import type { Context } from 'koa';
 import type { Logger } from '../log/logger';
 import type { DeliveryOutcome, Subscription } from './port';
 
 /** Where an app's undeliverable events go, in both adapters. Subscribe to it to handle them. */
-export function deadLetterTopicFor(appId: string): string {
-  return `deadletter.${appId}`;
-}
+export const deadLetterTopicFor = deadLetterTopicOf;
 
 export interface DaprAppRoutesOptions {
   appId: string;

@@ -1,0 +1,77 @@
+import { type Topic, topics } from './topics';
+
+/**
+ * Who may talk to whom inside the platform, declared once. The Dapr pub/sub scopes (only a topic's owner
+ * publishes it; a service subscribes only to what it consumes) and the Dapr access control lists (only the
+ * invocations the design uses) are generated from these tables, for the local Dapr topology and the Helm
+ * chart alike; tests check them against what each service really publishes, subscribes to and invokes.
+ */
+
+/** The app ids of the platform's services. */
+export const appIds = ['identity', 'catalog', 'inventory', 'payments', 'orders', 'hub'] as const;
+export type AppId = (typeof appIds)[number];
+
+export interface EventFlow {
+  /** The one app allowed to publish the topic. */
+  publisher: AppId;
+  /** The apps allowed to subscribe to it. */
+  subscribers: AppId[];
+}
+
+export const eventFlows: Record<Topic, EventFlow> = {
+  [topics.productCreated]: { publisher: 'catalog', subscribers: ['inventory'] },
+  [topics.productUpdated]: { publisher: 'catalog', subscribers: [] },
+  [topics.productDeleted]: { publisher: 'catalog', subscribers: ['inventory'] },
+  [topics.stockChanged]: { publisher: 'inventory', subscribers: ['catalog', 'hub'] },
+  [topics.stockReserved]: { publisher: 'inventory', subscribers: ['payments'] },
+  [topics.stockReservationFailed]: { publisher: 'inventory', subscribers: ['orders', 'payments'] },
+  [topics.stockReleased]: { publisher: 'inventory', subscribers: ['orders'] },
+  [topics.stockCommitted]: { publisher: 'inventory', subscribers: [] },
+  [topics.lowStock]: { publisher: 'inventory', subscribers: [] },
+  [topics.orderPlaced]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub'] },
+  [topics.orderPaid]: { publisher: 'orders', subscribers: ['inventory', 'hub'] },
+  [topics.orderFailed]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub'] },
+  [topics.orderCancelled]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub'] },
+  [topics.orderShipped]: { publisher: 'orders', subscribers: ['hub'] },
+  [topics.orderDelivered]: { publisher: 'orders', subscribers: ['hub'] },
+  [topics.paymentSucceeded]: { publisher: 'payments', subscribers: ['orders'] },
+  [topics.paymentFailed]: { publisher: 'payments', subscribers: ['orders'] },
+  [topics.paymentRefunded]: { publisher: 'payments', subscribers: [] },
+  [topics.customerRegistered]: { publisher: 'identity', subscribers: [] },
+  [topics.customerDeleted]: { publisher: 'identity', subscribers: [] },
+};
+
+/** Where an app's undeliverable events go (its sidecar publishes there, the app alone subscribes). */
+export function deadLetterTopicOf(appId: string): string {
+  return `deadletter.${appId}`;
+}
+
+export interface Invocation {
+  caller: AppId;
+  callee: AppId;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The callee's path; a trailing `/*` admits one more segment (an id), as Dapr's access control operations do. */
+  path: string;
+}
+
+/** Every service invocation the design uses; the callee's sidecar refuses any other. */
+export const invocations: Invocation[] = [
+  { caller: 'orders', callee: 'catalog', method: 'POST', path: '/internal/products/lookup' },
+  { caller: 'orders', callee: 'payments', method: 'POST', path: '/internal/payment-methods' },
+  { caller: 'orders', callee: 'payments', method: 'POST', path: '/internal/payments' },
+  { caller: 'hub', callee: 'inventory', method: 'GET', path: '/internal/stock/*' },
+];
+
+/** Topics an app may publish: those it owns and its own dead-letter topic. */
+export function publishedBy(appId: AppId): string[] {
+  const owned = Object.entries(eventFlows).flatMap(([topic, flow]) => (flow.publisher === appId ? [topic] : []));
+  return [...owned, deadLetterTopicOf(appId)];
+}
+
+/** Topics an app may subscribe to: those it consumes and its own dead-letter topic. */
+export function subscribedBy(appId: AppId): string[] {
+  const consumed = Object.entries(eventFlows).flatMap(([topic, flow]) =>
+    flow.subscribers.includes(appId) ? [topic] : [],
+  );
+  return [...consumed, deadLetterTopicOf(appId)];
+}
