@@ -222,11 +222,3 @@ gateway could not), and every service when there is no gateway to send them thro
 {{- end -}}
 {{- toJson $reached -}}
 {{- end -}}
-
-{{/* A NetworkPolicyPeer from values {namespaceSelector, podSelector} (both must match). */}}
-{{- define "shop.networkPeer" -}}
-- namespaceSelector:
-    {{- toYaml .namespaceSelector | nindent 4 }}
-  podSelector:
-    {{- toYaml .podSelector | nindent 4 }}
-{{- end -}}
