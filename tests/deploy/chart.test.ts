@@ -530,6 +530,36 @@ describe('the mesh tokens', () => {
     expect(generated).toContain('shop-orders-app-api-token');
   });
 
+  it('keeps tokens given in the values, and refuses one shorter than 32 characters', () => {
+    const given = 'a-dapr-api-token-given-in-the-values-0123';
+    const args = [
+      ...setArgs(requiredSecrets),
+      ...setArgs({
+        'secrets.meshTokens.values.orders.daprApiToken': given,
+        'secrets.meshTokens.values.orders.appApiToken': `${given}-app`,
+      }),
+    ];
+    const [first, second] = [renderChart(args), renderChart(args)];
+    expect(find(first, 'Secret', 'shop-orders-dapr-api-token').stringData.token).toBe(given);
+    expect(find(first, 'Secret', 'shop-orders-app-api-token').stringData.token).toBe(`${given}-app`);
+    const checksumOf = (manifests: typeof first) =>
+      find(manifests, 'Deployment', 'shop-orders').spec.template.metadata.annotations['checksum/mesh-tokens'];
+    expect(checksumOf(first)).toBe(checksumOf(second));
+    // The others are still generated, so they differ between two renders without a cluster to read back from.
+    expect(find(first, 'Secret', 'shop-catalog-app-api-token').stringData.token).not.toBe(
+      find(second, 'Secret', 'shop-catalog-app-api-token').stringData.token,
+    );
+    const short = helmTemplate([
+      ...setArgs(requiredSecrets),
+      ...setArgs({
+        'secrets.meshTokens.values.orders.daprApiToken': 'short',
+        'secrets.meshTokens.values.orders.appApiToken': given,
+      }),
+    ]);
+    expect(short.status).not.toBe(0);
+    expect(short.stderr).toContain('/secrets/meshTokens/values/orders/daprApiToken');
+  });
+
   it('refuses a Secret of your own for one of the two tokens only', () => {
     const result = helmTemplate([
       ...setArgs(requiredSecrets),
@@ -585,6 +615,16 @@ describe('values-local.yaml', () => {
     expect(annotations['dapr.io/env']).toContain(
       'OTEL_EXPORTER_OTLP_ENDPOINT=otel-collector.shop.svc.cluster.local:4317',
     );
+  });
+
+  it('renders the same mesh tokens every time, so a re-render (Tilt) rolls no pod', () => {
+    const again = renderChart(['--values', localValues]);
+    for (const service of chartServices) {
+      for (const kind of ['dapr-api', 'app-api']) {
+        const name = `shop-${service}-${kind}-token`;
+        expect(find(local, 'Secret', name).stringData.token).toBe(find(again, 'Secret', name).stringData.token);
+      }
+    }
   });
 
   it('keeps the contract development admin, so the e2e suite runs against the cluster as it is', () => {

@@ -184,16 +184,25 @@ for DAPR_API_TOKEN (app → its daprd), (list $ "catalog" "app-api") for APP_API
 {{- end -}}
 
 {{/*
-A generated token for one of the chart's token Secrets: the one already in the cluster (so upgrades keep it and
-a pod's app and sidecar keep agreeing), else 64 new random characters: (list $ "<secret name>")
+The token of one of the chart's token Secrets: (list $ "catalog" "dapr-api"). The one given in
+secrets.meshTokens.values, else the one already in the cluster (so upgrades keep it and a pod's app and sidecar
+keep agreeing), else 64 new random characters.
 */}}
 {{- define "shop.meshTokenValue" -}}
 {{- $root := index . 0 -}}
-{{- $existing := lookup "v1" "Secret" $root.Release.Namespace (index . 1) -}}
+{{- $app := index . 1 -}}
+{{- $kind := index . 2 -}}
+{{- $given := index $root.Values.secrets.meshTokens.values $app | default dict -}}
+{{- $value := ternary $given.daprApiToken $given.appApiToken (eq $kind "dapr-api") -}}
+{{- if $value -}}
+{{- $value -}}
+{{- else -}}
+{{- $existing := lookup "v1" "Secret" $root.Release.Namespace (include "shop.meshTokenSecret" .) -}}
 {{- if and $existing $existing.data $existing.data.token -}}
 {{- $existing.data.token | b64dec -}}
 {{- else -}}
 {{- randAlphaNum 64 -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
