@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { createHttpTerminator } from 'http-terminator';
 import type Koa from 'koa';
 import type { HealthState } from '../http/health';
+import { checkRequestTarget } from '../http/request-target';
 import type { Logger } from '../log/logger';
 import { ownsPath } from './http-app';
 import type { UpgradeHandler } from './service-manifest';
@@ -122,12 +123,10 @@ export function routeUpgrades(routes: Array<{ paths: string[]; upgrade: UpgradeH
   };
 }
 
-/** The path an upgrade request asks for; a request target that is no URL path is refused with 400 (undefined). */
+/** The path an upgrade request asks for; a target that is not a path in its one plain form is refused with 400 (undefined). */
 export function upgradePath(req: IncomingMessage, socket: Duplex): string | undefined {
-  try {
-    return new URL(req.url ?? '/', 'http://upgrade').pathname;
-  } catch {
-    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    return undefined;
-  }
+  const verdict = checkRequestTarget(req.url);
+  if (verdict.ok) return verdict.path;
+  if (!socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  return undefined;
 }
