@@ -27,7 +27,7 @@ function forbiddenEscape(hex: string): string | undefined {
 
 /** Judges a raw request target (`req.url`): origin form only, the path in its one canonical spelling. */
 export function checkRequestTarget(target: string | undefined): TargetVerdict {
-  if (!target || !target.startsWith('/')) return { ok: false, reason: 'the request target must be a path' };
+  if (!target?.startsWith('/')) return { ok: false, reason: 'the request target must be a path' };
   const queryAt = target.indexOf('?');
   const path = queryAt === -1 ? target : target.slice(0, queryAt);
   if (!pathCharacters.test(path)) return { ok: false, reason: 'the path holds a character that must be encoded' };
