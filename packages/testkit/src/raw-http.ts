@@ -37,12 +37,17 @@ export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawAns
     const socket = connect(Number(port), hostname);
     const chunks: Buffer[] = [];
     socket.setTimeout(request.timeoutMs ?? 10_000, () => socket.destroy(new Error(`no answer to ${request.target}`)));
+    let failure: Error | undefined;
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // A server may answer (413, 400) and close before the whole body is written: the answer is what counts.
     socket.on('error', (error) => {
-      if (chunks.length === 0) reject(error);
+      failure = error;
     });
     socket.on('close', () => {
+      if (chunks.length === 0 && failure) {
+        reject(failure);
+        return;
+      }
       try {
         resolve(parseAnswer(Buffer.concat(chunks)));
       } catch (error) {
