@@ -1,8 +1,9 @@
-export { ConfigError, hostConfigSchema, loadConfig } from './config/load-config';
+export { assertConfiguration, ConfigError, hostConfigSchema, loadConfig } from './config/load-config';
 export * from './data';
 export * from './host/host-config';
 export { createHttpApp, type HttpAppOptions, jsonBodyLimitBytes, ownsPath } from './host/http-app';
 export { type EmbeddedOptions, type EmbeddedPlatform, runEmbedded } from './host/run-embedded';
+export { runMain } from './host/run-main';
 export { runService } from './host/run-service';
 export {
   type RunningServer,
