@@ -1,6 +1,5 @@
 // The layer rules of every service (README, "Inside a service"): dependencies point inward. `npm run lint:layers`
 // checks them; `npm test` runs it.
-const layer = (name) => `^services/[^/]+/src/${name}/`;
 const sameService = '$1';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
