@@ -1,10 +1,10 @@
 import { connect, type Socket } from 'node:net';
 import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { json } from '@shop/testkit/src/listen';
-import { adminToken, bearer, postJson } from '../e2e/support/accounts';
-import { baseUrl } from '../e2e/support/base-url';
-import { eventually } from '../e2e/support/eventually';
-import { productWithStock } from '../e2e/support/shop';
+import { adminToken, bearer, postJson } from '../../e2e/support/accounts';
+import { baseUrl } from '../../e2e/support/base-url';
+import { eventually } from '../../e2e/support/eventually';
+import { productWithStock } from '../../e2e/support/shop';
 
 // "One reset WebSocket stops the gateway": hundreds of hub connections reset mid-handshake and mid-stream, half-closed
 // or sent garbage must leave the origin serving and a connection that was open all along untouched.
@@ -68,33 +68,35 @@ async function stormOne(kind: number): Promise<void> {
   }
 }
 
-describe('a storm of reset hub sockets', () => {
-  it('leaves the origin serving and an open connection receiving', async () => {
-    const productId = await productWithStock(10);
-    const bystander = new HubConnectionBuilder()
-      .withUrl(`${baseUrl()}/hubs/inventory`, { transport: HttpTransportType.WebSockets })
-      .configureLogging(LogLevel.None)
-      .build();
-    const seen: Array<{ available: number }> = [];
-    bystander.on('StockChanged', (change: { available: number }) => seen.push(change));
-    await bystander.start();
-    try {
-      await bystander.invoke('SubscribeProduct', productId);
-      for (let i = 0; i < connectionsInStorm; i += 20) {
-        await Promise.all(Array.from({ length: 20 }, (_, j) => stormOne((i + j) % 4)));
+export function describeSocketStorm(): void {
+  describe('a storm of reset hub sockets', () => {
+    it('leaves the origin serving and an open connection receiving', async () => {
+      const productId = await productWithStock(10);
+      const bystander = new HubConnectionBuilder()
+        .withUrl(`${baseUrl()}/hubs/inventory`, { transport: HttpTransportType.WebSockets })
+        .configureLogging(LogLevel.None)
+        .build();
+      const seen: Array<{ available: number }> = [];
+      bystander.on('StockChanged', (change: { available: number }) => seen.push(change));
+      await bystander.start();
+      try {
+        await bystander.invoke('SubscribeProduct', productId);
+        for (let i = 0; i < connectionsInStorm; i += 20) {
+          await Promise.all(Array.from({ length: 20 }, (_, j) => stormOne((i + j) % 4)));
+        }
+        const adjusted = await postJson(
+          `/api/inventory/${productId}/adjustments`,
+          { delta: 5, reason: 'after the storm' },
+          bearer(await adminToken()),
+        );
+        expect(adjusted.status).toBe(200);
+        await eventually(async () => {
+          if (!seen.some((change) => change.available === 15)) throw new Error('the bystander has not seen 15 yet');
+        });
+        expect((await fetch(`${baseUrl()}/readyz`)).status).toBe(200);
+      } finally {
+        await bystander.stop();
       }
-      const adjusted = await postJson(
-        `/api/inventory/${productId}/adjustments`,
-        { delta: 5, reason: 'after the storm' },
-        bearer(await adminToken()),
-      );
-      expect(adjusted.status).toBe(200);
-      await eventually(async () => {
-        if (!seen.some((change) => change.available === 15)) throw new Error('the bystander has not seen 15 yet');
-      });
-      expect((await fetch(`${baseUrl()}/readyz`)).status).toBe(200);
-    } finally {
-      await bystander.stop();
-    }
+    });
   });
-});
+}
