@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/load-config';
+import { assertConfiguration, loadConfig } from '../config/load-config';
 import { openApiRouter, swaggerUiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
@@ -38,6 +38,7 @@ export async function runEmbedded(
   options: EmbeddedOptions = {},
 ): Promise<EmbeddedPlatform> {
   const env = options.env ?? process.env;
+  assertConfiguration([embeddedConfigSchema, ...manifests.map((manifest) => manifest.config)], env);
   const config = loadConfig<EmbeddedConfig>(embeddedConfigSchema, env);
   const log = options.log ?? createLogger({ name: 'shop', level: config.LOG_LEVEL });
   const dataDir = resolve(config.SHOP_DATA_DIR);

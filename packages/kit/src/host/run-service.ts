@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/load-config';
+import { assertConfiguration, loadConfig } from '../config/load-config';
 import { openApiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
@@ -22,6 +22,7 @@ export async function runService(
   options: { env?: NodeJS.ProcessEnv; handleSignals?: boolean } = {},
 ): Promise<RunningServer> {
   const env = options.env ?? process.env;
+  assertConfiguration([sidecarConfigSchema, manifest.config], env);
   const config = loadConfig<SidecarConfig>(sidecarConfigSchema, env);
   const log = createLogger({ name: manifest.name, level: config.LOG_LEVEL });
   const metrics = createMetricsRegistry({ service: manifest.name });
