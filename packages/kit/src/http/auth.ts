@@ -49,8 +49,13 @@ export interface JwtVerifier {
    * SessionCheckUnavailableError when its login cannot be confirmed now.
    */
   verify(token: string): Promise<Caller>;
-  /** Whether the login is still live now (with the same caching as verify). */
-  sessionActive(caller: Caller): Promise<boolean>;
+  /**
+   * Whether a verified caller's login is still live (with the same caching as verify), for connections that
+   * outlive the request that opened them. Throws SessionCheckUnavailableError as verify does.
+   */
+  sessionActive(caller: Pick<Caller, 'id' | 'sessionId'>): Promise<boolean>;
+  /** How long a session answer is used (SESSION_CHECK_SECONDS): the revocation bound. */
+  readonly sessionCheckSeconds: number;
   /** Stops the scheduled JWKS refresh. */
   close(): void;
 }
@@ -84,13 +89,14 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     now,
   });
 
-  const sessionActive = async (caller: Caller) => {
+  const sessionActive = async (caller: Pick<Caller, 'id' | 'sessionId'>) => {
     const state = await options.sessions.state(caller.sessionId);
     return state.active && state.customerId === caller.id;
   };
 
   return {
     sessionActive,
+    sessionCheckSeconds: options.sessions.freshSeconds,
     close: () => keys.close(),
     async verify(token) {
       const decoded = jwt.decode(token, { complete: true });
