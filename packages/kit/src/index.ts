@@ -21,6 +21,7 @@ export { decodeTimeCursor, encodeTimeCursor, type TimePosition } from './http/cu
 export { entityTags, noneMatch } from './http/entity-tags';
 export * from './http/health';
 export { idempotencyKeyHeader, replayIdempotent, respondIdempotently } from './http/idempotent-write';
+export { JwksKeySet, type JwksKeySetOptions } from './http/jwks-key-set';
 export * from './http/metrics';
 export * from './http/problem';
 export { problemResponder } from './http/problem-responder';
@@ -28,6 +29,7 @@ export { answerReadyReads, type ReadyAnswer, type ReadyRead, type ReadyReadsOpti
 export * from './http/request-context';
 export { RequestDurations, requestDurationsIn } from './http/request-durations';
 export { checkRequestTarget, type TargetVerdict } from './http/request-target';
+export * from './http/session-check';
 export * from './http/trace-context';
 export * from './http/validate';
 export { createLogger, type Logger, type LoggerOptions } from './log/logger';

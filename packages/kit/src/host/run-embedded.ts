@@ -59,6 +59,7 @@ export async function runEmbedded(
       metrics,
       databaseUrl: `sqlite:${resolve(dataDir, `${manifest.name}.sqlite`)}`,
       jwks: { uri: jwksUri, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+      sessionCheckSeconds: config.SESSION_CHECK_SECONDS,
     });
     // Service invocation reaches the service's own app, as it would through its sidecar.
     const own = createHttpApp({
@@ -106,7 +107,13 @@ export async function runEmbedded(
       ),
     ),
     drainers: loaded.map((service) => async () => service.parts.drain?.()),
-    closers: [...[...loaded].reverse().map((service) => async () => service.parts.stop?.()), () => bus.close()],
+    closers: [
+      ...[...loaded].reverse().map((service) => async () => {
+        service.close();
+        await service.parts.stop?.();
+      }),
+      () => bus.close(),
+    ],
   });
   listeningPort = server.port;
   for (const service of loaded) await service.parts.start?.();

@@ -41,6 +41,7 @@ export async function runService(
     metrics,
     databaseUrl: config.DATABASE_URL ?? `sqlite:${resolve(config.SHOP_DATA_DIR, `${manifest.name}.sqlite`)}`,
     jwks: { uri: config.JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    sessionCheckSeconds: config.SESSION_CHECK_SECONDS,
   });
   const sidecarReadiness = {
     name: 'sidecar',
@@ -78,7 +79,12 @@ export async function runService(
       service.parts.upgrade ? [{ paths: manifest.publicPaths, upgrade: service.parts.upgrade }] : [],
     ),
     drainers: [async () => service.parts.drain?.()],
-    closers: [async () => service.parts.stop?.()],
+    closers: [
+      async () => {
+        service.close();
+        await service.parts.stop?.();
+      },
+    ],
   });
   await service.parts.start?.();
   log.info({ port: server.port, sidecar: sidecarUrl }, `${manifest.name} listening`);

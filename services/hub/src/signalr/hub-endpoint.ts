@@ -110,6 +110,29 @@ export class HubEndpoint {
     }
   }
 
+  /**
+   * Closes the connections whose principal `ended` says no longer holds (a login revoked since they connected),
+   * asking about at most `concurrency` principals at once; answers how many were closed.
+   */
+  async closeEnded(
+    ended: (principal: HubPrincipal) => Promise<boolean>,
+    options: { error: string; concurrency: number },
+  ): Promise<number> {
+    const queue = [...this.connections.values()];
+    let closed = 0;
+    const worker = async () => {
+      for (let connection = queue.shift(); connection; connection = queue.shift()) {
+        if (!connection.principal || connection.closed) continue;
+        if (await ended(connection.principal)) {
+          connection.close({ error: options.error, allowReconnect: false });
+          closed += 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+    return closed;
+  }
+
   /** Closes every connection, telling clients they may reconnect (to another replica, or to this one restarted). */
   closeAll(options: { error?: string; allowReconnect?: boolean }): void {
     for (const connection of [...this.connections.values()]) connection.close(options);

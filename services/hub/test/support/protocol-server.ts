@@ -5,9 +5,10 @@ import {
   createLogger,
   createMetricsRegistry,
   type RunningServer,
+  SessionCheck,
   serve,
 } from '@shop/kit';
-import { newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
+import { lookUpSession, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import type { Registry } from 'prom-client';
 import { customerTokens } from '../../src/hubs/orders-hub';
 import { type HubDefinition, HubError, HubServer, type HubServerOptions } from '../../src/signalr';
@@ -120,6 +121,7 @@ export async function startProtocolServer(options: Partial<HubServerOptions> = {
     jwksUri: `${jwks.url}/jwks`,
     issuer: 'https://identity.shop.test',
     audience: 'shop-api',
+    sessions: new SessionCheck({ lookup: lookUpSession }),
   });
   const log = createLogger({ name: 'hub-test', level: 'fatal' });
   const metrics = createMetricsRegistry();

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { EventEnvelope, Money } from '@shop/contracts';
 import { createLogger, type EmbeddedPlatform, runEmbedded, type ServiceManifest } from '@shop/kit';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
-import type { Listening } from '@shop/testkit/src/listen';
 import { ordersService } from '../../src/service';
 
 export interface CatalogStandIn {
@@ -60,7 +59,7 @@ function reply(res: Parameters<RequestListener>[1], status: number, body: unknow
  */
 export async function startOrders(): Promise<OrdersPlatform> {
   const key = newSigningKey('orders-test-key');
-  const jwks: Listening = await serveJwks([key]);
+  const jwks = await serveJwks([key]);
   const platform = await runEmbedded([ordersService as ServiceManifest], {
     env: {
       PORT: '0',
@@ -72,6 +71,8 @@ export async function startOrders(): Promise<OrdersPlatform> {
     },
     log: createLogger({ name: 'test', level: 'fatal' }),
   });
+  // The identity service's session answers for the fixture's tokens, where the verifier asks for them.
+  platform.bus.register('identity', { listener: jwks.listener });
   const catalog: CatalogStandIn = { products: new Map(), lookups: 0, down: false };
   const vaulted: Array<{ last4: string }> = [];
   const opened: OrdersPlatform['opened'] = new Map();
