@@ -7,6 +7,7 @@ import { httpMetrics } from '../http/metrics';
 import { problemResponder } from '../http/problem-responder';
 import { requestContext } from '../http/request-context';
 import type { Logger } from '../log/logger';
+import { requireAppApiToken } from './app-api-token';
 import { routeDispatch } from './route-dispatch';
 
 export interface HttpAppOptions {
@@ -30,6 +31,11 @@ export interface HttpAppOptions {
    * behind the gateway and the Ingress.
    */
   publicPaths?: string[];
+  /**
+   * When set, /dapr/* and /internal/* answer only requests carrying this token in the dapr-api-token header
+   * (what daprd sends with env APP_API_TOKEN); checked before any body is read.
+   */
+  appApiToken?: string;
 }
 
 const operationsPaths = ['/healthz', '/readyz', '/metrics'];
@@ -49,6 +55,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   app.use(requestContext(options.log));
   app.use(httpMetrics(options.metrics, options.name));
   app.use(problemResponder());
+  if (options.appApiToken !== undefined) app.use(requireAppApiToken(options.appApiToken));
   if (options.parseBodies !== false) {
     const parseJson = bodyParser({
       enableTypes: ['json'],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HubConnection } from '@microsoft/signalr';
 import { type ProductCreated, topics } from '@shop/contracts';
 import { type DaprTopology, startDaprTopology } from '@shop/testkit/src/dapr-topology';
+import type { RunningDaprd } from '@shop/testkit/src/daprd';
 import { eventually } from '@shop/testkit/src/eventually';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import type { Listening } from '@shop/testkit/src/listen';
@@ -17,6 +18,7 @@ import { hubClient, record } from '../support/clients';
 const key = newSigningKey('hub-replicas-key');
 let jwks: Listening;
 let topology: DaprTopology;
+let catalogSidecar: RunningDaprd;
 let replicas: string[];
 const open: HubConnection[] = [];
 
@@ -27,6 +29,7 @@ beforeAll(async () => {
     jwksUrl: `${jwks.url}/jwks`,
     env: { JWT_ISSUER: issuer, JWT_AUDIENCE: audience, LOG_LEVEL: 'warn' },
   });
+  catalogSidecar = await topology.startSidecarWithoutApp('catalog');
   const hubs = topology.replicasOf('hub');
   const subscribed = [topics.stockChanged, topics.orderPaid];
   for (const hub of hubs) await hub.sidecar.waitForSubscriptions(subscribed, 60_000);
@@ -68,12 +71,12 @@ async function productWithStock(stock: number): Promise<string> {
     initialStock: stock,
     createdAt: new Date().toISOString(),
   };
-  // What the catalog publishes, through a sidecar's publish API.
+  // What the catalog publishes, through a catalog sidecar's publish API (only the catalog may publish it).
   const published = await fetch(
-    `http://127.0.0.1:${topology.member('inventory').sidecar.httpPort}/v1.0/publish/pubsub/${topics.productCreated}`,
+    `http://127.0.0.1:${catalogSidecar.httpPort}/v1.0/publish/pubsub/${topics.productCreated}`,
     {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'dapr-api-token': catalogSidecar.daprApiToken },
       body: JSON.stringify({ id: randomUUID(), type: topics.productCreated, occurredAt: data.createdAt, data }),
     },
   );
