@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:http2';
 import { appIds, topics } from '@shop/contracts';
 import type { TopologyDescription, TopologyMember } from '@shop/testkit/src/dapr-topology';
 import { json } from '@shop/testkit/src/listen';
@@ -182,6 +183,39 @@ describe("each daprd's HTTP API", () => {
     expect(published.status).toBe(403);
     expect(published.body).toContain('ERR_PUBSUB_FORBIDDEN');
   });
+});
+
+/** What a gRPC request over HTTP/2 to `authority` comes to: the status answered, or how the connection ended. */
+function http2Call(authority: string): Promise<string> {
+  return new Promise((resolve) => {
+    const session = connect(authority, { rejectUnauthorized: false });
+    const done = (outcome: string) => {
+      resolve(outcome);
+      session.destroy();
+    };
+    session.on('error', (error) => done(`error ${error.message}`));
+    session.on('close', () => done('closed'));
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': '/dapr.proto.internals.v1.ServiceInvocation/CallLocal',
+      'content-type': 'application/grpc',
+    });
+    stream.on('response', (headers) => done(`answered ${headers[':status']}`));
+    stream.on('error', (error) => done(`error ${error.message}`));
+    stream.end();
+  });
+}
+
+describe("the sidecars' internal gRPC ports", () => {
+  it.each(appIds.map((appId) => [appId]))(
+    'of %s talk only to a peer with a certificate from Sentry (mTLS), in TLS or in plain text',
+    async (appId) => {
+      const port = member(appId).sidecar.internalGrpcPort;
+      expect(await http2Call(`https://127.0.0.1:${port}`)).toMatch(/certificate required/);
+      expect(await http2Call(`http://127.0.0.1:${port}`)).not.toMatch(/^answered/);
+    },
+    10_000,
+  );
 });
 
 describe('the topology description', () => {
