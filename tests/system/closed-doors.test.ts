@@ -206,6 +206,45 @@ function http2Call(authority: string): Promise<string> {
   });
 }
 
+/** The grpc-status of GetMetadata on daprd's gRPC API (plain HTTP/2), with the headers given. */
+function grpcMetadataStatus(port: number, headers: Record<string, string>): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const session = connect(`http://127.0.0.1:${port}`);
+    session.on('error', reject);
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': '/dapr.proto.runtime.v1.Dapr/GetMetadata',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      ...headers,
+    });
+    let status: string | undefined;
+    const read = (fields: Record<string, unknown>) => {
+      if (fields['grpc-status'] !== undefined) status = String(fields['grpc-status']);
+    };
+    stream.on('response', read);
+    stream.on('trailers', read);
+    stream.on('data', () => {});
+    stream.on('end', () => {
+      resolve(status);
+      session.close();
+    });
+    stream.on('error', reject);
+    // An empty GetMetadataRequest: no compression, zero length.
+    stream.end(Buffer.alloc(5));
+  });
+}
+
+describe("each daprd's gRPC API", () => {
+  it.each(appIds.map((appId) => [appId]))('of %s refuses a call without its Dapr API token', async (appId) => {
+    const sidecar = member(appId).sidecar;
+    const unauthenticated = '16';
+    expect(await grpcMetadataStatus(sidecar.grpcPort, {})).toBe(unauthenticated);
+    expect(await grpcMetadataStatus(sidecar.grpcPort, wrongToken)).toBe(unauthenticated);
+    expect(await grpcMetadataStatus(sidecar.grpcPort, { 'dapr-api-token': sidecar.daprApiToken })).toBe('0');
+  });
+});
+
 describe("the sidecars' internal gRPC ports", () => {
   it.each(appIds.map((appId) => [appId]))(
     'of %s talk only to a peer with a certificate from Sentry (mTLS), in TLS or in plain text',
