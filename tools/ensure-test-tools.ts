@@ -1,6 +1,6 @@
 // Installs or builds what the integration and e2e suites need, once, before jest starts its workers:
 // redis-server, PostgreSQL and Chromium (the hub's live-stock page test drives it) from Debian (as root),
-// the slim daprd from Dapr's Go modules, and the deployment checks' helm, kubeconform, deploy-check and
+// the slim daprd and Sentry from Dapr's Go modules, and the deployment checks' helm, kubeconform, deploy-check and
 // JSON schemas (tools/build-deploy-tools.sh).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,12 +9,14 @@ import { chromiumBrowser, ensureBinary, initdb, pgCtl, redisServer } from '@shop
 for (const spec of [redisServer, initdb, pgCtl, chromiumBrowser]) {
   console.log(`${spec.name}: ${ensureBinary(spec)}`);
 }
-const started = Date.now();
-const daprd = execFileSync('bash', [join(__dirname, 'build-daprd.sh')], {
-  encoding: 'utf8',
-  stdio: ['ignore', 'pipe', 'inherit'],
-}).trim();
-console.log(`daprd: ${daprd} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+for (const binary of ['daprd', 'sentry']) {
+  const started = Date.now();
+  const path = execFileSync('bash', [join(__dirname, 'build-daprd.sh'), binary], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  console.log(`${binary}: ${path} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
 
 const deployStarted = Date.now();
 const deployTools = JSON.parse(

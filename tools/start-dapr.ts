@@ -1,7 +1,8 @@
-// `npm run start:dapr`: the Dapr topology on one machine. Redis and PostgreSQL as real processes,
-// each service as its own process with its own daprd, and the gateway on PORT with the same public
-// paths as the embedded edge. Everything binds to 127.0.0.1; Ctrl-C stops it all.
-import { mkdirSync } from 'node:fs';
+// `npm run start:dapr`: the Dapr topology on one machine. Redis, PostgreSQL and Dapr's Sentry as real
+// processes, each service as its own process with its own daprd (API tokens both ways, mTLS, access control),
+// and the gateway on PORT with the same public paths as the embedded edge. Everything binds to 127.0.0.1;
+// Ctrl-C stops it all. What runs on which port is written to $SHOP_DATA_DIR/dapr/topology.json.
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLogger } from '@shop/kit';
 import { startDaprTopology } from '@shop/testkit/src/dapr-topology';
@@ -11,6 +12,8 @@ import { services } from '../services/edge/src/services';
 const repoRoot = resolve(__dirname, '..');
 const port = Number(process.env.PORT ?? 8080);
 const dataDir = resolve(process.env.SHOP_DATA_DIR ?? join(repoRoot, '.data'), 'dapr');
+/** The running topology's TopologyDescription (ports and app ids, no tokens), removed on shutdown. */
+const topologyFile = join(dataDir, 'topology.json');
 const log = createLogger({ name: 'start-dapr', level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info' });
 
 async function main(): Promise<void> {
@@ -26,16 +29,22 @@ async function main(): Promise<void> {
     });
     // Everything on PORT, /metrics included, and nothing held back: locally the hub's Azure REST API is
     // served on the same origin as the rest (CONTRACT.md, local run defaults).
+    // A fixed place beside the run dirs, so tools find the running topology without reading logs.
+    copyFileSync(topology.descriptionFile, topologyFile);
+    const stopTopology = topology.stop;
     const server = await serveGateway({
       routes: topology.routes,
       host: process.env.HOST ?? '127.0.0.1',
       port,
       log,
       graceMs: 10_000,
-      closers: [topology.stop],
+      closers: [async () => rmSync(topologyFile, { force: true }), stopTopology],
       handleSignals: true,
     });
-    log.info({ url: `http://127.0.0.1:${server.port}`, logs: topology.run.logDir }, 'dapr topology ready');
+    log.info(
+      { url: `http://127.0.0.1:${server.port}`, logs: topology.run.logDir, topology: topologyFile },
+      'dapr topology ready',
+    );
   } catch (error) {
     log.error({ err: error }, 'could not start the dapr topology');
     await topology?.stop();

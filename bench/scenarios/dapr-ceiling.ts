@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { prepareDaprRunDir } from '@shop/testkit/src/dapr-run-dir';
+import { type DaprRunDir, prepareDaprRunDir } from '@shop/testkit/src/dapr-run-dir';
 import { type RunningDaprd, startSidecar } from '@shop/testkit/src/daprd';
 import { freePort } from '@shop/testkit/src/free-port';
 import { type RunningRedis, startRedis } from '@shop/testkit/src/redis';
@@ -100,7 +100,8 @@ export async function daprCeiling(seconds: number, logDir: string): Promise<Dapr
   // First, while none of the Dapr processes below run.
   const postgres = await postgresStatementCost(seconds, logDir);
   const redis = await startRedis({ logDir, name: 'ceiling-redis' });
-  const run = prepareDaprRunDir();
+  // The ceiling's own apps, beside the platform's in the components' scopes.
+  const run = prepareDaprRunDir({ testAppIds: ceilingMembers.map(appIdOf) });
   const members: Member[] = [];
   try {
     const bulk = (maxMessagesCount: number) => ({
@@ -160,14 +161,17 @@ export async function daprCeiling(seconds: number, logDir: string): Promise<Dapr
   }
 }
 
+const ceilingMembers = ['publisher', 'subscriber-1', 'subscriber-2'] as const;
+const appIdOf = (name: string) => `ceiling-${name}`;
+
 async function startMember(
-  name: string,
+  name: (typeof ceilingMembers)[number],
   subscriptions: CeilingSubscription[],
-  run: { resourcesPath: string; configPath: string },
+  run: DaprRunDir,
   redis: RunningRedis,
   logDir: string,
 ): Promise<Member> {
-  const appId = `ceiling-${name}`;
+  const appId = appIdOf(name);
   const appPort = await freePort();
   // The app listens before daprd starts: daprd reads /dapr/subscribe once, when the app port opens.
   const app = await forkChild(appId, appScript, {
@@ -176,7 +180,7 @@ async function startMember(
   });
   try {
     const sidecar = await startSidecar({ ...run, logDir }, redis.url, appId, appPort);
-    await app.request('connect', { daprHttpPort: sidecar.httpPort });
+    await app.request('connect', { daprHttpPort: sidecar.httpPort, daprApiToken: sidecar.daprApiToken });
     if (subscriptions.length > 0) await sidecar.waitForSubscriptions(subscriptions.map((s) => s.topic));
     return { name, appId, app, sidecar, appPort };
   } catch (error) {

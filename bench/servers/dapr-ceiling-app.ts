@@ -151,10 +151,12 @@ server.listen(port, '127.0.0.1', () => {
   answerCommands({
     connect(args) {
       const daprHttpPort = Number(args.daprHttpPort);
-      mesh = createDaprMesh({ appId, daprHttpPort, pubsubName: ceilingPubsub });
+      const daprApiToken = String(args.daprApiToken);
+      mesh = createDaprMesh({ appId, daprHttpPort, daprApiToken, pubsubName: ceilingPubsub });
       bulkClient = new DaprClient({
         daprHost: '127.0.0.1',
         daprPort: String(daprHttpPort),
+        daprApiToken,
         communicationProtocol: CommunicationProtocolEnum.HTTP,
         logger: { level: LogLevel.Error },
       });

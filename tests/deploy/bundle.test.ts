@@ -170,7 +170,7 @@ describe('the production bundle', () => {
           {
             NODE_ENV: 'production',
             APP_PORT: String(appPort),
-            DAPR_HTTP_PORT: String(sidecar.httpPort),
+            ...sidecar.appEnv,
             DATABASE_URL: `sqlite:${join(run.path, 'catalog.sqlite')}`,
             JWKS_URL: 'http://127.0.0.1:9/api/auth/jwks',
           },

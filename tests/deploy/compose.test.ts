@@ -52,7 +52,14 @@ describe('docker-compose.yml', () => {
     expect(argOf(sidecar?.command, '--dapr-http-port')).toBe(service?.environment?.DAPR_HTTP_PORT);
     expect(argOf(sidecar?.command, '--resources-path')).toBe('/components');
     expect(argOf(sidecar?.command, '--config')).toBe('/components/compose/config.yaml');
-    expect(sidecar?.environment).toEqual({ REDIS_HOST: 'redis:6379' });
+    // The pair of mesh tokens: what daprd sends the app, and what it requires of the app.
+    expect(sidecar?.environment).toEqual({
+      REDIS_HOST: 'redis:6379',
+      APP_API_TOKEN: service?.environment?.APP_API_TOKEN,
+      DAPR_API_TOKEN: service?.environment?.DAPR_API_TOKEN,
+    });
+    expect(service?.environment?.APP_API_TOKEN?.length).toBeGreaterThanOrEqual(32);
+    expect(service?.environment?.DAPR_API_TOKEN?.length).toBeGreaterThanOrEqual(32);
     expect(sidecar?.volumes).toContainEqual(
       expect.objectContaining({
         type: 'bind',

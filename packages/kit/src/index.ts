@@ -1,5 +1,6 @@
 export { assertConfiguration, ConfigError, hostConfigSchema, loadConfig } from './config/load-config';
 export * from './data';
+export { daprApiTokenHeader, requireAppApiToken } from './host/app-api-token';
 export * from './host/host-config';
 export { createHttpApp, type HttpAppOptions, jsonBodyLimitBytes, ownsPath } from './host/http-app';
 export { type EmbeddedOptions, type EmbeddedPlatform, runEmbedded } from './host/run-embedded';
@@ -36,5 +37,6 @@ export { createLogger, type Logger, type LoggerOptions } from './log/logger';
 export { redact } from './log/redact';
 export { createDaprMesh, type DaprMeshOptions } from './mesh/dapr';
 export { daprAppRoutes, deadLetterTopicFor } from './mesh/dapr-app-routes';
+export * from './mesh/dapr-policy';
 export { createEmbeddedMesh, EmbeddedBus, type EmbeddedBusOptions } from './mesh/embedded';
 export * from './mesh/port';

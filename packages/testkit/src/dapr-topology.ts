@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type DaprRunDir, prepareDaprRunDir } from './dapr-run-dir';
 import { type RunningDaprd, startSidecar } from './daprd';
@@ -5,6 +6,7 @@ import { freePort, waitForPort } from './free-port';
 import { type ManagedProcess, spawnManaged } from './managed-process';
 import { type PostgresServer, startPostgres } from './postgres';
 import { type RunningRedis, startRedis } from './redis';
+import { type RunningSentry, startSentry } from './sentry';
 
 const repoRoot = resolve(__dirname, '../../..');
 
@@ -52,10 +54,29 @@ export interface TopologyMember {
   restart(): Promise<void>;
 }
 
+/**
+ * What runs where, written to `<run dir>/topology.json` for tools that need every port (security tests attack
+ * the app ports and sidecar APIs directly). No tokens: holding the file must not open the doors.
+ */
+export interface TopologyDescription {
+  sentry: { address: string };
+  redis: string;
+  members: Array<{
+    appId: string;
+    replica: number;
+    appPort: number;
+    sidecar: { httpPort: number; grpcPort: number; internalGrpcPort: number; metricsPort: number };
+  }>;
+}
+
 export interface DaprTopology {
   run: DaprRunDir;
   redis: RunningRedis;
   postgres: PostgresServer;
+  /** The certificate authority of the sidecars' mTLS. */
+  sentry: RunningSentry;
+  /** `<run dir>/topology.json`, a TopologyDescription. */
+  descriptionFile: string;
   /** The first replica of each service. */
   members: Map<string, TopologyMember>;
   /** The first replica of the service. */
@@ -64,16 +85,24 @@ export interface DaprTopology {
   replicasOf(name: string): TopologyMember[];
   /** Gateway routes: each service's base URL (its first replica's) and the prefixes it owns. */
   routes: Array<{ service: string; target: string; prefixes: string[]; streamingPaths: string[] }>;
+  /**
+   * A sidecar of this topology (its mTLS, access control and scopes) under `appId`, in front of a test's own app on
+   * `appPort` (a stand-in answering as that app), or with no app behind it when none is given: a test publishes or
+   * invokes as that app through it. Stopped with the topology.
+   */
+  startSidecarFor(appId: string, appPort?: number): Promise<RunningDaprd>;
   stop(): Promise<void>;
 }
 
 /**
- * The Dapr topology on one machine: real Redis and PostgreSQL processes, then each service as its own
- * process (TypeScript through tsx) with its own daprd, started in order. What `npm run start:dapr` runs,
- * and what the fault tests kill and restart.
+ * The Dapr topology on one machine: real Redis and PostgreSQL processes, Dapr's Sentry, then each service as
+ * its own process (TypeScript through tsx) with its own daprd, started in order. Every door is closed as on
+ * Kubernetes: each daprd and its app share fresh app and Dapr API tokens, the sidecars talk mTLS with
+ * certificates from Sentry, and each sidecar's access control admits only the invocations of the mesh policy.
+ * What `npm run start:dapr` runs, and what the fault tests kill and restart.
  */
 export async function startDaprTopology(options: DaprTopologyOptions): Promise<DaprTopology> {
-  const run = prepareDaprRunDir({ parentDir: options.parentDir });
+  const run = prepareDaprRunDir({ parentDir: options.parentDir, accessControl: true });
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => {});
@@ -85,17 +114,23 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
     stoppers.push(() => redis.stop());
     const postgres = await startPostgres({ logDir: run.logDir });
     stoppers.push(() => postgres.stop());
+    const sentry = await startSentry({ dir: join(run.path, 'sentry'), logDir: run.logDir });
+    stoppers.push(() => sentry.stop());
+    const sidecarFor = async (appId: string, appPort: number) => {
+      const sidecar = await startSidecar(run, redis.url, appId, appPort, { mtls: sentry.mtls });
+      stoppers.push(() => sidecar.stop());
+      return sidecar;
+    };
 
     const startMember = async (service: TopologyService, replica: number, databaseUrl: string) => {
       const appPort = await freePort();
       // The sidecar's API is up before its app is: it waits for the app port, then asks /dapr/subscribe.
-      const sidecar = await startSidecar(run, redis.url, service.name, appPort);
-      stoppers.push(() => sidecar.stop());
+      const sidecar = await sidecarFor(service.name, appPort);
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         ...options.env,
         APP_PORT: String(appPort),
-        DAPR_HTTP_PORT: String(sidecar.httpPort),
+        ...sidecar.appEnv,
         DATABASE_URL: databaseUrl,
         JWKS_URL: options.jwksUrl,
         // The gateway appends the client's address to X-Forwarded-For.
@@ -158,10 +193,29 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
       if (!replicas) throw new Error(`no service ${name} in this topology`);
       return replicas;
     };
+    const description: TopologyDescription = {
+      sentry: { address: sentry.address },
+      redis: redis.url,
+      members: [...replicaSets.values()].flat().map((member) => ({
+        appId: member.name,
+        replica: member.replica,
+        appPort: member.appPort,
+        sidecar: {
+          httpPort: member.sidecar.httpPort,
+          grpcPort: member.sidecar.grpcPort,
+          internalGrpcPort: member.sidecar.internalGrpcPort,
+          metricsPort: member.sidecar.metricsPort,
+        },
+      })),
+    };
+    const descriptionFile = join(run.path, 'topology.json');
+    writeFileSync(descriptionFile, `${JSON.stringify(description, null, 2)}\n`);
     return {
       run,
       redis,
       postgres,
+      sentry,
+      descriptionFile,
       members,
       member: (name) => replicasOf(name)[0] as TopologyMember,
       replicasOf: (name) => [...replicasOf(name)],
@@ -171,6 +225,8 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
         prefixes: service.publicPaths,
         streamingPaths: service.streamingPaths ?? [],
       })),
+      // The app port is one nothing listens on: daprd serves its API meanwhile and keeps waiting for the app.
+      startSidecarFor: async (appId, appPort) => sidecarFor(appId, appPort ?? (await freePort())),
       stop,
     };
   } catch (error) {

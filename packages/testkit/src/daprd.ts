@@ -1,32 +1,52 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { freePort } from './free-port';
 import { type ManagedProcess, spawnManaged } from './managed-process';
 
 const repoRoot = resolve(__dirname, '../../..');
-let resolvedDaprd: string | undefined;
+const resolvedBinaries = new Map<DaprBinary, string>();
+
+export type DaprBinary = 'daprd' | 'sentry';
 
 /**
- * The path of a daprd binary: $SHOP_DAPRD when set (global-setup exports it for jest workers), otherwise
- * whatever tools/build-daprd.sh prints (a daprd on PATH or the cached slim build, built when missing).
+ * The path of a daprd (or sentry) binary: $SHOP_DAPRD / $SHOP_SENTRY when set (global-setup exports them for
+ * jest workers), otherwise whatever tools/build-daprd.sh prints (one on PATH or the cached build, built when
+ * missing).
  */
-export function resolveDaprd(): string {
-  if (process.env.SHOP_DAPRD) return process.env.SHOP_DAPRD;
-  if (resolvedDaprd) return resolvedDaprd;
+export function resolveDaprBinary(binary: DaprBinary): string {
+  const fromEnv = process.env[`SHOP_${binary.toUpperCase()}`];
+  if (fromEnv) return fromEnv;
+  const known = resolvedBinaries.get(binary);
+  if (known) return known;
   const script = resolve(repoRoot, 'tools/build-daprd.sh');
   let output: string;
   try {
-    output = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    output = execFileSync('bash', [script, binary], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   } catch (error) {
     throw new Error(
-      `could not find or build daprd with ${script} (${(error as Error).message}). ` +
-        'Install Go >= 1.26.6 so it can build, or put a daprd 1.18 on PATH, or set SHOP_DAPRD to its path.',
+      `could not find or build ${binary} with ${script} (${(error as Error).message}). ` +
+        `Install Go >= 1.26.6 so it can build, or put a ${binary} 1.18 on PATH, or set SHOP_${binary.toUpperCase()} to its path.`,
     );
   }
   const path = output.trim().split('\n').pop();
-  if (!path) throw new Error(`${script} printed no daprd path`);
-  resolvedDaprd = path;
+  if (!path) throw new Error(`${script} printed no ${binary} path`);
+  resolvedBinaries.set(binary, path);
   return path;
+}
+
+export const resolveDaprd = (): string => resolveDaprBinary('daprd');
+
+/** A fresh app or Dapr API token: 32 random bytes, base64url (43 characters). */
+export function newMeshToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Where daprd gets its workload certificate (Sentry) and which CA it trusts, for mTLS between sidecars. */
+export interface DaprdMtls {
+  sentryAddress: string;
+  /** PEM of Sentry's root CA (daprd reads it from env DAPR_TRUST_ANCHORS). */
+  trustAnchors: string;
 }
 
 export interface DaprdOptions {
@@ -43,6 +63,12 @@ export interface DaprdOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** How long to wait for the sidecar's API. */
   readyTimeoutMs?: number;
+  /** What daprd sends to the app in dapr-api-token; a fresh one by default. */
+  appApiToken?: string;
+  /** What daprd's API requires in dapr-api-token; a fresh one by default. */
+  daprApiToken?: string;
+  /** mTLS through Sentry; without it daprd talks to other sidecars in plain gRPC and access control cannot apply. */
+  mtls?: DaprdMtls;
 }
 
 export interface RunningDaprd {
@@ -51,6 +77,10 @@ export interface RunningDaprd {
   grpcPort: number;
   internalGrpcPort: number;
   metricsPort: number;
+  appApiToken: string;
+  daprApiToken: string;
+  /** What the app beside it needs to reach it and to accept its calls (runService's environment). */
+  appEnv: { DAPR_HTTP_PORT: string; DAPR_API_TOKEN: string; APP_API_TOKEN: string };
   process: ManagedProcess;
   /** Resolves once /v1.0/metadata lists a subscription for every topic (daprd read /dapr/subscribe). */
   waitForSubscriptions(topics: string[], timeoutMs?: number): Promise<void>;
@@ -98,12 +128,19 @@ export async function startDaprd(options: DaprdOptions): Promise<RunningDaprd> {
     options.logLevel ?? 'info',
     '--dapr-graceful-shutdown-seconds',
     '2',
+    ...(options.mtls ? ['--enable-mtls', '--sentry-address', options.mtls.sentryAddress] : []),
   ];
+  const appApiToken = options.appApiToken ?? newMeshToken();
+  const daprApiToken = options.daprApiToken ?? newMeshToken();
   const env: NodeJS.ProcessEnv = {
     ...withoutDaprVariables(process.env),
     // Without it daprd probes for a non-loopback interface and fails to start in a loopback-only sandbox.
     DAPR_HOST_IP: '127.0.0.1',
     REDIS_HOST: options.redisHost,
+    // daprd sends APP_API_TOKEN to the app and refuses API calls without DAPR_API_TOKEN (healthz aside).
+    APP_API_TOKEN: appApiToken,
+    DAPR_API_TOKEN: daprApiToken,
+    ...(options.mtls ? { DAPR_TRUST_ANCHORS: options.mtls.trustAnchors } : {}),
     ...options.env,
   };
   const child = spawnManaged(`daprd-${options.appId}-${httpPort}`, binary, { args, env, logDir: options.logDir });
@@ -120,9 +157,12 @@ export async function startDaprd(options: DaprdOptions): Promise<RunningDaprd> {
     grpcPort,
     internalGrpcPort,
     metricsPort,
+    appApiToken,
+    daprApiToken,
+    appEnv: { DAPR_HTTP_PORT: String(httpPort), DAPR_API_TOKEN: daprApiToken, APP_API_TOKEN: appApiToken },
     process: child,
     waitForSubscriptions: (topics, timeoutMs = defaultReadyTimeoutMs) =>
-      untilSubscribed(child, baseUrl, topics, timeoutMs),
+      untilSubscribed(child, baseUrl, daprApiToken, topics, timeoutMs),
     stop: () => child.stop(),
     kill: () => child.kill(),
   };
@@ -142,11 +182,13 @@ async function fourDistinctFreePorts(taken: number): Promise<[number, number, nu
   return [a!, b!, c!, d!];
 }
 
-// A parent test run inside `dapr run` would otherwise leak its sidecar's ports and settings into ours.
-function withoutDaprVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+// A parent test run inside `dapr run` would otherwise leak its sidecar's ports and settings (tokens included)
+// into ours.
+export function withoutDaprVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const copy = { ...env };
+  const leaked = new Set(['APP_ID', 'APP_PORT', 'APP_API_TOKEN', 'NAMESPACE']);
   for (const name of Object.keys(copy)) {
-    if (name.startsWith('DAPR_') || name === 'APP_ID' || name === 'APP_PORT' || name === 'NAMESPACE') delete copy[name];
+    if (name.startsWith('DAPR_') || leaked.has(name)) delete copy[name];
   }
   return copy;
 }
@@ -155,9 +197,15 @@ async function untilReady(child: ManagedProcess, url: string, timeoutMs: number)
   await poll(child, timeoutMs, `${url} did not answer 204`, async () => (await fetch(url)).status === 204);
 }
 
-async function untilSubscribed(child: ManagedProcess, baseUrl: string, topics: string[], timeoutMs: number) {
+async function untilSubscribed(
+  child: ManagedProcess,
+  baseUrl: string,
+  daprApiToken: string,
+  topics: string[],
+  timeoutMs: number,
+) {
   await poll(child, timeoutMs, `daprd did not subscribe to ${topics.join(', ')}`, async () => {
-    const response = await fetch(`${baseUrl}/v1.0/metadata`);
+    const response = await fetch(`${baseUrl}/v1.0/metadata`, { headers: { 'dapr-api-token': daprApiToken } });
     if (!response.ok) return false;
     const metadata = (await response.json()) as { subscriptions?: { topic: string }[] };
     const subscribed = new Set((metadata.subscriptions ?? []).map((s) => s.topic));
@@ -183,19 +231,24 @@ async function poll(child: ManagedProcess, timeoutMs: number, failure: string, c
   }
 }
 
-/** A sidecar for `appId` in a prepared run dir, on the given Redis: the shape every harness uses. */
+/**
+ * A sidecar for `appId` in a prepared run dir (its Configuration for that app), on the given Redis: the shape
+ * every harness uses. Hand `sidecar.appEnv` to the app's process.
+ */
 export function startSidecar(
-  run: { resourcesPath: string; configPath: string; logDir: string },
+  run: { resourcesPath: string; configPathFor(appId: string): string; logDir: string },
   redisHost: string,
   appId: string,
   appPort: number,
+  options: { mtls?: DaprdMtls } = {},
 ): Promise<RunningDaprd> {
   return startDaprd({
     appId,
     appPort,
     resourcesPath: run.resourcesPath,
-    configPath: run.configPath,
+    configPath: run.configPathFor(appId),
     redisHost,
     logDir: run.logDir,
+    ...options,
   });
 }

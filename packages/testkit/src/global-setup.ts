@@ -1,9 +1,10 @@
-import { resolveDaprd } from './daprd';
+import { resolveDaprBinary } from './daprd';
 import { ensureBinary, initdb, pgCtl, redisServer } from './system-binaries';
 
 /**
  * Jest globalSetup of the integration project: checks the real infrastructure the suites start is
- * installed, and resolves (building when needed) daprd once, so every worker reuses it via SHOP_DAPRD.
+ * installed, and resolves (building when needed) daprd and sentry once, so every worker reuses them via
+ * SHOP_DAPRD and SHOP_SENTRY.
  */
 export default async function globalSetup(): Promise<void> {
   const missing: string[] = [];
@@ -14,10 +15,12 @@ export default async function globalSetup(): Promise<void> {
       missing.push((error as Error).message);
     }
   }
-  try {
-    process.env.SHOP_DAPRD = resolveDaprd();
-  } catch (error) {
-    missing.push((error as Error).message);
+  for (const binary of ['daprd', 'sentry'] as const) {
+    try {
+      process.env[`SHOP_${binary.toUpperCase()}`] = resolveDaprBinary(binary);
+    } catch (error) {
+      missing.push((error as Error).message);
+    }
   }
   if (missing.length > 0) {
     throw new Error(`The integration tests need programs that are missing:\n- ${missing.join('\n- ')}`);

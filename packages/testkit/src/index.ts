@@ -6,4 +6,5 @@ export * from './listen';
 export * from './managed-process';
 export * from './postgres';
 export * from './redis';
+export * from './sentry';
 export * from './system-binaries';

@@ -69,7 +69,7 @@ async function startWithSidecar(manifest: ServiceManifest, env: Record<string, s
       handleSignals: false,
       env: {
         APP_PORT: String(appPort),
-        DAPR_HTTP_PORT: String(sidecar.httpPort),
+        ...sidecar.appEnv,
         JWKS_URL: `${jwks.url}/jwks`,
         JWT_ISSUER: issuer,
         JWT_AUDIENCE: audience,
@@ -83,7 +83,7 @@ async function startWithSidecar(manifest: ServiceManifest, env: Record<string, s
 }
 
 beforeAll(async () => {
-  run = prepareDaprRunDir();
+  run = prepareDaprRunDir({ testAppIds: [watcher.name] });
   redis = await startRedis({ logDir: run.logDir });
   postgres = await startPostgres({ logDir });
   jwks = await serveJwks([key]);
@@ -96,7 +96,11 @@ beforeAll(async () => {
   const watcherSidecar = await startWithSidecar(watcher, {});
   await inventorySidecar.waitForSubscriptions([topics.productCreated, topics.orderPlaced, topics.orderPaid]);
   await watcherSidecar.waitForSubscriptions(watched);
-  watcherMesh = createDaprMesh({ appId: 'watcher', daprHttpPort: watcherSidecar.httpPort });
+  watcherMesh = createDaprMesh({
+    appId: 'watcher',
+    daprHttpPort: watcherSidecar.httpPort,
+    daprApiToken: watcherSidecar.daprApiToken,
+  });
 }, 180_000);
 
 afterAll(async () => {

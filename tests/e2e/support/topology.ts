@@ -66,6 +66,9 @@ export async function startTopology(kind: TopologyKind): Promise<string> {
   await waitUntilReady(baseUrl, child, startTimeoutMs[kind]);
   running.set(kind, { baseUrl, process: child });
   process.env[`E2E_${kind.toUpperCase()}_STARTED_URL`] = baseUrl;
+  // Every app port and sidecar port of the Dapr topology (tools/start-dapr.ts writes it), for tests that call
+  // them directly, as an attacker inside the cluster would.
+  if (kind === 'dapr') process.env.E2E_DAPR_TOPOLOGY_FILE = join(runDir, 'data', 'dapr', 'topology.json');
   return baseUrl;
 }
 

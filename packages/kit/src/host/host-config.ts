@@ -34,6 +34,9 @@ export interface EmbeddedConfig {
   JWKS_URL?: string;
 }
 
+/** The shortest app and Dapr API token accepted: 32 characters, e.g. 24 random bytes in base64url. */
+export const meshTokenMinLength = 32;
+
 /** One service beside its daprd (the Kubernetes shape). */
 export const sidecarConfigSchema = Joi.object({
   ...hostConfigSchema,
@@ -47,6 +50,10 @@ export const sidecarConfigSchema = Joi.object({
   JWKS_URL: Joi.string()
     .uri({ scheme: ['http', 'https'] })
     .required(),
+  /** What daprd sends in dapr-api-token on every call into the app (daprd's env APP_API_TOKEN). */
+  APP_API_TOKEN: Joi.string().min(meshTokenMinLength).required(),
+  /** What the app sends in dapr-api-token on every call to daprd (daprd's env DAPR_API_TOKEN). */
+  DAPR_API_TOKEN: Joi.string().min(meshTokenMinLength).required(),
 });
 
 export interface SidecarConfig {
@@ -63,4 +70,6 @@ export interface SidecarConfig {
   DATABASE_URL?: string;
   SHOP_DATA_DIR: string;
   JWKS_URL: string;
+  APP_API_TOKEN: string;
+  DAPR_API_TOKEN: string;
 }

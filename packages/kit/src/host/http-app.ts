@@ -9,6 +9,7 @@ import { problemResponder } from '../http/problem-responder';
 import { requestContext } from '../http/request-context';
 import { checkRequestTarget } from '../http/request-target';
 import type { Logger } from '../log/logger';
+import { requireAppApiToken } from './app-api-token';
 import { routeDispatch } from './route-dispatch';
 
 export interface HttpAppOptions {
@@ -32,6 +33,11 @@ export interface HttpAppOptions {
    * behind the gateway and the Ingress.
    */
   publicPaths?: string[];
+  /**
+   * When set, /dapr/* and /internal/* answer only requests carrying this token in the dapr-api-token header
+   * (what daprd sends with env APP_API_TOKEN); checked before any body is read.
+   */
+  appApiToken?: string;
 }
 
 const operationsPaths = ['/healthz', '/readyz', '/metrics'];
@@ -60,6 +66,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     if (!verdict.ok) throw problem(400, 'Bad Request', { detail: `Refused request target: ${verdict.reason}` });
     return next();
   });
+  if (options.appApiToken !== undefined) app.use(requireAppApiToken(options.appApiToken));
   if (options.parseBodies !== false) {
     const parseJson = bodyParser({
       enableTypes: ['json'],

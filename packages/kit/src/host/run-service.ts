@@ -15,7 +15,9 @@ import type { ServiceManifest } from './service-manifest';
 
 /**
  * One service beside its daprd (the Kubernetes shape, and `npm run start:dapr`): the mesh through the
- * sidecar, the sidecar's subscription and event routes on the app, the database from DATABASE_URL.
+ * sidecar, the sidecar's subscription and event routes on the app, the database from DATABASE_URL. Both
+ * directions carry a token: daprd's calls into the app (APP_API_TOKEN, checked on /dapr and /internal) and the
+ * app's calls to daprd (DAPR_API_TOKEN).
  */
 export async function runService(
   manifest: ServiceManifest,
@@ -31,6 +33,7 @@ export async function runService(
     appId: manifest.name,
     daprHost: config.DAPR_HOST,
     daprHttpPort: config.DAPR_HTTP_PORT,
+    daprApiToken: config.DAPR_API_TOKEN,
     logger: log,
   });
   const sidecarUrl = `http://${config.DAPR_HOST}:${config.DAPR_HTTP_PORT}`;
@@ -46,6 +49,7 @@ export async function runService(
   const sidecarReadiness = {
     name: 'sidecar',
     async check() {
+      // daprd's health endpoints answer without the API token (kubelet probes carry none).
       const res = await fetch(`${sidecarUrl}/v1.0/healthz/outbound`);
       if (res.status !== 204) throw new Error(`daprd answered ${res.status}`);
     },
@@ -56,6 +60,7 @@ export async function runService(
     metrics,
     health,
     rawBodyPaths: manifest.streamingPaths ?? [],
+    appApiToken: config.APP_API_TOKEN,
     readiness: () => [sidecarReadiness, ...service.readiness],
     routers: [
       daprAppRoutes({ appId: manifest.name, subscriptions: service.subscriptions, logger: log }),

@@ -17,6 +17,8 @@ export interface DaprMeshOptions {
   appId: string;
   daprHost?: string;
   daprHttpPort: number;
+  /** Sent in dapr-api-token on every call, as daprd requires when it runs with env DAPR_API_TOKEN. */
+  daprApiToken?: string;
   pubsubName?: string;
   stateStoreName?: string;
   logger?: Logger;
@@ -34,10 +36,11 @@ export function createDaprMesh(options: DaprMeshOptions): Mesh {
     daprHost,
     daprPort: String(options.daprHttpPort),
     communicationProtocol: CommunicationProtocolEnum.HTTP,
+    daprApiToken: options.daprApiToken,
     // The SDK logs every failed call itself; we turn failures into errors, so its lines are only debug detail.
     logger: { level: LogLevel.Debug, service: sdkLogger(options.logger?.child({ appId: options.appId })) },
   });
-  const sidecar = sidecarHttp(daprHost, options.daprHttpPort);
+  const sidecar = sidecarHttp(daprHost, options.daprHttpPort, { apiToken: options.daprApiToken });
 
   return {
     invoke: (appId, path, request) => invokeThroughSidecar(sidecar, appId, path, request),

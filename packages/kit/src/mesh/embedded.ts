@@ -103,6 +103,11 @@ export class EmbeddedBus {
     }
   }
 
+  /** The topics app `appId` subscribes to, as registered (what its sidecar would read from /dapr/subscribe). */
+  subscribedTopics(appId: string): string[] {
+    return [...(this.apps.get(appId)?.subscriptions.keys() ?? [])];
+  }
+
   /** The Mesh port as app `appId` sees it. */
   meshFor(appId: string): Mesh {
     const app = this.app(appId);

@@ -22,7 +22,8 @@ export interface SidecarHttp {
  * (undici's web streams) per call, which measured as the largest single share of the orders service's CPU
  * under the order benchmark.
  */
-export function sidecarHttp(host: string, port: number): SidecarHttp {
+export function sidecarHttp(host: string, port: number, options: { apiToken?: string } = {}): SidecarHttp {
+  const tokenHeader: Record<string, string> = options.apiToken ? { 'dapr-api-token': options.apiToken } : {};
   const agent = new Agent({
     keepAlive: true,
     // An idle connection is dropped before daprd's own idle timeout can close it under a request in flight.
@@ -30,10 +31,10 @@ export function sidecarHttp(host: string, port: number): SidecarHttp {
     maxSockets: 256,
   });
   return {
-    send(method, path, options = {}) {
+    send(method, path, call = {}) {
       return new Promise((resolve, reject) => {
-        const headers: Record<string, string | number> = { ...options.headers };
-        if (options.body !== undefined) headers['content-length'] = Buffer.byteLength(options.body);
+        const headers: Record<string, string | number> = { ...call.headers, ...tokenHeader };
+        if (call.body !== undefined) headers['content-length'] = Buffer.byteLength(call.body);
         const outgoing = request({ host, port, method, path, headers, agent }, (incoming) => {
           const chunks: Buffer[] = [];
           incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -51,7 +52,7 @@ export function sidecarHttp(host: string, port: number): SidecarHttp {
           });
         });
         outgoing.on('error', reject);
-        outgoing.end(options.body);
+        outgoing.end(call.body);
       });
     },
     close: () => agent.destroy(),

@@ -59,14 +59,19 @@ async function appWithSidecar(appId: string, subscriptions: Subscription[]): Pro
 }
 
 beforeAll(async () => {
-  run = prepareDaprRunDir();
+  run = prepareDaprRunDir({ testAppIds: ['producer', 'consumer'] });
   [redis, pg] = await Promise.all([startRedis({ logDir: run.logDir }), startPostgres({ logDir })]);
   producerDb = await openWidgets(await pg.createDatabase('producer'));
   consumerDb = await openWidgets(await pg.createDatabase('consumer'));
   const producerSidecar = await appWithSidecar('producer', []);
   const consumerSidecar = await appWithSidecar('consumer', [projection]);
   await consumerSidecar.waitForSubscriptions(['widgets']);
-  producerMesh = createDaprMesh({ appId: 'producer', daprHttpPort: producerSidecar.httpPort, logger: quiet });
+  producerMesh = createDaprMesh({
+    appId: 'producer',
+    daprHttpPort: producerSidecar.httpPort,
+    daprApiToken: producerSidecar.daprApiToken,
+    logger: quiet,
+  });
 }, 90_000);
 
 afterAll(async () => {

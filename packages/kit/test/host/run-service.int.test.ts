@@ -16,6 +16,7 @@ let run: DaprRunDir;
 const sidecars: RunningDaprd[] = [];
 const servers: RunningServer[] = [];
 const appPorts = new Map<string, number>();
+const sidecarOf = new Map<string, RunningDaprd>();
 
 async function startWithSidecar(manifest: ServiceManifest): Promise<RunningDaprd> {
   const appPort = await freePort();
@@ -25,7 +26,7 @@ async function startWithSidecar(manifest: ServiceManifest): Promise<RunningDaprd
     handleSignals: false,
     env: {
       APP_PORT: String(appPort),
-      DAPR_HTTP_PORT: String(sidecar.httpPort),
+      ...sidecar.appEnv,
       JWKS_URL: 'http://127.0.0.1:9/jwks',
       SHOP_DATA_DIR: mkdtempSync(join(tmpdir(), `svc-${manifest.name}-`)),
       LOG_LEVEL: 'fatal',
@@ -33,11 +34,12 @@ async function startWithSidecar(manifest: ServiceManifest): Promise<RunningDaprd
   });
   servers.push(server);
   appPorts.set(manifest.name, appPort);
+  sidecarOf.set(manifest.name, sidecar);
   return sidecar;
 }
 
 beforeAll(async () => {
-  run = prepareDaprRunDir();
+  run = prepareDaprRunDir({ testAppIds: [greeter.name, audit.name] });
   redis = await startRedis({ logDir: run.logDir });
   await startWithSidecar(greeter);
   const auditSidecar = await startWithSidecar(audit);
@@ -94,12 +96,29 @@ describe('a service beside its daprd', () => {
   });
 
   it('lists its subscriptions, with a dead-letter topic, for daprd', async () => {
-    const subscriptions = await json(await fetch(`${urlOf('audit')}/dapr/subscribe`));
+    const appApiToken = sidecarOf.get('audit')?.appApiToken ?? '';
+    const subscriptions = await json(
+      await fetch(`${urlOf('audit')}/dapr/subscribe`, { headers: { 'dapr-api-token': appApiToken } }),
+    );
     expect(subscriptions).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ topic: 'greetings.greeted', deadLetterTopic: 'deadletter.audit' }),
         expect.objectContaining({ topic: 'deadletter.audit' }),
       ]),
     );
+  });
+
+  it("answers /dapr and /internal only to its sidecar, and calls its sidecar's API with the Dapr API token", async () => {
+    expect((await fetch(`${urlOf('audit')}/dapr/subscribe`)).status).toBe(401);
+    const greeter = sidecarOf.get('greeter') as RunningDaprd;
+    const sidecarApi = `http://127.0.0.1:${greeter.httpPort}/v1.0/metadata`;
+    expect((await fetch(sidecarApi)).status).toBe(401);
+    expect((await fetch(sidecarApi, { headers: { 'dapr-api-token': greeter.daprApiToken } })).status).toBe(200);
+    const internal = await fetch(`${urlOf('audit')}/internal/audit/ada`, {
+      method: 'POST',
+      headers: { 'dapr-api-token': greeter.appApiToken },
+    });
+    // Another sidecar's token is no key to this app: each pair has its own.
+    expect(internal.status).toBe(401);
   });
 });

@@ -43,7 +43,7 @@ meshContract('Dapr', {
   quietPeriodMs: 1_000,
   startTimeoutMs: 45_000,
   async start(apps) {
-    const run = prepareDaprRunDir();
+    const run = prepareDaprRunDir({ testAppIds: apps.map((app) => app.appId) });
     writeFileSync(join(run.resourcesPath, 'resiliency.yaml'), stringify(resiliency));
     const servers: Server[] = [];
     const sidecars: RunningDaprd[] = [];
@@ -67,7 +67,12 @@ meshContract('Dapr', {
           await sidecar.waitForSubscriptions(app.subscriptions.map((s) => s.topic));
           return [
             app.appId,
-            createDaprMesh({ appId: app.appId, daprHttpPort: sidecar.httpPort, logger: quiet }),
+            createDaprMesh({
+              appId: app.appId,
+              daprHttpPort: sidecar.httpPort,
+              daprApiToken: sidecar.daprApiToken,
+              logger: quiet,
+            }),
           ] as const;
         }),
       );

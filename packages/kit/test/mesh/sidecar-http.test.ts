@@ -56,6 +56,17 @@ describe('sidecarHttp', () => {
     expect(JSON.parse(answer.text)).toEqual({ echoed: '{"ü":1}' });
   });
 
+  it("sends the Dapr API token on every call, whatever the caller's headers say", async () => {
+    const sidecar = sidecarHttp('127.0.0.1', port, { apiToken: 'the-dapr-api-token-of-this-sidecar' });
+    await sidecar.send('GET', '/v1.0/invoke/catalog/method/x', { headers: { 'dapr-api-token': 'forwarded' } });
+    await sidecar.send('POST', '/v1.0/publish/pubsub/orders', { body: '{}' });
+    sidecar.close();
+    expect(received.map((r) => r.headers['dapr-api-token'])).toEqual([
+      'the-dapr-api-token-of-this-sidecar',
+      'the-dapr-api-token-of-this-sidecar',
+    ]);
+  });
+
   it('answers an error status as a status, not an exception', async () => {
     const sidecar = sidecarHttp('127.0.0.1', port);
     const answer = await sidecar.send('GET', '/missing');

@@ -67,7 +67,7 @@ afterAll(async () => {
 async function binding(body: object): Promise<Response> {
   return fetch(`http://127.0.0.1:${daprd.httpPort}/v1.0/bindings/shop-hub`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'dapr-api-token': daprd.daprApiToken },
     body: JSON.stringify(body),
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HubConnection } from '@microsoft/signalr';
 import { type ProductCreated, topics } from '@shop/contracts';
 import { type DaprTopology, startDaprTopology } from '@shop/testkit/src/dapr-topology';
-import { type RunningDaprd, startSidecar } from '@shop/testkit/src/daprd';
+import type { RunningDaprd } from '@shop/testkit/src/daprd';
 import { eventually } from '@shop/testkit/src/eventually';
 import {
   audience,
@@ -24,7 +24,7 @@ import { hubClient, record } from '../support/clients';
 const key = newSigningKey('hub-replicas-key');
 let jwks: FixtureIdentity;
 let topology: DaprTopology;
-let identitySidecar: RunningDaprd | undefined;
+let catalogSidecar: RunningDaprd;
 let replicas: string[];
 const open: HubConnection[] = [];
 
@@ -36,7 +36,8 @@ beforeAll(async () => {
     env: { JWT_ISSUER: issuer, JWT_AUDIENCE: audience, LOG_LEVEL: 'warn' },
   });
   // The fixture stands in for identity's session answers too: the sidecar of app `identity` calls it.
-  identitySidecar = await startSidecar(topology.run, topology.redis.url, 'identity', jwks.port);
+  await topology.startSidecarFor('identity', jwks.port);
+  catalogSidecar = await topology.startSidecarFor('catalog');
   const hubs = topology.replicasOf('hub');
   const subscribed = [topics.stockChanged, topics.orderPaid];
   for (const hub of hubs) await hub.sidecar.waitForSubscriptions(subscribed, 60_000);
@@ -48,7 +49,6 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await identitySidecar?.stop();
   await topology?.stop();
   await jwks?.close();
 }, 60_000);
@@ -79,12 +79,12 @@ async function productWithStock(stock: number): Promise<string> {
     initialStock: stock,
     createdAt: new Date().toISOString(),
   };
-  // What the catalog publishes, through a sidecar's publish API.
+  // What the catalog publishes, through a catalog sidecar's publish API (only the catalog may publish it).
   const published = await fetch(
-    `http://127.0.0.1:${topology.member('inventory').sidecar.httpPort}/v1.0/publish/pubsub/${topics.productCreated}`,
+    `http://127.0.0.1:${catalogSidecar.httpPort}/v1.0/publish/pubsub/${topics.productCreated}`,
     {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'dapr-api-token': catalogSidecar.daprApiToken },
       body: JSON.stringify({ id: randomUUID(), type: topics.productCreated, occurredAt: data.createdAt, data }),
     },
   );
