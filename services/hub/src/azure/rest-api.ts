@@ -1,8 +1,8 @@
 import type Router from '@koa/router';
 import type { FieldError } from '@shop/kit';
+import type { HubLifetimeManager } from '@shop/signalr';
 import type { Context } from 'koa';
 import { BackplaneUnavailableError } from '../backplane/backplane';
-import type { HubLifetimeManager } from '../signalr';
 import { AccessTokenError, audienceMatchesPath, verifyAccessToken } from './access-key-tokens';
 import { groupNameProblem, hubNameOf, idProblem } from './hub-names';
 import { azureProblem, errorCodes, invalid } from './rest-problems';

@@ -1,6 +1,6 @@
 import type { FieldError } from '@shop/kit';
+import { BodyTooLargeError, type CloseOptions, type PreparedMessage, readRawBody } from '@shop/signalr';
 import type { Context } from 'koa';
-import { BodyTooLargeError, type CloseOptions, type PreparedMessage, readRawBody } from '../signalr';
 import { signAccessToken } from './access-key-tokens';
 import { idProblem } from './hub-names';
 import { readPayload } from './rest-payload';

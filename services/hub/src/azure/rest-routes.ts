@@ -1,5 +1,5 @@
+import type { HubLifetimeManager } from '@shop/signalr';
 import type { Context } from 'koa';
-import type { HubLifetimeManager } from '../signalr';
 import type { HubDirectory } from './hub-directory';
 
 export interface RestApiDeps {

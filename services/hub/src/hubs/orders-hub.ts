@@ -1,5 +1,5 @@
 import type { JwtVerifier } from '@shop/kit';
-import { type Authenticate, type HubDefinition, UnauthorizedError } from '../signalr';
+import { type Authenticate, type HubDefinition, UnauthorizedError } from '@shop/signalr';
 
 /**
  * `/hubs/orders`: server to client only. Clients connect with the customer's access token and receive
