@@ -27,6 +27,7 @@ export interface HubServerSettings {
  */
 export class HubServer {
   readonly options: HubServerOptions;
+  /** Mapped endpoints by keyOf(path). */
   private readonly endpoints = new Map<string, HubEndpoint>();
   private readonly all: HubEndpoint[] = [];
   private readonly protocols: ReadonlyMap<string, HubProtocol>;
@@ -52,9 +53,9 @@ export class HubServer {
   /** Serves `hub` at `path` (negotiate at `<path>/negotiate`). */
   mapHub(path: string, endpoint: HubEndpointOptions): HubEndpoint {
     const normalized = withoutTrailingSlash(path);
-    if (this.endpoints.has(normalized)) throw new Error(`a hub is already mapped at ${normalized}`);
+    if (this.endpoints.has(keyOf(normalized))) throw new Error(`a hub is already mapped at ${normalized}`);
     const mapped = this.hubEndpoint(normalized, endpoint);
-    this.endpoints.set(normalized, mapped);
+    this.endpoints.set(keyOf(normalized), mapped);
     return mapped;
   }
 
@@ -79,12 +80,12 @@ export class HubServer {
   }
 
   endpoint(path: string): HubEndpoint | undefined {
-    return this.endpoints.get(withoutTrailingSlash(path));
+    return this.endpoints.get(keyOf(path));
   }
 
   /** The request paths of every mapped hub: `<path>/negotiate`, `<path>` and `<path>/`. */
   httpPaths(): string[] {
-    return [...this.endpoints.keys()].flatMap((path) => [`${path}/negotiate`, path, `${path}/`]);
+    return [...this.endpoints.values()].flatMap(({ path }) => [`${path}/negotiate`, path, `${path}/`]);
   }
 
   /**
@@ -94,10 +95,9 @@ export class HubServer {
    */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const exchange = new HttpExchange(req, res);
-    const negotiates = exchange.path.endsWith(negotiateSuffix);
-    const endpoint = negotiates
-      ? this.endpoints.get(exchange.path.slice(0, -negotiateSuffix.length))
-      : this.endpoints.get(withoutTrailingSlash(exchange.path));
+    const path = withoutTrailingSlash(exchange.path).toLowerCase();
+    const negotiates = path.endsWith(negotiateSuffix);
+    const endpoint = this.endpoints.get(keyOf(negotiates ? path.slice(0, -negotiateSuffix.length) : path));
     if (!endpoint) return false;
     await this.serve(exchange, endpoint, negotiates ? 'negotiate' : 'transport');
     return true;
@@ -125,7 +125,7 @@ export class HubServer {
       rejectUpgrade(socket, 400, 'Malformed request target');
       return;
     }
-    const endpoint = to ?? this.endpoints.get(withoutTrailingSlash(url.pathname));
+    const endpoint = to ?? this.endpoints.get(keyOf(url.pathname));
     if (!endpoint) {
       rejectUpgrade(socket, 404, `No hub at ${url.pathname}`);
       return;
@@ -174,6 +174,11 @@ function heartbeatIntervalMs(options: HubServerOptions): number {
 }
 
 const negotiateSuffix = '/negotiate';
+
+/** Hub paths match case-insensitively, as ASP.NET Core routes them, with or without a trailing slash. */
+function keyOf(path: string): string {
+  return withoutTrailingSlash(path).toLowerCase();
+}
 
 function withoutTrailingSlash(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;

@@ -21,6 +21,10 @@ export async function answerOnNode(ctx: Context, run: (exchange: HttpExchange) =
 /** The HTTP requests (negotiate, server-sent events, long polling) of every hub mapped on `server`. */
 export function hubRoutes(server: HubServer): Router {
   const router = new Router();
-  router.all(server.httpPaths(), (ctx) => answerOnNode(ctx, () => server.handle(ctx.req, ctx.res).then(() => {})));
+  router.all(server.httpPaths(), async (ctx) => {
+    ctx.respond = false;
+    // The router and the server agree on the paths; were they ever to differ, Koa answers its 404.
+    if (!(await server.handle(ctx.req, ctx.res))) ctx.respond = true;
+  });
   return router;
 }
