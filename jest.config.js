@@ -46,7 +46,9 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e-embedded',
-      testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts'],
+      // The attack suite (tests/security) runs against each topology's public origin too; tests/security/dapr
+      // attacks what only the Dapr topology has (service and sidecar ports, the production gateway).
+      testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts', '<rootDir>/tests/security/*.attack.test.ts'],
       globalSetup: '<rootDir>/tests/e2e/support/start-embedded.ts',
       globalTeardown: '<rootDir>/tests/e2e/support/stop-embedded.ts',
       setupFiles: ['<rootDir>/tests/e2e/support/use-embedded.ts'],
@@ -54,7 +56,7 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e-dapr',
-      testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts'],
+      testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts', '<rootDir>/tests/security/**/*.attack.test.ts'],
       globalSetup: '<rootDir>/tests/e2e/support/start-dapr.ts',
       globalTeardown: '<rootDir>/tests/e2e/support/stop-dapr.ts',
       setupFiles: ['<rootDir>/tests/e2e/support/use-dapr.ts'],

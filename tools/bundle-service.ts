@@ -73,7 +73,7 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
 
 /**
  * Leaves npm packages out of the bundle. A package hoisted to the root node_modules keeps its bare name;
- * one npm nested under a workspace (packages/kit/node_modules/jwks-rsa, because the root holds another
+ * one npm nested under a workspace (packages/kit/node_modules/light-my-request, because the root holds another
  * version or none) is required by its path relative to the bundle, which the runtime image keeps.
  */
 function npmPackagesExternal(outDir: string, externals: Set<string>): Plugin {

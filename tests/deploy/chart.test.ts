@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { connectionOptions, deadLetterTopicFor } from '@shop/kit';
 import { parse } from 'yaml';
 import { repoRoot } from './support/deploy-tools';
-import { ingressRoutes } from './support/ingress';
+import { ingressRouteFor, ingressRoutes } from './support/ingress';
 import {
   chartDir,
   databaseServices,
@@ -90,6 +90,12 @@ describe('the chart without its secrets', () => {
         'secrets.admin.existingSecret': 'prod-admin',
         'secrets.hub.existingSecret': 'prod-hub',
         'secrets.databases.existingSecret': 'prod-databases',
+        ...Object.fromEntries(
+          chartServices.flatMap((service) => [
+            [`secrets.meshTokens.existingSecrets.${service}.daprApiToken`, `prod-${service}-dapr`],
+            [`secrets.meshTokens.existingSecrets.${service}.appApiToken`, `prod-${service}-app`],
+          ]),
+        ),
       }),
     ]);
     expect(ofKind(manifests, 'Secret')).toEqual([]);
@@ -138,12 +144,14 @@ describe('the services', () => {
 
   it.each(chartServices)('runs %s beside a Dapr sidecar whose app id is the service name', (service) => {
     const annotations = deploymentOf(service).spec.template.metadata.annotations as Record<string, string>;
-    const configuration = find(defaults, 'Configuration', 'shop-dapr');
+    const configuration = find(defaults, 'Configuration', `shop-dapr-${service}`);
     expect(annotations).toMatchObject({
       'dapr.io/enabled': 'true',
       'dapr.io/app-id': service,
       'dapr.io/app-port': String(containerOf(service).ports[0].containerPort),
       'dapr.io/config': configuration.metadata.name,
+      'dapr.io/api-token-secret': `shop-${service}-dapr-api-token`,
+      'dapr.io/app-token-secret': `shop-${service}-app-api-token`,
       'dapr.io/log-level': 'info',
       'dapr.io/enable-metrics': 'true',
       'dapr.io/sidecar-cpu-request': '50m',
@@ -190,7 +198,6 @@ describe('the services', () => {
       JWT_KEYS_SECRET: { secretKeyRef: { name: 'shop-jwt-keys', key: 'JWT_KEYS_SECRET' } },
       SHOP_ADMIN_EMAIL: { secretKeyRef: { name: 'shop-admin', key: 'SHOP_ADMIN_EMAIL' } },
       SHOP_ADMIN_PASSWORD: { secretKeyRef: { name: 'shop-admin', key: 'SHOP_ADMIN_PASSWORD' } },
-      TRUSTED_PROXY_HOPS: '1',
     });
     expect(envOf('hub')).toMatchObject({
       HUB_ACCESS_KEY: { secretKeyRef: { name: 'shop-hub', key: 'HUB_ACCESS_KEY' } },
@@ -290,11 +297,47 @@ describe('the Ingress', () => {
   const routes = ingressRoutes(defaults);
   const internalOnly = values.ingress.internalOnlyPaths;
 
-  it("routes exactly each registered service's public paths (less the in-cluster ones) to it", () => {
+  it("sends every registered service's public paths through the gateway, and the hub's to the hub", () => {
     for (const service of registeredServices) {
-      const prefixes = routes.filter((r) => r.service === `shop-${service.name}` && r.pathType === 'Prefix');
+      const backend = service.name === 'hub' ? 'shop-hub' : 'shop-gateway';
+      for (const path of externallyRoutedPaths(service, internalOnly)) {
+        for (const requested of [path, `${path}/x`]) {
+          expect([requested, ingressRouteFor(routes, requested)?.service]).toEqual([requested, backend]);
+        }
+      }
+    }
+    const backends = new Set(routes.map((r) => r.service));
+    expect(backends).toEqual(new Set(['shop-gateway', 'shop-hub']));
+  });
+
+  it("routes exactly each registered service's public paths (less the in-cluster ones) to it when there is no gateway", () => {
+    const direct = ingressRoutes(renderChart([...setArgs(requiredSecrets), '--set', 'gateway.enabled=false']));
+    for (const service of registeredServices) {
+      const prefixes = direct.filter((r) => r.service === `shop-${service.name}` && r.pathType === 'Prefix');
       expect(prefixes.map((r) => r.path).sort()).toEqual(externallyRoutedPaths(service, internalOnly).sort());
     }
+  });
+
+  it('counts the Ingress controller and the gateway as the proxies in front of identity, and one without the gateway', () => {
+    expect(envOf('identity').TRUSTED_PROXY_HOPS).toBe('2');
+    const direct = renderChart([...setArgs(requiredSecrets), '--set', 'gateway.enabled=false']);
+    const identityEnv = find(direct, 'Deployment', 'shop-identity').spec.template.spec.containers[0].env as Array<{
+      name: string;
+      value?: string;
+    }>;
+    expect(identityEnv.find((e) => e.name === 'TRUSTED_PROXY_HOPS')?.value).toBe('1');
+    const more = renderChart([
+      ...setArgs(requiredSecrets),
+      '--set-string',
+      'services.identity.env.TRUSTED_PROXY_HOPS=3',
+    ]);
+    const moreEnv = find(more, 'Deployment', 'shop-identity').spec.template.spec.containers[0].env as Array<{
+      name: string;
+      value?: string;
+    }>;
+    expect(moreEnv.filter((e) => e.name === 'TRUSTED_PROXY_HOPS')).toEqual([
+      { name: 'TRUSTED_PROXY_HOPS', value: '3' },
+    ]);
   });
 
   it("routes the hub's contract paths, and its manifest's once it is registered", () => {
@@ -317,11 +360,17 @@ describe('the Ingress', () => {
     expect(refused.stderr).toContain('it must stay inside the cluster');
   });
 
-  it("serves each service's OpenAPI document at /openapi/<service>.json and nothing else of it", () => {
-    const documents = routes.filter((r) => r.pathType === 'Exact' && r.service !== 'shop-gateway');
-    expect(documents.map((r) => [r.path, r.service]).sort()).toEqual(
-      chartServices.map((s) => [`/openapi/${s}.json`, `shop-${s}`]).sort(),
-    );
+  it("serves each service's OpenAPI document at /openapi/<service>.json, the hub's directly, the others' through the gateway", () => {
+    for (const service of chartServices) {
+      const path = `/openapi/${service}.json`;
+      expect([path, ingressRouteFor(routes, path)?.service]).toEqual([
+        path,
+        service === 'hub' ? 'shop-hub' : 'shop-gateway',
+      ]);
+    }
+    expect(routes.filter((r) => r.pathType === 'Exact' && r.service === 'shop-hub').map((r) => r.path)).toEqual([
+      '/openapi/hub.json',
+    ]);
   });
 
   it('keeps WebSockets, Server-Sent Events and long polls open on the hub and pins a client to one replica', () => {
@@ -358,10 +407,6 @@ describe('the Dapr resources', () => {
     expect([...resiliency.scopes].sort()).toEqual(chartServices);
   });
 
-  it('mirrors components/config.kubernetes.yaml', () => {
-    expect(find(defaults, 'Configuration', 'shop-dapr').spec).toEqual(componentFile('config.kubernetes.yaml').spec);
-  });
-
   it.each([
     ['pubsub', 'pubsub.yaml'],
     ['statestore', 'statestore.yaml'],
@@ -369,8 +414,12 @@ describe('the Dapr resources', () => {
     const component = find(defaults, 'Component', name);
     const local = componentFile(file);
     expect(component.spec.type).toBe(local.spec.type);
+    // The scopes come from mesh-policy.yaml (tests/deploy/mesh-policy-chart.test.ts).
+    const scopeKeys = ['publishingScopes', 'subscriptionScopes'];
     const metadata = (list: Array<{ name: string; value?: string; envRef?: string }>) =>
-      Object.fromEntries(list.map((m) => [m.name, m.value ?? `env:${m.envRef}`]));
+      Object.fromEntries(
+        list.filter((m) => !scopeKeys.includes(m.name)).map((m) => [m.name, m.value ?? `env:${m.envRef}`]),
+      );
     expect(metadata(component.spec.metadata)).toEqual({
       ...metadata(local.spec.metadata),
       redisHost: 'redis.shop.example:6379',
@@ -423,6 +472,113 @@ describe('the Dapr resources', () => {
   });
 });
 
+describe('the mesh tokens', () => {
+  const secretRefOf = (service: string, name: string) =>
+    (containerOf(service).env as Array<{ name: string; valueFrom?: { secretKeyRef?: unknown } }>).find(
+      (e) => e.name === name,
+    )?.valueFrom?.secretKeyRef;
+
+  it.each(chartServices)(
+    "gives %s's sidecar (through the injector's annotations) and its app the same two tokens, from Secrets of its own",
+    (service) => {
+      const annotations = deploymentOf(service).spec.template.metadata.annotations as Record<string, string>;
+      // Dapr's injector reads key `token` of the Secret each annotation names (pkg/injector/patcher, 1.18.3).
+      expect(secretRefOf(service, 'DAPR_API_TOKEN')).toEqual({
+        name: annotations['dapr.io/api-token-secret'],
+        key: 'token',
+      });
+      expect(secretRefOf(service, 'APP_API_TOKEN')).toEqual({
+        name: annotations['dapr.io/app-token-secret'],
+        key: 'token',
+      });
+      for (const secretName of [annotations['dapr.io/api-token-secret'], annotations['dapr.io/app-token-secret']]) {
+        expect(find(defaults, 'Secret', secretName ?? '').stringData.token).toMatch(/^[A-Za-z0-9]{64}$/);
+      }
+      expect(annotations['checksum/mesh-tokens']).toMatch(/^[0-9a-f]{64}$/);
+    },
+  );
+
+  it('generates a different token for every service and direction', () => {
+    const tokens = ofKind(defaults, 'Secret')
+      .filter((secret) => secret.metadata.name.endsWith('-token'))
+      .map((secret) => secret.stringData.token as string);
+    expect(tokens).toHaveLength(chartServices.length * 2);
+    expect(new Set(tokens).size).toBe(tokens.length);
+  });
+
+  it("takes a service's tokens from Secrets of your own instead, and then generates none for it", () => {
+    const manifests = renderChart([
+      ...setArgs(requiredSecrets),
+      ...setArgs({
+        'secrets.meshTokens.existingSecrets.catalog.daprApiToken': 'vault-catalog-dapr',
+        'secrets.meshTokens.existingSecrets.catalog.appApiToken': 'vault-catalog-app',
+      }),
+    ]);
+    const catalog = find(manifests, 'Deployment', 'shop-catalog').spec.template;
+    expect(catalog.metadata.annotations).toMatchObject({
+      'dapr.io/api-token-secret': 'vault-catalog-dapr',
+      'dapr.io/app-token-secret': 'vault-catalog-app',
+    });
+    expect(catalog.metadata.annotations['checksum/mesh-tokens']).toBeUndefined();
+    const env = catalog.spec.containers[0].env as Array<{ name: string; valueFrom?: { secretKeyRef?: unknown } }>;
+    expect(env.find((e) => e.name === 'APP_API_TOKEN')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'vault-catalog-app',
+      key: 'token',
+    });
+    const generated = ofKind(manifests, 'Secret').map((secret) => secret.metadata.name);
+    expect(generated.filter((name) => name.startsWith('shop-catalog-'))).toEqual([]);
+    expect(generated).toContain('shop-orders-app-api-token');
+  });
+
+  it('keeps tokens given in the values, and refuses one shorter than 32 characters', () => {
+    const given = 'a-dapr-api-token-given-in-the-values-0123';
+    const args = [
+      ...setArgs(requiredSecrets),
+      ...setArgs({
+        'secrets.meshTokens.values.orders.daprApiToken': given,
+        'secrets.meshTokens.values.orders.appApiToken': `${given}-app`,
+      }),
+    ];
+    const [first, second] = [renderChart(args), renderChart(args)];
+    expect(find(first, 'Secret', 'shop-orders-dapr-api-token').stringData.token).toBe(given);
+    expect(find(first, 'Secret', 'shop-orders-app-api-token').stringData.token).toBe(`${given}-app`);
+    const checksumOf = (manifests: typeof first) =>
+      find(manifests, 'Deployment', 'shop-orders').spec.template.metadata.annotations['checksum/mesh-tokens'];
+    expect(checksumOf(first)).toBe(checksumOf(second));
+    // The others are still generated, so they differ between two renders without a cluster to read back from.
+    expect(find(first, 'Secret', 'shop-catalog-app-api-token').stringData.token).not.toBe(
+      find(second, 'Secret', 'shop-catalog-app-api-token').stringData.token,
+    );
+    const short = helmTemplate([
+      ...setArgs(requiredSecrets),
+      ...setArgs({
+        'secrets.meshTokens.values.orders.daprApiToken': 'short',
+        'secrets.meshTokens.values.orders.appApiToken': given,
+      }),
+    ]);
+    expect(short.status).not.toBe(0);
+    expect(short.stderr).toContain('/secrets/meshTokens/values/orders/daprApiToken');
+  });
+
+  it('refuses a Secret of your own for one of the two tokens only', () => {
+    const result = helmTemplate([
+      ...setArgs(requiredSecrets),
+      ...setArgs({ 'secrets.meshTokens.existingSecrets.catalog.daprApiToken': 'vault-catalog-dapr' }),
+    ]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("missing property 'appApiToken'");
+  });
+
+  it.each(['APP_API_TOKEN', 'DAPR_API_TOKEN', 'HOST'])(
+    'refuses services.<name>.env.%s, which the chart sets',
+    (name) => {
+      const result = helmTemplate([...setArgs(requiredSecrets), '--set-string', `services.catalog.env.${name}=x`]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(`invalid propertyName '${name}'`);
+    },
+  );
+});
+
 describe('values-local.yaml', () => {
   const local = renderChart(['--values', localValues]);
 
@@ -459,6 +615,16 @@ describe('values-local.yaml', () => {
     expect(annotations['dapr.io/env']).toContain(
       'OTEL_EXPORTER_OTLP_ENDPOINT=otel-collector.shop.svc.cluster.local:4317',
     );
+  });
+
+  it('renders the same mesh tokens every time, so a re-render (Tilt) rolls no pod', () => {
+    const again = renderChart(['--values', localValues]);
+    for (const service of chartServices) {
+      for (const kind of ['dapr-api', 'app-api']) {
+        const name = `shop-${service}-${kind}-token`;
+        expect(find(local, 'Secret', name).stringData.token).toBe(find(again, 'Secret', name).stringData.token);
+      }
+    }
   });
 
   it('keeps the contract development admin, so the e2e suite runs against the cluster as it is', () => {

@@ -118,6 +118,9 @@ describe('the gateway Deployment', () => {
     const manifests = renderChart([...setArgs(requiredSecrets), '--set', 'gateway.enabled=false']);
     expect(manifests.filter((m) => m.metadata.name === 'shop-gateway')).toEqual([]);
     expect(ingressRoutes(manifests).filter((r) => r.path === '/' || r.service === 'shop-gateway')).toEqual([]);
+    expect(new Set(ingressRoutes(manifests).map((r) => r.service))).toEqual(
+      new Set(chartServices.map((s) => `shop-${s}`)),
+    );
   });
 });
 
@@ -140,13 +143,13 @@ describe('the Ingress in front of the gateway', () => {
     }
   });
 
-  it('still sends every public path of a service straight to that service', () => {
+  it("sends every service's public paths to the gateway, but the hub's straight to the hub", () => {
     const internalOnly = values.ingress.internalOnlyPaths;
     for (const service of registeredServices) {
-      const routed = routes.filter((r) => r.service === `shop-${service.name}`).map((r) => r.path);
-      for (const path of routed.filter((p) => !internalOnly.includes(p))) {
-        expect([path, backendOf(path)]).toEqual([path, `shop-${service.name}`]);
-        if (!path.endsWith('.json')) expect(backendOf(`${path}/x`)).toBe(`shop-${service.name}`);
+      const backend = service.name === 'hub' ? 'shop-hub' : 'shop-gateway';
+      for (const path of service.publicPaths.filter((p) => !internalOnly.includes(p))) {
+        expect([path, backendOf(path)]).toEqual([path, backend]);
+        expect([path, backendOf(`${path}/x`)]).toEqual([path, backend]);
       }
     }
   });
@@ -181,7 +184,7 @@ async function standIn(): Promise<{ url: string; seen: string[]; close(): Promis
 describe('the gateway as the chart configures it, behind the Ingress rules', () => {
   const routes: IngressRoute[] = ingressRoutes(defaults);
 
-  it('answers what the Ingress sends it: the platform endpoints, and 404s for /metrics and the internal paths', async () => {
+  it('answers what the Ingress sends it: the platform endpoints, 404s for /metrics and the internal paths, and proxies the APIs', async () => {
     const upstream = await standIn();
     const env = envOf(defaults);
     for (const key of Object.keys(env)) if (key.startsWith('UPSTREAM_')) env[key] = upstream.url;
@@ -208,6 +211,14 @@ describe('the gateway as the chart configures it, behind the Ingress rules', () 
         ]);
       }
       expect(upstream.seen.filter((path) => path !== '/readyz')).toHaveLength(before);
+      // Every public path of a service but the hub's reaches the gateway, which sends it on.
+      for (const manifest of services.filter((m) => m.name !== 'hub')) {
+        for (const prefix of manifest.publicPaths) {
+          const res = await through(`${prefix}/x`);
+          expect([prefix, res.status]).toEqual([prefix, 200]);
+          expect(upstream.seen).toContain(`${prefix}/x`);
+        }
+      }
       const metrics = await fetch(`http://127.0.0.1:${gateway.operationsPort}/metrics`);
       expect(metrics.status).toBe(200);
     } finally {

@@ -51,15 +51,22 @@ describe('every rendered manifest against the Kubernetes and CRD schemas', () =>
         'services.catalog.autoscaling.targetMemoryUtilizationPercentage=80',
         '--set',
         'dapr.secretStore.readableSecrets={payment-provider}',
+        '--set-json',
+        'networkPolicy.hubRestApiClients=[{"namespaceSelector":{"matchLabels":{"team":"notify"}}},{"ipBlock":{"cidr":"10.0.0.0/8","except":["10.1.0.0/16"]}}]',
+        '--set-json',
+        'networkPolicy.datastores=[{"name":"redis","podSelector":{"matchLabels":{"app":"redis"}},"ports":[6379],"from":[{"podSelector":{"matchLabels":{"app":"backup"}}}]}]',
+        '--set-json',
+        'secrets.meshTokens.existingSecrets={"catalog":{"daprApiToken":"catalog-dapr","appApiToken":"catalog-app"}}',
       ],
     ],
+    ['no gateway', [...setArgs(requiredSecrets), '--set', 'gateway.enabled=false']],
   ])('validates the chart rendered with %s', (_name, args) => {
     const text = rendered(args);
     const documents = text.split(/^---$/m).filter((doc) => /^kind:/m.test(doc)).length;
     expectAllValid(kubeconform({ text }), documents);
   });
 
-  it('validates every Dapr CRD kind the chart renders, and the ServiceMonitor', () => {
+  it('validates every Dapr CRD kind the chart renders, the ServiceMonitor and the NetworkPolicies', () => {
     const resources = kubeconform({
       text: rendered([...setArgs(requiredSecrets), '--set', 'metrics.serviceMonitor.enabled=true']),
     });
@@ -74,6 +81,8 @@ describe('every rendered manifest against the Kubernetes and CRD schemas', () =>
       'autoscaling/v2/HorizontalPodAutoscaler',
       'policy/v1/PodDisruptionBudget',
       'networking.k8s.io/v1/Ingress',
+      'networking.k8s.io/v1/NetworkPolicy',
+      'v1/Secret',
     ]) {
       expect(kinds).toContain(kind);
     }
@@ -170,6 +179,23 @@ spec: {pubsubname: pubsub, routes: {default: /dapr/events/x}}
       status: 'statusInvalid',
       msg: expect.stringContaining("missing property 'topic'"),
     });
+  });
+
+  it('rejects a NetworkPolicy with a misspelt peer field and a port of the wrong type', () => {
+    const resources = kubeconform({
+      text: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: broken}
+spec:
+  podSelector: {}
+  ingress:
+    - from: [{podSelectr: {matchLabels: {a: b}}}]
+      ports: [{port: [80]}]
+`,
+    });
+    expect(resources[0]?.status).toBe('statusInvalid');
+    expect(resources[0]?.msg).toContain("'podSelectr' not allowed");
+    expect(resources[0]?.msg).toContain('/spec/ingress/0/ports/0/port');
   });
 
   it('fails a kind for which it has no schema instead of skipping it', () => {

@@ -119,6 +119,27 @@ describe('orders and payments (CONTRACT.md)', () => {
     expect(list.items).toHaveLength(1);
   });
 
+  it('two concurrent placements under one Idempotency-Key make one order and one payment', async () => {
+    const productId = await productWithStock(10);
+    const customer = await newCustomer();
+    const key = { 'idempotency-key': `twins-${randomUUID()}` };
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => placeOrder(customer.accessToken, productId, 2, undefined, key)),
+    );
+    for (const answer of answers) expect([202, 409]).toContain(answer.status);
+    const accepted = await Promise.all(answers.filter((answer) => answer.status === 202).map((answer) => json(answer)));
+    expect(new Set(accepted.map((order) => order.id)).size).toBe(1);
+    const orders = await json(await get('/api/orders', customer.accessToken));
+    expect(orders.items).toHaveLength(1);
+    const [order] = orders.items;
+    await orderReaching(order.id, customer.accessToken, ['Paid']);
+    // Every payment of this customer, not only the order's: an attempt that opened a payment under another order id
+    // would show here.
+    const payments = await json(await get('/api/payments', customer.accessToken));
+    expect(payments.items.map((entry: { orderId: string }) => entry.orderId)).toEqual([order.id]);
+    expect((await levelsOf(productId)).available).toBe(8);
+  });
+
   it('other customers see 404 for an order that is not theirs; admins see every order', async () => {
     const productId = await productWithStock(2);
     const owner = await newCustomer();

@@ -120,3 +120,114 @@ app.kubernetes.io/name: {{ index . 1 }}
   value: "true"
 {{ end -}}
 {{- end -}}
+
+{{/* The tables of mesh-policy.yaml (packages/contracts/src/mesh-policy.ts): eventFlows and invocations. */}}
+{{- define "shop.meshPolicy" -}}
+{{- .Files.Get "mesh-policy.yaml" | required "mesh-policy.yaml is missing from the chart" -}}
+{{- end -}}
+
+{{/* An app's own dead-letter topic (deadLetterTopicOf in mesh-policy.ts). */}}
+{{- define "shop.deadLetterTopic" -}}
+{{- printf "deadletter.%s" . -}}
+{{- end -}}
+
+{{/* The topics an app may publish: those it owns and its dead-letter topic (publishedBy): (list $ "catalog") */}}
+{{- define "shop.publishedBy" -}}
+{{- $root := index . 0 -}}
+{{- $app := index . 1 -}}
+{{- $topics := list -}}
+{{- range $topic, $flow := (include "shop.meshPolicy" $root | fromYaml).eventFlows -}}
+{{- if eq $flow.publisher $app -}}{{- $topics = append $topics $topic -}}{{- end -}}
+{{- end -}}
+{{- toJson (append $topics (include "shop.deadLetterTopic" $app)) -}}
+{{- end -}}
+
+{{/* The topics an app may subscribe to: those it consumes and its dead-letter topic (subscribedBy). */}}
+{{- define "shop.subscribedBy" -}}
+{{- $root := index . 0 -}}
+{{- $app := index . 1 -}}
+{{- $topics := list -}}
+{{- range $topic, $flow := (include "shop.meshPolicy" $root | fromYaml).eventFlows -}}
+{{- if has $app $flow.subscribers -}}{{- $topics = append $topics $topic -}}{{- end -}}
+{{- end -}}
+{{- toJson (append $topics (include "shop.deadLetterTopic" $app)) -}}
+{{- end -}}
+
+{{/* The invocations an app receives, from enabled callers: (list $ "catalog") */}}
+{{- define "shop.invocationsInto" -}}
+{{- $root := index . 0 -}}
+{{- $app := index . 1 -}}
+{{- $enabled := include "shop.enabledServices" $root | fromJsonArray -}}
+{{- $into := list -}}
+{{- range $invocation := (include "shop.meshPolicy" $root | fromYaml).invocations -}}
+{{- if and (eq $invocation.callee $app) (has $invocation.caller $enabled) -}}{{- $into = append $into $invocation -}}{{- end -}}
+{{- end -}}
+{{- toJson $into -}}
+{{- end -}}
+
+{{/* The Dapr Configuration of one app (its dapr.io/config annotation): (list $ "catalog") */}}
+{{- define "shop.daprConfigName" -}}
+{{- printf "%s-dapr-%s" (include "shop.fullname" (index . 0)) (index . 1) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+The Secret (key `token`, the only key Dapr's injector reads) of one app's token: (list $ "catalog" "dapr-api")
+for DAPR_API_TOKEN (app → its daprd), (list $ "catalog" "app-api") for APP_API_TOKEN (daprd → its app).
+*/}}
+{{- define "shop.meshTokenSecret" -}}
+{{- $root := index . 0 -}}
+{{- $app := index . 1 -}}
+{{- $kind := index . 2 -}}
+{{- $existing := index $root.Values.secrets.meshTokens.existingSecrets $app | default dict -}}
+{{- $named := ternary $existing.daprApiToken $existing.appApiToken (eq $kind "dapr-api") -}}
+{{- $named | default (printf "%s-%s-%s-token" (include "shop.fullname" $root) $app $kind | trunc 63 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/*
+The token of one of the chart's token Secrets: (list $ "catalog" "dapr-api"). The one given in
+secrets.meshTokens.values, else the one already in the cluster (so upgrades keep it and a pod's app and sidecar
+keep agreeing), else 64 new random characters.
+*/}}
+{{- define "shop.meshTokenValue" -}}
+{{- $root := index . 0 -}}
+{{- $app := index . 1 -}}
+{{- $kind := index . 2 -}}
+{{- $given := index $root.Values.secrets.meshTokens.values $app | default dict -}}
+{{- $value := ternary $given.daprApiToken $given.appApiToken (eq $kind "dapr-api") -}}
+{{- if $value -}}
+{{- $value -}}
+{{- else -}}
+{{- $existing := lookup "v1" "Secret" $root.Release.Namespace (include "shop.meshTokenSecret" .) -}}
+{{- if and $existing $existing.data $existing.data.token -}}
+{{- $existing.data.token | b64dec -}}
+{{- else -}}
+{{- randAlphaNum 64 -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The pods of the release's services (not the gateway). */}}
+{{- define "shop.servicePodSelector" -}}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: service
+{{- end -}}
+
+{{/*
+How many proxies stand between a client and a service's public paths: the Ingress controller, then the gateway
+(which the Ingress sends every API through when it is on). TRUSTED_PROXY_HOPS of the identity service.
+*/}}
+{{- define "shop.proxyHopsToServices" -}}
+{{- ternary 2 1 (and .Values.gateway.enabled true) -}}
+{{- end -}}
+
+{{/*
+The services the Ingress sends requests to directly: the hub (its Ingress pins a client to one replica, which the
+gateway could not), and every service when there is no gateway to send them through.
+*/}}
+{{- define "shop.ingressReachedServices" -}}
+{{- $reached := list -}}
+{{- range $name := include "shop.enabledServices" . | fromJsonArray -}}
+{{- if or (eq $name "hub") (not $.Values.gateway.enabled) -}}{{- $reached = append $reached $name -}}{{- end -}}
+{{- end -}}
+{{- toJson $reached -}}
+{{- end -}}

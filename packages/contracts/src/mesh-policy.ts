@@ -60,6 +60,12 @@ export const invocations: Invocation[] = [
   { caller: 'orders', callee: 'payments', method: 'POST', path: '/internal/payment-methods' },
   { caller: 'orders', callee: 'payments', method: 'POST', path: '/internal/payments' },
   { caller: 'hub', callee: 'inventory', method: 'GET', path: '/internal/stock/*' },
+  // Every service that takes access tokens asks whether a token's login (`sid`) is still live; identity answers its own.
+  { caller: 'catalog', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
+  { caller: 'inventory', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
+  { caller: 'payments', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
+  { caller: 'orders', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
+  { caller: 'hub', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
 ];
 
 /** Topics an app may publish: those it owns and its own dead-letter topic. */

@@ -1,8 +1,9 @@
-export { ConfigError, hostConfigSchema, loadConfig } from './config/load-config';
+export { assertConfiguration, ConfigError, hostConfigSchema, loadConfig } from './config/load-config';
 export * from './data';
 export * from './host/host-config';
-export { createHttpApp, type HttpAppOptions, ownsPath } from './host/http-app';
+export { createHttpApp, type HttpAppOptions, jsonBodyLimitBytes, ownsPath } from './host/http-app';
 export { type EmbeddedOptions, type EmbeddedPlatform, runEmbedded } from './host/run-embedded';
+export { runMain } from './host/run-main';
 export { runService } from './host/run-service';
 export {
   type RunningServer,
@@ -20,12 +21,15 @@ export { decodeTimeCursor, encodeTimeCursor, type TimePosition } from './http/cu
 export { entityTags, noneMatch } from './http/entity-tags';
 export * from './http/health';
 export { idempotencyKeyHeader, replayIdempotent, respondIdempotently } from './http/idempotent-write';
+export { JwksKeySet, type JwksKeySetOptions } from './http/jwks-key-set';
 export * from './http/metrics';
 export * from './http/problem';
 export { problemResponder } from './http/problem-responder';
 export { answerReadyReads, type ReadyAnswer, type ReadyRead, type ReadyReadsOptions } from './http/ready-reads';
 export * from './http/request-context';
 export { RequestDurations, requestDurationsIn } from './http/request-durations';
+export { checkRequestTarget, type TargetVerdict } from './http/request-target';
+export * from './http/session-check';
 export * from './http/trace-context';
 export * from './http/validate';
 export { createLogger, type Logger, type LoggerOptions } from './log/logger';

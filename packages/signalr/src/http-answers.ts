@@ -26,6 +26,7 @@ const statusTitles: Record<number, string> = {
   413: 'Content Too Large',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** Responses of the transports must never be cached (TransportProtocols.md). */

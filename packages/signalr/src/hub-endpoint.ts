@@ -23,8 +23,22 @@ import { WebSocketTransport } from './transports/websocket-transport';
 export class UnauthorizedError extends Error {}
 
 /**
+ * Thrown by an endpoint's authenticate when it cannot decide now (the service it asks is away): the request is
+ * refused with 503 and Retry-After, and the client may try again.
+ */
+export class UnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Who a request is from. `token` is the bearer token of the header or of `access_token`; throw
- * UnauthorizedError to refuse. Without an authenticate function an endpoint is anonymous.
+ * UnauthorizedError to refuse, UnavailableError to ask for a retry. Without an authenticate function an endpoint
+ * is anonymous.
  */
 export type Authenticate = (token: string | undefined) => Promise<HubPrincipal | undefined>;
 
@@ -35,7 +49,10 @@ export interface HubEndpointOptions {
   lifetime?: HubLifetimeManager;
 }
 
-type Caller = { ok: true; principal: HubPrincipal | undefined } | { ok: false; status: 401; detail: string };
+type Caller =
+  | { ok: true; principal: HubPrincipal | undefined }
+  | { ok: false; status: 401; detail: string }
+  | { ok: false; status: 503; detail: string; retryAfterSeconds: number };
 
 const transportMethods = 'GET, POST, DELETE, OPTIONS';
 
@@ -110,6 +127,29 @@ export class HubEndpoint {
     }
   }
 
+  /**
+   * Closes the connections whose principal `ended` says no longer holds (a login revoked since they connected),
+   * asking about at most `concurrency` principals at once; answers how many were closed.
+   */
+  async closeEnded(
+    ended: (principal: HubPrincipal) => Promise<boolean>,
+    options: { error: string; concurrency: number },
+  ): Promise<number> {
+    const queue = [...this.connections.values()];
+    let closed = 0;
+    const worker = async () => {
+      for (let connection = queue.shift(); connection; connection = queue.shift()) {
+        if (!connection.principal || connection.closed) continue;
+        if (await ended(connection.principal)) {
+          connection.close({ error: options.error, allowReconnect: false });
+          closed += 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+    return closed;
+  }
+
   /** Closes every connection, telling clients they may reconnect (to another replica, or to this one restarted). */
   closeAll(options: { error?: string; allowReconnect?: boolean }): void {
     for (const connection of [...this.connections.values()]) connection.close(options);
@@ -124,7 +164,7 @@ export class HubEndpoint {
     }
     const query = exchange.query;
     const caller = await this.caller(exchange.header('authorization'), query);
-    if (!caller.ok) return this.unauthorized(exchange, caller.detail);
+    if (!caller.ok) return this.refuseCaller(exchange, caller);
     // The body is empty (the JS client sends none and no content type); whatever came is left unread.
     const request = readNegotiateQuery(query);
     noCache(exchange);
@@ -160,7 +200,7 @@ export class HubEndpoint {
     noCache(exchange);
     const query = exchange.query;
     const caller = await this.caller(exchange.header('authorization'), query);
-    if (!caller.ok) return this.unauthorized(exchange, caller.detail);
+    if (!caller.ok) return this.refuseCaller(exchange, caller);
     const token = query.get('id');
     if (!token) return refuse(exchange, 400, 'Connection ID required', 'query.id');
     const connection = this.connections.get(token);
@@ -191,6 +231,9 @@ export class HubEndpoint {
     }
     const caller = await this.caller(req.headers.authorization, url.searchParams);
     if (socket.destroyed) return;
+    if (!caller.ok && caller.status === 503) {
+      return rejectUpgrade(socket, 503, caller.detail, `Retry-After: ${caller.retryAfterSeconds}\r\n`);
+    }
     if (!caller.ok) return rejectUpgrade(socket, 401, caller.detail, 'WWW-Authenticate: Bearer\r\n');
     const token = url.searchParams.get('id');
     let connection: ClientConnection;
@@ -290,14 +333,18 @@ export class HubEndpoint {
       return { ok: true, principal: await authenticate(token) };
     } catch (error) {
       if (error instanceof UnauthorizedError) return { ok: false, status: 401, detail: error.message };
+      if (error instanceof UnavailableError) {
+        return { ok: false, status: 503, detail: error.message, retryAfterSeconds: error.retryAfterSeconds };
+      }
       this.log.error({ err: error, hub: this.hubName }, 'authentication failed');
       throw error;
     }
   }
 
-  private unauthorized(exchange: HttpExchange, detail: string): void {
-    exchange.set('WWW-Authenticate', 'Bearer error="invalid_token"');
-    refuse(exchange, 401, detail);
+  private refuseCaller(exchange: HttpExchange, caller: Caller & { ok: false }): void {
+    if (caller.status === 503) exchange.set('Retry-After', String(caller.retryAfterSeconds));
+    else exchange.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+    refuse(exchange, caller.status, caller.detail);
   }
 }
 
@@ -318,6 +365,7 @@ const reasons: Record<number, string> = {
   404: 'Not Found',
   409: 'Conflict',
   429: 'Too Many Requests',
+  503: 'Service Unavailable',
 };
 
 /** Refuses an upgrade with a plain HTTP answer on the raw socket, then closes it. */

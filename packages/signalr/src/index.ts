@@ -9,6 +9,7 @@ export {
   type HubEndpointOptions,
   rejectUpgrade,
   UnauthorizedError,
+  UnavailableError,
 } from './hub-endpoint';
 export * from './hub-lifetime-manager';
 export type { HubLog } from './hub-log';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HubServer, UnauthorizedError } from '../src';
+import { HubServer, UnauthorizedError, UnavailableError } from '../src';
 import { testHub } from './support/protocol-server';
 import { negotiate, RawWebSocket, recordSeparator } from './support/raw-websocket';
 
@@ -23,6 +23,7 @@ beforeAll(async () => {
     hub: { ...testHub, name: 'broken' },
     async authenticate(token) {
       if (token === 'refused') throw new UnauthorizedError('Refused.');
+      if (token === 'busy') throw new UnavailableError('Cannot tell now.', 7);
       throw new Error('the user store is down');
     },
   });
@@ -61,6 +62,17 @@ describe('a hub server on node:http', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it('answers 503 with Retry-After when authentication cannot decide now, on HTTP and on an upgrade', async () => {
+    const busy = await fetch(`${url}/hubs/broken/negotiate?negotiateVersion=1`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer busy' },
+    });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('7');
+    expect(await busy.json()).toMatchObject({ status: 503, detail: 'Cannot tell now.' });
+    await expect(RawWebSocket.open(`${url}/hubs/broken?access_token=busy`)).rejects.toThrow('upgrade answered 503');
   });
 
   it('answers 500 with a problem document when the application fails, and logs why', async () => {

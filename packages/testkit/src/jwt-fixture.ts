@@ -1,4 +1,5 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
 import jwt from 'jsonwebtoken';
 import Koa from 'koa';
@@ -18,8 +19,38 @@ export function newSigningKey(kid: string): SigningKey {
   return { kid, privateKey, publicKey };
 }
 
-/** A JWKS endpoint serving the public halves of the given keys, as the identity service does. */
-export async function serveJwks(keys: SigningKey[]): Promise<Listening & { requests: number }> {
+/**
+ * The logins (`sid`) of the tokens signToken made, with their customers, standing in for the identity service's
+ * refresh-token families: live until ended.
+ */
+const liveSessions = new Map<string, string>();
+
+/** Ends a login, as a logout or a deleted account does at the identity service. */
+export function endSession(sessionId: string): void {
+  liveSessions.delete(sessionId);
+}
+
+/** The session answers of these tokens, for verifiers built directly (the kit's SessionLookup). */
+export async function lookUpSession(
+  sessionId: string,
+): Promise<{ active: true; customerId: string } | { active: false }> {
+  const customerId = liveSessions.get(sessionId);
+  return customerId === undefined ? { active: false } : { active: true, customerId };
+}
+
+export interface FixtureIdentity extends Listening {
+  /** GET requests the JWKS has had. */
+  requests: number;
+  /** The same routes as a listener, to put on an embedded bus as app `identity`. */
+  listener: RequestListener;
+}
+
+/**
+ * The identity service's routes that verifiers use, as the identity service serves them: the public halves of
+ * the given keys at `/jwks` (keys may be pushed later, as a rotation does), and `GET /internal/sessions/:sid`
+ * answering the logins of the tokens signToken made.
+ */
+export async function serveJwks(keys: SigningKey[]): Promise<FixtureIdentity> {
   const router = new Router();
   const state = { requests: 0 };
   router.get('/jwks', (ctx) => {
@@ -28,28 +59,49 @@ export async function serveJwks(keys: SigningKey[]): Promise<Listening & { reque
       keys: keys.map((key) => ({ ...key.publicKey.export({ format: 'jwk' }), kid: key.kid, alg: 'RS256', use: 'sig' })),
     };
   });
+  router.get('/internal/sessions/:sid', async (ctx) => {
+    const session = await lookUpSession(ctx.params.sid as string);
+    if (!session.active) {
+      ctx.status = 404;
+      return;
+    }
+    ctx.body = session;
+  });
   const app = new Koa();
   app.use(router.routes());
-  const server = await listen(app.callback());
+  const listener = app.callback();
+  const server = await listen(listener);
   return Object.assign(server, {
+    listener,
     get requests() {
       return state.requests;
     },
   });
 }
 
+/** A token as identity issues it (15 minutes), in a new live login (`sid`) unless claims name one. */
 export function signToken(
   key: SigningKey,
   claims: Record<string, unknown> = {},
   options: jwt.SignOptions = {},
 ): string {
-  return jwt.sign({ roles: ['customer'], email: 'ada@example.com', ...claims }, key.privateKey, {
+  const subject = options.subject ?? 'customer-1';
+  const sid = 'sid' in claims ? claims.sid : randomUUID();
+  if (!('sid' in claims)) liveSessions.set(sid as string, subject);
+  // A claim given as undefined is left out (jsonwebtoken refuses an undefined `exp` or `iat`).
+  const payload = Object.fromEntries(
+    Object.entries({ roles: ['customer'], email: 'ada@example.com', sid, ...claims }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
+  return jwt.sign(payload, key.privateKey, {
     algorithm: 'RS256',
     keyid: key.kid,
     issuer,
     audience,
-    subject: 'customer-1',
-    expiresIn: '15m',
+    subject,
+    // A token whose claims carry their own `exp` (or none: `exp: undefined`) gets no default lifetime.
+    ...('exp' in claims ? {} : { expiresIn: '15m' }),
     ...options,
   });
 }

@@ -1,5 +1,5 @@
 // The catalog beside its daprd (the Kubernetes shape, and `npm run start:dapr`).
-import { runService } from '@shop/kit';
+import { runMain, runService } from '@shop/kit';
 import { catalogService } from './service';
 
-void runService(catalogService, { handleSignals: true });
+runMain(() => runService(catalogService, { handleSignals: true }));

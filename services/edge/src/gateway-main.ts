@@ -2,7 +2,7 @@
 // origin in front of services that run elsewhere (their Kubernetes Services, docker-compose containers). It
 // starts no service; it reads their names and public paths from the manifests and their addresses from
 // UPSTREAM_<SERVICE> variables.
-import { ConfigError, createLogger, type Logger, type ServiceManifest } from '@shop/kit';
+import { createLogger, type Logger, runMain, type ServiceManifest } from '@shop/kit';
 import type { GatewayRoute } from './gateway';
 import { loadGatewayConfig } from './gateway-config';
 import { type RunningGateway, serveGateway } from './serve-gateway';
@@ -68,9 +68,4 @@ export async function runGateway(options: GatewayMainOptions = {}): Promise<Runn
   return gateway;
 }
 
-if (require.main === module) {
-  runGateway({ handleSignals: true }).catch((error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(() => runGateway({ handleSignals: true }));

@@ -1,8 +1,9 @@
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { type Duplex, Readable } from 'node:stream';
 import {
   createHttpApp,
   type HealthState,
+  jsonBodyLimitBytes,
   type Logger,
   ownsPath,
   problem,
@@ -15,7 +16,9 @@ import {
 } from '@shop/kit';
 import { createProxyServer } from 'http-proxy-3';
 import type Koa from 'koa';
+import type { Context } from 'koa';
 import type { Registry } from 'prom-client';
+import getRawBody from 'raw-body';
 
 /** One upstream service and the path prefixes it owns. */
 export interface GatewayRoute {
@@ -46,6 +49,11 @@ export interface GatewayOptions {
    * served on the gateway's operations port instead, which only Prometheus reaches.
    */
   servesMetrics?: boolean;
+  /**
+   * Largest request body forwarded on ordinary paths (streaming ones pass unread): larger is 413 here, every time,
+   * rather than a 502 when the service refuses the body while the proxy is still sending it. The services' own limit.
+   */
+  maxBodyBytes?: number;
 }
 
 /** How long a readiness check waits for an upstream's /readyz (the kit gives every check 2 s). */
@@ -73,7 +81,15 @@ export function createGateway(options: GatewayOptions): {
   attach(server: Server): void;
 } {
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+  const maxBodyBytes = options.maxBodyBytes ?? jsonBodyLimitBytes;
   const proxy = createProxyServer({ xfwd: true, proxyTimeout: idleTimeoutMs, timeout: idleTimeoutMs });
+  // The proxy re-emits a client socket's failure (a reset, a half-closed upgrade) as its own 'error'; unhandled, that
+  // ends the process and every other connection with it. Each failure ends only its own connection.
+  proxy.on('error', (error: Error, _req: IncomingMessage, res: ServerResponse | Duplex) => {
+    options.log.debug({ err: error }, 'proxied connection failed');
+    if (!res.destroyed) res.destroy();
+  });
+  proxy.on('econnreset', (error: Error) => options.log.debug({ err: error }, 'client reset a proxied request'));
 
   const unroutedPaths = options.unroutedPaths ?? [];
   const ownerOf = (path: string) =>
@@ -112,13 +128,14 @@ export function createGateway(options: GatewayOptions): {
     if (!route) return next();
     ctx.req.headers['x-request-id'] = ctx.state.requestId;
     ctx.req.headers.traceparent = traceparentOf(ctx.state.trace);
+    const streaming = route.streamingPaths?.some((prefix) => ownsPath(prefix, ctx.path)) ?? false;
+    const buffer = streaming ? undefined : await boundedBody(ctx, maxBodyBytes);
     await new Promise<void>((resolve, reject) => {
       ctx.res.once('finish', resolve);
       ctx.res.once('close', resolve);
-      const streaming = route.streamingPaths?.some((prefix) => ownsPath(prefix, ctx.path)) ?? false;
       // A long poll waits up to 90 s for data and an event stream may be quiet between keep-alives: no idle cut.
       const timeouts = streaming ? { proxyTimeout: 0, timeout: 0 } : {};
-      proxy.web(ctx.req, ctx.res, { target: route.target, ...timeouts }, (error) => {
+      proxy.web(ctx.req, ctx.res, { target: route.target, ...timeouts, ...(buffer ? { buffer } : {}) }, (error) => {
         if (ctx.res.headersSent) {
           ctx.res.destroy(error);
           resolve();
@@ -138,7 +155,10 @@ export function createGateway(options: GatewayOptions): {
       refuseUpgrade(req, socket);
       return;
     }
-    proxy.ws(req, socket, head, { target: route.target }, () => socket.destroy());
+    proxy.ws(req, socket, head, { target: route.target }, (error: Error) => {
+      options.log.debug({ err: error }, 'proxied upgrade failed');
+      socket.destroy();
+    });
   };
 
   return {
@@ -151,4 +171,34 @@ export function createGateway(options: GatewayOptions): {
       });
     },
   };
+}
+
+/**
+ * Holds an ordinary request to the body limit before anything is forwarded: a declared length over it is 413 at once;
+ * a chunked body is read here up to the limit (413 past it) and forwarded with its length. Undefined: stream it on.
+ */
+async function boundedBody(ctx: Context, maxBodyBytes: number): Promise<Readable | undefined> {
+  const declared = ctx.get('content-length');
+  if (declared !== '') {
+    if (Number(declared) > maxBodyBytes) throw tooLarge(maxBodyBytes);
+    return undefined;
+  }
+  if (ctx.get('transfer-encoding') === '') return undefined;
+  let body: Buffer;
+  try {
+    body = await getRawBody(ctx.req, { limit: maxBodyBytes });
+  } catch (error) {
+    if ((error as { type?: string }).type === 'entity.too.large') throw tooLarge(maxBodyBytes);
+    throw problem(400, 'Bad Request', { detail: 'The request body could not be read' });
+  }
+  delete ctx.req.headers['transfer-encoding'];
+  ctx.req.headers['content-length'] = String(body.length);
+  return Readable.from([body]);
+}
+
+function tooLarge(maxBodyBytes: number) {
+  return problem(413, 'Content Too Large', {
+    detail: `The request body is larger than ${maxBodyBytes} bytes`,
+    headers: { Connection: 'close' },
+  });
 }

@@ -13,7 +13,7 @@ import { type HubConfig, hubConfigSchema, hubEndpointOf, hubServerOptions } from
 import { hubOpenApi } from './hub-openapi';
 import { inventoryHub } from './hubs/inventory-hub';
 import { type CustomerOrderChange, OrderStatusFeed } from './hubs/order-status-feed';
-import { customerTokens, ordersHub } from './hubs/orders-hub';
+import { customerTokens, loginEnded, ordersHub } from './hubs/orders-hub';
 import { StockFeed } from './hubs/stock-feed';
 import { hubRoutes } from './koa-hub-routes';
 import { withLivePage } from './live-page/live-page-router';
@@ -103,6 +103,24 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
       });
       addClientEndpoint(router, directory, server);
 
+      // Orders connections outlive the token check at connect: their logins are checked again every half
+      // SESSION_CHECK_SECONDS (an answer is reused that long) and a connection whose login ended is closed, so a
+      // revoked login hears nothing more within 1.5 × SESSION_CHECK_SECONDS.
+      const sessionWatchMs = (ctx.verifier.sessionCheckSeconds * 1000) / 2;
+      const endedLogin = loginEnded(ctx.verifier);
+      let sessionWatch: NodeJS.Timeout | undefined;
+      let watching = false;
+      const closeEndedLogins = async () => {
+        if (watching) return;
+        watching = true;
+        try {
+          const closed = await orders.closeEnded(endedLogin, { error: 'The login has ended.', concurrency: 8 });
+          if (closed > 0) log.info({ hub: 'orders', closed }, 'closed connections of ended logins');
+        } finally {
+          watching = false;
+        }
+      };
+
       const endpoint = hubEndpointOf(ctx.config);
       return {
         router,
@@ -144,6 +162,10 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
         drain: () => server.drain(),
         async start() {
           server.start();
+          sessionWatch = setInterval(() => {
+            closeEndedLogins().catch((error: unknown) => log.error({ err: error }, 'session watch failed'));
+          }, sessionWatchMs);
+          sessionWatch.unref();
           // CONTRACT.md, Local run defaults: the connection string of the Azure REST API, printed at start.
           const printed =
             ctx.config.NODE_ENV === 'production'
@@ -155,6 +177,7 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
           );
         },
         async stop() {
+          clearInterval(sessionWatch);
           await server.stop();
           await backplane.stop();
         },

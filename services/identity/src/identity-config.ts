@@ -1,4 +1,4 @@
-import { authConfigSchema } from '@shop/kit';
+import { authConfigSchema, maxAccessTokenLifetimeSeconds } from '@shop/kit';
 import Joi from 'joi';
 
 // biome-ignore lint/suspicious/noThenProperty: joi's conditional schemas are spelled with `then`.
@@ -17,7 +17,8 @@ export const identityConfigSchema = Joi.object({
     .when('NODE_ENV', { ...production, otherwise: Joi.string().default('admin-dev-password') }),
   /** Seals the signing keys at rest; required in production. */
   JWT_KEYS_SECRET: Joi.string().min(32).when('NODE_ENV', production),
-  ACCESS_TOKEN_TTL_SECONDS: Joi.number().integer().min(60).max(3600).default(900),
+  /** Verifiers refuse tokens that live longer than the kit's cap, so identity never issues one. */
+  ACCESS_TOKEN_TTL_SECONDS: Joi.number().integer().min(60).max(maxAccessTokenLifetimeSeconds).default(900),
   REFRESH_TOKEN_TTL_DAYS: Joi.number().integer().min(1).max(365).default(30),
   JWT_KEY_ROTATION_DAYS: Joi.number().integer().min(1).max(365).default(30),
   /** log2 of scrypt's N: 15 is 32 MiB and ~50 ms per hash here; tests may lower it, production must not. */

@@ -1,4 +1,5 @@
-import { runService } from '@shop/kit';
+// The identity service beside its daprd (the Kubernetes shape, and `npm run start:dapr`).
+import { runMain, runService } from '@shop/kit';
 import { identityService } from './service';
 
-void runService(identityService, { handleSignals: true });
+runMain(() => runService(identityService, { handleSignals: true }));

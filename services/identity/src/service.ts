@@ -1,10 +1,12 @@
 import { ApiRoutes, createDataSource, OutboxRelay, type ServiceManifest } from '@shop/kit';
 import { ensureAdmin } from './application/ensure-admin';
 import type { IdentityDeps } from './application/ports';
+import { sessionState } from './application/session-state';
 import { adminRoutes } from './http/admin-routes';
 import { keyAdminRoutes, publicAuthRoutes } from './http/auth-routes';
 import { customerRoutes } from './http/customer-routes';
 import type { IdentityHttp } from './http/identity-http';
+import { internalSessionRoutes } from './http/internal-session-routes';
 import { type IdentityConfig, identityConfigSchema } from './identity-config';
 import { identityEntities } from './infrastructure/entities';
 import { jwtAccessTokens } from './infrastructure/jwt-access-tokens';
@@ -68,6 +70,7 @@ export const identityService: ServiceManifest<IdentityConfig> = {
     const api = new ApiRoutes();
     // Before `authenticate`: a client refreshing its session still sends its expired access token.
     publicAuthRoutes(api, http);
+    internalSessionRoutes(api, http);
     api.use(authenticate);
     keyAdminRoutes(api, http);
     customerRoutes(api, http);
@@ -75,9 +78,16 @@ export const identityService: ServiceManifest<IdentityConfig> = {
 
     const relay = new OutboxRelay(dataSource, { publish: (topic, event) => mesh.publish(topic, event), logger: log });
     let maintenance: NodeJS.Timeout | undefined;
+    const openApi = api.openApi({
+      title: 'identity',
+      version: '1',
+      description: 'Customers, authentication and roles.',
+    }) as { paths: Record<string, unknown> };
+    for (const path of Object.keys(openApi.paths)) if (path.startsWith('/internal/')) delete openApi.paths[path];
     return {
       router: api.router,
-      openApi: api.openApi({ title: 'identity', version: '1', description: 'Customers, authentication and roles.' }),
+      openApi,
+      sessionAuthority: (sessionId) => sessionState(sessionId, deps),
       readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
       async start() {
         relay.start();

@@ -9,10 +9,15 @@ import { type IdentityPlatform, startIdentity, uniqueEmail } from './support/ide
 let platform: IdentityPlatform;
 let realKey: { kid: string; key: KeyObject };
 let customerId: string;
+let sessionId: string;
 
 beforeAll(async () => {
   platform = await startIdentity();
-  customerId = (await platform.register(uniqueEmail())).id;
+  const account = await platform.register(uniqueEmail());
+  customerId = account.id;
+  // A live login, whose id the forgeries carry as identity would: the signature is what they get wrong.
+  const { accessToken } = await platform.login(account.email, account.password);
+  sessionId = (jwt.decode(accessToken) as { sid: string }).sid;
   // The service's own private key, read from its database, forges tokens whose signature is valid.
   const dataSource = createDataSource(`sqlite:${join(platform.dataDir, 'identity.sqlite')}`, {
     entities: identityEntities,
@@ -25,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => platform.shutdown());
 
-const claims = () => ({ email: 'x@example.com', roles: ['customer', 'admin'] });
+const claims = () => ({ email: 'x@example.com', roles: ['customer', 'admin'], sid: sessionId });
 const valid = (options: jwt.SignOptions = {}) =>
   jwt.sign(claims(), realKey.key, {
     algorithm: 'RS256',

@@ -1,8 +1,5 @@
 // One inventory process beside its Dapr sidecar (the Kubernetes shape; `npm run start:dapr` starts it so).
-import { ConfigError, runService } from '@shop/kit';
+import { runMain, runService } from '@shop/kit';
 import { inventoryService } from './service';
 
-runService(inventoryService, { handleSignals: true }).catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+runMain(() => runService(inventoryService, { handleSignals: true }));

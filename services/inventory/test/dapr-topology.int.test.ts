@@ -87,6 +87,8 @@ beforeAll(async () => {
   redis = await startRedis({ logDir: run.logDir });
   postgres = await startPostgres({ logDir });
   jwks = await serveJwks([key]);
+  // The fixture stands in for identity's session answers too: the sidecar of app `identity` calls it.
+  sidecars.push(await startSidecar(run, redis.url, 'identity', jwks.port));
   const inventorySidecar = await startWithSidecar(inventoryService, {
     DATABASE_URL: await postgres.createDatabase('inventory'),
     RESERVATION_SWEEP_INTERVAL_MS: '100',

@@ -1,4 +1,5 @@
-import { runService } from '@shop/kit';
+// The orders service beside its daprd (the Kubernetes shape, and `npm run start:dapr`).
+import { runMain, runService } from '@shop/kit';
 import { ordersService } from './service';
 
-void runService(ordersService, { handleSignals: true });
+runMain(() => runService(ordersService, { handleSignals: true }));

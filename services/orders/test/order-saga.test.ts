@@ -60,7 +60,7 @@ describe('placing an order', () => {
     const order = await json(res);
     expect(res.headers.get('location')).toBe(`/api/orders/${order.id}`);
     // The payment is open at payments before the order is announced: no later event can find it missing.
-    expect(platform.opened).toContainEqual({
+    expect([...platform.opened.values()]).toContainEqual({
       orderId: order.id,
       customerId,
       total: euro(3 * 1999 + 500),
@@ -159,6 +159,62 @@ describe('placing an order', () => {
     const list = await json(await platform.send('GET', '/api/orders', { token: platform.tokenFor(customerId) }));
     expect(list.items).toHaveLength(1);
     expect((await place(customerId, [{ productId: product(), quantity: 2 }], {}, key)).status).toBe(409);
+  });
+});
+
+describe('a placement retried under its Idempotency-Key', () => {
+  const listOf = async (customerId: string) =>
+    (await json(await platform.send('GET', '/api/orders', { token: platform.tokenFor(customerId) }))).items as Array<{
+      id: string;
+    }>;
+
+  it('resumes after payments failed right after opening the payment: one order, one payment', async () => {
+    const customerId = randomUUID();
+    const items = [{ productId: product(), quantity: 1 }];
+    const key = { 'idempotency-key': `retry-${randomUUID()}` };
+    platform.payments.failAfterOpening = true;
+    try {
+      expect((await place(customerId, items, {}, key)).status).toBe(503);
+    } finally {
+      platform.payments.failAfterOpening = false;
+    }
+    expect(await listOf(customerId)).toEqual([]);
+    const retried = await place(customerId, items, {}, key);
+    expect(retried.status).toBe(202);
+    const order = await json(retried);
+    expect(await listOf(customerId)).toEqual([expect.objectContaining({ id: order.id })]);
+    expect([...platform.opened.values()].filter((payment) => payment.customerId === customerId)).toEqual([
+      expect.objectContaining({ orderId: order.id }),
+    ]);
+  });
+
+  it('makes one order and one payment of two concurrent requests', async () => {
+    const customerId = randomUUID();
+    const items = [{ productId: product(), quantity: 3 }];
+    const key = { 'idempotency-key': `twins-${randomUUID()}` };
+    const answers = await Promise.all([place(customerId, items, {}, key), place(customerId, items, {}, key)]);
+    const accepted = answers.filter((answer) => answer.status === 202);
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
+    // The later of the two either replays the first answer or is told to retry shortly: never a second order.
+    for (const answer of answers) expect([202, 409]).toContain(answer.status);
+    const orders = await listOf(customerId);
+    expect(orders).toHaveLength(1);
+    const payments = [...platform.opened.values()].filter((payment) => payment.customerId === customerId);
+    expect(payments.map((payment) => payment.orderId)).toEqual([orders[0]?.id]);
+  });
+
+  it('refuses a key reused for another order before anything is opened, even when the first never finished', async () => {
+    const customerId = randomUUID();
+    const key = { 'idempotency-key': `reused-${randomUUID()}` };
+    platform.payments.failAfterOpening = true;
+    try {
+      expect((await place(customerId, [{ productId: product(1000), quantity: 1 }], {}, key)).status).toBe(503);
+    } finally {
+      platform.payments.failAfterOpening = false;
+    }
+    const other = await place(customerId, [{ productId: product(5000), quantity: 1 }], {}, key);
+    expect(other.status).toBe(409);
+    expect(await listOf(customerId)).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
-import { runService } from '@shop/kit';
+// The payments service beside its daprd (the Kubernetes shape, and `npm run start:dapr`).
+import { runMain, runService } from '@shop/kit';
 import { paymentsService } from './service';
 
-void runService(paymentsService, { handleSignals: true });
+runMain(() => runService(paymentsService, { handleSignals: true }));

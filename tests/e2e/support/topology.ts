@@ -13,6 +13,8 @@ const entryPoints: Record<TopologyKind, string> = {
   dapr: join(repoRoot, 'tools', 'start-dapr.ts'),
 };
 const startTimeoutMs: Record<TopologyKind, number> = { embedded: 60_000, dapr: 180_000 };
+/** Short, so the suite sees a revoked login refused soon (the default is 30 s). */
+export const e2eSessionCheckSeconds = 2;
 
 interface RunningTopology {
   baseUrl: string;
@@ -52,7 +54,13 @@ export async function startTopology(kind: TopologyKind): Promise<string> {
     args: [entryPoints[kind]],
     cwd: repoRoot,
     logDir: runDir,
-    env: { ...process.env, PORT: String(port), SHOP_DATA_DIR: join(runDir, 'data'), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SHOP_DATA_DIR: join(runDir, 'data'),
+      LOG_LEVEL: 'warn',
+      SESSION_CHECK_SECONDS: String(e2eSessionCheckSeconds),
+    },
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilReady(baseUrl, child, startTimeoutMs[kind]);

@@ -27,6 +27,25 @@ export function loadConfig<T extends object>(schema: Joi.ObjectSchema<T>, env: N
   return value;
 }
 
+/**
+ * Validates several schemas against one environment and names every problem of all of them in one ConfigError: a
+ * process checks its host's and its services' variables before it starts anything, so one start says everything
+ * there is to fix rather than the first schema's share of it.
+ */
+export function assertConfiguration(schemas: Array<Joi.ObjectSchema | undefined>, env: NodeJS.ProcessEnv): void {
+  const problems = schemas.flatMap((schema) => {
+    if (!schema) return [];
+    try {
+      loadConfig(schema, env);
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+  });
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+}
+
 /** Variables every service reads. */
 export const hostConfigSchema = {
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),

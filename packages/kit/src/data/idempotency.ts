@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { isUniqueViolation } from './constraint-violations';
 import { IdempotencyKey, type IdempotencyKeyRecord } from './kit-entities';
 import { kitLimits } from './kit-migrations';
-import { isUniqueViolation } from './unique-violation';
 import { runTransaction, type Tx, transaction } from './unit-of-work';
 
 /** What an HTTP write answered: replayed as is for a retry with the same key. */

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
+import { isUniqueViolation } from './constraint-violations';
 import { InboxEvent } from './kit-entities';
 import { kitLimits } from './kit-migrations';
 import { dialectOf } from './portable-columns';
-import { isUniqueViolation } from './unique-violation';
 import { runTransaction, type Tx } from './unit-of-work';
 
 export type InboxResult<T> =

@@ -1,4 +1,5 @@
 export { autocommit } from './autocommit';
+export { isForeignKeyViolation, isUniqueViolation } from './constraint-violations';
 export { connectionOptions, createDataSource, type DataSourceSettings, type MigrationClass } from './data-source';
 export {
   canonicalJson,
@@ -23,7 +24,6 @@ export { kitLimits, kitMigrations } from './kit-migrations';
 export { mssqlDdl, mssqlScript } from './mssql-ddl';
 export { OutboxRelay, type OutboxRelayOptions, type PublishEvent } from './outbox-relay';
 export { type Dialect, dialectOf, type PortableColumns, portableColumns } from './portable-columns';
-export { isUniqueViolation } from './unique-violation';
 export {
   type OutboxRow,
   onOutboxCommit,

@@ -1,10 +1,13 @@
 import Joi from 'joi';
 import { hostConfigSchema } from '../config/load-config';
+import { defaultSessionCheckSeconds } from '../http/session-check';
 
 /** Token verification settings every service shares; the identity service issues with the same values. */
 export const authConfigSchema = {
   JWT_ISSUER: Joi.string().default('shop-identity'),
   JWT_AUDIENCE: Joi.string().default('shop'),
+  /** How long a verifier trusts identity's answer that a login is live: the bound on revocation. */
+  SESSION_CHECK_SECONDS: Joi.number().integer().min(1).max(300).default(defaultSessionCheckSeconds),
 };
 
 /** The embedded topology: every service in one process on PORT, SQLite files in SHOP_DATA_DIR. */
@@ -24,6 +27,7 @@ export interface EmbeddedConfig {
   SHUTDOWN_GRACE_MS: number;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
+  SESSION_CHECK_SECONDS: number;
   PORT: number;
   HOST: string;
   SHOP_DATA_DIR: string;
@@ -51,6 +55,7 @@ export interface SidecarConfig {
   SHUTDOWN_GRACE_MS: number;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
+  SESSION_CHECK_SECONDS: number;
   APP_PORT: number;
   HOST: string;
   DAPR_HOST: string;

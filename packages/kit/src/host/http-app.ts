@@ -4,8 +4,10 @@ import Koa from 'koa';
 import type { Registry } from 'prom-client';
 import { type HealthState, operationsRouter, type ReadinessCheck } from '../http/health';
 import { httpMetrics } from '../http/metrics';
+import { problem } from '../http/problem';
 import { problemResponder } from '../http/problem-responder';
 import { requestContext } from '../http/request-context';
+import { checkRequestTarget } from '../http/request-target';
 import type { Logger } from '../log/logger';
 import { routeDispatch } from './route-dispatch';
 
@@ -17,7 +19,7 @@ export interface HttpAppOptions {
   readiness: () => ReadinessCheck[];
   routers: Router[];
   /** Largest JSON body accepted; larger ones are 413. */
-  jsonLimit?: string;
+  jsonLimit?: string | number;
   /** False where /metrics must not be answered (a public port; Prometheus scrapes another one). */
   servesMetrics?: boolean;
   /** False for a proxy, which must pass request bodies on unread. */
@@ -34,6 +36,9 @@ export interface HttpAppOptions {
 
 const operationsPaths = ['/healthz', '/readyz', '/metrics'];
 
+/** The largest JSON body a service accepts (413 past it); the gateway holds ordinary requests to the same. */
+export const jsonBodyLimitBytes = 1024 * 1024;
+
 /** Matches whole path segments: /api/products owns /api/products/1 but not /api/productsX. */
 export function ownsPath(prefix: string, path: string): boolean {
   return path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
@@ -49,12 +54,18 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   app.use(requestContext(options.log));
   app.use(httpMetrics(options.metrics, options.name));
   app.use(problemResponder());
+  // Before anything reads the path: a target that parsers could read two ways never reaches a route or a proxy.
+  app.use((ctx, next) => {
+    const verdict = checkRequestTarget(ctx.req.url);
+    if (!verdict.ok) throw problem(400, 'Bad Request', { detail: `Refused request target: ${verdict.reason}` });
+    return next();
+  });
   if (options.parseBodies !== false) {
     const parseJson = bodyParser({
       enableTypes: ['json'],
       // extendTypes replaces the default list, so plain JSON is named again.
       extendTypes: { json: ['application/json', 'application/cloudevents+json', 'application/merge-patch+json'] },
-      jsonLimit: options.jsonLimit ?? '1mb',
+      jsonLimit: options.jsonLimit ?? jsonBodyLimitBytes,
     });
     const rawBodyPaths = options.rawBodyPaths ?? [];
     // Reads carry no body; skipping the parser's content-type checks is measurable on cached reads.

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { loadConfig } from '../config/load-config';
 import { authenticate, createJwtVerifier } from '../http/auth';
 import type { ReadinessCheck } from '../http/health';
+import { meshSessionLookup, SessionCheck, type SessionLookup } from '../http/session-check';
 import type { Logger } from '../log/logger';
 import type { Mesh, Subscription } from '../mesh/port';
 import { withDeadLetterHandler } from './dead-letters';
@@ -13,6 +14,8 @@ export interface LoadedService {
   parts: ServiceParts;
   subscriptions: Subscription[];
   readiness: ReadinessCheck[];
+  /** Stops the verifier's scheduled JWKS refresh; the host calls it at shutdown. */
+  close(): void;
 }
 
 export interface ServiceEnvironment {
@@ -22,16 +25,25 @@ export interface ServiceEnvironment {
   metrics: Registry;
   databaseUrl: string;
   jwks: { uri: string | (() => string); issuer: string; audience: string };
+  /** How long an answer of identity's that a login is live is trusted (SESSION_CHECK_SECONDS). */
+  sessionCheckSeconds: number;
 }
 
 /** Validates a service's own configuration and runs its setup: the same steps in both topologies. */
 export async function loadService(manifest: ServiceManifest, environment: ServiceEnvironment): Promise<LoadedService> {
   const log = environment.log.child({ service: manifest.name });
   const config = manifest.config ? loadConfig(manifest.config, environment.env) : {};
+  // Identity answers its own session checks (ServiceParts.sessionAuthority); every other service asks it.
+  const askIdentity = meshSessionLookup(environment.mesh);
+  let ownAnswers: SessionLookup | undefined;
   const verifier = createJwtVerifier({
     jwksUri: environment.jwks.uri,
     issuer: environment.jwks.issuer,
     audience: environment.jwks.audience,
+    sessions: new SessionCheck({
+      lookup: (sessionId) => (ownAnswers ?? askIdentity)(sessionId),
+      freshSeconds: environment.sessionCheckSeconds,
+    }),
   });
   const authenticateMiddleware: Middleware = authenticate(verifier);
   const parts = await manifest.setup({
@@ -44,11 +56,13 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     verifier,
     authenticate: authenticateMiddleware,
   });
+  ownAnswers = parts.sessionAuthority;
   return {
     manifest,
     parts,
     subscriptions: withDeadLetterHandler(manifest.name, parts.subscriptions ?? [], log, environment.metrics),
     readiness: (parts.readiness ?? []).map((check) => ({ ...check, name: `${manifest.name}.${check.name}` })),
+    close: () => verifier.close(),
   };
 }
 

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/load-config';
+import { assertConfiguration, loadConfig } from '../config/load-config';
 import { openApiRouter, swaggerUiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
@@ -38,6 +38,7 @@ export async function runEmbedded(
   options: EmbeddedOptions = {},
 ): Promise<EmbeddedPlatform> {
   const env = options.env ?? process.env;
+  assertConfiguration([embeddedConfigSchema, ...manifests.map((manifest) => manifest.config)], env);
   const config = loadConfig<EmbeddedConfig>(embeddedConfigSchema, env);
   const log = options.log ?? createLogger({ name: 'shop', level: config.LOG_LEVEL });
   const dataDir = resolve(config.SHOP_DATA_DIR);
@@ -58,6 +59,7 @@ export async function runEmbedded(
       metrics,
       databaseUrl: `sqlite:${resolve(dataDir, `${manifest.name}.sqlite`)}`,
       jwks: { uri: jwksUri, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+      sessionCheckSeconds: config.SESSION_CHECK_SECONDS,
     });
     // Service invocation reaches the service's own app, as it would through its sidecar.
     const own = createHttpApp({
@@ -105,7 +107,13 @@ export async function runEmbedded(
       ),
     ),
     drainers: loaded.map((service) => async () => service.parts.drain?.()),
-    closers: [...[...loaded].reverse().map((service) => async () => service.parts.stop?.()), () => bus.close()],
+    closers: [
+      ...[...loaded].reverse().map((service) => async () => {
+        service.close();
+        await service.parts.stop?.();
+      }),
+      () => bus.close(),
+    ],
   });
   listeningPort = server.port;
   for (const service of loaded) await service.parts.start?.();

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/load-config';
+import { assertConfiguration, loadConfig } from '../config/load-config';
 import { openApiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
@@ -22,6 +22,7 @@ export async function runService(
   options: { env?: NodeJS.ProcessEnv; handleSignals?: boolean } = {},
 ): Promise<RunningServer> {
   const env = options.env ?? process.env;
+  assertConfiguration([sidecarConfigSchema, manifest.config], env);
   const config = loadConfig<SidecarConfig>(sidecarConfigSchema, env);
   const log = createLogger({ name: manifest.name, level: config.LOG_LEVEL });
   const metrics = createMetricsRegistry({ service: manifest.name });
@@ -40,6 +41,7 @@ export async function runService(
     metrics,
     databaseUrl: config.DATABASE_URL ?? `sqlite:${resolve(config.SHOP_DATA_DIR, `${manifest.name}.sqlite`)}`,
     jwks: { uri: config.JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    sessionCheckSeconds: config.SESSION_CHECK_SECONDS,
   });
   const sidecarReadiness = {
     name: 'sidecar',
@@ -77,7 +79,12 @@ export async function runService(
       service.parts.upgrade ? [{ paths: manifest.publicPaths, upgrade: service.parts.upgrade }] : [],
     ),
     drainers: [async () => service.parts.drain?.()],
-    closers: [async () => service.parts.stop?.()],
+    closers: [
+      async () => {
+        service.close();
+        await service.parts.stop?.();
+      },
+    ],
   });
   await service.parts.start?.();
   log.info({ port: server.port, sidecar: sidecarUrl }, `${manifest.name} listening`);

@@ -1,9 +1,10 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createHttpTerminator } from 'http-terminator';
 import type Koa from 'koa';
 import type { HealthState } from '../http/health';
+import { checkRequestTarget } from '../http/request-target';
 import type { Logger } from '../log/logger';
 import { ownsPath } from './http-app';
 import type { UpgradeHandler } from './service-manifest';
@@ -34,6 +35,7 @@ export interface ServeOptions {
 /** Serves a Koa app, or a listener that wraps one (answerReadyReads). */
 export async function serve(app: Koa | RequestListener, options: ServeOptions): Promise<RunningServer> {
   const server = createServer(typeof app === 'function' ? app : app.callback());
+  server.on('request', drainUnreadBodies);
   // Keep-alive must outlast the ingress' idle timeout, or it reuses sockets we already closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -102,6 +104,25 @@ export async function serve(app: Koa | RequestListener, options: ServeOptions): 
   return { server, port, shutdown };
 }
 
+/** How long the rest of a body nobody read may keep arriving after the answer before the connection is cut. */
+const unreadBodyLingerMs = 5_000;
+
+/**
+ * A request answered before its body was read whole (413 mid-body, a refusal before the body parser) would otherwise
+ * sit paused, or be closed with bytes unread, and a close with bytes unread makes the kernel send a reset that
+ * can destroy the answer before the client reads it. So the rest is read and dropped, for a bounded time.
+ */
+function drainUnreadBodies(req: IncomingMessage, res: ServerResponse): void {
+  res.once('finish', () => {
+    if (req.complete || req.destroyed) return;
+    const cut = setTimeout(() => req.socket.destroy(), unreadBodyLingerMs);
+    cut.unref();
+    req.once('end', () => clearTimeout(cut));
+    req.once('close', () => clearTimeout(cut));
+    req.resume();
+  });
+}
+
 /** Refuses an upgrade on the raw socket (nothing else can answer it) and closes it. */
 export function refuseUpgrade(_req: IncomingMessage, socket: Duplex): void {
   if (socket.destroyed) return;
@@ -122,12 +143,10 @@ export function routeUpgrades(routes: Array<{ paths: string[]; upgrade: UpgradeH
   };
 }
 
-/** The path an upgrade request asks for; a request target that is no URL path is refused with 400 (undefined). */
+/** The path an upgrade request asks for; a target that is not a path in its one plain form is refused with 400 (undefined). */
 export function upgradePath(req: IncomingMessage, socket: Duplex): string | undefined {
-  try {
-    return new URL(req.url ?? '/', 'http://upgrade').pathname;
-  } catch {
-    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    return undefined;
-  }
+  const verdict = checkRequestTarget(req.url);
+  if (verdict.ok) return verdict.path;
+  if (!socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  return undefined;
 }

@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { JwtVerifier } from '../http/auth';
 import type { ReadinessCheck } from '../http/health';
 import type { ReadyRead } from '../http/ready-reads';
+import type { SessionLookup } from '../http/session-check';
 import type { Logger } from '../log/logger';
 import type { Mesh, Subscription } from '../mesh/port';
 
@@ -54,6 +55,11 @@ export interface ServiceParts {
   readiness?: ReadinessCheck[];
   /** Public GETs the host answers ahead of the Koa pipeline when their answer is ready-made (see ReadyRead). */
   readyReads?: ReadyRead[];
+  /**
+   * Set by the service that keeps the logins (identity): its verifier asks this instead of invoking itself
+   * through the mesh (`GET /internal/sessions/:sid`, which it serves to the others).
+   */
+  sessionAuthority?: SessionLookup;
   /** Takes the WebSocket upgrade requests for paths under the manifest's publicPaths; others are refused with 404. */
   upgrade?: UpgradeHandler;
   /**

@@ -1,8 +1,8 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import JwksRsa from 'jwks-rsa';
 import type { Middleware } from 'koa';
+import { JwksKeySet } from './jwks-key-set';
 import { problem } from './problem';
+import { type SessionCheck, SessionCheckUnavailableError } from './session-check';
 
 export type Role = 'customer' | 'admin';
 
@@ -11,6 +11,8 @@ export interface Caller {
   id: string;
   email?: string;
   roles: string[];
+  /** The login the token belongs to (`sid`): its refresh-token family at the identity service. */
+  sessionId: string;
 }
 
 declare module 'koa' {
@@ -19,20 +21,43 @@ declare module 'koa' {
   }
 }
 
+/**
+ * The longest life (`exp - iat`) an access token may have. Revocation reaches a token through its `sid` within
+ * SESSION_CHECK_SECONDS; this caps what a token is worth where that cannot reach (a stolen token replayed while
+ * identity's answers are stale) and refuses tokens minted to live for years. Identity issues within it.
+ */
+export const maxAccessTokenLifetimeSeconds = 900;
+/** Clocks of the issuer and of this process may differ by this much. */
+export const clockSkewSeconds = 30;
+
 export interface JwtVerifierOptions {
   /** The identity service's JWKS, e.g. http://identity/api/auth/jwks; a function is read at the first verification. */
   jwksUri: string | (() => string);
   issuer: string;
   audience: string;
-  /** How long fetched keys are trusted before the JWKS is read again. */
-  cacheMaxAgeMs?: number;
-  /** Bounds refetches caused by tokens with unknown key ids. */
-  jwksRequestsPerMinute?: number;
+  /** Whether the login a token names (`sid`) is still live; checked after the signature. */
+  sessions: SessionCheck;
+  /** See JwksKeySet. */
+  jwksRefreshIntervalMs?: number;
+  unknownKidRefetchIntervalMs?: number;
+  now?: () => number;
 }
 
 export interface JwtVerifier {
-  /** The caller a token names, or an Error saying why the token is not acceptable. */
+  /**
+   * The caller a token names; InvalidTokenError saying why a token is not acceptable, or
+   * SessionCheckUnavailableError when its login cannot be confirmed now.
+   */
   verify(token: string): Promise<Caller>;
+  /**
+   * Whether a verified caller's login is still live (with the same caching as verify), for connections that
+   * outlive the request that opened them. Throws SessionCheckUnavailableError as verify does.
+   */
+  sessionActive(caller: Pick<Caller, 'id' | 'sessionId'>): Promise<boolean>;
+  /** How long a session answer is used (SESSION_CHECK_SECONDS): the revocation bound. */
+  readonly sessionCheckSeconds: number;
+  /** Stops the scheduled JWKS refresh. */
+  close(): void;
 }
 
 export class InvalidTokenError extends Error {
@@ -42,74 +67,98 @@ export class InvalidTokenError extends Error {
   }
 }
 
+// A session id goes into a path at the identity service; identity issues UUIDs.
+const sessionIdPattern = /^[A-Za-z0-9-]{1,64}$/;
+
 /**
  * Verifies RS256 access tokens against the identity service's JWKS. Only RS256 is accepted, the key
  * is chosen by `kid` alone (a token without one, or with one the JWKS does not hold, is refused), and
- * issuer, audience and expiry are enforced: the usual JWT attacks (alg none, HS256 signed with the
- * public key, swapped kid) all fail here.
+ * issuer, audience, `exp`, `iat` (not in the future) and the lifetime cap are enforced: the usual JWT attacks
+ * (alg none, HS256 signed with the public key, swapped kid) all fail here. Last, the token's login (`sid`) must
+ * still be live at the identity service: a logout, a reused refresh token or a deleted account ends its tokens
+ * within the session check's freshness.
  */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
-  let client: JwksRsa.JwksClient | undefined;
-  // Parsing a PEM into a key is a measurable share of a request; the JWKS holds a handful of keys.
-  const parsedKeys = new Map<string, KeyObject>();
-  const keyObjectOf = (pem: string) => {
-    let key = parsedKeys.get(pem);
-    if (!key) {
-      if (parsedKeys.size >= 32) parsedKeys.clear();
-      key = createPublicKey(pem);
-      parsedKeys.set(pem, key);
-    }
-    return key;
-  };
-  // Built on first use: in the embedded topology the JWKS lives on this same server, whose port may be known
-  // only once it listens.
-  const jwks = () => {
-    client ??= JwksRsa({
-      jwksUri: typeof options.jwksUri === 'function' ? options.jwksUri() : options.jwksUri,
-      cache: true,
-      cacheMaxAge: options.cacheMaxAgeMs ?? 10 * 60_000,
-      rateLimit: true,
-      jwksRequestsPerMinute: options.jwksRequestsPerMinute ?? 10,
-      timeout: 5_000,
-    });
-    return client;
+  const now = options.now ?? Date.now;
+  const keys = new JwksKeySet({
+    uri: options.jwksUri,
+    ...(options.jwksRefreshIntervalMs === undefined ? {} : { refreshIntervalMs: options.jwksRefreshIntervalMs }),
+    ...(options.unknownKidRefetchIntervalMs === undefined
+      ? {}
+      : { unknownKidRefetchIntervalMs: options.unknownKidRefetchIntervalMs }),
+    now,
+  });
+
+  const sessionActive = async (caller: Pick<Caller, 'id' | 'sessionId'>) => {
+    const state = await options.sessions.state(caller.sessionId);
+    return state.active && state.customerId === caller.id;
   };
 
   return {
+    sessionActive,
+    sessionCheckSeconds: options.sessions.freshSeconds,
+    close: () => keys.close(),
     async verify(token) {
       const decoded = jwt.decode(token, { complete: true });
       if (!decoded || typeof decoded.payload === 'string') throw new InvalidTokenError('malformed token');
       if (decoded.header.alg !== 'RS256') throw new InvalidTokenError('algorithm not allowed');
       const kid = decoded.header.kid;
       if (!kid) throw new InvalidTokenError('token has no key id');
-      let publicKey: KeyObject;
-      try {
-        publicKey = keyObjectOf((await jwks().getSigningKey(kid)).getPublicKey());
-      } catch {
-        throw new InvalidTokenError('unknown signing key');
-      }
+      const publicKey = await keys.key(kid);
+      if (!publicKey) throw new InvalidTokenError('unknown signing key');
       let payload: jwt.JwtPayload;
       try {
         payload = jwt.verify(token, publicKey, {
           algorithms: ['RS256'],
           issuer: options.issuer,
           audience: options.audience,
+          // No tolerance on `exp`: skew is allowed only where it would otherwise refuse a fresh token (`iat`).
+          clockTimestamp: Math.floor(now() / 1000),
           complete: false,
         }) as jwt.JwtPayload;
       } catch (error) {
         throw new InvalidTokenError((error as Error).message);
       }
+      checkLifetime(payload, now() / 1000);
       if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('token has no subject');
+      if (typeof payload.sid !== 'string' || !sessionIdPattern.test(payload.sid)) {
+        throw new InvalidTokenError('token has no session id');
+      }
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-      return { id: payload.sub, roles, ...(typeof payload.email === 'string' ? { email: payload.email } : {}) };
+      const caller: Caller = {
+        id: payload.sub,
+        roles,
+        sessionId: payload.sid,
+        ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+      };
+      if (!(await sessionActive(caller))) throw new InvalidTokenError('session ended');
+      return caller;
     },
   };
+}
+
+/** `exp` and `iat` present, `iat` not ahead of our clock, and no more than the allowed lifetime between them. */
+function checkLifetime(payload: jwt.JwtPayload, nowSeconds: number): void {
+  if (typeof payload.exp !== 'number') throw new InvalidTokenError('token has no expiry (exp)');
+  if (typeof payload.iat !== 'number') throw new InvalidTokenError('token has no issue time (iat)');
+  if (payload.iat > nowSeconds + clockSkewSeconds) throw new InvalidTokenError('token issued in the future (iat)');
+  if (payload.exp - payload.iat > maxAccessTokenLifetimeSeconds) {
+    throw new InvalidTokenError(`token lives longer than ${maxAccessTokenLifetimeSeconds} seconds`);
+  }
 }
 
 function unauthorized(detail: string) {
   return problem(401, 'Unauthorized', {
     detail,
     headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+  });
+}
+
+/** The token may be good, but its login cannot be confirmed now: try again shortly. */
+export function sessionUnconfirmed(error: SessionCheckUnavailableError) {
+  return problem(503, 'Service Unavailable', {
+    detail: 'The login this token belongs to cannot be confirmed right now.',
+    headers: { 'Retry-After': String(error.retryAfterSeconds) },
   });
 }
 
@@ -133,6 +182,7 @@ export function authenticate(verifier: JwtVerifier, options: { allowQueryToken?:
       try {
         ctx.state.caller = await verifier.verify(token);
       } catch (error) {
+        if (error instanceof SessionCheckUnavailableError) throw sessionUnconfirmed(error);
         throw unauthorized(error instanceof InvalidTokenError ? `Invalid token: ${error.message}` : 'Invalid token');
       }
     }

@@ -1,5 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { audience, issuer, newSigningKey, type SigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
+import {
+  audience,
+  endSession,
+  issuer,
+  newSigningKey,
+  type SigningKey,
+  serveJwks,
+  signToken,
+} from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
 import jwt from 'jsonwebtoken';
 import { startTestApp, type TestApp } from './test-app';
@@ -40,7 +48,12 @@ describe('access tokens', () => {
   it('lets a valid RS256 token through and names the caller', async () => {
     const res = await get('/me', signToken(key));
     expect(res.status).toBe(200);
-    expect(await json(res)).toEqual({ id: 'customer-1', email: 'ada@example.com', roles: ['customer'] });
+    expect(await json(res)).toEqual({
+      id: 'customer-1',
+      email: 'ada@example.com',
+      roles: ['customer'],
+      sessionId: expect.any(String),
+    });
   });
 
   it('answers 401 without a token on a route that needs one', async () => {
@@ -88,6 +101,40 @@ describe('access tokens', () => {
   it('refuses a bad token even on routes open to anonymous callers', async () => {
     const res = await fetch(`${app.url}/conflict`, { headers: { authorization: 'Bearer not.a.token' } });
     expect(res.status).toBe(401);
+  });
+
+  it.each<[string, () => string, RegExp]>([
+    ['no exp', () => signToken(key, { exp: undefined }), /no expiry/],
+    ['an exp ten years out', () => signToken(key, {}, { expiresIn: '3650d' }), /longer than 900 seconds/],
+    ['a lifetime over the cap (16 minutes)', () => signToken(key, {}, { expiresIn: '16m' }), /longer than 900/],
+    ['no iat', () => signToken(key, { exp: Math.floor(Date.now() / 1000) + 600 }, { noTimestamp: true }), /no issue/],
+    [
+      'an iat two minutes in the future',
+      () => signToken(key, { iat: Math.floor(Date.now() / 1000) + 120 }, { expiresIn: '5m' }),
+      /in the future/,
+    ],
+    ['no sid', () => signToken(key, { sid: undefined }), /no session id/],
+    ['a sid that is not an id', () => signToken(key, { sid: '../../api/orders' }), /no session id/],
+    ['a sid identity does not know', () => signToken(key, { sid: '00000000-0000-4000-8000-000000000000' }), /ended/],
+    [
+      'an ended session',
+      () => {
+        const token = signToken(key);
+        endSession((jwt.decode(token) as { sid: string }).sid);
+        return token;
+      },
+      /session ended/,
+    ],
+  ])('refuses %s with 401, saying why', async (_name, makeToken, reason) => {
+    const res = await get('/me', makeToken());
+    expect(res.status).toBe(401);
+    expect((await json(res)).detail).toMatch(reason);
+  });
+
+  it('accepts an iat a few seconds ahead (clock skew) and the full 15-minute lifetime', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = signToken(key, { iat: now + 10, exp: now + 10 + 900 });
+    expect((await get('/me', token)).status).toBe(200);
   });
 
   it('does not refetch the JWKS for every request with a known kid', async () => {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
-import { audience, issuer } from '@shop/testkit/src/jwt-fixture';
+import { audience, issuer, lookUpSession } from '@shop/testkit/src/jwt-fixture';
 import { type Listening, listen } from '@shop/testkit/src/listen';
 import Joi from 'joi';
 import { createHttpApp } from '../../src/host/http-app';
@@ -8,6 +8,7 @@ import { authenticate, createJwtVerifier, requireAuth, requireRole } from '../..
 import type { HealthState, ReadinessCheck } from '../../src/http/health';
 import { createMetricsRegistry } from '../../src/http/metrics';
 import { problem } from '../../src/http/problem';
+import { SessionCheck } from '../../src/http/session-check';
 import { validate } from '../../src/http/validate';
 import { createLogger } from '../../src/log/logger';
 
@@ -18,12 +19,17 @@ export interface TestApp extends Listening {
 }
 
 /** A service app with routes exercising validation, errors and auth, served on a free port. */
-export async function startTestApp(options: { jwksUri?: string } = {}): Promise<TestApp> {
+export async function startTestApp(options: { jwksUri?: string; sessions?: SessionCheck } = {}): Promise<TestApp> {
   const logStream = new PassThrough();
   const lines: string[] = [];
   logStream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
   const log = createLogger({ name: 'test', level: 'debug', stream: logStream });
-  const verifier = createJwtVerifier({ jwksUri: options.jwksUri ?? 'http://127.0.0.1:9/jwks', issuer, audience });
+  const verifier = createJwtVerifier({
+    jwksUri: options.jwksUri ?? 'http://127.0.0.1:9/jwks',
+    issuer,
+    audience,
+    sessions: options.sessions ?? new SessionCheck({ lookup: lookUpSession }),
+  });
 
   // Logs what it was sent; outside the authenticated router so a bearer header reaches the log call.
   const echo = new Router();

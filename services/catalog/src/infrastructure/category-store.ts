@@ -1,7 +1,6 @@
-import { dialectOf } from '@shop/kit';
+import { dialectOf, isForeignKeyViolation } from '@shop/kit';
 import type { CategoryStore } from '../application/ports';
 import type { Category } from '../domain/category-tree';
-import { isForeignKeyViolation } from './constraint-violations';
 import { CategoryEntity, type CategoryRecord } from './entities';
 
 export const categoryStore: CategoryStore = {

@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Tx } from '@shop/kit';
+import { isForeignKeyViolation, isUniqueViolation, type Tx } from '@shop/kit';
 import {
   Brackets,
   Equal,
@@ -13,7 +13,6 @@ import {
 import type { ProductQuery, ProductStore, ProductWrite, Unit } from '../application/ports';
 import { nameKeyOf, type Product, type ProductDraft, searchTextOf, skuKeyOf } from '../domain/product';
 import { likeEscape } from '../domain/product-search';
-import { isForeignKeyViolation } from './constraint-violations';
 import { ProductEntity, type ProductRecord } from './entities';
 
 const columnOfSortKey = { name: 'nameKey', price: 'priceAmount', createdAt: 'createdAt' } as const;

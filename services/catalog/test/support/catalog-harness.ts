@@ -14,8 +14,9 @@ import {
   EmbeddedBus,
   type Mesh,
   OutboxEvent,
+  SessionCheck,
 } from '@shop/kit';
-import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
+import { audience, issuer, lookUpSession, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import { json, listen } from '@shop/testkit/src/listen';
 import type { DataSource } from 'typeorm';
 import { assembleCatalog, type Catalog } from '../../src/assemble-catalog';
@@ -57,7 +58,12 @@ export async function startCatalog(options: HarnessOptions = {}) {
   signingKey ??= newSigningKey('catalog-test');
   const key = signingKey;
   const jwks = await serveJwks([key]);
-  const verifier = createJwtVerifier({ jwksUri: `${jwks.url}/jwks`, issuer, audience });
+  const verifier = createJwtVerifier({
+    jwksUri: `${jwks.url}/jwks`,
+    issuer,
+    audience,
+    sessions: new SessionCheck({ lookup: lookUpSession }),
+  });
   const dataSource = createDataSource(databaseUrl, { entities: catalogEntities, migrations: catalogMigrations });
   await dataSource.initialize();
   const bus = new EmbeddedBus({ logger: log, retry: { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 10 } });

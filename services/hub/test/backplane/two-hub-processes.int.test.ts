@@ -3,9 +3,16 @@ import type { HubConnection } from '@microsoft/signalr';
 import { type ProductCreated, topics } from '@shop/contracts';
 import { hubClient, record } from '@shop/signalr/test/support/clients';
 import { type DaprTopology, startDaprTopology } from '@shop/testkit/src/dapr-topology';
+import { type RunningDaprd, startSidecar } from '@shop/testkit/src/daprd';
 import { eventually } from '@shop/testkit/src/eventually';
-import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
-import type { Listening } from '@shop/testkit/src/listen';
+import {
+  audience,
+  type FixtureIdentity,
+  issuer,
+  newSigningKey,
+  serveJwks,
+  signToken,
+} from '@shop/testkit/src/jwt-fixture';
 import { inventoryService } from '../../../inventory/src/service';
 import { hubService } from '../../src/service';
 import { azureClient, rest } from '../support/azure-clients';
@@ -15,8 +22,9 @@ import { azureClient, rest } from '../support/azure-clients';
 // hands each event to one of them (one consumer group per app id); the backplane must bring it to both.
 
 const key = newSigningKey('hub-replicas-key');
-let jwks: Listening;
+let jwks: FixtureIdentity;
 let topology: DaprTopology;
+let identitySidecar: RunningDaprd | undefined;
 let replicas: string[];
 const open: HubConnection[] = [];
 
@@ -27,6 +35,8 @@ beforeAll(async () => {
     jwksUrl: `${jwks.url}/jwks`,
     env: { JWT_ISSUER: issuer, JWT_AUDIENCE: audience, LOG_LEVEL: 'warn' },
   });
+  // The fixture stands in for identity's session answers too: the sidecar of app `identity` calls it.
+  identitySidecar = await startSidecar(topology.run, topology.redis.url, 'identity', jwks.port);
   const hubs = topology.replicasOf('hub');
   const subscribed = [topics.stockChanged, topics.orderPaid];
   for (const hub of hubs) await hub.sidecar.waitForSubscriptions(subscribed, 60_000);
@@ -38,6 +48,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await identitySidecar?.stop();
   await topology?.stop();
   await jwks?.close();
 }, 60_000);

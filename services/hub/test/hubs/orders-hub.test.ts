@@ -8,12 +8,15 @@ import {
   type TransportName,
 } from '@shop/signalr/test/support/clients';
 import { eventually } from '@shop/testkit/src/eventually';
+import { endSession } from '@shop/testkit/src/jwt-fixture';
+import jwt from 'jsonwebtoken';
 import { type HubPlatform, startHubPlatform } from '../support/hub-platform';
 
 let shop: HubPlatform;
+const sessionCheckSeconds = 1;
 
 beforeAll(async () => {
-  shop = await startHubPlatform();
+  shop = await startHubPlatform({ SESSION_CHECK_SECONDS: String(sessionCheckSeconds) });
 });
 afterAll(() => shop.stop());
 
@@ -22,6 +25,27 @@ function status(orderId: string, customerId: string, value: OrderStatusEvent['st
 }
 
 describe('the orders hub', () => {
+  it('closes the connections of a login that ended, within 1.5 × SESSION_CHECK_SECONDS, and no others', async () => {
+    const customerId = randomUUID();
+    const [endingToken, otherToken] = [shop.customerToken(customerId), shop.customerToken(customerId)];
+    const ending = hubClient(`${shop.url}/hubs/orders`, { token: endingToken });
+    const other = hubClient(`${shop.url}/hubs/orders`, { token: otherToken });
+    await Promise.all([ending.start(), other.start()]);
+    try {
+      const closed = new Promise<{ afterMs: number; error?: Error }>((resolve) => {
+        ending.onclose((error) => resolve({ afterMs: Date.now() - endedAt, ...(error ? { error } : {}) }));
+      });
+      const endedAt = Date.now();
+      endSession((jwt.decode(endingToken) as { sid: string }).sid);
+      const { afterMs, error } = await closed;
+      expect(afterMs).toBeLessThanOrEqual(1.5 * sessionCheckSeconds * 1000 + 500);
+      expect(error?.message).toContain('The login has ended.');
+      expect(other.state).toBe('Connected');
+    } finally {
+      await Promise.all([ending.stop(), other.stop()]);
+    }
+  });
+
   it('refuses negotiate without a valid access token', async () => {
     const none = await fetch(`${shop.url}/hubs/orders/negotiate?negotiateVersion=1`, { method: 'POST' });
     expect(none.status).toBe(401);

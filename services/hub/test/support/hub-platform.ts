@@ -52,6 +52,8 @@ export async function startHubPlatform(env: Record<string, string> = {}, options
     await jwks.close();
     throw error;
   });
+  // The identity service's session answers for the fixture's tokens, where the verifier asks for them.
+  platform.bus.register('identity', { listener: jwks.listener });
   const admin = signToken(key, { roles: ['admin'] }, { subject: randomUUID() });
 
   const publish = async <T>(from: string, topic: string, data: T, id: string = randomUUID()) => {

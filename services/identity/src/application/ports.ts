@@ -44,6 +44,8 @@ export interface RefreshTokens {
   markUsed(id: string, at: Date): Promise<boolean>;
   revokeFamily(familyId: string, at: Date): Promise<void>;
   revokeAllFor(customerId: string, at: Date): Promise<void>;
+  /** The customer of the family when any of its tokens is unrevoked (the login goes on), null otherwise. */
+  liveFamilyOwner(familyId: string): Promise<string | null>;
 }
 
 /** The repositories of one transaction, and its outbox. */
@@ -68,7 +70,11 @@ export interface PasswordHasher {
 }
 
 export interface AccessTokenIssuer {
-  issue(customer: Pick<Customer, 'id' | 'email' | 'roles'>): Promise<{ accessToken: string; expiresIn: number }>;
+  /** A token for the customer within the login `sessionId` (the refresh-token family). */
+  issue(
+    customer: Pick<Customer, 'id' | 'email' | 'roles'>,
+    sessionId: string,
+  ): Promise<{ accessToken: string; expiresIn: number }>;
 }
 
 /**

@@ -30,7 +30,7 @@ export async function startSession(
     usedAt: null,
     revokedAt: null,
   });
-  const { accessToken, expiresIn } = await deps.accessTokens.issue(customer);
+  const { accessToken, expiresIn } = await deps.accessTokens.issue(customer, familyId);
   return {
     accessToken,
     refreshToken: secret,

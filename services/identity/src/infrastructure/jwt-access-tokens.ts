@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import type { AccessTokenIssuer } from '../application/ports';
 import type { SigningKeyRing } from './signing-keys';
 
-/** RS256 access tokens with the ring's current `kid`, verified by every service through the JWKS. */
+/** RS256 access tokens with the ring's current `kid` and the login's `sid`, verified by every service through the JWKS. */
 export function jwtAccessTokens(options: {
   keys: SigningKeyRing;
   issuer: string;
@@ -11,9 +11,11 @@ export function jwtAccessTokens(options: {
   ttlSeconds: number;
 }): AccessTokenIssuer {
   return {
-    async issue(customer) {
+    async issue(customer, sessionId) {
       const { kid, key } = await options.keys.signingKey();
-      const accessToken = jwt.sign({ email: customer.email, roles: customer.roles }, key, {
+      // `sid` names the login (refresh-token family): verifiers ask identity whether it is still live.
+      const claims = { email: customer.email, roles: customer.roles, sid: sessionId };
+      const accessToken = jwt.sign(claims, key, {
         algorithm: 'RS256',
         keyid: kid,
         issuer: options.issuer,

@@ -142,5 +142,12 @@ function refreshTokensOf(manager: EntityManager): RefreshTokens {
     async revokeAllFor(customerId, at) {
       await repository.update({ customerId, revokedAt: IsNull() }, { revokedAt: at });
     },
+    async liveFamilyOwner(familyId) {
+      const live = await repository.findOne({
+        select: { customerId: true },
+        where: { familyId, revokedAt: IsNull() },
+      });
+      return live?.customerId ?? null;
+    },
   };
 }

@@ -34,6 +34,8 @@ export async function startInventory(env: Record<string, string> = {}) {
     log: createLogger({ name: 'inventory-test', level: 'fatal' }),
   });
 
+  // The identity service's session answers for the fixture's tokens, where the verifier asks for them.
+  platform.bus.register('identity', { listener: jwks.listener });
   const seen: EventEnvelope[] = [];
   const observed: Topic[] = [
     topics.stockChanged,

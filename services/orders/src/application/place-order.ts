@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { FieldError } from '@shop/kit';
 import { mergeLines, type Order, type OrderLine, type ShippingAddress, totalOf } from '../domain/order';
 import { orderPlaced } from './order-events';
 import type { CardDetails, OrdersDeps, OrdersStore } from './ports';
 
 export interface PlaceOrder {
+  /** Fixed before the first attempt (orderIdFor), so that a retry resumes the same order. */
+  orderId: string;
   customerId: string;
   items: Array<{ productId: string; quantity: number }>;
   shippingAddress: ShippingAddress;
@@ -12,6 +13,34 @@ export interface PlaceOrder {
 }
 
 export type PreparedOrder = { ok: true; order: Order } | { ok: false; errors: FieldError[] };
+
+export type PlacementResult =
+  | { ok: true; order: Order }
+  | { ok: false; reason: 'invalid'; errors: FieldError[] }
+  | { ok: false; reason: 'conflict' };
+
+/**
+ * Placement up to the point where the order can be recorded: prices and the vaulted card (prepareOrder), then the
+ * order's payment opened at payments under the order's fixed id. Every step is idempotent on that id, so a retry
+ * after any failure (payments gone after opening the payment, a lost answer) resumes the same order and payment.
+ * Recording the order (recordOrder) is the caller's last step, in the transaction that stores the idempotent answer.
+ */
+export async function placeOrder(
+  input: PlaceOrder,
+  deps: Pick<OrdersDeps, 'prices' | 'paymentMethods' | 'clock'>,
+): Promise<PlacementResult> {
+  const prepared = await prepareOrder(input, deps);
+  if (!prepared.ok) return { ok: false, reason: 'invalid', errors: prepared.errors };
+  const { order } = prepared;
+  const opened = await deps.paymentMethods.openPayment({
+    orderId: order.id,
+    customerId: order.customerId,
+    total: order.total,
+    paymentMethodId: order.paymentMethodId,
+  });
+  if (opened === 'conflict') return { ok: false, reason: 'conflict' };
+  return { ok: true, order };
+}
 
 /**
  * Everything placement needs from other services, before any transaction: the catalog's current prices (the
@@ -52,7 +81,7 @@ export async function prepareOrder(
   return {
     ok: true,
     order: {
-      id: randomUUID(),
+      id: input.orderId,
       customerId: input.customerId,
       status: 'Pending',
       items,

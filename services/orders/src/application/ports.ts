@@ -70,9 +70,15 @@ export interface PaymentMethods {
   ): Promise<{ ok: true; paymentMethodId: string; last4: string } | { ok: false; errors: FieldError[] }>;
   /**
    * Opens the order's payment (pending) before the order is announced, so that no later event finds it
-   * missing. Idempotent on the order id.
+   * missing. Idempotent on the order id: a retried placement finds the payment it opened ('opened'), unless that
+   * payment is for another customer or amount ('conflict': the order id was fixed by a key used for another order).
    */
-  openPayment(order: { orderId: string; customerId: string; total: Money; paymentMethodId: string }): Promise<void>;
+  openPayment(order: {
+    orderId: string;
+    customerId: string;
+    total: Money;
+    paymentMethodId: string;
+  }): Promise<'opened' | 'conflict'>;
 }
 
 export interface Clock {

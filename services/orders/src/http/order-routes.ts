@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import {
   type ApiRoutes,
   type Caller,
   decodeTimeCursor,
   encodeTimeCursor,
+  idempotencyKeyHeader,
   invalidRequest,
   problem,
   replayIdempotent,
@@ -16,9 +18,10 @@ import type { Context } from 'koa';
 import type { DataSource } from 'typeorm';
 import { changeOrderStatus } from '../application/change-order-status';
 import { findOrder, listOrders } from '../application/find-orders';
-import { type PlaceOrder, prepareOrder, recordOrder } from '../application/place-order';
+import { type PlaceOrder, placeOrder, recordOrder } from '../application/place-order';
 import { DependencyUnavailableError, type OrdersDeps, type OrdersStore } from '../application/ports';
 import { type Order, type OrderStatus, orderView } from '../domain/order';
+import { orderIdFor } from '../domain/order-identity';
 import { orderIdParams, orderView as orderSchema, placeOrderBody } from './schemas';
 
 export interface OrdersHttp {
@@ -50,24 +53,21 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
       const customerId = caller(ctx).id;
       const scope = `orders:place:${customerId}`;
       if (await replayIdempotent(ctx, http.dataSource, scope)) return;
-      const prepared = await withDependencies(() =>
-        prepareOrder({ ...(ctx.request.body as Omit<PlaceOrder, 'customerId'>), customerId }, deps),
-      );
-      if (!prepared.ok) throw invalidRequest(prepared.errors);
-      const { order } = prepared;
-      await withDependencies(() =>
-        deps.paymentMethods.openPayment({
-          orderId: order.id,
-          customerId: order.customerId,
-          total: order.total,
-          paymentMethodId: order.paymentMethodId,
-        }),
-      );
+      const key = ctx.get(idempotencyKeyHeader);
+      const orderId = key ? orderIdFor(customerId, key) : randomUUID();
+      const body = ctx.request.body as Omit<PlaceOrder, 'customerId' | 'orderId'>;
+      const placed = await withDependencies(() => placeOrder({ ...body, orderId, customerId }, deps));
+      if (!placed.ok && placed.reason === 'invalid') throw invalidRequest(placed.errors);
+      if (!placed.ok) {
+        throw problem(409, 'Idempotency key reused', {
+          detail: 'This Idempotency-Key was already used to place another order.',
+        });
+      }
       await respondIdempotently(ctx, http.dataSource, scope, async (tx) => {
-        const order = await recordOrder(http.storeOf(tx), prepared.order);
+        const order = await recordOrder(http.storeOf(tx), placed.order);
         return { status: 202, body: orderView(order) };
       });
-      ctx.set('Location', `/api/orders/${prepared.order.id}`);
+      ctx.set('Location', `/api/orders/${orderId}`);
     },
   );
 

@@ -31,9 +31,11 @@ export function vaultedPaymentMethods(mesh: Mesh): PaymentMethods {
       } catch (error) {
         throw new DependencyUnavailableError('payments', (error as Error).message);
       }
+      if (answer.status === 409) return 'conflict';
       if (answer.status !== 201 && answer.status !== 200) {
         throw new DependencyUnavailableError('payments', `opening the payment answered ${answer.status}`);
       }
+      return 'opened';
     },
   };
 }

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { EventEnvelope, Money } from '@shop/contracts';
 import { createLogger, type EmbeddedPlatform, runEmbedded, type ServiceManifest } from '@shop/kit';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
-import type { Listening } from '@shop/testkit/src/listen';
 import { ordersService } from '../../src/service';
 
 export interface CatalogStandIn {
@@ -17,8 +16,10 @@ export interface CatalogStandIn {
 export interface OrdersPlatform extends EmbeddedPlatform {
   catalog: CatalogStandIn;
   vaulted: Array<{ last4: string }>;
-  /** The payments opened at payments, in order: one per placed order. */
-  opened: Array<{ orderId: string }>;
+  /** The payments opened at payments, by order id: one per order, as payments keeps them. */
+  opened: Map<string, { orderId: string; customerId: string; total: Money }>;
+  /** When set, payments opens the payment and then fails to answer (a crash right after its commit). */
+  payments: { failAfterOpening: boolean };
   published: Array<{ topic: string; event: EventEnvelope }>;
   tokenFor(customerId: string, roles?: string[]): string;
   send(
@@ -58,7 +59,7 @@ function reply(res: Parameters<RequestListener>[1], status: number, body: unknow
  */
 export async function startOrders(): Promise<OrdersPlatform> {
   const key = newSigningKey('orders-test-key');
-  const jwks: Listening = await serveJwks([key]);
+  const jwks = await serveJwks([key]);
   const platform = await runEmbedded([ordersService as ServiceManifest], {
     env: {
       PORT: '0',
@@ -70,9 +71,12 @@ export async function startOrders(): Promise<OrdersPlatform> {
     },
     log: createLogger({ name: 'test', level: 'fatal' }),
   });
+  // The identity service's session answers for the fixture's tokens, where the verifier asks for them.
+  platform.bus.register('identity', { listener: jwks.listener });
   const catalog: CatalogStandIn = { products: new Map(), lookups: 0, down: false };
   const vaulted: Array<{ last4: string }> = [];
-  const opened: Array<{ orderId: string }> = [];
+  const opened: OrdersPlatform['opened'] = new Map();
+  const paymentsFaults = { failAfterOpening: false };
   const published: Array<{ topic: string; event: EventEnvelope }> = [];
 
   platform.bus.register('catalog', {
@@ -93,8 +97,15 @@ export async function startOrders(): Promise<OrdersPlatform> {
     listener: (req, res) => {
       void readJson(req).then((body) => {
         if (req.url === '/internal/payments') {
-          opened.push(body as { orderId: string });
-          return reply(res, 201, { orderId: (body as { orderId: string }).orderId, status: 'pending' });
+          // As payments does: one payment per order id; a retry finds it, another customer or amount is 409.
+          const open = body as { orderId: string; customerId: string; total: Money };
+          const existing = opened.get(open.orderId);
+          if (existing && (existing.customerId !== open.customerId || existing.total.amount !== open.total.amount)) {
+            return reply(res, 409, { status: 409, title: 'Another payment for this order' });
+          }
+          if (!existing) opened.set(open.orderId, open);
+          if (paymentsFaults.failAfterOpening) return reply(res, 503, { status: 503, title: 'Service Unavailable' });
+          return reply(res, existing ? 200 : 201, { orderId: open.orderId, status: 'pending' });
         }
         const card = body as { cardNumber: string };
         const digits = card.cardNumber.replace(/ /g, '');
@@ -134,6 +145,7 @@ export async function startOrders(): Promise<OrdersPlatform> {
     catalog,
     vaulted,
     opened,
+    payments: paymentsFaults,
     published,
     send,
     tokenFor: (customerId: string, roles = ['customer']) => signToken(key, { roles }, { subject: customerId }),

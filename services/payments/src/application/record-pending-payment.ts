@@ -10,18 +10,32 @@ export interface RecordPendingPayment {
   paymentMethodId: string;
 }
 
-export type RecordPendingResult = { outcome: 'recorded'; payment: Payment } | { outcome: 'duplicate' };
+export type RecordPendingResult =
+  | { outcome: 'recorded'; payment: Payment }
+  | { outcome: 'duplicate' }
+  | { outcome: 'conflict'; existing: Payment };
+
+/** A retried placement opens the payment it opened before: same order, customer and amount. */
+function sameOrder(payment: Payment, input: RecordPendingPayment): boolean {
+  return (
+    payment.customerId === input.customerId &&
+    payment.amount.amount === input.total.amount &&
+    payment.amount.currency === input.total.currency
+  );
+}
 
 /**
- * orders.order-placed: the order's payment, pending until its stock is reserved. One per order: a second
- * order-placed for it (redelivered under another id) finds it and records nothing.
+ * The order's payment, pending until its stock is reserved, opened by placement before the order is announced. One
+ * per order: a retried placement finds it and records nothing; another customer or amount under the same order id is
+ * a conflict (the id was fixed by an Idempotency-Key reused for a different order) and changes nothing.
  */
 export async function recordPendingPayment(
   store: PaymentStore,
   input: RecordPendingPayment,
   deps: PaymentsDeps,
 ): Promise<RecordPendingResult> {
-  if (await store.payments.byOrderId(input.orderId)) return { outcome: 'duplicate' };
+  const existing = await store.payments.byOrderId(input.orderId);
+  if (existing) return sameOrder(existing, input) ? { outcome: 'duplicate' } : { outcome: 'conflict', existing };
   // Unknown or expired tokens are recorded all the same: the authorization declines them, and the saga hears
   // of it at the step where it expects to.
   const card = await deps.gateway.describe(input.paymentMethodId);

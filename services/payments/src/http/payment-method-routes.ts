@@ -1,4 +1,4 @@
-import { type ApiRoutes, invalidRequest } from '@shop/kit';
+import { type ApiRoutes, invalidRequest, problem } from '@shop/kit';
 import Joi from 'joi';
 import { recordPendingPayment } from '../application/record-pending-payment';
 import { vaultCard } from '../application/vault-card';
@@ -62,6 +62,7 @@ export function paymentMethodRoutes(api: ApiRoutes, http: PaymentsHttp): void {
       responses: {
         201: { description: 'The pending payment was recorded' },
         200: { description: 'The order had its payment already (a retried placement)' },
+        409: { description: 'The order has a payment for another customer or amount' },
       },
     },
     // Placement opens the payment before it announces the order, so a stock-reserved that overtakes the
@@ -74,6 +75,11 @@ export function paymentMethodRoutes(api: ApiRoutes, http: PaymentsHttp): void {
         paymentMethodId: string;
       };
       const result = await http.unitOfWork((store) => recordPendingPayment(store, input, http.deps));
+      if (result.outcome === 'conflict') {
+        throw problem(409, 'Another payment for this order', {
+          detail: 'The order already has a payment for another customer or amount.',
+        });
+      }
       ctx.status = result.outcome === 'recorded' ? 201 : 200;
       ctx.body = { orderId: input.orderId, status: 'pending' };
     },

@@ -57,6 +57,8 @@ export async function startPayments(options: StartOptions = {}) {
     log: options.log ?? createLogger({ name: 'payments-test', level: 'fatal' }),
   });
 
+  // The identity service's session answers for the fixture's tokens, where the verifier asks for them.
+  platform.bus.register('identity', { listener: jwks.listener });
   const seen: EventEnvelope[] = [];
   platform.bus.register('recorder', {
     subscriptions: paymentTopics.map((topic) => ({

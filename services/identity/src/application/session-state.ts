@@ -1,0 +1,17 @@
+import type { SessionState } from '@shop/kit';
+import type { IdentityDeps } from './ports';
+
+/**
+ * Whether a login (the refresh-token family an access token's `sid` names) still grants access: some token of
+ * the family is unrevoked and its account exists. A logout, a reused refresh token and a deleted account all
+ * revoke the family, so every service stops taking its access tokens within its session-check freshness.
+ */
+export async function sessionState(sessionId: string, deps: Pick<IdentityDeps, 'unitOfWork'>): Promise<SessionState> {
+  return deps.unitOfWork(async (store) => {
+    const customerId = await store.refreshTokens.liveFamilyOwner(sessionId);
+    if (!customerId) return { active: false };
+    const customer = await store.customers.byId(customerId);
+    if (!customer || customer.deletedAt) return { active: false };
+    return { active: true, customerId };
+  });
+}
