@@ -1,5 +1,5 @@
+import type { HubServerOptions } from '@shop/signalr';
 import Joi from 'joi';
-import type { HubServerOptions } from './signalr';
 
 export interface HubConfig {
   NODE_ENV: string;

@@ -1,5 +1,6 @@
 import type { StockChanged } from '@shop/contracts';
 import type { ServiceManifest } from '@shop/kit';
+import { HubServer, rejectUpgrade } from '@shop/signalr';
 import { addClientEndpoint, clientPath, isClientPath, upgradeClient } from './azure/client-endpoint';
 import { accessKeyClients } from './azure/client-tokens';
 import { connectionString, redactedConnectionString } from './azure/connection-string';
@@ -14,8 +15,9 @@ import { inventoryHub } from './hubs/inventory-hub';
 import { type CustomerOrderChange, OrderStatusFeed } from './hubs/order-status-feed';
 import { customerTokens, loginEnded, ordersHub } from './hubs/orders-hub';
 import { StockFeed } from './hubs/stock-feed';
+import { hubRoutes } from './koa-hub-routes';
 import { withLivePage } from './live-page/live-page-router';
-import { HubServer, rejectUpgrade } from './signalr';
+import { hubMetricsFor } from './metrics/prometheus-hub-metrics';
 
 /** Orders whose last sent status the orders hub remembers, to keep late deliveries from going back in time. */
 const orderMemory = 100_000;
@@ -48,7 +50,11 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
     config: hubConfigSchema,
     async setup(ctx) {
       const log = ctx.log.child({ component: 'signalr' });
-      const server = new HubServer({ log, metrics: ctx.metrics, options: hubServerOptions(ctx.config) });
+      const server = new HubServer({
+        log,
+        metrics: hubMetricsFor(ctx.metrics),
+        options: hubServerOptions(ctx.config),
+      });
       const backplane = await createBackplane(
         ctx.config,
         ctx.log.child({ component: 'backplane' }),
@@ -88,7 +94,7 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
         clientAuthentication: (hub) => accessKeyClients(accessKeys, hub),
         maxServerlessHubs: ctx.config.HUB_MAX_SERVERLESS_HUBS,
       });
-      const router = withLivePage(server.router());
+      const router = withLivePage(hubRoutes(server));
       const restRoutes = addAzureRestApi(router, {
         directory,
         accessKeys,

@@ -1,8 +1,8 @@
 import { get } from 'node:http';
+import { hubClient, nextInvocation } from '@shop/signalr/test/support/clients';
+import { startCuttableProxy } from '@shop/signalr/test/support/cuttable-proxy';
 import { chromiumBrowser, ensureBinary } from '@shop/testkit/src/system-binaries';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { hubClient, nextInvocation } from './support/clients';
-import { startCuttableProxy } from './support/cuttable-proxy';
 import { type HubPlatform, startHubPlatform } from './support/hub-platform';
 
 // The live-stock page in a real browser (Debian's Chromium, headless, driven by playwright-core) against the hub

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 
 /** The claims of an access-key token; Azure's system claims (`asrs.s.*`) and any user claims pass through. */
 export interface AccessKeyClaims {
@@ -14,7 +14,8 @@ export interface AccessKeyClaims {
 /** A token that does not verify; the message is what the 401 tells the caller. */
 export class AccessTokenError extends Error {}
 
-const algorithms: Record<string, 'sha256' | 'sha512'> = { HS256: 'sha256', HS512: 'sha512' };
+/** What the Azure SDK and Dapr sign with; anything else (`none`, RS256 over an HMAC) is refused. */
+const algorithms: jwt.Algorithm[] = ['HS256', 'HS512'];
 
 /** The clock difference tolerated on `exp` and `nbf` (.NET's JwtBearer default). */
 export const clockSkewSeconds = 300;
@@ -29,35 +30,48 @@ export const maxTokenLength = 4_096;
  */
 export function verifyAccessToken(token: string, keys: readonly string[], nowSeconds: number): AccessKeyClaims {
   if (token.length > maxTokenLength) throw new AccessTokenError('The token is too long');
-  const parts = token.split('.');
-  if (parts.length !== 3) throw new AccessTokenError('The token is not a JWT');
-  const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
-  const header = jsonPart(encodedHeader, 'header');
-  const hash = typeof header.alg === 'string' ? algorithms[header.alg] : undefined;
-  if (!hash) throw new AccessTokenError('The token must be signed with HS256 or HS512');
-  const signature = Buffer.from(encodedSignature, 'base64url');
-  const signed = `${encodedHeader}.${encodedPayload}`;
-  const matches = keys.some((key) => {
-    const expected = createHmac(hash, Buffer.from(key, 'utf8')).update(signed).digest();
-    return expected.length === signature.length && timingSafeEqual(expected, signature);
-  });
-  if (!matches) throw new AccessTokenError('The signature key was not found');
-  const claims = jsonPart(encodedPayload, 'payload') as AccessKeyClaims;
-  if (typeof claims.exp !== 'number') throw new AccessTokenError('The token has no expiration time');
-  if (claims.exp + clockSkewSeconds <= nowSeconds) throw new AccessTokenError('The token is expired');
-  if (typeof claims.nbf === 'number' && claims.nbf - clockSkewSeconds > nowSeconds) {
-    throw new AccessTokenError('The token is not valid yet');
+  for (const key of keys) {
+    const claims = verifiedWith(token, key, nowSeconds);
+    if (claims === undefined) continue;
+    if (typeof claims !== 'object' || Array.isArray(claims)) {
+      throw new AccessTokenError("The token's payload is not a JSON object");
+    }
+    // jsonwebtoken checks exp only when it is there; an access-key token must have one.
+    if (typeof claims.exp !== 'number') throw new AccessTokenError('The token has no expiration time');
+    return claims as AccessKeyClaims;
   }
-  return claims;
+  throw new AccessTokenError('The signature key was not found');
 }
+
+/** The verified payload, or undefined when `key` did not sign the token; any other failure is thrown. */
+function verifiedWith(token: string, key: string, nowSeconds: number): string | jwt.JwtPayload | undefined {
+  try {
+    // A string key is used as its UTF-8 bytes, as Azure's keys are (never base64-decoded).
+    return jwt.verify(token, key, { algorithms, clockTimestamp: nowSeconds, clockTolerance: clockSkewSeconds });
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError) throw new AccessTokenError('The token is expired');
+    if (error instanceof jwt.NotBeforeError) throw new AccessTokenError('The token is not valid yet');
+    if (!(error instanceof jwt.JsonWebTokenError)) throw error;
+    if (error.message === 'invalid signature') return undefined;
+    throw new AccessTokenError(refusals[error.message] ?? `The token is invalid: ${error.message}`);
+  }
+}
+
+/** jsonwebtoken's messages, as the 401s of the Azure emulator word them. */
+const refusals: Record<string, string> = {
+  'jwt malformed': 'The token is not a JWT',
+  'invalid token': 'The token is not a JWT',
+  'jwt must be provided': 'The token is not a JWT',
+  'invalid algorithm': 'The token must be signed with HS256 or HS512',
+  'jwt signature is required': 'The token must be signed with HS256 or HS512',
+  'invalid exp value': 'The token has no expiration time',
+  'invalid nbf value': 'The token is not valid yet',
+};
 
 /** Signs claims with the access key, as the Azure SDK and Dapr do (HS256 unless asked otherwise). */
 export function signAccessToken(claims: AccessKeyClaims, key: string, algorithm: 'HS256' | 'HS512' = 'HS256'): string {
-  const header = Buffer.from(JSON.stringify({ alg: algorithm, typ: 'JWT' })).toString('base64url');
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const hash = algorithms[algorithm] as 'sha256' | 'sha512';
-  const signature = createHmac(hash, Buffer.from(key, 'utf8')).update(`${header}.${payload}`).digest('base64url');
-  return `${header}.${payload}.${signature}`;
+  // The claims are written as given: the caller sets iat, nbf and exp.
+  return jwt.sign(claims, key, { algorithm, noTimestamp: true });
 }
 
 /** The audiences of a token: Dapr sends a one-element array, everyone else a string. */
@@ -104,19 +118,6 @@ export function userIdOf(claims: AccessKeyClaims): string | undefined {
     if (typeof value === 'string' && value !== '') return value;
   }
   return undefined;
-}
-
-function jsonPart(encoded: string, part: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-  } catch {
-    throw new AccessTokenError(`The token's ${part} is not JSON`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AccessTokenError(`The token's ${part} is not a JSON object`);
-  }
-  return value as Record<string, unknown>;
 }
 
 function parseUrl(text: string): URL | undefined {

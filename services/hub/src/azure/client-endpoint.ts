@@ -1,16 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type Router from '@koa/router';
-import type { Context } from 'koa';
 import {
   allowOrigin,
   answerPreflight,
   bearerToken,
-  type HubEndpoint,
+  type HttpExchange,
   type HubServer,
   refuse,
   rejectUpgrade,
-} from '../signalr';
+} from '@shop/signalr';
+import { answerOnNode } from '../koa-hub-routes';
 import type { HubDirectory } from './hub-directory';
 import { hubNameOf } from './hub-names';
 
@@ -28,27 +28,26 @@ export function isClientPath(path: string): boolean {
  */
 export function addClientEndpoint(router: Router, directory: HubDirectory, server: HubServer): void {
   const methods = 'GET, POST, DELETE, OPTIONS';
-  const dispatch = async (ctx: Context, run: (endpoint: HubEndpoint) => Promise<void>) => {
-    if (ctx.method === 'OPTIONS') return answerPreflight(ctx, server.options.allowedOrigins, methods);
-    const query = new URLSearchParams(ctx.querystring);
-    const hub = hubNameOf(query.get('hub') ?? undefined);
+  const dispatch = async (exchange: HttpExchange, request: 'negotiate' | 'transport') => {
+    if (exchange.method === 'OPTIONS') return answerPreflight(exchange, server.options.allowedOrigins, methods);
+    const hub = hubNameOf(exchange.query.get('hub') ?? undefined);
     if (!hub.ok) {
-      allowOrigin(ctx, server.options.allowedOrigins);
-      return refuse(ctx, 400, hub.message, 'query.hub');
+      allowOrigin(exchange, server.options.allowedOrigins);
+      return refuse(exchange, 400, hub.message, 'query.hub');
     }
     const existing = directory.endpoint(hub.name);
-    if (existing) return run(existing);
-    const { token, malformed } = bearerToken(ctx.get('authorization'), query);
+    if (existing) return server.serve(exchange, existing, request);
+    const { token, malformed } = bearerToken(exchange.header('authorization'), exchange.query);
     const opened = malformed
       ? ({ ok: false, status: 401, detail: 'Authorization must be "Bearer <token>"' } as const)
       : await directory.open(hub.name, token);
-    if (opened.ok) return run(opened.endpoint);
-    allowOrigin(ctx, server.options.allowedOrigins);
-    if (opened.status === 401) ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
-    refuse(ctx, opened.status, opened.detail);
+    if (opened.ok) return server.serve(exchange, opened.endpoint, request);
+    allowOrigin(exchange, server.options.allowedOrigins);
+    if (opened.status === 401) exchange.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+    refuse(exchange, opened.status, opened.detail);
   };
-  router.all(`${clientPath}/negotiate`, (ctx) => dispatch(ctx, (endpoint) => endpoint.negotiate(ctx)));
-  router.all([clientPath, `${clientPath}/`], (ctx) => dispatch(ctx, (endpoint) => endpoint.transportRequest(ctx)));
+  router.all(`${clientPath}/negotiate`, (ctx) => answerOnNode(ctx, (exchange) => dispatch(exchange, 'negotiate')));
+  router.all([clientPath, `${clientPath}/`], (ctx) => answerOnNode(ctx, (exchange) => dispatch(exchange, 'transport')));
 }
 
 /** WebSocket upgrades of the client endpoint (`/client/?hub=...`, with or without a negotiated `id`). */

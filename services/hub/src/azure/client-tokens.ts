@@ -1,4 +1,4 @@
-import { type Authenticate, UnauthorizedError } from '../signalr';
+import { type Authenticate, UnauthorizedError } from '@shop/signalr';
 import {
   type AccessKeyClaims,
   AccessTokenError,

@@ -1,4 +1,3 @@
-import type { Backplane } from '../backplane/backplane';
 import {
   type Authenticate,
   type HubDefinition,
@@ -6,7 +5,8 @@ import {
   type HubLifetimeManager,
   type HubServer,
   UnauthorizedError,
-} from '../signalr';
+} from '@shop/signalr';
+import type { Backplane } from '../backplane/backplane';
 
 /** A hub of the shop (inventory, orders): its own methods, reachable through `/client` too. */
 export interface BuiltInHub {

@@ -1,13 +1,13 @@
 import type Router from '@koa/router';
 import type { FieldError } from '@shop/kit';
+import type { HubLifetimeManager } from '@shop/signalr';
 import type { Context } from 'koa';
 import { BackplaneUnavailableError } from '../backplane/backplane';
-import type { HubLifetimeManager } from '../signalr';
 import { AccessTokenError, audienceMatchesPath, verifyAccessToken } from './access-key-tokens';
 import { groupNameProblem, hubNameOf, idProblem } from './hub-names';
 import { azureProblem, errorCodes, invalid } from './rest-problems';
 import { azureRestRoutes } from './rest-route-table';
-import { matchRoutes, nowSeconds, type RestApiDeps, type RestRoute, type Verb } from './rest-routes';
+import { matchRoutes, nowSeconds, type RestApiDeps, type RestRoute, successStatus, type Verb } from './rest-routes';
 
 export type { RestApiDeps };
 
@@ -22,11 +22,10 @@ const restRoutePatterns = ['/api/hubs/{*rest}', '/api/v1/hubs/{*rest}', '/api/he
  * existence checks, closing connections, tokens for clients. Every call but the health probe needs an access-key
  * token whose audience is the request's URL.
  */
-export function addAzureRestApi(router: Router, deps: RestApiDeps): RestRoute[] {
-  const routes = azureRestRoutes(deps);
+export function addAzureRestApi(router: Router, deps: RestApiDeps): readonly RestRoute[] {
   router.all(restRoutePatterns, async (ctx) => {
     try {
-      await serve(ctx, routes, deps);
+      await serve(ctx, azureRestRoutes, deps);
     } catch (error) {
       if (error instanceof BackplaneUnavailableError) {
         throw azureProblem(503, errorCodes.unavailable, 'The hub replicas cannot reach each other now; retry.', {
@@ -36,10 +35,10 @@ export function addAzureRestApi(router: Router, deps: RestApiDeps): RestRoute[] 
       throw error;
     }
   });
-  return routes;
+  return azureRestRoutes;
 }
 
-async function serve(ctx: Context, routes: RestRoute[], deps: RestApiDeps): Promise<void> {
+async function serve(ctx: Context, routes: readonly RestRoute[], deps: RestApiDeps): Promise<void> {
   const segments = pathSegments(ctx.path);
   const matched = matchRoutes(routes, segments);
   if (matched.length === 0) throw azureProblem(404, errorCodes.notFound, `No REST API route at ${ctx.path}`);
@@ -51,7 +50,7 @@ async function serve(ctx: Context, routes: RestRoute[], deps: RestApiDeps): Prom
       headers: { Allow: allowed },
     });
   }
-  const { route, params } = found;
+  const { route, path, params } = found;
   if (!route.anonymous) authorize(ctx, deps);
   const query = new URLSearchParams(ctx.querystring);
   const errors: FieldError[] = [];
@@ -82,6 +81,7 @@ async function serve(ctx: Context, routes: RestRoute[], deps: RestApiDeps): Prom
   let lifetime: HubLifetimeManager | undefined;
   await route.handle({
     ctx,
+    deps,
     hub,
     params: names,
     query,
@@ -91,6 +91,9 @@ async function serve(ctx: Context, routes: RestRoute[], deps: RestApiDeps): Prom
       return lifetime;
     },
   });
+  const status = successStatus(route, path);
+  if (status !== 204 && ctx.body === undefined) ctx.body = '';
+  ctx.status = status;
 }
 
 /** Path segments after `/api/`, URL-decoded (Dapr does not escape user and group names; others do). */

@@ -1,4 +1,4 @@
-import type { RestRoute } from './rest-routes';
+import { isV1, type RestRoute, successStatus } from './rest-routes';
 
 const parameterDescriptions: Record<string, string> = {
   hub: 'Hub name (case-insensitive): a letter, then up to 127 letters, digits or _`,.[]',
@@ -18,65 +18,70 @@ const parameterDescriptions: Record<string, string> = {
 export function restOpenApiPaths(routes: readonly RestRoute[]): Record<string, Record<string, object>> {
   const paths: Record<string, Record<string, object>> = {};
   for (const route of routes) {
-    const path = `/api/${route.path}`;
-    const parameters = [
-      ...[...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-        name,
-        in: 'path',
-        required: true,
-        schema: { type: 'string' },
-        description: parameterDescriptions[name as string],
-      })),
-      ...[
-        ...(route.queryParameters ?? []),
-        ...(route.path.startsWith('v1/') || route.anonymous ? [] : ['api-version']),
-      ].map((name) => ({
-        name,
-        in: 'query',
-        schema: name === 'excluded' ? { type: 'array', items: { type: 'string' } } : { type: 'string' },
-        description: parameterDescriptions[name],
-      })),
-    ];
-    const operation = {
-      summary: route.summary,
-      ...(parameters.length > 0 ? { parameters } : {}),
-      ...(route.anonymous ? {} : { security: [{ accessKey: [] }] }),
-      ...(route.sends
-        ? {
-            requestBody: {
-              required: true,
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    required: ['target'],
-                    properties: {
-                      target: {
-                        type: 'string',
-                        description: 'The client method (property names match case-insensitively)',
-                      },
-                      arguments: { type: 'array', items: {}, nullable: true },
+    for (const path of route.paths) paths[`/api/${path}`] = { ...paths[`/api/${path}`], ...operations(route, path) };
+  }
+  return paths;
+}
+
+/** The route's operation on one of its paths, under each of its verbs. */
+function operations(route: RestRoute, path: string): Record<string, object> {
+  const parameters = [
+    ...[...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+      description: parameterDescriptions[name as string],
+    })),
+    ...[...(route.queryParameters ?? []), ...(isV1(path) || route.anonymous ? [] : ['api-version'])].map((name) => ({
+      name,
+      in: 'query',
+      schema: name === 'excluded' ? { type: 'array', items: { type: 'string' } } : { type: 'string' },
+      description: parameterDescriptions[name],
+    })),
+  ];
+  const operation = {
+    summary: route.summary,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.anonymous ? {} : { security: [{ accessKey: [] }] }),
+    ...(route.sends
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['target'],
+                  properties: {
+                    target: {
+                      type: 'string',
+                      description: 'The client method (property names match case-insensitively)',
                     },
-                  },
-                },
-                'application/x-msgpack': {
-                  schema: {
-                    type: 'string',
-                    format: 'binary',
-                    description: 'A MessagePack map of protocol name (json, messagepack) to the invocation record',
+                    arguments: { type: 'array', items: {}, nullable: true },
                   },
                 },
               },
+              'application/x-msgpack': {
+                schema: {
+                  type: 'string',
+                  format: 'binary',
+                  description: 'A MessagePack map of protocol name (json, messagepack) to the invocation record',
+                },
+              },
             },
-          }
-        : {}),
-      responses: Object.fromEntries(
-        Object.entries(route.responses).map(([status, description]) => [status, { description }]),
-      ),
-    };
-    const item = paths[path] ?? {};
-    for (const verb of route.verbs) item[verb.toLowerCase()] = operation;
-    paths[path] = item;
-  }
-  return paths;
+          },
+        }
+      : {}),
+    responses: Object.fromEntries(
+      Object.entries(responsesOf(route, path)).map(([status, description]) => [status, { description }]),
+    ),
+  };
+  return Object.fromEntries(route.verbs.map((verb) => [verb.toLowerCase(), operation]));
+}
+
+function responsesOf(route: RestRoute, path: string): Record<number, string> {
+  const responses: Record<number, string> = { [successStatus(route, path)]: route.success };
+  if (!route.anonymous) responses[401] = 'No valid token';
+  return { ...responses, ...route.refusals };
 }

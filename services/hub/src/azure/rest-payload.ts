@@ -1,6 +1,7 @@
 import { decode } from '@msgpack/msgpack';
 import type { FieldError } from '@shop/kit';
 import {
+  BinaryRecordReader,
   type HubMessage,
   type HubProtocol,
   jsonHubProtocol,
@@ -8,9 +9,8 @@ import {
   messagePackHubProtocol,
   PreparedMessage,
   ProtocolError,
-} from '../signalr';
-import { BinaryRecordReader } from '../signalr/protocol/binary-records';
-import { TextRecordReader } from '../signalr/protocol/text-records';
+  TextRecordReader,
+} from '@shop/signalr';
 
 export type PayloadResult = { ok: true; message: PreparedMessage } | { ok: false; errors: FieldError[] };
 

@@ -6,7 +6,7 @@ import {
   type LocalHubLifetimeManager,
   PreparedMessage,
   type SendOptions,
-} from '../signalr';
+} from '@shop/signalr';
 import type { Backplane } from './backplane';
 import type { AskOperation, SendMessage, TellMessage } from './backplane-messages';
 

@@ -1,4 +1,4 @@
-import type { UserGroupStore } from '../signalr';
+import type { UserGroupStore } from '@shop/signalr';
 
 /**
  * What the hub replicas share: a publish/subscribe bus that hands every message to every subscribed replica (the

@@ -6,7 +6,7 @@ import {
   LocalHubLifetimeManager,
   messagePackHubProtocol,
   type PreparedMessage,
-} from '../signalr';
+} from '@shop/signalr';
 import { BackplaneHubLifetimeManager } from './backplane-hub-lifetime-manager';
 import {
   type AskMessage,

@@ -1,5 +1,5 @@
+import type { HubLog } from '@shop/signalr';
 import type { HubConfig } from '../config';
-import type { HubLog } from '../signalr';
 import { Backplane } from './backplane';
 import type { BackplaneTransport } from './backplane-transport';
 import { InProcessBackplaneNetwork } from './in-process-backplane';

@@ -1,4 +1,4 @@
-import { MemoryUserGroupStore } from '../signalr';
+import { MemoryUserGroupStore } from '@shop/signalr';
 import type { BackplaneTransport } from './backplane-transport';
 
 type Handler = (message: Uint8Array) => void;

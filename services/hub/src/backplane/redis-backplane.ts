@@ -1,5 +1,5 @@
+import { maxGroupsPerUser, type UserGroupStore } from '@shop/signalr';
 import { Redis, type RedisOptions } from 'ioredis';
-import { maxGroupsPerUser, type UserGroupStore } from '../signalr';
 import type { BackplaneTransport } from './backplane-transport';
 
 export interface RedisBackplaneOptions {

@@ -1,4 +1,4 @@
-import { type HubCallContext, type HubDefinition, HubError } from '../signalr';
+import { type HubCallContext, type HubDefinition, HubError } from '@shop/signalr';
 import { type StockFeed, stockGroup } from './stock-feed';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

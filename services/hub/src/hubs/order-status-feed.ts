@@ -1,7 +1,7 @@
 import { type OrderPlaced, type OrderStatusEvent, type Topic, topics } from '@shop/contracts';
 import type { Logger, Subscription } from '@shop/kit';
+import type { HubClients } from '@shop/signalr';
 import Joi from 'joi';
-import type { HubClients } from '../signalr';
 import { BoundedMap } from './bounded-map';
 
 type OrderStatus = OrderStatusEvent['status'];

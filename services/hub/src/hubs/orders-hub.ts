@@ -1,5 +1,11 @@
-import { type JwtVerifier, SessionCheckUnavailableError, sessionUnconfirmed } from '@shop/kit';
-import { type Authenticate, type HubDefinition, type HubPrincipal, UnauthorizedError } from '../signalr';
+import { type JwtVerifier, SessionCheckUnavailableError } from '@shop/kit';
+import {
+  type Authenticate,
+  type HubDefinition,
+  type HubPrincipal,
+  UnauthorizedError,
+  UnavailableError,
+} from '@shop/signalr';
 
 /**
  * `/hubs/orders`: server to client only. Clients connect with the customer's access token and receive
@@ -21,7 +27,12 @@ export function customerTokens(verifier: JwtVerifier): Authenticate {
         claims: { roles: caller.roles, sessionId: caller.sessionId, ...(caller.email ? { email: caller.email } : {}) },
       };
     } catch (error) {
-      if (error instanceof SessionCheckUnavailableError) throw sessionUnconfirmed(error);
+      if (error instanceof SessionCheckUnavailableError) {
+        throw new UnavailableError(
+          'The login this token belongs to cannot be confirmed right now.',
+          error.retryAfterSeconds,
+        );
+      }
       throw new UnauthorizedError(`Invalid token: ${(error as Error).message}`);
     }
   };

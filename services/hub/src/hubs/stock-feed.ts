@@ -1,7 +1,7 @@
 import { type StockChanged, type StockLevels, topics } from '@shop/contracts';
 import type { Logger, Mesh, Subscription } from '@shop/kit';
+import { type HubClients, HubError } from '@shop/signalr';
 import Joi from 'joi';
-import { type HubClients, HubError } from '../signalr';
 import { BoundedMap } from './bounded-map';
 
 /** What a client receives as `StockChanged` (CONTRACT.md, Realtime hub); `version` is an extension. */

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HubConnection } from '@microsoft/signalr';
+import { hubClient, nextInvocation, record, type TransportName } from '@shop/signalr/test/support/clients';
 import { eventually } from '@shop/testkit/src/eventually';
 import WebSocket from 'ws';
 import { clientToken, rest, restToken } from '../support/azure-clients';
-import { hubClient, nextInvocation, record, type TransportName } from '../support/clients';
 import { type HubPlatform, startHubPlatform } from '../support/hub-platform';
 
 // Azure SignalR's client endpoint (/client/?hub=): service-issued tokens, the redirect negotiate of serverless apps.

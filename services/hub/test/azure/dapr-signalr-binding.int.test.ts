@@ -2,11 +2,11 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HubConnection } from '@microsoft/signalr';
+import { hubClient, record } from '@shop/signalr/test/support/clients';
 import { type DaprRunDir, prepareDaprRunDir, projectComponentsDir } from '@shop/testkit/src/dapr-run-dir';
 import { type RunningDaprd, startDaprd } from '@shop/testkit/src/daprd';
 import { eventually } from '@shop/testkit/src/eventually';
 import { accessKey, rest } from '../support/azure-clients';
-import { hubClient, record } from '../support/clients';
 import { type HubPlatform, startHubPlatform } from '../support/hub-platform';
 
 // A real daprd (the slim build registers bindings.azure.signalr) whose binding's connection string points at the

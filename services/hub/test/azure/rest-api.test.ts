@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { HubConnection } from '@microsoft/signalr';
 import { encode } from '@msgpack/msgpack';
+import { jsonHubProtocol, messagePackHubProtocol } from '@shop/signalr';
+import { combinations, hubClient, nextInvocation, record } from '@shop/signalr/test/support/clients';
 import { eventually } from '@shop/testkit/src/eventually';
-import { jsonHubProtocol, messagePackHubProtocol } from '../../src/signalr';
 import { accessKey, azureClient, rest, restToken } from '../support/azure-clients';
-import { combinations, hubClient, nextInvocation, record } from '../support/clients';
 import { type HubPlatform, startHubPlatform } from '../support/hub-platform';
 
 // The Azure SignalR data-plane REST API against the stock @microsoft/signalr client on the Azure client endpoint.

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { HubConnection } from '@microsoft/signalr';
+import { hubClient, record } from '@shop/signalr/test/support/clients';
 import { eventually } from '@shop/testkit/src/eventually';
 import { azureClient, rest } from '../support/azure-clients';
-import { hubClient, record } from '../support/clients';
 import type { HubPlatform } from '../support/hub-platform';
 import type { ReplicaPair } from '../support/replica-pair';
 

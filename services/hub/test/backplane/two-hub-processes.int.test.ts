@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HubConnection } from '@microsoft/signalr';
 import { type ProductCreated, topics } from '@shop/contracts';
+import { hubClient, record } from '@shop/signalr/test/support/clients';
 import { type DaprTopology, startDaprTopology } from '@shop/testkit/src/dapr-topology';
 import type { RunningDaprd } from '@shop/testkit/src/daprd';
 import { eventually } from '@shop/testkit/src/eventually';
@@ -15,7 +16,6 @@ import {
 import { inventoryService } from '../../../inventory/src/service';
 import { hubService } from '../../src/service';
 import { azureClient, rest } from '../support/azure-clients';
-import { hubClient, record } from '../support/clients';
 
 // The Kubernetes shape of a scaled hub on one machine: the inventory and two hub replicas, each its own process
 // beside its own daprd, Redis for pub/sub and the backplane. Both hub sidecars have the app id `hub`, so Dapr

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HubConnection } from '@microsoft/signalr';
+import { combinations, hubClient, nextInvocation, record } from '@shop/signalr/test/support/clients';
 import { eventually } from '@shop/testkit/src/eventually';
-import { combinations, hubClient, nextInvocation, record } from '../support/clients';
 import { type HubPlatform, startHubPlatform } from '../support/hub-platform';
 
 let shop: HubPlatform;

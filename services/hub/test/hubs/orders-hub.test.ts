@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type OrderStatusEvent, topics } from '@shop/contracts';
+import {
+  hubClient,
+  nextInvocation,
+  type ProtocolName,
+  record,
+  type TransportName,
+} from '@shop/signalr/test/support/clients';
 import { eventually } from '@shop/testkit/src/eventually';
 import { endSession } from '@shop/testkit/src/jwt-fixture';
 import jwt from 'jsonwebtoken';
-import { hubClient, nextInvocation, type ProtocolName, record, type TransportName } from '../support/clients';
 import { type HubPlatform, startHubPlatform } from '../support/hub-platform';
 
 let shop: HubPlatform;

@@ -1,5 +1,5 @@
+import { hubClient, type TransportName } from '@shop/signalr/test/support/clients';
 import { eventually } from '@shop/testkit/src/eventually';
-import { hubClient, type TransportName } from '../support/clients';
 import { startHubPlatform } from '../support/hub-platform';
 
 describe('a hub shutting down', () => {

@@ -1,7 +1,7 @@
 import type { StockChanged } from '@shop/contracts';
 import { createLogger, type Mesh } from '@shop/kit';
+import type { HubClients } from '@shop/signalr';
 import { type StockChangedMessage, StockFeed } from '../../src/hubs/stock-feed';
-import type { HubClients } from '../../src/signalr';
 
 /**
  * Events reach the hub replicas by different paths (Dapr hands each to one replica, the backplane brings it to

@@ -1,7 +1,7 @@
 import type { HubConnection } from '@microsoft/signalr';
+import { type ClientOptions, hubClient } from '@shop/signalr/test/support/clients';
 import jwt from 'jsonwebtoken';
 import { developmentAccessKey } from '../../src/config';
-import { type ClientOptions, hubClient } from './clients';
 
 // Tokens are signed with jsonwebtoken, not with the hub's own signer: the verifier meets an independent issuer,
 // as it does the Azure SDK's and Dapr's.

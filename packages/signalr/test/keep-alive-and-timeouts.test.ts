@@ -1,8 +1,8 @@
 import { HubConnectionState } from '@microsoft/signalr';
 import { eventually } from '@shop/testkit/src/eventually';
-import { hubClient } from '../support/clients';
-import { type ProtocolServer, startProtocolServer } from '../support/protocol-server';
-import { negotiate, RawWebSocket, recordSeparator } from '../support/raw-websocket';
+import { hubClient } from './support/clients';
+import { type ProtocolServer, startProtocolServer } from './support/protocol-server';
+import { negotiate, RawWebSocket, recordSeparator } from './support/raw-websocket';
 
 // Every interval is shortened (the defaults are ASP.NET Core's 15 s / 30 s / 15 s) so the behaviour shows in
 // well under a second; the assertions are about what happens, with generous bounds, never about speed.

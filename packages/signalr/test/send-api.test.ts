@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { HubConnection } from '@microsoft/signalr';
 import { eventually } from '@shop/testkit/src/eventually';
-import { hubClient, nextInvocation, record } from '../support/clients';
-import { type ProtocolServer, startProtocolServer } from '../support/protocol-server';
+import { hubClient, nextInvocation, record } from './support/clients';
+import { type ProtocolServer, startProtocolServer } from './support/protocol-server';
 
 // The server-side send API as the platform (and the Azure REST API next) uses it, from outside any hub method.
 

@@ -1,8 +1,8 @@
 import { HubConnectionState } from '@microsoft/signalr';
 import { eventually } from '@shop/testkit/src/eventually';
-import { hubClient, type ProtocolName } from '../support/clients';
-import { startCuttableProxy } from '../support/cuttable-proxy';
-import { type ProtocolServer, startProtocolServer } from '../support/protocol-server';
+import { hubClient, type ProtocolName } from './support/clients';
+import { startCuttableProxy } from './support/cuttable-proxy';
+import { type ProtocolServer, startProtocolServer } from './support/protocol-server';
 
 let server: ProtocolServer;
 let proxy: Awaited<ReturnType<typeof startCuttableProxy>>;

@@ -1,9 +1,9 @@
 import type { HubConnection } from '@microsoft/signalr';
 import { eventually } from '@shop/testkit/src/eventually';
-import { jsonHubProtocol, messagePackHubProtocol } from '../../src/signalr';
-import { combinations, hubClient, record } from '../support/clients';
-import { type ProtocolServer, startProtocolServer } from '../support/protocol-server';
-import { negotiate, RawWebSocket, recordSeparator } from '../support/raw-websocket';
+import { jsonHubProtocol, messagePackHubProtocol } from '../src';
+import { combinations, hubClient, record } from './support/clients';
+import { type ProtocolServer, startProtocolServer } from './support/protocol-server';
+import { negotiate, RawWebSocket, recordSeparator } from './support/raw-websocket';
 
 let server: ProtocolServer;
 
@@ -78,30 +78,29 @@ describe('fan-out', () => {
 });
 
 describe('metrics', () => {
-  it('counts connections by hub and transport, messages both ways, and times sends', async () => {
+  it('reports connections by transport, messages both ways and the time of each send to its metrics port', async () => {
+    const stats = server.metrics.of('test');
     const connections = await connectAll(1);
     try {
-      const text = await server.metrics.metrics();
-      for (const transport of ['WebSockets', 'ServerSentEvents', 'LongPolling']) {
+      for (const transport of ['WebSockets', 'ServerSentEvents', 'LongPolling'] as const) {
         const expected = combinations.filter((combination) => combination.transport === transport).length;
-        expect(text).toContain(`signalr_connections{hub="test",transport="${transport}"} ${expected}`);
+        expect(stats.connections[transport]).toBe(expected);
       }
-      const count = (name: string) => Number(new RegExp(`^${name}\\{hub="test"\\} (\\d+)`, 'm').exec(text)?.[1]);
-      const [receivedBefore, sentBefore] = [
-        count('signalr_messages_received_total'),
-        count('signalr_messages_sent_total'),
+      const [receivedBefore, sentBefore, sendsBefore] = [
+        stats.messagesReceived,
+        stats.messagesSent,
+        server.metrics.sends.length,
       ];
       await (connections[0] as HubConnection).invoke('Broadcast', 'hello');
-      const after = await server.metrics.metrics();
-      const countAfter = (name: string) => Number(new RegExp(`^${name}\\{hub="test"\\} (\\d+)`, 'm').exec(after)?.[1]);
       // One invocation in; the broadcast to every connection and one completion out.
-      expect(countAfter('signalr_messages_received_total')).toBeGreaterThanOrEqual(receivedBefore + 1);
-      expect(countAfter('signalr_messages_sent_total')).toBeGreaterThanOrEqual(sentBefore + connections.length + 1);
-      expect(after).toMatch(/signalr_send_duration_seconds_count\{hub="test",scope="all"\} [1-9]/);
+      expect(stats.messagesReceived).toBeGreaterThanOrEqual(receivedBefore + 1);
+      expect(stats.messagesSent).toBeGreaterThanOrEqual(sentBefore + connections.length + 1);
+      expect(server.metrics.sends.slice(sendsBefore)).toEqual([
+        { hub: 'test', scope: 'all', seconds: expect.any(Number) },
+      ]);
     } finally {
       await Promise.all(connections.map((connection) => connection.stop()));
     }
-    const closed = await server.metrics.metrics();
-    expect(closed).toContain('signalr_connections{hub="test",transport="WebSockets"} 0');
+    await eventually(() => expect(stats.connections).toEqual({ WebSockets: 0, ServerSentEvents: 0, LongPolling: 0 }));
   });
 });

@@ -1,6 +1,6 @@
-import { type HubMessage, jsonHubProtocol, messagePackHubProtocol, ProtocolError } from '../../src/signalr';
-import { HandshakeReader } from '../../src/signalr/protocol/handshake';
-import type { HubProtocol } from '../../src/signalr/protocol/hub-protocol';
+import { type HubMessage, jsonHubProtocol, messagePackHubProtocol, ProtocolError } from '../src';
+import { HandshakeReader } from '../src/protocol/handshake';
+import type { HubProtocol } from '../src/protocol/hub-protocol';
 
 /** mulberry32: a small seeded generator, so that every run feeds the same inputs and a failure reproduces. */
 function random(seed: number): () => number {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Context } from 'koa';
 import type { WebSocketServer } from 'ws';
 import { ClientConnection, type ConnectionEnvironment } from './client-connection';
 import { allowOrigin, answerPreflight } from './cors';
 import { BodyTooLargeError, bearerToken, noCache, readRawBody, refuse } from './http-answers';
+import type { HttpExchange } from './http-exchange';
 import { HubClients, type SendScope } from './hub-clients';
 import type { HubDefinition, HubPrincipal } from './hub-definition';
 import type { HubLifetimeManager } from './hub-lifetime-manager';
@@ -23,8 +23,22 @@ import { WebSocketTransport } from './transports/websocket-transport';
 export class UnauthorizedError extends Error {}
 
 /**
+ * Thrown by an endpoint's authenticate when it cannot decide now (the service it asks is away): the request is
+ * refused with 503 and Retry-After, and the client may try again.
+ */
+export class UnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Who a request is from. `token` is the bearer token of the header or of `access_token`; throw
- * UnauthorizedError to refuse. Without an authenticate function an endpoint is anonymous.
+ * UnauthorizedError to refuse, UnavailableError to ask for a retry. Without an authenticate function an endpoint
+ * is anonymous.
  */
 export type Authenticate = (token: string | undefined) => Promise<HubPrincipal | undefined>;
 
@@ -35,7 +49,10 @@ export interface HubEndpointOptions {
   lifetime?: HubLifetimeManager;
 }
 
-type Caller = { ok: true; principal: HubPrincipal | undefined } | { ok: false; status: 401; detail: string };
+type Caller =
+  | { ok: true; principal: HubPrincipal | undefined }
+  | { ok: false; status: 401; detail: string }
+  | { ok: false; status: 503; detail: string; retryAfterSeconds: number };
 
 const transportMethods = 'GET, POST, DELETE, OPTIONS';
 
@@ -138,24 +155,20 @@ export class HubEndpoint {
     for (const connection of [...this.connections.values()]) connection.close(options);
   }
 
-  async negotiate(ctx: Context): Promise<void> {
-    if (ctx.method === 'OPTIONS') return answerPreflight(ctx, this.options.allowedOrigins, 'POST, OPTIONS');
-    allowOrigin(ctx, this.options.allowedOrigins);
-    if (ctx.method !== 'POST') {
-      ctx.set('Allow', 'POST');
-      return refuse(ctx, 405, 'Negotiate takes POST requests only.');
+  async negotiate(exchange: HttpExchange): Promise<void> {
+    if (exchange.method === 'OPTIONS') return answerPreflight(exchange, this.options.allowedOrigins, 'POST, OPTIONS');
+    allowOrigin(exchange, this.options.allowedOrigins);
+    if (exchange.method !== 'POST') {
+      exchange.set('Allow', 'POST');
+      return refuse(exchange, 405, 'Negotiate takes POST requests only.');
     }
-    const query = new URLSearchParams(ctx.querystring);
-    const caller = await this.caller(ctx.get('authorization'), query);
-    if (!caller.ok) return this.unauthorized(ctx, caller.detail);
+    const query = exchange.query;
+    const caller = await this.caller(exchange.header('authorization'), query);
+    if (!caller.ok) return this.refuseCaller(exchange, caller);
     // The body is empty (the JS client sends none and no content type); whatever came is left unread.
     const request = readNegotiateQuery(query);
-    noCache(ctx);
-    ctx.status = 200;
-    if (!request.ok) {
-      ctx.body = { error: request.error };
-      return;
-    }
+    noCache(exchange);
+    if (!request.ok) return exchange.json(200, { error: request.error });
     const statefulReconnect = request.statefulReconnect && this.options.statefulReconnect && request.version > 0;
     const connectionId = newId();
     const token = request.version > 0 ? newId() : connectionId;
@@ -173,37 +186,39 @@ export class HubEndpoint {
       // Only when asked: the JS client fails on an answer it did not ask for.
       ...(statefulReconnect ? { useStatefulReconnect: true as const } : {}),
     };
-    ctx.body = response;
+    exchange.json(200, response);
   }
 
   /** GET (server-sent events or a long poll), POST (what the client sends on those) and DELETE (end a long poll). */
-  async transportRequest(ctx: Context): Promise<void> {
-    if (ctx.method === 'OPTIONS') return answerPreflight(ctx, this.options.allowedOrigins, transportMethods);
-    allowOrigin(ctx, this.options.allowedOrigins);
-    if (ctx.method !== 'GET' && ctx.method !== 'POST' && ctx.method !== 'DELETE') {
-      ctx.set('Allow', 'GET, POST, DELETE');
-      return refuse(ctx, 405, `${ctx.method} is not a SignalR transport request.`);
+  async transportRequest(exchange: HttpExchange): Promise<void> {
+    if (exchange.method === 'OPTIONS') return answerPreflight(exchange, this.options.allowedOrigins, transportMethods);
+    allowOrigin(exchange, this.options.allowedOrigins);
+    if (exchange.method !== 'GET' && exchange.method !== 'POST' && exchange.method !== 'DELETE') {
+      exchange.set('Allow', 'GET, POST, DELETE');
+      return refuse(exchange, 405, `${exchange.method} is not a SignalR transport request.`);
     }
-    noCache(ctx);
-    const query = new URLSearchParams(ctx.querystring);
-    const caller = await this.caller(ctx.get('authorization'), query);
-    if (!caller.ok) return this.unauthorized(ctx, caller.detail);
+    noCache(exchange);
+    const query = exchange.query;
+    const caller = await this.caller(exchange.header('authorization'), query);
+    if (!caller.ok) return this.refuseCaller(exchange, caller);
     const token = query.get('id');
-    if (!token) return refuse(ctx, 400, 'Connection ID required', 'query.id');
+    if (!token) return refuse(exchange, 400, 'Connection ID required', 'query.id');
     const connection = this.connections.get(token);
-    if (!connection) return refuse(ctx, 404, 'No Connection with that ID', 'query.id');
+    if (!connection) return refuse(exchange, 404, 'No Connection with that ID', 'query.id');
     if (!sameUser(connection, caller.principal)) {
-      return refuse(ctx, 403, 'The connection belongs to another user.');
+      return refuse(exchange, 403, 'The connection belongs to another user.');
     }
-    if (ctx.method === 'POST') return this.receive(ctx, connection);
-    if (ctx.method === 'DELETE') return this.deleteLongPolling(ctx, connection);
-    const kind: TransportKind = ctx.get('accept').includes('text/event-stream') ? 'ServerSentEvents' : 'LongPolling';
-    if (!this.options.transports.includes(kind)) return refuse(ctx, 404, `The ${kind} transport is not enabled.`);
+    if (exchange.method === 'POST') return this.receive(exchange, connection);
+    if (exchange.method === 'DELETE') return this.deleteLongPolling(exchange, connection);
+    const kind: TransportKind = exchange.header('accept').includes('text/event-stream')
+      ? 'ServerSentEvents'
+      : 'LongPolling';
+    if (!this.options.transports.includes(kind)) return refuse(exchange, 404, `The ${kind} transport is not enabled.`);
     if (connection.started && connection.transportKind !== kind) {
-      return refuse(ctx, 400, 'Cannot change transports mid-connection');
+      return refuse(exchange, 400, 'Cannot change transports mid-connection');
     }
-    if (kind === 'ServerSentEvents') return this.serverSentEvents(ctx, connection);
-    return this.longPoll(ctx, connection);
+    if (kind === 'ServerSentEvents') return this.serverSentEvents(exchange, connection);
+    return this.longPoll(exchange, connection);
   }
 
   /** A WebSocket upgrade for this hub (no `id`: a connection without negotiate, "skipNegotiation"). */
@@ -216,6 +231,9 @@ export class HubEndpoint {
     }
     const caller = await this.caller(req.headers.authorization, url.searchParams);
     if (socket.destroyed) return;
+    if (!caller.ok && caller.status === 503) {
+      return rejectUpgrade(socket, 503, caller.detail, `Retry-After: ${caller.retryAfterSeconds}\r\n`);
+    }
     if (!caller.ok) return rejectUpgrade(socket, 401, caller.detail, 'WWW-Authenticate: Bearer\r\n');
     const token = url.searchParams.get('id');
     let connection: ClientConnection;
@@ -248,71 +266,62 @@ export class HubEndpoint {
     });
   }
 
-  private async receive(ctx: Context, connection: ClientConnection): Promise<void> {
+  private async receive(exchange: HttpExchange, connection: ClientConnection): Promise<void> {
     if (connection.transportKind === 'WebSockets') {
-      return refuse(ctx, 405, 'POST requests are not allowed for WebSocket connections.');
+      return refuse(exchange, 405, 'POST requests are not allowed for WebSocket connections.');
     }
-    if (!connection.started) return refuse(ctx, 400, 'The connection has not started a transport yet.');
+    if (!connection.started) return refuse(exchange, 400, 'The connection has not started a transport yet.');
     let body: Buffer;
     try {
-      body = await readRawBody(ctx.req, this.options.maxRequestBytes);
+      body = await readRawBody(exchange.req, this.options.maxRequestBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         connection.abort('The client sent more than the server accepts in one request.');
-        return refuse(ctx, 413, `A request body may hold at most ${this.options.maxRequestBytes} bytes.`, 'body');
+        return refuse(exchange, 413, `A request body may hold at most ${this.options.maxRequestBytes} bytes.`, 'body');
       }
       throw error;
     }
-    if (connection.closed) return refuse(ctx, 404, 'No Connection with that ID', 'query.id');
+    if (connection.closed) return refuse(exchange, 404, 'No Connection with that ID', 'query.id');
     if (body.length > 0) connection.receive(body);
-    ctx.status = 200;
-    ctx.body = '';
+    exchange.empty(200);
   }
 
-  private deleteLongPolling(ctx: Context, connection: ClientConnection): void {
+  private deleteLongPolling(exchange: HttpExchange, connection: ClientConnection): void {
     if (connection.transportKind !== 'LongPolling') {
-      refuse(ctx, 400, 'Cannot terminate this connection using the DELETE endpoint.');
+      refuse(exchange, 400, 'Cannot terminate this connection using the DELETE endpoint.');
       return;
     }
     connection.transportClosed(connection.currentTransport as LongPollingTransport, true);
-    ctx.status = 202;
-    ctx.body = '';
+    exchange.empty(202);
   }
 
-  private async serverSentEvents(ctx: Context, connection: ClientConnection): Promise<void> {
-    if (connection.started) return refuse(ctx, 409, 'Connection already active');
-    const transport = new ServerSentEventsTransport(ctx.res, connection);
+  private async serverSentEvents(exchange: HttpExchange, connection: ClientConnection): Promise<void> {
+    if (connection.started) return refuse(exchange, 409, 'Connection already active');
+    const transport = new ServerSentEventsTransport(exchange.res, connection);
     connection.start(transport);
-    // Written straight to the response, so that nothing between here and the socket buffers an event.
-    ctx.status = 200;
-    ctx.respond = false;
     transport.open();
-    await new Promise<void>((resolve) => ctx.res.once('close', resolve));
+    await new Promise<void>((resolve) => exchange.res.once('close', resolve));
   }
 
-  private async longPoll(ctx: Context, connection: ClientConnection): Promise<void> {
+  private async longPoll(exchange: HttpExchange, connection: ClientConnection): Promise<void> {
     let transport = connection.currentTransport;
     if (!connection.started) {
       transport = new LongPollingTransport(connection, this.options.longPollTimeoutMs, this.clock.now);
       connection.start(transport);
     }
-    if (!(transport instanceof LongPollingTransport)) return refuse(ctx, 404, 'No Connection with that ID', 'query.id');
+    if (!(transport instanceof LongPollingTransport))
+      return refuse(exchange, 404, 'No Connection with that ID', 'query.id');
     const poll = transport;
     let answered = false;
     const aborted = () => {
       if (!answered) poll.pollAborted(this.clock.now);
     };
-    ctx.req.once('close', aborted);
+    exchange.req.once('close', aborted);
     const answer = await poll.poll(this.clock.now);
     answered = true;
-    ctx.req.off('close', aborted);
-    if (answer.status === 204) {
-      ctx.status = 204;
-      return;
-    }
-    ctx.status = 200;
-    ctx.type = 'application/octet-stream';
-    ctx.body = answer.body;
+    exchange.req.off('close', aborted);
+    if (answer.status === 204) return exchange.empty(204);
+    exchange.bytes(200, 'application/octet-stream', answer.body);
   }
 
   private async caller(authorization: string | undefined, query: URLSearchParams): Promise<Caller> {
@@ -324,14 +333,18 @@ export class HubEndpoint {
       return { ok: true, principal: await authenticate(token) };
     } catch (error) {
       if (error instanceof UnauthorizedError) return { ok: false, status: 401, detail: error.message };
+      if (error instanceof UnavailableError) {
+        return { ok: false, status: 503, detail: error.message, retryAfterSeconds: error.retryAfterSeconds };
+      }
       this.log.error({ err: error, hub: this.hubName }, 'authentication failed');
       throw error;
     }
   }
 
-  private unauthorized(ctx: Context, detail: string): void {
-    ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
-    refuse(ctx, 401, detail);
+  private refuseCaller(exchange: HttpExchange, caller: Caller & { ok: false }): void {
+    if (caller.status === 503) exchange.set('Retry-After', String(caller.retryAfterSeconds));
+    else exchange.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+    refuse(exchange, caller.status, caller.detail);
   }
 }
 
@@ -352,6 +365,7 @@ const reasons: Record<number, string> = {
   404: 'Not Found',
   409: 'Conflict',
   429: 'Too Many Requests',
+  503: 'Service Unavailable',
 };
 
 /** Refuses an upgrade with a plain HTTP answer on the raw socket, then closes it. */

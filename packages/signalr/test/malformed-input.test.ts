@@ -1,7 +1,7 @@
 import { decode } from '@msgpack/msgpack';
-import { hubClient } from '../support/clients';
-import { type ProtocolServer, startProtocolServer } from '../support/protocol-server';
-import { negotiate, RawWebSocket, recordSeparator } from '../support/raw-websocket';
+import { hubClient } from './support/clients';
+import { type ProtocolServer, startProtocolServer } from './support/protocol-server';
+import { negotiate, RawWebSocket, recordSeparator } from './support/raw-websocket';
 
 let server: ProtocolServer;
 

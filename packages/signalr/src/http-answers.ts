@@ -1,17 +1,19 @@
 import type { IncomingMessage } from 'node:http';
-import type { Context } from 'koa';
+import type { HttpExchange } from './http-exchange';
 
 /** Transport and negotiate refusals: RFC 9457 documents, naming the offending part of the request. */
-export function refuse(ctx: Context, status: number, detail: string, field?: string): void {
-  ctx.status = status;
-  ctx.type = 'application/problem+json';
-  ctx.body = {
-    type: 'about:blank',
-    title: statusTitles[status] ?? 'Client Error',
+export function refuse(exchange: HttpExchange, status: number, detail: string, field?: string): void {
+  exchange.json(
     status,
-    detail,
-    ...(field ? { errors: [{ path: field, message: detail }] } : {}),
-  };
+    {
+      type: 'about:blank',
+      title: statusTitles[status] ?? 'Client Error',
+      status,
+      detail,
+      ...(field ? { errors: [{ path: field, message: detail }] } : {}),
+    },
+    'application/problem+json',
+  );
 }
 
 const statusTitles: Record<number, string> = {
@@ -23,13 +25,15 @@ const statusTitles: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** Responses of the transports must never be cached (TransportProtocols.md). */
-export function noCache(ctx: Context): void {
-  ctx.set('Cache-Control', 'no-cache, no-store');
-  ctx.set('Pragma', 'no-cache');
-  ctx.set('Expires', 'Thu, 01 Jan 1970 00:00:00 GMT');
+export function noCache(exchange: HttpExchange): void {
+  exchange.set('Cache-Control', 'no-cache, no-store');
+  exchange.set('Pragma', 'no-cache');
+  exchange.set('Expires', 'Thu, 01 Jan 1970 00:00:00 GMT');
 }
 
 export class BodyTooLargeError extends Error {}

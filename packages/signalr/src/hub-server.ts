@@ -1,11 +1,11 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Router from '@koa/router';
-import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
+import { refuse } from './http-answers';
+import { HttpExchange } from './http-exchange';
 import { HubEndpoint, type HubEndpointOptions, rejectUpgrade } from './hub-endpoint';
 import type { HubLog } from './hub-log';
-import { type HubMetrics, hubMetricsFor } from './hub-metrics';
+import type { HubMetrics } from './hub-metrics';
 import { defaultHubServerOptions, type HubServerOptions } from './hub-server-options';
 import type { HubProtocol } from './protocol/hub-protocol';
 import { jsonHubProtocol } from './protocol/json-hub-protocol';
@@ -13,20 +13,21 @@ import { messagePackHubProtocol } from './protocol/messagepack-hub-protocol';
 
 export interface HubServerSettings {
   log: HubLog;
-  /** Where the hub metrics are registered; none when omitted. */
-  metrics?: Registry;
+  /** Where connection counts, message counts and send times are reported; nowhere when omitted. */
+  metrics?: HubMetrics;
   options?: Partial<HubServerOptions>;
   /** Hub protocols offered; JSON and MessagePack by default. */
   protocols?: HubProtocol[];
 }
 
 /**
- * An ASP.NET Core SignalR protocol server: hubs mapped to paths, their HTTP routes (negotiate, server-sent events,
- * long polling) as a Koa router, their WebSocket upgrades, and one heartbeat that drives every connection's
- * keep-alive and timeouts.
+ * An ASP.NET Core SignalR protocol server: hubs mapped to paths, their HTTP requests (negotiate, server-sent
+ * events, long polling) and WebSocket upgrades taken from node:http, and one heartbeat that drives every
+ * connection's keep-alive and timeouts.
  */
 export class HubServer {
   readonly options: HubServerOptions;
+  /** Mapped endpoints by keyOf(path). */
   private readonly endpoints = new Map<string, HubEndpoint>();
   private readonly all: HubEndpoint[] = [];
   private readonly protocols: ReadonlyMap<string, HubProtocol>;
@@ -39,7 +40,7 @@ export class HubServer {
     this.options = { ...defaultHubServerOptions, ...settings.options };
     const protocols = settings.protocols ?? [jsonHubProtocol, messagePackHubProtocol];
     this.protocols = new Map(protocols.map((protocol) => [protocol.name, protocol]));
-    this.metrics = settings.metrics ? hubMetricsFor(settings.metrics) : undefined;
+    this.metrics = settings.metrics;
     // Compression stays off: a deflated frame cannot be shared between connections, and it costs 5-6x (ws#1202).
     this.webSockets = new WebSocketServer({
       noServer: true,
@@ -52,9 +53,9 @@ export class HubServer {
   /** Serves `hub` at `path` (negotiate at `<path>/negotiate`). */
   mapHub(path: string, endpoint: HubEndpointOptions): HubEndpoint {
     const normalized = withoutTrailingSlash(path);
-    if (this.endpoints.has(normalized)) throw new Error(`a hub is already mapped at ${normalized}`);
+    if (this.endpoints.has(keyOf(normalized))) throw new Error(`a hub is already mapped at ${normalized}`);
     const mapped = this.hubEndpoint(normalized, endpoint);
-    this.endpoints.set(normalized, mapped);
+    this.endpoints.set(keyOf(normalized), mapped);
     return mapped;
   }
 
@@ -79,17 +80,40 @@ export class HubServer {
   }
 
   endpoint(path: string): HubEndpoint | undefined {
-    return this.endpoints.get(withoutTrailingSlash(path));
+    return this.endpoints.get(keyOf(path));
   }
 
-  /** The HTTP routes of every mapped hub. */
-  router(): Router {
-    const router = new Router();
-    for (const endpoint of this.endpoints.values()) {
-      router.all(`${endpoint.path}/negotiate`, (ctx) => endpoint.negotiate(ctx));
-      router.all([endpoint.path, `${endpoint.path}/`], (ctx) => endpoint.transportRequest(ctx));
+  /** The request paths of every mapped hub: `<path>/negotiate`, `<path>` and `<path>/`. */
+  httpPaths(): string[] {
+    return [...this.endpoints.values()].flatMap(({ path }) => [`${path}/negotiate`, path, `${path}/`]);
+  }
+
+  /**
+   * Answers a request to a mapped hub (negotiate, server-sent events, long polling) and resolves true once the
+   * response is complete; resolves false, leaving the response untouched, for any other path. The request body
+   * must be unread: the transports read the protocol bytes themselves.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const exchange = new HttpExchange(req, res);
+    const path = withoutTrailingSlash(exchange.path).toLowerCase();
+    const negotiates = path.endsWith(negotiateSuffix);
+    const endpoint = this.endpoints.get(keyOf(negotiates ? path.slice(0, -negotiateSuffix.length) : path));
+    if (!endpoint) return false;
+    await this.serve(exchange, endpoint, negotiates ? 'negotiate' : 'transport');
+    return true;
+  }
+
+  /** Answers a request for `endpoint` routed by the caller (e.g. by a `?hub=` query), as `handle` does. */
+  async serve(exchange: HttpExchange, endpoint: HubEndpoint, request: 'negotiate' | 'transport'): Promise<void> {
+    try {
+      if (request === 'negotiate') await endpoint.negotiate(exchange);
+      else await endpoint.transportRequest(exchange);
+    } catch (error) {
+      // Whatever failed stays in the log; the client learns only that the server failed.
+      this.settings.log.error({ err: error, path: exchange.path }, 'hub request failed');
+      if (!exchange.answered) refuse(exchange, 500, 'An unexpected error occurred.');
+      else exchange.res.destroy();
     }
-    return router;
   }
 
   /** Takes a WebSocket upgrade request for a mapped hub (or for `to`); anything else is refused with 404. */
@@ -101,7 +125,7 @@ export class HubServer {
       rejectUpgrade(socket, 400, 'Malformed request target');
       return;
     }
-    const endpoint = to ?? this.endpoints.get(withoutTrailingSlash(url.pathname));
+    const endpoint = to ?? this.endpoints.get(keyOf(url.pathname));
     if (!endpoint) {
       rejectUpgrade(socket, 404, `No hub at ${url.pathname}`);
       return;
@@ -147,6 +171,13 @@ function heartbeatIntervalMs(options: HubServerOptions): number {
     options.disconnectTimeoutMs,
   );
   return Math.max(10, Math.min(1_000, Math.floor(shortest / 4)));
+}
+
+const negotiateSuffix = '/negotiate';
+
+/** Hub paths match case-insensitively, as ASP.NET Core routes them, with or without a trailing slash. */
+function keyOf(path: string): string {
+  return withoutTrailingSlash(path).toLowerCase();
 }
 
 function withoutTrailingSlash(path: string): string {

@@ -1,24 +1,8 @@
+import { type HubMetrics, type HubStats, type SendScope, transportKinds } from '@shop/signalr';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { SendScope } from './hub-clients';
 
-export type TransportKind = 'WebSockets' | 'ServerSentEvents' | 'LongPolling';
-
-export const transportKinds: readonly TransportKind[] = ['WebSockets', 'ServerSentEvents', 'LongPolling'];
-
-/**
- * Plain counters one hub updates on its hot paths (a field increment per message); Prometheus reads them at
- * scrape time, so fan-out to thousands of connections never touches prom-client per delivery.
- */
-export class HubStats {
-  messagesReceived = 0;
-  messagesSent = 0;
-  readonly connections: Record<TransportKind, number> = { WebSockets: 0, ServerSentEvents: 0, LongPolling: 0 };
-
-  constructor(readonly hub: string) {}
-}
-
-/** The hub metrics of one registry, fed by every hub's stats. */
-export class HubMetrics {
+/** The hub metrics in one Prometheus registry, fed by every hub's stats. */
+export class PrometheusHubMetrics implements HubMetrics {
   private readonly sources = new Set<HubStats>();
   private readonly sendDuration: Histogram<'hub' | 'scope'>;
 
@@ -78,13 +62,13 @@ export class HubMetrics {
   }
 }
 
-const metricsByRegistry = new WeakMap<Registry, HubMetrics>();
+const metricsByRegistry = new WeakMap<Registry, PrometheusHubMetrics>();
 
 /** One set of hub metrics per registry, however many hub servers report into it. */
-export function hubMetricsFor(registry: Registry): HubMetrics {
+export function hubMetricsFor(registry: Registry): PrometheusHubMetrics {
   let metrics = metricsByRegistry.get(registry);
   if (!metrics) {
-    metrics = new HubMetrics(registry);
+    metrics = new PrometheusHubMetrics(registry);
     metricsByRegistry.set(registry, metrics);
   }
   return metrics;

@@ -1,6 +1,6 @@
 import { json } from '@shop/testkit/src/listen';
-import { type ProtocolServer, startProtocolServer } from '../support/protocol-server';
-import { negotiate, RawWebSocket, recordSeparator } from '../support/raw-websocket';
+import { type ProtocolServer, startProtocolServer } from './support/protocol-server';
+import { negotiate, RawWebSocket, recordSeparator } from './support/raw-websocket';
 
 let server: ProtocolServer;
 let hub: string;

@@ -1,5 +1,5 @@
-import { type ProtocolServer, startProtocolServer } from '../support/protocol-server';
-import { negotiate, RawWebSocket, recordSeparator } from '../support/raw-websocket';
+import { type ProtocolServer, startProtocolServer } from './support/protocol-server';
+import { negotiate, RawWebSocket, recordSeparator } from './support/raw-websocket';
 
 // The bytes below are what Microsoft.AspNetCore.SignalR.Client writes (its MessagePackHubProtocolWorker and
 // JsonHubProtocol): the handshake as JSON + 0x1E, then VarInt-prefixed MessagePack arrays with an (empty)

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { HubConnectionState, Subject } from '@microsoft/signalr';
 import { eventually } from '@shop/testkit/src/eventually';
-import { collectStream, combinations, hubClient, nextInvocation } from '../support/clients';
-import { type ProtocolServer, startProtocolServer } from '../support/protocol-server';
+import { collectStream, combinations, hubClient, nextInvocation } from './support/clients';
+import { type ProtocolServer, startProtocolServer } from './support/protocol-server';
 
 let server: ProtocolServer;
 

@@ -1,13 +1,7 @@
 import { decode } from '@msgpack/msgpack';
-import {
-  type HubMessage,
-  jsonHubProtocol,
-  MessageType,
-  messagePackHubProtocol,
-  ProtocolError,
-} from '../../src/signalr';
-import { BinaryRecordReader, lengthPrefix } from '../../src/signalr/protocol/binary-records';
-import { TextRecordReader } from '../../src/signalr/protocol/text-records';
+import { type HubMessage, jsonHubProtocol, MessageType, messagePackHubProtocol, ProtocolError } from '../src';
+import { BinaryRecordReader, lengthPrefix } from '../src/protocol/binary-records';
+import { TextRecordReader } from '../src/protocol/text-records';
 
 const everyMessage: HubMessage[] = [
   { type: MessageType.Invocation, target: 'Send', arguments: ['a', 1, null, { deep: [true] }] },
