@@ -196,9 +196,8 @@ async function boundedBody(ctx: Context, maxBodyBytes: number): Promise<Readable
   return Readable.from([body]);
 }
 
+// No `Connection: close`: Node would close with the rest of the body unread, and the reset that follows can destroy
+// this answer before the client reads it. The host reads and drops the rest instead (serve's drainUnreadBodies).
 function tooLarge(maxBodyBytes: number) {
-  return problem(413, 'Content Too Large', {
-    detail: `The request body is larger than ${maxBodyBytes} bytes`,
-    headers: { Connection: 'close' },
-  });
+  return problem(413, 'Content Too Large', { detail: `The request body is larger than ${maxBodyBytes} bytes` });
 }
