@@ -93,6 +93,30 @@ describe('problem documents', () => {
     expect(paths.sort()).toEqual(['body.name', 'body.quantity']);
   });
 
+  it('refuses NUL and other control characters in params, query and body, naming every field', async () => {
+    const res = await post(
+      `/widgets/${randomUUID()}%00?dryRun=true&note=a%01b`,
+      JSON.stringify({ name: 'bolt\u0000', quantity: 1, tags: ['ok', 'bell\u0007'], '\u001bkey': 1 }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const paths = (await json(res)).errors.map((e: { path: string }) => e.path);
+    expect(paths.sort()).toEqual(['body."\\u001bkey"', 'body.name', 'body.tags.1', 'params.id', 'query.note'].sort());
+  });
+
+  it('refuses control characters on a route that declares no schema', async () => {
+    const res = await post('/notes/a%00b?q=%00', JSON.stringify({ nested: { text: 'x\u0000' } }));
+    expect(res.status).toBe(400);
+    const paths = (await json(res)).errors.map((e: { path: string }) => e.path);
+    expect(paths.sort()).toEqual(['body.nested.text', 'params.slug', 'query.q']);
+  });
+
+  it('keeps tabs and line breaks, which multi-line text needs', async () => {
+    const res = await post('/notes/plain?q=a%09b', JSON.stringify({ text: 'line one\r\nline\ttwo' }));
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual({ slug: 'plain', query: { q: 'a\tb' }, body: { text: 'line one\r\nline\ttwo' } });
+  });
+
   it('answers an oversized body with 413', async () => {
     const res = await post(`/widgets/${randomUUID()}`, JSON.stringify({ name: 'x'.repeat(5000), quantity: 1 }));
     expect(res.status).toBe(413);
