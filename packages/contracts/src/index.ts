@@ -2,10 +2,6 @@ export type * from './catalog-events';
 export type * from './customer-events';
 export type { EventEnvelope } from './event-envelope';
 export type * from './inventory-events';
-export type { Money } from './money';
-export type * from './order-events';
-export type * from './payment-events';
-export { type Topic, topics } from './topics';
 export {
   type AppId,
   appIds,
@@ -17,3 +13,7 @@ export {
   publishedBy,
   subscribedBy,
 } from './mesh-policy';
+export type { Money } from './money';
+export type * from './order-events';
+export type * from './payment-events';
+export { type Topic, topics } from './topics';

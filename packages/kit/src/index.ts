@@ -16,7 +16,14 @@ export type { ServiceContext, ServiceManifest, ServiceParts, UpgradeHandler } fr
 export { openApiRouter, swaggerUiRouter } from './http/api-docs';
 export { ApiRoutes, type OperationSpec, type ResponseSpec } from './http/api-routes';
 export * from './http/auth';
-export { decodeTimeCursor, encodeTimeCursor, type TimePosition } from './http/cursor';
+export {
+  cursorId,
+  cursorInstant,
+  decodeTimeCursor,
+  encodeTimeCursor,
+  invalidCursor,
+  type TimePosition,
+} from './http/cursor';
 export { entityTags, noneMatch } from './http/entity-tags';
 export * from './http/health';
 export { idempotencyKeyHeader, replayIdempotent, respondIdempotently } from './http/idempotent-write';

@@ -18,14 +18,16 @@ const joiOptions: Joi.ValidationOptions = { abortEarly: false, convert: true, er
  * two databases answering alike. TAB, LF and CR stay allowed: multi-line text (descriptions, reasons) needs them.
  */
 const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
-export const controlCharacterMessage = 'must not contain control characters (U+0000 to U+001F other than tab and line breaks)';
+export const controlCharacterMessage =
+  'must not contain control characters (U+0000 to U+001F other than tab and line breaks)';
 
 /** Every string in a request part (keys of objects included), at any depth, that holds a control character. */
 export function controlCharacterErrors(part: string, value: unknown): FieldError[] {
   const errors: FieldError[] = [];
   const visit = (item: unknown, path: string[]) => {
     if (typeof item === 'string') {
-      if (controlCharacter.test(item)) errors.push({ path: [part, ...path].join('.'), message: controlCharacterMessage });
+      if (controlCharacter.test(item))
+        errors.push({ path: [part, ...path].join('.'), message: controlCharacterMessage });
     } else if (Array.isArray(item)) {
       item.forEach((inner, index) => visit(inner, [...path, String(index)]));
     } else if (item !== null && typeof item === 'object') {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { cursorId, cursorInstant } from '@shop/kit';
 import { catalogLimits } from './limits';
 import { nameKeyOf, type Product } from './product';
 
@@ -61,7 +62,9 @@ export function encodeCursor(position: Position): string {
 
 export type CursorProblem = 'malformed' | 'other-sort';
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// A name key the products' column holds, free of control characters (the digest is no secret: a client can
+// forge a cursor, so its values are checked as strictly as a query parameter).
+const nameKeyPattern = /^[^\u0000-\u001f]*$/;
 
 /** The position a cursor names, if it is one of ours and was made for this sort order. */
 export function decodeCursor(cursor: string, sort: ProductSort): Position | CursorProblem {
@@ -76,24 +79,24 @@ export function decodeCursor(cursor: string, sort: ProductSort): Position | Curs
     return 'malformed';
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) return 'malformed';
-  const [cursorSort, value, id] = parsed as unknown[];
-  if (typeof id !== 'string' || !uuidPattern.test(id)) return 'malformed';
+  const [cursorSort, value, rawId] = parsed as unknown[];
+  const id = cursorId(rawId);
+  if (!id) return 'malformed';
   if (!productSorts.includes(cursorSort as ProductSort)) return 'malformed';
   if (cursorSort !== sort) return 'other-sort';
   const { key } = sortOrderOf(sort);
   if (key === 'name') {
-    return typeof value === 'string' && value.length <= catalogLimits.nameKeyLength
+    return typeof value === 'string' && value.length <= catalogLimits.nameKeyLength && nameKeyPattern.test(value)
       ? { sort, key, value, id }
       : 'malformed';
   }
   if (key === 'price') {
-    return Number.isSafeInteger(value) && (value as number) >= 0
+    return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= catalogLimits.maxPriceAmount
       ? { sort, key, value: value as number, id }
       : 'malformed';
   }
-  if (typeof value !== 'string') return 'malformed';
-  const at = new Date(value);
-  return Number.isNaN(at.getTime()) || at.toISOString() !== value ? 'malformed' : { sort, key, value: at, id };
+  const at = cursorInstant(value);
+  return at ? { sort, key, value: at, id } : 'malformed';
 }
 
 /** The LIKE escape character, declared in every query with ESCAPE (the dialects share no default). */
