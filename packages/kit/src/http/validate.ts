@@ -17,7 +17,13 @@ const joiOptions: Joi.ValidationOptions = { abortEarly: false, convert: true, er
  * PostgreSQL in any text value while SQLite stores it: refusing them here, for every string a client sends, keeps the
  * two databases answering alike. TAB, LF and CR stay allowed: multi-line text (descriptions, reasons) needs them.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+/** Whether text holds a control character a request may not carry (see above). */
+export function hasControlCharacter(text: string): boolean {
+  return controlCharacter.test(text);
+}
 export const controlCharacterMessage =
   'must not contain control characters (U+0000 to U+001F other than tab and line breaks)';
 

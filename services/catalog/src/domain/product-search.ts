@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cursorId, cursorInstant } from '@shop/kit';
+import { cursorId, cursorInstant, hasControlCharacter } from '@shop/kit';
 import { catalogLimits } from './limits';
 import { nameKeyOf, type Product } from './product';
 
@@ -62,10 +62,6 @@ export function encodeCursor(position: Position): string {
 
 export type CursorProblem = 'malformed' | 'other-sort';
 
-// A name key the products' column holds, free of control characters (the digest is no secret: a client can
-// forge a cursor, so its values are checked as strictly as a query parameter).
-const nameKeyPattern = /^[^\u0000-\u001f]*$/;
-
 /** The position a cursor names, if it is one of ours and was made for this sort order. */
 export function decodeCursor(cursor: string, sort: ProductSort): Position | CursorProblem {
   const [encoded, check, extra] = cursor.split('.');
@@ -86,7 +82,8 @@ export function decodeCursor(cursor: string, sort: ProductSort): Position | Curs
   if (cursorSort !== sort) return 'other-sort';
   const { key } = sortOrderOf(sort);
   if (key === 'name') {
-    return typeof value === 'string' && value.length <= catalogLimits.nameKeyLength && nameKeyPattern.test(value)
+    // The digest is no secret: a client can forge a cursor, so its values are checked as a query parameter is.
+    return typeof value === 'string' && value.length <= catalogLimits.nameKeyLength && !hasControlCharacter(value)
       ? { sort, key, value, id }
       : 'malformed';
   }
