@@ -35,7 +35,7 @@ export function controlCharacterErrors(part: string, value: unknown): FieldError
       if (controlCharacter.test(item))
         errors.push({ path: [part, ...path].join('.'), message: controlCharacterMessage });
     } else if (Array.isArray(item)) {
-      item.forEach((inner, index) => visit(inner, [...path, String(index)]));
+      for (const [index, inner] of item.entries()) visit(inner, [...path, String(index)]);
     } else if (item !== null && typeof item === 'object') {
       for (const [key, inner] of Object.entries(item)) {
         if (controlCharacter.test(key)) {
