@@ -48,8 +48,7 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
     title: 'catalog',
     version: '1',
     description: 'Products, the category tree and product search.',
-  }) as { paths: Record<string, unknown> };
-  for (const path of Object.keys(openApi.paths)) if (path.startsWith('/internal/')) delete openApi.paths[path];
+  });
 
   const relay = new OutboxRelay(dataSource, {
     publish: (topic, event) => mesh.publish(topic, event),

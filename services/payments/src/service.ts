@@ -64,9 +64,7 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
       title: 'payments',
       version: '1',
       description: 'Payments of orders (authorized and captured when the stock is reserved) and their refunds.',
-    }) as { paths: Record<string, unknown> };
-    // Internal routes are reached by service invocation only; they are not part of the public document.
-    for (const path of Object.keys(openApi.paths)) if (path.startsWith('/internal/')) delete openApi.paths[path];
+    });
 
     const relay = new OutboxRelay(dataSource, { publish: (topic, event) => mesh.publish(topic, event), logger: log });
     let purge: NodeJS.Timeout | undefined;
