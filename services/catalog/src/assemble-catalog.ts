@@ -1,5 +1,12 @@
 import type { Mesh } from '@shop/kit';
-import { ApiRoutes, type Logger, OutboxRelay, respondIdempotently, type ServiceParts } from '@shop/kit';
+import {
+  ApiRoutes,
+  IdempotencySweeper,
+  type Logger,
+  OutboxRelay,
+  respondIdempotently,
+  type ServiceParts,
+} from '@shop/kit';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -50,6 +57,7 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
     description: 'Products, the category tree and product search.',
   });
 
+  const idempotencySweeper = new IdempotencySweeper(dataSource, { log });
   const relay = new OutboxRelay(dataSource, {
     publish: (topic, event) => mesh.publish(topic, event),
     logger: log,
@@ -73,8 +81,10 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
     ],
     async start() {
       relay.start();
+      idempotencySweeper.start();
     },
     async stop() {
+      await idempotencySweeper.stop();
       await relay.stop();
       cache.close();
       if (dataSource.isInitialized) await dataSource.destroy();

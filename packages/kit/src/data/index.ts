@@ -2,12 +2,16 @@ export { autocommit } from './autocommit';
 export { connectionOptions, createDataSource, type DataSourceSettings, type MigrationClass } from './data-source';
 export {
   canonicalJson,
+  defaultIdempotencyTtlHours,
   findIdempotentOutcome,
   hashRequest,
   type IdempotencyRequest,
+  IdempotencySweeper,
   type IdempotentOutcome,
   runIdempotent,
   type StoredResponse,
+  sweepIdempotencyKeys,
+  withoutCardData,
 } from './idempotency';
 export { handleOnce, type InboxResult } from './inbox';
 export {

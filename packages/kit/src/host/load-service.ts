@@ -1,6 +1,7 @@
+import Joi from 'joi';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
-import { loadConfig } from '../config/load-config';
+import { hostConfigSchema, loadConfig } from '../config/load-config';
 import { authenticate, createJwtVerifier } from '../http/auth';
 import type { ReadinessCheck } from '../http/health';
 import type { Logger } from '../log/logger';
@@ -28,6 +29,10 @@ export interface ServiceEnvironment {
 export async function loadService(manifest: ServiceManifest, environment: ServiceEnvironment): Promise<LoadedService> {
   const log = environment.log.child({ service: manifest.name });
   const config = manifest.config ? loadConfig(manifest.config, environment.env) : {};
+  const { IDEMPOTENCY_TTL_HOURS } = loadConfig(
+    Joi.object({ IDEMPOTENCY_TTL_HOURS: hostConfigSchema.IDEMPOTENCY_TTL_HOURS }),
+    environment.env,
+  );
   const verifier = createJwtVerifier({
     jwksUri: environment.jwks.uri,
     issuer: environment.jwks.issuer,
@@ -40,6 +45,7 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     log,
     mesh: environment.mesh,
     databaseUrl: environment.databaseUrl,
+    idempotencyTtlHours: IDEMPOTENCY_TTL_HOURS,
     metrics: environment.metrics,
     verifier,
     authenticate: authenticateMiddleware,
