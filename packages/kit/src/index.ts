@@ -13,7 +13,7 @@ export {
   upgradePath,
 } from './host/serve';
 export type { ServiceContext, ServiceManifest, ServiceParts, UpgradeHandler } from './host/service-manifest';
-export { openApiRouter, swaggerUiRouter } from './http/api-docs';
+export { openApiRouter, publicDocument, swaggerUiRouter } from './http/api-docs';
 export { ApiRoutes, type OperationSpec, type ResponseSpec } from './http/api-routes';
 export * from './http/auth';
 export {
