@@ -1,5 +1,8 @@
-import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { json } from '@shop/testkit/src/listen';
 import jwt from 'jsonwebtoken';
 import { adminToken, bearer, logIn, newCustomer, postJson } from './support/accounts';
@@ -162,5 +165,243 @@ describe('signing key rotation under a spray of unknown key ids', () => {
     for (const ms of took) expect(ms).toBeLessThanOrEqual(unknownKidRefetchMs + 2_500);
     // Tokens of the previous key stay valid until they expire.
     expect((await send('GET', '/api/orders', customer.accessToken)).status).toBe(200);
+  });
+});
+
+/** Raw bytes to the origin and everything it answers until it closes: for requests no HTTP client would send. */
+function rawExchange(bytes: string): Promise<string> {
+  const { hostname, port } = new URL(baseUrl());
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.end(bytes);
+  });
+}
+
+function parseRaw(response: string) {
+  const split = response.indexOf('\r\n\r\n');
+  const head = response.slice(0, split).split('\r\n');
+  const headers = Object.fromEntries(
+    head
+      .slice(1)
+      .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+  );
+  return { status: Number(head[0]?.split(' ')[1]), headers, body: response.slice(split + 4) };
+}
+
+/** A POST with exactly these headers and body bytes (node:http sends Content-Encoding as given). */
+function rawPost(path: string, headers: Record<string, string>, body: Buffer | string) {
+  return new Promise<{ status: number; contentType: string; body: string }>((resolve, reject) => {
+    const req = request(`${baseUrl()}${path}`, { method: 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type'] ?? ''),
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function expectInvalid(res: Response, paths: string[]) {
+  const body = await res.text();
+  expect({ status: res.status, contentType: res.headers.get('content-type') }).toEqual({
+    status: 400,
+    contentType: expect.stringMatching(/^application\/problem\+json/),
+  });
+  expect((JSON.parse(body) as { errors: Array<{ path: string }> }).errors.map((e) => e.path).sort()).toEqual(
+    [...paths].sort(),
+  );
+}
+
+const sendJson = (method: string, path: string, body: unknown, token?: string) =>
+  fetch(`${baseUrl()}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? bearer(token) : {}) },
+    body: JSON.stringify(body),
+  });
+
+describe('NUL and other control characters are refused with 400 naming the field, on any database', () => {
+  it('in an anonymous registration', async () => {
+    const res = await postJson('/api/auth/register', {
+      email: `nul-${randomUUID()}@example.com`,
+      password: 'correct horse battery',
+      name: 'Ada\u0000',
+    });
+    await expectInvalid(res, ['body.name']);
+  });
+
+  it('in a search query and a path parameter', async () => {
+    await expectInvalid(await fetch(`${baseUrl()}/api/products?q=%00`), ['query.q']);
+    await expectInvalid(await fetch(`${baseUrl()}/api/products?q=mug%1b`), ['query.q']);
+    await expectInvalid(await fetch(`${baseUrl()}/api/products/%00`), ['params.id']);
+  });
+
+  it("in a customer's address lines", async () => {
+    const customer = await newCustomer();
+    const res = await sendJson(
+      'POST',
+      '/api/customers/me/addresses',
+      { line1: '1 Road\u0000', line2: 'Flat\u0007', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' },
+      customer.accessToken,
+    );
+    await expectInvalid(res, ['body.line1', 'body.line2']);
+  });
+
+  it("in an admin's product and a tracking number", async () => {
+    const admin = await adminToken();
+    const product = await sendJson(
+      'POST',
+      '/api/products',
+      {
+        sku: `NUL-${randomUUID()}\u0000`,
+        name: 'Mug\u0001',
+        description: 'Two lines\nand a tab\tare fine',
+        price: { amount: 100, currency: 'EUR' },
+        categoryId: randomUUID(),
+      },
+      admin,
+    );
+    await expectInvalid(product, ['body.sku', 'body.name']);
+    const ship = await sendJson('POST', `/api/orders/${randomUUID()}/ship`, { trackingNumber: 'TRK\u0000' }, admin);
+    await expectInvalid(ship, ['body.trackingNumber']);
+  });
+});
+
+describe('cursors that do not decode to valid values are 400 naming query.cursor on every list', () => {
+  const timeCursor = (at: unknown, id: unknown) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
+  const productCursor = (payload: unknown[]) => {
+    const text = JSON.stringify(payload);
+    const digest = createHash('sha256').update(text).digest('base64url').slice(0, 12);
+    return `${Buffer.from(text).toString('base64url')}.${digest}`;
+  };
+  const id = randomUUID();
+  const badTimeCursors = [
+    timeCursor('+275760-09-13T00:00:00.000Z', id),
+    timeCursor('-000001-01-01T00:00:00.000Z', id),
+    timeCursor('2026-01-01T00:00:00.000Z', '\u0000'),
+    timeCursor('2026-01-01T00:00:00.000Z', `${id.slice(0, 35)}\u0000`),
+    timeCursor('2026-01-01T00:00:00.000Z', 'x'.repeat(36)),
+    'not-a-cursor',
+    '%00',
+  ];
+
+  it.each([
+    ['/api/orders', 'customer'],
+    ['/api/payments', 'customer'],
+    ['/api/customers', 'admin'],
+  ])('%s', async (path, who) => {
+    const token = who === 'admin' ? await adminToken() : (await newCustomer()).accessToken;
+    for (const cursor of badTimeCursors) {
+      const res = await fetch(`${baseUrl()}${path}?cursor=${cursor}`, { headers: bearer(token) });
+      expect({ cursor, status: res.status }).toEqual({ cursor, status: 400 });
+      expect((await json(res)).errors).toEqual([{ path: 'query.cursor', message: expect.any(String) }]);
+    }
+  });
+
+  it('/api/inventory', async () => {
+    const token = await adminToken();
+    const cursors = [Buffer.from(`${id.slice(0, 35)}\u0000`).toString('base64url'), 'AA', '%00'];
+    for (const cursor of cursors) {
+      const res = await fetch(`${baseUrl()}/api/inventory?cursor=${cursor}`, { headers: bearer(token) });
+      expect({ cursor, status: res.status }).toEqual({ cursor, status: 400 });
+      expect((await json(res)).errors[0].path).toBe('query.cursor');
+    }
+  });
+
+  it('/api/products, with cursors forged past their digest', async () => {
+    const cases: Array<[string, string]> = [
+      ['-createdAt', productCursor(['-createdAt', '+275760-09-13T00:00:00.000Z', id])],
+      ['name', productCursor(['name', 'mug\u0000', id])],
+      ['price', productCursor(['price', 2 ** 40, id])],
+      ['price', productCursor(['price', 5, `${id.slice(0, 35)}\u0000`])],
+    ];
+    for (const [sort, cursor] of cases) {
+      const res = await fetch(`${baseUrl()}/api/products?sort=${sort}&cursor=${cursor}`);
+      expect({ cursor, status: res.status }).toEqual({ cursor, status: 400 });
+      expect((await json(res)).errors[0].path).toBe('query.cursor');
+    }
+    await expectInvalid(await fetch(`${baseUrl()}/api/products?minPrice=${2 ** 40}`), ['query.minPrice']);
+  });
+});
+
+describe('Content-Encoding on a JSON POST', () => {
+  const registration = () =>
+    JSON.stringify({ email: `enc-${randomUUID()}@example.com`, password: 'correct horse battery', name: 'Ada' });
+
+  it.each(['gzip', 'deflate', 'br'])('a plain body labelled %s is 400, not 500', async (encoding) => {
+    const res = await rawPost(
+      '/api/auth/register',
+      { 'content-type': 'application/json', 'content-encoding': encoding },
+      registration(),
+    );
+    expect({ status: res.status, contentType: res.contentType }).toEqual({
+      status: 400,
+      contentType: expect.stringMatching(/^application\/problem\+json/),
+    });
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ])('a real %s body is inflated and read', async (encoding, compress) => {
+    const res = await rawPost(
+      '/api/auth/register',
+      { 'content-type': 'application/json', 'content-encoding': encoding },
+      compress(Buffer.from(registration())),
+    );
+    expect(res.status).toBe(201);
+  });
+
+  it('an encoding the platform does not know is 415', async () => {
+    const res = await rawPost(
+      '/api/auth/register',
+      { 'content-type': 'application/json', 'content-encoding': 'compress' },
+      registration(),
+    );
+    expect({ status: res.status, contentType: res.contentType }).toEqual({
+      status: 415,
+      contentType: expect.stringMatching(/^application\/problem\+json/),
+    });
+  });
+});
+
+describe('requests refused before any service sees them answer problem documents', () => {
+  it('an oversized header is 431', async () => {
+    const response = parseRaw(
+      await rawExchange(`GET /api/products HTTP/1.1\r\nHost: shop\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+    );
+    expect(response.status).toBe(431);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(response.body)).toMatchObject({ status: 431 });
+  });
+
+  it('a malformed request is 400', async () => {
+    const response = parseRaw(await rawExchange('GET /api/products HTTP/1.1\r\nHost: shop\r\nno colon\r\n\r\n'));
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect((await fetch(`${baseUrl()}/api/products`)).status).toBe(200);
+  });
+});
+
+describe('OpenAPI documents', () => {
+  it('list no /internal path, for every service', async () => {
+    const page = await (await fetch(`${baseUrl()}/docs`)).text();
+    const services = [...new Set([...page.matchAll(/\/openapi\/([a-z-]+)\.json/g)].map((match) => match[1]))];
+    expect(services).toEqual(expect.arrayContaining(['identity', 'catalog', 'inventory', 'orders', 'payments']));
+    for (const service of services) {
+      const doc = await json(await fetch(`${baseUrl()}/openapi/${service}.json`));
+      const internal = Object.keys(doc.paths ?? {}).filter((path) => path.startsWith('/internal'));
+      expect({ service, internal }).toEqual({ service, internal: [] });
+    }
   });
 });

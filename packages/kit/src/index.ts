@@ -15,10 +15,17 @@ export {
   upgradePath,
 } from './host/serve';
 export type { ServiceContext, ServiceManifest, ServiceParts, UpgradeHandler } from './host/service-manifest';
-export { openApiRouter, swaggerUiRouter } from './http/api-docs';
+export { openApiRouter, publicDocument, swaggerUiRouter } from './http/api-docs';
 export { ApiRoutes, type OperationSpec, type ResponseSpec } from './http/api-routes';
 export * from './http/auth';
-export { decodeTimeCursor, encodeTimeCursor, type TimePosition } from './http/cursor';
+export {
+  cursorId,
+  cursorInstant,
+  decodeTimeCursor,
+  encodeTimeCursor,
+  invalidCursor,
+  type TimePosition,
+} from './http/cursor';
 export { entityTags, noneMatch } from './http/entity-tags';
 export * from './http/health';
 export { idempotencyKeyHeader, replayIdempotent, respondIdempotently } from './http/idempotent-write';

@@ -1,5 +1,12 @@
 import type { Mesh } from '@shop/kit';
-import { ApiRoutes, type Logger, OutboxRelay, respondIdempotently, type ServiceParts } from '@shop/kit';
+import {
+  ApiRoutes,
+  IdempotencySweeper,
+  type Logger,
+  OutboxRelay,
+  respondIdempotently,
+  type ServiceParts,
+} from '@shop/kit';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -48,9 +55,9 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
     title: 'catalog',
     version: '1',
     description: 'Products, the category tree and product search.',
-  }) as { paths: Record<string, unknown> };
-  for (const path of Object.keys(openApi.paths)) if (path.startsWith('/internal/')) delete openApi.paths[path];
+  });
 
+  const idempotencySweeper = new IdempotencySweeper(dataSource, { log });
   const relay = new OutboxRelay(dataSource, {
     publish: (topic, event) => mesh.publish(topic, event),
     logger: log,
@@ -74,8 +81,10 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
     ],
     async start() {
       relay.start();
+      idempotencySweeper.start();
     },
     async stop() {
+      await idempotencySweeper.stop();
       await relay.stop();
       cache.close();
       if (dataSource.isInitialized) await dataSource.destroy();

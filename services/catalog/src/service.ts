@@ -14,6 +14,7 @@ export const catalogService: ServiceManifest<CatalogConfig> = {
       entities: catalogEntities,
       migrations: catalogMigrations,
       logger: context.log,
+      idempotencyTtlHours: context.idempotencyTtlHours,
     });
     await dataSource.initialize();
     return assembleCatalog({

@@ -23,6 +23,8 @@ export interface HubConfig {
   HUB_STATEFUL_RECONNECT_BUFFER_BYTES: number;
   HUB_CORS_ORIGINS: string;
   HUB_STOCK_CACHE_ENTRIES: number;
+  HUB_MAX_PRODUCTS_PER_CONNECTION: number;
+  HUB_UNKNOWN_PRODUCT_TTL_MS: number;
 }
 
 const milliseconds = () => Joi.number().integer().min(1).max(3_600_000);
@@ -72,6 +74,8 @@ export const hubConfigSchema = Joi.object<HubConfig>({
     .default('*')
     .messages({ 'string.pattern.base': '{#label} must be * or a comma-separated list of http(s) origins' }),
   HUB_STOCK_CACHE_ENTRIES: Joi.number().integer().min(1).max(10_000_000).default(100_000),
+  HUB_MAX_PRODUCTS_PER_CONNECTION: Joi.number().integer().min(1).max(100_000).default(100),
+  HUB_UNKNOWN_PRODUCT_TTL_MS: Joi.number().integer().min(0).max(3_600_000).default(10_000),
 });
 
 export function hubServerOptions(config: HubConfig): Partial<HubServerOptions> {

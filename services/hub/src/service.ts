@@ -63,9 +63,16 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
       await backplane.start();
       const accessKeys = [ctx.config.HUB_ACCESS_KEY as string];
 
-      const stock = new StockFeed({ mesh: ctx.mesh, log: ctx.log, capacity: ctx.config.HUB_STOCK_CACHE_ENTRIES });
+      const stock = new StockFeed({
+        mesh: ctx.mesh,
+        log: ctx.log,
+        capacity: ctx.config.HUB_STOCK_CACHE_ENTRIES,
+        unknownProductTtlMs: ctx.config.HUB_UNKNOWN_PRODUCT_TTL_MS,
+      });
       const inventoryLifetime = backplane.hub('inventory');
-      const inventoryDefinition = inventoryHub(stock);
+      const inventoryDefinition = inventoryHub(stock, {
+        maxProductsPerConnection: ctx.config.HUB_MAX_PRODUCTS_PER_CONNECTION,
+      });
       const inventory = server.mapHub('/hubs/inventory', { hub: inventoryDefinition, lifetime: inventoryLifetime });
       stock.attach(inventory.clientsOver(inventoryLifetime.local));
       backplane.feed<StockChanged>('stock', (event) => stock.changed(event));

@@ -133,6 +133,47 @@ describe('login', () => {
   });
 });
 
+describe('login throttling by address', () => {
+  let proxied: IdentityPlatform;
+  beforeAll(async () => {
+    // Behind one proxy, as under the gateway: the client address is the last X-Forwarded-For entry.
+    proxied = await startIdentity({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', TRUSTED_PROXY_HOPS: '1' });
+  });
+  afterAll(() => proxied.shutdown());
+
+  const loginFrom = (address: string, email: string, password: string) =>
+    fetch(`${proxied.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+      body: JSON.stringify({ email, password }),
+    });
+
+  it('holds back the attacking address, never the owner elsewhere', async () => {
+    const { email, password } = await proxied.register(uniqueEmail());
+    const attacker = '203.0.113.7';
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await loginFrom(attacker, email, `guess ${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
+
+    const owner = await loginFrom('198.51.100.20', email, password);
+    expect(owner.status).toBe(200);
+    const attackerAgain = await loginFrom(attacker, email, password);
+    expect(attackerAgain.status).toBe(429);
+    expect(Number(attackerAgain.headers.get('retry-after'))).toBeGreaterThan(800);
+  });
+
+  it('gives each further address one guess once the account is under attack', async () => {
+    const { email, password } = await proxied.register(uniqueEmail());
+    // Spread over many addresses: each stays under the per-account limit on its own.
+    for (let i = 0; i < 4; i++) expect((await loginFrom(`192.0.2.${i}`, email, 'wrong guess')).status).toBe(401);
+    const second = await loginFrom('192.0.2.0', email, 'another guess');
+    expect(second.status).toBe(429);
+    expect((await loginFrom('192.0.2.99', email, 'a fresh guess')).status).toBe(401);
+    expect((await loginFrom('192.0.2.99', email, password)).status).toBe(429);
+    expect((await loginFrom('198.51.100.21', email, password)).status).toBe(200);
+  });
+});
+
 describe('refresh tokens', () => {
   it('rotate on every use', async () => {
     const { email, password } = await platform.register(uniqueEmail());

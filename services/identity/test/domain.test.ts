@@ -1,4 +1,4 @@
-import { countAttempt, forgiveAttempt, retryAfterSeconds } from '../src/domain/login-throttle';
+import { countAttempt, forgiveAttempt, loginWaitSeconds, retryAfterSeconds } from '../src/domain/login-throttle';
 import { passwordProblems } from '../src/domain/password-policy';
 import { type RefreshToken, refreshTokenState } from '../src/domain/refresh-token';
 import { rolesFromColumn, rolesToColumn } from '../src/domain/roles';
@@ -41,6 +41,22 @@ describe('login attempt windows', () => {
   it('starts a new window once the old one ended', () => {
     const window = countAttempt({ attempts: 9, windowEndsAtMs: 60_000 }, 60_000, limits);
     expect(window).toEqual({ attempts: 1, windowEndsAtMs: 120_000 });
+  });
+
+  it('holds back an address over its own limits, or one that failed before on an account under attack', () => {
+    const both = { account: limits, address: { maxAttempts: 10, windowSeconds: 60 } };
+    const window = (attempts: number) => ({ attempts, windowEndsAtMs: 60_000 });
+    const wait = (account: number, accountFromAddress: number, address: number) =>
+      loginWaitSeconds(
+        { account: window(account), accountFromAddress: window(accountFromAddress), address: window(address) },
+        0,
+        both,
+      );
+    expect(wait(3, 3, 3)).toBe(0);
+    expect(wait(4, 4, 4)).toBe(60); // this address's own failures on the account
+    expect(wait(1, 1, 11)).toBe(60); // this address's failures on every account
+    expect(wait(40, 1, 1)).toBe(0); // the owner's first attempt from a clean address
+    expect(wait(40, 2, 2)).toBe(60); // a second try from an address, once the account is under attack
   });
 
   it('gives one attempt back for a right password, never below zero', () => {

@@ -1,4 +1,4 @@
-import { createDataSource, OutboxRelay, type ServiceManifest, transaction } from '@shop/kit';
+import { createDataSource, IdempotencySweeper, OutboxRelay, type ServiceManifest, transaction } from '@shop/kit';
 import { expireDueReservations } from './application/expire-reservations';
 import type { InventoryDeps, RunInTransaction } from './application/inventory-deps';
 import { type InventoryConfig, inventoryConfigSchema } from './config';
@@ -24,6 +24,7 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
       entities: inventoryEntities,
       migrations: inventoryMigrations,
       logger: ctx.log,
+      idempotencyTtlHours: ctx.idempotencyTtlHours,
     });
     await db.initialize();
     const run: RunInTransaction = (work) => transaction(db, work);
@@ -40,6 +41,7 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
         log: ctx.log.child({ component: 'reservation-sweeper' }),
       },
     );
+    const idempotencySweeper = new IdempotencySweeper(db, { log: ctx.log });
     const api = inventoryRoutes(
       { db, run, inventory: deps, defaultTtlSeconds: ctx.config.RESERVATION_TTL_SECONDS },
       ctx.authenticate,
@@ -67,8 +69,10 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
       async start() {
         relay.start();
         sweeper.start();
+        idempotencySweeper.start();
       },
       async stop() {
+        await idempotencySweeper.stop();
         await sweeper.stop();
         await relay.stop();
         if (db.isInitialized) await db.destroy();

@@ -1,4 +1,4 @@
-import { ApiRoutes, createDataSource, OutboxRelay, type ServiceManifest } from '@shop/kit';
+import { ApiRoutes, createDataSource, IdempotencySweeper, OutboxRelay, type ServiceManifest } from '@shop/kit';
 import type { OrdersDeps } from './application/ports';
 import { orderRoutes } from './http/order-routes';
 import { catalogPriceList } from './infrastructure/catalog-price-list';
@@ -13,11 +13,12 @@ export const ordersService: ServiceManifest<OrdersConfig> = {
   name: 'orders',
   publicPaths: ['/api/orders'],
   config: ordersConfigSchema,
-  async setup({ config, databaseUrl, log, mesh, authenticate }) {
+  async setup({ config, databaseUrl, idempotencyTtlHours, log, mesh, authenticate }) {
     const dataSource = createDataSource(databaseUrl, {
       entities: ordersEntities,
       migrations: ordersMigrations,
       logger: log,
+      idempotencyTtlHours,
     });
     await dataSource.initialize();
     const deps: OrdersDeps = {
@@ -34,6 +35,7 @@ export const ordersService: ServiceManifest<OrdersConfig> = {
       logger: log,
       batchSize: config.ORDERS_OUTBOX_BATCH_SIZE,
     });
+    const idempotencySweeper = new IdempotencySweeper(dataSource, { log });
     return {
       router: api.router,
       openApi: api.openApi({ title: 'orders', version: '1', description: 'Orders and the order saga.' }),
@@ -41,8 +43,10 @@ export const ordersService: ServiceManifest<OrdersConfig> = {
       readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
       async start() {
         relay.start();
+        idempotencySweeper.start();
       },
       async stop() {
+        await idempotencySweeper.stop();
         await relay.stop();
         await dataSource.destroy();
       },

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '@shop/kit';
 import { eventually } from '@shop/testkit/src/eventually';
 import { json } from '@shop/testkit/src/listen';
 import { type OrdersPlatform, startOrders } from './support/orders-platform';
@@ -215,6 +216,47 @@ describe('a placement retried under its Idempotency-Key', () => {
     const other = await place(customerId, [{ productId: product(5000), quantity: 1 }], {}, key);
     expect(other.status).toBe(409);
     expect(await listOf(customerId)).toEqual([]);
+  });
+});
+
+describe('card data at rest', () => {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  it('stores no card number or CVC, nor any hash of them or of a body holding them', async () => {
+    const customerId = randomUUID();
+    const payment = { cardNumber: '4000056655665556', expMonth: 11, expYear: 2098, cvc: '734' };
+    const bodies = [
+      { items: [{ productId: product(), quantity: 1 }], shippingAddress: { ...address, country: 'FR' }, payment },
+      { items: [{ productId: product(), quantity: 3 }], shippingAddress: { ...address, country: 'FR' }, payment },
+    ];
+    const key = `place-${randomUUID()}`;
+    const statuses: number[] = [];
+    for (const body of bodies) {
+      const res = await platform.send('POST', '/api/orders', {
+        token: platform.tokenFor(customerId),
+        body,
+        headers: { 'idempotency-key': key },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([202, 409]);
+
+    const rows = await platform.everyRow();
+    const keys = rows.idempotency_keys ?? [];
+    expect(keys.filter((row) => row.key === key)).toHaveLength(1);
+    const stored = JSON.stringify(rows);
+    const secrets = [
+      payment.cardNumber,
+      payment.cardNumber.replace(/(\d{4})(?=\d)/g, '$1 '),
+      sha256(payment.cardNumber),
+      sha256(payment.cvc),
+      ...bodies.flatMap((body) => [
+        sha256(canonicalJson(body)),
+        sha256(canonicalJson({ method: 'POST', path: '/api/orders', body })),
+      ]),
+    ];
+    for (const secret of secrets) expect({ secret, found: stored.includes(secret) }).toEqual({ secret, found: false });
+    expect(stored).not.toMatch(/"cvc"/i);
   });
 });
 

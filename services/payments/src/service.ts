@@ -1,4 +1,4 @@
-import { ApiRoutes, createDataSource, OutboxRelay, type ServiceManifest } from '@shop/kit';
+import { ApiRoutes, createDataSource, IdempotencySweeper, OutboxRelay, type ServiceManifest } from '@shop/kit';
 import type { PaymentsDeps } from './application/ports';
 import { paymentMethodRoutes } from './http/payment-method-routes';
 import { paymentRoutes } from './http/payment-routes';
@@ -24,7 +24,7 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
   name: 'payments',
   publicPaths: ['/api/payments'],
   config: paymentsConfigSchema,
-  async setup({ config, databaseUrl, log, mesh, authenticate }) {
+  async setup({ config, databaseUrl, idempotencyTtlHours, log, mesh, authenticate }) {
     const gatewayUrl = config.SIMULATED_GATEWAY_DATABASE_URL ?? simulatedGatewayDatabaseUrl(databaseUrl);
     if (gatewayUrl === databaseUrl && /^sqlite:(?!:memory:)/i.test(databaseUrl)) {
       // SQLite has one writer: a payments transaction waiting on the gateway's write to the same file never ends.
@@ -34,6 +34,7 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
       entities: paymentsEntities,
       migrations: paymentsMigrations,
       logger: log,
+      idempotencyTtlHours,
     });
     await dataSource.initialize();
     // The gateway's own DataSource: it commits on its own, as a real provider would, and a payments
@@ -64,11 +65,10 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
       title: 'payments',
       version: '1',
       description: 'Payments of orders (authorized and captured when the stock is reserved) and their refunds.',
-    }) as { paths: Record<string, unknown> };
-    // Internal routes are reached by service invocation only; they are not part of the public document.
-    for (const path of Object.keys(openApi.paths)) if (path.startsWith('/internal/')) delete openApi.paths[path];
+    });
 
     const relay = new OutboxRelay(dataSource, { publish: (topic, event) => mesh.publish(topic, event), logger: log });
+    const idempotencySweeper = new IdempotencySweeper(dataSource, { log });
     let purge: NodeJS.Timeout | undefined;
     return {
       router: api.router,
@@ -80,6 +80,7 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
       ],
       async start() {
         relay.start();
+        idempotencySweeper.start();
         purge = setInterval(() => {
           gateway
             .purgeExpiredPaymentMethods()
@@ -89,6 +90,7 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
       },
       async stop() {
         clearInterval(purge);
+        await idempotencySweeper.stop();
         await relay.stop();
         if (gatewayDataSource.isInitialized) await gatewayDataSource.destroy();
         if (dataSource.isInitialized) await dataSource.destroy();

@@ -51,4 +51,9 @@ export const hostConfigSchema = {
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
   LOG_LEVEL: Joi.string().valid('trace', 'debug', 'info', 'warn', 'error', 'fatal').default('info'),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(120_000).default(10_000),
+  /** How long idempotency records answer retries before they expire and are swept. */
+  IDEMPOTENCY_TTL_HOURS: Joi.number()
+    .positive()
+    .max(24 * 366)
+    .default(24),
 };

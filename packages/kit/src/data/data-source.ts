@@ -1,5 +1,6 @@
 import { DataSource, type DataSourceOptions, type EntitySchema, type MigrationInterface } from 'typeorm';
 import type { Logger } from '../log/logger';
+import { setIdempotencyTtl } from './idempotency';
 import { kitEntities } from './kit-entities';
 import { kitMigrations } from './kit-migrations';
 import { queryLogger } from './query-logger';
@@ -16,6 +17,8 @@ export interface DataSourceSettings {
   poolSize?: number;
   /** A query slower than this is logged as a warning. */
   slowQueryMs?: number;
+  /** How long idempotency records answer retries (IDEMPOTENCY_TTL_HOURS); 24 when not given. */
+  idempotencyTtlHours?: number;
 }
 
 const sqliteBusyTimeoutMs = 5_000;
@@ -28,7 +31,7 @@ const sqliteBusyTimeoutMs = 5_000;
 export function createDataSource(url: string, settings: DataSourceSettings): DataSource {
   const entities = unique([...kitEntities, ...settings.entities]);
   const migrations = unique<MigrationClass>([...kitMigrations, ...settings.migrations]);
-  return new DataSource({
+  const dataSource = new DataSource({
     ...connectionOptions(url, settings.poolSize),
     entities,
     migrations,
@@ -37,6 +40,8 @@ export function createDataSource(url: string, settings: DataSourceSettings): Dat
     maxQueryExecutionTime: settings.slowQueryMs ?? 1_000,
     ...(settings.logger ? { logger: queryLogger(settings.logger) } : {}),
   } as DataSourceOptions);
+  if (settings.idempotencyTtlHours !== undefined) setIdempotencyTtl(dataSource, settings.idempotencyTtlHours);
+  return dataSource;
 }
 
 type ConnectionOptions =

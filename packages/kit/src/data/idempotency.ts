@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { type DataSource, LessThan } from 'typeorm';
+import type { Logger } from '../log/logger';
 import { isUniqueViolation } from './constraint-violations';
 import { IdempotencyKey, type IdempotencyKeyRecord } from './kit-entities';
 import { kitLimits } from './kit-migrations';
@@ -28,6 +29,23 @@ export type IdempotentOutcome =
   /** Answer 409: the key was used for a different request, or its first request has not finished. */
   | { outcome: 'conflict'; reason: 'different-request' | 'in-progress' };
 
+/** How long a key's record answers retries (Stripe keeps them at least 24 h); older records are as if absent. */
+export const defaultIdempotencyTtlHours = 24;
+const ttlMsByDataSource = new WeakMap<DataSource, number>();
+
+/** Sets how long idempotency records on this database live (createDataSource does it from its settings). */
+export function setIdempotencyTtl(dataSource: DataSource, ttlHours: number): void {
+  if (!(ttlHours > 0)) throw new Error('the idempotency TTL must be a positive number of hours');
+  ttlMsByDataSource.set(dataSource, ttlHours * 3_600_000);
+}
+
+/** Records created before this instant have expired. */
+export function idempotencyCutoff(dataSource: DataSource, now: Date = new Date()): Date {
+  return new Date(now.getTime() - (ttlMsByDataSource.get(dataSource) ?? defaultIdempotencyTtlHours * 3_600_000));
+}
+
+const isExpired = (record: IdempotencyKeyRecord, cutoff: Date) => record.createdAt.getTime() < cutoff.getTime();
+
 type Step =
   | { kind: 'stored'; record: IdempotencyKeyRecord }
   | { kind: 'taken' }
@@ -53,9 +71,13 @@ export async function runIdempotent(
     throw new Error(`Idempotency-Key must be 1-${kitLimits.idempotencyKeyLength} characters`);
   }
   const outcome = await runTransaction<Step>(dataSource, async (tx) => {
-    const record = await tx.manager.findOneBy(IdempotencyKey, { scope, key });
-    if (record) return tx.rollbackWith({ kind: 'stored', record });
     const now = new Date();
+    const record = await tx.manager.findOneBy(IdempotencyKey, { scope, key });
+    if (record && !isExpired(record, idempotencyCutoff(dataSource, now))) {
+      return tx.rollbackWith({ kind: 'stored', record });
+    }
+    // An expired record is as if absent: the key starts over.
+    if (record) await tx.manager.delete(IdempotencyKey, { scope, key });
     try {
       await tx.manager.insert(IdempotencyKey, {
         scope,
@@ -85,9 +107,37 @@ export async function runIdempotent(
   return { outcome: 'executed', response: step.response };
 }
 
-/** sha256 (hex) of the canonical JSON of a value: object keys sorted at every depth, so key order never matters. */
+/**
+ * sha256 (hex) of the canonical JSON of a value (object keys sorted at every depth, so key order never matters),
+ * card data left out: the stored hash is unkeyed, and a card number has so few unknown digits that its hash
+ * would be reversed offline.
+ */
 export function hashRequest(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(withoutCardData(value)))
+    .digest('hex');
+}
+
+const cardNumberKey = /^(cardnumber|card_number|pan)$/i;
+const cardCodeKey = /^(cvc|cvv|cvc2|cvv2|securitycode|security_code)$/i;
+
+/**
+ * A copy of a request body fit for a fingerprint: every card number becomes its last four digits, every card
+ * code is dropped. A retry with another card is still told apart when its last four digits or its expiry
+ * differ (the expiry stays in the body); two cards alike in both are taken for the same request, which a
+ * client retrying its own request never meets.
+ */
+export function withoutCardData(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutCardData);
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (cardCodeKey.test(key)) continue;
+    copy[key] = cardNumberKey.test(key)
+      ? `last4:${String(inner).replace(/\D/g, '').slice(-4)}`
+      : withoutCardData(inner);
+  }
+  return copy;
 }
 
 export function canonicalJson(value: unknown): string {
@@ -111,7 +161,7 @@ export async function findIdempotentOutcome(
   const record = await transaction(dataSource, (tx) =>
     tx.manager.findOneBy(IdempotencyKey, { scope: request.scope, key: request.key }),
   );
-  if (!record) return undefined;
+  if (!record || isExpired(record, idempotencyCutoff(dataSource))) return undefined;
   return record.response === '' && record.requestHash === request.requestHash
     ? { outcome: 'conflict', reason: 'in-progress' }
     : fromRecord(record, request.requestHash);
@@ -126,15 +176,21 @@ function fromRecord(record: IdempotencyKeyRecord, requestHash: string): Idempote
 async function storeRejected(dataSource: DataSource, request: IdempotencyRequest, response: StoredResponse) {
   const now = new Date();
   try {
-    await transaction(dataSource, (tx) =>
-      tx.manager.insert(IdempotencyKey, {
+    await transaction(dataSource, async (tx) => {
+      // The expired record the business transaction removed came back with its rollback.
+      await tx.manager.delete(IdempotencyKey, {
+        scope: request.scope,
+        key: request.key,
+        createdAt: LessThan(idempotencyCutoff(dataSource, now)),
+      });
+      await tx.manager.insert(IdempotencyKey, {
         ...request,
         status: 'rejected',
         response: serialize(response),
         createdAt: now,
         completedAt: now,
-      }),
-    );
+      });
+    });
   } catch (error) {
     // A concurrent retry got the key after our rollback and ran; its outcome is the stored one.
     if (!isUniqueViolation(error)) throw error;
@@ -144,3 +200,49 @@ async function storeRejected(dataSource: DataSource, request: IdempotencyRequest
 function serialize(response: StoredResponse): string {
   return JSON.stringify({ status: response.status, body: response.body ?? null });
 }
+
+/** Deletes the records that have expired; returns how many. Every replica may run it: a delete is idempotent. */
+export async function sweepIdempotencyKeys(dataSource: DataSource, now: Date = new Date()): Promise<number> {
+  const result = await dataSource.manager.delete(IdempotencyKey, {
+    createdAt: LessThan(idempotencyCutoff(dataSource, now)),
+  });
+  return result.affected ?? 0;
+}
+
+/** Runs sweepIdempotencyKeys every `intervalMs` in the background (start after the server listens, stop before the database closes). */
+export class IdempotencySweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: { log: Logger; intervalMs?: number },
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.pass = this.pass.then(() => this.sweepOnce());
+    }, this.options.intervalMs ?? defaultSweepIntervalMs);
+    // A pending sweep never keeps the process alive on its own.
+    this.timer.unref();
+  }
+
+  /** Stops scheduling and waits for the pass in flight. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.pass;
+  }
+
+  private async sweepOnce(): Promise<void> {
+    try {
+      const deleted = await sweepIdempotencyKeys(this.dataSource);
+      if (deleted > 0) this.options.log.info({ deleted }, 'expired idempotency keys deleted');
+    } catch (error) {
+      this.options.log.error({ err: error }, 'idempotency key sweep failed; will retry');
+    }
+  }
+}
+
+const defaultSweepIntervalMs = 10 * 60_000;

@@ -3,12 +3,16 @@ export { isForeignKeyViolation, isUniqueViolation } from './constraint-violation
 export { connectionOptions, createDataSource, type DataSourceSettings, type MigrationClass } from './data-source';
 export {
   canonicalJson,
+  defaultIdempotencyTtlHours,
   findIdempotentOutcome,
   hashRequest,
   type IdempotencyRequest,
+  IdempotencySweeper,
   type IdempotentOutcome,
   runIdempotent,
   type StoredResponse,
+  sweepIdempotencyKeys,
+  withoutCardData,
 } from './idempotency';
 export { handleOnce, type InboxResult } from './inbox';
 export {

@@ -25,6 +25,7 @@ export interface EmbeddedConfig {
   NODE_ENV: string;
   LOG_LEVEL: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   SHUTDOWN_GRACE_MS: number;
+  IDEMPOTENCY_TTL_HOURS: number;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
   SESSION_CHECK_SECONDS: number;
@@ -60,6 +61,7 @@ export interface SidecarConfig {
   NODE_ENV: string;
   LOG_LEVEL: EmbeddedConfig['LOG_LEVEL'];
   SHUTDOWN_GRACE_MS: number;
+  IDEMPOTENCY_TTL_HOURS: number;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
   SESSION_CHECK_SECONDS: number;

@@ -51,6 +51,19 @@ export function ownsPath(prefix: string, path: string): boolean {
 }
 
 /**
+ * What a body that could not be read answers. Bodies sent with Content-Encoding gzip, deflate or br are inflated
+ * (the size limit applies to the inflated JSON, so a small bomb is 413); another encoding is 415 (the parser's own
+ * error). A body that is not what its encoding says (plain JSON labelled gzip) fails inside zlib, whose errors
+ * carry no HTTP status: that is the client's 400, not our 500.
+ */
+function bodyProblem(error: Error & { status?: number }, contentEncoding: string): Error {
+  if (error.status !== undefined || !contentEncoding || contentEncoding === 'identity') return error;
+  return problem(400, 'Bad compressed body', {
+    detail: `The request body is not valid ${contentEncoding} data (Content-Encoding).`,
+  });
+}
+
+/**
  * The Koa app every service runs inside: request context, metrics, problem documents, JSON bodies
  * (CloudEvents included, for the sidecar's deliveries), the operations endpoints, then the routes.
  */
@@ -73,6 +86,9 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       // extendTypes replaces the default list, so plain JSON is named again.
       extendTypes: { json: ['application/json', 'application/cloudevents+json', 'application/merge-patch+json'] },
       jsonLimit: options.jsonLimit ?? jsonBodyLimitBytes,
+      onError: (error, ctx) => {
+        throw bodyProblem(error, ctx.get('content-encoding'));
+      },
     });
     const rawBodyPaths = options.rawBodyPaths ?? [];
     // Reads carry no body; skipping the parser's content-type checks is measurable on cached reads.

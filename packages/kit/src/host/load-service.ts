@@ -1,6 +1,7 @@
+import Joi from 'joi';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
-import { loadConfig } from '../config/load-config';
+import { hostConfigSchema, loadConfig } from '../config/load-config';
 import { authenticate, createJwtVerifier } from '../http/auth';
 import type { ReadinessCheck } from '../http/health';
 import { meshSessionLookup, SessionCheck, type SessionLookup } from '../http/session-check';
@@ -36,6 +37,10 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
   // Identity answers its own session checks (ServiceParts.sessionAuthority); every other service asks it.
   const askIdentity = meshSessionLookup(environment.mesh);
   let ownAnswers: SessionLookup | undefined;
+  const { IDEMPOTENCY_TTL_HOURS } = loadConfig(
+    Joi.object({ IDEMPOTENCY_TTL_HOURS: hostConfigSchema.IDEMPOTENCY_TTL_HOURS }),
+    environment.env,
+  );
   const verifier = createJwtVerifier({
     jwksUri: environment.jwks.uri,
     issuer: environment.jwks.issuer,
@@ -52,6 +57,7 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     log,
     mesh: environment.mesh,
     databaseUrl: environment.databaseUrl,
+    idempotencyTtlHours: IDEMPOTENCY_TTL_HOURS,
     metrics: environment.metrics,
     verifier,
     authenticate: authenticateMiddleware,

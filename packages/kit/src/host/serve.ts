@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { createHttpTerminator } from 'http-terminator';
 import type Koa from 'koa';
 import type { HealthState } from '../http/health';
+import { type ProblemDocument, problemContentType, statusTitle } from '../http/problem';
 import { checkRequestTarget } from '../http/request-target';
 import type { Logger } from '../log/logger';
 import { ownsPath } from './http-app';
@@ -39,6 +40,9 @@ export async function serve(app: Koa | RequestListener, options: ServeOptions): 
   // Keep-alive must outlast the ingress' idle timeout, or it reuses sockets we already closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+    answerClientError(error, socket, options.log),
+  );
   const upgrade = options.upgrade;
   if (upgrade) {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -121,6 +125,46 @@ function drainUnreadBodies(req: IncomingMessage, res: ServerResponse): void {
     req.once('close', () => clearTimeout(cut));
     req.resume();
   });
+}
+
+/** The status a request Node's parser refused deserves, as Node itself picks it when no listener is attached. */
+function clientErrorStatus(code: string | undefined): number {
+  if (code === 'HPE_HEADER_OVERFLOW') return 431;
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
+  return 400;
+}
+
+/**
+ * A request Node's HTTP parser refused before any app saw it (a header past --max-http-header-size, a malformed
+ * request line, a timeout): answered as a problem document like every other error, then the connection closed.
+ * Without this listener Node writes a bare status line. A socket that is gone (reset, half-written) is left alone.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, log: Logger): void {
+  log.debug({ err: error, code: error.code }, 'refused a malformed request');
+  // A response whose head is already written cannot be followed by ours (Node's own rule).
+  const response = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  const responding = response?.headersSent === true;
+  if (error.code === 'ECONNRESET' || !socket.writable || responding) {
+    socket.destroy();
+    return;
+  }
+  const status = clientErrorStatus(error.code);
+  const document: ProblemDocument = {
+    type: 'about:blank',
+    title: statusTitle(status),
+    status,
+    detail:
+      status === 431
+        ? 'The request headers are too large.'
+        : status === 408
+          ? 'The request took too long to arrive.'
+          : 'The request is not valid HTTP/1.1.',
+  };
+  const body = JSON.stringify(document);
+  socket.end(
+    `HTTP/1.1 ${status} ${statusTitle(status)}\r\nContent-Type: ${problemContentType}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Refuses an upgrade on the raw socket (nothing else can answer it) and closes it. */

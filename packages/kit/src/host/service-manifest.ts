@@ -38,6 +38,8 @@ export interface ServiceContext<TConfig extends object = object> {
   mesh: Mesh;
   /** This service's own database: `sqlite:` in the embedded topology, DATABASE_URL beside a sidecar. */
   databaseUrl: string;
+  /** IDEMPOTENCY_TTL_HOURS: give it to createDataSource; records older than this are as if absent and are swept. */
+  idempotencyTtlHours: number;
   metrics: Registry;
   /** Verifies access tokens against the identity service's JWKS. */
   verifier: JwtVerifier;

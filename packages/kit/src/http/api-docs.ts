@@ -2,11 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Router from '@koa/router';
 
-/** Serves each service's OpenAPI document at /openapi/<service>.json. */
+/**
+ * A document without its `/internal/` paths: those are reached by service invocation only, never through the
+ * public origin, so a published document must not list them.
+ */
+export function publicDocument(document: object): object {
+  const paths = (document as { paths?: Record<string, unknown> }).paths;
+  if (!paths) return document;
+  const publicPaths = Object.fromEntries(Object.entries(paths).filter(([path]) => !path.startsWith('/internal/')));
+  return { ...document, paths: publicPaths };
+}
+
+/** Serves each service's OpenAPI document, its public paths only, at /openapi/<service>.json. */
 export function openApiRouter(documents: Array<{ service: string; document: object }>): Router {
   const router = new Router();
   for (const { service, document } of documents) {
-    const body = JSON.stringify(document);
+    const body = JSON.stringify(publicDocument(document));
     router.get(`/openapi/${service}.json`, (ctx) => {
       ctx.type = 'application/json';
       ctx.body = body;

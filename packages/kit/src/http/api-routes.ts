@@ -75,10 +75,11 @@ export class ApiRoutes {
 
   private add(method: Method, path: string, spec: OperationSpec, handlers: Middleware[]): this {
     // Validation runs right before the final handler, after the guards: a caller without access learns
-    // nothing about the request's shape (401/403 before any 400).
+    // nothing about the request's shape (401/403 before any 400). Routes without schemas are validated too:
+    // no string holding a control character reaches any handler.
     const guards = handlers.slice(0, -1);
     const final = handlers.slice(-1);
-    const stack = spec.request ? [...guards, validate(spec.request), ...final] : handlers;
+    const stack = [...guards, validate(spec.request ?? {}), ...final];
     const [first, ...rest] = stack;
     if (!first) throw new Error(`${method.toUpperCase()} ${path} has no handler`);
     this.router[method](path, first, ...rest);

@@ -16,6 +16,7 @@ describe('configuration from the environment', () => {
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
       SHUTDOWN_GRACE_MS: 10_000,
+      IDEMPOTENCY_TTL_HOURS: 24,
       PORT: 8080,
       DATABASE_URL: 'postgres://u:p@db:5432/shop',
     });

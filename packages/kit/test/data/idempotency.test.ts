@@ -1,6 +1,38 @@
 import type { DataSource } from 'typeorm';
 import { hashRequest, runIdempotent, type StoredResponse, type Tx } from '../../src/data';
+import { describeIdempotencyExpiry } from './support/idempotency-expiry';
 import { newWidget, openWidgets, WidgetEntity } from './support/widgets';
+
+describe('SQLite', () => {
+  const open: DataSource[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((db) => db.destroy()));
+  });
+  describeIdempotencyExpiry(async (settings) => {
+    const db = await openWidgets('sqlite::memory:', settings);
+    open.push(db);
+    return db;
+  });
+});
+
+describe('request fingerprints', () => {
+  const order = (cardNumber: string, cvc: string, expYear = 2030) => ({
+    method: 'POST',
+    path: '/api/orders',
+    body: { items: [{ productId: 'p', quantity: 1 }], payment: { cardNumber, expMonth: 12, expYear, cvc } },
+  });
+
+  it('hashes neither the card number nor the CVC: another number or CVC with the same last four digits is the same request', () => {
+    expect(hashRequest(order('4242424242424242', '123'))).toBe(hashRequest(order('4000056655664242', '999')));
+    expect(hashRequest(order('4242 4242 4242 4242', '123'))).toBe(hashRequest(order('4242424242424242', '123')));
+  });
+
+  it('tells a card with other last four digits or another expiry apart', () => {
+    const first = hashRequest(order('4242424242424242', '123'));
+    expect(hashRequest(order('4000000000000002', '123'))).not.toBe(first);
+    expect(hashRequest(order('4242424242424242', '123', 2031))).not.toBe(first);
+  });
+});
 
 describe('runIdempotent (SQLite)', () => {
   let db: DataSource;

@@ -49,6 +49,11 @@ describe('the embedded topology', () => {
     expect((await json(res)).errors[0].path).toBe('body.name');
   });
 
+  it('publishes no /internal path in any OpenAPI document', async () => {
+    const doc = await json(await fetch(`${platform.url}/openapi/audit.json`));
+    expect(Object.keys(doc.paths)).toEqual(['/api/audit/{name}']);
+  });
+
   it('serves each service OpenAPI document and Swagger UI', async () => {
     const doc = await json(await fetch(`${platform.url}/openapi/greeter.json`));
     expect(doc.openapi).toBe('3.0.3');

@@ -70,6 +70,8 @@ export const audit: ServiceManifest = {
     );
     return {
       router: api.router,
+      // Documents every route it declared, /internal/audit/{name} included: the host publishes the public ones only.
+      openApi: api.openApi({ title: 'audit', version: '1' }),
       subscriptions: [
         {
           topic: 'greetings.greeted',

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import Router from '@koa/router';
 import { createHttpApp } from '../../src/host/http-app';
 import { serve } from '../../src/host/serve';
@@ -55,5 +56,92 @@ describe('graceful shutdown', () => {
     expect(await res.json()).toEqual({ done: true });
     await shutdown;
     expect(closed).toEqual(['relay', 'database']);
+  });
+});
+
+describe('requests Node refuses before the app sees them', () => {
+  let running: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    const router = new Router();
+    router.get('/ping', (ctx) => {
+      ctx.body = { pong: true };
+    });
+    const health: HealthState = { accepting: true };
+    const log = createLogger({ name: 'serve-test', level: 'fatal' });
+    const app = createHttpApp({
+      name: 'test',
+      log,
+      metrics: createMetricsRegistry(),
+      health,
+      readiness: () => [],
+      routers: [router],
+    });
+    running = await serve(app, {
+      host: '127.0.0.1',
+      port: 0,
+      log,
+      health,
+      graceMs: 1_000,
+      handleSignals: false,
+      closers: [],
+    });
+  });
+  afterAll(() => running.shutdown());
+
+  /** Sends raw bytes and reads until the server closes the connection. */
+  function exchange(request: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(running.port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      socket.end(request);
+    });
+  }
+
+  function parse(response: string) {
+    const [head = '', body = ''] = response.split('\r\n\r\n');
+    const [statusLine = '', ...headerLines] = head.split('\r\n');
+    const headers = Object.fromEntries(
+      headerLines.map((line) => [
+        line.slice(0, line.indexOf(':')).toLowerCase(),
+        line.slice(line.indexOf(':') + 1).trim(),
+      ]),
+    );
+    return { status: Number(statusLine.split(' ')[1]), headers, body: body ? JSON.parse(body) : undefined };
+  }
+
+  it('answers an oversized header with a 431 problem document', async () => {
+    const response = parse(await exchange(`GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    expect(response.status).toBe(431);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(response.body).toMatchObject({ status: 431, title: 'Request Header Fields Too Large' });
+  });
+
+  it.each([
+    ['a malformed request line', 'GARBAGE\r\n\r\n'],
+    ['a header without a colon', 'GET /ping HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n'],
+    ['a bad chunked body', 'POST /ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
+    ['a NUL in the request line', 'GET /p\u0000ing HTTP/1.1\r\nHost: x\r\n\r\n'],
+  ])('answers %s with a 400 problem document and keeps serving', async (_name, request) => {
+    const response = parse(await exchange(request));
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(response.body).toMatchObject({ status: 400, title: 'Bad Request' });
+    const ok = await fetch(`http://127.0.0.1:${running.port}/ping`);
+    expect(ok.status).toBe(200);
+  });
+
+  it('survives a client that resets mid-request', async () => {
+    await new Promise<void>((resolve) => {
+      const socket = connect(running.port, '127.0.0.1', () => {
+        socket.write(`GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}`);
+        socket.resetAndDestroy();
+        resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await fetch(`http://127.0.0.1:${running.port}/ping`)).status).toBe(200);
   });
 });

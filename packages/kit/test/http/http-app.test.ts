@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { json } from '@shop/testkit/src/listen';
 import { startTestApp, type TestApp } from './test-app';
 
@@ -91,6 +92,70 @@ describe('problem documents', () => {
     expect(res.status).toBe(400);
     const paths = (await json(res)).errors.map((e: { path: string }) => e.path);
     expect(paths.sort()).toEqual(['body.name', 'body.quantity']);
+  });
+
+  it('refuses NUL and other control characters in params, query and body, naming every field', async () => {
+    const res = await post(
+      `/widgets/${randomUUID()}%00?dryRun=true&note=a%01b`,
+      JSON.stringify({ name: 'bolt\u0000', quantity: 1, tags: ['ok', 'bell\u0007'], '\u001bkey': 1 }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const paths = (await json(res)).errors.map((e: { path: string }) => e.path);
+    expect(paths.sort()).toEqual(['body."\\u001bkey"', 'body.name', 'body.tags.1', 'params.id', 'query.note'].sort());
+  });
+
+  it('refuses control characters on a route that declares no schema', async () => {
+    const res = await post('/notes/a%00b?q=%00', JSON.stringify({ nested: { text: 'x\u0000' } }));
+    expect(res.status).toBe(400);
+    const paths = (await json(res)).errors.map((e: { path: string }) => e.path);
+    expect(paths.sort()).toEqual(['body.nested.text', 'params.slug', 'query.q']);
+  });
+
+  it('keeps tabs and line breaks, which multi-line text needs', async () => {
+    const res = await post('/notes/plain?q=a%09b', JSON.stringify({ text: 'line one\r\nline\ttwo' }));
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual({ slug: 'plain', query: { q: 'a\tb' }, body: { text: 'line one\r\nline\ttwo' } });
+  });
+
+  describe('Content-Encoding', () => {
+    const widget = JSON.stringify({ name: 'bolt', quantity: 2 });
+    const send = (body: Buffer | string, encoding: string) =>
+      fetch(`${app.url}/widgets/${randomUUID()}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+      });
+
+    it.each([
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['br', brotliCompressSync],
+    ])('inflates a real %s body', async (encoding, compress) => {
+      const res = await send(compress(Buffer.from(widget)), encoding);
+      expect(res.status).toBe(200);
+      expect(await json(res)).toMatchObject({ name: 'bolt', quantity: 2 });
+    });
+
+    it.each(['gzip', 'deflate', 'br'])('answers a plain body labelled %s with 400, not 500', async (encoding) => {
+      const res = await send(widget, encoding);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await json(res)).toMatchObject({ status: 400, title: 'Bad compressed body' });
+    });
+
+    it('answers an encoding it does not know with 415', async () => {
+      const res = await send(widget, 'compress');
+      expect(res.status).toBe(415);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    });
+
+    it('limits the inflated size, so a small compressed body that inflates past the limit is 413', async () => {
+      const bomb = gzipSync(Buffer.from(JSON.stringify({ name: 'x', quantity: 1, pad: ' '.repeat(200_000) })));
+      expect(bomb.length).toBeLessThan(1024);
+      const res = await send(bomb, 'gzip');
+      expect(res.status).toBe(413);
+    });
   });
 
   it('answers an oversized body with 413', async () => {

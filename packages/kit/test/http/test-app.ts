@@ -4,6 +4,7 @@ import { audience, issuer, lookUpSession } from '@shop/testkit/src/jwt-fixture';
 import { type Listening, listen } from '@shop/testkit/src/listen';
 import Joi from 'joi';
 import { createHttpApp } from '../../src/host/http-app';
+import { ApiRoutes } from '../../src/http/api-routes';
 import { authenticate, createJwtVerifier, requireAuth, requireRole } from '../../src/http/auth';
 import type { HealthState, ReadinessCheck } from '../../src/http/health';
 import { createMetricsRegistry } from '../../src/http/metrics';
@@ -68,6 +69,12 @@ export async function startTestApp(options: { jwksUri?: string; sessions?: Sessi
     ctx.body = { ok: true };
   });
 
+  // A route declared without any schema: the kit still refuses control characters in what it is sent.
+  const api = new ApiRoutes();
+  api.post('/notes/:slug', { summary: 'Echo', responses: { 200: { description: 'What was sent' } } }, (ctx) => {
+    ctx.body = { slug: ctx.params.slug, query: ctx.query, body: ctx.request.body ?? null };
+  });
+
   const health: HealthState = { accepting: true };
   const checks: ReadinessCheck[] = [];
   const app = createHttpApp({
@@ -76,7 +83,7 @@ export async function startTestApp(options: { jwksUri?: string; sessions?: Sessi
     metrics: createMetricsRegistry(),
     health,
     readiness: () => checks,
-    routers: [echo, router],
+    routers: [echo, router, api.router],
     jsonLimit: '1kb',
   });
   const server = await listen(app.callback());

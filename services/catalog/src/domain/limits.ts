@@ -11,4 +11,6 @@ export const catalogLimits = {
   // (Unicode SpecialCasing), so a lowercase key needs at most twice its source's length.
   skuKeyLength: 128,
   nameKeyLength: 400,
+  /** Prices are 32-bit integer columns (int on SQL Server and PostgreSQL). */
+  maxPriceAmount: 2_147_483_647,
 } as const;

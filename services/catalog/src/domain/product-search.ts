@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { cursorId, cursorInstant, hasControlCharacter } from '@shop/kit';
 import { catalogLimits } from './limits';
 import { nameKeyOf, type Product } from './product';
 
@@ -61,8 +62,6 @@ export function encodeCursor(position: Position): string {
 
 export type CursorProblem = 'malformed' | 'other-sort';
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** The position a cursor names, if it is one of ours and was made for this sort order. */
 export function decodeCursor(cursor: string, sort: ProductSort): Position | CursorProblem {
   const [encoded, check, extra] = cursor.split('.');
@@ -76,24 +75,25 @@ export function decodeCursor(cursor: string, sort: ProductSort): Position | Curs
     return 'malformed';
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) return 'malformed';
-  const [cursorSort, value, id] = parsed as unknown[];
-  if (typeof id !== 'string' || !uuidPattern.test(id)) return 'malformed';
+  const [cursorSort, value, rawId] = parsed as unknown[];
+  const id = cursorId(rawId);
+  if (!id) return 'malformed';
   if (!productSorts.includes(cursorSort as ProductSort)) return 'malformed';
   if (cursorSort !== sort) return 'other-sort';
   const { key } = sortOrderOf(sort);
   if (key === 'name') {
-    return typeof value === 'string' && value.length <= catalogLimits.nameKeyLength
+    // The digest is no secret: a client can forge a cursor, so its values are checked as a query parameter is.
+    return typeof value === 'string' && value.length <= catalogLimits.nameKeyLength && !hasControlCharacter(value)
       ? { sort, key, value, id }
       : 'malformed';
   }
   if (key === 'price') {
-    return Number.isSafeInteger(value) && (value as number) >= 0
+    return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= catalogLimits.maxPriceAmount
       ? { sort, key, value: value as number, id }
       : 'malformed';
   }
-  if (typeof value !== 'string') return 'malformed';
-  const at = new Date(value);
-  return Number.isNaN(at.getTime()) || at.toISOString() !== value ? 'malformed' : { sort, key, value: at, id };
+  const at = cursorInstant(value);
+  return at ? { sort, key, value: at, id } : 'malformed';
 }
 
 /** The LIKE escape character, declared in every query with ESCAPE (the dialects share no default). */

@@ -5,7 +5,7 @@ import { productSorts } from '../domain/product-search';
 // Request schemas validate and document (OpenAPI) at once; response schemas only document.
 
 export const maxPageSize = 100;
-const maxIntegerColumn = 2_147_483_647;
+const maxIntegerColumn = catalogLimits.maxPriceAmount;
 
 /** Ids are stored lowercase; accepting any case keeps lookups equal on every database. */
 export const uuid = () => Joi.string().guid().lowercase();
@@ -49,10 +49,11 @@ export const productView = Joi.object({
 export const productSearchQuery = Joi.object({
   q: Joi.string().trim().allow('').max(100).description('Case-insensitive substring of name, description or sku'),
   categoryId: uuid().description('This category and all its descendants'),
-  minPrice: Joi.number().integer().min(0).description('Minor units, inclusive'),
+  minPrice: Joi.number().integer().min(0).max(maxIntegerColumn).description('Minor units, inclusive'),
   maxPrice: Joi.number()
     .integer()
     .min(0)
+    .max(maxIntegerColumn)
     .min(Joi.ref('minPrice', { adjust: (minPrice: number | undefined) => minPrice ?? 0 }))
     .description('Minor units, inclusive'),
   sort: Joi.string()

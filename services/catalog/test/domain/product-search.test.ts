@@ -53,6 +53,12 @@ describe('cursors', () => {
       [forged(['-createdAt', 'yesterday', id]), '-createdAt'],
       [forged(['-createdAt', '2024-05-01T12:34:56Z', id]), '-createdAt'],
       [forged({ sort: 'price' }), 'price'],
+      // Values a database would fail on: a price beyond the 32-bit column, NUL in a name, a year past 9999.
+      [forged(['price', 2_147_483_648, id]), 'price'],
+      [forged(['name', 'mug\u0000', id]), 'name'],
+      [forged(['price', 5, `${id.slice(0, -1)}\u0000`]), 'price'],
+      [forged(['-createdAt', '+275760-09-13T00:00:00.000Z', id]), '-createdAt'],
+      [forged(['-createdAt', '1969-12-31T23:59:59.999Z', id]), '-createdAt'],
     ];
     for (const [cursor, sort] of cases) expect([cursor, decodeCursor(cursor, sort)]).toEqual([cursor, 'malformed']);
   });

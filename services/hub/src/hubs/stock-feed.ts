@@ -36,9 +36,17 @@ export interface StockFeedDeps {
    * paths and may overtake each other) before it is sent anyway.
    */
   reorderWindowMs?: number;
+  /**
+   * How long a product the inventory answered 404 for is taken as unknown without asking again: anyone may
+   * subscribe to any id, and each unknown one would otherwise cost an inventory read. 0 asks every time.
+   */
+  unknownProductTtlMs?: number;
 }
 
 const defaultReorderWindowMs = 250;
+const defaultUnknownProductTtlMs = 10_000;
+/** Unknown ids remembered at most; beyond, the oldest are forgotten (and cost a read again). */
+const unknownProductEntries = 10_000;
 
 interface HeldChanges {
   byVersion: Map<number, StockChangedMessage>;
@@ -57,6 +65,8 @@ export class StockFeed {
   private readonly latest: BoundedMap<string, StockChangedMessage>;
   /** Changes that came before a version still on its way, per product. */
   private readonly held = new Map<string, HeldChanges>();
+  /** Products the inventory did not know, with when that answer stops counting (ms since the epoch). */
+  private readonly unknown = new BoundedMap<string, number>(unknownProductEntries);
   private hubClients: HubClients | undefined;
 
   constructor(private readonly deps: StockFeedDeps) {
@@ -170,9 +180,13 @@ export class StockFeed {
       await client.send('StockChanged', seen);
       return;
     }
+    // A product created since the inventory's 404 is in `latest` once its first event came, checked above.
+    if ((this.unknown.get(productId) ?? 0) > Date.now()) return;
     const answer = await this.deps.mesh.invoke('inventory', `/internal/stock/${productId}`, { method: 'GET' });
     if (answer.status === 404) {
-      // Created meanwhile: its first event reached the group, this client included.
+      // Created meanwhile: its first event reaches the group, this client included.
+      const ttlMs = this.deps.unknownProductTtlMs ?? defaultUnknownProductTtlMs;
+      if (ttlMs > 0) this.unknown.set(productId, Date.now() + ttlMs);
       return;
     }
     const { value: read, error } =

@@ -28,3 +28,34 @@ export function retryAfterSeconds(window: AttemptWindow, nowMs: number, limits: 
   if (window.attempts <= limits.maxAttempts) return 0;
   return Math.max(1, Math.ceil((window.windowEndsAtMs - nowMs) / 1000));
 }
+
+/** The windows one login attempt was counted in. */
+export interface LoginWindows {
+  /** Failures on the account from every address. */
+  account: AttemptWindow;
+  /** Failures on the account from this address. */
+  accountFromAddress: AttemptWindow;
+  /** Failures from this address on every account. */
+  address: AttemptWindow;
+}
+
+/**
+ * Seconds this attempt must wait (0: go ahead), counted before the password is checked. An address is held back
+ * when it went over its own limit, or over the account's limit on this account. The account-wide count only
+ * holds back addresses that have already failed on this account: it stops a guesser spread over many
+ * addresses (each gets one try once the account is under attack) without locking the owner out, who logs in
+ * from an address with no failures on it.
+ */
+export function loginWaitSeconds(
+  windows: LoginWindows,
+  nowMs: number,
+  limits: { account: ThrottleLimits; address: ThrottleLimits },
+): number {
+  const accountUnderAttack = retryAfterSeconds(windows.account, nowMs, limits.account) > 0;
+  const failedHereBefore = windows.accountFromAddress.attempts > 1;
+  return Math.max(
+    retryAfterSeconds(windows.address, nowMs, limits.address),
+    retryAfterSeconds(windows.accountFromAddress, nowMs, limits.account),
+    accountUnderAttack && failedHereBefore ? retryAfterSeconds(windows.account, nowMs, limits.account) : 0,
+  );
+}

@@ -4,7 +4,7 @@ import {
   type AttemptWindow,
   countAttempt,
   forgiveAttempt,
-  retryAfterSeconds,
+  loginWaitSeconds,
   type ThrottleLimits,
 } from '../domain/login-throttle';
 
@@ -47,23 +47,31 @@ export function stateLoginAttempts(
     throw new Error(`login throttle entry ${key} is too contended to update`);
   };
 
+  const keys = (account: string, address: string) => ({
+    account: `login-attempts:account:${account}`,
+    accountFromAddress: `login-attempts:account-address:${account}:${address}`,
+    address: `login-attempts:address:${address}`,
+  });
+  const counted = async (key: string, limits: ThrottleLimits): Promise<AttemptWindow> =>
+    (await update(key, (current) => countAttempt(current, now(), limits))) ?? countAttempt(undefined, now(), limits);
+
   return {
     async begin(account, address) {
-      const accountKey = `login-attempts:account:${account}`;
-      const addressKey = `login-attempts:address:${address}`;
-      const [accountWindow, addressWindow] = await Promise.all([
-        update(accountKey, (current) => countAttempt(current, now(), settings.account)),
-        update(addressKey, (current) => countAttempt(current, now(), settings.address)),
+      const key = keys(account, address);
+      const [accountWindow, accountFromAddress, addressWindow] = await Promise.all([
+        counted(key.account, settings.account),
+        counted(key.accountFromAddress, settings.account),
+        counted(key.address, settings.address),
       ]);
-      return Math.max(
-        accountWindow ? retryAfterSeconds(accountWindow, now(), settings.account) : 0,
-        addressWindow ? retryAfterSeconds(addressWindow, now(), settings.address) : 0,
-      );
+      return loginWaitSeconds({ account: accountWindow, accountFromAddress, address: addressWindow }, now(), settings);
     },
     async succeeded(account, address) {
+      // The account starts afresh for its owner; an address that failed on it before keeps its own count.
+      const key = keys(account, address);
       await Promise.all([
-        update(`login-attempts:account:${account}`, () => undefined),
-        update(`login-attempts:address:${address}`, (current) => forgiveAttempt(current, now())),
+        update(key.account, () => undefined),
+        update(key.accountFromAddress, () => undefined),
+        update(key.address, (current) => forgiveAttempt(current, now())),
       ]);
     },
   };

@@ -1,3 +1,4 @@
+import { cursorId } from '@shop/kit';
 import type { Reservation } from '../domain/reservation';
 import { levelsOf, type StockItem } from '../domain/stock-levels';
 
@@ -30,7 +31,6 @@ export function stockItemJson(item: StockItem) {
 export const stockCursor = {
   encode: (productId: string) => Buffer.from(productId, 'utf8').toString('base64url'),
   decode(cursor: string): string | undefined {
-    const productId = Buffer.from(cursor, 'base64url').toString('utf8');
-    return /^[0-9a-f-]{36}$/i.test(productId) ? productId : undefined;
+    return cursorId(Buffer.from(cursor, 'base64url').toString('utf8'));
   },
 };

@@ -1,4 +1,11 @@
-import { type ApiRoutes, problem, problemContentType, requireRole, respondIdempotently } from '@shop/kit';
+import {
+  type ApiRoutes,
+  invalidCursor,
+  problem,
+  problemContentType,
+  requireRole,
+  respondIdempotently,
+} from '@shop/kit';
 import { type AdjustResult, adjustStock } from '../application/adjust-stock';
 import { getStockLevels, listStockItems } from '../application/stock-queries';
 import type { HttpDeps } from './http-deps';
@@ -28,12 +35,7 @@ export function addStockRoutes(api: ApiRoutes, deps: HttpDeps): void {
       let afterProductId: string | undefined;
       if (query.cursor !== undefined) {
         afterProductId = stockCursor.decode(query.cursor);
-        if (afterProductId === undefined) {
-          throw problem(400, 'Invalid request', {
-            detail: '1 field(s) are invalid',
-            errors: [{ path: 'query.cursor', message: 'cursor is not one this list issued' }],
-          });
-        }
+        if (afterProductId === undefined) throw invalidCursor();
       }
       const page = await deps.run((tx) =>
         listStockItems(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { EventEnvelope, Money } from '@shop/contracts';
 import { createLogger, type EmbeddedPlatform, runEmbedded, type ServiceManifest } from '@shop/kit';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
+import { DataSource } from 'typeorm';
 import { ordersService } from '../../src/service';
 
 export interface CatalogStandIn {
@@ -27,6 +28,8 @@ export interface OrdersPlatform extends EmbeddedPlatform {
     path: string,
     options?: { body?: unknown; token?: string; headers?: Record<string, string> },
   ): Promise<Response>;
+  /** Every row of every table of the orders database, read directly. */
+  everyRow(): Promise<Record<string, Record<string, unknown>[]>>;
   /** Publishes as another service would, and waits until every delivery settled. */
   deliver(topic: string, data: unknown, id?: string): Promise<void>;
   stopAll(): Promise<void>;
@@ -60,10 +63,11 @@ function reply(res: Parameters<RequestListener>[1], status: number, body: unknow
 export async function startOrders(): Promise<OrdersPlatform> {
   const key = newSigningKey('orders-test-key');
   const jwks = await serveJwks([key]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'orders-'));
   const platform = await runEmbedded([ordersService as ServiceManifest], {
     env: {
       PORT: '0',
-      SHOP_DATA_DIR: mkdtempSync(join(tmpdir(), 'orders-')),
+      SHOP_DATA_DIR: dataDir,
       LOG_LEVEL: 'fatal',
       JWKS_URL: `${jwks.url}/jwks`,
       JWT_ISSUER: issuer,
@@ -149,6 +153,19 @@ export async function startOrders(): Promise<OrdersPlatform> {
     published,
     send,
     tokenFor: (customerId: string, roles = ['customer']) => signToken(key, { roles }, { subject: customerId }),
+    async everyRow() {
+      // A second connection beside the service's: SQLite in WAL mode lets it read while the service writes.
+      const db = new DataSource({ type: 'better-sqlite3', database: join(dataDir, 'orders.sqlite'), readonly: true });
+      await db.initialize();
+      try {
+        const rows: Record<string, Record<string, unknown>[]> = {};
+        const tables: { name: string }[] = await db.query("SELECT name FROM sqlite_master WHERE type = 'table'");
+        for (const { name } of tables) rows[name] = await db.query(`SELECT * FROM "${name}"`);
+        return rows;
+      } finally {
+        await db.destroy();
+      }
+    },
     async deliver(topic: string, data: unknown, id = crypto.randomUUID()) {
       await platform.bus
         .meshFor('elsewhere')

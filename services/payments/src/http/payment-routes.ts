@@ -3,6 +3,8 @@ import type { Money } from '@shop/contracts';
 import {
   type ApiRoutes,
   type Caller,
+  decodeTimeCursor,
+  encodeTimeCursor,
   idempotencyKeyHeader,
   problem,
   problemContentType,
@@ -14,7 +16,6 @@ import { getPayment, listPayments, type Reader } from '../application/find-payme
 import { type RefundResult, refundPayment } from '../application/refund-payment';
 import { refundIdFor } from '../domain/refund';
 import { paymentStoreOf } from '../infrastructure/typeorm-payment-store';
-import { decodeCursor, encodeCursor } from './payment-cursor';
 import type { PaymentsHttp } from './payments-http';
 import {
   idParams,
@@ -45,11 +46,11 @@ export function paymentRoutes(api: ApiRoutes, http: PaymentsHttp): void {
         {
           limit: query.limit,
           ...(query.orderId ? { orderId: query.orderId } : {}),
-          ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+          ...(query.cursor ? { after: decodeTimeCursor(query.cursor) } : {}),
         },
         http,
       );
-      ctx.body = { items: page.items.map(toPaymentView), nextCursor: page.next ? encodeCursor(page.next) : null };
+      ctx.body = { items: page.items.map(toPaymentView), nextCursor: page.next ? encodeTimeCursor(page.next) : null };
     },
   );
 

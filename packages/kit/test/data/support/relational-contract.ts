@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource, IsNull, Not } from 'typeorm';
 import { handleOnce, hashRequest, OutboxEvent, OutboxRelay, runIdempotent, transaction } from '../../../src/data';
+import { describeIdempotencyExpiry } from './idempotency-expiry';
 import {
   commitWidgetEvents,
   eventually,
@@ -166,6 +167,12 @@ export function describeRelationalData(label: string, startServer: () => Promise
       expect(executions).toBe(1);
       expect(await db.manager.count(WidgetEntity)).toBe(1);
       expect(await post({ name: 'cog' })).toEqual({ outcome: 'conflict', reason: 'different-request' });
+    });
+
+    describeIdempotencyExpiry(async (settings) => {
+      const db = await openWidgets(await server.createDatabase(`db_${randomUUID().slice(0, 8)}`), settings);
+      open.push(db);
+      return db;
     });
   });
 }

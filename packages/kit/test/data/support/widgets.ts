@@ -38,8 +38,12 @@ export class CreateWidgets1732200000000 implements MigrationInterface {
   }
 }
 
-export async function openWidgets(url: string): Promise<DataSource> {
-  const dataSource = createDataSource(url, { entities: [WidgetEntity], migrations: [CreateWidgets1732200000000] });
+export async function openWidgets(url: string, settings: { idempotencyTtlHours?: number } = {}): Promise<DataSource> {
+  const dataSource = createDataSource(url, {
+    entities: [WidgetEntity],
+    migrations: [CreateWidgets1732200000000],
+    ...settings,
+  });
   await dataSource.initialize();
   return dataSource;
 }
