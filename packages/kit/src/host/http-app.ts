@@ -76,7 +76,12 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   // Before anything reads the path: a target that parsers could read two ways never reaches a route or a proxy.
   app.use((ctx, next) => {
     const verdict = checkRequestTarget(ctx.req.url);
-    if (!verdict.ok) throw problem(400, 'Bad Request', { detail: `Refused request target: ${verdict.reason}` });
+    if (!verdict.ok) {
+      throw problem(400, 'Bad Request', {
+        detail: `Refused request target: ${verdict.reason}`,
+        errors: [{ path: 'path', message: verdict.reason }],
+      });
+    }
     return next();
   });
   if (options.appApiToken !== undefined) app.use(requireAppApiToken(options.appApiToken));

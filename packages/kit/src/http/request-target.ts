@@ -15,13 +15,15 @@ const percentEscape = /%([0-9A-Fa-f]{2})?/g;
 // A dot segment, also with a ';' parameter behind it (`..;x`), which some servers strip before resolving.
 const dotSegment = /^\.{1,2}(;.*)?$/;
 
-/** Octets that must never appear percent-encoded in a path: `.`, `/`, `\` and control characters. */
+/**
+ * Octets that must never appear percent-encoded in a path: `.`, `/` and `\`, which parsers resolve or turn into
+ * separators. (An encoded control character is data in one segment: validation names the parameter holding it.)
+ */
 function forbiddenEscape(hex: string): string | undefined {
   const code = Number.parseInt(hex, 16);
   if (code === 0x2e) return 'an encoded dot';
   if (code === 0x2f) return 'an encoded slash';
   if (code === 0x5c) return 'an encoded backslash';
-  if (code < 0x20 || code === 0x7f) return 'an encoded control character';
   return undefined;
 }
 

@@ -103,9 +103,13 @@ describe('the app API token', () => {
     expect(handled).toEqual([]);
   });
 
+  it('refuses a doubled slash before the token is even looked at', async () => {
+    expect((await send('POST', '//internal/payments', json, '{}')).status).toBe(400);
+    expect(handled).toEqual([]);
+  });
+
   it.each([
     '/INTERNAL/payments',
-    '//internal/payments',
     '/%69nternal/payments',
     '/Dapr/events/payments.payment-succeeded',
     '/dapr/subscribe',

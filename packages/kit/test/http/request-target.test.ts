@@ -13,6 +13,8 @@ describe('the request target', () => {
     '/api/products/a%20b',
     '/api/products/50%25',
     "/api/x;v=1/y:z@!$&'()*+,=~_-",
+    // Data in a segment, named by validation as the parameter that holds it.
+    '/api/products/%00',
   ])('accepts the plain path %s', (target) => {
     expect(checkRequestTarget(target)).toEqual({ ok: true, path: target.split('?')[0] });
   });
@@ -31,7 +33,6 @@ describe('the request target', () => {
     ['a doubled slash', '/api//orders'],
     ['a leading doubled slash', '//internal/stock'],
     ['a tab', '/api/orders/.\t./internal'],
-    ['an encoded NUL', '/api/products/%00'],
     ['a malformed escape', '/api/products/%zz'],
     ['a truncated escape', '/api/products/%2'],
     ['a raw space', '/api/products/a b'],
