@@ -2,6 +2,7 @@ import type { Mesh } from '@shop/kit';
 import {
   ApiRoutes,
   IdempotencySweeper,
+  inboxIntake,
   type Logger,
   OutboxRelay,
   respondIdempotently,
@@ -14,9 +15,9 @@ import type { CatalogDeps } from './application/ports';
 import { categoryRoutes } from './http/category-routes';
 import { internalRoutes } from './http/internal-routes';
 import { productReadyRead, productRoutes } from './http/product-routes';
-import { stockChangedSubscription } from './http/subscriptions';
 import { catalogDeps } from './infrastructure/catalog-deps';
 import { noProductCache, StateProductCache } from './infrastructure/state-product-cache';
+import { catalogSubscriptions } from './subscriptions/catalog-subscriptions';
 
 export interface CatalogOptions {
   /** Initialized, its migrations run; the catalog closes it when it stops. */
@@ -70,7 +71,7 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
     router: api.router,
     readyReads: [productReadyRead(deps)],
     openApi,
-    subscriptions: [stockChangedSubscription(deps)],
+    subscriptions: inboxIntake(catalogSubscriptions, { service: 'catalog', log, dataSource, deps }),
     readiness: [
       {
         name: 'database',

@@ -1,4 +1,11 @@
-import { createDataSource, IdempotencySweeper, OutboxRelay, type ServiceManifest, transaction } from '@shop/kit';
+import {
+  createDataSource,
+  IdempotencySweeper,
+  inboxIntake,
+  OutboxRelay,
+  type ServiceManifest,
+  transaction,
+} from '@shop/kit';
 import { expireDueReservations } from './application/expire-reservations';
 import type { InventoryDeps, RunInTransaction } from './application/inventory-deps';
 import { type InventoryConfig, inventoryConfigSchema } from './config';
@@ -7,8 +14,7 @@ import { inventoryEntities } from './infrastructure/entities';
 import { inventoryMigrations } from './infrastructure/migrations';
 import { ReservationSweeper } from './infrastructure/reservation-sweeper';
 import { TypeOrmStockStore } from './infrastructure/typeorm-stock-store';
-import { catalogSubscriptions } from './subscriptions/catalog-subscriptions';
-import { orderSubscriptions } from './subscriptions/order-subscriptions';
+import { inventorySubscriptions } from './subscriptions/inventory-subscriptions';
 
 /**
  * Inventory: a stock item per catalog product, reservations for orders (all lines or none, expiring after a
@@ -54,10 +60,12 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
         version: '1',
         description: 'Stock levels, admin adjustments, and reservations for orders (internal).',
       }),
-      subscriptions: [
-        ...catalogSubscriptions(db, deps, ctx.log),
-        ...orderSubscriptions(db, deps, ctx.log, { reservationTtlSeconds: ctx.config.RESERVATION_TTL_SECONDS }),
-      ],
+      subscriptions: inboxIntake(inventorySubscriptions, {
+        service: ctx.name,
+        log: ctx.log,
+        dataSource: db,
+        deps: { inventory: deps, reservationTtlSeconds: ctx.config.RESERVATION_TTL_SECONDS },
+      }),
       readiness: [
         {
           name: 'database',

@@ -1,19 +1,26 @@
-import { ApiRoutes, createDataSource, IdempotencySweeper, OutboxRelay, type ServiceManifest } from '@shop/kit';
+import {
+  ApiRoutes,
+  createDataSource,
+  IdempotencySweeper,
+  inboxIntake,
+  OutboxRelay,
+  type ServiceManifest,
+} from '@shop/kit';
 import type { OrdersDeps } from './application/ports';
 import { orderRoutes } from './http/order-routes';
 import { catalogPriceList } from './infrastructure/catalog-price-list';
 import { ordersEntities } from './infrastructure/entities';
 import { ordersMigrations } from './infrastructure/migrations';
-import { sagaSubscriptions } from './infrastructure/saga-subscriptions';
 import { storeOfTx, typeormUnitOfWork } from './infrastructure/typeorm-store';
 import { vaultedPaymentMethods } from './infrastructure/vaulted-payment-methods';
 import { type OrdersConfig, ordersConfigSchema } from './orders-config';
+import { ordersSubscriptions } from './subscriptions/orders-subscriptions';
 
 export const ordersService: ServiceManifest<OrdersConfig> = {
   name: 'orders',
   publicPaths: ['/api/orders'],
   config: ordersConfigSchema,
-  async setup({ config, databaseUrl, idempotencyTtlHours, log, mesh, authenticate }) {
+  async setup({ name, config, databaseUrl, idempotencyTtlHours, log, mesh, authenticate }) {
     const dataSource = createDataSource(databaseUrl, {
       entities: ordersEntities,
       migrations: ordersMigrations,
@@ -39,7 +46,12 @@ export const ordersService: ServiceManifest<OrdersConfig> = {
     return {
       router: api.router,
       openApi: api.openApi({ title: 'orders', version: '1', description: 'Orders and the order saga.' }),
-      subscriptions: sagaSubscriptions(deps, log),
+      subscriptions: inboxIntake(ordersSubscriptions, {
+        service: name,
+        log,
+        dataSource,
+        deps: { orders: deps, storeOf: storeOfTx },
+      }),
       readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
       async start() {
         relay.start();

@@ -1,4 +1,11 @@
-import { ApiRoutes, createDataSource, IdempotencySweeper, OutboxRelay, type ServiceManifest } from '@shop/kit';
+import {
+  ApiRoutes,
+  createDataSource,
+  IdempotencySweeper,
+  inboxIntake,
+  OutboxRelay,
+  type ServiceManifest,
+} from '@shop/kit';
 import type { PaymentsDeps } from './application/ports';
 import { paymentMethodRoutes } from './http/payment-method-routes';
 import { paymentRoutes } from './http/payment-routes';
@@ -9,9 +16,9 @@ import { simulatedGatewayEntities } from './infrastructure/simulated-gateway/ent
 import { simulatedGatewayDatabaseUrl } from './infrastructure/simulated-gateway/gateway-database';
 import { simulatedGatewayMigrations } from './infrastructure/simulated-gateway/migrations';
 import { SimulatedCardGateway } from './infrastructure/simulated-gateway/simulated-card-gateway';
-import { typeormUnitOfWork } from './infrastructure/typeorm-payment-store';
+import { paymentStoreOf, typeormUnitOfWork } from './infrastructure/typeorm-payment-store';
 import { type PaymentsConfig, paymentsConfigSchema } from './payments-config';
-import { sagaSubscriptions } from './subscriptions/saga-subscriptions';
+import { paymentsSubscriptions } from './subscriptions/payments-subscriptions';
 
 const gatewayPoolSize = 5;
 
@@ -24,7 +31,7 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
   name: 'payments',
   publicPaths: ['/api/payments'],
   config: paymentsConfigSchema,
-  async setup({ config, databaseUrl, idempotencyTtlHours, log, mesh, authenticate }) {
+  async setup({ name, config, databaseUrl, idempotencyTtlHours, log, mesh, authenticate }) {
     const gatewayUrl = config.SIMULATED_GATEWAY_DATABASE_URL ?? simulatedGatewayDatabaseUrl(databaseUrl);
     if (gatewayUrl === databaseUrl && /^sqlite:(?!:memory:)/i.test(databaseUrl)) {
       // SQLite has one writer: a payments transaction waiting on the gateway's write to the same file never ends.
@@ -73,7 +80,12 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
     return {
       router: api.router,
       openApi,
-      subscriptions: sagaSubscriptions(dataSource, deps, log),
+      subscriptions: inboxIntake(paymentsSubscriptions, {
+        service: name,
+        log,
+        dataSource,
+        deps: { payments: deps, storeOf: paymentStoreOf },
+      }),
       readiness: [
         { name: 'database', check: async () => void (await dataSource.query('SELECT 1')) },
         { name: 'gateway', check: async () => void (await gatewayDataSource.query('SELECT 1')) },

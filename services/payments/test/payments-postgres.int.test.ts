@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { type EventEnvelope, type Topic, topics } from '@shop/contracts';
-import { createDataSource, createLogger, type Subscription, transaction } from '@shop/kit';
+import { createDataSource, createLogger, inboxIntake, type Subscription, transaction } from '@shop/kit';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import type { DataSource } from 'typeorm';
 import type { PaymentGateway, PaymentsDeps } from '../src/application/ports';
@@ -12,7 +12,7 @@ import { simulatedGatewayEntities } from '../src/infrastructure/simulated-gatewa
 import { simulatedGatewayMigrations } from '../src/infrastructure/simulated-gateway/migrations';
 import { SimulatedCardGateway } from '../src/infrastructure/simulated-gateway/simulated-card-gateway';
 import { paymentStoreOf } from '../src/infrastructure/typeorm-payment-store';
-import { sagaSubscriptions } from '../src/subscriptions/saga-subscriptions';
+import { paymentsSubscriptions } from '../src/subscriptions/payments-subscriptions';
 
 const logDir = join(resolve(__dirname, '../../..'), '.tmp/test-logs/payments-postgres');
 
@@ -57,7 +57,12 @@ beforeAll(async () => {
     },
   };
   deps = { gateway: counted, clock };
-  subscriptions = sagaSubscriptions(dataSource, deps, createLogger({ name: 'payments-postgres', level: 'fatal' }));
+  subscriptions = inboxIntake(paymentsSubscriptions, {
+    service: 'payments',
+    log: createLogger({ name: 'payments-postgres', level: 'fatal' }),
+    dataSource,
+    deps: { payments: deps, storeOf: paymentStoreOf },
+  });
 }, 120_000);
 afterAll(async () => {
   await gatewayDataSource?.destroy();
@@ -132,7 +137,7 @@ describe('payments on PostgreSQL', () => {
     expect(await gatewayCharges(payment.id)).toEqual([{ status: 'captured', refunded: 0 }]);
     expect(await outboxCount(topics.paymentSucceeded, orderId)).toBe(1);
     const [{ n }] = await dataSource.query(
-      "SELECT count(*)::int AS n FROM inbox_events WHERE consumer = 'payments.on-stock-reserved'",
+      "SELECT count(*)::int AS n FROM inbox_events WHERE consumer = 'payments.inventory.stock-reserved'",
     );
     expect(n).toBeGreaterThanOrEqual(20);
   });

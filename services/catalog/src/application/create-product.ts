@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { topics } from '@shop/contracts';
 import type { Tx } from '@shop/kit';
 import type { Product, ProductDraft } from '../domain/product';
 import type { CatalogDeps } from './ports';
@@ -36,6 +35,7 @@ export async function createProductIn(tx: Tx, deps: CatalogDeps, input: CreatePr
   if (written !== 'done') return tx.rollbackWith({ ok: false, reason: written });
   // Read back so the answer is what the database keeps (SQL Server rounds timestamps it is sent).
   const stored = (await deps.products.find(tx, product.id)) ?? product;
-  await tx.outbox(topics.productCreated, productCreated(stored, initialStock));
+  const { topic, envelope } = productCreated(stored, initialStock);
+  await tx.outbox(topic, envelope);
   return { ok: true, product: stored };
 }

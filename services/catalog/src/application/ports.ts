@@ -1,4 +1,4 @@
-import type { InboxResult, Logger, Tx } from '@shop/kit';
+import type { Logger, Tx } from '@shop/kit';
 import type { Category } from '../domain/category-tree';
 import type { Product, ProductDraft, ProductVersion } from '../domain/product';
 import type { Position } from '../domain/product-search';
@@ -74,8 +74,6 @@ export interface CatalogDeps {
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs reads outside any business transaction, but never inside another one's (see readUnit). */
   read<T>(work: (unit: Unit) => Promise<T>): Promise<T>;
-  /** Runs an event's effect at most once per event id for this consumer. */
-  handleOnce<T>(consumer: string, eventId: string, effect: (tx: Tx) => Promise<T>): Promise<InboxResult<T>>;
   products: ProductStore;
   categories: CategoryStore;
   cache: ProductCache;

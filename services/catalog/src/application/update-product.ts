@@ -1,4 +1,3 @@
-import { topics } from '@shop/contracts';
 import type { Product, ProductDraft, ProductVersion } from '../domain/product';
 import type { CatalogDeps } from './ports';
 import { productUpdated } from './product-events';
@@ -33,7 +32,8 @@ export async function updateProduct(deps: CatalogDeps, input: UpdateProduct): Pr
     if (written !== 'done') return tx.rollbackWith({ ok: false, reason: written });
     const product = await deps.products.find(tx, input.id);
     if (!product) throw new Error(`product ${input.id} vanished inside its own update`);
-    await tx.outbox(topics.productUpdated, productUpdated(product));
+    const { topic, envelope } = productUpdated(product);
+    await tx.outbox(topic, envelope);
     return { ok: true, product };
   });
   if (result.ok) await deps.cache.invalidate(input.id);

@@ -1,4 +1,4 @@
-import { dialectOf, handleOnce, type Logger, transaction } from '@shop/kit';
+import { dialectOf, type Logger, transaction } from '@shop/kit';
 import type { DataSource } from 'typeorm';
 import type { CatalogDeps, ProductCache } from '../application/ports';
 import { categoryStore } from './category-store';
@@ -13,7 +13,6 @@ export function catalogDeps(dataSource: DataSource, cache: ProductCache, log: Lo
     // it and see (and cache) rows that may still roll back. There reads queue like transactions; the server
     // databases read in autocommit, from the pool.
     read: sqlite ? (work) => transaction(dataSource, work) : (work) => work({ manager: dataSource.manager }),
-    handleOnce: (consumer, eventId, effect) => handleOnce(dataSource, consumer, eventId, effect),
     products: productStore,
     categories: categoryStore,
     cache,

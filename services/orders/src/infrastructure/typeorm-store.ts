@@ -1,4 +1,4 @@
-import { dialectOf, handleOnce, type Tx, transaction } from '@shop/kit';
+import { dialectOf, type Tx, transaction } from '@shop/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Orders, OrdersStore, UnitOfWork } from '../application/ports';
 import type { FailureReason, Order, OrderStatus } from '../domain/order';
@@ -6,13 +6,7 @@ import { OrderEntity, type OrderRow } from './entities';
 
 /** The orders database behind the application's ports. */
 export function typeormUnitOfWork(dataSource: DataSource): UnitOfWork {
-  const unitOfWork = (<T>(work: (store: OrdersStore) => Promise<T>) =>
-    transaction(dataSource, (tx) => work(storeOfTx(tx)))) as UnitOfWork;
-  unitOfWork.once = async (consumer, eventId, work) => {
-    const result = await handleOnce(dataSource, consumer, eventId, (tx) => work(storeOfTx(tx)));
-    return result.status === 'duplicate' ? 'duplicate' : 'applied';
-  };
-  return unitOfWork;
+  return (work) => transaction(dataSource, (tx) => work(storeOfTx(tx)));
 }
 
 export function storeOfTx(tx: Tx): OrdersStore {
