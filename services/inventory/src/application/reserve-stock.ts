@@ -28,7 +28,7 @@ export type ReserveResult =
 
 /**
  * Reserves every line of an order or none, once per order. The caller owns the transaction, so a consumer
- * can run this inside handleOnce and the inbox record, the stock and the events commit together.
+ * can run this inside the event intake's transaction and the inbox record, the stock and the events commit together.
  *
  * A refusal is not rolled back but recorded (status `rejected`) and published: asking again for the same
  * order answers the same refusal, and the order saga hears about it exactly as it hears about a success.
