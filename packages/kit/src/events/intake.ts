@@ -84,7 +84,12 @@ async function receive<TDeps>(
   handle: (ctx: EventContext, event: EventEnvelope) => Promise<HandlerAnswer>,
 ): Promise<DeliveryOutcome> {
   const log = options.log.child(
-    { consumer: options.service, topic: subscription.topic, eventId: envelope.id, eventType: envelope.type },
+    {
+      consumer: consumerName(options.service, subscription.topic),
+      topic: subscription.topic,
+      eventId: envelope.id,
+      eventType: envelope.type,
+    },
     true,
   );
   const problems = envelopeProblems(envelope, subscription.topic);
