@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import { type AddressInfo, connect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createLogger, createMetricsRegistry, type RunningServer, serve } from '@shop/kit';
 import { rawRequest } from '@shop/testkit/src/raw-http';
+import { abuseUpgrade, maskedTextFrame, type SocketAbuse, socketAbuses } from '@shop/testkit/src/socket-abuse';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createGateway } from '../src/gateway';
 
@@ -153,40 +154,11 @@ describe('the gateway closes its doors', () => {
     const echoes: string[] = [];
     bystander.on('message', (data) => echoes.push(String(data)));
 
-    const opened = (socket: Socket) => new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    const handshake = `GET /api/widgets/ticking HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    const request = `GET /api/widgets/ticking HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    const upgrade = { host: '127.0.0.1', port, request, afterUpgrade: maskedTextFrame('hello') };
     const storm: Array<Promise<void>> = [];
     for (let i = 0; i < 400; i++) {
-      storm.push(
-        (async () => {
-          const socket = connect(port, '127.0.0.1');
-          socket.on('error', () => {});
-          await opened(socket);
-          switch (i % 4) {
-            case 0: // reset halfway through the upgrade request
-              socket.write(handshake.slice(0, 60));
-              socket.resetAndDestroy();
-              break;
-            case 1: // reset once the stream is up and data flows
-              socket.write(handshake);
-              await new Promise((resolve) => socket.once('data', resolve));
-              socket.write(Buffer.from([0x81, 0x85, 1, 2, 3, 4, 0x69, 0x67, 0x6f, 0x68, 0x6e]));
-              await new Promise((resolve) => setTimeout(resolve, 3));
-              socket.resetAndDestroy();
-              break;
-            case 2: // half-close after the request, then vanish
-              socket.end(handshake);
-              await new Promise((resolve) => setTimeout(resolve, 5));
-              socket.resetAndDestroy();
-              break;
-            default: // garbage where an upgrade should be
-              socket.write(
-                'GET /api/widgets/live HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\x00\x01\r\n\r\n',
-              );
-              socket.resetAndDestroy();
-          }
-        })(),
-      );
+      storm.push(abuseUpgrade(upgrade, socketAbuses[i % socketAbuses.length] as SocketAbuse));
       if (i % 50 === 49) bystander.send(`ping-${i}`);
     }
     await Promise.all(storm);
