@@ -1,8 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EventEnvelope } from '@shop/contracts';
+import Koa from 'koa';
+import inject from 'light-my-request';
 import type { DataSource } from 'typeorm';
 import { OutboxEvent, OutboxRelay, transaction } from '../../src/data';
+import { requestContext } from '../../src/http/request-context';
 import { createLogger } from '../../src/log/logger';
+import { daprAppRoutes } from '../../src/mesh/dapr-app-routes';
 import { EmbeddedBus } from '../../src/mesh/embedded';
 import type { Delivery } from '../../src/mesh/port';
 import { startTracing, type Tracing } from '../../src/tracing/start-tracing';
@@ -21,6 +25,45 @@ describe('tracingRequested (standard OTEL_* variables)', () => {
     [{ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, false],
   ])('%j → %s', (env, expected) => {
     expect(tracingRequested(env)).toBe(expected);
+  });
+});
+
+describe('a delivery from daprd (tracing off)', () => {
+  it('hands the handler a logger carrying the trace id of the traceparent daprd delivered with', async () => {
+    const quiet = createLogger({ name: 'trace-test', level: 'fatal' });
+    const deliveries: Delivery[] = [];
+    const routes = daprAppRoutes({
+      appId: 'consumer',
+      logger: quiet,
+      subscriptions: [
+        {
+          topic: 'widgets',
+          async handle(_event, delivery) {
+            if (delivery) deliveries.push(delivery);
+            return 'success';
+          },
+        },
+      ],
+    });
+    const app = new Koa().use(requestContext(quiet)).use(routes.routes());
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const event = widgetCreated(newWidget());
+    const response = await inject(app.callback(), {
+      method: 'POST',
+      url: '/dapr/events/widgets',
+      headers: { 'content-type': 'application/cloudevents+json', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      payload: JSON.stringify({
+        specversion: '1.0',
+        id: 'c1',
+        type: 'com.dapr.event.sent',
+        traceid: traceId,
+        data: event,
+      }),
+    });
+    expect(JSON.parse(response.payload)).toEqual({ status: 'SUCCESS' });
+    expect(deliveries[0]?.log.fields).toEqual(
+      expect.objectContaining({ trace_id: traceId, topic: 'widgets', eventId: event.id }),
+    );
   });
 });
 
