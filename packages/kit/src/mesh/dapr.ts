@@ -59,14 +59,16 @@ export function createDaprMesh(options: DaprMeshOptions): Mesh {
 async function publishThroughSidecar(sidecar: SidecarHttp, pubsubName: string, topic: string, event: EventEnvelope) {
   // Explicitly JSON, so daprd always wraps the envelope as the CloudEvent's `data`: an object that happened to
   // carry id, source, type and specversion would otherwise be taken as a CloudEvent of its own.
-  const answer = await sidecar.send(
-    'POST',
-    `/v1.0/publish/${encodeURIComponent(pubsubName)}/${encodeURIComponent(topic)}`,
-    {
+  const answer = await sidecar
+    .send('POST', `/v1.0/publish/${encodeURIComponent(pubsubName)}/${encodeURIComponent(topic)}`, {
       headers: injectTraceHeaders({ 'content-type': 'application/json' }),
       body: JSON.stringify(event),
-    },
-  );
+    })
+    .catch((error: unknown) => {
+      throw new Error(`publishing to ${topic} failed: daprd answered nothing: ${(error as Error)?.message}`, {
+        cause: error,
+      });
+    });
   if (answer.status !== 204 && answer.status !== 200) {
     const { message } = (parseResponseBody(answer.headers['content-type'], answer.text) ?? {}) as { message?: string };
     throw new Error(`publishing to ${topic} failed: daprd answered ${answer.status}: ${message ?? answer.text}`);
