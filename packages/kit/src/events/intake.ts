@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { handleOnce } from '../data/inbox';
 import { kitLimits } from '../data/kit-migrations';
 import type { Logger } from '../log/logger';
-import type { DeliveryOutcome, Subscription } from '../mesh/port';
+import type { Delivery, DeliveryOutcome, Subscription } from '../mesh/port';
 import type { EventContext, EventSubscription, HandlerAnswer, InboxEventContext } from './event-subscription';
 
 // Tolerant reader: keys a newer publisher adds are ignored (and stripped, so handlers see the contract only);
@@ -31,8 +31,8 @@ export function inboxIntake<TDeps>(
 ): Subscription[] {
   return subscriptions.map((subscription) => ({
     topic: subscription.topic,
-    handle: (envelope) =>
-      receive(subscription, envelope, options, async (ctx, event) => {
+    handle: (envelope, delivery) =>
+      receive(subscription, envelope, delivery, options, async (ctx, event) => {
         const consumer = consumerName(options.service, subscription.topic);
         const committed: Array<() => Promise<void> | void> = [];
         const result = await handleOnce(options.dataSource, consumer, event.id, async (tx) => {
@@ -61,8 +61,8 @@ export function statelessIntake<TDeps>(
 ): Subscription[] {
   return subscriptions.map((subscription) => ({
     topic: subscription.topic,
-    handle: (envelope) =>
-      receive(subscription, envelope, options, async (ctx, event) =>
+    handle: (envelope, delivery) =>
+      receive(subscription, envelope, delivery, options, async (ctx, event) =>
         (await subscription.handle(ctx, event, options.deps)) === 'retry' ? 'retry' : undefined,
       ),
   }));
@@ -80,10 +80,12 @@ export function consumerName(service: string, topic: string): string {
 async function receive<TDeps>(
   subscription: Pick<EventSubscription<TDeps>, 'topic' | 'schema'>,
   envelope: EventEnvelope,
+  delivery: Delivery | undefined,
   options: IntakeOptions<TDeps>,
   handle: (ctx: EventContext, event: EventEnvelope) => Promise<HandlerAnswer>,
 ): Promise<DeliveryOutcome> {
-  const log = options.log.child(
+  // The mesh's logger for this delivery carries the event's trace id; the service's own serves a direct call.
+  const log = (delivery?.log ?? options.log).child(
     {
       consumer: consumerName(options.service, subscription.topic),
       topic: subscription.topic,
