@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { type EventEnvelope, StockChanged, topics } from '@shop/contracts';
 import Koa from 'koa';
 import inject from 'light-my-request';
@@ -228,5 +229,43 @@ describe('the intake of a service without a database', () => {
     expect(await subscription?.handle({ ...event, data: { ...event.data, addedLater: true } })).toBe('success');
     expect(await subscription?.handle(stockChanged({ productId: 'not-a-uuid' }))).toBe('drop');
     await eventually(() => expect(seen).toEqual([event.data]));
+  });
+});
+
+describe('the log lines of a delivery', () => {
+  it("go through the mesh's logger for the delivery (it carries the trace) and name the event", async () => {
+    const lines = new PassThrough();
+    const written: string[] = [];
+    lines.on('data', (chunk: Buffer) => written.push(...chunk.toString().split('\n').filter(Boolean)));
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const deliveryLog = createLogger({ name: 'mesh', level: 'info', stream: lines }).child({ traceId });
+    const [subscription] = statelessIntake(
+      [
+        subscribe<StockChanged, undefined, EventContext>(StockChanged, async (ctx) => {
+          ctx.log.info('handled');
+        }),
+      ],
+      { service, log, deps: undefined },
+    );
+    const event = stockChanged();
+    await subscription?.handle(event, { log: deliveryLog });
+    await subscription?.handle(stockChanged({ version: -1 }), { log: deliveryLog });
+
+    const records = written.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toEqual([
+      expect.objectContaining({
+        msg: 'handled',
+        traceId,
+        eventId: event.id,
+        eventType: topics.stockChanged,
+        topic: topics.stockChanged,
+        consumer: 'widgets.inventory.stock-changed',
+      }),
+      expect.objectContaining({
+        msg: expect.stringMatching(/contract/),
+        traceId,
+        problems: [expect.stringMatching(/version/)],
+      }),
+    ]);
   });
 });

@@ -5,7 +5,8 @@ import type { HttpDeps } from './http-deps';
 import { levelsBody, productIdParams } from './schemas';
 
 const versionedLevelsBody = levelsBody.keys({
-  version: Joi.number().integer().min(0).required(),
+  // As inventory.stock-changed carries it (@shop/contracts): items open at version 1.
+  version: Joi.number().integer().min(1).required(),
   at: Joi.string().isoDate().required(),
 });
 
