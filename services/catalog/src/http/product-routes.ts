@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApiRoutes, ReadyRead, StoredResponse, Tx } from '@shop/kit';
-import { noneMatch, problem, requireRole } from '@shop/kit';
+import { noneMatch, problem } from '@shop/kit';
 import Joi from 'joi';
 import type { Context } from 'koa';
 import { archiveProduct } from '../application/archive-product';
@@ -118,7 +118,6 @@ export function productRoutes(api: ApiRoutes, deps: CatalogDeps, idempotentWrite
         409: { description: 'Another product has this sku, or the Idempotency-Key was used for another body' },
       },
     },
-    requireRole('admin'),
     async (ctx) => {
       const input = ctx.request.body as CreateProduct;
       let created: Product | undefined;
@@ -152,7 +151,6 @@ export function productRoutes(api: ApiRoutes, deps: CatalogDeps, idempotentWrite
         412: { description: 'The product changed since the ETag in If-Match' },
       },
     },
-    requireRole('admin'),
     async (ctx) => {
       const id = pathId(ctx.params.id);
       if (id === undefined) throw notFound('product');
@@ -186,7 +184,6 @@ export function productRoutes(api: ApiRoutes, deps: CatalogDeps, idempotentWrite
         404: { description: 'No such product, or it was already deleted' },
       },
     },
-    requireRole('admin'),
     async (ctx) => {
       const id = pathId(ctx.params.id);
       if (id === undefined || !(await archiveProduct(deps, id)).ok) throw notFound('product');

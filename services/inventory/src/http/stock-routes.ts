@@ -3,7 +3,6 @@ import {
   invalidCursor,
   problem,
   problemContentType,
-  requireRole,
   respondIdempotently,
 } from '@shop/kit';
 import { type AdjustResult, adjustStock } from '../application/adjust-stock';
@@ -29,7 +28,6 @@ export function addStockRoutes(api: ApiRoutes, deps: HttpDeps): void {
       request: { query: stockListQuery },
       responses: { 200: { description: 'A page of stock items', body: stockListBody } },
     },
-    requireRole('admin'),
     async (ctx) => {
       const query = ctx.state.query as { lowStock: boolean; limit: number; cursor?: string };
       let afterProductId: string | undefined;
@@ -82,7 +80,6 @@ export function addStockRoutes(api: ApiRoutes, deps: HttpDeps): void {
         409: { description: 'onHand would go below reserved (or above the maximum), or the key was reused' },
       },
     },
-    requireRole('admin'),
     async (ctx) => {
       const caller = ctx.state.caller!;
       const { productId } = ctx.params as { productId: string };
