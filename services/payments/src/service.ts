@@ -9,7 +9,7 @@ import { simulatedGatewayEntities } from './infrastructure/simulated-gateway/ent
 import { simulatedGatewayDatabaseUrl } from './infrastructure/simulated-gateway/gateway-database';
 import { simulatedGatewayMigrations } from './infrastructure/simulated-gateway/migrations';
 import { SimulatedCardGateway } from './infrastructure/simulated-gateway/simulated-card-gateway';
-import { typeormUnitOfWork } from './infrastructure/typeorm-payment-store';
+import { paymentStoreOf, typeormUnitOfWork } from './infrastructure/typeorm-payment-store';
 import { type PaymentsConfig, paymentsConfigSchema } from './payments-config';
 import { sagaSubscriptions } from './subscriptions/saga-subscriptions';
 
@@ -54,7 +54,13 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
       paymentMethodTtlSeconds: config.PAYMENT_METHOD_TTL_SECONDS,
     });
     const deps: PaymentsDeps = { gateway, clock };
-    const http: PaymentsHttp = { deps, unitOfWork: typeormUnitOfWork(dataSource), dataSource, authenticate };
+    const http: PaymentsHttp = {
+      deps,
+      unitOfWork: typeormUnitOfWork(dataSource),
+      dataSource,
+      storeOf: paymentStoreOf,
+      authenticate,
+    };
 
     const api = new ApiRoutes();
     // Before `authenticate`: service invocation carries no user token.

@@ -1,10 +1,4 @@
-import {
-  type ApiRoutes,
-  invalidCursor,
-  problem,
-  problemContentType,
-  respondIdempotently,
-} from '@shop/kit';
+import { type ApiRoutes, invalidCursor, problem, problemContentType, respondIdempotently } from '@shop/kit';
 import { type AdjustResult, adjustStock } from '../application/adjust-stock';
 import { getStockLevels, listStockItems } from '../application/stock-queries';
 import type { HttpDeps } from './http-deps';

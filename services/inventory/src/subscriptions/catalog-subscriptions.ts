@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { InventoryDeps } from '../application/inventory-deps';
 import { discontinueStockItem, openStockItem } from '../application/open-stock-item';
 import { maxOnHand } from '../domain/stock-levels';
-import { productId } from '../http/schemas';
+import { productId } from '../ids';
 import { consumeOnce } from './consume-once';
 
 const productCreated = Joi.object<{ productId: string; initialStock: number }>({

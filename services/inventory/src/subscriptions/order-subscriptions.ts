@@ -8,7 +8,7 @@ import { releaseReservation } from '../application/release-reservation';
 import { reserveStock } from '../application/reserve-stock';
 import type { ReleaseReason, ReservationLine } from '../domain/reservation';
 import { maxOnHand } from '../domain/stock-levels';
-import { orderId } from '../http/schemas';
+import { orderId } from '../ids';
 import { consumeOnce } from './consume-once';
 
 const orderPlaced = Joi.object<{ orderId: string; items: ReservationLine[] }>({

@@ -14,7 +14,6 @@ import type { Context } from 'koa';
 import { getPayment, listPayments, type Reader } from '../application/find-payments';
 import { type RefundResult, refundPayment } from '../application/refund-payment';
 import { refundIdFor } from '../domain/refund';
-import { paymentStoreOf } from '../infrastructure/typeorm-payment-store';
 import type { PaymentsHttp } from './payments-http';
 import {
   idParams,
@@ -92,7 +91,7 @@ export function paymentRoutes(api: ApiRoutes, http: PaymentsHttp): void {
       // gateway for that same refund again.
       const refundId = key ? refundIdFor(`${scope}:${paymentId}:${key}`) : randomUUID();
       await respondIdempotently(ctx, http.dataSource, scope, async (tx) => {
-        const result = await refundPayment(paymentStoreOf(tx), { paymentId, amount, reason, refundId }, http.deps);
+        const result = await refundPayment(http.storeOf(tx), { paymentId, amount, reason, refundId }, http.deps);
         return result.ok ? { status: 201, body: toRefundView(result.refund) } : refusal(result);
       });
       // A stored refusal is replayed as it was first answered: a problem document.

@@ -6,7 +6,7 @@ import { type ChargeResult, chargePayment } from '../application/charge-payment'
 import type { PaymentsDeps } from '../application/ports';
 import { recordPendingPayment } from '../application/record-pending-payment';
 import { type OrderEnding, type SettleResult, settleEndedOrder } from '../application/settle-ended-order';
-import { paymentsLimits } from '../infrastructure/migrations';
+import { paymentsLimits } from '../domain/limits';
 import { paymentStoreOf } from '../infrastructure/typeorm-payment-store';
 import { consumeOnce } from './consume-once';
 
