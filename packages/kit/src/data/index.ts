@@ -16,6 +16,14 @@ export {
 } from './idempotency';
 export { handleOnce, type InboxResult } from './inbox';
 export {
+  creationPage,
+  type KeysetPage,
+  type KeysetPageQuery,
+  keysetPage,
+  pageOf,
+  type SortDirection,
+} from './keyset';
+export {
   IdempotencyKey,
   type IdempotencyKeyRecord,
   InboxEvent,

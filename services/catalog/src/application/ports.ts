@@ -1,4 +1,4 @@
-import type { InboxResult, Logger, Tx } from '@shop/kit';
+import type { InboxResult, KeysetPage, Logger, Tx } from '@shop/kit';
 import type { Category } from '../domain/category-tree';
 import type { Product, ProductDraft, ProductVersion } from '../domain/product';
 import type { Position } from '../domain/product-search';
@@ -39,7 +39,8 @@ export interface ProductStore {
   /** Sets stock only when `version` is newer than the one it has; false when it was not. */
   applyStock(tx: Tx, id: string, available: number, version: number): Promise<boolean>;
   /** Active products only, in the query's order. */
-  search(unit: Unit, query: ProductQuery): Promise<Product[]>;
+  /** A page in keyset order, with the product the next page starts after when there is one. */
+  search(unit: Unit, query: ProductQuery): Promise<KeysetPage<Product>>;
   /** Every product in the category, archived ones included (they still reference it). */
   countInCategory(unit: Unit, categoryId: string): Promise<number>;
 }

@@ -1,15 +1,5 @@
-import { isForeignKeyViolation, isUniqueViolation, type Tx } from '@shop/kit';
-import {
-  Brackets,
-  Equal,
-  type FindOperator,
-  In,
-  LessThan,
-  LessThanOrEqual,
-  MoreThan,
-  MoreThanOrEqual,
-  type WhereExpressionBuilder,
-} from 'typeorm';
+import { isForeignKeyViolation, isUniqueViolation, keysetPage, type Tx } from '@shop/kit';
+import { Brackets, In, LessThan, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
 import type { ProductQuery, ProductStore, ProductWrite, Unit } from '../application/ports';
 import { nameKeyOf, type Product, type ProductDraft, searchTextOf, skuKeyOf } from '../domain/product';
 import { likeEscape } from '../domain/product-search';
@@ -84,25 +74,13 @@ export const productStore: ProductStore = {
     if (query.categoryIds) select.andWhere({ categoryId: In(query.categoryIds) });
     if (query.minPrice !== undefined) select.andWhere({ priceAmount: MoreThanOrEqual(query.minPrice) });
     if (query.maxPrice !== undefined) select.andWhere({ priceAmount: LessThanOrEqual(query.maxPrice) });
-    const column = columnOfSortKey[query.order];
-    const after = query.after;
-    if (after) {
-      const beyond = <T>(value: T): FindOperator<T> => (query.direction === 'ASC' ? MoreThan(value) : LessThan(value));
-      // (key, id) strictly beyond the cursor, spelled out: row-value comparisons are not portable.
-      select.andWhere(
-        new Brackets((keyset: WhereExpressionBuilder) => {
-          keyset
-            .where({ [column]: beyond(after.value) })
-            .orWhere({ [column]: Equal(after.value), id: beyond(after.id) });
-        }),
-      );
-    }
-    const rows = await select
-      .orderBy(`p.${column}`, query.direction)
-      .addOrderBy('p.id', query.direction)
-      .limit(query.limit)
-      .getMany();
-    return rows.map(toProduct);
+    const page = await keysetPage(select, {
+      key: columnOfSortKey[query.order],
+      direction: query.direction,
+      limit: query.limit,
+      after: query.after,
+    });
+    return { items: page.items.map(toProduct), last: page.last && toProduct(page.last) };
   },
 
   async countInCategory(unit, categoryId) {

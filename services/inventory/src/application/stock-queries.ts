@@ -24,14 +24,12 @@ export async function listStockItems(
   input: { lowStockOnly: boolean; afterProductId?: string; limit: number },
   deps: InventoryDeps,
 ): Promise<StockPage> {
-  // One more than asked tells whether a next page exists without counting.
-  const found = await deps.store.listItems(tx, {
-    limit: input.limit + 1,
+  const page = await deps.store.listItems(tx, {
+    limit: input.limit,
     ...(input.afterProductId !== undefined ? { afterProductId: input.afterProductId } : {}),
     ...(input.lowStockOnly ? { maxAvailable: deps.lowStockThreshold } : {}),
   });
-  const items = found.slice(0, input.limit);
-  return { items, lastProductId: found.length > input.limit ? (items.at(-1)?.productId ?? null) : null };
+  return { items: page.items, lastProductId: page.last?.productId ?? null };
 }
 
 export function getReservation(

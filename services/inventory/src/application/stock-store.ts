@@ -1,4 +1,4 @@
-import type { Tx } from '@shop/kit';
+import type { KeysetPage, Tx } from '@shop/kit';
 import type { InventoryEvent } from '../domain/inventory-events';
 import type { Rejection, ReleaseReason, Reservation, ReservationLine, ReservationStatus } from '../domain/reservation';
 import type { StockItem } from '../domain/stock-levels';
@@ -83,7 +83,8 @@ export interface StockStore {
   restockLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<void>;
   /** Marks the item discontinued unless it already is; answers whether it did. */
   discontinue(tx: Tx, productId: string, at: Date): Promise<boolean>;
-  listItems(tx: Tx, query: StockListQuery): Promise<StockItem[]>;
+  /** A page by product id, with the item the next page starts after when there is one. */
+  listItems(tx: Tx, query: StockListQuery): Promise<KeysetPage<StockItem>>;
   recordAdjustment(tx: Tx, adjustment: StockAdjustment): Promise<void>;
 
   findReservation(tx: Tx, orderId: string): Promise<Reservation | undefined>;

@@ -1,4 +1,4 @@
-import { dialectOf, isUniqueViolation, type Tx } from '@shop/kit';
+import { dialectOf, isUniqueViolation, type KeysetPage, keysetPage, type Tx } from '@shop/kit';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
   type ReservationAnnouncement,
@@ -158,18 +158,19 @@ export class TypeOrmStockStore implements StockStore {
     return result.affected === 1;
   }
 
-  async listItems(tx: Tx, query: StockListQuery): Promise<StockItem[]> {
-    const select = tx.manager
-      .createQueryBuilder(StockItemEntity, 'item')
-      .orderBy('item.productId', 'ASC')
-      .limit(query.limit);
-    if (query.afterProductId !== undefined) {
-      select.andWhere('item.productId > :after', { after: query.afterProductId });
-    }
+  async listItems(tx: Tx, query: StockListQuery): Promise<KeysetPage<StockItem>> {
+    const select = tx.manager.createQueryBuilder(StockItemEntity, 'item');
     if (query.maxAvailable !== undefined) {
       select.andWhere('item.onHand - item.reserved <= :maxAvailable', { maxAvailable: query.maxAvailable });
     }
-    return select.getMany();
+    const after = query.afterProductId;
+    return keysetPage(select, {
+      key: 'productId',
+      tieBreaker: 'productId',
+      direction: 'ASC',
+      limit: query.limit,
+      after: after === undefined ? undefined : { value: after, id: after },
+    });
   }
 
   async recordAdjustment(tx: Tx, adjustment: StockAdjustment): Promise<void> {
