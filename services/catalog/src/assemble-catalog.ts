@@ -15,7 +15,7 @@ import { categoryRoutes } from './http/category-routes';
 import { internalRoutes } from './http/internal-routes';
 import { productReadyRead, productRoutes } from './http/product-routes';
 import { stockChangedSubscription } from './http/subscriptions';
-import { catalogDeps } from './infrastructure/catalog-deps';
+import { catalogDeps, catalogTx } from './infrastructure/catalog-deps';
 import { noProductCache, StateProductCache } from './infrastructure/state-product-cache';
 
 export interface CatalogOptions {
@@ -50,7 +50,9 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
   internalRoutes(api, deps);
   api.use(options.authenticate);
   categoryRoutes(api, deps);
-  productRoutes(api, deps, (ctx, scope, work) => respondIdempotently(ctx, dataSource, scope, work));
+  productRoutes(api, deps, (ctx, scope, work) =>
+    respondIdempotently(ctx, dataSource, scope, (tx) => work(catalogTx(tx))),
+  );
   const openApi = api.openApi({
     title: 'catalog',
     version: '1',

@@ -1,4 +1,5 @@
 export { autocommit } from './autocommit';
+export { bindStore, type StoreIn } from './bound-store';
 export { isForeignKeyViolation, isUniqueViolation } from './constraint-violations';
 export { connectionOptions, createDataSource, type DataSourceSettings, type MigrationClass } from './data-source';
 export {

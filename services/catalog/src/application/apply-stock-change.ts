@@ -17,7 +17,7 @@ export async function applyStockChange(
   const { productId, available, version } = event.data;
   const outcome = await deps.handleOnce(stockProjectionConsumer, event.id, (tx) =>
     // `available` never goes below zero by contract; clamping keeps a faulty event from showing negative stock.
-    deps.products.applyStock(tx, productId, Math.max(0, available), version),
+    tx.products.applyStock(productId, Math.max(0, available), version),
   );
   if (outcome.status === 'duplicate') return 'duplicate';
   if (outcome.status !== 'applied' || !outcome.value) return 'stale';

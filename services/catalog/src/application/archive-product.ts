@@ -11,7 +11,7 @@ export type ArchiveProductResult = { ok: true } | { ok: false; reason: 'not-foun
 export async function archiveProduct(deps: CatalogDeps, id: string): Promise<ArchiveProductResult> {
   const result = await deps.transaction(async (tx): Promise<ArchiveProductResult> => {
     const at = new Date();
-    if (!(await deps.products.archive(tx, id, at))) return tx.rollbackWith({ ok: false, reason: 'not-found' });
+    if (!(await tx.products.archive(id, at))) return tx.rollbackWith({ ok: false, reason: 'not-found' });
     await tx.outbox(topics.productDeleted, productDeleted(id, at));
     return { ok: true };
   });

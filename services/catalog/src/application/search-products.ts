@@ -29,10 +29,10 @@ export async function searchProducts(deps: CatalogDeps, search: ProductSearch): 
   const page = await deps.read(async (unit): Promise<KeysetPage<Product>> => {
     let categoryIds: string[] | undefined;
     if (search.categoryId !== undefined) {
-      categoryIds = subtreeIds(await deps.categories.all(unit), search.categoryId);
+      categoryIds = subtreeIds(await unit.categories.all(), search.categoryId);
       if (categoryIds.length === 0) return { items: [], last: undefined };
     }
-    return deps.products.search(unit, {
+    return unit.products.search({
       pattern: search.q ? containsPattern(search.q) : undefined,
       categoryIds,
       minPrice: search.minPrice,

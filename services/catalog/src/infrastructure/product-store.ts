@@ -1,6 +1,6 @@
-import { isForeignKeyViolation, isUniqueViolation, keysetPage, type Tx } from '@shop/kit';
+import { isForeignKeyViolation, isUniqueViolation, keysetPage, type StoreIn, type Tx } from '@shop/kit';
 import { Brackets, In, LessThan, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
-import type { ProductQuery, ProductStore, ProductWrite, Unit } from '../application/ports';
+import type { ProductQuery, Products, ProductWrite } from '../application/ports';
 import { nameKeyOf, type Product, type ProductDraft, searchTextOf, skuKeyOf } from '../domain/product';
 import { likeEscape } from '../domain/product-search';
 import { ProductEntity, type ProductRecord } from './entities';
@@ -9,7 +9,10 @@ const columnOfSortKey = { name: 'nameKey', price: 'priceAmount', createdAt: 'cre
 
 // Conditions are object literals wherever a value is compared: TypeORM then types each parameter by its
 // column, which SQL Server needs (a bare Date parameter would be sent as datetime, not datetime2).
-export const productStore: ProductStore = {
+/** A transaction, or a plain read: all a store needs is the manager its statements go through. */
+export type Unit = Pick<Tx, 'manager'>;
+
+export const productStore: StoreIn<Products, Unit> = {
   async find(unit, id) {
     const record = await unit.manager.findOneBy(ProductEntity, { id });
     return record ? toProduct(record) : undefined;
@@ -56,7 +59,7 @@ export const productStore: ProductStore = {
     return result.affected === 1;
   },
 
-  async applyStock(tx: Tx, id: string, available: number, version: number) {
+  async applyStock(tx: Unit, id: string, available: number, version: number) {
     const result = await tx.manager
       .createQueryBuilder()
       .update(ProductEntity)
