@@ -79,7 +79,11 @@ export function addStockRoutes(api: ApiRoutes, deps: HttpDeps): void {
       const { productId } = ctx.params as { productId: string };
       const { delta, reason } = ctx.request.body as { delta: number; reason: string };
       await respondIdempotently(ctx, deps.db, `inventory:adjustments:${caller.id}`.slice(0, 100), async (tx) => {
-        const result = await adjustStock(tx, { productId, delta, reason, actorId: caller.id }, deps.inventory);
+        const result = await adjustStock(
+          deps.unitOf(tx),
+          { productId, delta, reason, actorId: caller.id },
+          deps.inventory,
+        );
         if (result.ok) return { status: 200, body: result.levels };
         // A refusal is answered (and stored under the key) as the problem document it is.
         return tx.rollbackWith(refusal(result, delta));

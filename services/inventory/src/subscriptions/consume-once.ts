@@ -1,7 +1,9 @@
 import type { EventEnvelope } from '@shop/contracts';
-import { type DeliveryOutcome, handleOnce, kitLimits, type Logger, type Tx } from '@shop/kit';
+import { type DeliveryOutcome, handleOnce, kitLimits, type Logger } from '@shop/kit';
 import type Joi from 'joi';
 import type { DataSource } from 'typeorm';
+import type { InventoryTx } from '../application/stock-store';
+import { inventoryTx } from '../infrastructure/typeorm-stock-store';
 
 export interface ConsumerOptions<T> {
   db: DataSource;
@@ -10,7 +12,7 @@ export interface ConsumerOptions<T> {
   consumer: string;
   /** The part of the event's data this consumer relies on; anything else in it is ignored. */
   schema: Joi.ObjectSchema<T>;
-  effect(tx: Tx, data: T): Promise<unknown>;
+  effect(tx: InventoryTx, data: T): Promise<unknown>;
 }
 
 /**
@@ -33,7 +35,9 @@ export async function consumeOnce<T>(event: EventEnvelope, options: ConsumerOpti
     log.warn({ problems: error.details.map((detail) => detail.message) }, 'malformed event dropped');
     return 'drop';
   }
-  const result = await handleOnce(options.db, options.consumer, event.id, (tx) => options.effect(tx, value as T));
+  const result = await handleOnce(options.db, options.consumer, event.id, (tx) =>
+    options.effect(inventoryTx(tx), value as T),
+  );
   if (result.status === 'duplicate') log.debug('event already applied');
   return 'success';
 }
