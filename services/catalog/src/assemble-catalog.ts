@@ -15,7 +15,7 @@ import type { CatalogDeps } from './application/ports';
 import { categoryRoutes } from './http/category-routes';
 import { internalRoutes } from './http/internal-routes';
 import { productReadyRead, productRoutes } from './http/product-routes';
-import { catalogDeps } from './infrastructure/catalog-deps';
+import { catalogDeps, catalogTx } from './infrastructure/catalog-deps';
 import { noProductCache, StateProductCache } from './infrastructure/state-product-cache';
 import { catalogSubscriptions } from './subscriptions/catalog-subscriptions';
 
@@ -51,7 +51,9 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
   internalRoutes(api, deps);
   api.use(options.authenticate);
   categoryRoutes(api, deps);
-  productRoutes(api, deps, (ctx, scope, work) => respondIdempotently(ctx, dataSource, scope, work));
+  productRoutes(api, deps, (ctx, scope, work) =>
+    respondIdempotently(ctx, dataSource, scope, (tx) => work(catalogTx(tx))),
+  );
   const openApi = api.openApi({
     title: 'catalog',
     version: '1',

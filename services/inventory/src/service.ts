@@ -13,7 +13,7 @@ import { inventoryRoutes } from './http/routes';
 import { inventoryEntities } from './infrastructure/entities';
 import { inventoryMigrations } from './infrastructure/migrations';
 import { ReservationSweeper } from './infrastructure/reservation-sweeper';
-import { TypeOrmStockStore } from './infrastructure/typeorm-stock-store';
+import { inventoryTx } from './infrastructure/typeorm-stock-store';
 import { inventorySubscriptions } from './subscriptions/inventory-subscriptions';
 
 /**
@@ -33,9 +33,8 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
       idempotencyTtlHours: ctx.idempotencyTtlHours,
     });
     await db.initialize();
-    const run: RunInTransaction = (work) => transaction(db, work);
+    const run: RunInTransaction = (work) => transaction(db, (tx) => work(inventoryTx(tx)));
     const deps: InventoryDeps = {
-      store: new TypeOrmStockStore(),
       lowStockThreshold: ctx.config.LOW_STOCK_THRESHOLD,
       clock: () => new Date(),
     };
@@ -49,7 +48,7 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
     );
     const idempotencySweeper = new IdempotencySweeper(db, { log: ctx.log });
     const api = inventoryRoutes(
-      { db, run, inventory: deps, defaultTtlSeconds: ctx.config.RESERVATION_TTL_SECONDS },
+      { db, run, unitOf: inventoryTx, inventory: deps, defaultTtlSeconds: ctx.config.RESERVATION_TTL_SECONDS },
       ctx.authenticate,
     );
 

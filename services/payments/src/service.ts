@@ -61,7 +61,13 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
       paymentMethodTtlSeconds: config.PAYMENT_METHOD_TTL_SECONDS,
     });
     const deps: PaymentsDeps = { gateway, clock };
-    const http: PaymentsHttp = { deps, unitOfWork: typeormUnitOfWork(dataSource), dataSource, authenticate };
+    const http: PaymentsHttp = {
+      deps,
+      unitOfWork: typeormUnitOfWork(dataSource),
+      dataSource,
+      storeOf: paymentStoreOf,
+      authenticate,
+    };
 
     const api = new ApiRoutes();
     // Before `authenticate`: service invocation carries no user token.

@@ -1,6 +1,5 @@
 import type { StockChanged } from '@shop/contracts';
-import type { Tx } from '@shop/kit';
-import type { CatalogDeps } from './ports';
+import type { CatalogTx } from './ports';
 
 export type ApplyStockChangeResult = 'applied' | 'stale';
 
@@ -10,11 +9,7 @@ export type ApplyStockChangeResult = 'applied' | 'stale';
  * arrive out of order: the conditional UPDATE keeps only a newer version. The cached product is invalidated
  * by the caller once this committed.
  */
-export async function applyStockChange(
-  tx: Tx,
-  change: StockChanged,
-  deps: Pick<CatalogDeps, 'products'>,
-): Promise<ApplyStockChangeResult> {
-  const applied = await deps.products.applyStock(tx, change.productId, change.available, change.version);
+export async function applyStockChange(tx: CatalogTx, change: StockChanged): Promise<ApplyStockChangeResult> {
+  const applied = await tx.products.applyStock(change.productId, change.available, change.version);
   return applied ? 'applied' : 'stale';
 }

@@ -10,7 +10,7 @@ export type ArchiveProductResult = { ok: true } | { ok: false; reason: 'not-foun
 export async function archiveProduct(deps: CatalogDeps, id: string): Promise<ArchiveProductResult> {
   const result = await deps.transaction(async (tx): Promise<ArchiveProductResult> => {
     const at = new Date();
-    if (!(await deps.products.archive(tx, id, at))) return tx.rollbackWith({ ok: false, reason: 'not-found' });
+    if (!(await tx.products.archive(id, at))) return tx.rollbackWith({ ok: false, reason: 'not-found' });
     const { topic, envelope } = productDeleted(id, at);
     await tx.outbox(topic, envelope);
     return { ok: true };

@@ -15,22 +15,22 @@ export type UpdateProductResult =
 
 export async function updateProduct(deps: CatalogDeps, input: UpdateProduct): Promise<UpdateProductResult> {
   const result = await deps.transaction(async (tx): Promise<UpdateProductResult> => {
-    if (!(await deps.categories.find(tx, input.draft.categoryId))) {
+    if (!(await tx.categories.find(input.draft.categoryId))) {
       return tx.rollbackWith({ ok: false, reason: 'unknown-category' });
     }
     // One conditional UPDATE checks existence and the If-Match versions together, so no other writer can slip
     // in between a check and the write.
-    const written = await deps.products.update(tx, input.id, input.draft, {
+    const written = await tx.products.update(input.id, input.draft, {
       updatedAt: new Date(),
       expected: input.expected,
     });
     if (written === 'no-match') {
-      const current = await deps.products.find(tx, input.id);
+      const current = await tx.products.find(input.id);
       const reason = current?.status === 'active' ? 'precondition-failed' : 'not-found';
       return tx.rollbackWith({ ok: false, reason });
     }
     if (written !== 'done') return tx.rollbackWith({ ok: false, reason: written });
-    const product = await deps.products.find(tx, input.id);
+    const product = await tx.products.find(input.id);
     if (!product) throw new Error(`product ${input.id} vanished inside its own update`);
     const { topic, envelope } = productUpdated(product);
     await tx.outbox(topic, envelope);

@@ -29,7 +29,7 @@ export function addInternalStockRoutes(api: ApiRoutes, deps: HttpDeps): void {
     },
     async (ctx) => {
       const { productId } = ctx.params as { productId: string };
-      const item = await deps.run((tx) => deps.inventory.store.findItem(tx, productId));
+      const item = await deps.run((tx) => tx.stock.findItem(productId));
       if (!item) throw problem(404, 'Not Found', { detail: `No stock item for product ${productId}` });
       ctx.body = { ...levelsOf(item), version: item.version, at: item.updatedAt.toISOString() };
     },

@@ -15,6 +15,7 @@ import { releaseReservation } from '../application/release-reservation';
 import { reserveStock } from '../application/reserve-stock';
 import type { ReleaseReason } from '../domain/reservation';
 import { maxOnHand } from '../domain/stock-levels';
+import { inventoryTx } from '../infrastructure/typeorm-stock-store';
 
 export interface InventorySubscriptionDeps {
   inventory: InventoryDeps;
@@ -23,7 +24,7 @@ export interface InventorySubscriptionDeps {
 
 const release = (contract: typeof OrderFailed, reason: ReleaseReason) =>
   subscribe<OrderStatusEvent, InventorySubscriptionDeps>(contract, async (ctx, event, deps) => {
-    await releaseReservation(ctx.tx, { orderId: event.data.orderId, reason }, deps.inventory);
+    await releaseReservation(inventoryTx(ctx.tx), { orderId: event.data.orderId, reason }, deps.inventory);
   });
 
 /**
@@ -37,21 +38,21 @@ export const inventorySubscriptions: EventSubscription<InventorySubscriptionDeps
     // The catalog accepts up to the 32-bit maximum; more than maxOnHand is kept at maxOnHand rather than leaving
     // the product without a stock item (the counters' guards need the headroom above it).
     const initialStock = Math.min(event.data.initialStock, maxOnHand);
-    await openStockItem(ctx.tx, { productId: event.data.productId, initialStock }, deps.inventory);
+    await openStockItem(inventoryTx(ctx.tx), { productId: event.data.productId, initialStock }, deps.inventory);
   }),
   subscribe(ProductDeleted, async (ctx, event, deps: InventorySubscriptionDeps) => {
-    await discontinueStockItem(ctx.tx, { productId: event.data.productId }, deps.inventory);
+    await discontinueStockItem(inventoryTx(ctx.tx), { productId: event.data.productId }, deps.inventory);
   }),
   subscribe(OrderPlaced, async (ctx, event, deps: InventorySubscriptionDeps) => {
     const lines = event.data.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
     await reserveStock(
-      ctx.tx,
+      inventoryTx(ctx.tx),
       { orderId: event.data.orderId, lines, ttlSeconds: deps.reservationTtlSeconds },
       deps.inventory,
     );
   }),
   subscribe(OrderPaid, async (ctx, event, deps: InventorySubscriptionDeps) => {
-    const result = await commitReservation(ctx.tx, { orderId: event.data.orderId }, deps.inventory);
+    const result = await commitReservation(inventoryTx(ctx.tx), { orderId: event.data.orderId }, deps.inventory);
     // Nothing to retry: the order was paid for stock this inventory no longer holds for it.
     if (!result.ok) ctx.log.error({ orderId: event.data.orderId, result }, 'a paid order could not commit its stock');
   }),

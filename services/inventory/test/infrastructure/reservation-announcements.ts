@@ -29,7 +29,7 @@ export function describeReservationAnnouncements(label: string, openDatabase: ()
 
     const eventsSince = async (count: number) => (await world.outbox()).slice(count);
     const freshItem = async (productId: string) => {
-      const item = await world.run((tx) => world.deps.store.findItem(tx, productId));
+      const item = await world.run((tx) => tx.stock.findItem(productId));
       if (!item) throw new Error(`no stock item for ${productId}`);
       return item;
     };
