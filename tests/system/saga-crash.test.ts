@@ -1,4 +1,5 @@
 import type { TestCustomer } from '../e2e/support/accounts';
+import { eventually } from '../e2e/support/eventually';
 import { productWithStock } from '../e2e/support/shop';
 import { customers, expectSoldOutExactly, ordersOf, placeAtOnce, settled, watchLevels } from '../e2e/support/stampede';
 import { type DaprPlatform, startDaprPlatform } from './support/dapr-platform';
@@ -28,14 +29,16 @@ describe.each(['inventory', 'orders'])('the %s process killed mid-saga and start
     const levels = watchLevels(productId);
     try {
       const first = placeInWaves(productId, buyers, 3, 15);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Killed once orders are flowing (not after a fixed delay, which a loaded machine may not have used to accept
+      // any): the sagas of the accepted ones are then under way in the victim.
+      await eventually(async () => expect((await ordersOf(buyers)).length).toBeGreaterThanOrEqual(5), 30_000);
       await platform.topology.member(victim).kill();
       await first;
       const second = placeInWaves(productId, buyers, 3, 15);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       await platform.topology.member(victim).restart();
       await second;
-      await placeInWaves(productId, buyers, 2, 15);
+      await placeInWaves(productId, buyers, 3, 15);
 
       // Every order the platform accepted, including any whose answer was lost in the crash.
       const accepted = (await ordersOf(buyers)).map((order) => order.id);
