@@ -1,12 +1,5 @@
 import type { Mesh } from '@shop/kit';
-import {
-  ApiRoutes,
-  IdempotencySweeper,
-  type Logger,
-  OutboxRelay,
-  respondIdempotently,
-  type ServiceParts,
-} from '@shop/kit';
+import { ApiRoutes, type Logger, respondIdempotently, type ServiceParts } from '@shop/kit';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -19,7 +12,7 @@ import { catalogDeps } from './infrastructure/catalog-deps';
 import { noProductCache, StateProductCache } from './infrastructure/state-product-cache';
 
 export interface CatalogOptions {
-  /** Initialized, its migrations run; the catalog closes it when it stops. */
+  /** Opened and migrated (ServiceContext.dataSource); the kit closes it. */
   dataSource: DataSource;
   mesh: Mesh;
   log: Logger;
@@ -28,13 +21,10 @@ export interface CatalogOptions {
   authenticate: Middleware;
   /** 0 turns the product cache off. */
   cacheTtlSeconds: number;
-  /** Relay tuning for tests; production uses the kit's defaults. */
-  relayPollIntervalMs?: number;
 }
 
 export interface Catalog extends ServiceParts {
   deps: CatalogDeps;
-  relay: OutboxRelay;
 }
 
 /** Wires the catalog on a DataSource and a mesh; the manifest and the tests both build it here. */
@@ -57,37 +47,12 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
     description: 'Products, the category tree and product search.',
   });
 
-  const idempotencySweeper = new IdempotencySweeper(dataSource, { log });
-  const relay = new OutboxRelay(dataSource, {
-    publish: (topic, event) => mesh.publish(topic, event),
-    logger: log,
-    ...(options.relayPollIntervalMs ? { pollIntervalMs: options.relayPollIntervalMs } : {}),
-  });
-
   return {
     deps,
-    relay,
     router: api.router,
     readyReads: [productReadyRead(deps)],
     openApi,
     subscriptions: [stockChangedSubscription(deps)],
-    readiness: [
-      {
-        name: 'database',
-        async check() {
-          await dataSource.query('SELECT 1');
-        },
-      },
-    ],
-    async start() {
-      relay.start();
-      idempotencySweeper.start();
-    },
-    async stop() {
-      await idempotencySweeper.stop();
-      await relay.stop();
-      cache.close();
-      if (dataSource.isInitialized) await dataSource.destroy();
-    },
+    close: () => cache.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { createDataSource, IdempotencySweeper, OutboxRelay, type ServiceManifest, transaction } from '@shop/kit';
+import { type ServiceManifest, transaction } from '@shop/kit';
 import { expireDueReservations } from './application/expire-reservations';
 import type { InventoryDeps, RunInTransaction } from './application/inventory-deps';
 import { type InventoryConfig, inventoryConfigSchema } from './config';
@@ -19,34 +19,23 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
   name: 'inventory',
   publicPaths: ['/api/inventory'],
   config: inventoryConfigSchema,
-  async setup(ctx) {
-    const db = createDataSource(ctx.databaseUrl, {
-      entities: inventoryEntities,
-      migrations: inventoryMigrations,
-      logger: ctx.log,
-      idempotencyTtlHours: ctx.idempotencyTtlHours,
-    });
-    await db.initialize();
+  data: { entities: inventoryEntities, migrations: inventoryMigrations },
+  outbox: true,
+  async setup({ config, dataSource: db, log, authenticate }) {
     const run: RunInTransaction = (work) => transaction(db, work);
     const deps: InventoryDeps = {
       store: new TypeOrmStockStore(),
-      lowStockThreshold: ctx.config.LOW_STOCK_THRESHOLD,
+      lowStockThreshold: config.LOW_STOCK_THRESHOLD,
       clock: () => new Date(),
     };
-    const relay = new OutboxRelay(db, { publish: (topic, event) => ctx.mesh.publish(topic, event), logger: ctx.log });
     const sweeper = new ReservationSweeper(
-      () => expireDueReservations(run, deps, { batchSize: ctx.config.RESERVATION_SWEEP_BATCH_SIZE }),
-      {
-        intervalMs: ctx.config.RESERVATION_SWEEP_INTERVAL_MS,
-        log: ctx.log.child({ component: 'reservation-sweeper' }),
-      },
+      () => expireDueReservations(run, deps, { batchSize: config.RESERVATION_SWEEP_BATCH_SIZE }),
+      { intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS, log: log.child({ component: 'reservation-sweeper' }) },
     );
-    const idempotencySweeper = new IdempotencySweeper(db, { log: ctx.log });
     const api = inventoryRoutes(
-      { db, run, inventory: deps, defaultTtlSeconds: ctx.config.RESERVATION_TTL_SECONDS },
-      ctx.authenticate,
+      { db, run, inventory: deps, defaultTtlSeconds: config.RESERVATION_TTL_SECONDS },
+      authenticate,
     );
-
     return {
       router: api.router,
       openApi: api.openApi({
@@ -55,28 +44,10 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
         description: 'Stock levels, admin adjustments, and reservations for orders (internal).',
       }),
       subscriptions: [
-        ...catalogSubscriptions(db, deps, ctx.log),
-        ...orderSubscriptions(db, deps, ctx.log, { reservationTtlSeconds: ctx.config.RESERVATION_TTL_SECONDS }),
+        ...catalogSubscriptions(db, deps, log),
+        ...orderSubscriptions(db, deps, log, { reservationTtlSeconds: config.RESERVATION_TTL_SECONDS }),
       ],
-      readiness: [
-        {
-          name: 'database',
-          async check() {
-            await db.query('SELECT 1');
-          },
-        },
-      ],
-      async start() {
-        relay.start();
-        sweeper.start();
-        idempotencySweeper.start();
-      },
-      async stop() {
-        await idempotencySweeper.stop();
-        await sweeper.stop();
-        await relay.stop();
-        if (db.isInitialized) await db.destroy();
-      },
+      jobs: [sweeper],
     };
   },
 };

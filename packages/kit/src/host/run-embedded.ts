@@ -107,16 +107,10 @@ export async function runEmbedded(
       ),
     ),
     drainers: loaded.map((service) => async () => service.parts.drain?.()),
-    closers: [
-      ...[...loaded].reverse().map((service) => async () => {
-        service.close();
-        await service.parts.stop?.();
-      }),
-      () => bus.close(),
-    ],
+    closers: [...[...loaded].reverse().map((service) => () => service.stop()), () => bus.close()],
   });
   listeningPort = server.port;
-  for (const service of loaded) await service.parts.start?.();
+  for (const service of loaded) await service.start();
   const url = `http://127.0.0.1:${server.port}`;
   log.info({ url, services: manifests.map((m) => m.name), dataDir }, 'shop platform listening (embedded topology)');
   return { ...server, url, bus, log };
