@@ -44,14 +44,18 @@ describe('the ordered shutdown', () => {
       async setup(context) {
         dataSource = context.dataSource;
         const api = new ApiRoutes();
-        api.get('/api/slow', { summary: 'Answers when the test says so', responses: { 200: {} } }, async (ctx) => {
-          events.push('request began');
-          await new Promise<void>((resolve) => {
-            finishSlowRequest = resolve;
-          });
-          ctx.body = { count: (await context.dataSource.query('SELECT count(*) AS n FROM widgets'))[0].n };
-          events.push('request answered');
-        });
+        api.get(
+          '/api/slow',
+          { summary: 'Answers when the test says so', responses: { 200: { description: 'The count' } } },
+          async (ctx) => {
+            events.push('request began');
+            await new Promise<void>((resolve) => {
+              finishSlowRequest = resolve;
+            });
+            ctx.body = { count: (await context.dataSource.query('SELECT count(*) AS n FROM widgets'))[0].n };
+            events.push('request answered');
+          },
+        );
         const data = () => context.dataSource;
         return {
           router: api.router,
