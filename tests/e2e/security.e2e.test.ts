@@ -1,9 +1,9 @@
 import { createHash, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { json } from '@shop/testkit/src/listen';
+import { rawExchange } from '@shop/testkit/src/raw-http';
 import jwt from 'jsonwebtoken';
 import { adminToken, bearer, logIn, newCustomer, postJson } from './support/accounts';
 import { baseUrl } from './support/base-url';
@@ -167,30 +167,6 @@ describe('signing key rotation under a spray of unknown key ids', () => {
     expect((await send('GET', '/api/orders', customer.accessToken)).status).toBe(200);
   });
 });
-
-/** Raw bytes to the origin and everything it answers until it closes: for requests no HTTP client would send. */
-function rawExchange(bytes: string): Promise<string> {
-  const { hostname, port } = new URL(baseUrl());
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    socket.end(bytes);
-  });
-}
-
-function parseRaw(response: string) {
-  const split = response.indexOf('\r\n\r\n');
-  const head = response.slice(0, split).split('\r\n');
-  const headers = Object.fromEntries(
-    head
-      .slice(1)
-      .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
-  );
-  return { status: Number(head[0]?.split(' ')[1]), headers, body: response.slice(split + 4) };
-}
 
 /** A POST with exactly these headers and body bytes (node:http sends Content-Encoding as given). */
 function rawPost(path: string, headers: Record<string, string>, body: Buffer | string) {
@@ -377,8 +353,9 @@ describe('Content-Encoding on a JSON POST', () => {
 
 describe('requests refused before any service sees them answer problem documents', () => {
   it('an oversized header is 431', async () => {
-    const response = parseRaw(
-      await rawExchange(`GET /api/products HTTP/1.1\r\nHost: shop\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+    const response = await rawExchange(
+      baseUrl(),
+      `GET /api/products HTTP/1.1\r\nHost: shop\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
     );
     expect(response.status).toBe(431);
     expect(response.headers['content-type']).toBe('application/problem+json');
@@ -386,7 +363,7 @@ describe('requests refused before any service sees them answer problem documents
   });
 
   it('a malformed request is 400', async () => {
-    const response = parseRaw(await rawExchange('GET /api/products HTTP/1.1\r\nHost: shop\r\nno colon\r\n\r\n'));
+    const response = await rawExchange(baseUrl(), 'GET /api/products HTTP/1.1\r\nHost: shop\r\nno colon\r\n\r\n');
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toBe('application/problem+json');
     expect((await fetch(`${baseUrl()}/api/products`)).status).toBe(200);

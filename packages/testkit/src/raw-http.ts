@@ -33,11 +33,26 @@ export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawAns
     `${request.method ?? 'GET'} ${request.target} HTTP/1.1`,
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
   ].join('\r\n');
+  return rawExchange(baseUrl, Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body ?? Buffer.alloc(0)]), {
+    timeoutMs: request.timeoutMs,
+  });
+}
+
+/**
+ * Bytes written to the origin as they are (requests no HTTP client would send: malformed lines, oversized headers),
+ * and its answer, read until it closes the connection.
+ */
+export function rawExchange(
+  baseUrl: string,
+  bytes: string | Buffer,
+  options: { timeoutMs?: number } = {},
+): Promise<RawAnswer> {
+  const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
     const chunks: Buffer[] = [];
-    socket.setTimeout(request.timeoutMs ?? 10_000, () => socket.destroy(new Error(`no answer to ${request.target}`)));
     let failure: Error | undefined;
+    socket.setTimeout(options.timeoutMs ?? 10_000, () => socket.destroy(new Error('no answer in time')));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // A server may answer (413, 400) and close before the whole body is written: the answer is what counts.
     socket.on('error', (error) => {
@@ -54,8 +69,7 @@ export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawAns
         reject(error);
       }
     });
-    socket.write(`${head}\r\n\r\n`);
-    if (body) socket.write(body);
+    socket.write(bytes);
   });
 }
 

@@ -1,6 +1,6 @@
-import { connect, type Socket } from 'node:net';
 import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { json } from '@shop/testkit/src/listen';
+import { abuseUpgrade, maskedTextFrame, type SocketAbuse, socketAbuses } from '@shop/testkit/src/socket-abuse';
 import { adminToken, bearer, postJson } from '../../e2e/support/accounts';
 import { baseUrl } from '../../e2e/support/base-url';
 import { eventually } from '../../e2e/support/eventually';
@@ -30,42 +30,17 @@ function upgradeRequest(token: string): string {
   ].join('\r\n');
 }
 
-/** A masked WebSocket text frame, as a client must send it. */
-function textFrame(text: string): Buffer {
-  const payload = Buffer.from(text);
-  const mask = Buffer.from([7, 1, 9, 4]);
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)));
-  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
-}
-
-async function stormOne(kind: number): Promise<void> {
-  const token = await negotiated();
+async function stormOne(abuse: SocketAbuse): Promise<void> {
   const { port, hostname } = new URL(baseUrl());
-  const socket: Socket = connect(Number(port), hostname);
-  socket.on('error', () => {});
-  await new Promise((resolve) => socket.once('connect', resolve));
-  const request = upgradeRequest(token);
-  switch (kind) {
-    case 0: // reset halfway through the upgrade request
-      socket.write(request.slice(0, 40));
-      socket.resetAndDestroy();
-      return;
-    case 1: // reset mid-stream: upgraded, SignalR handshake sent, answer arriving
-      socket.write(request);
-      await new Promise((resolve) => socket.once('data', resolve));
-      socket.write(textFrame('{"protocol":"json","version":1}\u001e'));
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      socket.resetAndDestroy();
-      return;
-    case 2: // half-close right after asking, then vanish
-      socket.end(request);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      socket.resetAndDestroy();
-      return;
-    default: // garbage where an upgrade should be
-      socket.write(`GET /hubs/inventory?id=${token} HTTP/1.1\r\nUpgrade: websocket\r\n\u0000\u0001\r\n\r\n`);
-      socket.resetAndDestroy();
-  }
+  await abuseUpgrade(
+    {
+      host: hostname,
+      port: Number(port),
+      request: upgradeRequest(await negotiated()),
+      afterUpgrade: maskedTextFrame('{"protocol":"json","version":1}\u001e'),
+    },
+    abuse,
+  );
 }
 
 export function describeSocketStorm(): void {
@@ -82,7 +57,9 @@ export function describeSocketStorm(): void {
       try {
         await bystander.invoke('SubscribeProduct', productId);
         for (let i = 0; i < connectionsInStorm; i += 20) {
-          await Promise.all(Array.from({ length: 20 }, (_, j) => stormOne((i + j) % 4)));
+          await Promise.all(
+            Array.from({ length: 20 }, (_, j) => stormOne(socketAbuses[(i + j) % socketAbuses.length] as SocketAbuse)),
+          );
         }
         const adjusted = await postJson(
           `/api/inventory/${productId}/adjustments`,

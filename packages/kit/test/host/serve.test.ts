@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import Router from '@koa/router';
+import { rawExchange } from '@shop/testkit/src/raw-http';
 import { createHttpApp } from '../../src/host/http-app';
 import { serve } from '../../src/host/serve';
 import type { HealthState } from '../../src/http/health';
@@ -88,32 +89,13 @@ describe('requests Node refuses before the app sees them', () => {
   });
   afterAll(() => running.shutdown());
 
-  /** Sends raw bytes and reads until the server closes the connection. */
-  function exchange(request: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(running.port, '127.0.0.1');
-      const chunks: Buffer[] = [];
-      socket.on('data', (chunk) => chunks.push(chunk));
-      socket.on('error', reject);
-      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      socket.end(request);
-    });
-  }
-
-  function parse(response: string) {
-    const [head = '', body = ''] = response.split('\r\n\r\n');
-    const [statusLine = '', ...headerLines] = head.split('\r\n');
-    const headers = Object.fromEntries(
-      headerLines.map((line) => [
-        line.slice(0, line.indexOf(':')).toLowerCase(),
-        line.slice(line.indexOf(':') + 1).trim(),
-      ]),
-    );
-    return { status: Number(statusLine.split(' ')[1]), headers, body: body ? JSON.parse(body) : undefined };
-  }
+  const exchange = async (request: string) => {
+    const answer = await rawExchange(`http://127.0.0.1:${running.port}`, request);
+    return { ...answer, body: answer.body ? JSON.parse(answer.body) : undefined };
+  };
 
   it('answers an oversized header with a 431 problem document', async () => {
-    const response = parse(await exchange(`GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    const response = await exchange(`GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(response.status).toBe(431);
     expect(response.headers['content-type']).toBe('application/problem+json');
     expect(response.body).toMatchObject({ status: 431, title: 'Request Header Fields Too Large' });
@@ -125,7 +107,7 @@ describe('requests Node refuses before the app sees them', () => {
     ['a bad chunked body', 'POST /ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
     ['a NUL in the request line', 'GET /p\u0000ing HTTP/1.1\r\nHost: x\r\n\r\n'],
   ])('answers %s with a 400 problem document and keeps serving', async (_name, request) => {
-    const response = parse(await exchange(request));
+    const response = await exchange(request);
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toBe('application/problem+json');
     expect(response.body).toMatchObject({ status: 400, title: 'Bad Request' });

@@ -40,7 +40,8 @@ describe('the Redis backplane', () => {
       connectRedisBackplane({ host: redis.url, prefix }),
       connectRedisBackplane({ host: redis.url, prefix }),
     ]);
-    const asking = new Backplane(survivor, { prefix, log: quietLog, heartbeatIntervalMs: 100, askTimeoutMs: 5_000 });
+    const askTimeoutMs = 30_000;
+    const asking = new Backplane(survivor, { prefix, log: quietLog, heartbeatIntervalMs: 100, askTimeoutMs });
     await asking.start();
     try {
       // A replica that announced itself for 300 ms and crashed: it never renews, answers nor withdraws.
@@ -50,7 +51,8 @@ describe('the Redis backplane', () => {
       await eventually(async () => expect(await survivor.liveReplicas()).toEqual([asking.replicaId]), 5_000);
       const startedAt = Date.now();
       expect(await asking.ask('somehub', 'connectionExists', ['nobody'])).toBe(false);
-      expect(Date.now() - startedAt).toBeLessThan(1_000);
+      // It did not wait out the timeout for the crashed replica (a busy machine may be slow, never 15 s slow).
+      expect(Date.now() - startedAt).toBeLessThan(askTimeoutMs / 2);
     } finally {
       await asking.stop();
     }
