@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DataSource, Migration, QueryRunner } from 'typeorm';
+import { type DataSource, type Migration, MigrationExecutor, type QueryRunner } from 'typeorm';
 import { dialectOf } from './portable-columns';
 
 /**
@@ -18,7 +18,10 @@ export async function runMigrationsUnderLock(dataSource: DataSource, lockName: s
       throw new Error(`sp_getapplock refused the migration lock ${lock.resource} (answer ${answer?.result})`);
     }
     try {
-      return await dataSource.runMigrations({ transaction: 'all' });
+      // On the lock's own connection: a pool of one connection cannot deadlock, and the lock is surely ours.
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'all';
+      return await executor.executePendingMigrations();
     } finally {
       await runner.query(lock.release.sql, lock.release.parameters);
     }
