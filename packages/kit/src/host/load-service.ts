@@ -41,6 +41,9 @@ export interface ServiceEnvironment {
 /** Validates a service's own configuration and runs its setup: the same steps in both topologies. */
 export async function loadService(manifest: ServiceManifest, environment: ServiceEnvironment): Promise<LoadedService> {
   const log = environment.log.child({ service: manifest.name });
+  if (manifest.outbox && !manifest.data) {
+    throw new Error(`service ${manifest.name} declares an outbox but no data: the outbox is a table of its database`);
+  }
   const config = manifest.config ? loadConfig(manifest.config, environment.env) : {};
   // Identity answers its own session checks (ServiceParts.sessionAuthority); every other service asks it.
   const askIdentity = meshSessionLookup(environment.mesh);
@@ -59,16 +62,17 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     }),
   });
   const authenticateMiddleware: Middleware = authenticate(verifier);
-  const dataSource = manifest.data
-    ? await openDataSource(environment.databaseUrl, {
-        ...manifest.data,
-        logger: log,
-        idempotencyTtlHours: IDEMPOTENCY_TTL_HOURS,
-        lockName: manifest.name,
-      })
-    : undefined;
+  let dataSource: DataSource | undefined;
   let parts: ServiceParts;
   try {
+    dataSource = manifest.data
+      ? await openDataSource(environment.databaseUrl, {
+          ...manifest.data,
+          logger: log,
+          idempotencyTtlHours: IDEMPOTENCY_TTL_HOURS,
+          lockName: manifest.name,
+        })
+      : undefined;
     parts = await manifest.setup(
       withData(
         {

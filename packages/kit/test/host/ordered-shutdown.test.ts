@@ -182,6 +182,20 @@ describe('the data a manifest declares', () => {
   });
 });
 
+describe('a manifest that declares an outbox', () => {
+  it('is refused at start without data to keep it in', async () => {
+    const outboxOnly: ServiceManifest = {
+      name: 'outbox-only',
+      publicPaths: ['/api/outbox-only'],
+      outbox: true,
+      setup: async () => ({ router: new ApiRoutes().router }),
+    };
+    await expect(
+      runEmbedded([outboxOnly], { env: { PORT: '0', SHOP_DATA_DIR: dataDir, LOG_LEVEL: 'fatal' }, log }),
+    ).rejects.toThrow('service outbox-only declares an outbox but no data');
+  });
+});
+
 describe('an interval job', () => {
   it('runs at start when asked, then every interval, never two passes at once, and waits for the last at stop', async () => {
     let running = 0;
