@@ -1,3 +1,6 @@
+// First: the tracing instrumentations must be registered before the modules they patch load (see the file).
+import './tracing/instrument';
+
 export { assertConfiguration, ConfigError, hostConfigSchema, loadConfig } from './config/load-config';
 export * from './data';
 export { daprApiTokenHeader, requireAppApiToken } from './host/app-api-token';
@@ -63,3 +66,14 @@ export { daprAppRoutes, deadLetterTopicFor } from './mesh/dapr-app-routes';
 export * from './mesh/dapr-policy';
 export { createEmbeddedMesh, EmbeddedBus, type EmbeddedBusOptions } from './mesh/embedded';
 export * from './mesh/port';
+export { startTracing, type Tracing } from './tracing/start-tracing';
+export {
+  currentTraceparent,
+  injectTraceHeaders,
+  inKitSpan,
+  type KitSpanOptions,
+  SpanKind,
+  serviceAttribute,
+  tracingRequested,
+  tracingStarted,
+} from './tracing/tracing';

@@ -31,6 +31,8 @@ export interface DaprTopologyOptions {
   jwksUrl: string;
   /** Extra environment for every service process. */
   env?: NodeJS.ProcessEnv;
+  /** Extra environment for every daprd (e.g. OTEL_EXPORTER_OTLP_ENDPOINT, to export its spans). */
+  sidecarEnv?: Record<string, string>;
   /** Told when each service is up (a developer's `start:dapr` logs it). */
   onServiceUp?(member: { name: string; replica: number; appPort: number; sidecarPort: number }): void;
   /** Leave the run dir (logs included) behind after stop(), for a look at what happened. */
@@ -117,7 +119,10 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
     const sentry = await startSentry({ dir: join(run.path, 'sentry'), logDir: run.logDir });
     stoppers.push(() => sentry.stop());
     const sidecarFor = async (appId: string, appPort: number) => {
-      const sidecar = await startSidecar(run, redis.url, appId, appPort, { mtls: sentry.mtls });
+      const sidecar = await startSidecar(run, redis.url, appId, appPort, {
+        mtls: sentry.mtls,
+        env: options.sidecarEnv,
+      });
       stoppers.push(() => sidecar.stop());
       return sidecar;
     };

@@ -240,7 +240,7 @@ export function startSidecar(
   redisHost: string,
   appId: string,
   appPort: number,
-  options: { mtls?: DaprdMtls } = {},
+  options: { mtls?: DaprdMtls; env?: Record<string, string> } = {},
 ): Promise<RunningDaprd> {
   return startDaprd({
     appId,

@@ -4,6 +4,7 @@ export * from './eventually';
 export * from './free-port';
 export * from './listen';
 export * from './managed-process';
+export * from './otlp-receiver';
 export * from './postgres';
 export * from './redis';
 export * from './sentry';

@@ -2,7 +2,7 @@
 // origin in front of services that run elsewhere (their Kubernetes Services, docker-compose containers). It
 // starts no service; it reads their names and public paths from the manifests and their addresses from
 // UPSTREAM_<SERVICE> variables.
-import { createLogger, type Logger, runMain, type ServiceManifest } from '@shop/kit';
+import { createLogger, type Logger, runMain, type ServiceManifest, startTracing } from '@shop/kit';
 import type { GatewayRoute } from './gateway';
 import { loadGatewayConfig } from './gateway-config';
 import { type RunningGateway, serveGateway } from './serve-gateway';
@@ -40,6 +40,8 @@ export async function runGateway(options: GatewayMainOptions = {}): Promise<Runn
     manifests.map((manifest) => manifest.name),
     options.env ?? process.env,
   );
+  // The platform's origin is where most traces start: its server span and the proxied call to the service.
+  const tracing = startTracing('gateway', options.env ?? process.env);
   const log = options.log ?? createLogger({ name: 'gateway', level: config.LOG_LEVEL });
   const routes = gatewayRoutes(manifests, config.upstreams);
   const gateway = await serveGateway({
@@ -53,6 +55,7 @@ export async function runGateway(options: GatewayMainOptions = {}): Promise<Runn
     unroutedPaths: config.INTERNAL_ONLY_PATHS,
     idleTimeoutMs: config.IDLE_TIMEOUT_MS,
     handleSignals: options.handleSignals ?? false,
+    closers: [async () => tracing?.shutdown()],
   });
   const unfronted = manifests.filter((manifest) => !(manifest.name in config.upstreams)).map((m) => m.name);
   log.info(

@@ -20,6 +20,8 @@ export async function startDaprPlatform(
   options: {
     /** Processes per service where more than one (e.g. `{ hub: 2 }`); the gateway routes to the first. */
     replicas?: Record<string, number>;
+    /** Extra environment for every daprd. */
+    sidecarEnv?: Record<string, string>;
   } = {},
 ): Promise<DaprPlatform> {
   const port = await freePort();
@@ -27,6 +29,7 @@ export async function startDaprPlatform(
     services: services.map((service) => ({ ...service, replicas: options.replicas?.[service.name] ?? 1 })),
     jwksUrl: `http://127.0.0.1:${port}/api/auth/jwks`,
     env: { LOG_LEVEL: 'warn', ...env },
+    sidecarEnv: options.sidecarEnv,
     // SHOP_KEEP_RUN_DIR=1 keeps every process's log for a look after the run.
     keepRunDir: process.env.SHOP_KEEP_RUN_DIR === '1',
   });

@@ -18,6 +18,8 @@ export interface OutboxEventRecord {
   /** The relay claim (instance and batch) that holds the row until `lockedUntil`. */
   lockedBy: string | null;
   lockedUntil: Date | null;
+  /** The W3C traceparent of the work that wrote the row (tracing on), which the relay's publish continues. */
+  traceparent: string | null;
 }
 
 /** A row of `inbox_events`: this consumer has applied this event. */
@@ -57,6 +59,7 @@ export const OutboxEvent = new EntitySchema<OutboxEventRecord>({
     lastError: { name: 'last_error', type: String, nullable: true },
     lockedBy: { name: 'locked_by', type: String, nullable: true },
     lockedUntil: { name: 'locked_until', type: Date, nullable: true },
+    traceparent: { name: 'traceparent', type: String, nullable: true },
   },
 });
 

@@ -1,5 +1,5 @@
-import { type MigrationInterface, type QueryRunner, Table, TableIndex, TableUnique } from 'typeorm';
-import { portableColumns } from './portable-columns';
+import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableIndex, TableUnique } from 'typeorm';
+import { dialectOf, portableColumns } from './portable-columns';
 
 // Tables and their indexes are declared whole (Table objects, never table names) so that no migration needs
 // to read the live schema: that keeps them runnable offline, which is how the SQL Server DDL is generated.
@@ -13,6 +13,8 @@ export const kitLimits = {
   eventTypeLength: 200,
   idempotencyScopeLength: 100,
   idempotencyKeyLength: 255,
+  /** A version-00 W3C traceparent, the only version the kit writes. */
+  traceparentLength: 55,
 } as const;
 
 export class CreateOutboxEvents1732100000000 implements MigrationInterface {
@@ -101,9 +103,37 @@ export class CreateIdempotencyKeys1732100000002 implements MigrationInterface {
   }
 }
 
+/** Each outbox row keeps the trace of the work that wrote it, so that the relay's publish continues that trace. */
+export class AddOutboxTraceparent1732100000003 implements MigrationInterface {
+  readonly name = 'AddOutboxTraceparent1732100000003';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = portableColumns(queryRunner);
+    const column = new TableColumn({ ...c.string('traceparent', kitLimits.traceparentLength), isNullable: true });
+    // TypeORM's SQLite addColumn rebuilds the table from the definition it is handed; SQLite's own ADD COLUMN keeps
+    // the rows and the partial index. Elsewhere the declared table (never read from the database) keeps it offline.
+    if (dialectOf(queryRunner.connection) === 'sqlite') {
+      await queryRunner.query(
+        `ALTER TABLE "outbox_events" ADD COLUMN "traceparent" varchar(${kitLimits.traceparentLength})`,
+      );
+    } else {
+      await queryRunner.addColumn(new Table({ name: 'outbox_events' }), column);
+    }
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    if (dialectOf(queryRunner.connection) === 'sqlite') {
+      await queryRunner.query('ALTER TABLE "outbox_events" DROP COLUMN "traceparent"');
+    } else {
+      await queryRunner.query('ALTER TABLE outbox_events DROP COLUMN traceparent');
+    }
+  }
+}
+
 /** The kit's tables; every service runs them before its own (createDataSource adds them). */
 export const kitMigrations = [
   CreateOutboxEvents1732100000000,
   CreateInboxEvents1732100000001,
   CreateIdempotencyKeys1732100000002,
+  AddOutboxTraceparent1732100000003,
 ];

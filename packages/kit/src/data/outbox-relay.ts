@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { EventEnvelope } from '@shop/contracts';
 import { type DataSource, In, IsNull, LessThanOrEqual } from 'typeorm';
 import type { Logger } from '../log/logger';
+import { withTraceparent } from '../tracing/tracing';
 import { autocommit } from './autocommit';
 import { OutboxEvent, type OutboxEventRecord } from './kit-entities';
 import { dialectOf } from './portable-columns';
@@ -14,6 +15,7 @@ export interface OutboxRelayOptions {
   /** Usually `mesh.publish`; resolving means the broker has the event. */
   publish: PublishEvent;
   logger?: Logger;
+  service?: string;
   /** Names this relay in `locked_by`; defaults to host, pid and a random suffix. */
   relayId?: string;
   batchSize?: number;
@@ -310,7 +312,8 @@ export class OutboxRelay {
         break;
       }
       try {
-        await this.publish(row.topic, envelopeOf(row));
+        // The publish continues the trace of the work that wrote the row, not whichever request woke the relay.
+        await withTraceparent(row.traceparent, () => this.publish(row.topic, envelopeOf(row)));
         done.push(row.seq);
       } catch (error) {
         failed = { row, error };
@@ -385,6 +388,7 @@ interface ClaimedRow {
   last_error: string | null;
   locked_by: string | null;
   locked_until: Date | null;
+  traceparent: string | null;
   wanted: number;
   head_locked_until: Date | null;
 }
@@ -403,6 +407,7 @@ function recordOf(row: ClaimedRow): OutboxEventRecord {
     lastError: row.last_error,
     lockedBy: row.locked_by,
     lockedUntil: row.locked_until,
+    traceparent: row.traceparent,
   };
 }
 

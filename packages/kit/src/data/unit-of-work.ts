@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventEnvelope } from '@shop/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import { currentTraceparent } from '../tracing/tracing';
 import { OutboxEvent } from './kit-entities';
 import { kitLimits } from './kit-migrations';
 import { dialectOf } from './portable-columns';
@@ -100,7 +101,7 @@ export async function runTransaction<T>(
         }
         if (pendingOutbox.length > 0) {
           try {
-            // SQL Server takes at most 2,100 parameters per statement: 12 columns a row, so 100 rows at a time.
+            // SQL Server takes at most 2,100 parameters per statement: 13 columns a row, so 100 rows at a time.
             for (let start = 0; start < pendingOutbox.length; start += outboxRowsPerInsert) {
               await queryRunner.manager.insert(OutboxEvent, pendingOutbox.slice(start, start + outboxRowsPerInsert));
             }
@@ -188,6 +189,7 @@ function outboxRow(topic: string, event: EventEnvelope) {
     throw new Error(`event type must be 1-${kitLimits.eventTypeLength} characters`);
   const occurredAt = new Date(event.occurredAt);
   if (Number.isNaN(occurredAt.getTime())) throw new Error(`event ${event.id} has no valid occurredAt`);
+  const traceparent = currentTraceparent();
   return {
     id: event.id,
     topic,
@@ -200,5 +202,6 @@ function outboxRow(topic: string, event: EventEnvelope) {
     lastError: null,
     lockedBy: null,
     lockedUntil: null,
+    traceparent: traceparent && traceparent.length <= kitLimits.traceparentLength ? traceparent : null,
   };
 }

@@ -27,9 +27,9 @@ export function withDeadLetterHandler(
     ...subscriptions,
     {
       topic,
-      async handle(event) {
+      async handle(event, delivery) {
         counter.inc({ service: appId, type: event.type });
-        log.error({ deadLetter: event }, 'event dead-lettered after its retries');
+        (delivery?.log ?? log).error({ deadLetter: event }, 'event dead-lettered after its retries');
         return 'success';
       },
     },

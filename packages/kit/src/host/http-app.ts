@@ -1,6 +1,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type { Registry } from 'prom-client';
 import { type HealthState, operationsRouter, type ReadinessCheck } from '../http/health';
 import { httpMetrics } from '../http/metrics';
@@ -38,6 +38,8 @@ export interface HttpAppOptions {
    * (what daprd sends with env APP_API_TOKEN); checked before any body is read.
    */
   appApiToken?: string;
+  /** Runs right before the routes (the embedded edge names each service's share of a request with it). */
+  beforeRoutes?: Middleware[];
 }
 
 const operationsPaths = ['/healthz', '/readyz', '/metrics'];
@@ -112,6 +114,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     state: options.health,
     ...(options.servesMetrics === false ? {} : { metrics: options.metrics }),
   });
+  for (const middleware of options.beforeRoutes ?? []) app.use(middleware);
   app.use(routeDispatch([operations, ...options.routers]));
   return app;
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Middleware } from 'koa';
 import { assertConfiguration, loadConfig } from '../config/load-config';
 import { openApiRouter, swaggerUiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
@@ -7,8 +8,10 @@ import { createMetricsRegistry } from '../http/metrics';
 import { answerReadyReads } from '../http/ready-reads';
 import { createLogger, type Logger } from '../log/logger';
 import { EmbeddedBus } from '../mesh/embedded';
+import { startTracing } from '../tracing/start-tracing';
+import { inKitSpan, SpanKind, tracingStarted } from '../tracing/tracing';
 import { type EmbeddedConfig, embeddedConfigSchema } from './host-config';
-import { createHttpApp } from './http-app';
+import { createHttpApp, ownsPath } from './http-app';
 import { documentsOf, type LoadedService, loadService } from './load-service';
 import { type RunningServer, routeUpgrades, serve } from './serve';
 import type { ServiceManifest } from './service-manifest';
@@ -40,6 +43,8 @@ export async function runEmbedded(
   const env = options.env ?? process.env;
   assertConfiguration([embeddedConfigSchema, ...manifests.map((manifest) => manifest.config)], env);
   const config = loadConfig<EmbeddedConfig>(embeddedConfigSchema, env);
+  // Before any service loads; one resource (service.name "edge") for the process, each service's work named below.
+  const tracing = startTracing(edgeName, env);
   const log = options.log ?? createLogger({ name: 'shop', level: config.LOG_LEVEL });
   const dataDir = resolve(config.SHOP_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
@@ -83,6 +88,7 @@ export async function runEmbedded(
     health,
     rawBodyPaths: manifests.flatMap((manifest) => manifest.streamingPaths ?? []),
     readiness: () => loaded.flatMap((service) => service.readiness),
+    beforeRoutes: tracingStarted() ? [serviceSpans(manifests)] : [],
     routers: [
       ...loaded.map((service) => service.parts.router),
       openApiRouter(documentsOf(loaded)),
@@ -107,11 +113,39 @@ export async function runEmbedded(
       ),
     ),
     drainers: loaded.map((service) => async () => service.parts.drain?.()),
-    closers: [...[...loaded].reverse().map((service) => () => service.stop()), () => bus.close()],
+    closers: [
+      ...[...loaded].reverse().map((service) => () => service.stop()),
+      () => bus.close(),
+      async () => tracing?.shutdown(),
+    ],
   });
   listeningPort = server.port;
   for (const service of loaded) await service.start();
   const url = `http://127.0.0.1:${server.port}`;
   log.info({ url, services: manifests.map((m) => m.name), dataDir }, 'shop platform listening (embedded topology)');
   return { ...server, url, bus, log };
+}
+
+/**
+ * One process hosts every service, so the resource cannot say which one did the work: a public request runs in a
+ * span of the service whose public paths it is under (`shop.service`), as invocations and deliveries do on the bus.
+ */
+function serviceSpans(manifests: ServiceManifest[]): Middleware {
+  return (ctx, next) => {
+    const owner = manifests.find((manifest) => manifest.publicPaths.some((prefix) => ownsPath(prefix, ctx.path)));
+    if (!owner) return next();
+    return inKitSpan(
+      `${owner.name} ${ctx.method}`,
+      { service: owner.name, kind: SpanKind.SERVER, attributes: { 'url.path': ctx.path } },
+      async (span) => {
+        await next();
+        const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+        if (typeof route === 'string') {
+          span?.updateName(`${owner.name} ${ctx.method} ${route}`);
+          span?.setAttribute('http.route', route);
+        }
+        span?.setAttribute('http.response.status_code', ctx.status);
+      },
+    );
+  };
 }

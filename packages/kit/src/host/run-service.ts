@@ -7,6 +7,7 @@ import { answerReadyReads } from '../http/ready-reads';
 import { createLogger } from '../log/logger';
 import { createDaprMesh } from '../mesh/dapr';
 import { daprAppRoutes } from '../mesh/dapr-app-routes';
+import { startTracing } from '../tracing/start-tracing';
 import { type SidecarConfig, sidecarConfigSchema } from './host-config';
 import { createHttpApp } from './http-app';
 import { documentsOf, loadService } from './load-service';
@@ -26,6 +27,8 @@ export async function runService(
   const env = options.env ?? process.env;
   assertConfiguration([sidecarConfigSchema, manifest.config], env);
   const config = loadConfig<SidecarConfig>(sidecarConfigSchema, env);
+  // Before the service loads its database driver; spans carry service.name = the app id, as daprd's do.
+  const tracing = startTracing(manifest.name, env);
   const log = createLogger({ name: manifest.name, level: config.LOG_LEVEL });
   const metrics = createMetricsRegistry({ service: manifest.name });
   const health: HealthState = { accepting: true };
@@ -84,7 +87,7 @@ export async function runService(
       service.parts.upgrade ? [{ paths: manifest.publicPaths, upgrade: service.parts.upgrade }] : [],
     ),
     drainers: [async () => service.parts.drain?.()],
-    closers: [() => service.stop()],
+    closers: [() => service.stop(), async () => tracing?.shutdown()],
   });
   await service.start();
   log.info({ port: server.port, sidecar: sidecarUrl }, `${manifest.name} listening`);

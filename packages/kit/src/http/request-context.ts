@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../log/logger';
+import { activeTraceContext } from '../tracing/tracing';
 import { continueTrace, type TraceContext, traceparentOf } from './trace-context';
 
 export const requestIdHeader = 'x-request-id';
@@ -32,7 +33,8 @@ export function identifyRequest(
 ): { requestId: string; trace: TraceContext } {
   return {
     requestId: requestId && acceptableRequestId.test(requestId) ? requestId : randomUUID(),
-    trace: continueTrace(traceparent || undefined, tracestate || undefined),
+    // With tracing on, the HTTP instrumentation's server span already continued the caller's traceparent.
+    trace: activeTraceContext() ?? continueTrace(traceparent || undefined, tracestate || undefined),
   };
 }
 

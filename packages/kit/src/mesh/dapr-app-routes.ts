@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { deadLetterTopicOf, type EventEnvelope } from '@shop/contracts';
 import type { Context } from 'koa';
 import type { Logger } from '../log/logger';
+import { inKitSpan, SpanKind } from '../tracing/tracing';
 import type { DeliveryOutcome, Subscription } from './port';
 
 /** Where an app's undeliverable events go, in both adapters. Subscribe to it to handle them. */
@@ -61,7 +62,10 @@ export function daprAppRoutes(options: DaprAppRoutesOptions): Router {
       ctx.body = { status: 'DROP' };
       return;
     }
-    const log = options.logger.child({ topic });
+    // The request's logger (the kit's request context makes one): daprd delivers with the CloudEvent's traceparent,
+    // so its lines carry the event's trace id.
+    const requestLog: Logger | undefined = ctx.state.log;
+    const log = (requestLog ?? options.logger).child({ topic }, true);
     const envelope = envelopeOf(await cloudEventOf(ctx));
     if (!envelope) {
       log.warn(
@@ -71,13 +75,19 @@ export function daprAppRoutes(options: DaprAppRoutesOptions): Router {
       ctx.body = { status: 'DROP' satisfies DaprStatus };
       return;
     }
-    let outcome: DeliveryOutcome;
-    try {
-      outcome = (await subscription.handle(envelope)) ?? 'success';
-    } catch (err) {
-      log.warn({ err, eventId: envelope.id, eventType: envelope.type }, 'event handler failed; daprd will retry');
-      outcome = 'retry';
-    }
+    const delivery = { log: log.child({ eventId: envelope.id }, true) };
+    const outcome = await inKitSpan(
+      `${options.appId} receive ${topic}`,
+      { service: options.appId, kind: SpanKind.CONSUMER },
+      async (): Promise<DeliveryOutcome> => {
+        try {
+          return (await subscription.handle(envelope, delivery)) ?? 'success';
+        } catch (err) {
+          delivery.log.warn({ err, eventType: envelope.type }, 'event handler failed; daprd will retry');
+          return 'retry';
+        }
+      },
+    );
     ctx.body = { status: statusOf[outcome] ?? 'RETRY' };
   });
   return router;

@@ -1,6 +1,7 @@
 import { CommunicationProtocolEnum, DaprClient, type LoggerService, LogLevel } from '@dapr/dapr';
 import type { EventEnvelope } from '@shop/contracts';
 import type { Logger } from '../log/logger';
+import { injectTraceHeaders, inKitSpan, SpanKind } from '../tracing/tracing';
 import {
   EtagMismatchError,
   type InvokeRequest,
@@ -25,8 +26,9 @@ export interface DaprMeshOptions {
 }
 
 /**
- * The mesh through this service's daprd: DaprClient (HTTP) for pub/sub and state, the sidecar's HTTP API for invoke
- * (on node:http: fetch's web streams were the largest share of the orders service's CPU under load).
+ * The mesh through this service's daprd: DaprClient (HTTP) for state, the sidecar's HTTP API for invoke and publish
+ * (on node:http: fetch's web streams were the largest share of the orders service's CPU under load; and the
+ * SDK's publish cannot send a traceparent header, which daprd needs to continue the trace into the CloudEvent).
  */
 export function createDaprMesh(options: DaprMeshOptions): Mesh {
   const daprHost = options.daprHost ?? '127.0.0.1';
@@ -45,15 +47,32 @@ export function createDaprMesh(options: DaprMeshOptions): Mesh {
   return {
     invoke: (appId, path, request) => invokeThroughSidecar(sidecar, appId, path, request),
 
-    async publish(topic: string, event: EventEnvelope) {
-      // Explicitly JSON, so daprd always wraps the envelope as the CloudEvent's `data`: the SDK would send an
-      // object that happened to carry id, source, type and specversion as a CloudEvent of its own.
-      const result = await client.pubsub.publish(pubsubName, topic, event, { contentType: 'application/json' });
-      if (result.error) throw sidecarError(`publishing to ${topic} failed`, result.error);
-    },
+    publish: (topic: string, event: EventEnvelope) =>
+      inKitSpan(`${options.appId} publish ${topic}`, { service: options.appId, kind: SpanKind.PRODUCER }, () =>
+        publishThroughSidecar(sidecar, pubsubName, topic, event),
+      ),
 
     state: daprStateStore(client, storeName),
   };
+}
+
+async function publishThroughSidecar(sidecar: SidecarHttp, pubsubName: string, topic: string, event: EventEnvelope) {
+  // Explicitly JSON, so daprd always wraps the envelope as the CloudEvent's `data`: an object that happened to
+  // carry id, source, type and specversion would otherwise be taken as a CloudEvent of its own.
+  const answer = await sidecar
+    .send('POST', `/v1.0/publish/${encodeURIComponent(pubsubName)}/${encodeURIComponent(topic)}`, {
+      headers: injectTraceHeaders({ 'content-type': 'application/json' }),
+      body: JSON.stringify(event),
+    })
+    .catch((error: unknown) => {
+      throw new Error(`publishing to ${topic} failed: daprd answered nothing: ${(error as Error)?.message}`, {
+        cause: error,
+      });
+    });
+  if (answer.status !== 204 && answer.status !== 200) {
+    const { message } = (parseResponseBody(answer.headers['content-type'], answer.text) ?? {}) as { message?: string };
+    throw new Error(`publishing to ${topic} failed: daprd answered ${answer.status}: ${message ?? answer.text}`);
+  }
 }
 
 function daprStateStore(client: DaprClient, storeName: string): StateStore {
@@ -127,7 +146,7 @@ async function invokeThroughSidecar(
     request.method ?? 'GET',
     `/v1.0/invoke/${encodeURIComponent(appId)}/method/${escaped}`,
     {
-      headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...request.headers },
+      headers: injectTraceHeaders({ ...(hasBody ? { 'content-type': 'application/json' } : {}), ...request.headers }),
       body: hasBody ? JSON.stringify(request.body) : undefined,
     },
   );

@@ -3,6 +3,7 @@ import type { EventEnvelope } from '@shop/contracts';
 import inject from 'light-my-request';
 import { settleOutboxRelays } from '../data/outbox-relay';
 import { createLogger, type Logger } from '../log/logger';
+import { activeTraceContext, currentTraceparent, injectTraceHeaders, inKitSpan, SpanKind } from '../tracing/tracing';
 import { deadLetterTopicFor } from './dapr-app-routes';
 import {
   type DeliveryOutcome,
@@ -70,7 +71,7 @@ interface RegisteredApp {
  */
 export class EmbeddedBus {
   private readonly apps = new Map<string, RegisteredApp>();
-  private readonly retained = new Map<string, string[]>();
+  private readonly retained = new Map<string, BusEvent[]>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly retry: EmbeddedRetryPolicy;
   private readonly invokeRetry: EmbeddedInvokeRetryPolicy;
@@ -113,7 +114,10 @@ export class EmbeddedBus {
     const app = this.app(appId);
     return {
       invoke: (target, path, request) => this.invoke(appId, target, path, request),
-      publish: async (topic, event) => this.publish(topic, event),
+      publish: (topic, event) =>
+        inKitSpan(`${appId} publish ${topic}`, { service: appId, kind: SpanKind.PRODUCER }, async () =>
+          this.publish(topic, event),
+        ),
       state: app.state,
     };
   }
@@ -146,11 +150,12 @@ export class EmbeddedBus {
 
   private publish(topic: string, event: EventEnvelope): void {
     if (this.closed) throw new Error(`publishing to ${topic} failed: the embedded bus is closed`);
-    // Serialized as on the wire, so handlers never share (or see mutations of) the publisher's object.
-    this.append(topic, JSON.stringify(event));
+    // Serialized as on the wire, so handlers never share (or see mutations of) the publisher's object; the trace
+    // travels beside it, as the CloudEvent's traceparent does through daprd.
+    this.append(topic, { serialized: JSON.stringify(event), traceparent: currentTraceparent() });
   }
 
-  private append(topic: string, serializedEvent: string): void {
+  private append(topic: string, serializedEvent: BusEvent): void {
     const retained = this.retained.get(topic) ?? [];
     retained.push(serializedEvent);
     if (retained.length > this.retainedPerTopic) retained.shift();
@@ -161,36 +166,60 @@ export class EmbeddedBus {
     }
   }
 
-  private startDelivery(app: RegisteredApp, subscription: Subscription, serializedEvent: string): void {
+  private startDelivery(app: RegisteredApp, subscription: Subscription, serializedEvent: BusEvent): void {
     const delivery = this.deliver(app, subscription, serializedEvent).finally(() => this.inFlight.delete(delivery));
     this.inFlight.add(delivery);
   }
 
-  private async deliver(app: RegisteredApp, subscription: Subscription, serializedEvent: string): Promise<void> {
+  private async deliver(app: RegisteredApp, subscription: Subscription, busEvent: BusEvent): Promise<void> {
     const { topic } = subscription;
-    const log = this.logger.child({ appId: app.appId, topic });
     // Delivery never happens inside publish(): the publisher's transaction or request is over first.
     await new Promise((resolve) => setImmediate(resolve));
+    const outcome = await inKitSpan(
+      `${app.appId} receive ${topic}`,
+      { service: app.appId, kind: SpanKind.CONSUMER, traceparent: busEvent.traceparent ?? null },
+      () => this.attempt(app, subscription, busEvent.serialized),
+    );
+    if (outcome === 'success') return;
+    const log = this.logger.child({ appId: app.appId, topic });
+    const deadLetterTopic = deadLetterTopicFor(app.appId);
+    if (topic === deadLetterTopic) {
+      log.error({ event: JSON.parse(busEvent.serialized) }, 'dead-letter handler gave up on an event; it is lost');
+      return;
+    }
+    log.warn({ outcome, deadLetterTopic }, 'event not delivered; moved to the dead-letter topic');
+    this.append(deadLetterTopic, busEvent);
+  }
+
+  /** Hands the event to the handler until it succeeds, drops it or runs out of attempts. */
+  private async attempt(
+    app: RegisteredApp,
+    subscription: Subscription,
+    serializedEvent: string,
+  ): Promise<DeliveryOutcome> {
+    const trace = activeTraceContext();
     let outcome: DeliveryOutcome = 'retry';
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
       if (attempt > 1) await sleep(this.backoffMs(attempt - 1));
       const event = JSON.parse(serializedEvent) as EventEnvelope;
+      const log = this.logger.child(
+        {
+          appId: app.appId,
+          topic: subscription.topic,
+          eventId: event.id,
+          ...(trace ? { trace_id: trace.traceId, span_id: trace.spanId } : {}),
+        },
+        true,
+      );
       try {
-        outcome = outcomeOf(await subscription.handle(event));
+        outcome = outcomeOf(await subscription.handle(event, { log }));
       } catch (err) {
-        log.warn({ err, eventId: event.id, attempt }, 'event handler failed; retrying');
+        log.warn({ err, attempt }, 'event handler failed; retrying');
         outcome = 'retry';
       }
       if (outcome !== 'retry') break;
     }
-    if (outcome === 'success') return;
-    const deadLetterTopic = deadLetterTopicFor(app.appId);
-    if (topic === deadLetterTopic) {
-      log.error({ event: JSON.parse(serializedEvent) }, 'dead-letter handler gave up on an event; it is lost');
-      return;
-    }
-    log.warn({ outcome, deadLetterTopic }, 'event not delivered; moved to the dead-letter topic');
-    this.append(deadLetterTopic, serializedEvent);
+    return outcome;
   }
 
   private backoffMs(retry: number): number {
@@ -208,17 +237,34 @@ export class EmbeddedBus {
     if (!listener) {
       throw new Error(`invoking ${appId} ${path} failed: no app ${appId} is registered on the embedded bus`);
     }
+    const method = request.method ?? 'GET';
+    const url = `/${path.replace(/^\/+/, '')}`;
+    // The callee's share of the trace, as daprd's span and the callee's server span are in the Dapr topology.
+    return inKitSpan(
+      `${appId} invoke ${method}`,
+      { service: appId, kind: SpanKind.SERVER, attributes: { 'shop.caller': caller, 'url.path': url.split('?')[0] } },
+      () => this.send(listener, caller, appId, url, { ...request, method }),
+    );
+  }
+
+  private async send(
+    listener: RequestListener,
+    caller: string,
+    appId: string,
+    url: string,
+    request: InvokeRequest,
+  ): Promise<InvokeResponse> {
     const hasBody = request.body !== undefined;
     const options = {
       method: request.method ?? 'GET',
-      url: `/${path.replace(/^\/+/, '')}`,
-      headers: {
+      url,
+      headers: injectTraceHeaders({
         ...(hasBody ? { 'content-type': 'application/json' } : {}),
         ...request.headers,
         // What daprd adds for the callee.
         'dapr-caller-app-id': caller,
         'dapr-callee-app-id': appId,
-      },
+      }),
       payload: hasBody ? JSON.stringify(request.body) : undefined,
     };
     for (let retry = 0; ; retry++) {
@@ -234,6 +280,12 @@ export class EmbeddedBus {
       await sleep(this.invokeRetry.intervalMs);
     }
   }
+}
+
+/** An event as the bus holds it: serialized as on the wire, with the trace of the work that published it. */
+interface BusEvent {
+  serialized: string;
+  traceparent: string | undefined;
 }
 
 /** One app's mesh on a bus shared by every service in the process. */

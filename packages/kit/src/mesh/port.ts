@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@shop/contracts';
+import type { Logger } from '../log/logger';
 
 /**
  * The mesh port: everything a service asks of its sidecar. Two adapters implement it with the same
@@ -56,7 +57,13 @@ export class EtagMismatchError extends Error {
 /** What a subscription handler tells the mesh; throwing counts as 'retry'. */
 export type DeliveryOutcome = 'success' | 'retry' | 'drop';
 
+/** What the mesh tells a handler about one delivery. */
+export interface Delivery {
+  /** The subscriber's logger for this delivery: topic, event id and the event's trace id on every line. */
+  log: Logger;
+}
+
 export interface Subscription {
   topic: string;
-  handle(event: EventEnvelope): Promise<DeliveryOutcome | undefined>;
+  handle(event: EventEnvelope, delivery?: Delivery): Promise<DeliveryOutcome | undefined>;
 }

@@ -73,6 +73,7 @@ describe('createDataSource', () => {
       'CreateOutboxEvents1732100000000',
       'CreateInboxEvents1732100000001',
       'CreateIdempotencyKeys1732100000002',
+      'AddOutboxTraceparent1732100000003',
       CreateWidgets1732200000000.name,
     ]);
     await second.destroy();

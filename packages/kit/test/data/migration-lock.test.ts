@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { kitMigrations } from '../../src/data/kit-migrations';
 import { mssqlMigrationLock, postgresMigrationLock } from '../../src/data/migration-lock';
 
 const run = promisify(execFile);
@@ -62,9 +63,7 @@ describe('the migration lock of SQLite', () => {
     );
     for (const { stdout } of replicas) {
       expect(JSON.parse(stdout)).toEqual({
-        CreateOutboxEvents1732100000000: 1,
-        CreateInboxEvents1732100000001: 1,
-        CreateIdempotencyKeys1732100000002: 1,
+        ...Object.fromEntries(kitMigrations.map((migration) => [new migration().name, 1])),
         CreateWidgets1732200000000: 1,
         SlowWidgetIndex1732200000001: 1,
       });

@@ -13,7 +13,7 @@ describe('kit schema on PostgreSQL', () => {
     const pg = await startPostgres({ logDir });
     try {
       const db = await openWidgets(await pg.createDatabase(`schema_${randomUUID().slice(0, 8)}`));
-      expect(await db.query('SELECT count(*)::int AS n FROM migrations')).toEqual([{ n: 4 }]);
+      expect(await db.query('SELECT count(*)::int AS n FROM migrations')).toEqual([{ n: 5 }]);
       const columns = await db.query(
         `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'outbox_events' ORDER BY ordinal_position`,
       );
@@ -22,6 +22,7 @@ describe('kit schema on PostgreSQL', () => {
           { column_name: 'seq', data_type: 'bigint' },
           { column_name: 'payload', data_type: 'text' },
           { column_name: 'occurred_at', data_type: 'timestamp with time zone' },
+          { column_name: 'traceparent', data_type: 'character varying' },
         ]),
       );
       await db.destroy();

@@ -26,7 +26,7 @@ const lowStockLevel = `jsonb_build_object('available', on_hand - reserved)`;
 const crossedLowStock = 'on_hand - reserved + $1 > $4 AND on_hand - reserved <= $4';
 
 const fixedParameters = 4;
-const parametersPerEvent = 6;
+const parametersPerEvent = 7;
 
 /**
  * One line's guarded reservation and, if it applied, the outbox rows announcing it (stock-changed, low-stock
@@ -57,20 +57,20 @@ export async function reserveAndAnnounceOnPostgres(
   const parameters: unknown[] = [line.quantity, at, line.productId, announcement.lowStockThreshold];
   const selects = events.map(({ event, payload, condition }, index) => {
     const first = fixedParameters + index * parametersPerEvent + 1;
-    const [id, topic, type, json, occurredAt, createdAt] = Array.from(
+    const [id, topic, type, json, occurredAt, createdAt, traceparent] = Array.from(
       { length: parametersPerEvent },
       (_, offset) => `$${first + offset}`,
     );
     parameters.push(...outboxValues(outboxRowForStatement(tx, event.topic, event.envelope)));
     return (
       `SELECT ${id}, ${topic}, ${type}, ${payload(json as string)}, ${occurredAt}::timestamptz, ` +
-      `${createdAt}::timestamptz FROM changed${condition ? ` WHERE ${condition}` : ''}`
+      `${createdAt}::timestamptz, ${traceparent}::varchar FROM changed${condition ? ` WHERE ${condition}` : ''}`
     );
   });
   const statement = `
     WITH changed AS (${reserveLine}),
     announced AS (
-      INSERT INTO outbox_events (id, topic, type, payload, occurred_at, created_at)
+      INSERT INTO outbox_events (id, topic, type, payload, occurred_at, created_at, traceparent)
       ${selects.join('\n      UNION ALL ')}
     )
     SELECT * FROM changed`;
@@ -110,5 +110,5 @@ export async function insertReservationOnPostgres(tx: Tx, record: ReservationRec
 
 /** In the order of the INSERT's columns above. */
 function outboxValues(row: OutboxRow): unknown[] {
-  return [row.id, row.topic, row.type, row.payload, row.occurredAt, row.createdAt];
+  return [row.id, row.topic, row.type, row.payload, row.occurredAt, row.createdAt, row.traceparent];
 }

@@ -16,3 +16,7 @@ CREATE TABLE "idempotency_keys" ("scope" nvarchar(100) NOT NULL, "key" nvarchar(
 GO
 CREATE INDEX "IX_idempotency_keys_created_at" ON "idempotency_keys" ("created_at");
 GO
+
+-- AddOutboxTraceparent1732100000003
+ALTER TABLE "outbox_events" ADD "traceparent" nvarchar(55);
+GO

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource, IsNull, Not } from 'typeorm';
-import { handleOnce, hashRequest, OutboxEvent, OutboxRelay, runIdempotent, transaction } from '../../../src/data';
+import {
+  handleOnce,
+  hashRequest,
+  kitMigrations,
+  OutboxEvent,
+  OutboxRelay,
+  runIdempotent,
+  transaction,
+} from '../../../src/data';
 import { describeIdempotencyExpiry } from './idempotency-expiry';
 import {
   commitWidgetEvents,
@@ -59,9 +67,7 @@ export function describeRelationalData(label: string, startServer: () => Promise
       const replicas = await Promise.all([1, 2, 3].map(() => openWidgetsReplica(url)));
       open.push(...replicas);
       expect(await migrationCounts(replicas[0] as DataSource)).toEqual({
-        CreateOutboxEvents1732100000000: 1,
-        CreateInboxEvents1732100000001: 1,
-        CreateIdempotencyKeys1732100000002: 1,
+        ...Object.fromEntries(kitMigrations.map((migration) => [new migration().name, 1])),
         CreateWidgets1732200000000: 1,
         SlowWidgetIndex1732200000001: 1,
       });
