@@ -22,6 +22,14 @@ module.exports = {
       to: { path: `^services/${sameService}/src/(infrastructure|http|subscriptions)/` },
     },
     {
+      name: 'application-has-no-orm',
+      comment:
+        'Application code gets its stores through ports and a unit of work (application/ports.ts); TypeORM stays in infrastructure.',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/application/' },
+      to: { path: '(^|/)typeorm(/|$)' },
+    },
+    {
       name: 'http-does-not-reach-infrastructure',
       comment: 'Routes call application handlers; storage and adapters are wired in service.ts.',
       severity: 'error',

@@ -19,6 +19,8 @@ module.exports = {
         '<rootDir>/services/*/test/**/*.test.ts',
         // The benchmark's own helpers (CPU accounting, receipt counting), beside them.
         '<rootDir>/bench/**/*.test.ts',
+        // The layer rules `npm run lint:layers` enforces, proven against planted violations.
+        '<rootDir>/tests/architecture/**/*.test.ts',
       ],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.containers\\.test\\.ts$'],
     },

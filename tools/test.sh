@@ -27,6 +27,9 @@ node_modules/.bin/tsc --noEmit -p tsconfig.json
 step "lint and format"
 node_modules/.bin/biome ci .
 
+step "layer rules"
+npm run --silent lint:layers
+
 step "jest"
 mkdir -p .tmp
 status=0

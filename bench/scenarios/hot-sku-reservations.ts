@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { createDataSource, transaction } from '@shop/kit';
 import { startPostgres } from '@shop/testkit/src/postgres';
 import type { DataSource } from 'typeorm';
+import type { RunInTransaction } from '../../services/inventory/src/application/inventory-deps';
 import { openStockItem } from '../../services/inventory/src/application/open-stock-item';
 import { reserveStockInTransaction } from '../../services/inventory/src/application/reserve-stock';
 import { inventoryEntities } from '../../services/inventory/src/infrastructure/entities';
 import { inventoryMigrations } from '../../services/inventory/src/infrastructure/migrations';
-import { TypeOrmStockStore } from '../../services/inventory/src/infrastructure/typeorm-stock-store';
+import { inventoryTx } from '../../services/inventory/src/infrastructure/typeorm-stock-store';
 import { drive, type RateResult } from './rates';
 
 const concurrency = 32;
@@ -26,8 +27,8 @@ export async function hotSkuReservations(seconds: number, logDir: string): Promi
       poolSize,
     });
     await db.initialize();
-    const deps = { store: new TypeOrmStockStore(), lowStockThreshold: 5, clock: () => new Date() };
-    const run = <T>(work: Parameters<typeof transaction<T>>[1]) => transaction(db as DataSource, work);
+    const deps = { lowStockThreshold: 5, clock: () => new Date() };
+    const run: RunInTransaction = (work) => transaction(db as DataSource, (tx) => work(inventoryTx(tx)));
 
     // Baseline: the cheapest correct hot-row transaction PostgreSQL can do here.
     await db.query('CREATE TABLE bench_counter (id int PRIMARY KEY, available int NOT NULL)');

@@ -382,3 +382,75 @@ describe('OpenAPI documents', () => {
     }
   });
 });
+
+describe('every route enforces the access its OpenAPI document declares', () => {
+  interface DeclaredRoute {
+    service: string;
+    method: string;
+    path: string;
+    access: string;
+  }
+  let routes: DeclaredRoute[];
+
+  beforeAll(async () => {
+    const page = await (await fetch(`${baseUrl()}/docs`)).text();
+    const services = [...new Set([...page.matchAll(/\/openapi\/([a-z-]+)\.json/g)].map((match) => match[1]))];
+    // Every service whose API is declared with the kit's ApiRoutes. The hub's surface (SignalR negotiate, the
+    // Azure REST API with its access keys) has guards of its own, tested in services/hub.
+    const declared = services.filter((service) => service !== 'hub');
+    expect(declared).toEqual(expect.arrayContaining(['identity', 'catalog', 'inventory', 'orders', 'payments']));
+    routes = [];
+    for (const service of declared) {
+      const doc = await json(await fetch(`${baseUrl()}/openapi/${service}.json`));
+      for (const [template, operations] of Object.entries(doc.paths as Record<string, Record<string, object>>)) {
+        for (const [method, operation] of Object.entries(operations)) {
+          // Any id will do: the guard answers before a handler looks anything up.
+          const path = template.replace(/\{\w+\}/g, randomUUID());
+          const access = (operation as { 'x-access'?: string })['x-access'] ?? 'undeclared';
+          routes.push({ service: service as string, method: method.toUpperCase(), path, access });
+        }
+      }
+    }
+  });
+
+  const send = (route: DeclaredRoute, token?: string) =>
+    fetch(`${baseUrl()}${route.path}`, {
+      method: route.method,
+      headers: { 'content-type': 'application/json', ...(token ? bearer(token) : {}) },
+      ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: '{}' }),
+    });
+  const statusOf = async (route: DeclaredRoute, token?: string) => {
+    const res = await send(route, token);
+    await res.arrayBuffer();
+    return { route: `${route.method} ${route.path}`, access: route.access, status: res.status };
+  };
+
+  it('declares the access of every route', () => {
+    expect(routes.length).toBeGreaterThan(20);
+    const known = ['anyone', 'signed in', 'customer', 'admin', 'owner or admin'];
+    expect(routes.filter((route) => !known.includes(route.access))).toEqual([]);
+  });
+
+  it('answers 401 without a token on every route that is not for anyone, and never 401 or 403 on the others', async () => {
+    for (const route of routes) {
+      const seen = await statusOf(route);
+      if (route.access === 'anyone') expect([401, 403]).not.toContain(seen.status);
+      else expect(seen).toEqual({ ...seen, status: 401 });
+    }
+  });
+
+  it('answers 403 to a customer on every admin route, and to an admin without the customer role on every customer route', async () => {
+    const customer = await newCustomer();
+    const admin = await adminToken();
+    const adminRoles = JSON.parse(Buffer.from(admin.split('.')[1] as string, 'base64url').toString()).roles;
+    expect(adminRoles).toEqual(['admin']);
+    for (const route of routes.filter((route) => route.access === 'admin')) {
+      const seen = await statusOf(route, customer.accessToken);
+      expect(seen).toEqual({ ...seen, status: 403 });
+    }
+    for (const route of routes.filter((route) => route.access === 'customer')) {
+      const seen = await statusOf(route, admin);
+      expect(seen).toEqual({ ...seen, status: 403 });
+    }
+  });
+});

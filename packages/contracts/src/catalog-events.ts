@@ -1,4 +1,8 @@
+import Joi from 'joi';
+import { eventContract } from './event-contract';
 import type { Money } from './money';
+import { instant, money, uuid } from './schema-parts';
+import { topics } from './topics';
 
 export type ProductStatus = 'active' | 'archived';
 
@@ -30,3 +34,31 @@ export interface ProductDeleted {
   productId: string;
   deletedAt: string;
 }
+
+const productFields = {
+  productId: uuid.required(),
+  sku: Joi.string().min(1).max(64).required(),
+  name: Joi.string().min(1).max(200).required(),
+  price: money.required(),
+  categoryId: uuid.required(),
+  status: Joi.string().valid('active', 'archived').required(),
+};
+
+export const ProductCreated = eventContract<ProductCreated>(
+  topics.productCreated,
+  Joi.object<ProductCreated, true>({
+    ...productFields,
+    initialStock: Joi.number().integer().min(0).max(2_147_483_647).required(),
+    createdAt: instant.required(),
+  }),
+);
+
+export const ProductUpdated = eventContract<ProductUpdated>(
+  topics.productUpdated,
+  Joi.object<ProductUpdated, true>({ ...productFields, updatedAt: instant.required() }),
+);
+
+export const ProductDeleted = eventContract<ProductDeleted>(
+  topics.productDeleted,
+  Joi.object<ProductDeleted, true>({ productId: uuid.required(), deletedAt: instant.required() }),
+);

@@ -1,7 +1,9 @@
-export type * from './catalog-events';
-export type * from './customer-events';
+export * from './catalog-events';
+export * from './customer-events';
+export { type EventContract, eventContract, newEvent, type OutgoingEvent } from './event-contract';
+export { eventContracts } from './event-contracts';
 export type { EventEnvelope } from './event-envelope';
-export type * from './inventory-events';
+export * from './inventory-events';
 export {
   type AppId,
   appIds,
@@ -14,6 +16,6 @@ export {
   subscribedBy,
 } from './mesh-policy';
 export type { Money } from './money';
-export type * from './order-events';
-export type * from './payment-events';
+export * from './order-events';
+export * from './payment-events';
 export { type Topic, topics } from './topics';

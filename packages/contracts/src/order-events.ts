@@ -1,4 +1,8 @@
+import Joi from 'joi';
+import { eventContract } from './event-contract';
 import type { Money } from './money';
+import { instant, money, uuid } from './schema-parts';
+import { topics } from './topics';
 
 export interface OrderLine {
   productId: string;
@@ -24,3 +28,45 @@ export interface OrderStatusEvent {
   at: string;
   failureReason?: 'OutOfStock' | 'PaymentDeclined' | 'ReservationExpired';
 }
+
+export const OrderPlaced = eventContract<OrderPlaced>(
+  topics.orderPlaced,
+  Joi.object<OrderPlaced, true>({
+    orderId: uuid.required(),
+    customerId: uuid.required(),
+    items: Joi.array()
+      .items(
+        Joi.object<OrderLine, true>({
+          productId: uuid.required(),
+          quantity: Joi.number().integer().min(1).required(),
+          unitPrice: money.required(),
+        }),
+      )
+      .min(1)
+      .required(),
+    total: money.required(),
+    paymentMethodId: Joi.string().min(1).max(64).required(),
+    placedAt: instant.required(),
+  }),
+);
+
+const orderStatus = (status: OrderStatusEvent['status']) =>
+  Joi.object<OrderStatusEvent, true>({
+    orderId: uuid.required(),
+    customerId: uuid.required(),
+    status: Joi.string().valid(status).required(),
+    at: instant.required(),
+    failureReason: Joi.string().valid('OutOfStock', 'PaymentDeclined', 'ReservationExpired'),
+  });
+
+/** Each status change has its own topic; its `status` is that topic's. */
+export const OrderPaid = eventContract<OrderStatusEvent>(topics.orderPaid, orderStatus('Paid'));
+export const OrderFailed = eventContract<OrderStatusEvent>(
+  topics.orderFailed,
+  orderStatus('Failed').keys({
+    failureReason: Joi.string().valid('OutOfStock', 'PaymentDeclined', 'ReservationExpired').required(),
+  }),
+);
+export const OrderCancelled = eventContract<OrderStatusEvent>(topics.orderCancelled, orderStatus('Cancelled'));
+export const OrderShipped = eventContract<OrderStatusEvent>(topics.orderShipped, orderStatus('Shipped'));
+export const OrderDelivered = eventContract<OrderStatusEvent>(topics.orderDelivered, orderStatus('Delivered'));

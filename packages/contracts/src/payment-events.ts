@@ -1,4 +1,8 @@
+import Joi from 'joi';
+import { eventContract } from './event-contract';
 import type { Money } from './money';
+import { instant, money, uuid } from './schema-parts';
+import { topics } from './topics';
 
 export type DeclineReason =
   | 'card-declined'
@@ -36,3 +40,43 @@ export interface PaymentRefunded {
   reason: string;
   refundedAt: string;
 }
+
+export const PaymentSucceeded = eventContract<PaymentSucceeded>(
+  topics.paymentSucceeded,
+  Joi.object<PaymentSucceeded, true>({
+    orderId: uuid.required(),
+    paymentId: uuid.required(),
+    amount: money.required(),
+    // Empty when the capture was found at the gateway after a crash and the card's digits were not kept.
+    cardLast4: Joi.string()
+      .pattern(/^\d{4}$/)
+      .allow('')
+      .required(),
+    capturedAt: instant.required(),
+  }),
+);
+
+export const PaymentFailed = eventContract<PaymentFailed>(
+  topics.paymentFailed,
+  Joi.object<PaymentFailed, true>({
+    orderId: uuid.required(),
+    paymentId: uuid.required(),
+    reason: Joi.string()
+      .valid('card-declined', 'insufficient-funds', 'expired-card', 'processing-error', 'payment-method-expired')
+      .required(),
+    failedAt: instant.required(),
+  }),
+);
+
+export const PaymentRefunded = eventContract<PaymentRefunded>(
+  topics.paymentRefunded,
+  Joi.object<PaymentRefunded, true>({
+    orderId: uuid.required(),
+    paymentId: uuid.required(),
+    refundId: uuid.required(),
+    amount: money.required(),
+    refundedTotal: money.required(),
+    reason: Joi.string().min(1).max(200).required(),
+    refundedAt: instant.required(),
+  }),
+);

@@ -3,6 +3,14 @@ import './tracing/instrument';
 
 export { assertConfiguration, ConfigError, hostConfigSchema, loadConfig } from './config/load-config';
 export * from './data';
+export {
+  type EventContext,
+  type EventSubscription,
+  type HandlerAnswer,
+  type InboxEventContext,
+  subscribe,
+} from './events/event-subscription';
+export { consumerName, type IntakeOptions, inboxIntake, statelessIntake } from './events/intake';
 export { daprApiTokenHeader, requireAppApiToken } from './host/app-api-token';
 export * from './host/host-config';
 export { createHttpApp, type HttpAppOptions, jsonBodyLimitBytes, ownsPath } from './host/http-app';

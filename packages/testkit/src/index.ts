@@ -1,5 +1,6 @@
 export * from './dapr-run-dir';
 export * from './daprd';
+export * from './event-contracts';
 export * from './eventually';
 export * from './free-port';
 export * from './listen';

@@ -1,5 +1,5 @@
 import type { Mesh } from '@shop/kit';
-import { ApiRoutes, type Logger, respondIdempotently, type ServiceParts } from '@shop/kit';
+import { ApiRoutes, inboxIntake, type Logger, respondIdempotently, type ServiceParts } from '@shop/kit';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -7,9 +7,9 @@ import type { CatalogDeps } from './application/ports';
 import { categoryRoutes } from './http/category-routes';
 import { internalRoutes } from './http/internal-routes';
 import { productReadyRead, productRoutes } from './http/product-routes';
-import { stockChangedSubscription } from './http/subscriptions';
-import { catalogDeps } from './infrastructure/catalog-deps';
+import { catalogDeps, catalogTx } from './infrastructure/catalog-deps';
 import { noProductCache, StateProductCache } from './infrastructure/state-product-cache';
+import { catalogSubscriptions } from './subscriptions/catalog-subscriptions';
 
 export interface CatalogOptions {
   /** Opened and migrated (ServiceContext.dataSource); the kit closes it. */
@@ -40,7 +40,9 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
   internalRoutes(api, deps);
   api.use(options.authenticate);
   categoryRoutes(api, deps);
-  productRoutes(api, deps, (ctx, scope, work) => respondIdempotently(ctx, dataSource, scope, work));
+  productRoutes(api, deps, (ctx, scope, work) =>
+    respondIdempotently(ctx, dataSource, scope, (tx) => work(catalogTx(tx))),
+  );
   const openApi = api.openApi({
     title: 'catalog',
     version: '1',
@@ -52,7 +54,7 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
     router: api.router,
     readyReads: [productReadyRead(deps)],
     openApi,
-    subscriptions: [stockChangedSubscription(deps)],
+    subscriptions: inboxIntake(catalogSubscriptions, { service: 'catalog', log, dataSource, deps }),
     close: () => cache.close(),
   };
 }

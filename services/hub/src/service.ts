@@ -1,5 +1,5 @@
 import type { StockChanged } from '@shop/contracts';
-import { intervalJob, type ServiceManifest } from '@shop/kit';
+import { intervalJob, type ServiceManifest, statelessIntake } from '@shop/kit';
 import { HubServer, rejectUpgrade } from '@shop/signalr';
 import { addClientEndpoint, clientPath, isClientPath, upgradeClient } from './azure/client-endpoint';
 import { accessKeyClients } from './azure/client-tokens';
@@ -18,6 +18,7 @@ import { StockFeed } from './hubs/stock-feed';
 import { hubRoutes } from './koa-hub-routes';
 import { withLivePage } from './live-page/live-page-router';
 import { hubMetricsFor } from './metrics/prometheus-hub-metrics';
+import { hubSubscriptions } from './subscriptions/hub-subscriptions';
 
 /** Orders whose last sent status the orders hub remembers, to keep late deliveries from going back in time. */
 const orderMemory = 100_000;
@@ -83,12 +84,7 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
         authenticate: customerTokens(ctx.verifier),
         lifetime: ordersLifetime,
       });
-      const orderStatuses = new OrderStatusFeed(
-        orders.clientsOver(ordersLifetime.local),
-        ctx.log,
-        orderMemory,
-        (change) => backplane.share('orders', change),
-      );
+      const orderStatuses = new OrderStatusFeed(orders.clientsOver(ordersLifetime.local), orderMemory);
       backplane.feed<CustomerOrderChange>('orders', (change) => orderStatuses.apply(change));
 
       const directory = new HubDirectory({
@@ -136,10 +132,14 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
           ],
           restOpenApiPaths(restRoutes),
         ),
-        subscriptions: [
-          stock.subscription((event) => backplane.share('stock', event)),
-          ...orderStatuses.subscriptions(),
-        ],
+        subscriptions: statelessIntake(hubSubscriptions, {
+          service: ctx.name,
+          log: ctx.log,
+          deps: {
+            shareStock: (change) => backplane.share('stock', change),
+            shareOrderChange: (change) => backplane.share('orders', change),
+          },
+        }),
         readiness: [{ name: 'backplane', check: () => backplane.check() }],
         upgrade(req, socket, head) {
           let url: URL;

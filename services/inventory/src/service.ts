@@ -1,4 +1,4 @@
-import { type ServiceManifest, transaction } from '@shop/kit';
+import { inboxIntake, type ServiceManifest, transaction } from '@shop/kit';
 import { expireDueReservations } from './application/expire-reservations';
 import type { InventoryDeps, RunInTransaction } from './application/inventory-deps';
 import { type InventoryConfig, inventoryConfigSchema } from './config';
@@ -6,9 +6,8 @@ import { inventoryRoutes } from './http/routes';
 import { inventoryEntities } from './infrastructure/entities';
 import { inventoryMigrations } from './infrastructure/migrations';
 import { ReservationSweeper } from './infrastructure/reservation-sweeper';
-import { TypeOrmStockStore } from './infrastructure/typeorm-stock-store';
-import { catalogSubscriptions } from './subscriptions/catalog-subscriptions';
-import { orderSubscriptions } from './subscriptions/order-subscriptions';
+import { inventoryTx } from './infrastructure/typeorm-stock-store';
+import { inventorySubscriptions } from './subscriptions/inventory-subscriptions';
 
 /**
  * Inventory: a stock item per catalog product, reservations for orders (all lines or none, expiring after a
@@ -21,19 +20,15 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
   config: inventoryConfigSchema,
   data: { entities: inventoryEntities, migrations: inventoryMigrations },
   outbox: true,
-  async setup({ config, dataSource: db, log, authenticate }) {
-    const run: RunInTransaction = (work) => transaction(db, work);
-    const deps: InventoryDeps = {
-      store: new TypeOrmStockStore(),
-      lowStockThreshold: config.LOW_STOCK_THRESHOLD,
-      clock: () => new Date(),
-    };
+  async setup({ name, config, dataSource: db, log, authenticate }) {
+    const run: RunInTransaction = (work) => transaction(db, (tx) => work(inventoryTx(tx)));
+    const deps: InventoryDeps = { lowStockThreshold: config.LOW_STOCK_THRESHOLD, clock: () => new Date() };
     const sweeper = new ReservationSweeper(
       () => expireDueReservations(run, deps, { batchSize: config.RESERVATION_SWEEP_BATCH_SIZE }),
       { intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS, log: log.child({ component: 'reservation-sweeper' }) },
     );
     const api = inventoryRoutes(
-      { db, run, inventory: deps, defaultTtlSeconds: config.RESERVATION_TTL_SECONDS },
+      { db, run, unitOf: inventoryTx, inventory: deps, defaultTtlSeconds: config.RESERVATION_TTL_SECONDS },
       authenticate,
     );
     return {
@@ -43,10 +38,12 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
         version: '1',
         description: 'Stock levels, admin adjustments, and reservations for orders (internal).',
       }),
-      subscriptions: [
-        ...catalogSubscriptions(db, deps, log),
-        ...orderSubscriptions(db, deps, log, { reservationTtlSeconds: config.RESERVATION_TTL_SECONDS }),
-      ],
+      subscriptions: inboxIntake(inventorySubscriptions, {
+        service: name,
+        log,
+        dataSource: db,
+        deps: { inventory: deps, reservationTtlSeconds: config.RESERVATION_TTL_SECONDS },
+      }),
       jobs: [sweeper],
     };
   },

@@ -1,13 +1,13 @@
-import { ApiRoutes, type ServiceManifest } from '@shop/kit';
+import { ApiRoutes, inboxIntake, type ServiceManifest } from '@shop/kit';
 import type { OrdersDeps } from './application/ports';
 import { orderRoutes } from './http/order-routes';
 import { catalogPriceList } from './infrastructure/catalog-price-list';
 import { ordersEntities } from './infrastructure/entities';
 import { ordersMigrations } from './infrastructure/migrations';
-import { sagaSubscriptions } from './infrastructure/saga-subscriptions';
 import { storeOfTx, typeormUnitOfWork } from './infrastructure/typeorm-store';
 import { vaultedPaymentMethods } from './infrastructure/vaulted-payment-methods';
 import { type OrdersConfig, ordersConfigSchema } from './orders-config';
+import { ordersSubscriptions } from './subscriptions/orders-subscriptions';
 
 export const ordersService: ServiceManifest<OrdersConfig> = {
   name: 'orders',
@@ -15,7 +15,7 @@ export const ordersService: ServiceManifest<OrdersConfig> = {
   config: ordersConfigSchema,
   data: { entities: ordersEntities, migrations: ordersMigrations },
   outbox: { tuning: (config) => ({ batchSize: config.ORDERS_OUTBOX_BATCH_SIZE }) },
-  async setup({ dataSource, log, mesh, authenticate }) {
+  async setup({ name, dataSource, log, mesh, authenticate }) {
     const deps: OrdersDeps = {
       unitOfWork: typeormUnitOfWork(dataSource),
       prices: catalogPriceList(mesh),
@@ -28,7 +28,12 @@ export const ordersService: ServiceManifest<OrdersConfig> = {
     return {
       router: api.router,
       openApi: api.openApi({ title: 'orders', version: '1', description: 'Orders and the order saga.' }),
-      subscriptions: sagaSubscriptions(deps, log),
+      subscriptions: inboxIntake(ordersSubscriptions, {
+        service: name,
+        log,
+        dataSource,
+        deps: { orders: deps, storeOf: storeOfTx },
+      }),
     };
   },
 };

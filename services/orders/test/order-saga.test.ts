@@ -14,6 +14,27 @@ beforeAll(async () => {
 });
 afterAll(() => platform.stopAll());
 
+// Saga events as inventory and payments publish them (each is checked against its contract on the way in).
+const paymentSucceeded = (orderId: string) => ({
+  orderId,
+  paymentId: randomUUID(),
+  amount: euro(1999),
+  cardLast4: '4242',
+  capturedAt: new Date().toISOString(),
+});
+const paymentFailed = (orderId: string) => ({
+  orderId,
+  paymentId: randomUUID(),
+  reason: 'card-declined',
+  failedAt: new Date().toISOString(),
+});
+const stockReleased = (orderId: string, reason: 'expired' | 'order-cancelled') => ({
+  orderId,
+  reservationId: randomUUID(),
+  reason,
+  lines: [{ productId: randomUUID(), quantity: 1 }],
+});
+
 function product(amount = 1999, status: 'active' | 'archived' = 'active'): string {
   const id = randomUUID();
   platform.catalog.products.set(id, { price: euro(amount), status });
@@ -264,9 +285,10 @@ describe('the saga', () => {
   it('pays the order when the payment succeeds, once however often the event comes', async () => {
     const { order, customerId } = await placed();
     const eventId = randomUUID();
-    await platform.deliver('payments.payment-succeeded', { orderId: order.id, paymentId: 'p1' }, eventId);
-    await platform.deliver('payments.payment-succeeded', { orderId: order.id, paymentId: 'p1' }, eventId);
-    await platform.deliver('payments.payment-succeeded', { orderId: order.id, paymentId: 'p1' });
+    const succeeded = paymentSucceeded(order.id);
+    await platform.deliver('payments.payment-succeeded', succeeded, eventId);
+    await platform.deliver('payments.payment-succeeded', succeeded, eventId);
+    await platform.deliver('payments.payment-succeeded', succeeded);
     expect(await statusOf(order.id, customerId)).toBe('Paid');
     await eventually(() => expect(eventsFor(order.id, 'orders.order-paid')).toHaveLength(1));
   });
@@ -278,7 +300,7 @@ describe('the saga', () => {
       reason: 'insufficient-stock',
       shortages: [],
     });
-    await platform.deliver('payments.payment-succeeded', { orderId: order.id });
+    await platform.deliver('payments.payment-succeeded', paymentSucceeded(order.id));
     const current = await json(
       await platform.send('GET', `/api/orders/${order.id}`, { token: platform.tokenFor(customerId) }),
     );
@@ -289,7 +311,7 @@ describe('the saga', () => {
 
   it('fails the order when the card is declined', async () => {
     const { order, customerId } = await placed();
-    await platform.deliver('payments.payment-failed', { orderId: order.id, reason: 'card-declined' });
+    await platform.deliver('payments.payment-failed', paymentFailed(order.id));
     const current = await json(
       await platform.send('GET', `/api/orders/${order.id}`, { token: platform.tokenFor(customerId) }),
     );
@@ -298,9 +320,9 @@ describe('the saga', () => {
 
   it('fails a pending order whose reservation expired, and ignores other releases', async () => {
     const { order, customerId } = await placed();
-    await platform.deliver('inventory.stock-released', { orderId: order.id, reason: 'order-cancelled' });
+    await platform.deliver('inventory.stock-released', stockReleased(order.id, 'order-cancelled'));
     expect(await statusOf(order.id, customerId)).toBe('Pending');
-    await platform.deliver('inventory.stock-released', { orderId: order.id, reason: 'expired' });
+    await platform.deliver('inventory.stock-released', stockReleased(order.id, 'expired'));
     expect(await statusOf(order.id, customerId)).toBe('Failed');
   });
 });
@@ -316,7 +338,7 @@ describe('after placement', () => {
 
     const shipped = await placed();
     const admin = platform.tokenFor(randomUUID(), ['admin']);
-    await platform.deliver('payments.payment-succeeded', { orderId: shipped.order.id });
+    await platform.deliver('payments.payment-succeeded', paymentSucceeded(shipped.order.id));
     const ship = await platform.send('POST', `/api/orders/${shipped.order.id}/ship`, {
       token: admin,
       body: { trackingNumber: 'TRACK-1' },

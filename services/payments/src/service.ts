@@ -1,4 +1,4 @@
-import { ApiRoutes, intervalJob, openDataSource, type ServiceManifest } from '@shop/kit';
+import { ApiRoutes, inboxIntake, intervalJob, openDataSource, type ServiceManifest } from '@shop/kit';
 import type { PaymentsDeps } from './application/ports';
 import { paymentMethodRoutes } from './http/payment-method-routes';
 import { paymentRoutes } from './http/payment-routes';
@@ -9,9 +9,9 @@ import { simulatedGatewayEntities } from './infrastructure/simulated-gateway/ent
 import { simulatedGatewayDatabaseUrl } from './infrastructure/simulated-gateway/gateway-database';
 import { simulatedGatewayMigrations } from './infrastructure/simulated-gateway/migrations';
 import { SimulatedCardGateway } from './infrastructure/simulated-gateway/simulated-card-gateway';
-import { typeormUnitOfWork } from './infrastructure/typeorm-payment-store';
+import { paymentStoreOf, typeormUnitOfWork } from './infrastructure/typeorm-payment-store';
 import { type PaymentsConfig, paymentsConfigSchema } from './payments-config';
-import { sagaSubscriptions } from './subscriptions/saga-subscriptions';
+import { paymentsSubscriptions } from './subscriptions/payments-subscriptions';
 
 const gatewayPoolSize = 5;
 
@@ -26,7 +26,7 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
   config: paymentsConfigSchema,
   data: { entities: paymentsEntities, migrations: paymentsMigrations },
   outbox: true,
-  async setup({ config, dataSource, databaseUrl, log, authenticate }) {
+  async setup({ name, config, dataSource, databaseUrl, log, authenticate }) {
     const gatewayUrl = config.SIMULATED_GATEWAY_DATABASE_URL ?? simulatedGatewayDatabaseUrl(databaseUrl);
     if (gatewayUrl === databaseUrl && /^sqlite:(?!:memory:)/i.test(databaseUrl)) {
       // SQLite has one writer: a payments transaction waiting on the gateway's write to the same file never ends.
@@ -48,7 +48,13 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
       paymentMethodTtlSeconds: config.PAYMENT_METHOD_TTL_SECONDS,
     });
     const deps: PaymentsDeps = { gateway, clock };
-    const http: PaymentsHttp = { deps, unitOfWork: typeormUnitOfWork(dataSource), dataSource, authenticate };
+    const http: PaymentsHttp = {
+      deps,
+      unitOfWork: typeormUnitOfWork(dataSource),
+      dataSource,
+      storeOf: paymentStoreOf,
+      authenticate,
+    };
 
     const api = new ApiRoutes();
     // Before `authenticate`: service invocation carries no user token.
@@ -62,7 +68,12 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
         version: '1',
         description: 'Payments of orders (authorized and captured when the stock is reserved) and their refunds.',
       }),
-      subscriptions: sagaSubscriptions(dataSource, deps, log),
+      subscriptions: inboxIntake(paymentsSubscriptions, {
+        service: name,
+        log,
+        dataSource,
+        deps: { payments: deps, storeOf: paymentStoreOf },
+      }),
       readiness: [{ name: 'gateway', check: async () => void (await gatewayDataSource.query('SELECT 1')) }],
       jobs: [
         intervalJob({

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventEnvelope, type Topic, topics } from '@shop/contracts';
-import { createDataSource, createLogger, type Subscription, transaction } from '@shop/kit';
+import { createDataSource, createLogger, inboxIntake, type Subscription, transaction } from '@shop/kit';
 import type { DataSource } from 'typeorm';
 import type { PaymentGateway, PaymentsDeps } from '../src/application/ports';
 import { refundPayment } from '../src/application/refund-payment';
@@ -13,7 +13,7 @@ import { simulatedGatewayEntities } from '../src/infrastructure/simulated-gatewa
 import { simulatedGatewayMigrations } from '../src/infrastructure/simulated-gateway/migrations';
 import { SimulatedCardGateway } from '../src/infrastructure/simulated-gateway/simulated-card-gateway';
 import { paymentStoreOf } from '../src/infrastructure/typeorm-payment-store';
-import { sagaSubscriptions } from '../src/subscriptions/saga-subscriptions';
+import { paymentsSubscriptions } from '../src/subscriptions/payments-subscriptions';
 
 /**
  * The gateway commits on its own, so a payments transaction can fail after the gateway acted (a crash, a lost
@@ -56,7 +56,12 @@ beforeAll(async () => {
     refund: (request) => crashing('refund', gateway.refund(request)),
   };
   deps = { gateway: flaky, clock };
-  subscriptions = sagaSubscriptions(dataSource, deps, createLogger({ name: 'payments-recovery', level: 'fatal' }));
+  subscriptions = inboxIntake(paymentsSubscriptions, {
+    service: 'payments',
+    log: createLogger({ name: 'payments-recovery', level: 'fatal' }),
+    dataSource,
+    deps: { payments: deps, storeOf: paymentStoreOf },
+  });
 });
 afterAll(async () => {
   await gatewayDataSource.destroy();
@@ -75,9 +80,23 @@ async function placeOrder(amount: number) {
   if (!vaulted.ok) throw new Error('vaulting failed');
   const order = { orderId: randomUUID(), customerId: randomUUID() };
   const total = { amount, currency: 'EUR' };
-  await deliver(topics.orderPlaced, { ...order, total, paymentMethodId: vaulted.card.paymentMethodId });
+  await deliver(topics.orderPlaced, {
+    ...order,
+    items: [{ productId: randomUUID(), quantity: 1, unitPrice: total }],
+    total,
+    paymentMethodId: vaulted.card.paymentMethodId,
+    placedAt: new Date().toISOString(),
+  });
   return order;
 }
+
+/** inventory.stock-reserved for the order, as inventory publishes it. */
+const stockReserved = (orderId: string) => ({
+  orderId,
+  reservationId: randomUUID(),
+  lines: [{ productId: randomUUID(), quantity: 1 }],
+  expiresAt: new Date(Date.now() + 900_000).toISOString(),
+});
 
 const payment = async (orderId: string) =>
   (
@@ -105,12 +124,12 @@ describe('after the gateway acted and the payments transaction failed', () => {
     const { orderId } = await placeOrder(900);
     const reserved = randomUUID();
     failAfter.add('capture');
-    await expect(deliver(topics.stockReserved, { orderId }, reserved)).rejects.toThrow(/connection lost/);
+    await expect(deliver(topics.stockReserved, stockReserved(orderId), reserved)).rejects.toThrow(/connection lost/);
     const pending = await payment(orderId);
     expect(pending.status).toBe('pending');
     expect(await charges(pending.id)).toEqual([{ status: 'captured', refunded: 0 }]);
 
-    expect(await deliver(topics.stockReserved, { orderId }, reserved)).toBe('success');
+    expect(await deliver(topics.stockReserved, stockReserved(orderId), reserved)).toBe('success');
     expect((await payment(orderId)).status).toBe('captured');
     expect(await charges(pending.id)).toEqual([{ status: 'captured', refunded: 0 }]);
     expect(await published(topics.paymentSucceeded, orderId)).toBe(1);
@@ -119,7 +138,7 @@ describe('after the gateway acted and the payments transaction failed', () => {
   it('a cancellation arriving instead finds the capture, records it and gives the money back', async () => {
     const { orderId, customerId } = await placeOrder(650);
     failAfter.add('capture');
-    await expect(deliver(topics.stockReserved, { orderId })).rejects.toThrow(/connection lost/);
+    await expect(deliver(topics.stockReserved, stockReserved(orderId))).rejects.toThrow(/connection lost/);
     const cancelled = { orderId, customerId, status: 'Cancelled', at: new Date().toISOString() };
     expect(await deliver(topics.orderCancelled, cancelled)).toBe('success');
     const settled = await payment(orderId);
@@ -130,7 +149,7 @@ describe('after the gateway acted and the payments transaction failed', () => {
 
   it('a retried refund under the same refund id reaches the same gateway refund', async () => {
     const { orderId } = await placeOrder(1000);
-    await deliver(topics.stockReserved, { orderId });
+    await deliver(topics.stockReserved, stockReserved(orderId));
     const { id: paymentId } = await payment(orderId);
     const refund = { paymentId, amount: { amount: 400, currency: 'EUR' }, reason: 'retried', refundId: randomUUID() };
     const run = () => transaction(dataSource, (tx) => refundPayment(paymentStoreOf(tx), refund, deps));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { type EventEnvelope, type Topic, topics } from '@shop/contracts';
-import { createDataSource, createLogger, type Subscription, transaction } from '@shop/kit';
+import { createDataSource, createLogger, inboxIntake, type Subscription, transaction } from '@shop/kit';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import type { DataSource } from 'typeorm';
 import type { PaymentGateway, PaymentsDeps } from '../src/application/ports';
@@ -12,7 +12,7 @@ import { simulatedGatewayEntities } from '../src/infrastructure/simulated-gatewa
 import { simulatedGatewayMigrations } from '../src/infrastructure/simulated-gateway/migrations';
 import { SimulatedCardGateway } from '../src/infrastructure/simulated-gateway/simulated-card-gateway';
 import { paymentStoreOf } from '../src/infrastructure/typeorm-payment-store';
-import { sagaSubscriptions } from '../src/subscriptions/saga-subscriptions';
+import { paymentsSubscriptions } from '../src/subscriptions/payments-subscriptions';
 
 const logDir = join(resolve(__dirname, '../../..'), '.tmp/test-logs/payments-postgres');
 
@@ -57,7 +57,12 @@ beforeAll(async () => {
     },
   };
   deps = { gateway: counted, clock };
-  subscriptions = sagaSubscriptions(dataSource, deps, createLogger({ name: 'payments-postgres', level: 'fatal' }));
+  subscriptions = inboxIntake(paymentsSubscriptions, {
+    service: 'payments',
+    log: createLogger({ name: 'payments-postgres', level: 'fatal' }),
+    dataSource,
+    deps: { payments: deps, storeOf: paymentStoreOf },
+  });
 }, 120_000);
 afterAll(async () => {
   await gatewayDataSource?.destroy();
@@ -89,11 +94,21 @@ async function placeOrder(amount = 1000) {
       customerId,
       total,
       paymentMethodId: vaulted.card.paymentMethodId,
-      items: [],
+      items: [{ productId: randomUUID(), quantity: 1, unitPrice: total }],
       placedAt: new Date().toISOString(),
     }),
   ).toBe('success');
   return { orderId, customerId };
+}
+
+/** inventory.stock-reserved for the order, as inventory publishes it. */
+function stockReserved(orderId: string) {
+  return {
+    orderId,
+    reservationId: randomUUID(),
+    lines: [{ productId: randomUUID(), quantity: 1 }],
+    expiresAt: new Date(Date.now() + 900_000).toISOString(),
+  };
 }
 
 async function paymentRow(orderId: string) {
@@ -123,7 +138,7 @@ describe('payments on PostgreSQL', () => {
   it('captures exactly once when twenty deliveries of stock-reserved for one order race', async () => {
     const { orderId } = await placeOrder(2500);
     const outcomes = await Promise.all(
-      Array.from({ length: 20 }, () => deliver(topics.stockReserved, { orderId, reservationId: randomUUID() })),
+      Array.from({ length: 20 }, () => deliver(topics.stockReserved, stockReserved(orderId))),
     );
     expect(outcomes).toEqual(Array(20).fill('success'));
     const payment = await paymentRow(orderId);
@@ -132,7 +147,7 @@ describe('payments on PostgreSQL', () => {
     expect(await gatewayCharges(payment.id)).toEqual([{ status: 'captured', refunded: 0 }]);
     expect(await outboxCount(topics.paymentSucceeded, orderId)).toBe(1);
     const [{ n }] = await dataSource.query(
-      "SELECT count(*)::int AS n FROM inbox_events WHERE consumer = 'payments.on-stock-reserved'",
+      "SELECT count(*)::int AS n FROM inbox_events WHERE consumer = 'payments.inventory.stock-reserved'",
     );
     expect(n).toBeGreaterThanOrEqual(20);
   });
@@ -143,8 +158,10 @@ describe('payments on PostgreSQL', () => {
     const data = {
       orderId: randomUUID(),
       customerId: randomUUID(),
+      items: [{ productId: randomUUID(), quantity: 1, unitPrice: { amount: 100, currency: 'EUR' } }],
       total: { amount: 100, currency: 'EUR' },
       paymentMethodId: vaulted.card.paymentMethodId,
+      placedAt: new Date().toISOString(),
     };
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => deliver(topics.orderPlaced, data)));
     expect(outcomes).toEqual(Array(20).fill('success'));
@@ -156,7 +173,7 @@ describe('payments on PostgreSQL', () => {
 
   it('never lets concurrent refunds exceed the captured amount', async () => {
     const { orderId } = await placeOrder(1000);
-    await deliver(topics.stockReserved, { orderId });
+    await deliver(topics.stockReserved, stockReserved(orderId));
     const payment = await paymentRow(orderId);
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
@@ -182,7 +199,7 @@ describe('payments on PostgreSQL', () => {
 
   it('refunds once when a cancellation races admin refunds and redeliveries of itself', async () => {
     const { orderId, customerId } = await placeOrder(1000);
-    await deliver(topics.stockReserved, { orderId });
+    await deliver(topics.stockReserved, stockReserved(orderId));
     const payment = await paymentRow(orderId);
     const cancelled = { orderId, customerId, status: 'Cancelled', at: new Date().toISOString() };
     await Promise.all([
@@ -210,7 +227,7 @@ describe('payments on PostgreSQL', () => {
     const orders = await Promise.all(Array.from({ length: 8 }, () => placeOrder(400)));
     await Promise.all(
       orders.flatMap(({ orderId, customerId }) => [
-        deliver(topics.stockReserved, { orderId }),
+        deliver(topics.stockReserved, stockReserved(orderId)),
         deliver(topics.orderCancelled, { orderId, customerId, status: 'Cancelled', at: new Date().toISOString() }),
       ]),
     );

@@ -1,4 +1,5 @@
 export { autocommit } from './autocommit';
+export { bindStore, type StoreIn } from './bound-store';
 export { isForeignKeyViolation, isUniqueViolation } from './constraint-violations';
 export {
   connectionOptions,
@@ -21,6 +22,14 @@ export {
   withoutCardData,
 } from './idempotency';
 export { handleOnce, type InboxResult } from './inbox';
+export {
+  creationPage,
+  type KeysetPage,
+  type KeysetPageQuery,
+  keysetPage,
+  pageOf,
+  type SortDirection,
+} from './keyset';
 export {
   IdempotencyKey,
   type IdempotencyKeyRecord,

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type Joi from 'joi';
 import joiToSwagger from 'joi-to-swagger';
 import type { Middleware } from 'koa';
+import { type Access, accessGuard } from './auth';
 import { type RequestSchemas, validate } from './validate';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -14,8 +15,11 @@ export interface ResponseSpec {
 /** What a route promises; the same schemas validate requests and describe them in /openapi/<service>.json. */
 export interface OperationSpec {
   summary: string;
-  /** Who may call it, shown as the security requirement; enforcement stays in the route's middleware. */
-  access?: 'anyone' | 'customer' | 'admin' | 'owner or admin' | 'internal';
+  /**
+   * Who may call it, stated once: the kit mounts the guard that enforces it (after `authenticate`, before any
+   * other middleware of the route) and shows it in the OpenAPI document (`security` and `x-access`).
+   */
+  access: Access;
   request?: RequestSchemas;
   responses: Record<number, ResponseSpec>;
 }
@@ -74,12 +78,13 @@ export class ApiRoutes {
   }
 
   private add(method: Method, path: string, spec: OperationSpec, handlers: Middleware[]): this {
-    // Validation runs right before the final handler, after the guards: a caller without access learns
+    // The access guard runs first and validation right before the final handler: a caller without access learns
     // nothing about the request's shape (401/403 before any 400). Routes without schemas are validated too:
     // no string holding a control character reaches any handler.
-    const guards = handlers.slice(0, -1);
+    const guard = accessGuard(spec.access);
+    const middleware = handlers.slice(0, -1);
     const final = handlers.slice(-1);
-    const stack = [...guards, validate(spec.request ?? {}), ...final];
+    const stack = [...(guard ? [guard] : []), ...middleware, validate(spec.request ?? {}), ...final];
     const [first, ...rest] = stack;
     if (!first) throw new Error(`${method.toUpperCase()} ${path} has no handler`);
     this.router[method](path, first, ...rest);
@@ -121,6 +126,8 @@ function parameters(location: 'path' | 'query' | 'header', schema: Joi.ObjectSch
 function operationObject(spec: OperationSpec): OpenApiObject {
   const operation: OpenApiObject = {
     summary: spec.summary,
+    // Machine-readable for clients and for the test that every route enforces what it declares.
+    'x-access': spec.access,
     parameters: [
       ...parameters('path', spec.request?.params),
       ...parameters('query', spec.request?.query),
@@ -148,7 +155,7 @@ function operationObject(spec: OperationSpec): OpenApiObject {
       content: { 'application/json': { schema: joiToSwagger(spec.request.body).swagger } },
     };
   }
-  if (spec.access && spec.access !== 'anyone' && spec.access !== 'internal') {
+  if (spec.access !== 'anyone' && spec.access !== 'internal') {
     operation.security = [{ bearer: [] }];
     operation.description = `Access: ${spec.access}.`;
   }

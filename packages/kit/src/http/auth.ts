@@ -190,22 +190,43 @@ export function authenticate(verifier: JwtVerifier, options: { allowQueryToken?:
   };
 }
 
-/** 401 unless the request carries a valid token. */
-export function requireAuth(): Middleware {
+/**
+ * Who may call a route, declared once on the route (ApiRoutes) and enforced from that declaration:
+ * - `anyone`: no token needed;
+ * - `signed in`: any valid token; the handler acts on the caller's own account;
+ * - `customer`: a valid token holding the customer role;
+ * - `admin`: a valid token holding the admin role;
+ * - `owner or admin`: any valid token; the handler shows the resource to its owner and to admins only (404 to
+ *   anyone else, never 403, so that ids cannot be probed);
+ * - `internal`: service-to-service only; the app token guard refuses everything else before routing.
+ */
+export type Access = 'anyone' | 'signed in' | 'customer' | 'admin' | 'owner or admin' | 'internal';
+
+const needsToken: Middleware = async (ctx, next) => {
+  if (!ctx.state.caller) throw unauthorized('This resource needs an access token');
+  await next();
+};
+
+/** 401 without a valid token, 403 when the caller holds none of the roles. */
+function needsRole(role: Role): Middleware {
   return async (ctx, next) => {
-    if (!ctx.state.caller) throw unauthorized('This resource needs an access token');
+    const caller = ctx.state.caller;
+    if (!caller) throw unauthorized('This resource needs an access token');
+    if (!caller.roles.includes(role)) throw problem(403, 'Forbidden', { detail: `Needs role ${role}` });
     await next();
   };
 }
 
-/** 401 without a valid token, 403 when the caller holds none of the roles. */
-export function requireRole(...roles: Role[]): Middleware {
-  return async (ctx, next) => {
-    const caller = ctx.state.caller;
-    if (!caller) throw unauthorized('This resource needs an access token');
-    if (!roles.some((role) => caller.roles.includes(role))) {
-      throw problem(403, 'Forbidden', { detail: `Needs role ${roles.join(' or ')}` });
-    }
-    await next();
-  };
+const guards: Record<Access, Middleware | undefined> = {
+  anyone: undefined,
+  internal: undefined,
+  'signed in': needsToken,
+  'owner or admin': needsToken,
+  customer: needsRole('customer'),
+  admin: needsRole('admin'),
+};
+
+/** The middleware that enforces a declared access (none for `anyone` and `internal`); runs after `authenticate`. */
+export function accessGuard(access: Access): Middleware | undefined {
+  return guards[access];
 }

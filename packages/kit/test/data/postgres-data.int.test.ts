@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { startPostgres } from '@shop/testkit/src/postgres';
+import { describeKeysetPages } from './support/keyset-contract';
 import { describeRelationalData } from './support/relational-contract';
 import { openWidgets } from './support/widgets';
 
 const logDir = join(resolve(__dirname, '../../../..'), '.tmp/test-logs/postgres-data');
 
 describeRelationalData('PostgreSQL', () => startPostgres({ logDir }));
+
+describeKeysetPages('PostgreSQL', async () => {
+  const pg = await startPostgres({ logDir });
+  return { url: await pg.createDatabase(`keyset_${randomUUID().slice(0, 8)}`), stop: () => pg.stop() };
+});
 
 describe('kit schema on PostgreSQL', () => {
   it('creates the kit tables with PostgreSQL types', async () => {

@@ -2,11 +2,12 @@
 // as on PostgreSQL, against a real SQL Server. Not run on the project's own machines (no Docker there).
 import { MSSQLServerContainer } from '@testcontainers/mssqlserver';
 import sql from 'mssql';
-import { describeRelationalData } from './support/relational-contract';
+import { describeKeysetPages } from './support/keyset-contract';
+import { type DatabaseServer, describeRelationalData } from './support/relational-contract';
 
 const image = process.env.SQLSERVER_IMAGE ?? 'mcr.microsoft.com/mssql/server:2022-latest';
 
-describeRelationalData('SQL Server (Testcontainers)', async () => {
+async function startSqlServer(): Promise<DatabaseServer> {
   const container = await new MSSQLServerContainer(image).acceptLicense().start();
   const credentials = { user: container.getUsername(), password: container.getPassword() };
   const host = container.getHost();
@@ -31,4 +32,12 @@ describeRelationalData('SQL Server (Testcontainers)', async () => {
       await container.stop();
     },
   };
+}
+
+describeRelationalData('SQL Server (Testcontainers)', startSqlServer);
+
+// Cursor instants are sent typed by their column (datetime2): a bare Date parameter would lose the page.
+describeKeysetPages('SQL Server (Testcontainers)', async () => {
+  const server = await startSqlServer();
+  return { url: await server.createDatabase('keyset_pages'), stop: () => server.stop() };
 });

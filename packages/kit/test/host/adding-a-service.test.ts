@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -58,6 +59,7 @@ afterAll(async () => {
 });
 
 const productId = '7c1f6f0e-52a4-4b8e-9d38-5f4a3c1b2a10';
+const customers = { ada: '0b5d2c7e-3f4a-4d6b-8e9f-1a2b3c4d5e6f', bob: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b' };
 const addToWishlist = (token: string | undefined, product: string = productId) =>
   fetch(`${platform.url}/api/wishlist/${product}`, {
     method: 'PUT',
@@ -73,7 +75,7 @@ describe('the service of "Adding a service"', () => {
   });
 
   it("adds a product to a customer's wishlist once, refusing the anonymous and naming a bad product id", async () => {
-    const token = signToken(key, { roles: ['customer'] }, { subject: 'customer-7' });
+    const token = signToken(key, { roles: ['customer'] }, { subject: customers.ada });
     expect((await addToWishlist(token)).status).toBe(204);
     expect((await addToWishlist(token)).status).toBe(204);
     expect((await addToWishlist(undefined)).status).toBe(401);
@@ -81,27 +83,27 @@ describe('the service of "Adding a service"', () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('params.productId');
     expect(await dataSource.query('SELECT customer_id, product_id FROM wishlist_items')).toEqual([
-      { customer_id: 'customer-7', product_id: productId },
+      { customer_id: customers.ada, product_id: productId },
     ]);
   });
 
   it("forgets a deleted customer's wishlist, once however often the event is delivered", async () => {
-    const token = signToken(key, { roles: ['customer'] }, { subject: 'customer-8' });
+    const token = signToken(key, { roles: ['customer'] }, { subject: customers.bob });
     expect((await addToWishlist(token)).status).toBe(204);
     const event: EventEnvelope<CustomerDeleted> = {
-      id: 'customer-8-deleted',
+      id: randomUUID(),
       type: topics.customerDeleted,
       occurredAt: new Date().toISOString(),
-      data: { customerId: 'customer-8', deletedAt: new Date().toISOString() },
+      data: { customerId: customers.bob, deletedAt: new Date().toISOString() },
     };
     const identity = platform.bus.meshFor('identity');
     await identity.publish(topics.customerDeleted, event);
     await identity.publish(topics.customerDeleted, event);
     await platform.bus.drain();
-    expect(await dataSource.query("SELECT count(*) AS n FROM wishlist_items WHERE customer_id = 'customer-8'")).toEqual(
-      [{ n: 0 }],
-    );
-    expect(await dataSource.query("SELECT count(*) AS n FROM inbox_events WHERE consumer = 'wishlists'")).toEqual([
+    expect(
+      await dataSource.query(`SELECT count(*) AS n FROM wishlist_items WHERE customer_id = '${customers.bob}'`),
+    ).toEqual([{ n: 0 }]);
+    expect(await dataSource.query("SELECT count(*) AS n FROM inbox_events WHERE consumer LIKE 'wishlists.%'")).toEqual([
       { n: 1 },
     ]);
   });

@@ -1,12 +1,14 @@
 // The service of the README's "Adding a service", verbatim apart from the import paths: adding-a-service.test.ts
 // runs it, so the README's example keeps working. In a service the imports are '@shop/kit' and '@shop/contracts'.
-import { type CustomerDeleted, topics } from '@shop/contracts';
+import { CustomerDeleted } from '@shop/contracts';
 import Joi from 'joi';
 import { EntitySchema, type MigrationInterface, type QueryRunner, Table } from 'typeorm';
-import { handleOnce, portableColumns, transaction } from '../../src/data';
+import { portableColumns, transaction } from '../../src/data';
+import { subscribe } from '../../src/events/event-subscription';
+import { inboxIntake } from '../../src/events/intake';
 import type { ServiceManifest } from '../../src/host/service-manifest';
 import { ApiRoutes } from '../../src/http/api-routes';
-import { type Caller, requireRole } from '../../src/http/auth';
+import type { Caller } from '../../src/http/auth';
 
 interface WishlistItem {
   customerId: string;
@@ -48,18 +50,17 @@ export const wishlistsService: ServiceManifest = {
   name: 'wishlists',
   publicPaths: ['/api/wishlist'],
   data: { entities: [WishlistItems], migrations: [CreateWishlistItems1733600000000] },
-  async setup({ dataSource, authenticate }) {
+  async setup({ name, dataSource, log, authenticate }) {
     const api = new ApiRoutes();
     api.use(authenticate);
     api.put(
       '/api/wishlist/:productId',
       {
         summary: "Add a product to the caller's wishlist",
-        access: 'customer',
+        access: 'customer', // the kit mounts the guard: 401 without a token, 403 for another role
         request: { params: Joi.object({ productId: Joi.string().guid().required() }) },
         responses: { 204: { description: 'On the wishlist' } },
       },
-      requireRole('customer'),
       async (ctx) => {
         const { id: customerId } = ctx.state.caller as Caller;
         const item = { customerId, productId: ctx.params.productId as string, addedAt: new Date() };
@@ -70,19 +71,15 @@ export const wishlistsService: ServiceManifest = {
     return {
       router: api.router,
       openApi: api.openApi({ title: 'wishlists', version: '1', description: "Customers' wishlists." }),
-      subscriptions: [
-        {
-          topic: topics.customerDeleted,
-          // Once per event however often it is delivered: the inbox record commits with the delete.
-          async handle(event) {
-            const { customerId } = event.data as CustomerDeleted;
-            await handleOnce(dataSource, 'wishlists', event.id, (tx) =>
-              tx.manager.delete(WishlistItems, { customerId }),
-            );
-            return 'success';
-          },
-        },
-      ],
+      // Validated against the contract's schema, once per event id (the inbox record commits with `tx`).
+      subscriptions: inboxIntake(
+        [
+          subscribe(CustomerDeleted, async ({ tx }, event) => {
+            await tx.manager.delete(WishlistItems, { customerId: event.data.customerId });
+          }),
+        ],
+        { service: name, log, dataSource, deps: {} },
+      ),
     };
   },
 };

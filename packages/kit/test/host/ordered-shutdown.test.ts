@@ -46,7 +46,11 @@ describe('the ordered shutdown', () => {
         const api = new ApiRoutes();
         api.get(
           '/api/slow',
-          { summary: 'Answers when the test says so', responses: { 200: { description: 'The count' } } },
+          {
+            summary: 'Answers when the test says so',
+            access: 'anyone',
+            responses: { 200: { description: 'The count' } },
+          },
           async (ctx) => {
             events.push('request began');
             await new Promise<void>((resolve) => {

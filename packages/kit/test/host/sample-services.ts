@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import Joi from 'joi';
 import type { ServiceManifest } from '../../src/host/service-manifest';
 import { ApiRoutes } from '../../src/http/api-routes';
-import { requireAuth } from '../../src/http/auth';
 
 /** Two small services that use every part of the host, as real services will. */
 export const greeter: ServiceManifest = {
@@ -15,6 +14,7 @@ export const greeter: ServiceManifest = {
       '/api/greetings',
       {
         summary: 'Greet someone',
+        access: 'anyone',
         request: { body: Joi.object({ name: Joi.string().min(1).max(40).required() }) },
         responses: {
           201: { description: 'The greeting', body: Joi.object({ text: Joi.string(), seen: Joi.number() }) },
@@ -35,8 +35,7 @@ export const greeter: ServiceManifest = {
     );
     api.get(
       '/api/greetings/me',
-      { summary: 'Who am I', access: 'customer', responses: { 200: { description: 'caller' } } },
-      requireAuth(),
+      { summary: 'Who am I', access: 'signed in', responses: { 200: { description: 'caller' } } },
       (ctx) => {
         ctx.body = ctx.state.caller;
       },
@@ -63,7 +62,7 @@ export const audit: ServiceManifest = {
     );
     api.get(
       '/api/audit/:name',
-      { summary: 'Events seen for a name', responses: { 200: { description: 'events' } } },
+      { summary: 'Events seen for a name', access: 'anyone', responses: { 200: { description: 'events' } } },
       async (ctx) => {
         ctx.body = { events: (await mesh.state.get<number>(`events-${ctx.params.name}`))?.value ?? 0 };
       },

@@ -10,6 +10,8 @@ import {
 } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
 import jwt from 'jsonwebtoken';
+import { ApiRoutes } from '../../src/http/api-routes';
+import type { Access } from '../../src/http/auth';
 import { startTestApp, type TestApp } from './test-app';
 
 let key: SigningKey;
@@ -144,7 +146,7 @@ describe('access tokens', () => {
   });
 });
 
-describe('roles', () => {
+describe('declared access (ApiRoutes mounts the guard from `access`)', () => {
   it('answers 403 to a customer on an admin route', async () => {
     const res = await get('/admin', signToken(key, { roles: ['customer'] }));
     expect(res.status).toBe(403);
@@ -157,5 +159,42 @@ describe('roles', () => {
 
   it('answers 401, not 403, to an anonymous caller on an admin route', async () => {
     expect((await get('/admin')).status).toBe(401);
+  });
+
+  it('keeps a customer route to the customer role: 403 for an admin-only token, 401 without one', async () => {
+    expect((await get('/shop', signToken(key, { roles: ['admin'] }))).status).toBe(403);
+    expect((await get('/shop', signToken(key, { roles: ['customer'] }))).status).toBe(200);
+    expect((await get('/shop')).status).toBe(401);
+  });
+
+  it('lets any valid token through a signed-in route, whatever its roles', async () => {
+    expect((await get('/me', signToken(key, { roles: [] }))).status).toBe(200);
+    expect((await get('/me')).status).toBe(401);
+  });
+
+  it('checks access before validating the request: no 400 reaches a caller without access', async () => {
+    const post = (token?: string) =>
+      fetch(`${app.url}/admin/widgets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: '{}',
+      });
+    expect((await post()).status).toBe(401);
+    expect((await post(signToken(key, { roles: ['customer'] }))).status).toBe(403);
+    expect((await post(signToken(key, { roles: ['admin'] }))).status).toBe(400);
+  });
+
+  it('states the access in the OpenAPI document', () => {
+    const api = new ApiRoutes();
+    const spec = (access: Access) => ({ summary: access, access, responses: { 200: { description: 'x' } } });
+    api.get('/a', spec('anyone'), () => {});
+    api.get('/b', spec('admin'), () => {});
+    const paths = api.openApi({ title: 't', version: '1' }).paths as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
+    expect(paths['/a']?.get).toMatchObject({ 'x-access': 'anyone' });
+    expect(paths['/a']?.get?.security).toBeUndefined();
+    expect(paths['/b']?.get).toMatchObject({ 'x-access': 'admin', security: [{ bearer: [] }] });
   });
 });

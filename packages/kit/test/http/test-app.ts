@@ -5,7 +5,7 @@ import { type Listening, listen } from '@shop/testkit/src/listen';
 import Joi from 'joi';
 import { createHttpApp } from '../../src/host/http-app';
 import { ApiRoutes } from '../../src/http/api-routes';
-import { authenticate, createJwtVerifier, requireAuth, requireRole } from '../../src/http/auth';
+import { authenticate, createJwtVerifier } from '../../src/http/auth';
 import type { HealthState, ReadinessCheck } from '../../src/http/health';
 import { createMetricsRegistry } from '../../src/http/metrics';
 import { problem } from '../../src/http/problem';
@@ -62,18 +62,43 @@ export async function startTestApp(options: { jwksUri?: string; sessions?: Sessi
   router.get('/conflict', () => {
     throw problem(409, 'Stock would go below reserved', { detail: 'onHand 3 < reserved 5' });
   });
-  router.get('/me', requireAuth(), (ctx) => {
+
+  // Routes that declare who may call them: the kit mounts the guard from the declaration.
+  const api = new ApiRoutes();
+  api.use(authenticate(verifier));
+  api.get('/me', { summary: 'Who am I', access: 'signed in', responses: { 200: { description: 'caller' } } }, (ctx) => {
     ctx.body = ctx.state.caller;
   });
-  router.get('/admin', requireRole('admin'), (ctx) => {
+  api.get('/admin', { summary: 'Admins only', access: 'admin', responses: { 200: { description: 'ok' } } }, (ctx) => {
     ctx.body = { ok: true };
   });
-
+  api.get(
+    '/shop',
+    { summary: 'Customers only', access: 'customer', responses: { 200: { description: 'ok' } } },
+    (ctx) => {
+      ctx.body = { ok: true };
+    },
+  );
+  api.post(
+    '/admin/widgets',
+    {
+      summary: 'Admins add widgets',
+      access: 'admin',
+      request: { body: Joi.object({ name: Joi.string().required() }) },
+      responses: { 201: { description: 'added' } },
+    },
+    (ctx) => {
+      ctx.status = 201;
+    },
+  );
   // A route declared without any schema: the kit still refuses control characters in what it is sent.
-  const api = new ApiRoutes();
-  api.post('/notes/:slug', { summary: 'Echo', responses: { 200: { description: 'What was sent' } } }, (ctx) => {
-    ctx.body = { slug: ctx.params.slug, query: ctx.query, body: ctx.request.body ?? null };
-  });
+  api.post(
+    '/notes/:slug',
+    { summary: 'Echo', access: 'anyone', responses: { 200: { description: 'What was sent' } } },
+    (ctx) => {
+      ctx.body = { slug: ctx.params.slug, query: ctx.query, body: ctx.request.body ?? null };
+    },
+  );
 
   const health: HealthState = { accepting: true };
   const checks: ReadinessCheck[] = [];

@@ -1,26 +1,15 @@
-import type { EventEnvelope, StockChanged } from '@shop/contracts';
-import type { CatalogDeps } from './ports';
+import type { StockChanged } from '@shop/contracts';
+import type { CatalogTx } from './ports';
 
-export const stockProjectionConsumer = 'catalog.stock-projection';
-
-export type ApplyStockChangeResult = 'applied' | 'stale' | 'duplicate';
+export type ApplyStockChangeResult = 'applied' | 'stale';
 
 /**
- * Projects inventory's available quantity onto the product. Inventory numbers its changes per product, and
- * events can arrive out of order or twice: the conditional UPDATE keeps only a newer version, the inbox
- * skips an event id already applied.
+ * Projects inventory's available quantity onto the product, in the transaction the event's inbox record is
+ * written in (a redelivered event never gets here). Inventory numbers its changes per product and events can
+ * arrive out of order: the conditional UPDATE keeps only a newer version. The cached product is invalidated
+ * by the caller once this committed.
  */
-export async function applyStockChange(
-  deps: CatalogDeps,
-  event: EventEnvelope<StockChanged>,
-): Promise<ApplyStockChangeResult> {
-  const { productId, available, version } = event.data;
-  const outcome = await deps.handleOnce(stockProjectionConsumer, event.id, (tx) =>
-    // `available` never goes below zero by contract; clamping keeps a faulty event from showing negative stock.
-    deps.products.applyStock(tx, productId, Math.max(0, available), version),
-  );
-  if (outcome.status === 'duplicate') return 'duplicate';
-  if (outcome.status !== 'applied' || !outcome.value) return 'stale';
-  await deps.cache.invalidate(productId);
-  return 'applied';
+export async function applyStockChange(tx: CatalogTx, change: StockChanged): Promise<ApplyStockChangeResult> {
+  const applied = await tx.products.applyStock(change.productId, change.available, change.version);
+  return applied ? 'applied' : 'stale';
 }

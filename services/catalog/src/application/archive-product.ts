@@ -1,4 +1,3 @@
-import { topics } from '@shop/contracts';
 import type { CatalogDeps } from './ports';
 import { productDeleted } from './product-events';
 
@@ -11,8 +10,9 @@ export type ArchiveProductResult = { ok: true } | { ok: false; reason: 'not-foun
 export async function archiveProduct(deps: CatalogDeps, id: string): Promise<ArchiveProductResult> {
   const result = await deps.transaction(async (tx): Promise<ArchiveProductResult> => {
     const at = new Date();
-    if (!(await deps.products.archive(tx, id, at))) return tx.rollbackWith({ ok: false, reason: 'not-found' });
-    await tx.outbox(topics.productDeleted, productDeleted(id, at));
+    if (!(await tx.products.archive(id, at))) return tx.rollbackWith({ ok: false, reason: 'not-found' });
+    const { topic, envelope } = productDeleted(id, at);
+    await tx.outbox(topic, envelope);
     return { ok: true };
   });
   if (result.ok) await deps.cache.invalidate(id);

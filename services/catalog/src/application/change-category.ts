@@ -16,7 +16,7 @@ export async function changeCategory(deps: CatalogDeps, input: ChangeCategory): 
   return deps.transaction(async (tx): Promise<ChangeCategoryResult> => {
     // Two moves that are each fine alone can close a cycle together (A under B, B under A), so every move
     // locks the whole tree before it checks: moves are rare admin work and the tree is small.
-    const categories = await deps.categories.all(tx, { forUpdate: input.parentId !== undefined });
+    const categories = await tx.categories.all({ forUpdate: input.parentId !== undefined });
     const current = categories.find((category) => category.id === input.id);
     if (!current) return tx.rollbackWith({ ok: false, reason: 'not-found' });
     const parentId = input.parentId === undefined ? current.parentId : input.parentId;
@@ -27,7 +27,7 @@ export async function changeCategory(deps: CatalogDeps, input: ChangeCategory): 
       if (wouldCreateCycle(categories, input.id, parentId)) return tx.rollbackWith({ ok: false, reason: 'cycle' });
     }
     const category: Category = { id: current.id, name: input.name ?? current.name, parentId };
-    await deps.categories.update(tx, category, new Date());
+    await tx.categories.update(category, new Date());
     return { ok: true, category };
   });
 }

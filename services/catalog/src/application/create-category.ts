@@ -12,11 +12,11 @@ export type CreateCategoryResult = { ok: true; category: Category } | { ok: fals
 export async function createCategory(deps: CatalogDeps, input: CreateCategory): Promise<CreateCategoryResult> {
   const category: Category = { id: randomUUID(), name: input.name, parentId: input.parentId };
   return deps.transaction(async (tx): Promise<CreateCategoryResult> => {
-    if (input.parentId !== null && !(await deps.categories.find(tx, input.parentId))) {
+    if (input.parentId !== null && !(await tx.categories.find(input.parentId))) {
       return tx.rollbackWith({ ok: false, reason: 'unknown-parent' });
     }
     // A new category has no children, so it can close no cycle; the foreign key catches a parent deleted meanwhile.
-    if ((await deps.categories.insert(tx, category, new Date())) !== 'done') {
+    if ((await tx.categories.insert(category, new Date())) !== 'done') {
       return tx.rollbackWith({ ok: false, reason: 'unknown-parent' });
     }
     return { ok: true, category };

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { topics } from '@shop/contracts';
-import type { Tx } from '@shop/kit';
 import type { Product, ProductDraft } from '../domain/product';
-import type { CatalogDeps } from './ports';
+import type { CatalogTx } from './ports';
 import { productCreated } from './product-events';
 
 export type CreateProduct = ProductDraft & { initialStock: number };
@@ -15,7 +13,7 @@ export type CreateProductResult =
  * Creating a product opens its stock (inventory takes initialStock from the event), so the HTTP write runs
  * this inside the transaction that also stores its Idempotency-Key.
  */
-export async function createProductIn(tx: Tx, deps: CatalogDeps, input: CreateProduct): Promise<CreateProductResult> {
+export async function createProductIn(tx: CatalogTx, input: CreateProduct): Promise<CreateProductResult> {
   const now = new Date();
   const { initialStock, ...draft } = input;
   const product: Product = {
@@ -28,14 +26,15 @@ export async function createProductIn(tx: Tx, deps: CatalogDeps, input: CreatePr
     createdAt: now,
     updatedAt: now,
   };
-  if (!(await deps.categories.find(tx, draft.categoryId))) {
+  if (!(await tx.categories.find(draft.categoryId))) {
     return tx.rollbackWith({ ok: false, reason: 'unknown-category' });
   }
   // The unique index decides a duplicate sku: a check before the insert would race a concurrent create.
-  const written = await deps.products.insert(tx, product);
+  const written = await tx.products.insert(product);
   if (written !== 'done') return tx.rollbackWith({ ok: false, reason: written });
   // Read back so the answer is what the database keeps (SQL Server rounds timestamps it is sent).
-  const stored = (await deps.products.find(tx, product.id)) ?? product;
-  await tx.outbox(topics.productCreated, productCreated(stored, initialStock));
+  const stored = (await tx.products.find(product.id)) ?? product;
+  const { topic, envelope } = productCreated(stored, initialStock);
+  await tx.outbox(topic, envelope);
   return { ok: true, product: stored };
 }

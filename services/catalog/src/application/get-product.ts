@@ -9,7 +9,7 @@ import type { CachedProduct, CatalogDeps } from './ports';
 export async function getProduct(deps: CatalogDeps, id: string): Promise<CachedProduct | undefined> {
   const cached = await deps.cache.get(id);
   if (cached) return cached;
-  const product = await deps.read((unit) => deps.products.find(unit, id));
+  const product = await deps.read((unit) => unit.products.find(id));
   if (product?.status !== 'active') return undefined;
   const entry = { etag: productEtag(product), json: JSON.stringify(productView(product)) };
   await deps.cache.put(id, entry);

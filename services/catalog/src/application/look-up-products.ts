@@ -14,7 +14,7 @@ export interface ProductFacts {
  * archived products too: their status says they cannot be bought. Unknown ids are left out.
  */
 export async function lookUpProducts(deps: CatalogDeps, ids: string[]): Promise<ProductFacts[]> {
-  const products = await deps.read((unit) => deps.products.findMany(unit, ids));
+  const products = await deps.read((unit) => unit.products.findMany(ids));
   const byId = new Map(products.map((product) => [product.id, product]));
   return ids.flatMap((id) => {
     const product = byId.get(id);

@@ -1,10 +1,8 @@
-import type { InboxResult, Logger, Tx } from '@shop/kit';
+import type { EventEnvelope } from '@shop/contracts';
+import type { KeysetPage, Logger } from '@shop/kit';
 import type { Category } from '../domain/category-tree';
 import type { Product, ProductDraft, ProductVersion } from '../domain/product';
 import type { Position } from '../domain/product-search';
-
-/** What a store needs to run queries: a transaction, or a plain read (see CatalogDeps.read). */
-export type Unit = Pick<Tx, 'manager'>;
 
 export type ProductWrite = 'done' | 'duplicate-sku' | 'unknown-category';
 
@@ -20,39 +18,54 @@ export interface ProductQuery {
   limit: number;
 }
 
-export interface ProductStore {
-  find(unit: Unit, id: string): Promise<Product | undefined>;
-  findMany(unit: Unit, ids: string[]): Promise<Product[]>;
-  insert(tx: Tx, product: Product): Promise<ProductWrite>;
+export interface Products {
+  find(id: string): Promise<Product | undefined>;
+  findMany(ids: string[]): Promise<Product[]>;
+  insert(product: Product): Promise<ProductWrite>;
   /**
    * Replaces an active product's admin fields and bumps its row version, in one conditional UPDATE that
    * also checks `expected` (any of these versions) when given: 'done', or 'no-match' when no row qualified.
    */
   update(
-    tx: Tx,
     id: string,
     draft: ProductDraft,
     options: { updatedAt: Date; expected?: ProductVersion[] },
   ): Promise<ProductWrite | 'no-match'>;
   /** Archives an active product; false when there is none. */
-  archive(tx: Tx, id: string, at: Date): Promise<boolean>;
+  archive(id: string, at: Date): Promise<boolean>;
   /** Sets stock only when `version` is newer than the one it has; false when it was not. */
-  applyStock(tx: Tx, id: string, available: number, version: number): Promise<boolean>;
-  /** Active products only, in the query's order. */
-  search(unit: Unit, query: ProductQuery): Promise<Product[]>;
+  applyStock(id: string, available: number, version: number): Promise<boolean>;
+  /** Active products only: a page in keyset order, with the product the next page starts after when there is one. */
+  search(query: ProductQuery): Promise<KeysetPage<Product>>;
   /** Every product in the category, archived ones included (they still reference it). */
-  countInCategory(unit: Unit, categoryId: string): Promise<number>;
+  countInCategory(categoryId: string): Promise<number>;
 }
 
-export interface CategoryStore {
+export interface Categories {
   /** `forUpdate` locks every row until the transaction ends, so tree moves happen one at a time. */
-  all(unit: Unit, options?: { forUpdate?: boolean }): Promise<Category[]>;
-  find(unit: Unit, id: string): Promise<Category | undefined>;
-  insert(tx: Tx, category: Category, at: Date): Promise<'done' | 'unknown-parent'>;
-  update(tx: Tx, category: Category, at: Date): Promise<void>;
-  hasChildren(unit: Unit, id: string): Promise<boolean>;
+  all(options?: { forUpdate?: boolean }): Promise<Category[]>;
+  find(id: string): Promise<Category | undefined>;
+  insert(category: Category, at: Date): Promise<'done' | 'unknown-parent'>;
+  update(category: Category, at: Date): Promise<void>;
+  hasChildren(id: string): Promise<boolean>;
   /** 'in-use' when a child or product arrived since the caller checked (the foreign keys refuse). */
-  delete(tx: Tx, id: string): Promise<'done' | 'in-use'>;
+  delete(id: string): Promise<'done' | 'in-use'>;
+}
+
+/** What a read works with: the stores' reads, outside any business transaction. */
+export interface CatalogReads {
+  products: Pick<Products, 'find' | 'findMany' | 'search' | 'countInCategory'>;
+  categories: Pick<Categories, 'all' | 'find' | 'hasChildren'>;
+}
+
+/** One transaction of the catalog database, as use cases see it: the stores acting in it, and its outbox. */
+export interface CatalogTx {
+  products: Products;
+  categories: Categories;
+  /** Publishes the event once the transaction commits (transactional outbox). */
+  outbox(topic: string, event: EventEnvelope): Promise<void>;
+  /** Rolls the transaction back but still answers `value`: a business failure is a value, not an exception. */
+  rollbackWith<V>(value: V): V;
 }
 
 /** A product read as it is sent: the ETag and the JSON body, serialized once when the entry is made. */
@@ -71,13 +84,9 @@ export interface ProductCache {
 }
 
 export interface CatalogDeps {
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Runs reads outside any business transaction, but never inside another one's (see readUnit). */
-  read<T>(work: (unit: Unit) => Promise<T>): Promise<T>;
-  /** Runs an event's effect at most once per event id for this consumer. */
-  handleOnce<T>(consumer: string, eventId: string, effect: (tx: Tx) => Promise<T>): Promise<InboxResult<T>>;
-  products: ProductStore;
-  categories: CategoryStore;
+  transaction<T>(work: (tx: CatalogTx) => Promise<T>): Promise<T>;
+  /** Runs reads outside any business transaction, but never inside another one's. */
+  read<T>(work: (unit: CatalogReads) => Promise<T>): Promise<T>;
   cache: ProductCache;
   log: Logger;
 }

@@ -1,20 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import {
-  type EventEnvelope,
-  type ProductCreated,
-  type ProductDeleted,
-  type ProductUpdated,
-  topics,
-} from '@shop/contracts';
+import { newEvent, type OutgoingEvent, ProductCreated, ProductDeleted, ProductUpdated } from '@shop/contracts';
 import type { Product } from '../domain/product';
 
-function envelope<T>(type: string, data: T, at: Date): EventEnvelope<T> {
-  return { id: randomUUID(), type, occurredAt: at.toISOString(), data };
-}
-
-export function productCreated(product: Product, initialStock: number): EventEnvelope<ProductCreated> {
-  return envelope(
-    topics.productCreated,
+export function productCreated(product: Product, initialStock: number): OutgoingEvent<ProductCreated> {
+  return newEvent(
+    ProductCreated,
     {
       productId: product.id,
       sku: product.sku,
@@ -29,9 +18,9 @@ export function productCreated(product: Product, initialStock: number): EventEnv
   );
 }
 
-export function productUpdated(product: Product): EventEnvelope<ProductUpdated> {
-  return envelope(
-    topics.productUpdated,
+export function productUpdated(product: Product): OutgoingEvent<ProductUpdated> {
+  return newEvent(
+    ProductUpdated,
     {
       productId: product.id,
       sku: product.sku,
@@ -45,6 +34,6 @@ export function productUpdated(product: Product): EventEnvelope<ProductUpdated> 
   );
 }
 
-export function productDeleted(productId: string, at: Date): EventEnvelope<ProductDeleted> {
-  return envelope(topics.productDeleted, { productId, deletedAt: at.toISOString() }, at);
+export function productDeleted(productId: string, at: Date): OutgoingEvent<ProductDeleted> {
+  return newEvent(ProductDeleted, { productId, deletedAt: at.toISOString() }, at);
 }

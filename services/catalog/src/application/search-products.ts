@@ -1,3 +1,4 @@
+import type { KeysetPage } from '@shop/kit';
 import { subtreeIds } from '../domain/category-tree';
 import type { Product } from '../domain/product';
 import {
@@ -25,13 +26,13 @@ export async function searchProducts(deps: CatalogDeps, search: ProductSearch): 
     return { ok: false, reason: 'invalid-cursor', detail: `was issued for another sort order than ${search.sort}` };
   }
   const { key, direction } = sortOrderOf(search.sort);
-  const rows = await deps.read(async (unit) => {
+  const page = await deps.read(async (unit): Promise<KeysetPage<Product>> => {
     let categoryIds: string[] | undefined;
     if (search.categoryId !== undefined) {
-      categoryIds = subtreeIds(await deps.categories.all(unit), search.categoryId);
-      if (categoryIds.length === 0) return [];
+      categoryIds = subtreeIds(await unit.categories.all(), search.categoryId);
+      if (categoryIds.length === 0) return { items: [], last: undefined };
     }
-    return deps.products.search(unit, {
+    return unit.products.search({
       pattern: search.q ? containsPattern(search.q) : undefined,
       categoryIds,
       minPrice: search.minPrice,
@@ -39,12 +40,9 @@ export async function searchProducts(deps: CatalogDeps, search: ProductSearch): 
       order: key,
       direction,
       after,
-      // One more than a page tells whether there is a next one without counting.
-      limit: search.limit + 1,
+      limit: search.limit,
     });
   });
-  const items = rows.slice(0, search.limit);
-  const last = items.at(-1);
-  const nextCursor = rows.length > search.limit && last ? encodeCursor(positionAfter(last, search.sort)) : null;
-  return { ok: true, items, nextCursor };
+  const nextCursor = page.last ? encodeCursor(positionAfter(page.last, search.sort)) : null;
+  return { ok: true, items: page.items, nextCursor };
 }

@@ -1,4 +1,3 @@
-import { topics } from '@shop/contracts';
 import type { Product, ProductDraft, ProductVersion } from '../domain/product';
 import type { CatalogDeps } from './ports';
 import { productUpdated } from './product-events';
@@ -16,24 +15,25 @@ export type UpdateProductResult =
 
 export async function updateProduct(deps: CatalogDeps, input: UpdateProduct): Promise<UpdateProductResult> {
   const result = await deps.transaction(async (tx): Promise<UpdateProductResult> => {
-    if (!(await deps.categories.find(tx, input.draft.categoryId))) {
+    if (!(await tx.categories.find(input.draft.categoryId))) {
       return tx.rollbackWith({ ok: false, reason: 'unknown-category' });
     }
     // One conditional UPDATE checks existence and the If-Match versions together, so no other writer can slip
     // in between a check and the write.
-    const written = await deps.products.update(tx, input.id, input.draft, {
+    const written = await tx.products.update(input.id, input.draft, {
       updatedAt: new Date(),
       expected: input.expected,
     });
     if (written === 'no-match') {
-      const current = await deps.products.find(tx, input.id);
+      const current = await tx.products.find(input.id);
       const reason = current?.status === 'active' ? 'precondition-failed' : 'not-found';
       return tx.rollbackWith({ ok: false, reason });
     }
     if (written !== 'done') return tx.rollbackWith({ ok: false, reason: written });
-    const product = await deps.products.find(tx, input.id);
+    const product = await tx.products.find(input.id);
     if (!product) throw new Error(`product ${input.id} vanished inside its own update`);
-    await tx.outbox(topics.productUpdated, productUpdated(product));
+    const { topic, envelope } = productUpdated(product);
+    await tx.outbox(topic, envelope);
     return { ok: true, product };
   });
   if (result.ok) await deps.cache.invalidate(input.id);

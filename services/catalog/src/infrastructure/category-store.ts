@@ -1,9 +1,10 @@
-import { dialectOf, isForeignKeyViolation } from '@shop/kit';
-import type { CategoryStore } from '../application/ports';
+import { dialectOf, isForeignKeyViolation, type StoreIn } from '@shop/kit';
+import type { Categories } from '../application/ports';
 import type { Category } from '../domain/category-tree';
 import { CategoryEntity, type CategoryRecord } from './entities';
+import type { Unit } from './product-store';
 
-export const categoryStore: CategoryStore = {
+export const categoryStore: StoreIn<Categories, Unit> = {
   async all(unit, options = {}) {
     const select = unit.manager
       .createQueryBuilder(CategoryEntity, 'c')

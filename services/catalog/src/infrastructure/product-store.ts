@@ -1,16 +1,6 @@
-import { isForeignKeyViolation, isUniqueViolation, type Tx } from '@shop/kit';
-import {
-  Brackets,
-  Equal,
-  type FindOperator,
-  In,
-  LessThan,
-  LessThanOrEqual,
-  MoreThan,
-  MoreThanOrEqual,
-  type WhereExpressionBuilder,
-} from 'typeorm';
-import type { ProductQuery, ProductStore, ProductWrite, Unit } from '../application/ports';
+import { isForeignKeyViolation, isUniqueViolation, keysetPage, type StoreIn, type Tx } from '@shop/kit';
+import { Brackets, In, LessThan, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
+import type { ProductQuery, Products, ProductWrite } from '../application/ports';
 import { nameKeyOf, type Product, type ProductDraft, searchTextOf, skuKeyOf } from '../domain/product';
 import { likeEscape } from '../domain/product-search';
 import { ProductEntity, type ProductRecord } from './entities';
@@ -19,7 +9,10 @@ const columnOfSortKey = { name: 'nameKey', price: 'priceAmount', createdAt: 'cre
 
 // Conditions are object literals wherever a value is compared: TypeORM then types each parameter by its
 // column, which SQL Server needs (a bare Date parameter would be sent as datetime, not datetime2).
-export const productStore: ProductStore = {
+/** A transaction, or a plain read: all a store needs is the manager its statements go through. */
+export type Unit = Pick<Tx, 'manager'>;
+
+export const productStore: StoreIn<Products, Unit> = {
   async find(unit, id) {
     const record = await unit.manager.findOneBy(ProductEntity, { id });
     return record ? toProduct(record) : undefined;
@@ -66,7 +59,7 @@ export const productStore: ProductStore = {
     return result.affected === 1;
   },
 
-  async applyStock(tx: Tx, id: string, available: number, version: number) {
+  async applyStock(tx: Unit, id: string, available: number, version: number) {
     const result = await tx.manager
       .createQueryBuilder()
       .update(ProductEntity)
@@ -84,25 +77,13 @@ export const productStore: ProductStore = {
     if (query.categoryIds) select.andWhere({ categoryId: In(query.categoryIds) });
     if (query.minPrice !== undefined) select.andWhere({ priceAmount: MoreThanOrEqual(query.minPrice) });
     if (query.maxPrice !== undefined) select.andWhere({ priceAmount: LessThanOrEqual(query.maxPrice) });
-    const column = columnOfSortKey[query.order];
-    const after = query.after;
-    if (after) {
-      const beyond = <T>(value: T): FindOperator<T> => (query.direction === 'ASC' ? MoreThan(value) : LessThan(value));
-      // (key, id) strictly beyond the cursor, spelled out: row-value comparisons are not portable.
-      select.andWhere(
-        new Brackets((keyset: WhereExpressionBuilder) => {
-          keyset
-            .where({ [column]: beyond(after.value) })
-            .orWhere({ [column]: Equal(after.value), id: beyond(after.id) });
-        }),
-      );
-    }
-    const rows = await select
-      .orderBy(`p.${column}`, query.direction)
-      .addOrderBy('p.id', query.direction)
-      .limit(query.limit)
-      .getMany();
-    return rows.map(toProduct);
+    const page = await keysetPage(select, {
+      key: columnOfSortKey[query.order],
+      direction: query.direction,
+      limit: query.limit,
+      after: query.after,
+    });
+    return { items: page.items.map(toProduct), last: page.last && toProduct(page.last) };
   },
 
   async countInCategory(unit, categoryId) {

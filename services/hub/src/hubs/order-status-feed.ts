@@ -1,7 +1,5 @@
-import { type OrderPlaced, type OrderStatusEvent, type Topic, topics } from '@shop/contracts';
-import type { Logger, Subscription } from '@shop/kit';
+import type { OrderStatusEvent } from '@shop/contracts';
 import type { HubClients } from '@shop/signalr';
-import Joi from 'joi';
 import { BoundedMap } from './bounded-map';
 
 type OrderStatus = OrderStatusEvent['status'];
@@ -27,30 +25,6 @@ const progress: Record<OrderStatus, number> = {
   Delivered: 3,
 };
 
-const statusTopics: Topic[] = [
-  topics.orderPaid,
-  topics.orderFailed,
-  topics.orderCancelled,
-  topics.orderShipped,
-  topics.orderDelivered,
-];
-
-const statusEventSchema = Joi.object<OrderStatusEvent>({
-  orderId: Joi.string().guid().required(),
-  customerId: Joi.string().min(1).max(200).required(),
-  status: Joi.string()
-    .valid(...Object.keys(progress))
-    .required(),
-  at: Joi.string().isoDate().required(),
-  failureReason: Joi.string(),
-}).unknown(true);
-
-const orderPlacedSchema = Joi.object<OrderPlaced>({
-  orderId: Joi.string().guid().required(),
-  customerId: Joi.string().min(1).max(200).required(),
-  placedAt: Joi.string().isoDate().required(),
-}).unknown(true);
-
 /** An order's status change for its customer, as the replicas share it. */
 export interface CustomerOrderChange {
   customerId: string;
@@ -70,51 +44,13 @@ export class OrderStatusFeed {
   constructor(
     /** The orders hub's clients on this replica. */
     private readonly clients: HubClients,
-    private readonly log: Logger,
     capacity: number,
-    /** Has every replica (this one included) apply a change; defaults to this replica alone. */
-    private readonly share: (change: CustomerOrderChange) => Promise<void> = (change) => this.apply(change),
   ) {
     this.sent = new BoundedMap(capacity);
   }
 
   apply(change: CustomerOrderChange): Promise<void> {
     return this.changed(change.customerId, change.change);
-  }
-
-  subscriptions(): Subscription[] {
-    const placed: Subscription = {
-      topic: topics.orderPlaced,
-      handle: async (event) => {
-        const { value, error } = orderPlacedSchema.validate(event.data);
-        if (error) return this.malformed(event.id, topics.orderPlaced, error);
-        await this.share({
-          customerId: value.customerId,
-          change: { orderId: value.orderId, status: 'Pending', at: value.placedAt },
-        });
-        return 'success';
-      },
-    };
-    const statusChanges = statusTopics.map(
-      (topic): Subscription => ({
-        topic,
-        handle: async (event) => {
-          const { value, error } = statusEventSchema.validate(event.data);
-          if (error) return this.malformed(event.id, topic, error);
-          await this.share({
-            customerId: value.customerId,
-            change: {
-              orderId: value.orderId,
-              status: value.status,
-              at: value.at,
-              ...(value.failureReason ? { failureReason: value.failureReason } : {}),
-            },
-          });
-          return 'success';
-        },
-      }),
-    );
-    return [placed, ...statusChanges];
   }
 
   async changed(customerId: string, message: OrderStatusChangedMessage): Promise<void> {
@@ -124,10 +60,5 @@ export class OrderStatusFeed {
     }
     this.sent.set(message.orderId, message.status);
     await this.clients.user(customerId).send('OrderStatusChanged', message);
-  }
-
-  private malformed(eventId: string, topic: string, error: Error): 'drop' {
-    this.log.error({ eventId, topic, err: error }, 'malformed order event dropped');
-    return 'drop';
   }
 }

@@ -1,7 +1,6 @@
-import { type StockChanged, type StockLevels, topics } from '@shop/contracts';
-import type { Logger, Mesh, Subscription } from '@shop/kit';
+import { StockChanged, type StockLevels } from '@shop/contracts';
+import type { Logger, Mesh } from '@shop/kit';
 import { type HubClients, HubError } from '@shop/signalr';
-import Joi from 'joi';
 import { BoundedMap } from './bounded-map';
 
 /** What a client receives as `StockChanged` (CONTRACT.md, Realtime hub); `version` is an extension. */
@@ -15,16 +14,6 @@ export interface StockChangedMessage extends StockLevels {
 export function stockGroup(productId: string): string {
   return `stock:${productId}`;
 }
-
-/** Levels with their version: an `inventory.stock-changed` event, and the inventory's versioned read. */
-const versionedLevels = Joi.object<StockChangedMessage>({
-  productId: Joi.string().guid().required(),
-  onHand: Joi.number().integer().required(),
-  reserved: Joi.number().integer().required(),
-  available: Joi.number().integer().required(),
-  version: Joi.number().integer().min(0).required(),
-  at: Joi.string().isoDate().required(),
-}).unknown(true);
 
 export interface StockFeedDeps {
   mesh: Mesh;
@@ -79,25 +68,6 @@ export class StockFeed {
    */
   attach(clients: HubClients): void {
     this.hubClients = clients;
-  }
-
-  /**
-   * The Dapr subscription: a valid event goes to `share`, which has every replica (this one included) call
-   * `changed`; a failure to share is retried by the mesh.
-   */
-  subscription(share: (event: StockChanged) => Promise<void>): Subscription {
-    return {
-      topic: topics.stockChanged,
-      handle: async (event) => {
-        const { value, error } = versionedLevels.validate(event.data);
-        if (error) {
-          this.deps.log.error({ eventId: event.id, err: error }, 'malformed inventory.stock-changed event dropped');
-          return 'drop';
-        }
-        await share(value);
-        return 'success';
-      },
-    };
   }
 
   /**
@@ -190,7 +160,10 @@ export class StockFeed {
       return;
     }
     const { value: read, error } =
-      answer.status === 200 ? versionedLevels.validate(answer.body) : { value: undefined, error: undefined };
+      answer.status === 200
+        ? // The read carries what the event carries: the levels with their version and the time of that change.
+          StockChanged.schema.validate(answer.body, { allowUnknown: true, stripUnknown: true, convert: false })
+        : { value: undefined, error: undefined };
     if (!read || error) {
       this.deps.log.warn({ productId, status: answer.status }, 'current stock could not be read from the inventory');
       throw new HubError('The current stock could not be read; the subscription stands and changes will follow.');

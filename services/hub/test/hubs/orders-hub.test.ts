@@ -91,7 +91,7 @@ describe('the orders hub', () => {
       await shop.orderPlaced({
         orderId: shipped,
         customerId,
-        items: [],
+        items: [{ productId: randomUUID(), quantity: 1, unitPrice: { amount: 100, currency: 'EUR' } }],
         total: { amount: 100, currency: 'EUR' },
         paymentMethodId: randomUUID(),
         placedAt,

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { type CustomerDeleted, topics } from '@shop/contracts';
+import { CustomerDeleted, newEvent } from '@shop/contracts';
 import { deletedCustomerName } from '../domain/customer';
 import { anonymisedEmail } from '../domain/email';
 import type { IdentityDeps } from './ports';
@@ -27,12 +26,8 @@ export async function deleteAccount(
     await store.addresses.removeAllFor(customerId);
     await store.refreshTokens.revokeAllFor(customerId, now);
     const data: CustomerDeleted = { customerId, deletedAt: now.toISOString() };
-    await store.outbox(topics.customerDeleted, {
-      id: randomUUID(),
-      type: topics.customerDeleted,
-      occurredAt: now.toISOString(),
-      data,
-    });
+    const { topic, envelope } = newEvent(CustomerDeleted, data, now);
+    await store.outbox(topic, envelope);
     return { ok: true };
   });
 }

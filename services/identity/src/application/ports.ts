@@ -1,3 +1,4 @@
+import type { JsonWebKey } from 'node:crypto';
 import type { EventEnvelope } from '@shop/contracts';
 import type { Address, AddressFields, Customer } from '../domain/customer';
 import type { RefreshToken } from '../domain/refresh-token';
@@ -75,6 +76,13 @@ export interface AccessTokenIssuer {
     customer: Pick<Customer, 'id' | 'email' | 'roles'>,
     sessionId: string,
   ): Promise<{ accessToken: string; expiresIn: number }>;
+}
+
+/** The keys access tokens are signed with: their public halves (the JWKS) and a rotation. */
+export interface SigningKeys {
+  jwks(): Promise<{ keys: JsonWebKey[] }>;
+  /** Makes a new key the signing key (older ones stay published while their tokens live); answers its kid. */
+  rotate(): Promise<string>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CustomerRegistered, topics } from '@shop/contracts';
+import { CustomerRegistered, newEvent } from '@shop/contracts';
 import type { Customer } from '../domain/customer';
 import { normalizeEmail } from '../domain/email';
 import { passwordProblems } from '../domain/password-policy';
@@ -41,12 +41,8 @@ export async function registerCustomer(
   return deps.unitOfWork(async (store) => {
     if (!(await store.customers.insert(customer))) return store.rollbackWith({ ok: false, reason: 'email-taken' });
     const data: CustomerRegistered = { customerId: customer.id, email, name, registeredAt: now.toISOString() };
-    await store.outbox(topics.customerRegistered, {
-      id: randomUUID(),
-      type: topics.customerRegistered,
-      occurredAt: now.toISOString(),
-      data,
-    });
+    const { topic, envelope } = newEvent(CustomerRegistered, data, now);
+    await store.outbox(topic, envelope);
     return { ok: true, customer };
   });
 }

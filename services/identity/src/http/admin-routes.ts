@@ -1,4 +1,4 @@
-import { type ApiRoutes, decodeTimeCursor, encodeTimeCursor, problem, requireRole } from '@shop/kit';
+import { type ApiRoutes, decodeTimeCursor, encodeTimeCursor, problem } from '@shop/kit';
 import Joi from 'joi';
 import { deleteAccount } from '../application/delete-account';
 import { getProfile } from '../application/get-profile';
@@ -32,7 +32,6 @@ export function adminRoutes(api: ApiRoutes, http: IdentityHttp): void {
         },
       },
     },
-    requireRole('admin'),
     async (ctx) => {
       const query = ctx.state.query as { q?: string; limit: number; cursor?: string };
       const page = await listCustomers(
@@ -55,7 +54,6 @@ export function adminRoutes(api: ApiRoutes, http: IdentityHttp): void {
       request: { params: idParams },
       responses: { 200: { description: 'Profile', body: profileView } },
     },
-    requireRole('admin'),
     async (ctx) => {
       const profile = await getProfile(ctx.params.id as string, deps);
       if (!profile) throw problem(404, 'Customer not found');
@@ -71,7 +69,6 @@ export function adminRoutes(api: ApiRoutes, http: IdentityHttp): void {
       request: { params: idParams },
       responses: { 204: { description: 'Deleted' } },
     },
-    requireRole('admin'),
     async (ctx) => {
       if (!(await deleteAccount(ctx.params.id as string, deps)).ok) throw problem(404, 'Customer not found');
       ctx.status = 204;

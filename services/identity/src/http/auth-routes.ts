@@ -1,4 +1,4 @@
-import { type ApiRoutes, invalidRequest, problem, requireRole } from '@shop/kit';
+import { type ApiRoutes, invalidRequest, problem } from '@shop/kit';
 import Joi from 'joi';
 import { logIn } from '../application/log-in';
 import { logOut } from '../application/log-out';
@@ -138,7 +138,6 @@ export function keyAdminRoutes(api: ApiRoutes, http: IdentityHttp): void {
       access: 'admin',
       responses: { 201: { description: 'The new key id', body: Joi.object({ kid: Joi.string() }) } },
     },
-    requireRole('admin'),
     async (ctx) => {
       ctx.status = 201;
       ctx.body = { kid: await http.keys.rotate() };

@@ -1,4 +1,4 @@
-import { type ApiRoutes, type Caller, invalidRequest, problem, requireAuth } from '@shop/kit';
+import { type ApiRoutes, type Caller, invalidRequest, problem } from '@shop/kit';
 import Joi from 'joi';
 import type { Context } from 'koa';
 import { addAddress } from '../application/add-address';
@@ -30,10 +30,9 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     '/api/customers/me',
     {
       summary: 'My profile with my addresses',
-      access: 'customer',
+      access: 'signed in',
       responses: { 200: { description: 'Profile', body: profileView } },
     },
-    requireAuth(),
     async (ctx) => {
       const profile = await getProfile(caller(ctx).id, deps);
       if (!profile) throw accountGone();
@@ -45,13 +44,12 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     '/api/customers/me',
     {
       summary: 'Change my name or email (an email change needs currentPassword)',
-      access: 'customer',
+      access: 'signed in',
       request: {
         body: Joi.object({ name, email, currentPassword: password }).or('name', 'email'),
       },
       responses: { 200: { description: 'Profile', body: profileView }, 409: { description: 'Email taken' } },
     },
-    requireAuth(),
     async (ctx) => {
       const body = ctx.request.body as { name?: string; email?: string; currentPassword?: string };
       const result = await updateProfile({ customerId: caller(ctx).id, ...body }, deps);
@@ -73,10 +71,9 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     '/api/customers/me',
     {
       summary: 'Delete my account (personal data is anonymised, every login ends)',
-      access: 'customer',
+      access: 'signed in',
       responses: { 204: { description: 'Deleted' } },
     },
-    requireAuth(),
     async (ctx) => {
       if (!(await deleteAccount(caller(ctx).id, deps)).ok) throw accountGone();
       ctx.status = 204;
@@ -87,11 +84,10 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     '/api/customers/me/password',
     {
       summary: 'Change my password (ends every other login)',
-      access: 'customer',
+      access: 'signed in',
       request: { body: Joi.object({ currentPassword: password.required(), newPassword: password.required() }) },
       responses: { 204: { description: 'Changed' }, 403: { description: 'Wrong current password' } },
     },
-    requireAuth(),
     async (ctx) => {
       const body = ctx.request.body as { currentPassword: string; newPassword: string };
       const result = await changePassword({ customerId: caller(ctx).id, ...body }, deps);
@@ -109,10 +105,9 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     '/api/customers/me/addresses',
     {
       summary: 'My addresses',
-      access: 'customer',
+      access: 'signed in',
       responses: { 200: { description: 'Addresses', body: Joi.object({ items: Joi.array().items(addressSchema) }) } },
     },
-    requireAuth(),
     async (ctx) => {
       const profile = await getProfile(caller(ctx).id, deps);
       if (!profile) throw accountGone();
@@ -124,14 +119,13 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     '/api/customers/me/addresses',
     {
       summary: 'Add an address (the first one becomes the default)',
-      access: 'customer',
+      access: 'signed in',
       request: { body: addressFields },
       responses: {
         201: { description: 'The address', body: addressSchema },
         409: { description: 'Too many addresses' },
       },
     },
-    requireAuth(),
     async (ctx) => {
       const result = await addAddress(caller(ctx).id, ctx.request.body as AddressFields, deps);
       if (!result.ok && result.reason === 'too-many') {
@@ -150,11 +144,10 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     '/api/customers/me/addresses/:id',
     {
       summary: 'One of my addresses',
-      access: 'customer',
+      access: 'signed in',
       request: { params: idParams },
       responses: { 200: { description: 'The address', body: addressSchema } },
     },
-    requireAuth(),
     async (ctx) => {
       const profile = await getProfile(caller(ctx).id, deps);
       const address = profile?.addresses.find((candidate) => candidate.id === ctx.params.id);
@@ -167,11 +160,10 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     '/api/customers/me/addresses/:id',
     {
       summary: 'Replace one of my addresses',
-      access: 'customer',
+      access: 'signed in',
       request: { params: idParams, body: addressFields },
       responses: { 200: { description: 'The address', body: addressSchema } },
     },
-    requireAuth(),
     async (ctx) => {
       const result = await updateAddress(
         caller(ctx).id,
@@ -188,11 +180,10 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     '/api/customers/me/addresses/:id',
     {
       summary: 'Delete one of my addresses',
-      access: 'customer',
+      access: 'signed in',
       request: { params: idParams },
       responses: { 204: { description: 'Deleted' } },
     },
-    requireAuth(),
     async (ctx) => {
       if (!(await removeAddress(caller(ctx).id, ctx.params.id as string, deps)).ok)
         throw problem(404, 'Address not found');

@@ -1,11 +1,10 @@
 import type { Middleware } from 'koa';
-import type { IdentityDeps } from '../application/ports';
-import type { SigningKeyRing } from '../infrastructure/signing-keys';
+import type { IdentityDeps, SigningKeys } from '../application/ports';
 
 /** What the routes need: the application's dependencies and the few HTTP-only settings. */
 export interface IdentityHttp {
   deps: IdentityDeps;
-  keys: SigningKeyRing;
+  keys: SigningKeys;
   authenticate: Middleware;
   trustedProxyHops: number;
 }

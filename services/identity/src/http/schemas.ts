@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { identityLimits } from '../infrastructure/migrations';
+import { identityLimits } from '../domain/limits';
 
 export const email = Joi.string().trim().email({ tlds: false }).max(identityLimits.emailLength);
 /** The policy (domain/password-policy) judges new passwords; this only bounds what is read. */

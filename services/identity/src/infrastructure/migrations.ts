@@ -1,16 +1,6 @@
 import { type MigrationClass, portableColumns } from '@shop/kit';
 import { type MigrationInterface, type QueryRunner, Table, TableIndex, TableUnique } from 'typeorm';
-
-/** Column lengths the HTTP schemas enforce too, so that no valid request is refused by the database. */
-export const identityLimits = {
-  emailLength: 254,
-  nameLength: 200,
-  addressLabelLength: 50,
-  addressLineLength: 200,
-  cityLength: 100,
-  regionLength: 100,
-  postalCodeLength: 20,
-} as const;
+import { identityLimits } from '../domain/limits';
 
 export class CreateIdentityTables1732300000000 implements MigrationInterface {
   readonly name = 'CreateIdentityTables1732300000000';

@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Tx, transaction } from '@shop/kit';
+import { creationPage, isUniqueViolation, type Tx, transaction } from '@shop/kit';
 import { type DataSource, type EntityManager, IsNull } from 'typeorm';
 import type { Addresses, Customers, IdentityStore, RefreshTokens, UnitOfWork } from '../application/ports';
 import type { Customer } from '../domain/customer';
@@ -60,25 +60,14 @@ function customersOf(manager: EntityManager): Customers {
       }
     },
     async list({ limit, after, emailContains }) {
-      const query = repository
-        .createQueryBuilder('c')
-        .orderBy('c.created_at', 'ASC')
-        .addOrderBy('c.id', 'ASC')
-        .take(limit + 1);
-      if (after) {
-        query.andWhere('(c.created_at > :afterAt OR (c.created_at = :afterAt AND c.id > :afterId))', {
-          afterAt: after.createdAt,
-          afterId: after.id,
-        });
-      }
+      const query = repository.createQueryBuilder('c');
       // Emails are stored lowercased, so a lowercased pattern is case-insensitive on every dialect.
       if (emailContains) {
         query.andWhere("c.email LIKE :pattern ESCAPE '\\'", { pattern: likePattern(emailContains.toLowerCase()) });
       }
-      const rows = await query.getMany();
-      const items = rows.slice(0, limit).map(toCustomer);
-      const last = items.at(-1);
-      return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+      // Oldest first, as accounts were opened.
+      const page = await creationPage(query, { limit, after, direction: 'ASC' });
+      return { items: page.items.map(toCustomer), next: page.next };
     },
   };
 }

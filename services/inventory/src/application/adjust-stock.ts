@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '@shop/kit';
 import { levelsOf, maxOnHand, type StockLevels } from '../domain/stock-levels';
 import { announceLevels } from './announce-levels';
 import type { InventoryDeps } from './inventory-deps';
+import type { InventoryTx } from './stock-store';
 
 export interface AdjustStock {
   productId: string;
@@ -21,11 +21,11 @@ export type AdjustResult =
   | { ok: false; reason: 'above-maximum'; levels: StockLevels; maximum: number };
 
 /** Corrects a product's on-hand count in one conditional UPDATE, and records who did it and why. */
-export async function adjustStock(tx: Tx, input: AdjustStock, deps: InventoryDeps): Promise<AdjustResult> {
+export async function adjustStock(tx: InventoryTx, input: AdjustStock, deps: InventoryDeps): Promise<AdjustResult> {
   const now = deps.clock();
-  if (await deps.store.adjustOnHand(tx, input.productId, input.delta, now)) {
+  if (await tx.stock.adjustOnHand(input.productId, input.delta, now)) {
     const levels = await announceLevels(tx, deps, input.productId, input.delta, now);
-    await deps.store.recordAdjustment(tx, {
+    await tx.stock.recordAdjustment({
       id: randomUUID(),
       productId: input.productId,
       delta: input.delta,
@@ -37,7 +37,7 @@ export async function adjustStock(tx: Tx, input: AdjustStock, deps: InventoryDep
     return { ok: true, levels };
   }
   // Read only to say why the UPDATE refused.
-  const item = await deps.store.findItem(tx, input.productId);
+  const item = await tx.stock.findItem(input.productId);
   if (!item) return { ok: false, reason: 'not-found' };
   const levels = levelsOf(item);
   if (item.onHand + input.delta < item.reserved) return { ok: false, reason: 'below-reserved', levels };

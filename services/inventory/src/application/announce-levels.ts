@@ -1,9 +1,9 @@
-import type { Tx } from '@shop/kit';
 import { type InventoryEvent, levelAnnouncements } from '../domain/inventory-events';
 import { levelsOf, type StockLevels } from '../domain/stock-levels';
 import type { InventoryDeps } from './inventory-deps';
+import type { InventoryTx } from './stock-store';
 
-export function emit(tx: Tx, event: InventoryEvent): Promise<void> {
+export function emit(tx: InventoryTx, event: InventoryEvent): Promise<void> {
   return tx.outbox(event.topic, event.envelope);
 }
 
@@ -13,13 +13,13 @@ export function emit(tx: Tx, event: InventoryEvent): Promise<void> {
  * so the row read here is exactly what it produced and its version is this change's.
  */
 export async function announceLevels(
-  tx: Tx,
+  tx: InventoryTx,
   deps: InventoryDeps,
   productId: string,
   availableChange: number,
   at: Date,
 ): Promise<StockLevels> {
-  const item = await deps.store.findItem(tx, productId);
+  const item = await tx.stock.findItem(productId);
   if (!item) throw new Error(`stock item ${productId} vanished inside its own transaction`);
   for (const event of levelAnnouncements(item, availableChange, deps.lowStockThreshold, at)) await emit(tx, event);
   return levelsOf(item);

@@ -1,10 +1,10 @@
-import type { Tx } from '@shop/kit';
 import { stockCommitted } from '../domain/inventory-events';
 import { type Reservation, reservationTransitions, type Shortage } from '../domain/reservation';
 import { announceLevels, emit } from './announce-levels';
 import { reservationJustChanged } from './find-reservation';
 import type { InventoryDeps } from './inventory-deps';
 import { rejectionFor } from './shortages';
+import type { InventoryTx } from './stock-store';
 
 export type CommitResult =
   /** `changed` is false when it was committed already. */
@@ -21,20 +21,20 @@ export type CommitResult =
  * available, taken straight from available in one conditional UPDATE per line.
  */
 export async function commitReservation(
-  tx: Tx,
+  tx: InventoryTx,
   input: { orderId: string },
   deps: InventoryDeps,
 ): Promise<CommitResult> {
   const now = deps.clock();
-  if (await deps.store.changeReservation(tx, input.orderId, { ...reservationTransitions.commitHeld, at: now })) {
-    const reservation = await reservationJustChanged(tx, deps, input.orderId);
-    await deps.store.commitLines(tx, reservation.lines, now);
+  if (await tx.stock.changeReservation(input.orderId, { ...reservationTransitions.commitHeld, at: now })) {
+    const reservation = await reservationJustChanged(tx, input.orderId);
+    await tx.stock.commitLines(reservation.lines, now);
     for (const line of reservation.lines) await announceLevels(tx, deps, line.productId, 0, now);
     await emit(tx, stockCommitted(reservation, now));
     return { ok: true, changed: true, reservation };
   }
 
-  const reservation = await deps.store.findReservation(tx, input.orderId);
+  const reservation = await tx.stock.findReservation(input.orderId);
   if (!reservation) return { ok: false, reason: 'not-found' };
   switch (reservation.status) {
     case 'committed':
@@ -50,17 +50,20 @@ export async function commitReservation(
   }
 }
 
-async function commitExpired(tx: Tx, reservation: Reservation, deps: InventoryDeps, now: Date): Promise<CommitResult> {
-  const short = await deps.store.takeLines(tx, reservation.lines, now);
+async function commitExpired(
+  tx: InventoryTx,
+  reservation: Reservation,
+  deps: InventoryDeps,
+  now: Date,
+): Promise<CommitResult> {
+  const short = await tx.stock.takeLines(reservation.lines, now);
   if (short.length > 0) {
-    const { shortages } = await rejectionFor(tx, deps, short);
+    const { shortages } = await rejectionFor(tx, short);
     return { ok: false, reason: 'expired', reservation, shortages };
   }
   // Stock is taken first and the status moved second: if a concurrent commit moved it first, throwing rolls
   // our take back and the retry finds the reservation committed.
-  if (
-    !(await deps.store.changeReservation(tx, reservation.orderId, { ...reservationTransitions.commitExpired, at: now }))
-  ) {
+  if (!(await tx.stock.changeReservation(reservation.orderId, { ...reservationTransitions.commitExpired, at: now }))) {
     throw new Error(`reservation of order ${reservation.orderId} was committed concurrently; retry`);
   }
   for (const line of reservation.lines) await announceLevels(tx, deps, line.productId, -line.quantity, now);

@@ -1,21 +1,25 @@
-import type { Tx } from '@shop/kit';
 import { stockReleased } from '../domain/inventory-events';
 import { reservationTransitions } from '../domain/reservation';
 import { announceLevels, emit } from './announce-levels';
 import { reservationJustChanged } from './find-reservation';
 import type { InventoryDeps, RunInTransaction } from './inventory-deps';
+import type { InventoryTx } from './stock-store';
 
 /**
  * Releases one reservation whose TTL has passed. The status moves from held to expired by a conditional
  * UPDATE that also checks the expiry, so with several sweepers (replicas) racing, or a payment committing
  * at the same instant, exactly one of them releases the stock. Answers whether this call did.
  */
-export async function expireReservation(tx: Tx, input: { orderId: string }, deps: InventoryDeps): Promise<boolean> {
+export async function expireReservation(
+  tx: InventoryTx,
+  input: { orderId: string },
+  deps: InventoryDeps,
+): Promise<boolean> {
   const now = deps.clock();
   const change = { ...reservationTransitions.expire, at: now, releaseReason: 'expired' as const, expiredBy: now };
-  if (!(await deps.store.changeReservation(tx, input.orderId, change))) return false;
-  const reservation = await reservationJustChanged(tx, deps, input.orderId);
-  await deps.store.releaseLines(tx, reservation.lines, now);
+  if (!(await tx.stock.changeReservation(input.orderId, change))) return false;
+  const reservation = await reservationJustChanged(tx, input.orderId);
+  await tx.stock.releaseLines(reservation.lines, now);
   for (const line of reservation.lines) await announceLevels(tx, deps, line.productId, line.quantity, now);
   await emit(tx, stockReleased(reservation, 'expired', now));
   return true;
@@ -31,7 +35,7 @@ export async function expireDueReservations(
   deps: InventoryDeps,
   options: { batchSize: number },
 ): Promise<{ expired: number; more: boolean }> {
-  const due = await run((tx) => deps.store.findExpired(tx, deps.clock(), options.batchSize));
+  const due = await run((tx) => tx.stock.findExpired(deps.clock(), options.batchSize));
   let expired = 0;
   for (const reservation of due) {
     if (await run((tx) => expireReservation(tx, { orderId: reservation.orderId }, deps))) expired++;

@@ -1,10 +1,9 @@
-import type { Tx } from '@shop/kit';
 import type { Reservation } from '../domain/reservation';
-import type { InventoryDeps } from './inventory-deps';
+import type { InventoryTx } from './stock-store';
 
 /** The reservation a status change in this same transaction just moved: it cannot be missing. */
-export async function reservationJustChanged(tx: Tx, deps: InventoryDeps, orderId: string): Promise<Reservation> {
-  const reservation = await deps.store.findReservation(tx, orderId);
+export async function reservationJustChanged(tx: InventoryTx, orderId: string): Promise<Reservation> {
+  const reservation = await tx.stock.findReservation(orderId);
   if (!reservation) throw new Error(`reservation of order ${orderId} vanished inside its own transaction`);
   return reservation;
 }

@@ -1,18 +1,18 @@
-import type { Tx } from '@shop/kit';
 import { announceLevels } from './announce-levels';
 import type { InventoryDeps } from './inventory-deps';
+import type { InventoryTx } from './stock-store';
 
 /**
  * A product was created in the catalog: it gets a stock item with its initial stock on hand, once. A
  * product that has one already (a replay, a second event for it) keeps what it has.
  */
 export async function openStockItem(
-  tx: Tx,
+  tx: InventoryTx,
   input: { productId: string; initialStock: number },
   deps: InventoryDeps,
 ): Promise<{ created: boolean }> {
   const now = deps.clock();
-  const created = await deps.store.insertItem(tx, {
+  const created = await tx.stock.insertItem({
     productId: input.productId,
     onHand: input.initialStock,
     reserved: 0,
@@ -29,9 +29,9 @@ export async function openStockItem(
 
 /** The product was deleted (archived) in the catalog: nothing new is reserved for it; held stock stays held. */
 export async function discontinueStockItem(
-  tx: Tx,
+  tx: InventoryTx,
   input: { productId: string },
   deps: InventoryDeps,
 ): Promise<{ changed: boolean }> {
-  return { changed: await deps.store.discontinue(tx, input.productId, deps.clock()) };
+  return { changed: await tx.stock.discontinue(input.productId, deps.clock()) };
 }

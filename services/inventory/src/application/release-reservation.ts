@@ -1,9 +1,9 @@
-import type { Tx } from '@shop/kit';
 import { stockReleased } from '../domain/inventory-events';
 import { type ReleaseReason, type Reservation, reservationTransitions } from '../domain/reservation';
 import { announceLevels, emit } from './announce-levels';
 import { reservationJustChanged } from './find-reservation';
 import type { InventoryDeps } from './inventory-deps';
+import type { InventoryTx } from './stock-store';
 
 export type ReleaseResult =
   /** `changed` is false when the reservation held nothing any more (released, expired or rejected before). */
@@ -14,7 +14,7 @@ export type ReleaseResult =
  * units go back to available; units of a paid (committed) order go back on hand. Idempotent on the order.
  */
 export async function releaseReservation(
-  tx: Tx,
+  tx: InventoryTx,
   input: { orderId: string; reason: ReleaseReason },
   deps: InventoryDeps,
 ): Promise<ReleaseResult> {
@@ -22,23 +22,23 @@ export async function releaseReservation(
   const { orderId, reason } = input;
   const change = { at: now, releaseReason: reason };
 
-  if (await deps.store.changeReservation(tx, orderId, { ...reservationTransitions.releaseHeld, ...change })) {
-    const reservation = await reservationJustChanged(tx, deps, orderId);
-    await deps.store.releaseLines(tx, reservation.lines, now);
+  if (await tx.stock.changeReservation(orderId, { ...reservationTransitions.releaseHeld, ...change })) {
+    const reservation = await reservationJustChanged(tx, orderId);
+    await tx.stock.releaseLines(reservation.lines, now);
     for (const line of reservation.lines) await announceLevels(tx, deps, line.productId, line.quantity, now);
     await emit(tx, stockReleased(reservation, reason, now));
     return { ok: true, changed: true, reservation };
   }
 
-  if (await deps.store.changeReservation(tx, orderId, { ...reservationTransitions.restockCommitted, ...change })) {
-    const reservation = await reservationJustChanged(tx, deps, orderId);
-    await deps.store.restockLines(tx, reservation.lines, now);
+  if (await tx.stock.changeReservation(orderId, { ...reservationTransitions.restockCommitted, ...change })) {
+    const reservation = await reservationJustChanged(tx, orderId);
+    await tx.stock.restockLines(reservation.lines, now);
     for (const line of reservation.lines) await announceLevels(tx, deps, line.productId, line.quantity, now);
     await emit(tx, stockReleased(reservation, reason, now));
     return { ok: true, changed: true, reservation };
   }
 
-  const reservation = await deps.store.findReservation(tx, orderId);
+  const reservation = await tx.stock.findReservation(orderId);
   if (!reservation) return { ok: false, reason: 'not-found' };
   if (reservation.status === 'held' || reservation.status === 'committed') {
     // Not in that status when the UPDATEs ran: it committed or was paid in between. The retry releases it.

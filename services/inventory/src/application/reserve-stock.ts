@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '@shop/kit';
 import { stockReservationFailed, stockReserved } from '../domain/inventory-events';
 import {
   expiryFrom,
@@ -13,7 +12,7 @@ import {
 import { emit } from './announce-levels';
 import type { InventoryDeps, RunInTransaction } from './inventory-deps';
 import { rejectionFor } from './shortages';
-import { ReservationExistsError } from './stock-store';
+import { type InventoryTx, ReservationExistsError } from './stock-store';
 
 export interface ReserveStock {
   orderId: string;
@@ -28,14 +27,14 @@ export type ReserveResult =
 
 /**
  * Reserves every line of an order or none, once per order. The caller owns the transaction, so a consumer
- * can run this inside handleOnce and the inbox record, the stock and the events commit together.
+ * can run this inside the event intake's transaction and the inbox record, the stock and the events commit together.
  *
  * A refusal is not rolled back but recorded (status `rejected`) and published: asking again for the same
  * order answers the same refusal, and the order saga hears about it exactly as it hears about a success.
  * Throws ReservationExistsError when a concurrent request for the same order committed first; running it
  * again answers that one's outcome.
  */
-export async function reserveStock(tx: Tx, input: ReserveStock, deps: InventoryDeps): Promise<ReserveResult> {
+export async function reserveStock(tx: InventoryTx, input: ReserveStock, deps: InventoryDeps): Promise<ReserveResult> {
   const now = deps.clock();
   const lines = normalizeLines(input.lines);
   const reservation: Reservation = {
@@ -50,16 +49,16 @@ export async function reserveStock(tx: Tx, input: ReserveStock, deps: InventoryD
     updatedAt: now,
   };
   // The order's row goes in before any stock moves: a concurrent twin waits on its key, then finds it taken.
-  const inserted = await deps.store.insertReservation(tx, reservation);
+  const inserted = await tx.stock.insertReservation(reservation);
   if ('existing' in inserted) return outcomeOf(inserted.existing);
 
-  const short = await deps.store.reserveLines(tx, lines, now, {
+  const short = await tx.stock.reserveLines(lines, now, {
     lowStockThreshold: deps.lowStockThreshold,
     reserved: stockReserved(reservation, now),
   });
   if (short.length > 0) {
-    const rejection = await rejectionFor(tx, deps, short);
-    await deps.store.changeReservation(tx, input.orderId, { ...reservationTransitions.reject, at: now, rejection });
+    const rejection = await rejectionFor(tx, short);
+    await tx.stock.changeReservation(input.orderId, { ...reservationTransitions.reject, at: now, rejection });
     await emit(tx, stockReservationFailed(input.orderId, rejection, now));
     return { ok: false, ...rejection, reservation: { ...reservation, status: 'rejected', rejection } };
   }

@@ -1,16 +1,15 @@
-import type { Tx } from '@shop/kit';
 import type { Rejection, ReservationLine, Shortage } from '../domain/reservation';
-import type { InventoryDeps } from './inventory-deps';
+import type { InventoryTx } from './stock-store';
 
 /**
  * Why lines were refused, read after their conditional UPDATEs refused: only to tell the caller how far off
  * it was, never to decide anything (the numbers may have moved on by the time they are read).
  */
-export async function rejectionFor(tx: Tx, deps: InventoryDeps, short: ReservationLine[]): Promise<Rejection> {
+export async function rejectionFor(tx: InventoryTx, short: ReservationLine[]): Promise<Rejection> {
   let unknownProduct = false;
   const shortages: Shortage[] = [];
   for (const line of short) {
-    const item = await deps.store.findItem(tx, line.productId);
+    const item = await tx.stock.findItem(line.productId);
     if (!item) unknownProduct = true;
     const available = item && item.discontinuedAt === null ? Math.max(0, item.onHand - item.reserved) : 0;
     shortages.push({ productId: line.productId, requested: line.quantity, available });

@@ -1,14 +1,14 @@
-import type { Tx } from '@shop/kit';
 import type { Reservation } from '../domain/reservation';
 import { levelsOf, type StockItem, type StockLevels } from '../domain/stock-levels';
 import type { InventoryDeps } from './inventory-deps';
+import type { InventoryTx } from './stock-store';
 
 export async function getStockLevels(
-  tx: Tx,
+  tx: InventoryTx,
   input: { productId: string },
-  deps: InventoryDeps,
+  _deps: InventoryDeps,
 ): Promise<StockLevels | undefined> {
-  const item = await deps.store.findItem(tx, input.productId);
+  const item = await tx.stock.findItem(input.productId);
   return item && levelsOf(item);
 }
 
@@ -20,24 +20,22 @@ export interface StockPage {
 
 /** Stock items by product id, optionally only those at or below the low-stock threshold. */
 export async function listStockItems(
-  tx: Tx,
+  tx: InventoryTx,
   input: { lowStockOnly: boolean; afterProductId?: string; limit: number },
   deps: InventoryDeps,
 ): Promise<StockPage> {
-  // One more than asked tells whether a next page exists without counting.
-  const found = await deps.store.listItems(tx, {
-    limit: input.limit + 1,
+  const page = await tx.stock.listItems({
+    limit: input.limit,
     ...(input.afterProductId !== undefined ? { afterProductId: input.afterProductId } : {}),
     ...(input.lowStockOnly ? { maxAvailable: deps.lowStockThreshold } : {}),
   });
-  const items = found.slice(0, input.limit);
-  return { items, lastProductId: found.length > input.limit ? (items.at(-1)?.productId ?? null) : null };
+  return { items: page.items, lastProductId: page.last?.productId ?? null };
 }
 
 export function getReservation(
-  tx: Tx,
+  tx: InventoryTx,
   input: { orderId: string },
-  deps: InventoryDeps,
+  _deps: InventoryDeps,
 ): Promise<Reservation | undefined> {
-  return deps.store.findReservation(tx, input.orderId);
+  return tx.stock.findReservation(input.orderId);
 }

@@ -1,4 +1,5 @@
-import type { Tx } from '@shop/kit';
+import type { EventEnvelope } from '@shop/contracts';
+import type { KeysetPage } from '@shop/kit';
 import type { InventoryEvent } from '../domain/inventory-events';
 import type { Rejection, ReleaseReason, Reservation, ReservationLine, ReservationStatus } from '../domain/reservation';
 import type { StockItem } from '../domain/stock-levels';
@@ -54,11 +55,11 @@ export class ReservationExistsError extends Error {
  * reads a counter to write it back.
  */
 export interface StockStore {
-  findItem(tx: Tx, productId: string): Promise<StockItem | undefined>;
+  findItem(productId: string): Promise<StockItem | undefined>;
   /** Inserts the item unless the product already has one; answers whether it did. */
-  insertItem(tx: Tx, item: StockItem): Promise<boolean>;
+  insertItem(item: StockItem): Promise<boolean>;
   /** onHand += delta if onHand + delta stays between reserved and maxOnHand; answers whether it did. */
-  adjustOnHand(tx: Tx, productId: string, delta: number, at: Date): Promise<boolean>;
+  adjustOnHand(productId: string, delta: number, at: Date): Promise<boolean>;
   /**
    * reserved += quantity for every line if each product has that much available and is not discontinued, for
    * none otherwise. Answers the lines that fell short (empty when all were reserved). When all were reserved,
@@ -67,34 +68,39 @@ export interface StockStore {
    * Writing them here lets a store write them in the UPDATE's own statement, so that nothing but the COMMIT
    * runs while a hot product's row is locked.
    */
-  reserveLines(
-    tx: Tx,
-    lines: ReservationLine[],
-    at: Date,
-    announcement: ReservationAnnouncement,
-  ): Promise<ReservationLine[]>;
+  reserveLines(lines: ReservationLine[], at: Date, announcement: ReservationAnnouncement): Promise<ReservationLine[]>;
   /** onHand -= quantity for every line if each product has that much available, for none otherwise. */
-  takeLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<ReservationLine[]>;
+  takeLines(lines: ReservationLine[], at: Date): Promise<ReservationLine[]>;
   /** Gives held units back: reserved -= quantity. */
-  releaseLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<void>;
+  releaseLines(lines: ReservationLine[], at: Date): Promise<void>;
   /** Held units leave the shelf: onHand -= quantity and reserved -= quantity. */
-  commitLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<void>;
+  commitLines(lines: ReservationLine[], at: Date): Promise<void>;
   /** Units come back on the shelf: onHand += quantity. */
-  restockLines(tx: Tx, lines: ReservationLine[], at: Date): Promise<void>;
+  restockLines(lines: ReservationLine[], at: Date): Promise<void>;
   /** Marks the item discontinued unless it already is; answers whether it did. */
-  discontinue(tx: Tx, productId: string, at: Date): Promise<boolean>;
-  listItems(tx: Tx, query: StockListQuery): Promise<StockItem[]>;
-  recordAdjustment(tx: Tx, adjustment: StockAdjustment): Promise<void>;
+  discontinue(productId: string, at: Date): Promise<boolean>;
+  /** A page by product id, with the item the next page starts after when there is one. */
+  listItems(query: StockListQuery): Promise<KeysetPage<StockItem>>;
+  recordAdjustment(adjustment: StockAdjustment): Promise<void>;
 
-  findReservation(tx: Tx, orderId: string): Promise<Reservation | undefined>;
+  findReservation(orderId: string): Promise<Reservation | undefined>;
   /**
    * Inserts the order's reservation unless the order has one already, and then answers that one. Throws
    * ReservationExistsError when a concurrent twin's insert won in a way this transaction cannot recover from
    * (a unique violation on PostgreSQL aborts it): run it again.
    */
-  insertReservation(tx: Tx, reservation: Reservation): Promise<{ inserted: true } | { existing: Reservation }>;
+  insertReservation(reservation: Reservation): Promise<{ inserted: true } | { existing: Reservation }>;
   /** Applies the change if the reservation is still in one of `change.from`; answers whether it did. */
-  changeReservation(tx: Tx, orderId: string, change: ReservationChange): Promise<boolean>;
+  changeReservation(orderId: string, change: ReservationChange): Promise<boolean>;
   /** Held reservations whose expiry is at or before `now`, the longest expired first. */
-  findExpired(tx: Tx, now: Date, limit: number): Promise<Reservation[]>;
+  findExpired(now: Date, limit: number): Promise<Reservation[]>;
+}
+
+/** One transaction of the inventory database, as use cases see it: the stock store acting in it, and its outbox. */
+export interface InventoryTx {
+  stock: StockStore;
+  /** Publishes the event once the transaction commits (transactional outbox). */
+  outbox(topic: string, event: EventEnvelope): Promise<void>;
+  /** Rolls the transaction back but still answers `value`: a business failure is a value, not an exception. */
+  rollbackWith<V>(value: V): V;
 }

@@ -1,31 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import {
-  type EventEnvelope,
-  type LowStock,
-  type StockChanged,
-  type StockCommitted,
+  LowStock,
+  newEvent,
+  type OutgoingEvent,
+  StockChanged,
+  StockCommitted,
   type StockLevels,
-  type StockReleased,
-  type StockReservationFailed,
-  type StockReserved,
-  type Topic,
-  topics,
+  StockReleased,
+  StockReservationFailed,
+  StockReserved,
 } from '@shop/contracts';
 import type { Rejection, ReleaseReason, Reservation } from './reservation';
 import { crossedLowStock, levelsOf, type StockItem } from './stock-levels';
 
 /** An event ready for the outbox: the topic it goes to and its envelope. */
-export interface InventoryEvent<T = unknown> {
-  topic: Topic;
-  envelope: EventEnvelope<T>;
-}
-
-function event<T>(topic: Topic, data: T, at: Date): InventoryEvent<T> {
-  return { topic, envelope: { id: randomUUID(), type: topic, occurredAt: at.toISOString(), data } };
-}
+export type InventoryEvent<T = unknown> = OutgoingEvent<T>;
 
 export function stockChanged(levels: StockLevels, version: number, at: Date): InventoryEvent<StockChanged> {
-  return event(topics.stockChanged, { ...levels, version, at: at.toISOString() }, at);
+  return newEvent(StockChanged, { ...levels, version, at: at.toISOString() }, at);
 }
 
 /**
@@ -47,12 +38,12 @@ export function levelAnnouncements(
 }
 
 export function lowStock(productId: string, available: number, threshold: number, at: Date): InventoryEvent<LowStock> {
-  return event(topics.lowStock, { productId, available, threshold, at: at.toISOString() }, at);
+  return newEvent(LowStock, { productId, available, threshold, at: at.toISOString() }, at);
 }
 
 export function stockReserved(reservation: Reservation, at: Date): InventoryEvent<StockReserved> {
-  return event(
-    topics.stockReserved,
+  return newEvent(
+    StockReserved,
     {
       orderId: reservation.orderId,
       reservationId: reservation.id,
@@ -68,11 +59,7 @@ export function stockReservationFailed(
   rejection: Rejection,
   at: Date,
 ): InventoryEvent<StockReservationFailed> {
-  return event(
-    topics.stockReservationFailed,
-    { orderId, reason: rejection.reason, shortages: rejection.shortages },
-    at,
-  );
+  return newEvent(StockReservationFailed, { orderId, reason: rejection.reason, shortages: rejection.shortages }, at);
 }
 
 export function stockReleased(
@@ -80,16 +67,16 @@ export function stockReleased(
   reason: ReleaseReason,
   at: Date,
 ): InventoryEvent<StockReleased> {
-  return event(
-    topics.stockReleased,
+  return newEvent(
+    StockReleased,
     { orderId: reservation.orderId, reservationId: reservation.id, reason, lines: reservation.lines },
     at,
   );
 }
 
 export function stockCommitted(reservation: Reservation, at: Date): InventoryEvent<StockCommitted> {
-  return event(
-    topics.stockCommitted,
+  return newEvent(
+    StockCommitted,
     { orderId: reservation.orderId, reservationId: reservation.id, lines: reservation.lines },
     at,
   );

@@ -5,7 +5,8 @@ import type { HttpDeps } from './http-deps';
 import { levelsBody, productIdParams } from './schemas';
 
 const versionedLevelsBody = levelsBody.keys({
-  version: Joi.number().integer().min(0).required(),
+  // As inventory.stock-changed carries it (@shop/contracts): items open at version 1.
+  version: Joi.number().integer().min(1).required(),
   at: Joi.string().isoDate().required(),
 });
 
@@ -28,7 +29,7 @@ export function addInternalStockRoutes(api: ApiRoutes, deps: HttpDeps): void {
     },
     async (ctx) => {
       const { productId } = ctx.params as { productId: string };
-      const item = await deps.run((tx) => deps.inventory.store.findItem(tx, productId));
+      const item = await deps.run((tx) => tx.stock.findItem(productId));
       if (!item) throw problem(404, 'Not Found', { detail: `No stock item for product ${productId}` });
       ctx.body = { ...levelsOf(item), version: item.version, at: item.updatedAt.toISOString() };
     },

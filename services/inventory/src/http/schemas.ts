@@ -2,17 +2,7 @@ import Joi from 'joi';
 import { maxReservationTtlSeconds } from '../config';
 import { inventoryLimits } from '../domain/limits';
 import { maxOnHand } from '../domain/stock-levels';
-
-/** Product ids are UUIDs, stored lowercase as the catalog stores them, so any case finds the same item. */
-export const productId = Joi.string().guid().lowercase();
-
-/**
- * Order ids are UUIDs by the contract; service-to-service the inventory only insists on what it can store
- * and show safely, so a differently shaped id from another service is still served, never refused.
- */
-export const orderId = Joi.string()
-  .max(inventoryLimits.orderIdLength)
-  .pattern(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : -');
+import { orderId, productId } from '../ids';
 
 export const quantity = Joi.number().integer().min(1).max(maxOnHand);
 

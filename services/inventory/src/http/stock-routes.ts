@@ -1,11 +1,4 @@
-import {
-  type ApiRoutes,
-  invalidCursor,
-  problem,
-  problemContentType,
-  requireRole,
-  respondIdempotently,
-} from '@shop/kit';
+import { type ApiRoutes, invalidCursor, problem, problemContentType, respondIdempotently } from '@shop/kit';
 import { type AdjustResult, adjustStock } from '../application/adjust-stock';
 import { getStockLevels, listStockItems } from '../application/stock-queries';
 import type { HttpDeps } from './http-deps';
@@ -29,7 +22,6 @@ export function addStockRoutes(api: ApiRoutes, deps: HttpDeps): void {
       request: { query: stockListQuery },
       responses: { 200: { description: 'A page of stock items', body: stockListBody } },
     },
-    requireRole('admin'),
     async (ctx) => {
       const query = ctx.state.query as { lowStock: boolean; limit: number; cursor?: string };
       let afterProductId: string | undefined;
@@ -82,13 +74,16 @@ export function addStockRoutes(api: ApiRoutes, deps: HttpDeps): void {
         409: { description: 'onHand would go below reserved (or above the maximum), or the key was reused' },
       },
     },
-    requireRole('admin'),
     async (ctx) => {
       const caller = ctx.state.caller!;
       const { productId } = ctx.params as { productId: string };
       const { delta, reason } = ctx.request.body as { delta: number; reason: string };
       await respondIdempotently(ctx, deps.db, `inventory:adjustments:${caller.id}`.slice(0, 100), async (tx) => {
-        const result = await adjustStock(tx, { productId, delta, reason, actorId: caller.id }, deps.inventory);
+        const result = await adjustStock(
+          deps.unitOf(tx),
+          { productId, delta, reason, actorId: caller.id },
+          deps.inventory,
+        );
         if (result.ok) return { status: 200, body: result.levels };
         // A refusal is answered (and stored under the key) as the problem document it is.
         return tx.rollbackWith(refusal(result, delta));

@@ -1,6 +1,7 @@
-import { dialectOf, isUniqueViolation, type Tx } from '@shop/kit';
+import { bindStore, dialectOf, isUniqueViolation, type KeysetPage, keysetPage, type StoreIn, type Tx } from '@shop/kit';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
+  type InventoryTx,
   type ReservationAnnouncement,
   type ReservationChange,
   ReservationExistsError,
@@ -30,7 +31,7 @@ type CounterChange = Pick<QueryDeepPartialEntity<StockItemRecord>, 'onHand' | 'r
  * a waiting UPDATE re-evaluates its WHERE on the row as the previous writer committed it, so concurrent
  * writers can never both pass a guard that only one of them fits.
  */
-export class TypeOrmStockStore implements StockStore {
+export class TypeOrmStockStore implements StoreIn<StockStore, Tx> {
   async findItem(tx: Tx, productId: string): Promise<StockItem | undefined> {
     const written = writtenRowOf(tx, productId);
     if (written) return written;
@@ -158,18 +159,19 @@ export class TypeOrmStockStore implements StockStore {
     return result.affected === 1;
   }
 
-  async listItems(tx: Tx, query: StockListQuery): Promise<StockItem[]> {
-    const select = tx.manager
-      .createQueryBuilder(StockItemEntity, 'item')
-      .orderBy('item.productId', 'ASC')
-      .limit(query.limit);
-    if (query.afterProductId !== undefined) {
-      select.andWhere('item.productId > :after', { after: query.afterProductId });
-    }
+  async listItems(tx: Tx, query: StockListQuery): Promise<KeysetPage<StockItem>> {
+    const select = tx.manager.createQueryBuilder(StockItemEntity, 'item');
     if (query.maxAvailable !== undefined) {
       select.andWhere('item.onHand - item.reserved <= :maxAvailable', { maxAvailable: query.maxAvailable });
     }
-    return select.getMany();
+    const after = query.afterProductId;
+    return keysetPage(select, {
+      key: 'productId',
+      tieBreaker: 'productId',
+      direction: 'ASC',
+      limit: query.limit,
+      after: after === undefined ? undefined : { value: after, id: after },
+    });
   }
 
   async recordAdjustment(tx: Tx, adjustment: StockAdjustment): Promise<void> {
@@ -322,5 +324,16 @@ function recordOf(reservation: Reservation): ReservationRecord {
     ...reservation,
     lines: JSON.stringify(reservation.lines),
     rejection: reservation.rejection === null ? null : JSON.stringify(reservation.rejection),
+  };
+}
+
+const stockStore = new TypeOrmStockStore();
+
+/** A kit transaction as the inventory's use cases see it: the stock store bound to it and its outbox. */
+export function inventoryTx(tx: Tx): InventoryTx {
+  return {
+    stock: bindStore<StockStore, Tx>(stockStore, tx),
+    outbox: (topic, event) => tx.outbox(topic, event),
+    rollbackWith: (value) => tx.rollbackWith(value),
   };
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope, OrderPlaced, StockChanged } from '@shop/contracts';
-import { createLogger } from '@shop/kit';
+import { type EventEnvelope, type OrderPlaced, type StockChanged, topics } from '@shop/contracts';
+import { createLogger, inboxIntake } from '@shop/kit';
 import type { DataSource } from 'typeorm';
-import { orderSubscriptions } from '../../src/subscriptions/order-subscriptions';
+import { inventorySubscriptions } from '../../src/subscriptions/inventory-subscriptions';
 import { type InventoryWorld, inventoryDeps, inventoryWorld, line, manualClock, times } from '../support/inventory-db';
 
 /** Two handles on one fresh inventory database: on a server, two connection pools, as two replicas have. */
@@ -104,8 +104,13 @@ export function describeStockRaces(label: string, openDatabase: () => Promise<Ra
 
     it('changes nothing twice for an order-placed event delivered many times at once', async () => {
       const product = await world.productWithStock(10);
-      const [placed] = orderSubscriptions(db.primary, world.deps, quietLog, { reservationTtlSeconds: 900 });
-      const event = orderPlaced('order-dup', product, 3);
+      const placed = inboxIntake(inventorySubscriptions, {
+        service: 'inventory',
+        log: quietLog,
+        dataSource: db.primary,
+        deps: { inventory: world.deps, reservationTtlSeconds: 900 },
+      }).find((subscription) => subscription.topic === topics.orderPlaced);
+      const event = orderPlaced(randomUUID(), product, 3);
       // The same event redelivered, and the same order announced again under new event ids.
       const deliveries = [...times(10, () => event), ...times(5, () => ({ ...event, id: randomUUID() }))];
 

@@ -1,8 +1,11 @@
-import { onOutboxCommit } from '@shop/kit';
+import { randomUUID } from 'node:crypto';
+import { eventFlows } from '@shop/contracts';
+import { OutboxEvent, onOutboxCommit } from '@shop/kit';
+import { contractProblems } from '@shop/testkit/src/event-contracts';
 import type { DataSource } from 'typeorm';
 import { lowStock, stockChanged } from '../../src/domain/inventory-events';
 import { levelsOf } from '../../src/domain/stock-levels';
-import { type InventoryWorld, inventoryDeps, inventoryWorld, line, manualClock } from '../support/inventory-db';
+import { type InventoryWorld, inventoryDeps, inventoryWorld, line, manualClock, times } from '../support/inventory-db';
 
 // Ids in a known order: lines are reserved (and announced) in product id order.
 const first = '00000000-0000-4000-8000-000000000001';
@@ -26,7 +29,7 @@ export function describeReservationAnnouncements(label: string, openDatabase: ()
 
     const eventsSince = async (count: number) => (await world.outbox()).slice(count);
     const freshItem = async (productId: string) => {
-      const item = await world.run((tx) => world.deps.store.findItem(tx, productId));
+      const item = await world.run((tx) => tx.stock.findItem(productId));
       if (!item) throw new Error(`no stock item for ${productId}`);
       return item;
     };
@@ -97,6 +100,41 @@ export function describeReservationAnnouncements(label: string, openDatabase: ()
       } finally {
         unsubscribe();
       }
+    });
+
+    it('writes only events that keep their contracts, the ones built inside the SQL statement included', async () => {
+      const orderIds = times(5, () => randomUUID());
+      const [kept, paid, cancelled, expiring, short] = orderIds as [string, string, string, string, string];
+      await world.productWithStock(8, first);
+      await world.productWithStock(3, second);
+      // Reservations across the low-stock threshold (stock-changed, low-stock and stock-reserved in one statement
+      // on PostgreSQL), then every other way a reservation ends.
+      expect((await world.reserve(kept, [line(first, 2), line(second, 1)])).ok).toBe(true);
+      expect((await world.reserve(paid, [line(first, 2)])).ok).toBe(true);
+      expect((await world.reserve(cancelled, [line(second, 1)])).ok).toBe(true);
+      expect((await world.reserve(expiring, [line(first, 1)], 1)).ok).toBe(true);
+      expect((await world.reserve(short, [line(first, 50)])).ok).toBe(false);
+      expect((await world.reserve(randomUUID(), [line(randomUUID(), 1)])).ok).toBe(false);
+      expect((await world.commit(paid)).ok).toBe(true);
+      expect((await world.release(cancelled)).ok).toBe(true);
+      clock.advanceSeconds(2);
+      expect((await world.sweep()).expired).toBe(1);
+      expect((await world.adjust(first, 10)).ok).toBe(true);
+
+      const rows = await db.manager.find(OutboxEvent, { order: { seq: 'ASC' } });
+      const problems = rows.flatMap((row) =>
+        contractProblems(row.topic, {
+          id: row.id,
+          type: row.type,
+          occurredAt: row.occurredAt.toISOString(),
+          data: JSON.parse(row.payload),
+        }),
+      );
+      expect(problems).toEqual([]);
+      const inventoryTopics = Object.entries(eventFlows).flatMap(([topic, flow]) =>
+        flow.publisher === 'inventory' ? [topic] : [],
+      );
+      expect(new Set(rows.map((row) => row.topic))).toEqual(new Set(inventoryTopics));
     });
   });
 }

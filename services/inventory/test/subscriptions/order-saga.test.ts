@@ -11,6 +11,7 @@ import {
 } from '@shop/contracts';
 import { maxOnHand } from '../../src/domain/stock-levels';
 import { eventually, type RunningInventory, startInventory } from '../support/embedded-inventory';
+import { productCreated } from '../support/inventory-db';
 
 let inventory: RunningInventory;
 beforeAll(async () => {
@@ -68,7 +69,7 @@ describe('the inventory in the order saga', () => {
 
   it('keeps an initial stock beyond the most it can count at that most', async () => {
     const productId = randomUUID();
-    await inventory.publish('catalog', topics.productCreated, { productId, initialStock: 2_000_000_000 });
+    await inventory.publish('catalog', topics.productCreated, productCreated(2_000_000_000, productId));
     await eventually(async () => expect((await inventory.levels(productId)).onHand).toBe(maxOnHand));
   });
 

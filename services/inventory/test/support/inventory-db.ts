@@ -9,11 +9,12 @@ import type { InventoryDeps } from '../../src/application/inventory-deps';
 import { openStockItem } from '../../src/application/open-stock-item';
 import { type ReleaseResult, releaseReservation } from '../../src/application/release-reservation';
 import { type ReserveResult, reserveStockInTransaction } from '../../src/application/reserve-stock';
+import type { InventoryTx } from '../../src/application/stock-store';
 import type { ReleaseReason, ReservationLine } from '../../src/domain/reservation';
 import { levelsOf, type StockLevels } from '../../src/domain/stock-levels';
 import { inventoryEntities } from '../../src/infrastructure/entities';
 import { inventoryMigrations } from '../../src/infrastructure/migrations';
-import { TypeOrmStockStore } from '../../src/infrastructure/typeorm-stock-store';
+import { inventoryTx } from '../../src/infrastructure/typeorm-stock-store';
 
 /** The inventory schema on a fresh database: `sqlite::memory:` or a PostgreSQL URL. */
 export async function openInventoryDb(url = 'sqlite::memory:', poolSize?: number): Promise<DataSource> {
@@ -38,14 +39,17 @@ export function manualClock(start = new Date('2030-01-01T00:00:00.000Z')) {
 }
 
 export function inventoryDeps(overrides: Partial<InventoryDeps> = {}): InventoryDeps {
-  return { store: new TypeOrmStockStore(), lowStockThreshold: 5, clock: () => new Date(), ...overrides };
+  return { lowStockThreshold: 5, clock: () => new Date(), ...overrides };
 }
 
 export const line = (productId: string, quantity = 1): ReservationLine => ({ productId, quantity });
 
 /** A small world to arrange tests in and to look at what they left: levels, reservations, the outbox. */
 export function inventoryWorld(db: DataSource, deps: InventoryDeps) {
-  const run = <T>(work: (tx: Tx) => Promise<T>) => transaction(db, work);
+  /** A transaction as the use cases get it in the service. */
+  const run = <T>(work: (tx: InventoryTx) => Promise<T>) => transaction(db, (tx) => work(inventoryTx(tx)));
+  /** A kit transaction, for looking at what the service wrote. */
+  const runKit = <T>(work: (tx: Tx) => Promise<T>) => transaction(db, work);
   const world = {
     db,
     deps,
@@ -70,16 +74,16 @@ export function inventoryWorld(db: DataSource, deps: InventoryDeps) {
       return expireDueReservations(run, deps, { batchSize });
     },
     async levels(productId: string): Promise<StockLevels> {
-      const item = await run((tx) => deps.store.findItem(tx, productId));
+      const item = await run((tx) => tx.stock.findItem(productId));
       if (!item) throw new Error(`no stock item for ${productId}`);
       return levelsOf(item);
     },
     async reservation(orderId: string) {
-      return run((tx) => deps.store.findReservation(tx, orderId));
+      return run((tx) => tx.stock.findReservation(orderId));
     },
     /** Every event written to the outbox so far, oldest first. */
     async outbox(topic?: string): Promise<EventEnvelope[]> {
-      const rows = await run((tx) => tx.manager.find(OutboxEvent, { order: { seq: 'ASC' } }));
+      const rows = await runKit((tx) => tx.manager.find(OutboxEvent, { order: { seq: 'ASC' } }));
       return rows
         .filter((row) => topic === undefined || row.topic === topic)
         .map((row) => ({

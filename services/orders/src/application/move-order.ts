@@ -17,7 +17,7 @@ export async function moveOrder(
 ): Promise<MoveResult> {
   const order = await store.orders.move(orderId, sourcesOf(to), to, { updatedAt: at, ...details });
   if (!order) return { moved: false, order: await store.orders.byId(orderId) };
-  const { topic, event } = statusChanged(order);
-  await store.outbox(topic, event);
+  const { topic, envelope } = statusChanged(order);
+  await store.outbox(topic, envelope);
   return { moved: true, order };
 }

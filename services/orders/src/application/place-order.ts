@@ -100,7 +100,7 @@ export async function prepareOrder(
 /** Records the prepared order and announces it; inventory reserves next, then payments charges. */
 export async function recordOrder(store: OrdersStore, order: Order): Promise<Order> {
   await store.orders.insert(order);
-  const { topic, event } = orderPlaced(order);
-  await store.outbox(topic, event);
+  const { topic, envelope } = orderPlaced(order);
+  await store.outbox(topic, envelope);
   return order;
 }

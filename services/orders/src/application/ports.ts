@@ -35,15 +35,7 @@ export interface OrdersStore {
   outbox(topic: string, event: EventEnvelope): Promise<void>;
 }
 
-export interface UnitOfWork {
-  <T>(work: (store: OrdersStore) => Promise<T>): Promise<T>;
-  /** Runs `work` at most once per event for this consumer (inbox), in one transaction with its record. */
-  once(
-    consumer: string,
-    eventId: string,
-    work: (store: OrdersStore) => Promise<void>,
-  ): Promise<'applied' | 'duplicate'>;
-}
+export type UnitOfWork = <T>(work: (store: OrdersStore) => Promise<T>) => Promise<T>;
 
 export interface ProductPrice {
   productId: string;

@@ -1,4 +1,4 @@
-import { dialectOf, handleOnce, type Tx, transaction } from '@shop/kit';
+import { creationPage, dialectOf, type Tx, transaction } from '@shop/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Orders, OrdersStore, UnitOfWork } from '../application/ports';
 import type { FailureReason, Order, OrderStatus } from '../domain/order';
@@ -6,13 +6,7 @@ import { OrderEntity, type OrderRow } from './entities';
 
 /** The orders database behind the application's ports. */
 export function typeormUnitOfWork(dataSource: DataSource): UnitOfWork {
-  const unitOfWork = (<T>(work: (store: OrdersStore) => Promise<T>) =>
-    transaction(dataSource, (tx) => work(storeOfTx(tx)))) as UnitOfWork;
-  unitOfWork.once = async (consumer, eventId, work) => {
-    const result = await handleOnce(dataSource, consumer, eventId, (tx) => work(storeOfTx(tx)));
-    return result.status === 'duplicate' ? 'duplicate' : 'applied';
-  };
-  return unitOfWork;
+  return (work) => transaction(dataSource, (tx) => work(storeOfTx(tx)));
 }
 
 export function storeOfTx(tx: Tx): OrdersStore {
@@ -123,23 +117,11 @@ function ordersOf(manager: EntityManager): Orders {
       return row ? toOrder(row) : null;
     },
     async list({ customerId, status, limit, after }) {
-      const query = repository
-        .createQueryBuilder('o')
-        .orderBy('o.created_at', 'DESC')
-        .addOrderBy('o.id', 'DESC')
-        .take(limit + 1);
+      const query = repository.createQueryBuilder('o');
       if (customerId) query.andWhere('o.customer_id = :customerId', { customerId });
       if (status) query.andWhere('o.status = :status', { status });
-      if (after) {
-        query.andWhere('(o.created_at < :afterAt OR (o.created_at = :afterAt AND o.id < :afterId))', {
-          afterAt: after.createdAt,
-          afterId: after.id,
-        });
-      }
-      const rows = await query.getMany();
-      const items = rows.slice(0, limit).map(toOrder);
-      const last = items.at(-1);
-      return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+      const page = await creationPage(query, { limit, after });
+      return { items: page.items.map(toOrder), next: page.next };
     },
   };
 }

@@ -1,29 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import {
   type DeclineReason,
-  type EventEnvelope,
-  type PaymentFailed,
-  type PaymentRefunded,
-  type PaymentSucceeded,
-  type Topic,
-  topics,
+  newEvent,
+  type OutgoingEvent,
+  PaymentFailed,
+  PaymentRefunded,
+  PaymentSucceeded,
 } from '@shop/contracts';
 import type { Payment } from './payment';
 import type { Refund } from './refund';
 
 /** An event ready for the outbox: its topic and its envelope. Payloads carry the last four digits at most. */
-export interface PaymentEvent<T = unknown> {
-  topic: Topic;
-  envelope: EventEnvelope<T>;
-}
-
-function event<T>(topic: Topic, data: T, at: Date): PaymentEvent<T> {
-  return { topic, envelope: { id: randomUUID(), type: topic, occurredAt: at.toISOString(), data } };
-}
+export type PaymentEvent<T = unknown> = OutgoingEvent<T>;
 
 export function paymentSucceeded(payment: Payment, cardLast4: string, at: Date): PaymentEvent<PaymentSucceeded> {
-  return event(
-    topics.paymentSucceeded,
+  return newEvent(
+    PaymentSucceeded,
     {
       orderId: payment.orderId,
       paymentId: payment.id,
@@ -36,8 +27,8 @@ export function paymentSucceeded(payment: Payment, cardLast4: string, at: Date):
 }
 
 export function paymentFailed(payment: Payment, reason: DeclineReason, at: Date): PaymentEvent<PaymentFailed> {
-  return event(
-    topics.paymentFailed,
+  return newEvent(
+    PaymentFailed,
     { orderId: payment.orderId, paymentId: payment.id, reason, failedAt: at.toISOString() },
     at,
   );
@@ -45,8 +36,8 @@ export function paymentFailed(payment: Payment, reason: DeclineReason, at: Date)
 
 /** `refundedTotal` is everything refunded on the payment so far, this refund included. */
 export function paymentRefunded(refund: Refund, refundedTotal: number, at: Date): PaymentEvent<PaymentRefunded> {
-  return event(
-    topics.paymentRefunded,
+  return newEvent(
+    PaymentRefunded,
     {
       orderId: refund.orderId,
       paymentId: refund.paymentId,

@@ -1,8 +1,8 @@
 import Joi from 'joi';
 import { cardNumberDigits, expYearRange } from '../domain/card';
+import { paymentsLimits } from '../domain/limits';
 import type { Payment } from '../domain/payment';
 import type { Refund } from '../domain/refund';
-import { paymentsLimits } from '../infrastructure/migrations';
 
 export const money = Joi.object({
   amount: Joi.number().integer().min(0).max(Number.MAX_SAFE_INTEGER).required().description('integer minor units'),

@@ -1,14 +1,6 @@
 import { type MigrationClass, portableColumns } from '@shop/kit';
 import { type MigrationInterface, type QueryRunner, Table, TableIndex, TableUnique } from 'typeorm';
-import { refundReasonMaxLength } from '../domain/refund';
-
-/** Column lengths the HTTP and event schemas enforce too, so that no valid input is refused by the database. */
-export const paymentsLimits = {
-  idLength: 36,
-  paymentMethodIdLength: 64,
-  gatewayIdLength: 64,
-  refundReasonLength: refundReasonMaxLength,
-} as const;
+import { paymentsLimits } from '../domain/limits';
 
 export class CreatePaymentTables1732400000000 implements MigrationInterface {
   readonly name = 'CreatePaymentTables1732400000000';

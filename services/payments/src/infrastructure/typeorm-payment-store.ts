@@ -1,5 +1,5 @@
 import type { DeclineReason } from '@shop/contracts';
-import { dialectOf, isUniqueViolation, type Tx, transaction } from '@shop/kit';
+import { creationPage, dialectOf, isUniqueViolation, type Tx, transaction } from '@shop/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PaymentStore, Payments, Refunds, UnitOfWork } from '../application/ports';
 import { canMove, type Payment, type PaymentStatus, refundableStatuses } from '../domain/payment';
@@ -119,23 +119,11 @@ function paymentsOf(manager: EntityManager): Payments {
       return result.affected === 1;
     },
     async list({ limit, orderId, customerId, after }) {
-      const query = repository
-        .createQueryBuilder('p')
-        .orderBy('p.created_at', 'DESC')
-        .addOrderBy('p.id', 'DESC')
-        .take(limit + 1);
+      const query = repository.createQueryBuilder('p');
       if (orderId) query.andWhere('p.order_id = :orderId', { orderId });
       if (customerId) query.andWhere('p.customer_id = :customerId', { customerId });
-      if (after) {
-        query.andWhere('(p.created_at < :afterAt OR (p.created_at = :afterAt AND p.id < :afterId))', {
-          afterAt: after.createdAt,
-          afterId: after.id,
-        });
-      }
-      const rows = await query.getMany();
-      const items = rows.slice(0, limit).map(toPayment);
-      const last = items.at(-1);
-      return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+      const page = await creationPage(query, { limit, after });
+      return { items: page.items.map(toPayment), next: page.next };
     },
   };
 }

@@ -132,7 +132,12 @@ export async function startPayments(options: StartOptions = {}) {
       return publish<StockReserved>(
         'inventory',
         topics.stockReserved,
-        { orderId, reservationId: randomUUID(), lines: [], expiresAt: new Date(Date.now() + 900_000).toISOString() },
+        {
+          orderId,
+          reservationId: randomUUID(),
+          lines: [{ productId: randomUUID(), quantity: 1 }],
+          expiresAt: new Date(Date.now() + 900_000).toISOString(),
+        },
         id,
       );
     },
@@ -149,7 +154,13 @@ export async function startPayments(options: StartOptions = {}) {
       return publish<OrderStatusEvent>(
         'orders',
         topic,
-        { orderId, customerId, status, at: new Date().toISOString() },
+        {
+          orderId,
+          customerId,
+          status,
+          at: new Date().toISOString(),
+          ...(status === 'Failed' ? { failureReason: 'PaymentDeclined' as const } : {}),
+        },
         id,
       );
     },

@@ -1,0 +1,61 @@
+import {
+  OrderCancelled,
+  OrderFailed,
+  OrderPaid,
+  OrderPlaced,
+  type OrderStatusEvent,
+  ProductCreated,
+  ProductDeleted,
+} from '@shop/contracts';
+import { type EventSubscription, subscribe } from '@shop/kit';
+import { commitReservation } from '../application/commit-reservation';
+import type { InventoryDeps } from '../application/inventory-deps';
+import { discontinueStockItem, openStockItem } from '../application/open-stock-item';
+import { releaseReservation } from '../application/release-reservation';
+import { reserveStock } from '../application/reserve-stock';
+import type { ReleaseReason } from '../domain/reservation';
+import { maxOnHand } from '../domain/stock-levels';
+import { inventoryTx } from '../infrastructure/typeorm-stock-store';
+
+export interface InventorySubscriptionDeps {
+  inventory: InventoryDeps;
+  reservationTtlSeconds: number;
+}
+
+const release = (contract: typeof OrderFailed, reason: ReleaseReason) =>
+  subscribe<OrderStatusEvent, InventorySubscriptionDeps>(contract, async (ctx, event, deps) => {
+    await releaseReservation(inventoryTx(ctx.tx), { orderId: event.data.orderId, reason }, deps.inventory);
+  });
+
+/**
+ * A stock item per catalog product (opened when the product is created, discontinued when it is deleted), and
+ * the order saga's inventory steps: placed → reserve (answered by stock-reserved or stock-reservation-failed),
+ * paid → commit, failed or cancelled → release. Each is idempotent twice over: on the event id (the kit's
+ * inbox) and on the product or the order (the stock item's and the reservation's state).
+ */
+export const inventorySubscriptions: EventSubscription<InventorySubscriptionDeps>[] = [
+  subscribe(ProductCreated, async (ctx, event, deps: InventorySubscriptionDeps) => {
+    // The catalog accepts up to the 32-bit maximum; more than maxOnHand is kept at maxOnHand rather than leaving
+    // the product without a stock item (the counters' guards need the headroom above it).
+    const initialStock = Math.min(event.data.initialStock, maxOnHand);
+    await openStockItem(inventoryTx(ctx.tx), { productId: event.data.productId, initialStock }, deps.inventory);
+  }),
+  subscribe(ProductDeleted, async (ctx, event, deps: InventorySubscriptionDeps) => {
+    await discontinueStockItem(inventoryTx(ctx.tx), { productId: event.data.productId }, deps.inventory);
+  }),
+  subscribe(OrderPlaced, async (ctx, event, deps: InventorySubscriptionDeps) => {
+    const lines = event.data.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
+    await reserveStock(
+      inventoryTx(ctx.tx),
+      { orderId: event.data.orderId, lines, ttlSeconds: deps.reservationTtlSeconds },
+      deps.inventory,
+    );
+  }),
+  subscribe(OrderPaid, async (ctx, event, deps: InventorySubscriptionDeps) => {
+    const result = await commitReservation(inventoryTx(ctx.tx), { orderId: event.data.orderId }, deps.inventory);
+    // Nothing to retry: the order was paid for stock this inventory no longer holds for it.
+    if (!result.ok) ctx.log.error({ orderId: event.data.orderId, result }, 'a paid order could not commit its stock');
+  }),
+  release(OrderFailed, 'order-failed'),
+  release(OrderCancelled, 'order-cancelled'),
+];

@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type EventEnvelope, eventFlows, topics } from '@shop/contracts';
+import { type EmbeddedPlatform, type Mesh, runEmbedded, type ServiceManifest } from '@shop/kit';
+import { contractProblems } from '@shop/testkit/src/event-contracts';
+import { json } from '@shop/testkit/src/listen';
+import { services } from '../../services/edge/src/services';
+import { adminToken, bearer, newCustomer, postJson } from '../e2e/support/accounts';
+import { eventually } from '../e2e/support/eventually';
+import { get, orderReaching, payment, productWithStock, shippingAddress, testCards } from '../e2e/support/shop';
+
+/**
+ * What every service really publishes, checked against the contracts in @shop/contracts: the whole platform
+ * runs (embedded) through flows that between them publish every topic, and each event any service hands its
+ * mesh must keep the contract of its topic exactly. Inventory's PostgreSQL fast path, which builds payloads
+ * in SQL, is checked against a real PostgreSQL by services/inventory/test/infrastructure.
+ */
+const published: Array<{ publisher: string; topic: string; event: EventEnvelope }> = [];
+
+function recording(publisher: string, mesh: Mesh): Mesh {
+  return {
+    invoke: (appId, path, request) => mesh.invoke(appId, path, request),
+    state: mesh.state,
+    async publish(topic, event) {
+      published.push({ publisher, topic, event: JSON.parse(JSON.stringify(event)) as EventEnvelope });
+      await mesh.publish(topic, event);
+    },
+  };
+}
+
+function recorded(manifest: ServiceManifest): ServiceManifest {
+  return {
+    ...manifest,
+    setup: (context) => manifest.setup({ ...context, mesh: recording(manifest.name, context.mesh) }),
+  };
+}
+
+let platform: EmbeddedPlatform;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'shop-published-events-'));
+  platform = await runEmbedded(services.map(recorded), {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SHOP_DATA_DIR: dataDir, LOG_LEVEL: 'fatal' },
+  });
+  process.env.E2E_BASE_URL = platform.url;
+}, 60_000);
+
+afterAll(async () => {
+  await platform?.shutdown();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function send(method: string, path: string, token: string, body?: unknown): Promise<Response> {
+  return fetch(`${platform.url}${path}`, {
+    method,
+    headers: { ...bearer(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+async function place(token: string, productId: string, quantity: number, cardNumber?: string): Promise<string> {
+  const res = await postJson(
+    '/api/orders',
+    { items: [{ productId, quantity }], shippingAddress, payment: payment(cardNumber) },
+    bearer(token),
+  );
+  expect(res.status).toBe(202);
+  return (await json(res)).id as string;
+}
+
+describe('what the services publish', () => {
+  it('keeps the contract of its topic, for every topic of the platform', async () => {
+    const admin = await adminToken();
+    const customer = await newCustomer();
+
+    // Catalog: created (with stock), updated, deleted.
+    const productId = await productWithStock(10, 1500);
+    const product = await json(await get(`/api/products/${productId}`));
+    const { sku, name, description, price, categoryId } = product;
+    const updated = await send('PUT', `/api/products/${productId}`, admin, {
+      sku,
+      name: `${name} (2)`,
+      description,
+      price,
+      categoryId,
+    });
+    expect(updated.status).toBe(200);
+
+    // A paid order taking the stock through the low-stock threshold, shipped and delivered.
+    const delivered = await place(customer.accessToken, productId, 6);
+    await orderReaching(delivered, customer.accessToken, ['Paid']);
+    expect((await send('POST', `/api/orders/${delivered}/ship`, admin, { trackingNumber: 'TRK-1' })).status).toBe(200);
+    expect((await send('POST', `/api/orders/${delivered}/deliver`, admin, {})).status).toBe(200);
+    // A declined card, a shortage, and a paid order cancelled (refunded, its stock released).
+    await orderReaching(await place(customer.accessToken, productId, 1, testCards.declined), customer.accessToken, [
+      'Failed',
+    ]);
+    await orderReaching(await place(customer.accessToken, productId, 50), customer.accessToken, ['Failed']);
+    const cancelled = await place(customer.accessToken, productId, 1);
+    await orderReaching(cancelled, customer.accessToken, ['Paid']);
+    expect((await send('POST', `/api/orders/${cancelled}/cancel`, customer.accessToken, {})).status).toBe(200);
+
+    expect((await send('DELETE', `/api/products/${productId}`, admin)).status).toBe(204);
+    expect((await send('DELETE', '/api/customers/me', customer.accessToken)).status).toBe(204);
+
+    const everyTopic = Object.values(topics);
+    await eventually(async () => {
+      const seen = new Set(published.map((entry) => entry.topic));
+      // Reservations expiring (stock-released for 'expired') are proved in inventory's own tests.
+      expect(everyTopic.filter((topic) => !seen.has(topic))).toEqual([]);
+    }, 30_000);
+    await platform.bus.drain();
+
+    expect(published.flatMap(({ topic, event }) => contractProblems(topic, event))).toEqual([]);
+    // And each by the service that owns its topic (the mesh policy's publisher).
+    expect(
+      published.filter(({ publisher, topic }) => eventFlows[topic as keyof typeof eventFlows]?.publisher !== publisher),
+    ).toEqual([]);
+  }, 120_000);
+});
