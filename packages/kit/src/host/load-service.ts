@@ -118,13 +118,16 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
   };
 }
 
-/** The context with `dataSource` as the manifest declared it: there, or an error naming the missing declaration. */
+/**
+ * The context with `dataSource` as the manifest declared it: there, or an error naming the missing declaration
+ * when read. The error is not enumerable, so a copy of the context (`{ ...context, mesh }`) does not trip it.
+ */
 function withData(context: Omit<ServiceContext, 'dataSource'>, dataSource: DataSource | undefined): ServiceContext {
+  if (dataSource) return { ...context, dataSource };
   return Object.defineProperty(context, 'dataSource', {
-    enumerable: true,
+    enumerable: false,
     get() {
-      if (!dataSource) throw new Error(`service ${context.name} uses a database but its manifest declares no data`);
-      return dataSource;
+      throw new Error(`service ${context.name} uses a database but its manifest declares no data`);
     },
   }) as ServiceContext;
 }
