@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventEnvelope } from '@shop/contracts';
+import { type EventEnvelope, topics } from '@shop/contracts';
 import {
   type DeliveryOutcome,
   type EmbeddedPlatform,
-  type Mesh,
   runEmbedded,
   type ServiceManifest,
   type Subscription,
@@ -53,24 +52,14 @@ function deliveringEverythingThrice(app: string, subscription: Subscription): Su
   };
 }
 
+/** Every event published on the bus, as a subscriber of every topic receives it (whatever published it: a relay). */
 const published: Array<{ topic: string; event: EventEnvelope }> = [];
-
-function recording(mesh: Mesh): Mesh {
-  return {
-    invoke: (appId, path, request) => mesh.invoke(appId, path, request),
-    state: mesh.state,
-    async publish(topic, event) {
-      await mesh.publish(topic, event);
-      published.push({ topic, event });
-    },
-  };
-}
 
 function withDuplicates(manifest: ServiceManifest): ServiceManifest {
   return {
     ...manifest,
     async setup(context) {
-      const parts = await manifest.setup({ ...context, mesh: recording(context.mesh) });
+      const parts = await manifest.setup(context);
       return { ...parts, subscriptions: parts.subscriptions?.map((s) => deliveringEverythingThrice(manifest.name, s)) };
     },
   };
@@ -98,6 +87,15 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'shop-every-event-twice-'));
   platform = await runEmbedded(services.map(withDuplicates), {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SHOP_DATA_DIR: dataDir, LOG_LEVEL: 'fatal' },
+  });
+  platform.bus.register('recorder', {
+    subscriptions: Object.values(topics).map((topic) => ({
+      topic,
+      async handle(event: EventEnvelope) {
+        published.push({ topic, event });
+        return 'success' as const;
+      },
+    })),
   });
   process.env.E2E_BASE_URL = platform.url;
 }, 60_000);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventEnvelope, eventFlows, topics } from '@shop/contracts';
-import { type EmbeddedPlatform, type Mesh, runEmbedded, type ServiceManifest } from '@shop/kit';
+import { type EmbeddedPlatform, type Mesh, runEmbedded } from '@shop/kit';
 import { contractProblems } from '@shop/testkit/src/event-contracts';
 import { json } from '@shop/testkit/src/listen';
 import { services } from '../../services/edge/src/services';
@@ -29,20 +29,15 @@ function recording(publisher: string, mesh: Mesh): Mesh {
   };
 }
 
-function recorded(manifest: ServiceManifest): ServiceManifest {
-  return {
-    ...manifest,
-    setup: (context) => manifest.setup({ ...context, mesh: recording(manifest.name, context.mesh) }),
-  };
-}
-
 let platform: EmbeddedPlatform;
 let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'shop-published-events-'));
-  platform = await runEmbedded(services.map(recorded), {
+  platform = await runEmbedded(services, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SHOP_DATA_DIR: dataDir, LOG_LEVEL: 'fatal' },
+    // Each service's mesh, which its setup and the kit's outbox relay publish through.
+    wrapMesh: recording,
   });
   process.env.E2E_BASE_URL = platform.url;
 }, 60_000);

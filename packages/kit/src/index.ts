@@ -25,7 +25,23 @@ export {
   serve,
   upgradePath,
 } from './host/serve';
-export type { ServiceContext, ServiceManifest, ServiceParts, UpgradeHandler } from './host/service-manifest';
+export type {
+  OutboxDeclaration,
+  OutboxTuning,
+  ServiceContext,
+  ServiceData,
+  ServiceManifest,
+  ServiceParts,
+  UpgradeHandler,
+} from './host/service-manifest';
+export {
+  type IntervalJobOptions,
+  intervalJob,
+  type Job,
+  type ServiceRuntime,
+  type ServiceRuntimeOptions,
+  serviceRuntime,
+} from './host/service-runtime';
 export { openApiRouter, publicDocument, swaggerUiRouter } from './http/api-docs';
 export { ApiRoutes, type OperationSpec, type ResponseSpec } from './http/api-routes';
 export * from './http/auth';

@@ -186,7 +186,7 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
       // The replicas share one database, as the pods of a deployment do.
       const databaseUrl = await postgres.createDatabase(service.name.replace(/-/g, '_'));
       const replicas: TopologyMember[] = [];
-      // One after the other, so that only the first replica runs the service's migrations on an empty database.
+      // One after the other, so a failing start names its replica (the migrations' lock makes a race harmless).
       for (let replica = 0; replica < count; replica++) {
         replicas.push(await startMember(service, replica, databaseUrl));
       }

@@ -1,13 +1,5 @@
 import type { Mesh } from '@shop/kit';
-import {
-  ApiRoutes,
-  IdempotencySweeper,
-  inboxIntake,
-  type Logger,
-  OutboxRelay,
-  respondIdempotently,
-  type ServiceParts,
-} from '@shop/kit';
+import { ApiRoutes, inboxIntake, type Logger, respondIdempotently, type ServiceParts } from '@shop/kit';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -20,7 +12,7 @@ import { noProductCache, StateProductCache } from './infrastructure/state-produc
 import { catalogSubscriptions } from './subscriptions/catalog-subscriptions';
 
 export interface CatalogOptions {
-  /** Initialized, its migrations run; the catalog closes it when it stops. */
+  /** Opened and migrated (ServiceContext.dataSource); the kit closes it. */
   dataSource: DataSource;
   mesh: Mesh;
   log: Logger;
@@ -29,13 +21,10 @@ export interface CatalogOptions {
   authenticate: Middleware;
   /** 0 turns the product cache off. */
   cacheTtlSeconds: number;
-  /** Relay tuning for tests; production uses the kit's defaults. */
-  relayPollIntervalMs?: number;
 }
 
 export interface Catalog extends ServiceParts {
   deps: CatalogDeps;
-  relay: OutboxRelay;
 }
 
 /** Wires the catalog on a DataSource and a mesh; the manifest and the tests both build it here. */
@@ -60,37 +49,12 @@ export function assembleCatalog(options: CatalogOptions): Catalog {
     description: 'Products, the category tree and product search.',
   });
 
-  const idempotencySweeper = new IdempotencySweeper(dataSource, { log });
-  const relay = new OutboxRelay(dataSource, {
-    publish: (topic, event) => mesh.publish(topic, event),
-    logger: log,
-    ...(options.relayPollIntervalMs ? { pollIntervalMs: options.relayPollIntervalMs } : {}),
-  });
-
   return {
     deps,
-    relay,
     router: api.router,
     readyReads: [productReadyRead(deps)],
     openApi,
     subscriptions: inboxIntake(catalogSubscriptions, { service: 'catalog', log, dataSource, deps }),
-    readiness: [
-      {
-        name: 'database',
-        async check() {
-          await dataSource.query('SELECT 1');
-        },
-      },
-    ],
-    async start() {
-      relay.start();
-      idempotencySweeper.start();
-    },
-    async stop() {
-      await idempotencySweeper.stop();
-      await relay.stop();
-      cache.close();
-      if (dataSource.isInitialized) await dataSource.destroy();
-    },
+    close: () => cache.close(),
   };
 }

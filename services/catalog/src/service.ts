@@ -1,4 +1,4 @@
-import { createDataSource, type ServiceManifest } from '@shop/kit';
+import type { ServiceManifest } from '@shop/kit';
 import { assembleCatalog } from './assemble-catalog';
 import { type CatalogConfig, catalogConfigSchema } from './config';
 import { catalogEntities } from './infrastructure/entities';
@@ -9,21 +9,15 @@ export const catalogService: ServiceManifest<CatalogConfig> = {
   name: 'catalog',
   publicPaths: ['/api/products', '/api/categories'],
   config: catalogConfigSchema,
-  async setup(context) {
-    const dataSource = createDataSource(context.databaseUrl, {
-      entities: catalogEntities,
-      migrations: catalogMigrations,
-      logger: context.log,
-      idempotencyTtlHours: context.idempotencyTtlHours,
-    });
-    await dataSource.initialize();
-    return assembleCatalog({
+  data: { entities: catalogEntities, migrations: catalogMigrations },
+  outbox: true,
+  setup: async ({ dataSource, mesh, log, metrics, authenticate, config }) =>
+    assembleCatalog({
       dataSource,
-      mesh: context.mesh,
-      log: context.log,
-      metrics: context.metrics,
-      authenticate: context.authenticate,
-      cacheTtlSeconds: context.config.PRODUCT_CACHE_TTL_SECONDS,
-    });
-  },
+      mesh,
+      log,
+      metrics,
+      authenticate,
+      cacheTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
+    }),
 };

@@ -204,7 +204,7 @@ describe('creating a product', () => {
         },
       ],
     });
-    await h.catalog.start?.();
+    await h.start();
     const product = await h.given.product({ categoryId });
     await eventually(() => expect(seen).toEqual([product.id]));
   });

@@ -1,5 +1,5 @@
 import type { StockChanged } from '@shop/contracts';
-import { type ServiceManifest, statelessIntake } from '@shop/kit';
+import { intervalJob, type ServiceManifest, statelessIntake } from '@shop/kit';
 import { HubServer, rejectUpgrade } from '@shop/signalr';
 import { addClientEndpoint, clientPath, isClientPath, upgradeClient } from './azure/client-endpoint';
 import { accessKeyClients } from './azure/client-tokens';
@@ -111,17 +111,9 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
       // revoked login hears nothing more within 1.5 × SESSION_CHECK_SECONDS.
       const sessionWatchMs = (ctx.verifier.sessionCheckSeconds * 1000) / 2;
       const endedLogin = loginEnded(ctx.verifier);
-      let sessionWatch: NodeJS.Timeout | undefined;
-      let watching = false;
       const closeEndedLogins = async () => {
-        if (watching) return;
-        watching = true;
-        try {
-          const closed = await orders.closeEnded(endedLogin, { error: 'The login has ended.', concurrency: 8 });
-          if (closed > 0) log.info({ hub: 'orders', closed }, 'closed connections of ended logins');
-        } finally {
-          watching = false;
-        }
+        const closed = await orders.closeEnded(endedLogin, { error: 'The login has ended.', concurrency: 8 });
+        if (closed > 0) log.info({ hub: 'orders', closed }, 'closed connections of ended logins');
       };
 
       const endpoint = hubEndpointOf(ctx.config);
@@ -167,27 +159,25 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
           });
         },
         drain: () => server.drain(),
-        async start() {
-          server.start();
-          sessionWatch = setInterval(() => {
-            closeEndedLogins().catch((error: unknown) => log.error({ err: error }, 'session watch failed'));
-          }, sessionWatchMs);
-          sessionWatch.unref();
-          // CONTRACT.md, Local run defaults: the connection string of the Azure REST API, printed at start.
-          const printed =
-            ctx.config.NODE_ENV === 'production'
-              ? redactedConnectionString(endpoint)
-              : connectionString(endpoint, accessKeys[0] as string);
-          ctx.log.info(
-            { backplane: ctx.config.HUB_REDIS_HOST ? 'redis' : 'in-process', replica: backplane.replicaId },
-            `Azure SignalR connection string: ${printed}`,
-          );
-        },
-        async stop() {
-          clearInterval(sessionWatch);
-          await server.stop();
-          await backplane.stop();
-        },
+        jobs: [
+          {
+            start() {
+              server.start();
+              // CONTRACT.md, Local run defaults: the connection string of the Azure REST API, printed at start.
+              const printed =
+                ctx.config.NODE_ENV === 'production'
+                  ? redactedConnectionString(endpoint)
+                  : connectionString(endpoint, accessKeys[0] as string);
+              ctx.log.info(
+                { backplane: ctx.config.HUB_REDIS_HOST ? 'redis' : 'in-process', replica: backplane.replicaId },
+                `Azure SignalR connection string: ${printed}`,
+              );
+            },
+            stop: () => server.stop(),
+          },
+          intervalJob({ name: 'session watch', everyMs: sessionWatchMs, run: closeEndedLogins, log }),
+        ],
+        close: () => backplane.stop(),
       };
     },
   };

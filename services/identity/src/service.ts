@@ -1,4 +1,4 @@
-import { ApiRoutes, createDataSource, OutboxRelay, type ServiceManifest } from '@shop/kit';
+import { ApiRoutes, intervalJob, type ServiceManifest } from '@shop/kit';
 import { ensureAdmin } from './application/ensure-admin';
 import type { IdentityDeps } from './application/ports';
 import { sessionState } from './application/session-state';
@@ -23,13 +23,9 @@ export const identityService: ServiceManifest<IdentityConfig> = {
   name: 'identity',
   publicPaths: ['/api/auth', '/api/customers'],
   config: identityConfigSchema,
-  async setup({ config, databaseUrl, log, mesh, authenticate }) {
-    const dataSource = createDataSource(databaseUrl, {
-      entities: identityEntities,
-      migrations: identityMigrations,
-      logger: log,
-    });
-    await dataSource.initialize();
+  data: { entities: identityEntities, migrations: identityMigrations },
+  outbox: true,
+  async setup({ config, dataSource, log, mesh, authenticate }) {
     const clock = { now: () => new Date() };
     const keys = new SigningKeyRing({
       dataSource,
@@ -76,8 +72,6 @@ export const identityService: ServiceManifest<IdentityConfig> = {
     customerRoutes(api, http);
     adminRoutes(api, http);
 
-    const relay = new OutboxRelay(dataSource, { publish: (topic, event) => mesh.publish(topic, event), logger: log });
-    let maintenance: NodeJS.Timeout | undefined;
     const openApi = api.openApi({
       title: 'identity',
       version: '1',
@@ -88,20 +82,15 @@ export const identityService: ServiceManifest<IdentityConfig> = {
       router: api.router,
       openApi,
       sessionAuthority: (sessionId) => sessionState(sessionId, deps),
-      readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
-      async start() {
-        relay.start();
-        await keys.maintain();
-        maintenance = setInterval(() => {
-          keys.maintain().catch((error: unknown) => log.error({ err: error }, 'signing key maintenance failed'));
-        }, keyMaintenanceIntervalMs);
-        maintenance.unref();
-      },
-      async stop() {
-        clearInterval(maintenance);
-        await relay.stop();
-        await dataSource.destroy();
-      },
+      jobs: [
+        intervalJob({
+          name: 'signing key maintenance',
+          everyMs: keyMaintenanceIntervalMs,
+          run: () => keys.maintain(),
+          log,
+          runAtStart: true,
+        }),
+      ],
     };
   },
 };

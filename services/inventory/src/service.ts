@@ -1,11 +1,4 @@
-import {
-  createDataSource,
-  IdempotencySweeper,
-  inboxIntake,
-  OutboxRelay,
-  type ServiceManifest,
-  transaction,
-} from '@shop/kit';
+import { inboxIntake, type ServiceManifest, transaction } from '@shop/kit';
 import { expireDueReservations } from './application/expire-reservations';
 import type { InventoryDeps, RunInTransaction } from './application/inventory-deps';
 import { type InventoryConfig, inventoryConfigSchema } from './config';
@@ -25,33 +18,19 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
   name: 'inventory',
   publicPaths: ['/api/inventory'],
   config: inventoryConfigSchema,
-  async setup(ctx) {
-    const db = createDataSource(ctx.databaseUrl, {
-      entities: inventoryEntities,
-      migrations: inventoryMigrations,
-      logger: ctx.log,
-      idempotencyTtlHours: ctx.idempotencyTtlHours,
-    });
-    await db.initialize();
+  data: { entities: inventoryEntities, migrations: inventoryMigrations },
+  outbox: true,
+  async setup({ name, config, dataSource: db, log, authenticate }) {
     const run: RunInTransaction = (work) => transaction(db, (tx) => work(inventoryTx(tx)));
-    const deps: InventoryDeps = {
-      lowStockThreshold: ctx.config.LOW_STOCK_THRESHOLD,
-      clock: () => new Date(),
-    };
-    const relay = new OutboxRelay(db, { publish: (topic, event) => ctx.mesh.publish(topic, event), logger: ctx.log });
+    const deps: InventoryDeps = { lowStockThreshold: config.LOW_STOCK_THRESHOLD, clock: () => new Date() };
     const sweeper = new ReservationSweeper(
-      () => expireDueReservations(run, deps, { batchSize: ctx.config.RESERVATION_SWEEP_BATCH_SIZE }),
-      {
-        intervalMs: ctx.config.RESERVATION_SWEEP_INTERVAL_MS,
-        log: ctx.log.child({ component: 'reservation-sweeper' }),
-      },
+      () => expireDueReservations(run, deps, { batchSize: config.RESERVATION_SWEEP_BATCH_SIZE }),
+      { intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS, log: log.child({ component: 'reservation-sweeper' }) },
     );
-    const idempotencySweeper = new IdempotencySweeper(db, { log: ctx.log });
     const api = inventoryRoutes(
-      { db, run, unitOf: inventoryTx, inventory: deps, defaultTtlSeconds: ctx.config.RESERVATION_TTL_SECONDS },
-      ctx.authenticate,
+      { db, run, unitOf: inventoryTx, inventory: deps, defaultTtlSeconds: config.RESERVATION_TTL_SECONDS },
+      authenticate,
     );
-
     return {
       router: api.router,
       openApi: api.openApi({
@@ -60,30 +39,12 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
         description: 'Stock levels, admin adjustments, and reservations for orders (internal).',
       }),
       subscriptions: inboxIntake(inventorySubscriptions, {
-        service: ctx.name,
-        log: ctx.log,
+        service: name,
+        log,
         dataSource: db,
-        deps: { inventory: deps, reservationTtlSeconds: ctx.config.RESERVATION_TTL_SECONDS },
+        deps: { inventory: deps, reservationTtlSeconds: config.RESERVATION_TTL_SECONDS },
       }),
-      readiness: [
-        {
-          name: 'database',
-          async check() {
-            await db.query('SELECT 1');
-          },
-        },
-      ],
-      async start() {
-        relay.start();
-        sweeper.start();
-        idempotencySweeper.start();
-      },
-      async stop() {
-        await idempotencySweeper.stop();
-        await sweeper.stop();
-        await relay.stop();
-        if (db.isInitialized) await db.destroy();
-      },
+      jobs: [sweeper],
     };
   },
 };

@@ -1,11 +1,4 @@
-import {
-  ApiRoutes,
-  createDataSource,
-  IdempotencySweeper,
-  inboxIntake,
-  OutboxRelay,
-  type ServiceManifest,
-} from '@shop/kit';
+import { ApiRoutes, inboxIntake, type ServiceManifest } from '@shop/kit';
 import type { OrdersDeps } from './application/ports';
 import { orderRoutes } from './http/order-routes';
 import { catalogPriceList } from './infrastructure/catalog-price-list';
@@ -20,14 +13,9 @@ export const ordersService: ServiceManifest<OrdersConfig> = {
   name: 'orders',
   publicPaths: ['/api/orders'],
   config: ordersConfigSchema,
-  async setup({ name, config, databaseUrl, idempotencyTtlHours, log, mesh, authenticate }) {
-    const dataSource = createDataSource(databaseUrl, {
-      entities: ordersEntities,
-      migrations: ordersMigrations,
-      logger: log,
-      idempotencyTtlHours,
-    });
-    await dataSource.initialize();
+  data: { entities: ordersEntities, migrations: ordersMigrations },
+  outbox: { tuning: (config) => ({ batchSize: config.ORDERS_OUTBOX_BATCH_SIZE }) },
+  async setup({ name, dataSource, log, mesh, authenticate }) {
     const deps: OrdersDeps = {
       unitOfWork: typeormUnitOfWork(dataSource),
       prices: catalogPriceList(mesh),
@@ -37,12 +25,6 @@ export const ordersService: ServiceManifest<OrdersConfig> = {
     const api = new ApiRoutes();
     api.use(authenticate);
     orderRoutes(api, { deps, dataSource, storeOf: storeOfTx });
-    const relay = new OutboxRelay(dataSource, {
-      publish: (topic, event) => mesh.publish(topic, event),
-      logger: log,
-      batchSize: config.ORDERS_OUTBOX_BATCH_SIZE,
-    });
-    const idempotencySweeper = new IdempotencySweeper(dataSource, { log });
     return {
       router: api.router,
       openApi: api.openApi({ title: 'orders', version: '1', description: 'Orders and the order saga.' }),
@@ -52,16 +34,6 @@ export const ordersService: ServiceManifest<OrdersConfig> = {
         dataSource,
         deps: { orders: deps, storeOf: storeOfTx },
       }),
-      readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
-      async start() {
-        relay.start();
-        idempotencySweeper.start();
-      },
-      async stop() {
-        await idempotencySweeper.stop();
-        await relay.stop();
-        await dataSource.destroy();
-      },
     };
   },
 };

@@ -1,11 +1,4 @@
-import {
-  ApiRoutes,
-  createDataSource,
-  IdempotencySweeper,
-  inboxIntake,
-  OutboxRelay,
-  type ServiceManifest,
-} from '@shop/kit';
+import { ApiRoutes, inboxIntake, intervalJob, openDataSource, type ServiceManifest } from '@shop/kit';
 import type { PaymentsDeps } from './application/ports';
 import { paymentMethodRoutes } from './http/payment-method-routes';
 import { paymentRoutes } from './http/payment-routes';
@@ -31,29 +24,23 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
   name: 'payments',
   publicPaths: ['/api/payments'],
   config: paymentsConfigSchema,
-  async setup({ name, config, databaseUrl, idempotencyTtlHours, log, mesh, authenticate }) {
+  data: { entities: paymentsEntities, migrations: paymentsMigrations },
+  outbox: true,
+  async setup({ name, config, dataSource, databaseUrl, log, authenticate }) {
     const gatewayUrl = config.SIMULATED_GATEWAY_DATABASE_URL ?? simulatedGatewayDatabaseUrl(databaseUrl);
     if (gatewayUrl === databaseUrl && /^sqlite:(?!:memory:)/i.test(databaseUrl)) {
       // SQLite has one writer: a payments transaction waiting on the gateway's write to the same file never ends.
       throw new Error('SIMULATED_GATEWAY_DATABASE_URL must not be the payments SQLite file');
     }
-    const dataSource = createDataSource(databaseUrl, {
-      entities: paymentsEntities,
-      migrations: paymentsMigrations,
-      logger: log,
-      idempotencyTtlHours,
-    });
-    await dataSource.initialize();
     // The gateway's own DataSource: it commits on its own, as a real provider would, and a payments
     // transaction may call it without nesting a transaction on its own DataSource.
-    const gatewayDataSource = createDataSource(gatewayUrl, {
+    const gatewayDataSource = await openDataSource(gatewayUrl, {
       entities: simulatedGatewayEntities,
       migrations: simulatedGatewayMigrations,
       logger: log.child({ component: 'simulated-gateway' }),
       poolSize: gatewayPoolSize,
+      lockName: 'payments-gateway',
     });
-    await gatewayDataSource.initialize();
-
     const clock = { now: () => new Date() };
     const gateway = new SimulatedCardGateway({
       dataSource: gatewayDataSource,
@@ -74,45 +61,29 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
     paymentMethodRoutes(api, http);
     api.use(authenticate);
     paymentRoutes(api, http);
-    const openApi = api.openApi({
-      title: 'payments',
-      version: '1',
-      description: 'Payments of orders (authorized and captured when the stock is reserved) and their refunds.',
-    });
-
-    const relay = new OutboxRelay(dataSource, { publish: (topic, event) => mesh.publish(topic, event), logger: log });
-    const idempotencySweeper = new IdempotencySweeper(dataSource, { log });
-    let purge: NodeJS.Timeout | undefined;
     return {
       router: api.router,
-      openApi,
+      openApi: api.openApi({
+        title: 'payments',
+        version: '1',
+        description: 'Payments of orders (authorized and captured when the stock is reserved) and their refunds.',
+      }),
       subscriptions: inboxIntake(paymentsSubscriptions, {
         service: name,
         log,
         dataSource,
         deps: { payments: deps, storeOf: paymentStoreOf },
       }),
-      readiness: [
-        { name: 'database', check: async () => void (await dataSource.query('SELECT 1')) },
-        { name: 'gateway', check: async () => void (await gatewayDataSource.query('SELECT 1')) },
+      readiness: [{ name: 'gateway', check: async () => void (await gatewayDataSource.query('SELECT 1')) }],
+      jobs: [
+        intervalJob({
+          name: 'purging expired payment methods',
+          everyMs: config.PAYMENT_METHOD_PURGE_INTERVAL_MS,
+          run: () => gateway.purgeExpiredPaymentMethods(),
+          log,
+        }),
       ],
-      async start() {
-        relay.start();
-        idempotencySweeper.start();
-        purge = setInterval(() => {
-          gateway
-            .purgeExpiredPaymentMethods()
-            .catch((error: unknown) => log.error({ err: error }, 'purging expired payment methods failed'));
-        }, config.PAYMENT_METHOD_PURGE_INTERVAL_MS);
-        purge.unref();
-      },
-      async stop() {
-        clearInterval(purge);
-        await idempotencySweeper.stop();
-        await relay.stop();
-        if (gatewayDataSource.isInitialized) await gatewayDataSource.destroy();
-        if (dataSource.isInitialized) await dataSource.destroy();
-      },
+      close: () => gatewayDataSource.destroy(),
     };
   },
 };

@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger';
 import { setIdempotencyTtl } from './idempotency';
 import { kitEntities } from './kit-entities';
 import { kitMigrations } from './kit-migrations';
+import { runMigrationsUnderLock } from './migration-lock';
 import { queryLogger } from './query-logger';
 
 export type MigrationClass = new () => MigrationInterface;
@@ -19,6 +20,8 @@ export interface DataSourceSettings {
   slowQueryMs?: number;
   /** How long idempotency records answer retries (IDEMPOTENCY_TTL_HOURS); 24 when not given. */
   idempotencyTtlHours?: number;
+  /** false leaves the migrations to the caller (openDataSource runs them under a lock); true when not given. */
+  migrationsRun?: boolean;
 }
 
 const sqliteBusyTimeoutMs = 5_000;
@@ -35,12 +38,32 @@ export function createDataSource(url: string, settings: DataSourceSettings): Dat
     ...connectionOptions(url, settings.poolSize),
     entities,
     migrations,
-    migrationsRun: true,
+    migrationsRun: settings.migrationsRun ?? true,
     synchronize: false,
     maxQueryExecutionTime: settings.slowQueryMs ?? 1_000,
     ...(settings.logger ? { logger: queryLogger(settings.logger) } : {}),
   } as DataSourceOptions);
   if (settings.idempotencyTtlHours !== undefined) setIdempotencyTtl(dataSource, settings.idempotencyTtlHours);
+  return dataSource;
+}
+
+/**
+ * Opens a service's DataSource and brings its schema up to date under a lock named after the service, so replicas
+ * starting together on one database run each migration once (see runMigrationsUnderLock). The host calls it.
+ */
+export async function openDataSource(
+  url: string,
+  settings: DataSourceSettings & { lockName: string },
+): Promise<DataSource> {
+  const { lockName, ...rest } = settings;
+  const dataSource = createDataSource(url, { ...rest, migrationsRun: false });
+  await dataSource.initialize();
+  try {
+    await runMigrationsUnderLock(dataSource, lockName);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
   return dataSource;
 }
 

@@ -1,7 +1,13 @@
 export { autocommit } from './autocommit';
 export { bindStore, type StoreIn } from './bound-store';
 export { isForeignKeyViolation, isUniqueViolation } from './constraint-violations';
-export { connectionOptions, createDataSource, type DataSourceSettings, type MigrationClass } from './data-source';
+export {
+  connectionOptions,
+  createDataSource,
+  type DataSourceSettings,
+  type MigrationClass,
+  openDataSource,
+} from './data-source';
 export {
   canonicalJson,
   defaultIdempotencyTtlHours,
@@ -34,6 +40,12 @@ export {
   type OutboxEventRecord,
 } from './kit-entities';
 export { kitLimits, kitMigrations } from './kit-migrations';
+export {
+  type MigrationLock,
+  mssqlMigrationLock,
+  postgresMigrationLock,
+  runMigrationsUnderLock,
+} from './migration-lock';
 export { mssqlDdl, mssqlScript } from './mssql-ddl';
 export { OutboxRelay, type OutboxRelayOptions, type PublishEvent } from './outbox-relay';
 export { type Dialect, dialectOf, type PortableColumns, portableColumns } from './portable-columns';

@@ -1,22 +1,30 @@
 import Joi from 'joi';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
 import { hostConfigSchema, loadConfig } from '../config/load-config';
+import { openDataSource } from '../data/data-source';
 import { authenticate, createJwtVerifier } from '../http/auth';
 import type { ReadinessCheck } from '../http/health';
 import { meshSessionLookup, SessionCheck, type SessionLookup } from '../http/session-check';
 import type { Logger } from '../log/logger';
 import type { Mesh, Subscription } from '../mesh/port';
 import { withDeadLetterHandler } from './dead-letters';
-import type { ServiceManifest, ServiceParts } from './service-manifest';
+import type { ServiceContext, ServiceManifest, ServiceParts } from './service-manifest';
+import { serviceRuntime } from './service-runtime';
 
 export interface LoadedService {
   manifest: ServiceManifest;
   parts: ServiceParts;
   subscriptions: Subscription[];
   readiness: ReadinessCheck[];
-  /** Stops the verifier's scheduled JWKS refresh; the host calls it at shutdown. */
-  close(): void;
+  /** Starts the relay and the jobs; the host calls it once the server listens. */
+  start(): Promise<void>;
+  /**
+   * The service's part of the ordered shutdown, after the server stopped taking requests and they drained:
+   * jobs and relay, what setup opened, the database, the verifier's JWKS refresh.
+   */
+  stop(): Promise<void>;
 }
 
 export interface ServiceEnvironment {
@@ -33,6 +41,9 @@ export interface ServiceEnvironment {
 /** Validates a service's own configuration and runs its setup: the same steps in both topologies. */
 export async function loadService(manifest: ServiceManifest, environment: ServiceEnvironment): Promise<LoadedService> {
   const log = environment.log.child({ service: manifest.name });
+  if (manifest.outbox && !manifest.data) {
+    throw new Error(`service ${manifest.name} declares an outbox but no data: the outbox is a table of its database`);
+  }
   const config = manifest.config ? loadConfig(manifest.config, environment.env) : {};
   // Identity answers its own session checks (ServiceParts.sessionAuthority); every other service asks it.
   const askIdentity = meshSessionLookup(environment.mesh);
@@ -51,25 +62,74 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     }),
   });
   const authenticateMiddleware: Middleware = authenticate(verifier);
-  const parts = await manifest.setup({
-    name: manifest.name,
-    config,
-    log,
-    mesh: environment.mesh,
-    databaseUrl: environment.databaseUrl,
-    idempotencyTtlHours: IDEMPOTENCY_TTL_HOURS,
-    metrics: environment.metrics,
-    verifier,
-    authenticate: authenticateMiddleware,
-  });
+  let dataSource: DataSource | undefined;
+  let parts: ServiceParts;
+  try {
+    dataSource = manifest.data
+      ? await openDataSource(environment.databaseUrl, {
+          ...manifest.data,
+          logger: log,
+          idempotencyTtlHours: IDEMPOTENCY_TTL_HOURS,
+          lockName: manifest.name,
+        })
+      : undefined;
+    parts = await manifest.setup(
+      withData(
+        {
+          name: manifest.name,
+          config,
+          log,
+          mesh: environment.mesh,
+          databaseUrl: environment.databaseUrl,
+          metrics: environment.metrics,
+          verifier,
+          authenticate: authenticateMiddleware,
+        },
+        dataSource,
+      ),
+    );
+  } catch (error) {
+    verifier.close();
+    await dataSource?.destroy();
+    throw error;
+  }
   ownAnswers = parts.sessionAuthority;
+  const tuning = manifest.outbox && manifest.outbox !== true ? manifest.outbox.tuning(config) : {};
+  const runtime = serviceRuntime({
+    log,
+    ...(dataSource ? { dataSource } : {}),
+    ...(manifest.outbox
+      ? { outbox: { publish: (topic, event) => environment.mesh.publish(topic, event), ...tuning } }
+      : {}),
+    ...(parts.jobs ? { jobs: parts.jobs } : {}),
+    ...(parts.readiness ? { readiness: parts.readiness } : {}),
+    ...(parts.close ? { close: () => parts.close?.() } : {}),
+  });
   return {
     manifest,
     parts,
     subscriptions: withDeadLetterHandler(manifest.name, parts.subscriptions ?? [], log, environment.metrics),
-    readiness: (parts.readiness ?? []).map((check) => ({ ...check, name: `${manifest.name}.${check.name}` })),
-    close: () => verifier.close(),
+    readiness: runtime.readiness.map((check) => ({ ...check, name: `${manifest.name}.${check.name}` })),
+    start: () => runtime.start(),
+    async stop() {
+      await runtime.stop();
+      verifier.close();
+    },
   };
+}
+
+/**
+ * The context with `dataSource` as the manifest declared it: there, or an error naming the missing declaration
+ * when read. The error is not enumerable, so a copy of the context (`{ ...context, mesh }`) does not trip it.
+ */
+function withData(context: Omit<ServiceContext, 'dataSource'>, dataSource: DataSource | undefined): ServiceContext {
+  if (dataSource) return { ...context, dataSource };
+  return Object.defineProperty(context, 'dataSource', {
+    enumerable: false,
+    get() {
+      throw new Error(`service ${context.name} uses a database but its manifest declares no data`);
+    },
+  }) as ServiceContext;
 }
 
 /** The OpenAPI documents of the services that declare one. */

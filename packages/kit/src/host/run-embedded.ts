@@ -8,6 +8,7 @@ import { createMetricsRegistry } from '../http/metrics';
 import { answerReadyReads } from '../http/ready-reads';
 import { createLogger, type Logger } from '../log/logger';
 import { EmbeddedBus } from '../mesh/embedded';
+import type { Mesh } from '../mesh/port';
 import { startTracing } from '../tracing/start-tracing';
 import { inKitSpan, SpanKind, tracingStarted } from '../tracing/tracing';
 import { type EmbeddedConfig, embeddedConfigSchema } from './host-config';
@@ -24,6 +25,11 @@ export interface EmbeddedOptions {
   /** Exit on SIGTERM/SIGINT after shutting down (mains); tests call shutdown() themselves. */
   handleSignals?: boolean;
   log?: Logger;
+  /**
+   * Wraps the mesh each service is given, for its setup and the kit's relay alike: tests record through it what
+   * each service publishes.
+   */
+  wrapMesh?(service: string, mesh: Mesh): Mesh;
 }
 
 export interface EmbeddedPlatform extends RunningServer {
@@ -60,7 +66,7 @@ export async function runEmbedded(
     const service = await loadService(manifest, {
       env,
       log,
-      mesh: bus.meshFor(manifest.name),
+      mesh: options.wrapMesh ? options.wrapMesh(manifest.name, bus.meshFor(manifest.name)) : bus.meshFor(manifest.name),
       metrics,
       databaseUrl: `sqlite:${resolve(dataDir, `${manifest.name}.sqlite`)}`,
       jwks: { uri: jwksUri, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
@@ -114,16 +120,13 @@ export async function runEmbedded(
     ),
     drainers: loaded.map((service) => async () => service.parts.drain?.()),
     closers: [
-      ...[...loaded].reverse().map((service) => async () => {
-        service.close();
-        await service.parts.stop?.();
-      }),
+      ...[...loaded].reverse().map((service) => () => service.stop()),
       () => bus.close(),
       async () => tracing?.shutdown(),
     ],
   });
   listeningPort = server.port;
-  for (const service of loaded) await service.parts.start?.();
+  for (const service of loaded) await service.start();
   const url = `http://127.0.0.1:${server.port}`;
   log.info({ url, services: manifests.map((m) => m.name), dataDir }, 'shop platform listening (embedded topology)');
   return { ...server, url, bus, log };

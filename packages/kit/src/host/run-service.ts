@@ -87,15 +87,9 @@ export async function runService(
       service.parts.upgrade ? [{ paths: manifest.publicPaths, upgrade: service.parts.upgrade }] : [],
     ),
     drainers: [async () => service.parts.drain?.()],
-    closers: [
-      async () => {
-        service.close();
-        await service.parts.stop?.();
-      },
-      async () => tracing?.shutdown(),
-    ],
+    closers: [() => service.stop(), async () => tracing?.shutdown()],
   });
-  await service.parts.start?.();
+  await service.start();
   log.info({ port: server.port, sidecar: sidecarUrl }, `${manifest.name} listening`);
   return server;
 }

@@ -4,12 +4,16 @@ import type Router from '@koa/router';
 import type Joi from 'joi';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
+import type { DataSource, EntitySchema } from 'typeorm';
+import type { MigrationClass } from '../data/data-source';
+import type { OutboxRelayOptions } from '../data/outbox-relay';
 import type { JwtVerifier } from '../http/auth';
 import type { ReadinessCheck } from '../http/health';
 import type { ReadyRead } from '../http/ready-reads';
 import type { SessionLookup } from '../http/session-check';
 import type { Logger } from '../log/logger';
 import type { Mesh, Subscription } from '../mesh/port';
+import type { Job } from './service-runtime';
 
 /**
  * What a service is, declared once; both topologies host it from this: the embedded edge (all
@@ -28,18 +32,43 @@ export interface ServiceManifest<TConfig extends object = object> {
   streamingPaths?: string[];
   /** Service-specific environment variables, validated at start together with the host's. */
   config?: Joi.ObjectSchema<TConfig>;
+  /**
+   * The service's own database. The kit opens it from the URL of the topology (`sqlite:` embedded, DATABASE_URL
+   * beside a sidecar), adds its own outbox, inbox and idempotency tables, runs the migrations under a lock (so
+   * replicas starting together run each once), checks it for /readyz, sweeps expired idempotency keys and closes
+   * it last at shutdown. Setup finds it in `context.dataSource`. A service without a database declares none.
+   */
+  data?: ServiceData;
+  /**
+   * The service writes events to its outbox: the kit runs the relay that publishes them through the mesh,
+   * tuned from the service's configuration when `tuning` is given.
+   */
+  outbox?: true | OutboxDeclaration<TConfig>;
   setup(context: ServiceContext<TConfig>): Promise<ServiceParts>;
 }
+
+export interface ServiceData {
+  entities: EntitySchema[];
+  /** The service's own; the kit's run first. */
+  migrations: MigrationClass[];
+  poolSize?: number;
+}
+
+export interface OutboxDeclaration<TConfig extends object = object> {
+  tuning(config: TConfig): OutboxTuning;
+}
+
+export type OutboxTuning = Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs'>;
 
 export interface ServiceContext<TConfig extends object = object> {
   name: string;
   config: TConfig;
   log: Logger;
   mesh: Mesh;
-  /** This service's own database: `sqlite:` in the embedded topology, DATABASE_URL beside a sidecar. */
+  /** The opened, migrated database the manifest declares in `data`; reading it without `data` is an error. */
+  dataSource: DataSource;
+  /** Where this service's database is (`sqlite:` embedded, DATABASE_URL beside a sidecar), for what derives from it. */
   databaseUrl: string;
-  /** IDEMPOTENCY_TTL_HOURS: give it to createDataSource; records older than this are as if absent and are swept. */
-  idempotencyTtlHours: number;
   metrics: Registry;
   /** Verifies access tokens against the identity service's JWKS. */
   verifier: JwtVerifier;
@@ -69,10 +98,13 @@ export interface ServiceParts {
    * reconnect), which would otherwise hold the shutdown for the whole grace period and then be cut.
    */
   drain?(): Promise<void> | void;
-  /** Background work (relays, expiry sweeps); started after the server listens. */
-  start?(): Promise<void>;
-  /** Stops background work and closes connections, after the server stopped taking requests. */
-  stop?(): Promise<void>;
+  /**
+   * Background work (expiry sweeps, maintenance; the kit adds the outbox relay and the idempotency sweeper):
+   * started in order after the server listens, stopped in reverse once requests drained, before the data closes.
+   */
+  jobs?: Job[];
+  /** Closes what setup opened itself (caches, other connections), after the jobs stopped and before the data closes. */
+  close?(): void | Promise<void>;
 }
 
 /** A Node http server's 'upgrade' listener. */

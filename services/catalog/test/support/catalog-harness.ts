@@ -15,6 +15,7 @@ import {
   type Mesh,
   OutboxEvent,
   SessionCheck,
+  serviceRuntime,
 } from '@shop/kit';
 import { audience, issuer, lookUpSession, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import { json, listen } from '@shop/testkit/src/listen';
@@ -67,13 +68,20 @@ export async function startCatalog(options: HarnessOptions = {}) {
   const dataSource = createDataSource(databaseUrl, { entities: catalogEntities, migrations: catalogMigrations });
   await dataSource.initialize();
   const bus = new EmbeddedBus({ logger: log, retry: { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 10 } });
+  const mesh = options.mesh ? options.mesh(bus.meshFor('catalog')) : bus.meshFor('catalog');
   const catalog: Catalog = assembleCatalog({
     dataSource,
-    mesh: options.mesh ? options.mesh(bus.meshFor('catalog')) : bus.meshFor('catalog'),
+    mesh,
     log,
     authenticate: authenticate(verifier),
     cacheTtlSeconds: options.cacheTtlSeconds ?? 60,
-    relayPollIntervalMs: 50,
+  });
+  // What the host runs around the catalog's parts (relay, readiness, shutdown); started by the tests that need it.
+  const runtime = serviceRuntime({
+    log,
+    dataSource,
+    outbox: { publish: (topic, event) => mesh.publish(topic, event), pollIntervalMs: 50 },
+    close: () => catalog.close?.(),
   });
   bus.register('catalog', { subscriptions: catalog.subscriptions });
   const metrics = createMetricsRegistry();
@@ -82,7 +90,7 @@ export async function startCatalog(options: HarnessOptions = {}) {
     log,
     metrics,
     health: { accepting: true },
-    readiness: () => catalog.readiness ?? [],
+    readiness: () => runtime.readiness,
     routers: [catalog.router],
   });
   const readyReads = { service: 'catalog', log, metrics };
@@ -168,10 +176,12 @@ export async function startCatalog(options: HarnessOptions = {}) {
     given,
     stockChanged,
     outbox,
+    /** Starts the relay, as the host does once the server listens. */
+    start: () => runtime.start(),
     async stop() {
       await server.close();
       await pipelineOnly.close();
-      await catalog.stop?.();
+      await runtime.stop();
       await bus.close();
       await jwks.close();
       if (directory) rmSync(directory, { recursive: true, force: true });

@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { type DataSource, IsNull, Not } from 'typeorm';
-import { handleOnce, hashRequest, OutboxEvent, OutboxRelay, runIdempotent, transaction } from '../../../src/data';
+import {
+  handleOnce,
+  hashRequest,
+  kitMigrations,
+  OutboxEvent,
+  OutboxRelay,
+  runIdempotent,
+  transaction,
+} from '../../../src/data';
 import { describeIdempotencyExpiry } from './idempotency-expiry';
 import {
   commitWidgetEvents,
   eventually,
+  migrationCounts,
   newWidget,
   openWidgets,
+  openWidgetsReplica,
   recordingPublisher,
   WidgetEntity,
   widgetCreated,
@@ -50,6 +60,18 @@ export function describeRelationalData(label: string, startServer: () => Promise
       await first.destroy();
       const second = await connect(url);
       expect(await second.showMigrations()).toBe(false);
+    });
+
+    it('lets replicas starting at the same moment on a fresh database run each migration once', async () => {
+      const url = await pg.createDatabase(`replicas_${randomUUID().slice(0, 8)}`);
+      const replicas = await Promise.all([1, 2, 3].map(() => openWidgetsReplica(url)));
+      open.push(...replicas);
+      expect(await migrationCounts(replicas[0] as DataSource)).toEqual({
+        ...Object.fromEntries(kitMigrations.map((migration) => [new migration().name, 1])),
+        CreateWidgets1732200000000: 1,
+        SlowWidgetIndex1732200000001: 1,
+      });
+      for (const replica of replicas) expect(await replica.showMigrations()).toBe(false);
     });
 
     it('commits a business row and its outbox event together or not at all', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@shop/contracts';
-import { type DataSource, EntitySchema, type MigrationInterface, type QueryRunner, Table } from 'typeorm';
-import { createDataSource, portableColumns, transaction } from '../../../src/data';
+import { type DataSource, EntitySchema, type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
+import { createDataSource, openDataSource, portableColumns, transaction } from '../../../src/data';
 
 /** A stand-in business table for the tests: what a service would write next to its outbox events. */
 export interface Widget {
@@ -83,4 +83,38 @@ export async function commitWidgetEvents(db: DataSource, count: number): Promise
     });
   }
   return events;
+}
+
+/**
+ * A migration that takes its time, as a real one on a large table does: replicas starting together are all
+ * inside the migrations at once unless something makes them take turns.
+ */
+export class SlowWidgetIndex1732200000001 implements MigrationInterface {
+  readonly name = 'SlowWidgetIndex1732200000001';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await queryRunner.createIndex('widgets', new TableIndex({ name: 'IX_widgets_name', columnNames: ['name'] }));
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropIndex('widgets', 'IX_widgets_name');
+  }
+}
+
+/** Opens the widgets' data as a replica of a service does at start: migrations under the service's lock. */
+export function openWidgetsReplica(url: string): Promise<DataSource> {
+  return openDataSource(url, {
+    entities: [WidgetEntity],
+    migrations: [CreateWidgets1732200000000, SlowWidgetIndex1732200000001],
+    lockName: 'widgets',
+  });
+}
+
+/** Each migration's name and how many times the migrations table records it. */
+export async function migrationCounts(db: DataSource): Promise<Record<string, number>> {
+  const rows: Array<{ name: string }> = await db.query('SELECT name FROM migrations');
+  const counts: Record<string, number> = {};
+  for (const { name } of rows) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
 }
