@@ -72,12 +72,12 @@ export const identityService: ServiceManifest<IdentityConfig> = {
     customerRoutes(api, http);
     adminRoutes(api, http);
 
+    // The kit serves it without the /internal/ paths.
     const openApi = api.openApi({
       title: 'identity',
       version: '1',
       description: 'Customers, authentication and roles.',
-    }) as { paths: Record<string, unknown> };
-    for (const path of Object.keys(openApi.paths)) if (path.startsWith('/internal/')) delete openApi.paths[path];
+    });
     return {
       router: api.router,
       openApi,
