@@ -1,33 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type CustomerDeleted, type EventEnvelope, topics } from '@shop/contracts';
-import {
-  audience,
-  type FixtureIdentity,
-  issuer,
-  newSigningKey,
-  serveJwks,
-  signToken,
-} from '@shop/testkit/src/jwt-fixture';
+import { type FixturePlatform, startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
+import { signToken } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
 import type { DataSource } from 'typeorm';
-import { type EmbeddedPlatform, runEmbedded } from '../../src/host/run-embedded';
-import { createLogger } from '../../src/log/logger';
+import type { EmbeddedPlatform } from '../../src/host/run-embedded';
 import { wishlistsService } from './example-service';
 
 // The README's example service, run as the platform runs it.
-const key = newSigningKey('wishlists-test');
-let jwks: FixtureIdentity;
+let fixture: FixturePlatform;
 let platform: EmbeddedPlatform;
-let dataDir: string;
 let dataSource: DataSource;
 
 beforeAll(async () => {
-  jwks = await serveJwks([key]);
-  dataDir = mkdtempSync(join(tmpdir(), 'wishlists-'));
-  platform = await runEmbedded(
+  fixture = await startWithFixtureIdentity(
     [
       {
         ...wishlistsService,
@@ -38,24 +26,13 @@ beforeAll(async () => {
         },
       },
     ],
-    {
-      env: {
-        PORT: '0',
-        SHOP_DATA_DIR: dataDir,
-        LOG_LEVEL: 'fatal',
-        JWKS_URL: `${jwks.url}/jwks`,
-        JWT_ISSUER: issuer,
-        JWT_AUDIENCE: audience,
-      },
-      log: createLogger({ name: 'test', level: 'fatal' }),
-    },
+    { name: 'wishlists' },
   );
-  platform.bus.register('identity', { listener: jwks.listener });
+  platform = fixture.platform;
 });
 afterAll(async () => {
-  await platform?.shutdown();
-  await jwks?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await fixture?.stop();
+  rmSync(fixture.dataDir, { recursive: true, force: true });
 });
 
 const productId = '7c1f6f0e-52a4-4b8e-9d38-5f4a3c1b2a10';
@@ -75,7 +52,7 @@ describe('the service of "Adding a service"', () => {
   });
 
   it("adds a product to a customer's wishlist once, refusing the anonymous and naming a bad product id", async () => {
-    const token = signToken(key, { roles: ['customer'] }, { subject: customers.ada });
+    const token = signToken(fixture.key, { roles: ['customer'] }, { subject: customers.ada });
     expect((await addToWishlist(token)).status).toBe(204);
     expect((await addToWishlist(token)).status).toBe(204);
     expect((await addToWishlist(undefined)).status).toBe(401);
@@ -88,7 +65,7 @@ describe('the service of "Adding a service"', () => {
   });
 
   it("forgets a deleted customer's wishlist, once however often the event is delivered", async () => {
-    const token = signToken(key, { roles: ['customer'] }, { subject: customers.bob });
+    const token = signToken(fixture.key, { roles: ['customer'] }, { subject: customers.bob });
     expect((await addToWishlist(token)).status).toBe(204);
     const event: EventEnvelope<CustomerDeleted> = {
       id: randomUUID(),

@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   type EventEnvelope,
   type OrderPlaced,
@@ -10,9 +7,10 @@ import {
   type StockChanged,
   topics,
 } from '@shop/contracts';
-import { createLogger, type EmbeddedPlatform, runEmbedded, type ServiceManifest } from '@shop/kit';
+import type { ServiceManifest } from '@shop/kit';
+import { startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
 import { eventually } from '@shop/testkit/src/eventually';
-import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
+import { signToken } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
 import { inventoryService } from '../../../inventory/src/service';
 import type { BackplaneTransport } from '../../src/backplane/backplane-transport';
@@ -31,29 +29,11 @@ export interface HubPlatformOptions {
  * service publishes them.
  */
 export async function startHubPlatform(env: Record<string, string> = {}, options: HubPlatformOptions = {}) {
-  const key = newSigningKey('hub-platform-key');
-  const jwks = await serveJwks([key]);
   const hub = options.backplane ? createHubService({ backplane: options.backplane }) : hubService;
-  const platform: EmbeddedPlatform = await runEmbedded(
+  const { platform, key, stop } = await startWithFixtureIdentity(
     [...(options.inventory === false ? [] : [inventoryService as ServiceManifest]), hub as ServiceManifest],
-    {
-      env: {
-        PORT: '0',
-        SHOP_DATA_DIR: mkdtempSync(join(tmpdir(), 'hub-')),
-        LOG_LEVEL: 'fatal',
-        JWKS_URL: `${jwks.url}/jwks`,
-        JWT_ISSUER: issuer,
-        JWT_AUDIENCE: audience,
-        ...env,
-      },
-      log: createLogger({ name: 'hub-test', level: 'fatal' }),
-    },
-  ).catch(async (error: unknown) => {
-    await jwks.close();
-    throw error;
-  });
-  // The identity service's session answers for the fixture's tokens, where the verifier asks for them.
-  platform.bus.register('identity', { listener: jwks.listener });
+    { name: 'hub', env },
+  );
   const admin = signToken(key, { roles: ['admin'] }, { subject: randomUUID() });
 
   const publish = async <T>(from: string, topic: string, data: T, id: string = randomUUID()) => {
@@ -97,10 +77,7 @@ export async function startHubPlatform(env: Record<string, string> = {}, options
     stockChanged: (data: StockChanged, id?: string) => publish('inventory', topics.stockChanged, data, id),
     orderStatus: (topic: string, data: OrderStatusEvent, id?: string) => publish('orders', topic, data, id),
     orderPlaced: (data: OrderPlaced) => publish('orders', topics.orderPlaced, data),
-    async stop() {
-      await platform.shutdown();
-      await jwks.close();
-    },
+    stop,
   };
   return running;
 }

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type EventEnvelope, type ProductCreated, type Topic, topics } from '@shop/contracts';
-import { createLogger, type EmbeddedPlatform, runEmbedded } from '@shop/kit';
+import { startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
 import { eventually } from '@shop/testkit/src/eventually';
-import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
+import { signToken } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
 import { inventoryService } from '../../src/service';
 import { productCreated } from './inventory-db';
@@ -18,24 +15,10 @@ export { eventually };
  * inventory publishes.
  */
 export async function startInventory(env: Record<string, string> = {}) {
-  const key = newSigningKey('inventory-test-key');
-  const jwks = await serveJwks([key]);
-  const platform: EmbeddedPlatform = await runEmbedded([inventoryService], {
-    env: {
-      PORT: '0',
-      SHOP_DATA_DIR: mkdtempSync(join(tmpdir(), 'inventory-')),
-      LOG_LEVEL: 'fatal',
-      JWKS_URL: `${jwks.url}/jwks`,
-      JWT_ISSUER: issuer,
-      JWT_AUDIENCE: audience,
-      RESERVATION_SWEEP_INTERVAL_MS: '50',
-      ...env,
-    },
-    log: createLogger({ name: 'inventory-test', level: 'fatal' }),
+  const { platform, key, stop } = await startWithFixtureIdentity([inventoryService], {
+    name: 'inventory',
+    env: { RESERVATION_SWEEP_INTERVAL_MS: '50', ...env },
   });
-
-  // The identity service's session answers for the fixture's tokens, where the verifier asks for them.
-  platform.bus.register('identity', { listener: jwks.listener });
   const seen: EventEnvelope[] = [];
   const observed: Topic[] = [
     topics.stockChanged,
@@ -107,10 +90,7 @@ export async function startInventory(env: Record<string, string> = {}) {
       await eventually(async () => expect((await request('GET', `/api/inventory/${productId}`)).status).toBe(200));
       return productId;
     },
-    async stop() {
-      await platform.shutdown();
-      await jwks.close();
-    },
+    stop,
   };
   return inventory;
 }

@@ -1,10 +1,9 @@
-import { mkdtempSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEnvelope, Money } from '@shop/contracts';
-import { createLogger, type EmbeddedPlatform, runEmbedded, type ServiceManifest } from '@shop/kit';
-import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
+import type { EmbeddedPlatform, ServiceManifest } from '@shop/kit';
+import { startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
+import { signToken } from '@shop/testkit/src/jwt-fixture';
 import { DataSource } from 'typeorm';
 import { ordersService } from '../../src/service';
 
@@ -61,22 +60,9 @@ function reply(res: Parameters<RequestListener>[1], status: number, body: unknow
  * (card vaulting) answering the same internal routes, and a recorder of everything orders publishes.
  */
 export async function startOrders(): Promise<OrdersPlatform> {
-  const key = newSigningKey('orders-test-key');
-  const jwks = await serveJwks([key]);
-  const dataDir = mkdtempSync(join(tmpdir(), 'orders-'));
-  const platform = await runEmbedded([ordersService as ServiceManifest], {
-    env: {
-      PORT: '0',
-      SHOP_DATA_DIR: dataDir,
-      LOG_LEVEL: 'fatal',
-      JWKS_URL: `${jwks.url}/jwks`,
-      JWT_ISSUER: issuer,
-      JWT_AUDIENCE: audience,
-    },
-    log: createLogger({ name: 'test', level: 'fatal' }),
+  const { platform, key, dataDir, stop } = await startWithFixtureIdentity([ordersService as ServiceManifest], {
+    name: 'orders',
   });
-  // The identity service's session answers for the fixture's tokens, where the verifier asks for them.
-  platform.bus.register('identity', { listener: jwks.listener });
   const catalog: CatalogStandIn = { products: new Map(), lookups: 0, down: false };
   const vaulted: Array<{ last4: string }> = [];
   const opened: OrdersPlatform['opened'] = new Map();
@@ -172,10 +158,7 @@ export async function startOrders(): Promise<OrdersPlatform> {
         .publish(topic, { id, type: topic, occurredAt: new Date().toISOString(), data });
       await platform.bus.drain();
     },
-    async stopAll() {
-      await platform.shutdown();
-      await jwks.close();
-    },
+    stopAll: stop,
   });
 }
 

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type EventEnvelope,
@@ -12,8 +10,9 @@ import {
   type Topic,
   topics,
 } from '@shop/contracts';
-import { createLogger, type EmbeddedPlatform, type Logger, runEmbedded, type ServiceManifest } from '@shop/kit';
-import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
+import type { Logger, ServiceManifest } from '@shop/kit';
+import { startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
+import { signToken } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
 import { DataSource } from 'typeorm';
 import { paymentsService } from '../../src/service';
@@ -41,24 +40,11 @@ export interface StartOptions {
  * mesh, SQLite files), with a JWKS for tokens, and a recorder app on the bus that keeps every payments event.
  */
 export async function startPayments(options: StartOptions = {}) {
-  const key = newSigningKey('payments-test-key');
-  const jwks = await serveJwks([key]);
-  const dataDir = mkdtempSync(join(tmpdir(), 'payments-'));
-  const platform: EmbeddedPlatform = await runEmbedded([paymentsService as ServiceManifest], {
-    env: {
-      PORT: '0',
-      SHOP_DATA_DIR: dataDir,
-      LOG_LEVEL: 'fatal',
-      JWKS_URL: `${jwks.url}/jwks`,
-      JWT_ISSUER: issuer,
-      JWT_AUDIENCE: audience,
-      ...options.env,
-    },
-    log: options.log ?? createLogger({ name: 'payments-test', level: 'fatal' }),
+  const { platform, key, dataDir, stop } = await startWithFixtureIdentity([paymentsService as ServiceManifest], {
+    name: 'payments',
+    env: options.env,
+    log: options.log,
   });
-
-  // The identity service's session answers for the fixture's tokens, where the verifier asks for them.
-  platform.bus.register('identity', { listener: jwks.listener });
   const seen: EventEnvelope[] = [];
   platform.bus.register('recorder', {
     subscriptions: paymentTopics.map((topic) => ({
@@ -213,10 +199,7 @@ export async function startPayments(options: StartOptions = {}) {
     gatewayQuery<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
       return withSqlite(join(dataDir, 'payments-gateway.sqlite'), (db) => db.query(sql, parameters));
     },
-    async stop() {
-      await platform.shutdown();
-      await jwks.close();
-    },
+    stop,
   };
   return payments;
 }
