@@ -11,6 +11,7 @@ export {
   subscribe,
 } from './events/event-subscription';
 export { consumerName, type IntakeOptions, inboxIntake, statelessIntake } from './events/intake';
+export { type HandlerContext, handlerContext } from './handler/handler-context';
 export { daprApiTokenHeader, requireAppApiToken } from './host/app-api-token';
 export * from './host/host-config';
 export { createHttpApp, type HttpAppOptions, jsonBodyLimitBytes, ownsPath } from './host/http-app';

@@ -1,10 +1,13 @@
 import type { EventContract, EventEnvelope } from '@shop/contracts';
 import type { Tx } from '../data/unit-of-work';
-import type { Logger } from '../log/logger';
+import type { HandlerContext } from '../handler/handler-context';
 
-/** What a handler is given beside the event: its log lines carry the event's id, type, topic and consumer. */
-export interface EventContext {
-  log: Logger;
+/**
+ * What a handler is given beside the event: the application handlers' context, with no caller (an event has
+ * none); its log lines carry the event's id, type, topic and consumer.
+ */
+export interface EventContext extends HandlerContext {
+  caller?: undefined;
 }
 
 /** The context of a service with a database: the handler's writes go through `tx`, with the inbox record. */

@@ -4,6 +4,7 @@ import { handleOnce } from '../data/inbox';
 import { kitLimits } from '../data/kit-migrations';
 import type { Logger } from '../log/logger';
 import type { Delivery, DeliveryOutcome, Subscription } from '../mesh/port';
+import { currentTraceparent } from '../tracing/tracing';
 import type { EventContext, EventSubscription, HandlerAnswer, InboxEventContext } from './event-subscription';
 
 // Tolerant reader: keys a newer publisher adds are ignored (and stripped, so handlers see the contract only);
@@ -101,7 +102,8 @@ async function receive<TDeps>(
     log.warn({ problems }, 'event does not match its contract: dropped to the dead letter');
     return 'drop';
   }
-  const answer = await handle({ log }, { ...envelope, data: value });
+  const traceparent = currentTraceparent();
+  const answer = await handle({ log, ...(traceparent ? { traceparent } : {}) }, { ...envelope, data: value });
   if (answer === 'retry') {
     log.info('event arrived before what it depends on; asking for redelivery');
     return 'retry';

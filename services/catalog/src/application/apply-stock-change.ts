@@ -1,4 +1,5 @@
 import type { StockChanged } from '@shop/contracts';
+import type { HandlerContext } from '@shop/kit';
 import type { CatalogTx } from './ports';
 
 export type ApplyStockChangeResult = 'applied' | 'stale';
@@ -9,7 +10,11 @@ export type ApplyStockChangeResult = 'applied' | 'stale';
  * arrive out of order: the conditional UPDATE keeps only a newer version. The cached product is invalidated
  * by the caller once this committed.
  */
-export async function applyStockChange(tx: CatalogTx, change: StockChanged): Promise<ApplyStockChangeResult> {
+export async function applyStockChange(
+  _ctx: HandlerContext,
+  change: StockChanged,
+  { tx }: { tx: CatalogTx },
+): Promise<ApplyStockChangeResult> {
   const applied = await tx.products.applyStock(change.productId, change.available, change.version);
   return applied ? 'applied' : 'stale';
 }

@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import type { CatalogDeps } from './ports';
 import { productDeleted } from './product-events';
 
@@ -7,7 +8,11 @@ export type ArchiveProductResult = { ok: true } | { ok: false; reason: 'not-foun
  * DELETE archives: orders placed earlier keep a product to refer to, and the product-deleted event tells
  * the other contexts it can no longer be bought. An archived product answers 404 like one never created.
  */
-export async function archiveProduct(deps: CatalogDeps, id: string): Promise<ArchiveProductResult> {
+export async function archiveProduct(
+  _ctx: HandlerContext,
+  { id }: { id: string },
+  deps: CatalogDeps,
+): Promise<ArchiveProductResult> {
   const result = await deps.transaction(async (tx): Promise<ArchiveProductResult> => {
     const at = new Date();
     if (!(await tx.products.archive(id, at))) return tx.rollbackWith({ ok: false, reason: 'not-found' });

@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import { type Category, wouldCreateCycle } from '../domain/category-tree';
 import type { CatalogDeps } from './ports';
 
@@ -12,7 +13,11 @@ export type ChangeCategoryResult =
   | { ok: true; category: Category }
   | { ok: false; reason: 'not-found' | 'unknown-parent' | 'cycle' };
 
-export async function changeCategory(deps: CatalogDeps, input: ChangeCategory): Promise<ChangeCategoryResult> {
+export async function changeCategory(
+  _ctx: HandlerContext,
+  input: ChangeCategory,
+  deps: CatalogDeps,
+): Promise<ChangeCategoryResult> {
   return deps.transaction(async (tx): Promise<ChangeCategoryResult> => {
     // Two moves that are each fine alone can close a cycle together (A under B, B under A), so every move
     // locks the whole tree before it checks: moves are rare admin work and the tree is small.

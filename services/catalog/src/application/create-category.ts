@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { HandlerContext } from '@shop/kit';
 import type { Category } from '../domain/category-tree';
 import type { CatalogDeps } from './ports';
 
@@ -9,7 +10,11 @@ export interface CreateCategory {
 
 export type CreateCategoryResult = { ok: true; category: Category } | { ok: false; reason: 'unknown-parent' };
 
-export async function createCategory(deps: CatalogDeps, input: CreateCategory): Promise<CreateCategoryResult> {
+export async function createCategory(
+  _ctx: HandlerContext,
+  input: CreateCategory,
+  deps: CatalogDeps,
+): Promise<CreateCategoryResult> {
   const category: Category = { id: randomUUID(), name: input.name, parentId: input.parentId };
   return deps.transaction(async (tx): Promise<CreateCategoryResult> => {
     if (input.parentId !== null && !(await tx.categories.find(input.parentId))) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { HandlerContext } from '@shop/kit';
 import type { Product, ProductDraft } from '../domain/product';
 import type { CatalogTx } from './ports';
 import { productCreated } from './product-events';
@@ -13,7 +14,11 @@ export type CreateProductResult =
  * Creating a product opens its stock (inventory takes initialStock from the event), so the HTTP write runs
  * this inside the transaction that also stores its Idempotency-Key.
  */
-export async function createProductIn(tx: CatalogTx, input: CreateProduct): Promise<CreateProductResult> {
+export async function createProductIn(
+  _ctx: HandlerContext,
+  input: CreateProduct,
+  { tx }: { tx: CatalogTx },
+): Promise<CreateProductResult> {
   const now = new Date();
   const { initialStock, ...draft } = input;
   const product: Product = {

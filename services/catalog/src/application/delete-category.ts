@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import type { CatalogDeps } from './ports';
 
 export type DeleteCategoryResult =
@@ -6,7 +7,11 @@ export type DeleteCategoryResult =
   | { ok: false; reason: 'not-empty'; detail: string };
 
 /** Only an empty category goes: no child categories and no products, archived ones included. */
-export async function deleteCategory(deps: CatalogDeps, id: string): Promise<DeleteCategoryResult> {
+export async function deleteCategory(
+  _ctx: HandlerContext,
+  { id }: { id: string },
+  deps: CatalogDeps,
+): Promise<DeleteCategoryResult> {
   return deps.transaction(async (tx): Promise<DeleteCategoryResult> => {
     if (!(await tx.categories.find(id))) return tx.rollbackWith({ ok: false, reason: 'not-found' });
     const children = await tx.categories.hasChildren(id);

@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import { productEtag, productView } from '../domain/product';
 import type { CachedProduct, CatalogDeps } from './ports';
 
@@ -6,7 +7,11 @@ import type { CachedProduct, CatalogDeps } from './ports';
  * entry holds the JSON as sent). A miss reads the database and fills the cache for the next caller.
  * Undefined when there is no active product with this id.
  */
-export async function getProduct(deps: CatalogDeps, id: string): Promise<CachedProduct | undefined> {
+export async function getProduct(
+  _ctx: HandlerContext,
+  { id }: { id: string },
+  deps: CatalogDeps,
+): Promise<CachedProduct | undefined> {
   const cached = await deps.cache.get(id);
   if (cached) return cached;
   const product = await deps.read((unit) => unit.products.find(id));

@@ -1,4 +1,5 @@
 import type { Money, ProductStatus } from '@shop/contracts';
+import type { HandlerContext } from '@shop/kit';
 import type { CatalogDeps } from './ports';
 
 export interface ProductFacts {
@@ -13,7 +14,11 @@ export interface ProductFacts {
  * The authoritative facts orders price an order with, read from the database (never the cache) and for
  * archived products too: their status says they cannot be bought. Unknown ids are left out.
  */
-export async function lookUpProducts(deps: CatalogDeps, ids: string[]): Promise<ProductFacts[]> {
+export async function lookUpProducts(
+  _ctx: HandlerContext,
+  { ids }: { ids: string[] },
+  deps: CatalogDeps,
+): Promise<ProductFacts[]> {
   const products = await deps.read((unit) => unit.products.findMany(ids));
   const byId = new Map(products.map((product) => [product.id, product]));
   return ids.flatMap((id) => {

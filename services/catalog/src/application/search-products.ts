@@ -1,4 +1,4 @@
-import type { KeysetPage } from '@shop/kit';
+import type { HandlerContext, KeysetPage } from '@shop/kit';
 import { subtreeIds } from '../domain/category-tree';
 import type { Product } from '../domain/product';
 import {
@@ -19,7 +19,11 @@ export type SearchProductsResult =
  * Keyset pagination: each page starts strictly after the previous page's last (sort key, id), so rows
  * inserted or changed meanwhile never shift a later page (no duplicates, no gaps in the rows that were there).
  */
-export async function searchProducts(deps: CatalogDeps, search: ProductSearch): Promise<SearchProductsResult> {
+export async function searchProducts(
+  _ctx: HandlerContext,
+  search: ProductSearch,
+  deps: CatalogDeps,
+): Promise<SearchProductsResult> {
   const after = search.cursor === undefined ? undefined : decodeCursor(search.cursor, search.sort);
   if (after === 'malformed') return { ok: false, reason: 'invalid-cursor', detail: 'is not a cursor this API issued' };
   if (after === 'other-sort') {

@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import type { Product, ProductDraft, ProductVersion } from '../domain/product';
 import type { CatalogDeps } from './ports';
 import { productUpdated } from './product-events';
@@ -13,7 +14,11 @@ export type UpdateProductResult =
   | { ok: true; product: Product }
   | { ok: false; reason: 'not-found' | 'precondition-failed' | 'unknown-category' | 'duplicate-sku' };
 
-export async function updateProduct(deps: CatalogDeps, input: UpdateProduct): Promise<UpdateProductResult> {
+export async function updateProduct(
+  _ctx: HandlerContext,
+  input: UpdateProduct,
+  deps: CatalogDeps,
+): Promise<UpdateProductResult> {
   const result = await deps.transaction(async (tx): Promise<UpdateProductResult> => {
     if (!(await tx.categories.find(input.draft.categoryId))) {
       return tx.rollbackWith({ ok: false, reason: 'unknown-category' });

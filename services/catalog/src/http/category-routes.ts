@@ -1,5 +1,4 @@
-import type { ApiRoutes } from '@shop/kit';
-import { problem } from '@shop/kit';
+import { type ApiRoutes, handlerContext, problem } from '@shop/kit';
 import { type ChangeCategory, changeCategory } from '../application/change-category';
 import { type CreateCategory, createCategory } from '../application/create-category';
 import { deleteCategory } from '../application/delete-category';
@@ -26,7 +25,7 @@ export function categoryRoutes(api: ApiRoutes, deps: CatalogDeps): void {
       responses: { 200: { description: 'Top-level categories, each with its children', body: categoryTree } },
     },
     async (ctx) => {
-      ctx.body = await listCategories(deps);
+      ctx.body = await listCategories(handlerContext(ctx), {}, deps);
     },
   );
 
@@ -43,7 +42,7 @@ export function categoryRoutes(api: ApiRoutes, deps: CatalogDeps): void {
       },
     },
     async (ctx) => {
-      const result = await createCategory(deps, ctx.request.body as CreateCategory);
+      const result = await createCategory(handlerContext(ctx), ctx.request.body as CreateCategory, deps);
       if (!result.ok) throw unknownParent();
       ctx.status = 201;
       ctx.set('Location', `/api/categories/${result.category.id}`);
@@ -68,7 +67,11 @@ export function categoryRoutes(api: ApiRoutes, deps: CatalogDeps): void {
     async (ctx) => {
       const id = pathId(ctx.params.id);
       if (id === undefined) throw notFound('category');
-      const result = await changeCategory(deps, { id, ...(ctx.request.body as Omit<ChangeCategory, 'id'>) });
+      const result = await changeCategory(
+        handlerContext(ctx),
+        { id, ...(ctx.request.body as Omit<ChangeCategory, 'id'>) },
+        deps,
+      );
       if (!result.ok) {
         if (result.reason === 'not-found') throw notFound('category');
         if (result.reason === 'unknown-parent') throw unknownParent();
@@ -97,7 +100,7 @@ export function categoryRoutes(api: ApiRoutes, deps: CatalogDeps): void {
     async (ctx) => {
       const id = pathId(ctx.params.id);
       if (id === undefined) throw notFound('category');
-      const result = await deleteCategory(deps, id);
+      const result = await deleteCategory(handlerContext(ctx), { id }, deps);
       if (!result.ok) {
         if (result.reason === 'not-found') throw notFound('category');
         throw problem(409, 'Category not empty', { detail: result.detail });

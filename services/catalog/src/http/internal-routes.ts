@@ -1,4 +1,4 @@
-import type { ApiRoutes } from '@shop/kit';
+import { type ApiRoutes, handlerContext } from '@shop/kit';
 import { lookUpProducts } from '../application/look-up-products';
 import type { CatalogDeps } from '../application/ports';
 import { lookupBody, lookupResult } from './schemas';
@@ -19,7 +19,7 @@ export function internalRoutes(api: ApiRoutes, deps: CatalogDeps): void {
       },
     },
     async (ctx) => {
-      ctx.body = { items: await lookUpProducts(deps, (ctx.request.body as { ids: string[] }).ids) };
+      ctx.body = { items: await lookUpProducts(handlerContext(ctx), ctx.request.body as { ids: string[] }, deps) };
     },
   );
 }

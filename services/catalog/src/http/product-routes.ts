@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ApiRoutes, ReadyRead, StoredResponse } from '@shop/kit';
-import { noneMatch, problem } from '@shop/kit';
+import type { ApiRoutes, HandlerContext, ReadyRead, StoredResponse } from '@shop/kit';
+import { handlerContext, noneMatch, problem } from '@shop/kit';
 import Joi from 'joi';
 import type { Context } from 'koa';
 import { archiveProduct } from '../application/archive-product';
@@ -52,10 +52,12 @@ const productPathPrefix = '/api/products/';
  * that does not exist, is left to the route's validation and its 404.
  */
 export function productReadyRead(deps: CatalogDeps): ReadyRead {
+  // Answered before the Koa pipeline, so there is no request context: an anonymous read with the service's logger.
+  const readyContext: HandlerContext = { log: deps.log };
   return {
     route: productRoute,
     keyOf: (path) => (path.startsWith(productPathPrefix) ? pathId(path.slice(productPathPrefix.length)) : undefined),
-    answer: (id) => getProduct(deps, id),
+    answer: (id) => getProduct(readyContext, { id }, deps),
   };
 }
 
@@ -73,7 +75,7 @@ export function productRoutes(api: ApiRoutes, deps: CatalogDeps, idempotentWrite
     },
     async (ctx) => {
       const search = ctx.state.query as ProductSearch;
-      const result = await searchProducts(deps, search);
+      const result = await searchProducts(handlerContext(ctx), search, deps);
       if (!result.ok) throw invalidField('query.cursor', `cursor ${result.detail}`);
       ctx.body = { items: result.items.map(productView), nextCursor: result.nextCursor };
     },
@@ -95,7 +97,7 @@ export function productRoutes(api: ApiRoutes, deps: CatalogDeps, idempotentWrite
     // reads of an existing product are answered ahead of this pipeline (productReadyRead); this answers the rest.
     async (ctx) => {
       const id = pathId(ctx.params.id);
-      const product = id === undefined ? undefined : await getProduct(deps, id);
+      const product = id === undefined ? undefined : await getProduct(handlerContext(ctx), { id }, deps);
       if (!product) throw notFound('product');
       ctx.set('ETag', product.etag);
       if (!noneMatch(ctx.get('if-none-match'), product.etag)) {
@@ -126,7 +128,7 @@ export function productRoutes(api: ApiRoutes, deps: CatalogDeps, idempotentWrite
       const input = ctx.request.body as CreateProduct;
       let created: Product | undefined;
       await idempotentWrite(ctx, createScope(ctx), async (tx) => {
-        const result = await createProductIn(tx, input);
+        const result = await createProductIn(handlerContext(ctx), input, { tx });
         // Thrown, not stored: a retry with the same key runs again and may succeed (the category may exist by then).
         if (!result.ok) throw result.reason === 'unknown-category' ? unknownCategory() : duplicateSku(input.sku);
         created = result.product;
@@ -161,7 +163,11 @@ export function productRoutes(api: ApiRoutes, deps: CatalogDeps, idempotentWrite
       const ifMatch = ifMatchVersions(ctx.get('if-match'));
       // initialStock is part of the shared body but means nothing after creation: inventory owns stock.
       const { initialStock: _ignored, ...draft } = ctx.request.body as CreateProduct;
-      const result = await updateProduct(deps, { id, draft, expected: ifMatch === 'any' ? undefined : ifMatch });
+      const result = await updateProduct(
+        handlerContext(ctx),
+        { id, draft, expected: ifMatch === 'any' ? undefined : ifMatch },
+        deps,
+      );
       if (!result.ok) {
         if (result.reason === 'not-found') throw notFound('product');
         if (result.reason === 'unknown-category') throw unknownCategory();
@@ -190,7 +196,7 @@ export function productRoutes(api: ApiRoutes, deps: CatalogDeps, idempotentWrite
     },
     async (ctx) => {
       const id = pathId(ctx.params.id);
-      if (id === undefined || !(await archiveProduct(deps, id)).ok) throw notFound('product');
+      if (id === undefined || !(await archiveProduct(handlerContext(ctx), { id }, deps)).ok) throw notFound('product');
       ctx.status = 204;
     },
   );
