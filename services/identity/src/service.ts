@@ -1,4 +1,4 @@
-import { ApiRoutes, intervalJob, type ServiceManifest } from '@shop/kit';
+import { ApiRoutes, type HandlerContext, intervalJob, type ServiceManifest } from '@shop/kit';
 import { ensureAdmin } from './application/ensure-admin';
 import type { IdentityDeps } from './application/ports';
 import { sessionState } from './application/session-state';
@@ -57,8 +57,14 @@ export const identityService: ServiceManifest<IdentityConfig> = {
       clock,
       refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_DAYS * daySeconds,
     };
+    // Work no request or event asks for (start-up, the kit's session checks) runs with the service's logger.
+    const serviceContext: HandlerContext = { log };
     if (config.SHOP_ADMIN_EMAIL && config.SHOP_ADMIN_PASSWORD) {
-      const outcome = await ensureAdmin({ email: config.SHOP_ADMIN_EMAIL, password: config.SHOP_ADMIN_PASSWORD }, deps);
+      const outcome = await ensureAdmin(
+        serviceContext,
+        { email: config.SHOP_ADMIN_EMAIL, password: config.SHOP_ADMIN_PASSWORD },
+        deps,
+      );
       log.info({ admin: config.SHOP_ADMIN_EMAIL, outcome }, 'admin account ensured');
     }
 
@@ -81,7 +87,7 @@ export const identityService: ServiceManifest<IdentityConfig> = {
     return {
       router: api.router,
       openApi,
-      sessionAuthority: (sessionId) => sessionState(sessionId, deps),
+      sessionAuthority: (sessionId) => sessionState(serviceContext, { sessionId }, deps),
       jobs: [
         intervalJob({
           name: 'signing key maintenance',

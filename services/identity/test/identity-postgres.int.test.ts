@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { createDataSource } from '@shop/kit';
+import { createDataSource, createLogger, type HandlerContext } from '@shop/kit';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import type { DataSource } from 'typeorm';
 import { listCustomers } from '../src/application/list-customers';
@@ -19,6 +19,7 @@ const logDir = join(resolve(__dirname, '../../..'), '.tmp/test-logs/identity-pos
 let postgres: PostgresServer;
 let dataSource: DataSource;
 let deps: IdentityDeps;
+const ctx: HandlerContext = { log: createLogger({ name: 'identity-postgres-test', level: 'fatal' }) };
 
 beforeAll(async () => {
   postgres = await startPostgres({ logDir });
@@ -50,7 +51,7 @@ describe('identity on PostgreSQL', () => {
     const email = `race-${Date.now()}@example.com`;
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        registerCustomer({ email, password: 'analytical engine 1843', name: `Racer ${i}` }, deps),
+        registerCustomer(ctx, { email, password: 'analytical engine 1843', name: `Racer ${i}` }, deps),
       ),
     );
     expect(results.filter((result) => result.ok)).toHaveLength(1);
@@ -60,11 +61,11 @@ describe('identity on PostgreSQL', () => {
 
   it('lets one of ten concurrent uses of a refresh token win, and revokes the family for the rest', async () => {
     const email = `refresh-${Date.now()}@example.com`;
-    await registerCustomer({ email, password: 'analytical engine 1843', name: 'Ada' }, deps);
-    const login = await logIn({ email, password: 'analytical engine 1843', clientAddress: '127.0.0.1' }, deps);
+    await registerCustomer(ctx, { email, password: 'analytical engine 1843', name: 'Ada' }, deps);
+    const login = await logIn(ctx, { email, password: 'analytical engine 1843', clientAddress: '127.0.0.1' }, deps);
     if (!login.ok) throw new Error('login failed');
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => refreshSession(login.session.refreshToken, deps)),
+      Array.from({ length: 10 }, () => refreshSession(ctx, { refreshToken: login.session.refreshToken }, deps)),
     );
     const winners = results.filter((result) => result.ok);
     expect(winners).toHaveLength(1);
@@ -72,12 +73,16 @@ describe('identity on PostgreSQL', () => {
     // The reuse revoked the family, the winner's new token included.
     const winner = winners[0];
     if (!winner?.ok) throw new Error('no winner');
-    expect(await refreshSession(winner.session.refreshToken, deps)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await refreshSession(ctx, { refreshToken: winner.session.refreshToken }, deps)).toEqual({
+      ok: false,
+      reason: 'revoked',
+    });
   });
 
   it('pages through customers by creation time without gaps', async () => {
     for (let i = 0; i < 7; i++) {
       await registerCustomer(
+        ctx,
         { email: `page-${i}-${Date.now()}@example.com`, password: 'analytical engine 1843', name: 'P' },
         deps,
       );
@@ -85,7 +90,7 @@ describe('identity on PostgreSQL', () => {
     const all: string[] = [];
     let after: { createdAt: Date; id: string } | undefined;
     for (;;) {
-      const page = await listCustomers({ limit: 3, ...(after ? { after } : {}) }, deps);
+      const page = await listCustomers(ctx, { limit: 3, ...(after ? { after } : {}) }, deps);
       all.push(...page.items.map((customer) => customer.id));
       if (!page.next) break;
       after = page.next;

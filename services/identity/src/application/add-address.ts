@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { HandlerContext } from '@shop/kit';
 import { type Address, type AddressFields, maxAddressesPerCustomer } from '../domain/customer';
 import type { IdentityDeps } from './ports';
 
@@ -6,8 +7,8 @@ export type AddAddressResult = { ok: true; address: Address } | { ok: false; rea
 
 /** The first address becomes the default; a new default takes the flag from the others. */
 export async function addAddress(
-  customerId: string,
-  fields: AddressFields,
+  _ctx: HandlerContext,
+  { customerId, fields }: { customerId: string; fields: AddressFields },
   deps: Pick<IdentityDeps, 'unitOfWork' | 'clock'>,
 ): Promise<AddAddressResult> {
   return deps.unitOfWork(async (store): Promise<AddAddressResult> => {

@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import { passwordProblems } from '../domain/password-policy';
 import type { IdentityDeps } from './ports';
 
@@ -14,6 +15,7 @@ export type ChangePasswordResult =
 
 /** Changes the password and ends every login of the account (all refresh token families). */
 export async function changePassword(
+  _ctx: HandlerContext,
   input: ChangePassword,
   deps: Pick<IdentityDeps, 'unitOfWork' | 'passwords' | 'clock'>,
 ): Promise<ChangePasswordResult> {

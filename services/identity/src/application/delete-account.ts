@@ -1,4 +1,5 @@
 import { CustomerDeleted, newEvent } from '@shop/contracts';
+import type { HandlerContext } from '@shop/kit';
 import { deletedCustomerName } from '../domain/customer';
 import { anonymisedEmail } from '../domain/email';
 import type { IdentityDeps } from './ports';
@@ -9,7 +10,8 @@ import type { IdentityDeps } from './ports';
  * tokens already issued stop finding the account at once.
  */
 export async function deleteAccount(
-  customerId: string,
+  _ctx: HandlerContext,
+  { customerId }: { customerId: string },
   deps: Pick<IdentityDeps, 'unitOfWork' | 'clock'>,
 ): Promise<{ ok: boolean }> {
   return deps.unitOfWork(async (store) => {

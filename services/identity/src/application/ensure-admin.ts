@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { HandlerContext } from '@shop/kit';
 import type { Customer } from '../domain/customer';
 import { normalizeEmail } from '../domain/email';
 import { rolesFromColumn, rolesToColumn } from '../domain/roles';
@@ -12,6 +13,7 @@ export type EnsureAdminResult = 'created' | 'updated' | 'unchanged';
  * email decides who creates it, and the others find it.
  */
 export async function ensureAdmin(
+  _ctx: HandlerContext,
   input: { email: string; password: string; name?: string },
   deps: Pick<IdentityDeps, 'unitOfWork' | 'passwords' | 'clock'>,
 ): Promise<EnsureAdminResult> {

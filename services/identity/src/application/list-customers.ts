@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import type { CustomerPage, IdentityDeps } from './ports';
 
 export interface ListCustomers {
@@ -7,6 +8,7 @@ export interface ListCustomers {
 }
 
 export async function listCustomers(
+  _ctx: HandlerContext,
   query: ListCustomers,
   deps: Pick<IdentityDeps, 'unitOfWork'>,
 ): Promise<CustomerPage> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { HandlerContext } from '@shop/kit';
 import { normalizeEmail } from '../domain/email';
 import type { IdentityDeps } from './ports';
 import { type Session, startSession } from './start-session';
@@ -15,7 +16,7 @@ export type LogInResult =
   | { ok: false; reason: 'invalid-credentials' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
-export async function logIn(input: LogIn, deps: IdentityDeps): Promise<LogInResult> {
+export async function logIn(ctx: HandlerContext, input: LogIn, deps: IdentityDeps): Promise<LogInResult> {
   const email = normalizeEmail(input.email);
   // Throttle keys never hold the email itself: they live in a shared store outside this database.
   const accountKey = createHash('sha256').update(email).digest('hex');
@@ -34,7 +35,7 @@ export async function logIn(input: LogIn, deps: IdentityDeps): Promise<LogInResu
   const newHash = verdict.rehash ? await deps.passwords.hash(input.password) : undefined;
   const session = await deps.unitOfWork(async (store) => {
     if (newHash) await store.customers.update(customer.id, { passwordHash: newHash, updatedAt: deps.clock.now() });
-    return startSession(store, customer, deps);
+    return startSession(ctx, { customer }, { ...deps, store });
   });
   return { ok: true, session };
 }

@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import { hashRefreshToken, refreshTokenState } from '../domain/refresh-token';
 import type { IdentityDeps } from './ports';
 import { type Session, startSession } from './start-session';
@@ -11,7 +12,11 @@ export type RefreshResult =
  * revokes its whole family, so a stolen token stops working for the thief and the owner alike, and the owner
  * logs in again. The revocation commits even though the answer is a refusal.
  */
-export async function refreshSession(refreshToken: string, deps: IdentityDeps): Promise<RefreshResult> {
+export async function refreshSession(
+  ctx: HandlerContext,
+  { refreshToken }: { refreshToken: string },
+  deps: IdentityDeps,
+): Promise<RefreshResult> {
   const tokenHash = hashRefreshToken(refreshToken);
   return deps.unitOfWork(async (store): Promise<RefreshResult> => {
     const now = deps.clock.now();
@@ -33,6 +38,6 @@ export async function refreshSession(refreshToken: string, deps: IdentityDeps): 
       await store.refreshTokens.revokeFamily(token.familyId, now);
       return { ok: false, reason: 'reused' };
     }
-    return { ok: true, session: await startSession(store, customer, deps, token.familyId) };
+    return { ok: true, session: await startSession(ctx, { customer, familyId: token.familyId }, { ...deps, store }) };
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CustomerRegistered, newEvent } from '@shop/contracts';
+import type { HandlerContext } from '@shop/kit';
 import type { Customer } from '../domain/customer';
 import { normalizeEmail } from '../domain/email';
 import { passwordProblems } from '../domain/password-policy';
@@ -18,6 +19,7 @@ export type RegisterResult =
   | { ok: false; reason: 'email-taken' };
 
 export async function registerCustomer(
+  _ctx: HandlerContext,
   input: RegisterCustomer,
   deps: Pick<IdentityDeps, 'unitOfWork' | 'passwords' | 'clock'>,
 ): Promise<RegisterResult> {

@@ -1,9 +1,10 @@
+import type { HandlerContext } from '@shop/kit';
 import type { IdentityDeps } from './ports';
 
 /** Deletes one of the customer's addresses; when it was the default, the oldest remaining one becomes it. */
 export async function removeAddress(
-  customerId: string,
-  addressId: string,
+  _ctx: HandlerContext,
+  { customerId, addressId }: { customerId: string; addressId: string },
   deps: Pick<IdentityDeps, 'unitOfWork' | 'clock'>,
 ): Promise<{ ok: boolean }> {
   return deps.unitOfWork(async (store) => {

@@ -1,4 +1,4 @@
-import type { SessionState } from '@shop/kit';
+import type { HandlerContext, SessionState } from '@shop/kit';
 import type { IdentityDeps } from './ports';
 
 /**
@@ -6,7 +6,11 @@ import type { IdentityDeps } from './ports';
  * the family is unrevoked and its account exists. A logout, a reused refresh token and a deleted account all
  * revoke the family, so every service stops taking its access tokens within its session-check freshness.
  */
-export async function sessionState(sessionId: string, deps: Pick<IdentityDeps, 'unitOfWork'>): Promise<SessionState> {
+export async function sessionState(
+  _ctx: HandlerContext,
+  { sessionId }: { sessionId: string },
+  deps: Pick<IdentityDeps, 'unitOfWork'>,
+): Promise<SessionState> {
   return deps.unitOfWork(async (store) => {
     const customerId = await store.refreshTokens.liveFamilyOwner(sessionId);
     if (!customerId) return { active: false };

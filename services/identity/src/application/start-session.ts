@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { HandlerContext } from '@shop/kit';
 import type { Customer } from '../domain/customer';
 import { hashRefreshToken, newRefreshTokenSecret } from '../domain/refresh-token';
 import type { IdentityDeps, IdentityStore } from './ports';
@@ -13,10 +14,12 @@ export interface Session {
 
 /** Issues an access token and a refresh token of `familyId` (a new family for a new login). */
 export async function startSession(
-  store: IdentityStore,
-  customer: Pick<Customer, 'id' | 'email' | 'roles'>,
-  deps: Pick<IdentityDeps, 'accessTokens' | 'clock' | 'refreshTokenTtlSeconds'>,
-  familyId: string = randomUUID(),
+  _ctx: HandlerContext,
+  { customer, familyId = randomUUID() }: { customer: Pick<Customer, 'id' | 'email' | 'roles'>; familyId?: string },
+  {
+    store,
+    ...deps
+  }: Pick<IdentityDeps, 'accessTokens' | 'clock' | 'refreshTokenTtlSeconds'> & { store: IdentityStore },
 ): Promise<Session> {
   const now = deps.clock.now();
   const secret = newRefreshTokenSecret();

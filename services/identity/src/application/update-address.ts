@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import type { Address, AddressFields } from '../domain/customer';
 import type { IdentityDeps } from './ports';
 
@@ -5,9 +6,8 @@ export type UpdateAddressResult = { ok: true; address: Address } | { ok: false; 
 
 /** Replaces the address's fields; only the owner's own addresses are found. */
 export async function updateAddress(
-  customerId: string,
-  addressId: string,
-  fields: AddressFields,
+  _ctx: HandlerContext,
+  { customerId, addressId, fields }: { customerId: string; addressId: string; fields: AddressFields },
   deps: Pick<IdentityDeps, 'unitOfWork' | 'clock'>,
 ): Promise<UpdateAddressResult> {
   return deps.unitOfWork(async (store): Promise<UpdateAddressResult> => {

@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import { normalizeEmail } from '../domain/email';
 import type { IdentityDeps } from './ports';
 
@@ -14,6 +15,7 @@ export type UpdateProfileResult =
   | { ok: false; reason: 'not-found' | 'email-taken' | 'password-required' | 'wrong-password' };
 
 export async function updateProfile(
+  _ctx: HandlerContext,
   input: UpdateProfile,
   deps: Pick<IdentityDeps, 'unitOfWork' | 'passwords' | 'clock'>,
 ): Promise<UpdateProfileResult> {

@@ -1,4 +1,4 @@
-import { type ApiRoutes, decodeTimeCursor, encodeTimeCursor, problem } from '@shop/kit';
+import { type ApiRoutes, decodeTimeCursor, encodeTimeCursor, handlerContext, problem } from '@shop/kit';
 import Joi from 'joi';
 import { deleteAccount } from '../application/delete-account';
 import { getProfile } from '../application/get-profile';
@@ -35,6 +35,7 @@ export function adminRoutes(api: ApiRoutes, http: IdentityHttp): void {
     async (ctx) => {
       const query = ctx.state.query as { q?: string; limit: number; cursor?: string };
       const page = await listCustomers(
+        handlerContext(ctx),
         {
           limit: query.limit,
           ...(query.cursor ? { after: decodeTimeCursor(query.cursor) } : {}),
@@ -55,7 +56,7 @@ export function adminRoutes(api: ApiRoutes, http: IdentityHttp): void {
       responses: { 200: { description: 'Profile', body: profileView } },
     },
     async (ctx) => {
-      const profile = await getProfile(ctx.params.id as string, deps);
+      const profile = await getProfile(handlerContext(ctx), { customerId: ctx.params.id as string }, deps);
       if (!profile) throw problem(404, 'Customer not found');
       ctx.body = profileBody(profile);
     },
@@ -70,7 +71,8 @@ export function adminRoutes(api: ApiRoutes, http: IdentityHttp): void {
       responses: { 204: { description: 'Deleted' } },
     },
     async (ctx) => {
-      if (!(await deleteAccount(ctx.params.id as string, deps)).ok) throw problem(404, 'Customer not found');
+      if (!(await deleteAccount(handlerContext(ctx), { customerId: ctx.params.id as string }, deps)).ok)
+        throw problem(404, 'Customer not found');
       ctx.status = 204;
     },
   );

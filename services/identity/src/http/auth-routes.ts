@@ -1,4 +1,4 @@
-import { type ApiRoutes, invalidRequest, problem } from '@shop/kit';
+import { type ApiRoutes, handlerContext, invalidRequest, problem } from '@shop/kit';
 import Joi from 'joi';
 import { logIn } from '../application/log-in';
 import { logOut } from '../application/log-out';
@@ -27,6 +27,7 @@ export function publicAuthRoutes(api: ApiRoutes, http: IdentityHttp): void {
     },
     async (ctx) => {
       const result = await registerCustomer(
+        handlerContext(ctx),
         ctx.request.body as { email: string; password: string; name: string },
         deps,
       );
@@ -54,7 +55,11 @@ export function publicAuthRoutes(api: ApiRoutes, http: IdentityHttp): void {
     },
     async (ctx) => {
       const body = ctx.request.body as { email: string; password: string };
-      const result = await logIn({ ...body, clientAddress: clientAddress(ctx, http.trustedProxyHops) }, deps);
+      const result = await logIn(
+        handlerContext(ctx),
+        { ...body, clientAddress: clientAddress(ctx, http.trustedProxyHops) },
+        deps,
+      );
       if (!result.ok && result.reason === 'throttled') {
         throw problem(429, 'Too many login attempts', {
           detail: `Try again in ${result.retryAfterSeconds} seconds.`,
@@ -84,7 +89,7 @@ export function publicAuthRoutes(api: ApiRoutes, http: IdentityHttp): void {
       },
     },
     async (ctx) => {
-      const result = await refreshSession((ctx.request.body as { refreshToken: string }).refreshToken, deps);
+      const result = await refreshSession(handlerContext(ctx), ctx.request.body as { refreshToken: string }, deps);
       if (!result.ok) {
         if (result.reason === 'reused') {
           ctx.state.log.warn({ reason: result.reason }, 'refresh token reused: its family is revoked');
@@ -110,7 +115,7 @@ export function publicAuthRoutes(api: ApiRoutes, http: IdentityHttp): void {
       responses: { 204: { description: 'Logged out (also for a token that was already invalid)' } },
     },
     async (ctx) => {
-      await logOut((ctx.request.body as { refreshToken: string }).refreshToken, deps);
+      await logOut(handlerContext(ctx), ctx.request.body as { refreshToken: string }, deps);
       ctx.status = 204;
     },
   );

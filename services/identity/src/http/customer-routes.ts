@@ -1,4 +1,4 @@
-import { type ApiRoutes, type Caller, invalidRequest, problem } from '@shop/kit';
+import { type ApiRoutes, type Caller, handlerContext, invalidRequest, problem } from '@shop/kit';
 import Joi from 'joi';
 import type { Context } from 'koa';
 import { addAddress } from '../application/add-address';
@@ -34,7 +34,7 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
       responses: { 200: { description: 'Profile', body: profileView } },
     },
     async (ctx) => {
-      const profile = await getProfile(caller(ctx).id, deps);
+      const profile = await getProfile(handlerContext(ctx), { customerId: caller(ctx).id }, deps);
       if (!profile) throw accountGone();
       ctx.body = profileBody(profile);
     },
@@ -52,7 +52,7 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     },
     async (ctx) => {
       const body = ctx.request.body as { name?: string; email?: string; currentPassword?: string };
-      const result = await updateProfile({ customerId: caller(ctx).id, ...body }, deps);
+      const result = await updateProfile(handlerContext(ctx), { customerId: caller(ctx).id, ...body }, deps);
       if (!result.ok) {
         if (result.reason === 'not-found') throw accountGone();
         if (result.reason === 'email-taken') throw problem(409, 'Email already registered');
@@ -61,7 +61,7 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
         }
         throw problem(403, 'Wrong password', { detail: 'currentPassword is not the password of this account.' });
       }
-      const profile = await getProfile(caller(ctx).id, deps);
+      const profile = await getProfile(handlerContext(ctx), { customerId: caller(ctx).id }, deps);
       if (!profile) throw accountGone();
       ctx.body = profileBody(profile);
     },
@@ -75,7 +75,7 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
       responses: { 204: { description: 'Deleted' } },
     },
     async (ctx) => {
-      if (!(await deleteAccount(caller(ctx).id, deps)).ok) throw accountGone();
+      if (!(await deleteAccount(handlerContext(ctx), { customerId: caller(ctx).id }, deps)).ok) throw accountGone();
       ctx.status = 204;
     },
   );
@@ -90,7 +90,7 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     },
     async (ctx) => {
       const body = ctx.request.body as { currentPassword: string; newPassword: string };
-      const result = await changePassword({ customerId: caller(ctx).id, ...body }, deps);
+      const result = await changePassword(handlerContext(ctx), { customerId: caller(ctx).id, ...body }, deps);
       if (!result.ok && result.reason === 'weak-password') {
         throw invalidRequest(result.problems.map((message) => ({ path: 'body.newPassword', message })));
       }
@@ -109,7 +109,7 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
       responses: { 200: { description: 'Addresses', body: Joi.object({ items: Joi.array().items(addressSchema) }) } },
     },
     async (ctx) => {
-      const profile = await getProfile(caller(ctx).id, deps);
+      const profile = await getProfile(handlerContext(ctx), { customerId: caller(ctx).id }, deps);
       if (!profile) throw accountGone();
       ctx.body = { items: profile.addresses.map(addressView) };
     },
@@ -127,7 +127,11 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
       },
     },
     async (ctx) => {
-      const result = await addAddress(caller(ctx).id, ctx.request.body as AddressFields, deps);
+      const result = await addAddress(
+        handlerContext(ctx),
+        { customerId: caller(ctx).id, fields: ctx.request.body as AddressFields },
+        deps,
+      );
       if (!result.ok && result.reason === 'too-many') {
         throw problem(409, 'Too many addresses', {
           detail: `An account keeps at most ${maxAddressesPerCustomer} addresses.`,
@@ -149,7 +153,7 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
       responses: { 200: { description: 'The address', body: addressSchema } },
     },
     async (ctx) => {
-      const profile = await getProfile(caller(ctx).id, deps);
+      const profile = await getProfile(handlerContext(ctx), { customerId: caller(ctx).id }, deps);
       const address = profile?.addresses.find((candidate) => candidate.id === ctx.params.id);
       if (!address) throw problem(404, 'Address not found');
       ctx.body = addressView(address);
@@ -166,9 +170,8 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
     },
     async (ctx) => {
       const result = await updateAddress(
-        caller(ctx).id,
-        ctx.params.id as string,
-        ctx.request.body as AddressFields,
+        handlerContext(ctx),
+        { customerId: caller(ctx).id, addressId: ctx.params.id as string, fields: ctx.request.body as AddressFields },
         deps,
       );
       if (!result.ok) throw problem(404, 'Address not found');
@@ -185,7 +188,15 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
       responses: { 204: { description: 'Deleted' } },
     },
     async (ctx) => {
-      if (!(await removeAddress(caller(ctx).id, ctx.params.id as string, deps)).ok)
+      if (
+        !(
+          await removeAddress(
+            handlerContext(ctx),
+            { customerId: caller(ctx).id, addressId: ctx.params.id as string },
+            deps,
+          )
+        ).ok
+      )
         throw problem(404, 'Address not found');
       ctx.status = 204;
     },

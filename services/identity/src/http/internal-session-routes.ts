@@ -1,4 +1,4 @@
-import { type ApiRoutes, problem } from '@shop/kit';
+import { type ApiRoutes, handlerContext, problem } from '@shop/kit';
 import Joi from 'joi';
 import { sessionState } from '../application/session-state';
 import type { IdentityHttp } from './identity-http';
@@ -28,7 +28,11 @@ export function internalSessionRoutes(api: ApiRoutes, http: IdentityHttp): void 
       },
     },
     async (ctx) => {
-      const state = await sessionState((ctx.params as { sid: string }).sid, http.deps);
+      const state = await sessionState(
+        handlerContext(ctx),
+        { sessionId: (ctx.params as { sid: string }).sid },
+        http.deps,
+      );
       if (!state.active) throw problem(404, 'Not Found', { detail: 'No live session with this id.' });
       ctx.set('Cache-Control', 'no-store');
       ctx.body = { customerId: state.customerId, active: true };
