@@ -3,7 +3,7 @@
 // PostgreSQL rate of a bare guarded-UPDATE transaction on one row, same pool, same concurrency, same run.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createDataSource, transaction } from '@shop/kit';
+import { createDataSource, createLogger, type HandlerContext, transaction } from '@shop/kit';
 import { startPostgres } from '@shop/testkit/src/postgres';
 import type { DataSource } from 'typeorm';
 import type { RunInTransaction } from '../../services/inventory/src/application/inventory-deps';
@@ -29,6 +29,8 @@ export async function hotSkuReservations(seconds: number, logDir: string): Promi
     await db.initialize();
     const deps = { lowStockThreshold: 5, clock: () => new Date() };
     const run: RunInTransaction = (work) => transaction(db as DataSource, (tx) => work(inventoryTx(tx)));
+    const withRun = { ...deps, run };
+    const ctx: HandlerContext = { log: createLogger({ name: 'hot-sku-bench', level: 'warn' }) };
 
     // Baseline: the cheapest correct hot-row transaction PostgreSQL can do here.
     await db.query('CREATE TABLE bench_counter (id int PRIMARY KEY, available int NOT NULL)');
@@ -46,25 +48,25 @@ export async function hotSkuReservations(seconds: number, logDir: string): Promi
     });
 
     const hot = randomUUID();
-    await run((tx) => openStockItem(tx, { productId: hot, initialStock: 1_000_000 }, deps));
+    await run((tx) => openStockItem(ctx, { productId: hot, initialStock: 1_000_000 }, { ...deps, tx }));
     const reservations = await drive(concurrency, seconds, async () => {
       const result = await reserveStockInTransaction(
-        run,
+        ctx,
         { orderId: randomUUID(), lines: [{ productId: hot, quantity: 1 }], ttlSeconds: 900 },
-        deps,
+        withRun,
       );
       return result.ok;
     });
 
     // Zero oversell, checked on a small stock raced by more buyers than units.
     const scarce = randomUUID();
-    await run((tx) => openStockItem(tx, { productId: scarce, initialStock: 500 }, deps));
+    await run((tx) => openStockItem(ctx, { productId: scarce, initialStock: 500 }, { ...deps, tx }));
     const outcomes = await Promise.all(
       Array.from({ length: 1500 }, () =>
         reserveStockInTransaction(
-          run,
+          ctx,
           { orderId: randomUUID(), lines: [{ productId: scarce, quantity: 1 }], ttlSeconds: 900 },
-          deps,
+          withRun,
         ),
       ),
     );

@@ -23,9 +23,11 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
   async setup({ name, config, dataSource: db, log, authenticate }) {
     const run: RunInTransaction = (work) => transaction(db, (tx) => work(inventoryTx(tx)));
     const deps: InventoryDeps = { lowStockThreshold: config.LOW_STOCK_THRESHOLD, clock: () => new Date() };
+    const sweepLog = log.child({ component: 'reservation-sweeper' });
+    const sweep = { ...deps, run };
     const sweeper = new ReservationSweeper(
-      () => expireDueReservations(run, deps, { batchSize: config.RESERVATION_SWEEP_BATCH_SIZE }),
-      { intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS, log: log.child({ component: 'reservation-sweeper' }) },
+      () => expireDueReservations({ log: sweepLog }, { batchSize: config.RESERVATION_SWEEP_BATCH_SIZE }, sweep),
+      { intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS, log: sweepLog },
     );
     const api = inventoryRoutes(
       { db, run, unitOf: inventoryTx, inventory: deps, defaultTtlSeconds: config.RESERVATION_TTL_SECONDS },

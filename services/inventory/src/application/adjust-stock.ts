@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { HandlerContext } from '@shop/kit';
 import { levelsOf, maxOnHand, type StockLevels } from '../domain/stock-levels';
 import { announceLevels } from './announce-levels';
-import type { InventoryDeps } from './inventory-deps';
-import type { InventoryTx } from './stock-store';
+import type { InTransaction } from './inventory-deps';
 
 export interface AdjustStock {
   productId: string;
@@ -21,7 +21,12 @@ export type AdjustResult =
   | { ok: false; reason: 'above-maximum'; levels: StockLevels; maximum: number };
 
 /** Corrects a product's on-hand count in one conditional UPDATE, and records who did it and why. */
-export async function adjustStock(tx: InventoryTx, input: AdjustStock, deps: InventoryDeps): Promise<AdjustResult> {
+export async function adjustStock(
+  _ctx: HandlerContext,
+  input: AdjustStock,
+  deps: InTransaction,
+): Promise<AdjustResult> {
+  const { tx } = deps;
   const now = deps.clock();
   if (await tx.stock.adjustOnHand(input.productId, input.delta, now)) {
     const levels = await announceLevels(tx, deps, input.productId, input.delta, now);

@@ -1,8 +1,9 @@
+import type { HandlerContext } from '@shop/kit';
 import { stockCommitted } from '../domain/inventory-events';
 import { type Reservation, reservationTransitions, type Shortage } from '../domain/reservation';
 import { announceLevels, emit } from './announce-levels';
 import { reservationJustChanged } from './find-reservation';
-import type { InventoryDeps } from './inventory-deps';
+import type { InTransaction } from './inventory-deps';
 import { rejectionFor } from './shortages';
 import type { InventoryTx } from './stock-store';
 
@@ -21,10 +22,11 @@ export type CommitResult =
  * available, taken straight from available in one conditional UPDATE per line.
  */
 export async function commitReservation(
-  tx: InventoryTx,
+  _ctx: HandlerContext,
   input: { orderId: string },
-  deps: InventoryDeps,
+  deps: InTransaction,
 ): Promise<CommitResult> {
+  const { tx } = deps;
   const now = deps.clock();
   if (await tx.stock.changeReservation(input.orderId, { ...reservationTransitions.commitHeld, at: now })) {
     const reservation = await reservationJustChanged(tx, input.orderId);
@@ -53,7 +55,7 @@ export async function commitReservation(
 async function commitExpired(
   tx: InventoryTx,
   reservation: Reservation,
-  deps: InventoryDeps,
+  deps: InTransaction,
   now: Date,
 ): Promise<CommitResult> {
   const short = await tx.stock.takeLines(reservation.lines, now);

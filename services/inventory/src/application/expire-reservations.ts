@@ -1,9 +1,9 @@
+import type { HandlerContext } from '@shop/kit';
 import { stockReleased } from '../domain/inventory-events';
 import { reservationTransitions } from '../domain/reservation';
 import { announceLevels, emit } from './announce-levels';
 import { reservationJustChanged } from './find-reservation';
-import type { InventoryDeps, RunInTransaction } from './inventory-deps';
-import type { InventoryTx } from './stock-store';
+import type { InTransaction, WithTransactions } from './inventory-deps';
 
 /**
  * Releases one reservation whose TTL has passed. The status moves from held to expired by a conditional
@@ -11,10 +11,11 @@ import type { InventoryTx } from './stock-store';
  * at the same instant, exactly one of them releases the stock. Answers whether this call did.
  */
 export async function expireReservation(
-  tx: InventoryTx,
+  _ctx: HandlerContext,
   input: { orderId: string },
-  deps: InventoryDeps,
+  deps: InTransaction,
 ): Promise<boolean> {
+  const { tx } = deps;
   const now = deps.clock();
   const change = { ...reservationTransitions.expire, at: now, releaseReason: 'expired' as const, expiredBy: now };
   if (!(await tx.stock.changeReservation(input.orderId, change))) return false;
@@ -31,14 +32,14 @@ export async function expireReservation(
  * released and whether more may be waiting.
  */
 export async function expireDueReservations(
-  run: RunInTransaction,
-  deps: InventoryDeps,
+  ctx: HandlerContext,
   options: { batchSize: number },
+  { run, ...deps }: WithTransactions,
 ): Promise<{ expired: number; more: boolean }> {
   const due = await run((tx) => tx.stock.findExpired(deps.clock(), options.batchSize));
   let expired = 0;
   for (const reservation of due) {
-    if (await run((tx) => expireReservation(tx, { orderId: reservation.orderId }, deps))) expired++;
+    if (await run((tx) => expireReservation(ctx, { orderId: reservation.orderId }, { ...deps, tx }))) expired++;
   }
   return { expired, more: due.length === options.batchSize };
 }

@@ -1,16 +1,17 @@
+import type { HandlerContext } from '@shop/kit';
 import { announceLevels } from './announce-levels';
-import type { InventoryDeps } from './inventory-deps';
-import type { InventoryTx } from './stock-store';
+import type { InTransaction } from './inventory-deps';
 
 /**
  * A product was created in the catalog: it gets a stock item with its initial stock on hand, once. A
  * product that has one already (a replay, a second event for it) keeps what it has.
  */
 export async function openStockItem(
-  tx: InventoryTx,
+  _ctx: HandlerContext,
   input: { productId: string; initialStock: number },
-  deps: InventoryDeps,
+  deps: InTransaction,
 ): Promise<{ created: boolean }> {
+  const { tx } = deps;
   const now = deps.clock();
   const created = await tx.stock.insertItem({
     productId: input.productId,
@@ -29,9 +30,10 @@ export async function openStockItem(
 
 /** The product was deleted (archived) in the catalog: nothing new is reserved for it; held stock stays held. */
 export async function discontinueStockItem(
-  tx: InventoryTx,
+  _ctx: HandlerContext,
   input: { productId: string },
-  deps: InventoryDeps,
+  deps: InTransaction,
 ): Promise<{ changed: boolean }> {
+  const { tx } = deps;
   return { changed: await tx.stock.discontinue(input.productId, deps.clock()) };
 }

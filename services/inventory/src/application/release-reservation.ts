@@ -1,9 +1,9 @@
+import type { HandlerContext } from '@shop/kit';
 import { stockReleased } from '../domain/inventory-events';
 import { type ReleaseReason, type Reservation, reservationTransitions } from '../domain/reservation';
 import { announceLevels, emit } from './announce-levels';
 import { reservationJustChanged } from './find-reservation';
-import type { InventoryDeps } from './inventory-deps';
-import type { InventoryTx } from './stock-store';
+import type { InTransaction } from './inventory-deps';
 
 export type ReleaseResult =
   /** `changed` is false when the reservation held nothing any more (released, expired or rejected before). */
@@ -14,10 +14,11 @@ export type ReleaseResult =
  * units go back to available; units of a paid (committed) order go back on hand. Idempotent on the order.
  */
 export async function releaseReservation(
-  tx: InventoryTx,
+  _ctx: HandlerContext,
   input: { orderId: string; reason: ReleaseReason },
-  deps: InventoryDeps,
+  deps: InTransaction,
 ): Promise<ReleaseResult> {
+  const { tx } = deps;
   const now = deps.clock();
   const { orderId, reason } = input;
   const change = { at: now, releaseReason: reason };

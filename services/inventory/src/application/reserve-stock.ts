@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { HandlerContext } from '@shop/kit';
 import { stockReservationFailed, stockReserved } from '../domain/inventory-events';
 import {
   expiryFrom,
@@ -10,9 +11,9 @@ import {
   type Shortage,
 } from '../domain/reservation';
 import { emit } from './announce-levels';
-import type { InventoryDeps, RunInTransaction } from './inventory-deps';
+import type { InTransaction, WithTransactions } from './inventory-deps';
 import { rejectionFor } from './shortages';
-import { type InventoryTx, ReservationExistsError } from './stock-store';
+import { ReservationExistsError } from './stock-store';
 
 export interface ReserveStock {
   orderId: string;
@@ -34,7 +35,12 @@ export type ReserveResult =
  * Throws ReservationExistsError when a concurrent request for the same order committed first; running it
  * again answers that one's outcome.
  */
-export async function reserveStock(tx: InventoryTx, input: ReserveStock, deps: InventoryDeps): Promise<ReserveResult> {
+export async function reserveStock(
+  _ctx: HandlerContext,
+  input: ReserveStock,
+  deps: InTransaction,
+): Promise<ReserveResult> {
+  const { tx } = deps;
   const now = deps.clock();
   const lines = normalizeLines(input.lines);
   const reservation: Reservation = {
@@ -78,14 +84,14 @@ function outcomeOf(reservation: Reservation): ReserveResult {
  * concurrent request for the same order committed first, the second run answers that one's outcome.
  */
 export async function reserveStockInTransaction(
-  run: RunInTransaction,
+  ctx: HandlerContext,
   input: ReserveStock,
-  deps: InventoryDeps,
+  { run, ...deps }: WithTransactions,
 ): Promise<ReserveResult> {
   try {
-    return await run((tx) => reserveStock(tx, input, deps));
+    return await run((tx) => reserveStock(ctx, input, { ...deps, tx }));
   } catch (error) {
     if (!(error instanceof ReservationExistsError)) throw error;
-    return run((tx) => reserveStock(tx, input, deps));
+    return run((tx) => reserveStock(ctx, input, { ...deps, tx }));
   }
 }

@@ -1,13 +1,14 @@
+import type { HandlerContext } from '@shop/kit';
 import type { Reservation } from '../domain/reservation';
 import { levelsOf, type StockItem, type StockLevels } from '../domain/stock-levels';
-import type { InventoryDeps } from './inventory-deps';
-import type { InventoryTx } from './stock-store';
+import type { InTransaction } from './inventory-deps';
 
 export async function getStockLevels(
-  tx: InventoryTx,
+  _ctx: HandlerContext,
   input: { productId: string },
-  _deps: InventoryDeps,
+  deps: InTransaction,
 ): Promise<StockLevels | undefined> {
+  const { tx } = deps;
   const item = await tx.stock.findItem(input.productId);
   return item && levelsOf(item);
 }
@@ -20,10 +21,11 @@ export interface StockPage {
 
 /** Stock items by product id, optionally only those at or below the low-stock threshold. */
 export async function listStockItems(
-  tx: InventoryTx,
+  _ctx: HandlerContext,
   input: { lowStockOnly: boolean; afterProductId?: string; limit: number },
-  deps: InventoryDeps,
+  deps: InTransaction,
 ): Promise<StockPage> {
+  const { tx } = deps;
   const page = await tx.stock.listItems({
     limit: input.limit,
     ...(input.afterProductId !== undefined ? { afterProductId: input.afterProductId } : {}),
@@ -33,9 +35,10 @@ export async function listStockItems(
 }
 
 export function getReservation(
-  tx: InventoryTx,
+  _ctx: HandlerContext,
   input: { orderId: string },
-  _deps: InventoryDeps,
+  deps: InTransaction,
 ): Promise<Reservation | undefined> {
+  const { tx } = deps;
   return tx.stock.findReservation(input.orderId);
 }

@@ -1,4 +1,4 @@
-import { type ApiRoutes, problem } from '@shop/kit';
+import { type ApiRoutes, type HandlerContext, handlerContext, problem } from '@shop/kit';
 import { commitReservation } from '../application/commit-reservation';
 import { releaseReservation } from '../application/release-reservation';
 import { type ReserveResult, reserveStockInTransaction } from '../application/reserve-stock';
@@ -28,9 +28,9 @@ export function addInternalReservationRoutes(api: ApiRoutes, deps: HttpDeps): vo
     async (ctx) => {
       const body = ctx.request.body as { orderId: string; lines: ReservationLine[]; ttlSeconds?: number };
       const result = await reserveStockInTransaction(
-        deps.run,
+        handlerContext(ctx),
         { orderId: body.orderId, lines: body.lines, ttlSeconds: body.ttlSeconds ?? deps.defaultTtlSeconds },
-        deps.inventory,
+        { ...deps.inventory, run: deps.run },
       );
       if (!result.ok) throw rejected(result);
       ctx.status = result.created ? 201 : 200;
@@ -47,7 +47,7 @@ export function addInternalReservationRoutes(api: ApiRoutes, deps: HttpDeps): vo
       responses: { 200: { description: 'The reservation', body: reservationBody }, 404: { description: 'None' } },
     },
     async (ctx) => {
-      ctx.body = await reservationOf(deps, ctx.params.orderId as string);
+      ctx.body = await reservationOf(handlerContext(ctx), deps, ctx.params.orderId as string);
     },
   );
 
@@ -65,7 +65,9 @@ export function addInternalReservationRoutes(api: ApiRoutes, deps: HttpDeps): vo
     },
     async (ctx) => {
       const orderId = ctx.params.orderId as string;
-      const result = await deps.run((tx) => commitReservation(tx, { orderId }, deps.inventory));
+      const result = await deps.run((tx) =>
+        commitReservation(handlerContext(ctx), { orderId }, { ...deps.inventory, tx }),
+      );
       if (result.ok) {
         ctx.body = reservationJson(result.reservation);
         return;
@@ -101,7 +103,9 @@ export function addInternalReservationRoutes(api: ApiRoutes, deps: HttpDeps): vo
     async (ctx) => {
       const orderId = ctx.params.orderId as string;
       const { reason } = (ctx.request.body ?? {}) as { reason: ReleaseReason };
-      const result = await deps.run((tx) => releaseReservation(tx, { orderId, reason }, deps.inventory));
+      const result = await deps.run((tx) =>
+        releaseReservation(handlerContext(ctx), { orderId, reason }, { ...deps.inventory, tx }),
+      );
       if (!result.ok) throw problem(404, 'Not Found', { detail: `Order ${orderId} has no reservation` });
       ctx.body = reservationJson(result.reservation);
     },
@@ -119,13 +123,13 @@ export function addAdminReservationRoutes(api: ApiRoutes, deps: HttpDeps): void 
       responses: { 200: { description: 'The reservation', body: reservationBody }, 404: { description: 'None' } },
     },
     async (ctx) => {
-      ctx.body = await reservationOf(deps, ctx.params.orderId as string);
+      ctx.body = await reservationOf(handlerContext(ctx), deps, ctx.params.orderId as string);
     },
   );
 }
 
-async function reservationOf(deps: HttpDeps, orderId: string) {
-  const reservation = await deps.run((tx) => getReservation(tx, { orderId }, deps.inventory));
+async function reservationOf(context: HandlerContext, deps: HttpDeps, orderId: string) {
+  const reservation = await deps.run((tx) => getReservation(context, { orderId }, { ...deps.inventory, tx }));
   if (!reservation) throw problem(404, 'Not Found', { detail: `Order ${orderId} has no reservation` });
   return reservationJson(reservation);
 }

@@ -1,4 +1,11 @@
-import { type ApiRoutes, invalidCursor, problem, problemContentType, respondIdempotently } from '@shop/kit';
+import {
+  type ApiRoutes,
+  handlerContext,
+  invalidCursor,
+  problem,
+  problemContentType,
+  respondIdempotently,
+} from '@shop/kit';
 import { type AdjustResult, adjustStock } from '../application/adjust-stock';
 import { getStockLevels, listStockItems } from '../application/stock-queries';
 import type { HttpDeps } from './http-deps';
@@ -31,9 +38,9 @@ export function addStockRoutes(api: ApiRoutes, deps: HttpDeps): void {
       }
       const page = await deps.run((tx) =>
         listStockItems(
-          tx,
+          handlerContext(ctx),
           { lowStockOnly: query.lowStock, limit: query.limit, ...(afterProductId ? { afterProductId } : {}) },
-          deps.inventory,
+          { ...deps.inventory, tx },
         ),
       );
       ctx.body = {
@@ -56,7 +63,9 @@ export function addStockRoutes(api: ApiRoutes, deps: HttpDeps): void {
     },
     async (ctx) => {
       const { productId } = ctx.params as { productId: string };
-      const levels = await deps.run((tx) => getStockLevels(tx, { productId }, deps.inventory));
+      const levels = await deps.run((tx) =>
+        getStockLevels(handlerContext(ctx), { productId }, { ...deps.inventory, tx }),
+      );
       if (!levels) throw problem(404, 'Not Found', { detail: `No stock item for product ${productId}` });
       ctx.body = levels;
     },
@@ -80,9 +89,9 @@ export function addStockRoutes(api: ApiRoutes, deps: HttpDeps): void {
       const { delta, reason } = ctx.request.body as { delta: number; reason: string };
       await respondIdempotently(ctx, deps.db, `inventory:adjustments:${caller.id}`.slice(0, 100), async (tx) => {
         const result = await adjustStock(
-          deps.unitOf(tx),
+          handlerContext(ctx),
           { productId, delta, reason, actorId: caller.id },
-          deps.inventory,
+          { ...deps.inventory, tx: deps.unitOf(tx) },
         );
         if (result.ok) return { status: 200, body: result.levels };
         // A refusal is answered (and stored under the key) as the problem document it is.

@@ -24,7 +24,11 @@ export interface InventorySubscriptionDeps {
 
 const release = (contract: typeof OrderFailed, reason: ReleaseReason) =>
   subscribe<OrderStatusEvent, InventorySubscriptionDeps>(contract, async (ctx, event, deps) => {
-    await releaseReservation(inventoryTx(ctx.tx), { orderId: event.data.orderId, reason }, deps.inventory);
+    await releaseReservation(
+      ctx,
+      { orderId: event.data.orderId, reason },
+      { ...deps.inventory, tx: inventoryTx(ctx.tx) },
+    );
   });
 
 /**
@@ -38,21 +42,33 @@ export const inventorySubscriptions: EventSubscription<InventorySubscriptionDeps
     // The catalog accepts up to the 32-bit maximum; more than maxOnHand is kept at maxOnHand rather than leaving
     // the product without a stock item (the counters' guards need the headroom above it).
     const initialStock = Math.min(event.data.initialStock, maxOnHand);
-    await openStockItem(inventoryTx(ctx.tx), { productId: event.data.productId, initialStock }, deps.inventory);
+    await openStockItem(
+      ctx,
+      { productId: event.data.productId, initialStock },
+      { ...deps.inventory, tx: inventoryTx(ctx.tx) },
+    );
   }),
   subscribe(ProductDeleted, async (ctx, event, deps: InventorySubscriptionDeps) => {
-    await discontinueStockItem(inventoryTx(ctx.tx), { productId: event.data.productId }, deps.inventory);
+    await discontinueStockItem(
+      ctx,
+      { productId: event.data.productId },
+      { ...deps.inventory, tx: inventoryTx(ctx.tx) },
+    );
   }),
   subscribe(OrderPlaced, async (ctx, event, deps: InventorySubscriptionDeps) => {
     const lines = event.data.items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
     await reserveStock(
-      inventoryTx(ctx.tx),
+      ctx,
       { orderId: event.data.orderId, lines, ttlSeconds: deps.reservationTtlSeconds },
-      deps.inventory,
+      { ...deps.inventory, tx: inventoryTx(ctx.tx) },
     );
   }),
   subscribe(OrderPaid, async (ctx, event, deps: InventorySubscriptionDeps) => {
-    const result = await commitReservation(inventoryTx(ctx.tx), { orderId: event.data.orderId }, deps.inventory);
+    const result = await commitReservation(
+      ctx,
+      { orderId: event.data.orderId },
+      { ...deps.inventory, tx: inventoryTx(ctx.tx) },
+    );
     // Nothing to retry: the order was paid for stock this inventory no longer holds for it.
     if (!result.ok) ctx.log.error({ orderId: event.data.orderId, result }, 'a paid order could not commit its stock');
   }),

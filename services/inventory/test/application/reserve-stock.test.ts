@@ -114,7 +114,7 @@ describe('reserving stock for an order', () => {
 
   it('reserves nothing new for a discontinued product', async () => {
     const product = await world.productWithStock(5);
-    await world.run((tx) => discontinueStockItem(tx, { productId: product }, world.deps));
+    await world.run((tx) => discontinueStockItem(world.ctx, { productId: product }, { ...world.deps, tx }));
     const result = await world.reserve('order-9', [line(product)]);
     expect(result).toMatchObject({ ok: false, shortages: [{ productId: product, requested: 1, available: 0 }] });
   });

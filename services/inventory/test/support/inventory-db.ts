@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, ProductCreated, StockChanged } from '@shop/contracts';
-import { createDataSource, OutboxEvent, type Tx, transaction } from '@shop/kit';
+import { createDataSource, createLogger, type HandlerContext, OutboxEvent, type Tx, transaction } from '@shop/kit';
 import type { DataSource } from 'typeorm';
 import { type AdjustResult, adjustStock } from '../../src/application/adjust-stock';
 import { type CommitResult, commitReservation } from '../../src/application/commit-reservation';
@@ -50,28 +50,30 @@ export function inventoryWorld(db: DataSource, deps: InventoryDeps) {
   const run = <T>(work: (tx: InventoryTx) => Promise<T>) => transaction(db, (tx) => work(inventoryTx(tx)));
   /** A kit transaction, for looking at what the service wrote. */
   const runKit = <T>(work: (tx: Tx) => Promise<T>) => transaction(db, work);
+  const ctx: HandlerContext = { log: createLogger({ name: 'inventory-test', level: 'fatal' }) };
   const world = {
     db,
     deps,
+    ctx,
     run,
     async productWithStock(onHand: number, productId: string = randomUUID()): Promise<string> {
-      await run((tx) => openStockItem(tx, { productId, initialStock: onHand }, deps));
+      await run((tx) => openStockItem(ctx, { productId, initialStock: onHand }, { ...deps, tx }));
       return productId;
     },
     reserve(orderId: string, lines: ReservationLine[], ttlSeconds = 900): Promise<ReserveResult> {
-      return reserveStockInTransaction(run, { orderId, lines, ttlSeconds }, deps);
+      return reserveStockInTransaction(ctx, { orderId, lines, ttlSeconds }, { ...deps, run });
     },
     commit(orderId: string): Promise<CommitResult> {
-      return run((tx) => commitReservation(tx, { orderId }, deps));
+      return run((tx) => commitReservation(ctx, { orderId }, { ...deps, tx }));
     },
     release(orderId: string, reason: ReleaseReason = 'order-cancelled'): Promise<ReleaseResult> {
-      return run((tx) => releaseReservation(tx, { orderId, reason }, deps));
+      return run((tx) => releaseReservation(ctx, { orderId, reason }, { ...deps, tx }));
     },
     adjust(productId: string, delta: number, reason = 'stock count'): Promise<AdjustResult> {
-      return run((tx) => adjustStock(tx, { productId, delta, reason, actorId: 'admin-1' }, deps));
+      return run((tx) => adjustStock(ctx, { productId, delta, reason, actorId: 'admin-1' }, { ...deps, tx }));
     },
     sweep(batchSize = 100) {
-      return expireDueReservations(run, deps, { batchSize });
+      return expireDueReservations(ctx, { batchSize }, { ...deps, run });
     },
     async levels(productId: string): Promise<StockLevels> {
       const item = await run((tx) => tx.stock.findItem(productId));
