@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { createDataSource, OutboxEvent, transaction } from '@shop/kit';
+import { createDataSource, createLogger, type HandlerContext, OutboxEvent, transaction } from '@shop/kit';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import type { DataSource } from 'typeorm';
 import { moveOrder } from '../src/application/move-order';
@@ -10,6 +10,7 @@ import { ordersMigrations } from '../src/infrastructure/migrations';
 import { storeOfTx } from '../src/infrastructure/typeorm-store';
 
 const logDir = join(resolve(__dirname, '../../..'), '.tmp/test-logs/orders-postgres');
+const ctx: HandlerContext = { log: createLogger({ name: 'orders-postgres-test', level: 'fatal' }) };
 
 let postgres: PostgresServer;
 let dataSource: DataSource;
@@ -82,9 +83,9 @@ describe('the orders store on PostgreSQL', () => {
     const order = await placed();
     const at = new Date('2026-03-01T10:01:00.000Z');
     const results = await Promise.all([
-      transaction(dataSource, (tx) => moveOrder(storeOfTx(tx), order.id, 'Paid', at)),
+      transaction(dataSource, (tx) => moveOrder(ctx, { orderId: order.id, to: 'Paid', at }, { store: storeOfTx(tx) })),
       transaction(dataSource, (tx) =>
-        moveOrder(storeOfTx(tx), order.id, 'Failed', at, { failureReason: 'OutOfStock' }),
+        moveOrder(ctx, { orderId: order.id, to: 'Failed', at, failureReason: 'OutOfStock' }, { store: storeOfTx(tx) }),
       ),
     ]);
     expect(results.filter((result) => result.moved)).toHaveLength(1);

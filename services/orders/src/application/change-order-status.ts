@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import type { Order, OrderStatus } from '../domain/order';
 import { moveOrder } from './move-order';
 import type { OrdersDeps } from './ports';
@@ -12,6 +13,7 @@ export type StatusChangeResult =
  * invisible (404). Asking for the status an order already has answers it as done: retries are harmless.
  */
 export async function changeOrderStatus(
+  ctx: HandlerContext,
   input: { orderId: string; to: OrderStatus; trackingNumber?: string; canSee: (order: Order) => boolean },
   deps: Pick<OrdersDeps, 'unitOfWork' | 'clock'>,
 ): Promise<StatusChangeResult> {
@@ -20,11 +22,14 @@ export async function changeOrderStatus(
     if (!current || !input.canSee(current)) return { ok: false, reason: 'not-found' };
     if (current.status === input.to) return { ok: true, order: current };
     const result = await moveOrder(
-      store,
-      input.orderId,
-      input.to,
-      deps.clock.now(),
-      input.trackingNumber ? { trackingNumber: input.trackingNumber } : {},
+      ctx,
+      {
+        orderId: input.orderId,
+        to: input.to,
+        at: deps.clock.now(),
+        ...(input.trackingNumber ? { trackingNumber: input.trackingNumber } : {}),
+      },
+      { store },
     );
     if (result.moved) return { ok: true, order: result.order };
     return { ok: false, reason: 'conflict', order: result.order ?? current };

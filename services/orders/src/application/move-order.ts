@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import { type FailureReason, type Order, type OrderStatus, sourcesOf } from '../domain/order';
 import { statusChanged } from './order-events';
 import type { OrdersStore } from './ports';
@@ -9,11 +10,14 @@ export type MoveResult = { moved: true; order: Order } | { moved: false; order: 
  * the step (a redelivered event, a cancel racing a payment) is left alone and reported as not moved.
  */
 export async function moveOrder(
-  store: OrdersStore,
-  orderId: string,
-  to: OrderStatus,
-  at: Date,
-  details: { failureReason?: FailureReason; trackingNumber?: string } = {},
+  _ctx: HandlerContext,
+  {
+    orderId,
+    to,
+    at,
+    ...details
+  }: { orderId: string; to: OrderStatus; at: Date; failureReason?: FailureReason; trackingNumber?: string },
+  { store }: { store: OrdersStore },
 ): Promise<MoveResult> {
   const order = await store.orders.move(orderId, sourcesOf(to), to, { updatedAt: at, ...details });
   if (!order) return { moved: false, order: await store.orders.byId(orderId) };

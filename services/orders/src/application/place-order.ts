@@ -1,4 +1,4 @@
-import type { FieldError } from '@shop/kit';
+import type { FieldError, HandlerContext } from '@shop/kit';
 import { mergeLines, type Order, type OrderLine, type ShippingAddress, totalOf } from '../domain/order';
 import { orderPlaced } from './order-events';
 import type { CardDetails, OrdersDeps, OrdersStore } from './ports';
@@ -26,10 +26,11 @@ export type PlacementResult =
  * Recording the order (recordOrder) is the caller's last step, in the transaction that stores the idempotent answer.
  */
 export async function placeOrder(
+  ctx: HandlerContext,
   input: PlaceOrder,
   deps: Pick<OrdersDeps, 'prices' | 'paymentMethods' | 'clock'>,
 ): Promise<PlacementResult> {
-  const prepared = await prepareOrder(input, deps);
+  const prepared = await prepareOrder(ctx, input, deps);
   if (!prepared.ok) return { ok: false, reason: 'invalid', errors: prepared.errors };
   const { order } = prepared;
   const opened = await deps.paymentMethods.openPayment({
@@ -48,6 +49,7 @@ export async function placeOrder(
  * Field errors name the request's fields, e.g. `body.items.1.productId` or `body.payment.cardNumber`.
  */
 export async function prepareOrder(
+  _ctx: HandlerContext,
   input: PlaceOrder,
   deps: Pick<OrdersDeps, 'prices' | 'paymentMethods' | 'clock'>,
 ): Promise<PreparedOrder> {
@@ -98,7 +100,11 @@ export async function prepareOrder(
 }
 
 /** Records the prepared order and announces it; inventory reserves next, then payments charges. */
-export async function recordOrder(store: OrdersStore, order: Order): Promise<Order> {
+export async function recordOrder(
+  _ctx: HandlerContext,
+  { order }: { order: Order },
+  { store }: { store: OrdersStore },
+): Promise<Order> {
   await store.orders.insert(order);
   const { topic, envelope } = orderPlaced(order);
   await store.outbox(topic, envelope);

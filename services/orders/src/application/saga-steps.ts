@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import type { FailureReason, OrderStatus } from '../domain/order';
 import { moveOrder } from './move-order';
 import type { OrdersDeps, OrdersStore } from './ports';
@@ -15,16 +16,18 @@ export interface SagaStep {
  * late payment is refunded by payments itself when it sees the order cancelled or failed.
  */
 export async function applySagaStep(
-  store: OrdersStore,
-  step: SagaStep,
-  orderId: string,
-  deps: Pick<OrdersDeps, 'clock'>,
+  ctx: HandlerContext,
+  { orderId, step }: { orderId: string; step: SagaStep },
+  deps: Pick<OrdersDeps, 'clock'> & { store: OrdersStore },
 ): Promise<void> {
   await moveOrder(
-    store,
-    orderId,
-    step.to,
-    deps.clock.now(),
-    step.failureReason ? { failureReason: step.failureReason } : {},
+    ctx,
+    {
+      orderId,
+      to: step.to,
+      at: deps.clock.now(),
+      ...(step.failureReason ? { failureReason: step.failureReason } : {}),
+    },
+    deps,
   );
 }

@@ -4,6 +4,7 @@ import {
   type Caller,
   decodeTimeCursor,
   encodeTimeCursor,
+  handlerContext,
   idempotencyKeyHeader,
   invalidRequest,
   problem,
@@ -53,7 +54,9 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
       const key = ctx.get(idempotencyKeyHeader);
       const orderId = key ? orderIdFor(customerId, key) : randomUUID();
       const body = ctx.request.body as Omit<PlaceOrder, 'customerId' | 'orderId'>;
-      const placed = await withDependencies(() => placeOrder({ ...body, orderId, customerId }, deps));
+      const placed = await withDependencies(() =>
+        placeOrder(handlerContext(ctx), { ...body, orderId, customerId }, deps),
+      );
       if (!placed.ok && placed.reason === 'invalid') throw invalidRequest(placed.errors);
       if (!placed.ok) {
         throw problem(409, 'Idempotency key reused', {
@@ -61,7 +64,7 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
         });
       }
       await respondIdempotently(ctx, http.dataSource, scope, async (tx) => {
-        const order = await recordOrder(http.storeOf(tx), placed.order);
+        const order = await recordOrder(handlerContext(ctx), { order: placed.order }, { store: http.storeOf(tx) });
         return { status: 202, body: orderView(order) };
       });
       ctx.set('Location', `/api/orders/${orderId}`);
@@ -77,7 +80,7 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
       responses: { 200: { description: 'The order', body: orderSchema } },
     },
     async (ctx) => {
-      const order = await findOrder(ctx.params.id as string, deps);
+      const order = await findOrder(handlerContext(ctx), { orderId: ctx.params.id as string }, deps);
       if (!order || !visibleTo(caller(ctx))(order)) throw notFound();
       ctx.body = orderView(order);
     },
@@ -106,6 +109,7 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
       const query = ctx.state.query as { status?: OrderStatus; limit: number; cursor?: string };
       const who = caller(ctx);
       const page = await listOrders(
+        handlerContext(ctx),
         {
           limit: query.limit,
           ...(isAdmin(who) ? {} : { customerId: who.id }),
@@ -139,6 +143,7 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
       async (ctx) => {
         const trackingNumber = (ctx.request.body as { trackingNumber?: string } | undefined)?.trackingNumber;
         const result = await changeOrderStatus(
+          handlerContext(ctx),
           {
             orderId: ctx.params.id as string,
             to,

@@ -1,5 +1,5 @@
 import { PaymentFailed, PaymentSucceeded, StockReleased, StockReservationFailed } from '@shop/contracts';
-import { type EventSubscription, subscribe, type Tx } from '@shop/kit';
+import { type EventSubscription, type InboxEventContext, subscribe, type Tx } from '@shop/kit';
 import type { OrdersDeps, OrdersStore } from '../application/ports';
 import { applySagaStep } from '../application/saga-steps';
 
@@ -9,25 +9,29 @@ export interface OrdersSubscriptionDeps {
   storeOf(tx: Tx): OrdersStore;
 }
 
+/** The saga step's deps: the clock, and the store inside the event's transaction. */
+const inTx = (ctx: InboxEventContext, deps: OrdersSubscriptionDeps) => ({
+  ...deps.orders,
+  store: deps.storeOf(ctx.tx),
+});
+
 /** The saga's inbound side: which events move an order, and where to; each move allowed only by the state machine. */
 export const ordersSubscriptions: EventSubscription<OrdersSubscriptionDeps>[] = [
   subscribe(StockReservationFailed, async (ctx, event, deps: OrdersSubscriptionDeps) => {
     await applySagaStep(
-      deps.storeOf(ctx.tx),
-      { to: 'Failed', failureReason: 'OutOfStock' },
-      event.data.orderId,
-      deps.orders,
+      ctx,
+      { orderId: event.data.orderId, step: { to: 'Failed', failureReason: 'OutOfStock' } },
+      inTx(ctx, deps),
     );
   }),
   subscribe(PaymentSucceeded, async (ctx, event, deps: OrdersSubscriptionDeps) => {
-    await applySagaStep(deps.storeOf(ctx.tx), { to: 'Paid' }, event.data.orderId, deps.orders);
+    await applySagaStep(ctx, { orderId: event.data.orderId, step: { to: 'Paid' } }, inTx(ctx, deps));
   }),
   subscribe(PaymentFailed, async (ctx, event, deps: OrdersSubscriptionDeps) => {
     await applySagaStep(
-      deps.storeOf(ctx.tx),
-      { to: 'Failed', failureReason: 'PaymentDeclined' },
-      event.data.orderId,
-      deps.orders,
+      ctx,
+      { orderId: event.data.orderId, step: { to: 'Failed', failureReason: 'PaymentDeclined' } },
+      inTx(ctx, deps),
     );
   }),
   subscribe(StockReleased, async (ctx, event, deps: OrdersSubscriptionDeps) => {
@@ -35,10 +39,9 @@ export const ordersSubscriptions: EventSubscription<OrdersSubscriptionDeps>[] = 
     // placed. Other releases follow the order's own failure or cancellation.
     if (event.data.reason !== 'expired') return;
     await applySagaStep(
-      deps.storeOf(ctx.tx),
-      { to: 'Failed', failureReason: 'ReservationExpired' },
-      event.data.orderId,
-      deps.orders,
+      ctx,
+      { orderId: event.data.orderId, step: { to: 'Failed', failureReason: 'ReservationExpired' } },
+      inTx(ctx, deps),
     );
   }),
 ];
