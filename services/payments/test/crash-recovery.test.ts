@@ -3,7 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventEnvelope, type Topic, topics } from '@shop/contracts';
-import { createDataSource, createLogger, inboxIntake, type Subscription, transaction } from '@shop/kit';
+import {
+  createDataSource,
+  createLogger,
+  type HandlerContext,
+  inboxIntake,
+  type Subscription,
+  transaction,
+} from '@shop/kit';
 import type { DataSource } from 'typeorm';
 import type { PaymentGateway, PaymentsDeps } from '../src/application/ports';
 import { refundPayment } from '../src/application/refund-payment';
@@ -26,6 +33,7 @@ let gateway: SimulatedCardGateway;
 let subscriptions: Subscription[];
 let deps: PaymentsDeps;
 /** The next call of this gateway operation succeeds at the gateway, then fails on its way back. */
+const ctx: HandlerContext = { log: createLogger({ name: 'payments-recovery', level: 'fatal' }) };
 const failAfter = new Set<'capture' | 'refund'>();
 
 beforeAll(async () => {
@@ -152,7 +160,8 @@ describe('after the gateway acted and the payments transaction failed', () => {
     await deliver(topics.stockReserved, stockReserved(orderId));
     const { id: paymentId } = await payment(orderId);
     const refund = { paymentId, amount: { amount: 400, currency: 'EUR' }, reason: 'retried', refundId: randomUUID() };
-    const run = () => transaction(dataSource, (tx) => refundPayment(paymentStoreOf(tx), refund, deps));
+    const run = () =>
+      transaction(dataSource, (tx) => refundPayment(ctx, refund, { ...deps, store: paymentStoreOf(tx) }));
 
     failAfter.add('refund');
     await expect(run()).rejects.toThrow(/connection lost/);

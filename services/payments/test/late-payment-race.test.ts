@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createLogger, type HandlerContext } from '@shop/kit';
 import { chargePayment } from '../src/application/charge-payment';
 import type { PaymentStore, PaymentsDeps } from '../src/application/ports';
 import { settleEndedOrder } from '../src/application/settle-ended-order';
@@ -49,19 +50,20 @@ function storeWhereThePaymentAppearsAfterTheClaim(status: PaymentStatus) {
   return { store, payment, rolledBack };
 }
 
+const ctx: HandlerContext = { log: createLogger({ name: 'late-payment-race', level: 'fatal' }) };
 const deps = { clock: { now: () => new Date() } } as unknown as PaymentsDeps;
 
 describe('a payment committed between the claim and the read', () => {
   it.each(['pending', 'authorized'] as const)('is retried by the charge when %s', async (status) => {
     const { store, payment, rolledBack } = storeWhereThePaymentAppearsAfterTheClaim(status);
-    const result = await chargePayment(store, { orderId: payment.orderId }, deps);
+    const result = await chargePayment(ctx, { orderId: payment.orderId }, { ...deps, store });
     expect(result).toEqual({ outcome: 'no-payment' });
     expect(rolledBack).toEqual([{ outcome: 'no-payment' }]);
   });
 
   it('is left alone by the charge once it is settled', async () => {
     const { store, payment, rolledBack } = storeWhereThePaymentAppearsAfterTheClaim('voided');
-    expect(await chargePayment(store, { orderId: payment.orderId }, deps)).toEqual({
+    expect(await chargePayment(ctx, { orderId: payment.orderId }, { ...deps, store })).toEqual({
       outcome: 'unchanged',
       status: 'voided',
     });
@@ -70,7 +72,11 @@ describe('a payment committed between the claim and the read', () => {
 
   it.each(['pending', 'captured'] as const)('is retried by the ending of the order when %s', async (status) => {
     const { store, payment, rolledBack } = storeWhereThePaymentAppearsAfterTheClaim(status);
-    const result = await settleEndedOrder(store, { orderId: payment.orderId, ending: 'order-failed' }, deps);
+    const result = await settleEndedOrder(
+      ctx,
+      { orderId: payment.orderId, ending: 'order-failed' },
+      { ...deps, store },
+    );
     expect(result).toEqual({ outcome: 'no-payment' });
     expect(rolledBack).toHaveLength(1);
   });

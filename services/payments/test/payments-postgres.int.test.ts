@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { type EventEnvelope, type Topic, topics } from '@shop/contracts';
-import { createDataSource, createLogger, inboxIntake, type Subscription, transaction } from '@shop/kit';
+import {
+  createDataSource,
+  createLogger,
+  type HandlerContext,
+  inboxIntake,
+  type Subscription,
+  transaction,
+} from '@shop/kit';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import type { DataSource } from 'typeorm';
 import type { PaymentGateway, PaymentsDeps } from '../src/application/ports';
@@ -15,6 +22,7 @@ import { paymentStoreOf } from '../src/infrastructure/typeorm-payment-store';
 import { paymentsSubscriptions } from '../src/subscriptions/payments-subscriptions';
 
 const logDir = join(resolve(__dirname, '../../..'), '.tmp/test-logs/payments-postgres');
+const ctx: HandlerContext = { log: createLogger({ name: 'payments-postgres-test', level: 'fatal' }) };
 
 let postgres: PostgresServer;
 let dataSource: DataSource;
@@ -179,9 +187,9 @@ describe('payments on PostgreSQL', () => {
       Array.from({ length: 10 }, () =>
         transaction(dataSource, (tx) =>
           refundPayment(
-            paymentStoreOf(tx),
+            ctx,
             { paymentId: payment.id, amount: { amount: 300, currency: 'EUR' }, reason: 'race', refundId: randomUUID() },
-            deps,
+            { ...deps, store: paymentStoreOf(tx) },
           ),
         ),
       ),
@@ -207,9 +215,9 @@ describe('payments on PostgreSQL', () => {
       ...Array.from({ length: 5 }, () =>
         transaction(dataSource, (tx) =>
           refundPayment(
-            paymentStoreOf(tx),
+            ctx,
             { paymentId: payment.id, amount: { amount: 150, currency: 'EUR' }, reason: 'race', refundId: randomUUID() },
-            deps,
+            { ...deps, store: paymentStoreOf(tx) },
           ),
         ),
       ),

@@ -1,8 +1,9 @@
 import type { DeclineReason } from '@shop/contracts';
+import type { HandlerContext } from '@shop/kit';
 import { authorizationKey, chargeableStatuses, type Payment, type PaymentStatus } from '../domain/payment';
 import { paymentFailed, paymentSucceeded } from '../domain/payment-events';
 import { claimOrderPayment } from './claim-order-payment';
-import type { PaymentChanges, PaymentStore, PaymentsDeps } from './ports';
+import type { InTransaction, PaymentChanges } from './ports';
 
 export type ChargeResult =
   | { outcome: 'captured'; payment: Payment }
@@ -20,10 +21,11 @@ export type ChargeResult =
  * idempotent at the gateway), so the card is never charged twice.
  */
 export async function chargePayment(
-  store: PaymentStore,
+  _ctx: HandlerContext,
   input: { orderId: string },
-  deps: PaymentsDeps,
+  deps: InTransaction,
 ): Promise<ChargeResult> {
+  const { store } = deps;
   const claim = await claimOrderPayment(store, input.orderId, chargeableStatuses);
   if ('notYet' in claim) return store.rollbackWith({ outcome: 'no-payment' });
   if ('settled' in claim) return { outcome: 'unchanged', status: claim.settled };

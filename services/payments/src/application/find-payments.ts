@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import type { Payment } from '../domain/payment';
 import type { Refund } from '../domain/refund';
 import type { PaymentPage, PaymentPosition, UnitOfWork } from './ports';
@@ -9,8 +10,8 @@ export interface Reader {
 }
 
 export async function listPayments(
-  reader: Reader,
-  query: { limit: number; orderId?: string; after?: PaymentPosition },
+  _ctx: HandlerContext,
+  { reader, ...query }: { reader: Reader; limit: number; orderId?: string; after?: PaymentPosition },
   deps: { unitOfWork: UnitOfWork },
 ): Promise<PaymentPage> {
   return deps.unitOfWork((store) =>
@@ -20,8 +21,8 @@ export async function listPayments(
 
 /** The payment with its refunds; null when there is none, or it belongs to another customer. */
 export async function getPayment(
-  reader: Reader,
-  id: string,
+  _ctx: HandlerContext,
+  { reader, id }: { reader: Reader; id: string },
   deps: { unitOfWork: UnitOfWork },
 ): Promise<{ payment: Payment; refunds: Refund[] } | null> {
   return deps.unitOfWork(async (store) => {

@@ -125,3 +125,6 @@ export interface PaymentsDeps {
   gateway: PaymentGateway;
   clock: Clock;
 }
+
+/** What a handler run inside a transaction it is handed (the event intake's, a route's) works with. */
+export type InTransaction = PaymentsDeps & { store: PaymentStore };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Money } from '@shop/contracts';
+import type { HandlerContext } from '@shop/kit';
 import type { Payment } from '../domain/payment';
-import type { PaymentStore, PaymentsDeps } from './ports';
+import type { InTransaction } from './ports';
 
 export interface RecordPendingPayment {
   orderId: string;
@@ -30,10 +31,11 @@ function sameOrder(payment: Payment, input: RecordPendingPayment): boolean {
  * a conflict (the id was fixed by an Idempotency-Key reused for a different order) and changes nothing.
  */
 export async function recordPendingPayment(
-  store: PaymentStore,
+  _ctx: HandlerContext,
   input: RecordPendingPayment,
-  deps: PaymentsDeps,
+  deps: InTransaction,
 ): Promise<RecordPendingResult> {
+  const { store } = deps;
   const existing = await store.payments.byOrderId(input.orderId);
   if (existing) return sameOrder(existing, input) ? { outcome: 'duplicate' } : { outcome: 'conflict', existing };
   // Unknown or expired tokens are recorded all the same: the authorization declines them, and the saga hears

@@ -1,8 +1,9 @@
 import type { Money } from '@shop/contracts';
+import type { HandlerContext } from '@shop/kit';
 import { type Payment, refundableAmount, refundableStatuses } from '../domain/payment';
 import { paymentRefunded } from '../domain/payment-events';
 import type { Refund } from '../domain/refund';
-import type { GatewayRefundResult, PaymentStore, PaymentsDeps } from './ports';
+import type { GatewayRefundResult, InTransaction, PaymentStore, PaymentsDeps } from './ports';
 
 export interface RefundPayment {
   paymentId: string;
@@ -22,10 +23,11 @@ export type RefundResult =
 
 /** An admin gives part or all of a captured payment back. Failures roll everything back. */
 export async function refundPayment(
-  store: PaymentStore,
+  _ctx: HandlerContext,
   input: RefundPayment,
-  deps: PaymentsDeps,
+  deps: InTransaction,
 ): Promise<RefundResult> {
+  const { store } = deps;
   const payment = await store.payments.byId(input.paymentId);
   if (!payment) return store.rollbackWith({ ok: false, reason: 'not-found' });
   if (!refundableStatuses.includes(payment.status)) {

@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import {
   authorizationKey,
   chargeableStatuses,
@@ -9,7 +10,7 @@ import {
 import { paymentSucceeded } from '../domain/payment-events';
 import { type Refund, refundIdFor } from '../domain/refund';
 import { claimOrderPayment } from './claim-order-payment';
-import type { PaymentChanges, PaymentStore, PaymentsDeps } from './ports';
+import type { InTransaction, PaymentChanges } from './ports';
 import { refundCaptured } from './refund-payment';
 
 /** Why the order ended without being fulfilled; also the reason its refund carries, if money was taken. */
@@ -30,10 +31,11 @@ export type SettleResult =
  * charge running at the same moment either finishes before (and is refunded here) or finds the payment voided.
  */
 export async function settleEndedOrder(
-  store: PaymentStore,
+  _ctx: HandlerContext,
   input: { orderId: string; ending: OrderEnding },
-  deps: PaymentsDeps,
+  deps: InTransaction,
 ): Promise<SettleResult> {
+  const { store } = deps;
   const claim = await claimOrderPayment(store, input.orderId, [...chargeableStatuses, ...refundableStatuses]);
   if ('notYet' in claim) return store.rollbackWith({ outcome: 'no-payment' });
   if ('settled' in claim) return { outcome: 'unchanged', status: claim.settled };

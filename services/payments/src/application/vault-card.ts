@@ -1,3 +1,4 @@
+import type { HandlerContext } from '@shop/kit';
 import type { CardDetails } from '../domain/card';
 import type { PaymentsDeps, TokenizeResult } from './ports';
 
@@ -6,6 +7,10 @@ import type { PaymentsDeps, TokenizeResult } from './ports';
  * invocation). The card goes to the gateway and nowhere else: what comes back is a token, the brand, the last
  * four digits and the expiry, or a problem per bad field.
  */
-export function vaultCard(card: CardDetails, deps: Pick<PaymentsDeps, 'gateway'>): Promise<TokenizeResult> {
+export function vaultCard(
+  _ctx: HandlerContext,
+  card: CardDetails,
+  deps: Pick<PaymentsDeps, 'gateway'>,
+): Promise<TokenizeResult> {
   return deps.gateway.tokenize(card);
 }

@@ -1,4 +1,4 @@
-import { type ApiRoutes, invalidRequest, problem } from '@shop/kit';
+import { type ApiRoutes, handlerContext, invalidRequest, problem } from '@shop/kit';
 import Joi from 'joi';
 import { recordPendingPayment } from '../application/record-pending-payment';
 import { vaultCard } from '../application/vault-card';
@@ -34,7 +34,7 @@ export function paymentMethodRoutes(api: ApiRoutes, http: PaymentsHttp): void {
       },
     },
     async (ctx) => {
-      const result = await vaultCard(ctx.request.body as CardDetails, http.deps);
+      const result = await vaultCard(handlerContext(ctx), ctx.request.body as CardDetails, http.deps);
       if (!result.ok) {
         throw invalidRequest(
           result.problems.map((problem) => ({ path: `body.${problem.field}`, message: problem.message })),
@@ -74,7 +74,9 @@ export function paymentMethodRoutes(api: ApiRoutes, http: PaymentsHttp): void {
         total: { amount: number; currency: string };
         paymentMethodId: string;
       };
-      const result = await http.unitOfWork((store) => recordPendingPayment(store, input, http.deps));
+      const result = await http.unitOfWork((store) =>
+        recordPendingPayment(handlerContext(ctx), input, { ...http.deps, store }),
+      );
       if (result.outcome === 'conflict') {
         throw problem(409, 'Another payment for this order', {
           detail: 'The order already has a payment for another customer or amount.',

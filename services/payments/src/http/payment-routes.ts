@@ -5,6 +5,7 @@ import {
   type Caller,
   decodeTimeCursor,
   encodeTimeCursor,
+  handlerContext,
   idempotencyKeyHeader,
   problem,
   problemContentType,
@@ -39,8 +40,9 @@ export function paymentRoutes(api: ApiRoutes, http: PaymentsHttp): void {
     async (ctx) => {
       const query = ctx.state.query as { orderId?: string; limit: number; cursor?: string };
       const page = await listPayments(
-        readerOf(ctx),
+        handlerContext(ctx),
         {
+          reader: readerOf(ctx),
           limit: query.limit,
           ...(query.orderId ? { orderId: query.orderId } : {}),
           ...(query.cursor ? { after: decodeTimeCursor(query.cursor) } : {}),
@@ -60,7 +62,7 @@ export function paymentRoutes(api: ApiRoutes, http: PaymentsHttp): void {
       responses: { 200: { description: 'The payment', body: paymentDetailView } },
     },
     async (ctx) => {
-      const found = await getPayment(readerOf(ctx), ctx.params.id as string, http);
+      const found = await getPayment(handlerContext(ctx), { reader: readerOf(ctx), id: ctx.params.id as string }, http);
       if (!found) throw problem(404, 'Payment not found');
       ctx.body = { ...toPaymentView(found.payment), refunds: found.refunds.map(toRefundView) };
     },
@@ -91,7 +93,11 @@ export function paymentRoutes(api: ApiRoutes, http: PaymentsHttp): void {
       // gateway for that same refund again.
       const refundId = key ? refundIdFor(`${scope}:${paymentId}:${key}`) : randomUUID();
       await respondIdempotently(ctx, http.dataSource, scope, async (tx) => {
-        const result = await refundPayment(http.storeOf(tx), { paymentId, amount, reason, refundId }, http.deps);
+        const result = await refundPayment(
+          handlerContext(ctx),
+          { paymentId, amount, reason, refundId },
+          { ...http.deps, store: http.storeOf(tx) },
+        );
         return result.ok ? { status: 201, body: toRefundView(result.refund) } : refusal(result);
       });
       // A stored refusal is replayed as it was first answered: a problem document.

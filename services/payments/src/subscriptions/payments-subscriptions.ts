@@ -6,9 +6,9 @@ import {
   StockReservationFailed,
   StockReserved,
 } from '@shop/contracts';
-import { type EventSubscription, type Logger, subscribe, type Tx } from '@shop/kit';
+import { type EventSubscription, type InboxEventContext, type Logger, subscribe, type Tx } from '@shop/kit';
 import { type ChargeResult, chargePayment } from '../application/charge-payment';
-import type { PaymentStore, PaymentsDeps } from '../application/ports';
+import type { InTransaction, PaymentStore, PaymentsDeps } from '../application/ports';
 import { recordPendingPayment } from '../application/record-pending-payment';
 import { type OrderEnding, type SettleResult, settleEndedOrder } from '../application/settle-ended-order';
 
@@ -32,10 +32,16 @@ function logSettlement(result: SettleResult, log: Logger): void {
   } else log.debug({ outcome: result.outcome }, 'the order ending changed nothing');
 }
 
+/** The handlers' deps: the gateway and clock, and the store inside the event's transaction. */
+const inTx = (ctx: InboxEventContext, deps: PaymentsSubscriptionDeps): InTransaction => ({
+  ...deps.payments,
+  store: deps.storeOf(ctx.tx),
+});
+
 /** Settles the order's payment when the order ends; before its order-placed arrived, asks for redelivery. */
 const settle = <TData extends { orderId: string }>(contract: EventContract<TData>, ending: OrderEnding) =>
   subscribe<TData, PaymentsSubscriptionDeps>(contract, async (ctx, event, deps) => {
-    const result = await settleEndedOrder(deps.storeOf(ctx.tx), { orderId: event.data.orderId, ending }, deps.payments);
+    const result = await settleEndedOrder(ctx, { orderId: event.data.orderId, ending }, inTx(ctx, deps));
     if (result.outcome === 'no-payment') return 'retry';
     ctx.afterCommit(() => logSettlement(result, ctx.log));
     return undefined;
@@ -54,10 +60,10 @@ const settle = <TData extends { orderId: string }>(contract: EventContract<TData
 export const paymentsSubscriptions: EventSubscription<PaymentsSubscriptionDeps>[] = [
   subscribe(OrderPlaced, async (ctx, event, deps: PaymentsSubscriptionDeps) => {
     const { orderId, customerId, total, paymentMethodId } = event.data;
-    await recordPendingPayment(deps.storeOf(ctx.tx), { orderId, customerId, total, paymentMethodId }, deps.payments);
+    await recordPendingPayment(ctx, { orderId, customerId, total, paymentMethodId }, inTx(ctx, deps));
   }),
   subscribe(StockReserved, async (ctx, event, deps: PaymentsSubscriptionDeps) => {
-    const result = await chargePayment(deps.storeOf(ctx.tx), { orderId: event.data.orderId }, deps.payments);
+    const result = await chargePayment(ctx, { orderId: event.data.orderId }, inTx(ctx, deps));
     // The stock was reserved before the payment was recorded (events of two producers, any order).
     if (result.outcome === 'no-payment') return 'retry';
     ctx.afterCommit(() => logCharge(result, ctx.log));
