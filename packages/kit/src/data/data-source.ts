@@ -3,7 +3,7 @@ import type { Logger } from '../log/logger';
 import { setIdempotencyTtl } from './idempotency';
 import { kitEntities } from './kit-entities';
 import { kitMigrations } from './kit-migrations';
-import { runMigrationsUnderLock } from './migration-lock';
+import { runMigrationsUnderLock, whileSqliteBusy } from './migration-lock';
 import { queryLogger } from './query-logger';
 
 export type MigrationClass = new () => MigrationInterface;
@@ -56,8 +56,12 @@ export async function openDataSource(
   settings: DataSourceSettings & { lockName: string },
 ): Promise<DataSource> {
   const { lockName, ...rest } = settings;
-  const dataSource = createDataSource(url, { ...rest, migrationsRun: false });
-  await dataSource.initialize();
+  // A fresh DataSource each try: one whose connection failed to open is not opened again.
+  const dataSource = await whileSqliteBusy(async () => {
+    const candidate = createDataSource(url, { ...rest, migrationsRun: false });
+    await candidate.initialize();
+    return candidate;
+  });
   try {
     await runMigrationsUnderLock(dataSource, lockName);
   } catch (error) {

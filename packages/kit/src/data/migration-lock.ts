@@ -106,13 +106,22 @@ async function runInExclusiveTransaction(dataSource: DataSource): Promise<Migrat
 }
 
 async function beginExclusive(runner: QueryRunner): Promise<void> {
+  await whileSqliteBusy(() => runner.query('BEGIN EXCLUSIVE'));
+}
+
+/**
+ * Runs `work` again for as long as SQLite answers that another process holds the file (up to the wait for a
+ * migrating replica): opening a connection sets pragmas (WAL) that SQLite refuses, without waiting on the busy
+ * timeout, while another process holds the write lock.
+ */
+export async function whileSqliteBusy<T>(work: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + sqliteLockWaitMs;
   for (;;) {
     try {
-      await runner.query('BEGIN EXCLUSIVE');
-      return;
+      return await work();
     } catch (error) {
       if (!isBusy(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 }
