@@ -29,6 +29,9 @@ describe('cursors', () => {
   it('refuses anything it did not issue', () => {
     const good = encodeCursor({ sort: 'price', key: 'price', value: 5, id });
     const [body = '', check = ''] = good.split('.');
+    // One character changed for another, early in the text: a changed last character may decode to the same bytes
+    // (base64's spare bits), and a random id sometimes ends the text in the very character put there.
+    const tampered = (text: string) => `${text.slice(0, 2)}${text[2] === 'A' ? 'B' : 'A'}${text.slice(3)}`;
     // A correct digest over a wrong shape must be refused too.
     const forged = (payload: unknown) => {
       const json = JSON.stringify(payload);
@@ -41,8 +44,8 @@ describe('cursors', () => {
       [`${body}.`, 'price'],
       [`.${check}`, 'price'],
       [`${body}.${check}.x`, 'price'],
-      [`${body.slice(0, -1)}A.${check}`, 'price'],
-      [`${body}.${check.slice(0, -1)}A`, 'price'],
+      [`${tampered(body)}.${check}`, 'price'],
+      [`${body}.${tampered(check)}`, 'price'],
       [forged(['price', 5]), 'price'],
       [forged(['price', -1, id]), 'price'],
       [forged(['price', 1.5, id]), 'price'],
