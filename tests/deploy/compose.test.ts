@@ -99,12 +99,25 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('publishes only the gateway, on loopback', () => {
+  it("publishes only the gateway and Mailpit's web UI, on loopback", () => {
     const published = Object.entries(report.services).filter(([, service]) => (service.ports ?? []).length > 0);
-    expect(published.map(([name]) => name)).toEqual(['gateway']);
+    expect(published.map(([name]) => name).sort()).toEqual(['gateway', 'mailpit']);
     expect(report.services.gateway?.ports).toEqual([
       expect.objectContaining({ target: 8080, host_ip: '127.0.0.1', published: '8080' }),
     ]);
+    // The mailbox to read, never its SMTP port: nothing outside the compose network sends mail through it.
+    expect(report.services.mailpit?.ports).toEqual([
+      expect.objectContaining({ target: 8025, host_ip: '127.0.0.1', published: '8025' }),
+    ]);
+  });
+
+  it("sends the notifications service's email to Mailpit, From: the contract's default sender", () => {
+    expect(report.services.mailpit?.image).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
+    expect(report.services.notifications?.environment).toMatchObject({
+      SMTP_URL: 'smtp://mailpit:1025',
+      MAIL_FROM: 'Shop <no-reply@shop.local>',
+    });
+    expect(report.services.notifications?.depends_on).toMatchObject({ mailpit: { condition: 'service_started' } });
   });
 });
 
