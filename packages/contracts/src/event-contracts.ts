@@ -1,5 +1,5 @@
 import { ProductCreated, ProductDeleted, ProductUpdated } from './catalog-events';
-import { CustomerDeleted, CustomerRegistered } from './customer-events';
+import { CustomerDeleted, CustomerRegistered, CustomerUpdated } from './customer-events';
 import type { EventContract } from './event-contract';
 import {
   LowStock,
@@ -9,6 +9,7 @@ import {
   StockReservationFailed,
   StockReserved,
 } from './inventory-events';
+import { NotificationSent } from './notification-events';
 import { OrderCancelled, OrderDelivered, OrderFailed, OrderPaid, OrderPlaced, OrderShipped } from './order-events';
 import { PaymentFailed, PaymentRefunded, PaymentSucceeded } from './payment-events';
 import { type Topic, topics } from './topics';
@@ -35,4 +36,6 @@ export const eventContracts: Record<Topic, EventContract<unknown>> = {
   [topics.paymentRefunded]: PaymentRefunded,
   [topics.customerRegistered]: CustomerRegistered,
   [topics.customerDeleted]: CustomerDeleted,
+  [topics.customerUpdated]: CustomerUpdated,
+  [topics.notificationSent]: NotificationSent,
 };

@@ -16,6 +16,7 @@ export {
   subscribedBy,
 } from './mesh-policy';
 export type { Money } from './money';
+export * from './notification-events';
 export * from './order-events';
 export * from './payment-events';
 export { type Topic, topics } from './topics';

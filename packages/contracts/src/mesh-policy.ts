@@ -8,7 +8,7 @@ import { type Topic, topics } from './topics';
  */
 
 /** The app ids of the platform's services. */
-export const appIds = ['identity', 'catalog', 'inventory', 'payments', 'orders', 'hub'] as const;
+export const appIds = ['identity', 'catalog', 'inventory', 'payments', 'orders', 'hub', 'notifications'] as const;
 export type AppId = (typeof appIds)[number];
 
 export interface EventFlow {
@@ -29,16 +29,18 @@ export const eventFlows: Record<Topic, EventFlow> = {
   [topics.stockCommitted]: { publisher: 'inventory', subscribers: [] },
   [topics.lowStock]: { publisher: 'inventory', subscribers: [] },
   [topics.orderPlaced]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub'] },
-  [topics.orderPaid]: { publisher: 'orders', subscribers: ['inventory', 'hub'] },
-  [topics.orderFailed]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub'] },
-  [topics.orderCancelled]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub'] },
-  [topics.orderShipped]: { publisher: 'orders', subscribers: ['hub'] },
-  [topics.orderDelivered]: { publisher: 'orders', subscribers: ['hub'] },
+  [topics.orderPaid]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'notifications'] },
+  [topics.orderFailed]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub', 'notifications'] },
+  [topics.orderCancelled]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub', 'notifications'] },
+  [topics.orderShipped]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
+  [topics.orderDelivered]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
   [topics.paymentSucceeded]: { publisher: 'payments', subscribers: ['orders'] },
   [topics.paymentFailed]: { publisher: 'payments', subscribers: ['orders'] },
   [topics.paymentRefunded]: { publisher: 'payments', subscribers: [] },
-  [topics.customerRegistered]: { publisher: 'identity', subscribers: [] },
-  [topics.customerDeleted]: { publisher: 'identity', subscribers: [] },
+  [topics.customerRegistered]: { publisher: 'identity', subscribers: ['notifications'] },
+  [topics.customerDeleted]: { publisher: 'identity', subscribers: ['notifications'] },
+  [topics.customerUpdated]: { publisher: 'identity', subscribers: ['notifications'] },
+  [topics.notificationSent]: { publisher: 'notifications', subscribers: [] },
 };
 
 /** Where an app's undeliverable events go (its sidecar publishes there, the app alone subscribes). */
@@ -66,6 +68,7 @@ export const invocations: Invocation[] = [
   { caller: 'payments', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
   { caller: 'orders', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
   { caller: 'hub', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
+  { caller: 'notifications', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
 ];
 
 /** Topics an app may publish: those it owns and its own dead-letter topic. */

@@ -24,6 +24,9 @@ export const topics = {
   customerRegistered: 'customers.customer-registered',
   /** Extension: an account was deleted and its personal data anonymised. */
   customerDeleted: 'customers.customer-deleted',
+  /** Extension: a customer's profile changed (email, name, locale, phone). */
+  customerUpdated: 'customers.customer-updated',
+  notificationSent: 'notifications.notification-sent',
 } as const;
 
 export type Topic = (typeof topics)[keyof typeof topics];
