@@ -44,8 +44,9 @@ export interface DeliveryQuery {
 }
 
 export interface Deliveries {
-  /** Inserts; false when the event already has a delivery on this channel (the unique index decides). */
-  insert(delivery: Delivery): Promise<boolean>;
+  /** Inserts (the unique index on event and channel refuses a second). */
+  insert(delivery: Delivery): Promise<void>;
+  existsFor(eventId: string, channel: Channel): Promise<boolean>;
   byId(id: string): Promise<Delivery | null>;
   /**
    * Ids of deliveries due at `now`: `Pending` ones whose next attempt has come, and `Sending` ones whose claim
