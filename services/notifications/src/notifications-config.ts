@@ -1,9 +1,11 @@
 import Joi from 'joi';
 
+// biome-ignore lint/suspicious/noThenProperty: joi's conditional schemas are spelled with `then`.
 const production = { is: 'production', then: Joi.required(), otherwise: Joi.optional() } as const;
 
 /** The notifications service's own settings (besides the host's), validated at start. */
 export interface NotificationsConfig {
+  NODE_ENV: string;
   /** `smtp://user:pass@host:port`; required in production. Without it (development) emails are retried and end `Failed`. */
   SMTP_URL?: string;
   MAIL_FROM: string;
@@ -22,6 +24,7 @@ export interface NotificationsConfig {
 }
 
 export const notificationsConfigSchema = Joi.object<NotificationsConfig>({
+  NODE_ENV: Joi.string().default('development'),
   SMTP_URL: Joi.string()
     .uri({ scheme: ['smtp', 'smtps'] })
     .when('NODE_ENV', production),
@@ -32,6 +35,7 @@ export const notificationsConfigSchema = Joi.object<NotificationsConfig>({
   NOTIFICATION_RETRY_FOR_SECONDS: Joi.number()
     .integer()
     .max(7 * 86_400)
+    // biome-ignore lint/suspicious/noThenProperty: joi's conditional schemas are spelled with `then`.
     .when('NODE_ENV', { is: 'production', then: Joi.number().min(600), otherwise: Joi.number().min(0) })
     .default(900),
   NOTIFICATION_SEND_INTERVAL_MS: Joi.number().integer().min(10).max(60_000).default(1_000),

@@ -51,8 +51,8 @@ export class HandlebarsRenderer implements NotificationRenderer {
         return formatMoney(amount, (options.data as { root: { locale: Locale } }).root.locale);
       },
     );
-    const compile = (source: string, escape: boolean) =>
-      handlebars.compile(source, { noEscape: !escape, strict: false, knownHelpersOnly: false });
+    const compile = (source: string, escapesHtml: boolean) =>
+      handlebars.compile(source, { noEscape: !escapesHtml, strict: false, knownHelpersOnly: false });
     this.layout = compile(readFileSync(join(templatesDir, 'layout.html.hbs'), 'utf8'), true);
     for (const locale of locales) {
       this.strings.set(locale, JSON.parse(readFileSync(join(templatesDir, locale, 'strings.json'), 'utf8')) as Strings);
