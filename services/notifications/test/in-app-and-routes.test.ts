@@ -123,7 +123,7 @@ describe('preferences', () => {
       body: { email: 'yes', inApp: true },
     });
     expect(answer.status).toBe(400);
-    const paths = (answer.body?.errors as Array<{ path: string }>).map((error) => error.path).sort();
+    const paths = (answer.body as { errors: Array<{ path: string }> }).errors.map((error) => error.path).sort();
     expect(paths).toEqual(['body.email', 'body.sms']);
   });
 });
@@ -160,7 +160,7 @@ describe('the delivery log', () => {
       token: shop.admin,
     });
     expect(bad.status).toBe(400);
-    expect((bad.body?.errors as Array<{ path: string }>).map((error) => error.path).sort()).toEqual([
+    expect((bad.body as { errors: Array<{ path: string }> }).errors.map((error) => error.path).sort()).toEqual([
       'query.channel',
       'query.customerId',
       'query.status',
