@@ -1,3 +1,4 @@
+import { CartCheckedOut } from './cart-events';
 import { ProductCreated, ProductDeleted, ProductUpdated } from './catalog-events';
 import { CustomerDeleted, CustomerRegistered, CustomerUpdated } from './customer-events';
 import type { EventContract } from './event-contract';
@@ -35,7 +36,8 @@ export const eventContracts: Record<Topic, EventContract<unknown>> = {
   [topics.paymentFailed]: PaymentFailed,
   [topics.paymentRefunded]: PaymentRefunded,
   [topics.customerRegistered]: CustomerRegistered,
-  [topics.customerDeleted]: CustomerDeleted,
   [topics.customerUpdated]: CustomerUpdated,
+  [topics.customerDeleted]: CustomerDeleted,
+  [topics.cartCheckedOut]: CartCheckedOut,
   [topics.notificationSent]: NotificationSent,
 };

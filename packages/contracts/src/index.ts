@@ -1,3 +1,4 @@
+export * from './cart-events';
 export * from './catalog-events';
 export * from './customer-events';
 export { type EventContract, eventContract, newEvent, type OutgoingEvent } from './event-contract';

@@ -3,12 +3,31 @@ import { eventContract } from './event-contract';
 import { instant, uuid } from './schema-parts';
 import { topics } from './topics';
 
-/** notifications.notification-sent: a notification went out on a channel (once per event and channel). */
+export type NotificationType =
+  | 'Welcome'
+  | 'OrderConfirmed'
+  | 'OrderFailed'
+  | 'OrderShipped'
+  | 'OrderDelivered'
+  | 'OrderCancelled';
+export type NotificationChannel = 'email' | 'sms' | 'inApp';
+
+export const notificationTypes: readonly NotificationType[] = [
+  'Welcome',
+  'OrderConfirmed',
+  'OrderFailed',
+  'OrderShipped',
+  'OrderDelivered',
+  'OrderCancelled',
+];
+export const notificationChannels: readonly NotificationChannel[] = ['email', 'sms', 'inApp'];
+
+/** notifications.notification-sent: one notification reached its channel (email accepted by SMTP, SMS, in-app). */
 export interface NotificationSent {
   notificationId: string;
   customerId: string;
-  type: 'Welcome' | 'OrderConfirmed' | 'OrderFailed' | 'OrderShipped' | 'OrderDelivered' | 'OrderCancelled';
-  channel: 'email' | 'sms' | 'inApp';
+  type: NotificationType;
+  channel: NotificationChannel;
   /** The event that caused it. */
   eventId: string;
   sentAt: string;
@@ -20,10 +39,12 @@ export const NotificationSent = eventContract<NotificationSent>(
     notificationId: uuid.required(),
     customerId: uuid.required(),
     type: Joi.string()
-      .valid('Welcome', 'OrderConfirmed', 'OrderFailed', 'OrderShipped', 'OrderDelivered', 'OrderCancelled')
+      .valid(...notificationTypes)
       .required(),
-    channel: Joi.string().valid('email', 'sms', 'inApp').required(),
-    eventId: Joi.string().min(1).max(100).required(),
+    channel: Joi.string()
+      .valid(...notificationChannels)
+      .required(),
+    eventId: uuid.required(),
     sentAt: instant.required(),
   }),
 );
