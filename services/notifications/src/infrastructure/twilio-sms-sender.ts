@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import type { SmsSender } from '../application/ports';
+import { fetchFailure } from './fetch-failure';
 
 /**
  * The SMS provider's settings. SMS is off unless all four are set (`smsConfigVariables` with Joi's `.and()`): a
@@ -83,7 +84,7 @@ export class TwilioSmsSender implements SmsSender {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? smsRequestTimeoutMs),
       });
     } catch (error) {
-      throw new SmsSendError(`the SMS provider could not be reached: ${causeOf(error)}`, true);
+      throw new SmsSendError(`the SMS provider could not be reached: ${fetchFailure(error)}`, true);
     }
     const text = await res.text().catch(() => '');
     if (res.ok) return;
@@ -128,15 +129,4 @@ function retryAfterMs(header: string | null): number | undefined {
   if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-function causeOf(error: unknown): string {
-  // Duck-typed: fetch's errors may come from another realm (a test runner's), where instanceof Error is false.
-  const { name, message, cause } = (error ?? {}) as {
-    name?: string;
-    message?: string;
-    cause?: { code?: string; message?: string };
-  };
-  if (name === 'TimeoutError') return 'timed out';
-  return cause?.code ?? cause?.message ?? message ?? String(error);
 }
