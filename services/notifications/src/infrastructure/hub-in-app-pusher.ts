@@ -1,4 +1,4 @@
-import { BindingError, type Mesh, type OutputBindings } from '@shop/kit';
+import { BindingError, developmentHubAccessKey, type OutputBindings, type ServiceContext } from '@shop/kit';
 import Joi from 'joi';
 import jwt from 'jsonwebtoken';
 import type { InAppPusher } from '../application/ports';
@@ -19,14 +19,22 @@ type Notification = Parameters<InAppPusher['push']>[1];
 
 /** The hub settings of the notifications service. */
 export interface HubPushConfig {
+  /** The Dapr `bindings.azure.signalr` component to send through (beside a daprd only). */
+  HUB_BINDING?: string;
   /** `Endpoint=<hub origin>;AccessKey=<key>;Version=1.0;`: the hub's REST API, called directly. */
   HUB_CONNECTION_STRING?: string;
-  /** The Dapr `bindings.azure.signalr` component to send through instead (beside a daprd only). */
-  HUB_BINDING?: string;
+  /** The hub's access key, for the platform's own origin (embedded) when no connection string is given. */
+  HUB_ACCESS_KEY?: string;
 }
 
 /** The keys to spread into a service's configuration schema. */
 export const hubPushConfigKeys = {
+  // The hub's own variable, with the hub's development default (none in production).
+  HUB_ACCESS_KEY: Joi.string()
+    .min(16)
+    .default((parent: { NODE_ENV?: string }) =>
+      (parent.NODE_ENV ?? 'development') === 'production' ? undefined : developmentHubAccessKey,
+    ),
   HUB_CONNECTION_STRING: Joi.string().custom((value: string, helpers) => {
     try {
       parseConnectionString(value);
@@ -61,8 +69,8 @@ export class InAppPushError extends Error {
 }
 
 export interface HubConnection {
-  /** The hub's origin, without a trailing slash. */
-  endpoint: string;
+  /** The hub's origin, without a trailing slash; a function when it is known only once the platform listens. */
+  endpoint: string | (() => string);
   accessKey: string;
 }
 
@@ -96,7 +104,9 @@ export class HubRestInAppPusher implements InAppPusher {
   ) {}
 
   async push(customerId: string, notification: Notification): Promise<void> {
-    const url = `${this.connection.endpoint}/api/v1/hubs/${notificationsHubName}/users/${encodeURIComponent(customerId)}`;
+    const { endpoint } = this.connection;
+    const origin = typeof endpoint === 'string' ? endpoint : endpoint();
+    const url = `${origin}/api/v1/hubs/${notificationsHubName}/users/${encodeURIComponent(customerId)}`;
     let res: Response;
     try {
       res = await fetch(url, {
@@ -161,17 +171,24 @@ export class HubBindingInAppPusher implements InAppPusher {
 }
 
 /**
- * The pusher the configuration asks for: the Dapr binding when HUB_BINDING names one (the service must run beside
- * a daprd), else the REST API of HUB_CONNECTION_STRING; null when neither is set.
+ * The pusher the topology asks for: the Dapr binding HUB_BINDING names (beside a daprd); else the REST API of
+ * HUB_CONNECTION_STRING; else, in the embedded topology, the REST API on the platform's own origin with
+ * HUB_ACCESS_KEY; null when none applies (in-app notifications are then only listed, not pushed).
  */
-export function hubInAppPusherFrom(config: HubPushConfig, mesh: Pick<Mesh, 'bindings'>): InAppPusher | null {
+export function hubInAppPusherFrom(
+  config: HubPushConfig,
+  context: Pick<ServiceContext, 'mesh' | 'origin'>,
+): InAppPusher | null {
   if (config.HUB_BINDING) {
-    if (!mesh.bindings) {
+    if (!context.mesh.bindings) {
       throw new Error('HUB_BINDING names a Dapr binding, but this topology has no daprd: set HUB_CONNECTION_STRING');
     }
-    return new HubBindingInAppPusher(mesh.bindings, config.HUB_BINDING);
+    return new HubBindingInAppPusher(context.mesh.bindings, config.HUB_BINDING);
   }
   if (config.HUB_CONNECTION_STRING) return new HubRestInAppPusher(parseConnectionString(config.HUB_CONNECTION_STRING));
+  if (context.origin && config.HUB_ACCESS_KEY) {
+    return new HubRestInAppPusher({ endpoint: context.origin, accessKey: config.HUB_ACCESS_KEY });
+  }
   return null;
 }
 

@@ -87,7 +87,7 @@ async function failureOf(promise: Promise<void>): Promise<InAppPushError> {
 
 describe("the in-app pusher through Dapr's bindings.azure.signalr", () => {
   it("reaches the customer's /hubs/notifications connections through components/hub-signalr.yaml, and nobody else", async () => {
-    const pusher = hubInAppPusherFrom({ HUB_BINDING: 'hub-signalr' }, meshBesideDaprd());
+    const pusher = hubInAppPusherFrom({ HUB_BINDING: 'hub-signalr' }, { mesh: meshBesideDaprd() });
     const [ada, grace] = [randomUUID(), randomUUID()];
     const adaClient = hubClient(`${shop.url}/hubs/notifications`, { token: shop.customerToken(ada) });
     const graceClient = hubClient(`${shop.url}/hubs/notifications`, { token: shop.customerToken(grace) });
@@ -111,11 +111,14 @@ describe("the in-app pusher through Dapr's bindings.azure.signalr", () => {
   it("fails for good when the hub refuses the binding's key, and asks for a retry when the hub is away", async () => {
     const mesh = meshBesideDaprd();
     const refused = await failureOf(
-      hubInAppPusherFrom({ HUB_BINDING: 'hub-wrong-key' }, mesh)?.push(randomUUID(), notification()) as Promise<void>,
+      hubInAppPusherFrom({ HUB_BINDING: 'hub-wrong-key' }, { mesh })?.push(
+        randomUUID(),
+        notification(),
+      ) as Promise<void>,
     );
     expect(refused).toMatchObject({ retryable: false, status: 401 });
     const away = await failureOf(
-      hubInAppPusherFrom({ HUB_BINDING: 'hub-away' }, mesh)?.push(randomUUID(), notification()) as Promise<void>,
+      hubInAppPusherFrom({ HUB_BINDING: 'hub-away' }, { mesh })?.push(randomUUID(), notification()) as Promise<void>,
     );
     expect(away).toMatchObject({ retryable: true, status: undefined });
     expect(away.message).toMatch(/connection refused|ECONNREFUSED/i);
