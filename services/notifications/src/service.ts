@@ -5,8 +5,10 @@ import { notificationRoutes } from './http/notification-routes';
 import { deliveryMetrics } from './infrastructure/delivery-metrics';
 import { notificationsEntities } from './infrastructure/entities';
 import { HandlebarsRenderer } from './infrastructure/handlebars-renderer';
+import { hubInAppPusherFrom } from './infrastructure/hub-in-app-pusher';
 import { notificationsMigrations } from './infrastructure/migrations';
 import { domainOf, SmtpEmailSender } from './infrastructure/smtp-email-sender';
+import { twilioSmsSenderFrom } from './infrastructure/twilio-sms-sender';
 import { storeOfTx, typeormUnitOfWork } from './infrastructure/typeorm-store';
 import { type NotificationsConfig, notificationsConfigSchema } from './notifications-config';
 import { notificationsSubscriptions } from './subscriptions/notifications-subscriptions';
@@ -29,7 +31,7 @@ export const notificationsService: ServiceManifest<NotificationsConfig> = {
   config: notificationsConfigSchema,
   data: { entities: notificationsEntities, migrations: notificationsMigrations },
   outbox: true,
-  async setup({ name, config, dataSource, log, metrics, authenticate }) {
+  async setup({ name, config, dataSource, log, metrics, authenticate, mesh, origin }) {
     const clock = { now: () => new Date() };
     const renderer = new HandlebarsRenderer();
     const smtp = config.SMTP_URL
@@ -41,7 +43,12 @@ export const notificationsService: ServiceManifest<NotificationsConfig> = {
         })
       : undefined;
     if (!smtp) log.warn('SMTP_URL is not set: emails cannot be sent and end Failed');
+    // SMS only with a provider configured; in-app pushes through the hub when this topology reaches one.
+    const sms = twilioSmsSenderFrom(config);
+    const inAppPusher = hubInAppPusherFrom(config, { mesh, ...(origin ? { origin } : {}) });
     const deps: NotificationsDeps = {
+      ...(sms ? { sms } : {}),
+      ...(inAppPusher ? { inAppPusher } : {}),
       unitOfWork: typeormUnitOfWork(dataSource),
       clock,
       renderer,

@@ -10,16 +10,19 @@ import {
 import type { ServiceManifest } from '@shop/kit';
 import { startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
 import { signToken } from '@shop/testkit/src/jwt-fixture';
+import { hubService } from '../../../hub/src/service';
 import { notificationsService } from '../../src/service';
 import { type SmtpInbox, startSmtpInbox } from './smtp-inbox';
 
 /**
  * The notifications service hosted as the platform hosts it (embedded: the kit's host, the in-process mesh, a
- * SQLite file), sending to a real SMTP server of the test, with a recorder of what it publishes.
+ * SQLite file, the hub beside it), sending to a real SMTP server of the test, with a recorder of what it publishes.
  */
 export async function startNotifications(options: { env?: Record<string, string>; smtp?: SmtpInbox } = {}) {
   const smtp = options.smtp ?? (await startSmtpInbox());
-  const { platform, key, stop } = await startWithFixtureIdentity([notificationsService as ServiceManifest], {
+  // Beside the hub, as the platform hosts it: in-app notifications are pushed through its REST API.
+  const manifests = [hubService as ServiceManifest, notificationsService as ServiceManifest];
+  const { platform, key, stop } = await startWithFixtureIdentity(manifests, {
     name: 'notifications',
     env: {
       SMTP_URL: smtp.url,
