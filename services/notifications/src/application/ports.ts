@@ -59,19 +59,16 @@ export interface Deliveries {
   existsFor(eventId: string, channel: Channel): Promise<boolean>;
   byId(id: string): Promise<Delivery | null>;
   /**
-   * Ids of deliveries due at `now`: `Pending` ones whose next attempt has come, and `Sending` ones whose claim
-   * lapsed (their sender crashed), oldest first.
+   * Claims up to `limit` deliveries due at `now` for one attempt each, oldest first: `Pending` ones whose next
+   * attempt has come, and `Sending` ones whose claim lapsed (their sender crashed). One conditional UPDATE marks
+   * them `Sending` with `claim` (this pass's token) until `claimedUntil`, attempts + 1; a delivery another sender
+   * claimed meanwhile is not among those answered.
    */
-  due(now: Date, limit: number): Promise<string[]>;
-  /**
-   * Takes a due delivery for one attempt (a conditional UPDATE: `Sending`, `claimedUntil`, attempts + 1) and
-   * answers it as claimed; null when another sender took it first or it is not due any more.
-   */
-  claim(id: string, now: Date, claimedUntil: Date): Promise<Delivery | null>;
-  /** Records the outcome of the claimed attempt `attempts`; false when the claim was lost meanwhile. */
+  claimDue(now: Date, claim: { token: string; until: Date }, limit: number): Promise<Delivery[]>;
+  /** Records the outcome of the attempt claimed with `token`; false when that claim lapsed and was taken over. */
   settle(
     id: string,
-    attempts: number,
+    token: string,
     to: DeliveryStatus,
     changes: { sentAt?: Date; error?: string | null; nextAttemptAt?: Date | null },
   ): Promise<boolean>;
@@ -82,6 +79,7 @@ export interface Deliveries {
 export interface InAppNotifications {
   insert(notification: InAppNotification): Promise<void>;
   byId(id: string): Promise<InAppNotification | null>;
+  byIds(ids: string[]): Promise<InAppNotification[]>;
   /** Sets `readAt` when it is not set yet; answers the notification as it is now, null when it is not the customer's. */
   markRead(id: string, customerId: string, at: Date): Promise<InAppNotification | null>;
   listFor(customerId: string, limit: number, after?: Position): Promise<Page<InAppNotification>>;
@@ -90,6 +88,7 @@ export interface InAppNotifications {
 
 export interface CustomerContacts {
   byId(customerId: string): Promise<CustomerContact | null>;
+  byIds(customerIds: string[]): Promise<CustomerContact[]>;
   /** Inserts or replaces the copy, unless the stored one is newer (events arrive in any order). */
   save(contact: CustomerContact): Promise<void>;
   delete(customerId: string): Promise<void>;

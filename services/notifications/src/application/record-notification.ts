@@ -75,6 +75,7 @@ export async function recordNotification(
       attempts: 0,
       nextAttemptAt: skip ? null : now,
       claimedUntil: null,
+      claimToken: null,
       error: skip ?? null,
       createdAt: now,
       sentAt: null,

@@ -46,6 +46,8 @@ export interface Delivery {
   attempts: number;
   nextAttemptAt: Date | null;
   claimedUntil: Date | null;
+  /** The claiming sender's token: only it records the attempt's outcome. */
+  claimToken: string | null;
   error: string | null;
   createdAt: Date;
   sentAt: Date | null;

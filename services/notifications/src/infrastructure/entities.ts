@@ -41,6 +41,7 @@ export interface DeliveryRow {
   attempts: number;
   nextAttemptAt: Date | null;
   claimedUntil: Date | null;
+  claimToken: string | null;
   error: string | null;
   createdAt: Date;
   sentAt: Date | null;
@@ -101,6 +102,7 @@ export const DeliveryEntity = new EntitySchema<DeliveryRow>({
     attempts: { name: 'attempts', type: Number },
     nextAttemptAt: { name: 'next_attempt_at', type: Date, nullable: true },
     claimedUntil: { name: 'claimed_until', type: Date, nullable: true },
+    claimToken: { name: 'claim_token', type: String, nullable: true },
     error: { name: 'error', type: String, nullable: true },
     createdAt: { name: 'created_at', type: Date },
     sentAt: { name: 'sent_at', type: Date, nullable: true },

@@ -64,6 +64,7 @@ export class CreateNotificationTables1733700000000 implements MigrationInterface
           c.integer('attempts'),
           { ...c.timestamp('next_attempt_at'), isNullable: true },
           { ...c.timestamp('claimed_until'), isNullable: true },
+          { ...c.string('claim_token', limits.idLength), isNullable: true },
           { ...c.string('error', limits.errorLength), isNullable: true },
           c.timestamp('created_at'),
           { ...c.timestamp('sent_at'), isNullable: true },
@@ -73,6 +74,7 @@ export class CreateNotificationTables1733700000000 implements MigrationInterface
         uniques: [new TableUnique({ name: 'UQ_deliveries_event_channel', columnNames: ['event_id', 'channel'] })],
         indices: [
           new TableIndex({ name: 'IX_deliveries_due', columnNames: ['status', 'next_attempt_at'] }),
+          new TableIndex({ name: 'IX_deliveries_claim', columnNames: ['claim_token'] }),
           new TableIndex({ name: 'IX_deliveries_created', columnNames: ['created_at', 'id'] }),
           new TableIndex({ name: 'IX_deliveries_customer_created', columnNames: ['customer_id', 'created_at', 'id'] }),
         ],

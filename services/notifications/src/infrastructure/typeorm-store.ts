@@ -48,6 +48,7 @@ function toDelivery(row: DeliveryRow): Delivery {
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt,
     claimedUntil: row.claimedUntil,
+    claimToken: row.claimToken,
     error: row.error,
     createdAt: row.createdAt,
     sentAt: row.sentAt,
@@ -58,9 +59,9 @@ function toDelivery(row: DeliveryRow): Delivery {
 function deliveriesOf(manager: EntityManager): Deliveries {
   const repository = manager.getRepository(DeliveryEntity);
   /** Due: waiting for an attempt whose time came, or claimed by a sender whose claim lapsed. */
-  const dueAt = (now: Date, id?: string) => [
-    { ...(id ? { id } : {}), status: 'Pending', nextAttemptAt: LessThanOrEqual(now) },
-    { ...(id ? { id } : {}), status: 'Sending', claimedUntil: LessThanOrEqual(now) },
+  const dueAt = (now: Date): Array<Record<string, unknown>> => [
+    { status: 'Pending', nextAttemptAt: LessThanOrEqual(now) },
+    { status: 'Sending', claimedUntil: LessThanOrEqual(now) },
   ];
   return {
     async insert(delivery) {
@@ -74,27 +75,26 @@ function deliveriesOf(manager: EntityManager): Deliveries {
       const row = await repository.findOneBy({ id });
       return row ? toDelivery(row) : null;
     },
-    async due(now, limit) {
-      const rows = await repository.find({
+    async claimDue(now, claim, limit) {
+      const due = await repository.find({
         select: { id: true },
         where: dueAt(now),
         order: { createdAt: 'ASC', id: 'ASC' },
         take: limit,
       });
-      return rows.map((row) => row.id);
-    },
-    async claim(id, now, claimedUntil) {
-      const result = await repository
+      if (due.length === 0) return [];
+      const ids = due.map((row) => row.id);
+      // Still due: a sender that claimed one of them between the SELECT and here keeps it.
+      await repository
         .createQueryBuilder()
         .update()
-        .set({ status: 'Sending', claimedUntil, attempts: () => 'attempts + 1' })
-        .where(dueAt(now, id))
+        .set({ status: 'Sending', claimedUntil: claim.until, claimToken: claim.token, attempts: () => 'attempts + 1' })
+        .where(dueAt(now).map((condition) => ({ ...condition, id: In(ids) })))
         .execute();
-      if ((result.affected ?? 0) !== 1) return null;
-      const row = await repository.findOneBy({ id });
-      return row ? toDelivery(row) : null;
+      const claimed = await repository.find({ where: { claimToken: claim.token, status: 'Sending' } });
+      return claimed.map(toDelivery);
     },
-    async settle(id, attempts, to, changes) {
+    async settle(id, token, to, changes) {
       if (!canMoveDelivery('Sending', to)) throw new Error(`a claimed delivery cannot become ${to}`);
       const result = await repository
         .createQueryBuilder()
@@ -102,13 +102,14 @@ function deliveriesOf(manager: EntityManager): Deliveries {
         .set({
           status: to,
           claimedUntil: null,
+          claimToken: null,
           nextAttemptAt: changes.nextAttemptAt ?? null,
           ...(changes.sentAt ? { sentAt: changes.sentAt } : {}),
           ...(changes.error !== undefined ? { error: changes.error } : {}),
         })
         // Only the claim of this attempt records its outcome: a sender whose claim lapsed and was taken over
-        // (attempts moved on) records nothing.
-        .where({ id, attempts, status: 'Sending' })
+        // (another token) records nothing.
+        .where({ id, claimToken: token, status: 'Sending' })
         .execute();
       return (result.affected ?? 0) === 1;
     },
@@ -137,6 +138,9 @@ function inAppOf(manager: EntityManager): InAppNotifications {
       const row = await repository.findOneBy({ id });
       return row ? toInApp(row) : null;
     },
+    async byIds(ids) {
+      return ids.length === 0 ? [] : (await repository.findBy({ id: In(ids) })).map(toInApp);
+    },
     async markRead(id, customerId, at) {
       await repository
         .createQueryBuilder()
@@ -163,6 +167,11 @@ function contactsOf(manager: EntityManager): CustomerContacts {
   return {
     async byId(customerId) {
       return (await repository.findOneBy({ customerId })) as CustomerContact | null;
+    },
+    async byIds(customerIds) {
+      return customerIds.length === 0
+        ? []
+        : ((await repository.findBy({ customerId: In(customerIds) })) as CustomerContact[]);
     },
     async save(contact) {
       const stored = await repository.findOneBy({ customerId: contact.customerId });

@@ -91,26 +91,42 @@ export function deliveryLogContract(
       expect(await record(customerId, eventId)).toEqual([]);
     });
 
-    it('lets exactly one of many senders claim a due delivery', async () => {
-      const { customerId } = await customer();
-      const email = await deliveryOf(await record(customerId), 'email');
+    it('lets each due delivery be claimed by exactly one of many senders', async () => {
+      const ours = new Set<string>();
+      for (let i = 0; i < 5; i++) {
+        const { customerId } = await customer();
+        for (const delivery of await record(customerId)) if (delivery.status === 'Pending') ours.add(delivery.id);
+      }
       const until = new Date(now.getTime() + claimMs);
       const claims = await Promise.all(
-        Array.from({ length: 8 }, () => deps.unitOfWork((store) => store.deliveries.claim(email.id, now, until))),
+        Array.from({ length: 8 }, () =>
+          deps.unitOfWork((store) => store.deliveries.claimDue(now, { token: randomUUID(), until }, 100)),
+        ),
       );
-      expect(claims.filter(Boolean)).toHaveLength(1);
-      expect(claims.find(Boolean)).toMatchObject({ status: 'Sending', attempts: 1 });
+      const claimedIds = claims.flat().filter((delivery) => ours.has(delivery.id));
+      expect(claimedIds.map((delivery) => delivery.id).sort()).toEqual([...ours].sort());
+      expect(claimedIds.every((delivery) => delivery.status === 'Sending' && delivery.attempts === 1)).toBe(true);
+      // Claimed, they are not due again until the claim lapses.
+      const again = await deps.unitOfWork((store) =>
+        store.deliveries.claimDue(now, { token: randomUUID(), until }, 100),
+      );
+      expect(again.filter((delivery) => ours.has(delivery.id))).toEqual([]);
+      // Leave nothing claimed for the tests after this one.
+      now = new Date(until.getTime());
+      await deliverDue(ctx, { batchSize: 100, concurrency: 2, claimMs }, deps);
     });
 
     it('resends at most once after a crash between sending and recording, with the same Message-ID', async () => {
       const { customerId, email: address } = await customer();
       const delivery = await deliveryOf(await record(customerId), 'email');
       // A sender claims the delivery and sends it, then dies before recording: the row stays claimed.
-      const claimed = (await deps.unitOfWork((store) =>
-        store.deliveries.claim(delivery.id, now, new Date(now.getTime() + claimMs)),
-      )) as Delivery;
+      const token = randomUUID();
+      const claimed = await deps.unitOfWork((store) =>
+        store.deliveries.claimDue(now, { token, until: new Date(now.getTime() + claimMs) }, 100),
+      );
+      expect(claimed.map((one) => one.id)).toContain(delivery.id);
       await sender.send({
-        messageId: `<${claimed.eventId}.email@shop.local>`,
+        messageId: `<${delivery.eventId}.email@shop.local>`,
         to: address,
         subject: 'sent before the crash',
         text: 'x',
@@ -131,9 +147,9 @@ export function deliveryLogContract(
         status: 'Sent',
         attempts: 2,
       });
-      // The dead sender's late record (attempt 1) changes nothing.
+      // The dead sender's late record (its claim was taken over) changes nothing.
       expect(
-        await deps.unitOfWork((store) => store.deliveries.settle(delivery.id, 1, 'Failed', { error: 'late' })),
+        await deps.unitOfWork((store) => store.deliveries.settle(delivery.id, token, 'Failed', { error: 'late' })),
       ).toBe(false);
     });
 

@@ -10,9 +10,11 @@ CREATE TABLE "in_app_notifications" ("id" nvarchar(36) NOT NULL, "customer_id" n
 GO
 CREATE INDEX "IX_in_app_customer_created" ON "in_app_notifications" ("customer_id", "created_at", "id");
 GO
-CREATE TABLE "deliveries" ("id" nvarchar(36) NOT NULL, "event_id" nvarchar(100) NOT NULL, "channel" nvarchar(10) NOT NULL, "customer_id" nvarchar(36) NOT NULL, "type" nvarchar(30) NOT NULL, "facts_json" nvarchar(MAX) NOT NULL, "status" nvarchar(10) NOT NULL, "attempts" int NOT NULL, "next_attempt_at" datetime2, "claimed_until" datetime2, "error" nvarchar(1000), "created_at" datetime2 NOT NULL, "sent_at" datetime2, "notification_id" nvarchar(36), CONSTRAINT "UQ_deliveries_event_channel" UNIQUE ("event_id", "channel"), CONSTRAINT "PK_a6ef225c5c5f0974e503bfb731f" PRIMARY KEY ("id"));
+CREATE TABLE "deliveries" ("id" nvarchar(36) NOT NULL, "event_id" nvarchar(100) NOT NULL, "channel" nvarchar(10) NOT NULL, "customer_id" nvarchar(36) NOT NULL, "type" nvarchar(30) NOT NULL, "facts_json" nvarchar(MAX) NOT NULL, "status" nvarchar(10) NOT NULL, "attempts" int NOT NULL, "next_attempt_at" datetime2, "claimed_until" datetime2, "claim_token" nvarchar(36), "error" nvarchar(1000), "created_at" datetime2 NOT NULL, "sent_at" datetime2, "notification_id" nvarchar(36), CONSTRAINT "UQ_deliveries_event_channel" UNIQUE ("event_id", "channel"), CONSTRAINT "PK_a6ef225c5c5f0974e503bfb731f" PRIMARY KEY ("id"));
 GO
 CREATE INDEX "IX_deliveries_due" ON "deliveries" ("status", "next_attempt_at");
+GO
+CREATE INDEX "IX_deliveries_claim" ON "deliveries" ("claim_token");
 GO
 CREATE INDEX "IX_deliveries_created" ON "deliveries" ("created_at", "id");
 GO
