@@ -1,10 +1,13 @@
 import Joi from 'joi';
+import { type HubPushConfig, hubPushConfigKeys } from './infrastructure/hub-in-app-pusher';
+import { type SmsConfig, smsConfigKeys, smsConfigVariables } from './infrastructure/twilio-sms-sender';
 
 // biome-ignore lint/suspicious/noThenProperty: joi's conditional schemas are spelled with `then`.
 const production = { is: 'production', then: Joi.required(), otherwise: Joi.optional() } as const;
 
 /** The notifications service's own settings (besides the host's), validated at start. */
-export interface NotificationsConfig {
+/** SMS_* (off unless all four are set) and the hub's HUB_BINDING / HUB_CONNECTION_STRING / HUB_ACCESS_KEY included. */
+export interface NotificationsConfig extends SmsConfig, HubPushConfig {
   NODE_ENV: string;
   /** `smtp://user:pass@host:port`; required in production. Without it (development) emails are retried and end `Failed`. */
   SMTP_URL?: string;
@@ -41,4 +44,6 @@ export const notificationsConfigSchema = Joi.object<NotificationsConfig>({
   NOTIFICATION_SEND_INTERVAL_MS: Joi.number().integer().min(10).max(60_000).default(1_000),
   NOTIFICATION_SEND_BATCH_SIZE: Joi.number().integer().min(1).max(1_000).default(50),
   NOTIFICATION_SEND_CONCURRENCY: Joi.number().integer().min(1).max(50).default(4),
-});
+  ...smsConfigKeys,
+  ...hubPushConfigKeys,
+}).and(...smsConfigVariables);

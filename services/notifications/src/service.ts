@@ -5,8 +5,10 @@ import { notificationRoutes } from './http/notification-routes';
 import { deliveryMetrics } from './infrastructure/delivery-metrics';
 import { notificationsEntities } from './infrastructure/entities';
 import { HandlebarsRenderer } from './infrastructure/handlebars-renderer';
+import { hubInAppPusherFrom } from './infrastructure/hub-in-app-pusher';
 import { notificationsMigrations } from './infrastructure/migrations';
 import { domainOf, SmtpEmailSender } from './infrastructure/smtp-email-sender';
+import { twilioSmsSenderFrom } from './infrastructure/twilio-sms-sender';
 import { storeOfTx, typeormUnitOfWork } from './infrastructure/typeorm-store';
 import { type NotificationsConfig, notificationsConfigSchema } from './notifications-config';
 import { notificationsSubscriptions } from './subscriptions/notifications-subscriptions';
@@ -29,7 +31,7 @@ export const notificationsService: ServiceManifest<NotificationsConfig> = {
   config: notificationsConfigSchema,
   data: { entities: notificationsEntities, migrations: notificationsMigrations },
   outbox: true,
-  async setup({ name, config, dataSource, log, metrics, authenticate }) {
+  async setup({ name, config, dataSource, log, metrics, authenticate, mesh, origin }) {
     const clock = { now: () => new Date() };
     const renderer = new HandlebarsRenderer();
     const smtp = config.SMTP_URL
@@ -41,11 +43,17 @@ export const notificationsService: ServiceManifest<NotificationsConfig> = {
         })
       : undefined;
     if (!smtp) log.warn('SMTP_URL is not set: emails cannot be sent and end Failed');
+    const sms = twilioSmsSenderFrom(config);
+    const inAppPusher = hubInAppPusherFrom(config, { mesh, ...(origin ? { origin } : {}) });
+    if (!inAppPusher)
+      log.warn('no hub to push to (HUB_BINDING, HUB_CONNECTION_STRING): in-app notifications are only listed');
     const deps: NotificationsDeps = {
       unitOfWork: typeormUnitOfWork(dataSource),
       clock,
       renderer,
       email: smtp ?? noSmtpServer,
+      ...(sms ? { sms } : {}),
+      ...(inAppPusher ? { inAppPusher } : {}),
       retry: {
         baseDelayMs: config.NOTIFICATION_RETRY_BASE_MS,
         maxDelayMs: config.NOTIFICATION_RETRY_MAX_DELAY_MS,

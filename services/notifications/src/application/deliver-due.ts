@@ -56,10 +56,12 @@ async function deliverOne(
   );
   if (!delivery) return; // another sender took it
   let error: string | null = null;
+  let final = false;
   try {
     await send(delivery, deps);
   } catch (failure) {
     error = describe(failure);
+    final = isFinal(failure);
   }
   const at = deps.clock.now();
   if (error === null) {
@@ -88,7 +90,7 @@ async function deliverOne(
     onAttempt(delivery, recorded ? 'Sent' : 'Lost');
     return;
   }
-  const retryAt = nextAttemptAt(delivery.attempts, delivery.createdAt, at, deps.retry);
+  const retryAt = final ? null : nextAttemptAt(delivery.attempts, delivery.createdAt, at, deps.retry);
   const settled = await deps.unitOfWork((store) =>
     store.deliveries.settle(delivery.id, delivery.attempts, retryAt ? 'Pending' : 'Failed', {
       error,
@@ -151,6 +153,14 @@ async function send(delivery: Delivery, deps: NotificationsDeps): Promise<void> 
 export function messageIdOf(delivery: Pick<Delivery, 'eventId' | 'channel'>, domain: string): string {
   const local = `${delivery.eventId}.${delivery.channel}`.replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/g, '-');
   return `<${local}@${domain}>`;
+}
+
+/**
+ * A failure the channel says trying again cannot mend (`retryable: false`: a provider's 4xx, such as a number it
+ * cannot reach or credentials it refuses): the delivery fails at once instead of for the whole retry window.
+ */
+function isFinal(failure: unknown): boolean {
+  return typeof failure === 'object' && failure !== null && (failure as { retryable?: unknown }).retryable === false;
 }
 
 function describe(failure: unknown): string {

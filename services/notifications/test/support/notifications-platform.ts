@@ -10,16 +10,19 @@ import {
 import type { ServiceManifest } from '@shop/kit';
 import { startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
 import { signToken } from '@shop/testkit/src/jwt-fixture';
+import { hubService } from '../../../hub/src/service';
 import { notificationsService } from '../../src/service';
 import { type SmtpInbox, startSmtpInbox } from './smtp-inbox';
 
 /**
  * The notifications service hosted as the platform hosts it (embedded: the kit's host, the in-process mesh, a
- * SQLite file), sending to a real SMTP server of the test, with a recorder of what it publishes.
+ * SQLite file), beside the real hub it pushes in-app notifications to, sending to a real SMTP server of the test,
+ * with a recorder of what it publishes.
  */
 export async function startNotifications(options: { env?: Record<string, string>; smtp?: SmtpInbox } = {}) {
   const smtp = options.smtp ?? (await startSmtpInbox());
-  const { platform, key, stop } = await startWithFixtureIdentity([notificationsService as ServiceManifest], {
+  const services = [notificationsService as ServiceManifest, hubService as ServiceManifest];
+  const { platform, key, stop } = await startWithFixtureIdentity(services, {
     name: 'notifications',
     env: {
       SMTP_URL: smtp.url,
