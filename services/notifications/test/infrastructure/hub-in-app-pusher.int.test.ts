@@ -131,4 +131,33 @@ describe("the in-app pusher through Dapr's bindings.azure.signalr", () => {
     expect(away).toMatchObject({ retryable: true, status: undefined });
     expect(away.message).toMatch(/connection refused|ECONNREFUSED/i);
   });
+
+  it('leaves daprd running without the connection string, and each push failing for a retry', async () => {
+    const bare = prepareDaprRunDir({ componentsDir });
+    const withoutSecret = await startDaprd({
+      appId: 'notifications',
+      appPort: Number(new URL(shop.url).port),
+      resourcesPath: bare.resourcesPath,
+      configPath: bare.configPath,
+      redisHost: '127.0.0.1:1',
+      logDir: bare.logDir,
+    });
+    try {
+      const mesh = createDaprMesh({
+        appId: 'notifications',
+        daprHttpPort: withoutSecret.httpPort,
+        daprApiToken: withoutSecret.daprApiToken,
+      });
+      const failed = await failureOf(
+        hubInAppPusherFrom({ HUB_BINDING: 'hub-signalr' }, { mesh })?.push(
+          randomUUID(),
+          notification(),
+        ) as Promise<void>,
+      );
+      expect(failed).toMatchObject({ retryable: true, status: undefined });
+    } finally {
+      await withoutSecret.stop();
+      bare.remove();
+    }
+  });
 });
