@@ -5,8 +5,10 @@ import { type SmsConfig, smsConfigKeys, smsConfigVariables } from './infrastruct
 // biome-ignore lint/suspicious/noThenProperty: joi's conditional schemas are spelled with `then`.
 const production = { is: 'production', then: Joi.required(), otherwise: Joi.optional() } as const;
 
-/** The notifications service's own settings (besides the host's), validated at start. */
-/** SMS_* (off unless all four are set) and the hub's HUB_BINDING / HUB_CONNECTION_STRING / HUB_ACCESS_KEY included. */
+/**
+ * The notifications service's own settings (besides the host's), validated at start; the SMS provider's
+ * (`SMS_*`, all four or none) and the hub's (`HUB_*`) come from their adapters.
+ */
 export interface NotificationsConfig extends SmsConfig, HubPushConfig {
   NODE_ENV: string;
   /** `smtp://user:pass@host:port`; required in production. Without it (development) emails are retried and end `Failed`. */

@@ -43,17 +43,16 @@ export const notificationsService: ServiceManifest<NotificationsConfig> = {
         })
       : undefined;
     if (!smtp) log.warn('SMTP_URL is not set: emails cannot be sent and end Failed');
+    // SMS only with a provider configured; in-app pushes through the hub when this topology reaches one.
     const sms = twilioSmsSenderFrom(config);
     const inAppPusher = hubInAppPusherFrom(config, { mesh, ...(origin ? { origin } : {}) });
-    if (!inAppPusher)
-      log.warn('no hub to push to (HUB_BINDING, HUB_CONNECTION_STRING): in-app notifications are only listed');
     const deps: NotificationsDeps = {
+      ...(sms ? { sms } : {}),
+      ...(inAppPusher ? { inAppPusher } : {}),
       unitOfWork: typeormUnitOfWork(dataSource),
       clock,
       renderer,
       email: smtp ?? noSmtpServer,
-      ...(sms ? { sms } : {}),
-      ...(inAppPusher ? { inAppPusher } : {}),
       retry: {
         baseDelayMs: config.NOTIFICATION_RETRY_BASE_MS,
         maxDelayMs: config.NOTIFICATION_RETRY_MAX_DELAY_MS,

@@ -76,7 +76,7 @@ describe('in-app notifications', () => {
     ).toBe(404);
   });
 
-  it('records the in-app delivery as Sent once stored', async () => {
+  it('records the in-app delivery as Sent once the hub took it', async () => {
     const customer = await customerWithOrders(0);
     const [entry] = await eventually(async () => {
       const log = await shop.log({ customerId: customer.customerId, channel: 'inApp', status: 'Sent' });

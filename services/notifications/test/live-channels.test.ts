@@ -1,139 +1,186 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { topics } from '@shop/contracts';
+import type { HubConnection } from '@microsoft/signalr';
+import { type EventEnvelope, type OrderStatusEvent, topics } from '@shop/contracts';
+import type { ServiceManifest } from '@shop/kit';
 import { hubClient, nextInvocation, record } from '@shop/signalr/test/support/clients';
+import { type FixturePlatform, startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
+import { signToken } from '@shop/testkit/src/jwt-fixture';
 import { type Listening, listen } from '@shop/testkit/src/listen';
-import { eventually, type NotificationsPlatform, startNotifications } from './support/notifications-platform';
+import { hubService } from '../../hub/src/service';
+import { notificationsService } from '../src/service';
+import { eventually } from './support/notifications-platform';
+import { type SmtpInbox, startSmtpInbox } from './support/smtp-inbox';
 
-// The in-app and SMS channels end to end: the notifications service (embedded) pushes through the real hub's REST
-// API to the customer's /hubs/notifications connections, and sends SMS to a local server standing in for a
-// Twilio-style provider.
+// The notifications service beside the real hub (embedded, as `npm start` hosts them): in-app notifications
+// reach the customer's /hubs/notifications connections through the hub's REST API, and SMS go to a local
+// stand-in of a Twilio-style provider that keeps what it accepted and refuses numbers it is told to.
 
-const accountSid = 'AC00000000000000000000000000000001';
-const authToken = 'sms-provider-token';
-const unreachableNumber = '+15005550001';
-
-let shop: NotificationsPlatform;
+const accountSid = 'AC0123456789abcdef0123456789abcdef';
+const unreachableNumber = '+15005550009';
+let shop: FixturePlatform;
+let url: string;
+const tokenOf = (customerId: string, roles = ['customer']) => signToken(shop.key, { roles }, { subject: customerId });
+let smtp: SmtpInbox;
 let provider: Listening;
-const texts: Array<Record<string, string>> = [];
+const texts: Array<{ to: string; body: string; idempotencyKey: string | undefined }> = [];
+const connections: HubConnection[] = [];
 
 async function standIn(req: IncomingMessage, res: ServerResponse) {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-  const authorized =
-    req.headers.authorization === `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
-  const answer = (status: number, body: object) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
-  if (!authorized || req.url !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) {
-    answer(401, { code: 20003, message: 'Authenticate', status: 401 });
-  } else if (form.To === unreachableNumber) {
-    answer(400, { code: 21211, message: `The 'To' number ${form.To} is not a valid phone number.`, status: 400 });
-  } else {
-    texts.push(form);
-    answer(201, { sid: `SM${texts.length}`, status: 'queued' });
+  if (form.To === unreachableNumber) {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code: 21614, message: "'To' number is not a valid mobile number", status: 400 }));
+    return;
   }
+  texts.push({ to: form.To ?? '', body: form.Body ?? '', idempotencyKey: req.headers['idempotency-key'] as string });
+  res.writeHead(201, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ sid: `SM${randomUUID().replace(/-/g, '')}`, status: 'queued' }));
 }
 
 beforeAll(async () => {
+  smtp = await startSmtpInbox();
   provider = await listen((req, res) => void standIn(req, res));
-  shop = await startNotifications({
+  shop = await startWithFixtureIdentity([hubService as ServiceManifest, notificationsService as ServiceManifest], {
+    name: 'live-channels',
     env: {
+      SMTP_URL: smtp.url,
+      NOTIFICATION_SEND_INTERVAL_MS: '25',
+      HUB_ACCESS_KEY: 'notifications-live-hub-access-key-0123456789',
       SMS_API_URL: provider.url,
       SMS_ACCOUNT_SID: accountSid,
-      SMS_AUTH_TOKEN: authToken,
-      SMS_FROM: 'Shop',
-      // Long enough that a retried SMS would show as Pending, not Failed, within the test.
-      NOTIFICATION_RETRY_FOR_SECONDS: '60',
+      SMS_AUTH_TOKEN: 'provider-auth-token',
+      SMS_FROM: '+15005550006',
     },
   });
+  url = shop.platform.url;
 });
 afterAll(async () => {
+  await Promise.all(connections.map((connection) => connection.stop()));
   await shop.stop();
   await provider.close();
+  await smtp.close();
 });
 
-describe('in-app notifications pushed through the hub', () => {
-  it("reach the customer's /hubs/notifications connections as they are recorded, and no one else's", async () => {
-    const [ada, grace] = [randomUUID(), randomUUID()];
-    const adaClient = hubClient(`${shop.platform.url}/hubs/notifications`, { token: shop.tokenOf(ada) });
-    const graceClient = hubClient(`${shop.platform.url}/hubs/notifications`, { token: shop.tokenOf(grace) });
-    await Promise.all([adaClient.start(), graceClient.start()]);
-    try {
-      const graceHeard = record(graceClient, 'Notification');
-      const welcome = nextInvocation(adaClient, 'Notification');
-      await shop.registered({ customerId: ada, name: 'Ada Lovelace', locale: 'en' });
-      const [pushed] = (await welcome) as [Record<string, unknown>];
-      const listed = await shop.request('GET', '/api/notifications', { token: shop.tokenOf(ada) });
-      const [stored] = (listed.body as { items: Array<Record<string, unknown>> }).items;
-      const { readAt: _unread, ...storedWithoutReadAt } = stored as Record<string, unknown>;
-      expect(pushed).toEqual(storedWithoutReadAt);
-      expect(pushed).toMatchObject({ type: 'Welcome', id: expect.any(String), title: expect.any(String) });
+async function publish<T>(from: string, topic: string, data: T, id = randomUUID()) {
+  const event: EventEnvelope<T> = { id, type: topic, occurredAt: new Date().toISOString(), data };
+  await shop.platform.bus.meshFor(from).publish(topic, event);
+  return event;
+}
 
-      const orderId = randomUUID();
-      const shipped = nextInvocation(adaClient, 'Notification');
-      await shop.order(topics.orderShipped, { orderId, customerId: ada, status: 'Shipped' });
-      expect((await shipped)[0]).toMatchObject({ type: 'OrderShipped', orderId });
-      const log = await eventually(async () => {
-        const sent = await shop.log({ customerId: ada, channel: 'inApp', status: 'Sent' });
-        return sent.items.length === 2 && sent.items;
-      });
-      expect(log.map((entry) => entry.attempts)).toEqual([1, 1]);
-      expect(graceHeard).toEqual([]);
-    } finally {
-      await Promise.all([adaClient.stop(), graceClient.stop()]);
-    }
+async function customer(profile: { locale?: string; phone?: string } = {}) {
+  const customerId = randomUUID();
+  const email = `${customerId.slice(0, 8)}@example.com`;
+  const token = tokenOf(customerId);
+  await publish('identity', topics.customerRegistered, {
+    customerId,
+    email,
+    name: 'Ada',
+    registeredAt: new Date().toISOString(),
   });
-});
-
-describe('SMS through a Twilio-style provider', () => {
-  async function customerWithPhone(phone: string) {
-    const customerId = randomUUID();
-    const customer = await shop.registered({ customerId, locale: 'de' });
-    const token = shop.tokenOf(customerId);
-    await shop.updated({
+  if (profile.phone || profile.locale) {
+    await publish('identity', topics.customerUpdated, {
       customerId,
-      email: customer.email,
-      name: customer.name,
-      locale: 'de',
-      phone,
-      updatedAt: new Date(Date.now() + 1000).toISOString(),
+      email,
+      name: 'Ada',
+      locale: profile.locale ?? 'en',
+      phone: profile.phone ?? null,
+      updatedAt: new Date(Date.now() + 1).toISOString(),
     });
-    const opted = await shop.request('PUT', '/api/notifications/preferences', {
-      token,
-      body: { email: true, sms: true, inApp: true },
-    });
-    expect(opted.status).toBe(200);
-    return customerId;
   }
+  return { customerId, email, token };
+}
 
-  it('texts a customer who opted in and gave a number, once, in their language', async () => {
-    const customerId = await customerWithPhone('+491701234567');
-    const orderId = randomUUID();
-    await shop.order(topics.orderShipped, { orderId, customerId, status: 'Shipped' });
-    const [entry] = await eventually(async () => {
-      const sent = await shop.log({ customerId, channel: 'sms', status: 'Sent' });
-      return sent.items.length === 1 && sent.items;
+async function request(method: string, path: string, token: string, body?: unknown) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function connect(token: string) {
+  const connection = hubClient(`${url}/hubs/notifications`, { token });
+  connections.push(connection);
+  await connection.start();
+  return connection;
+}
+
+const paid = (customerId: string): OrderStatusEvent => ({
+  orderId: randomUUID(),
+  customerId,
+  status: 'Paid',
+  at: new Date().toISOString(),
+  total: { amount: 2500, currency: 'EUR' },
+  cardLast4: '4242',
+});
+
+describe('in-app notifications pushed live through the hub', () => {
+  it("reach the customer's own connections on /hubs/notifications, and nobody else's", async () => {
+    const ada = await customer();
+    const eve = await customer();
+    const adaConnection = await connect(ada.token);
+    const eveSeen = record(await connect(eve.token), 'Notification');
+    const next = nextInvocation(adaConnection, 'Notification');
+    const order = paid(ada.customerId);
+    await publish('orders', topics.orderPaid, order);
+    const [pushed] = (await next) as [Record<string, unknown>];
+    // The Welcome may come first; wait for the order's.
+    const notification =
+      pushed.orderId === order.orderId
+        ? pushed
+        : ((await nextInvocation(adaConnection, 'Notification'))[0] as Record<string, unknown>);
+    expect(notification).toEqual({
+      id: expect.any(String),
+      type: 'OrderConfirmed',
+      title: `Your order ${order.orderId} is confirmed`,
+      body: expect.stringContaining('of €25.00 from the card ending in 4242'),
+      orderId: order.orderId,
+      createdAt: expect.any(String),
     });
-    expect(entry).toMatchObject({ type: 'OrderShipped', attempts: 1 });
-    const mine = texts.filter((text) => text.To === '+491701234567');
-    expect(mine).toEqual([
-      expect.objectContaining({
-        From: 'Shop',
-        Body: expect.stringContaining(`Ihre Bestellung ${orderId} wurde versandt.`),
-      }),
-    ]);
+    const list = await request('GET', '/api/notifications', ada.token);
+    expect((list.body.items as Array<{ id: string }>)[0]?.id).toBe(notification.id);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(eveSeen.map(([seen]) => (seen as { orderId?: string }).orderId)).not.toContain(order.orderId);
+  });
+});
+
+describe('SMS through the provider port', () => {
+  it('texts a customer who gave a phone number and opted in, once per event', async () => {
+    const ada = await customer({ phone: '+491701234567', locale: 'de' });
+    await request('PUT', '/api/notifications/preferences', ada.token, { email: true, sms: true, inApp: true });
+    const order = paid(ada.customerId);
+    const eventId = randomUUID();
+    await publish('orders', topics.orderPaid, order, eventId);
+    await publish('orders', topics.orderPaid, order, eventId);
+    const [text] = await eventually(() => {
+      const mine = texts.filter((candidate) => candidate.to === '+491701234567');
+      return mine.length > 0 && mine;
+    });
+    expect(text?.body).toContain(`vielen Dank für Ihre Bestellung ${order.orderId}`);
+    expect(text?.idempotencyKey).toBe(`${eventId}:sms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(texts.filter((candidate) => candidate.to === '+491701234567')).toHaveLength(1);
   });
 
-  it('fails an SMS the provider refuses for good at once, with its reason in the log', async () => {
-    const customerId = await customerWithPhone(unreachableNumber);
-    await shop.order(topics.orderShipped, { orderId: randomUUID(), customerId, status: 'Shipped' });
+  it('fails an SMS the provider refuses for good at the first attempt, with its reason in the log', async () => {
+    const ada = await customer({ phone: unreachableNumber });
+    await request('PUT', '/api/notifications/preferences', ada.token, { email: false, sms: true, inApp: false });
+    await publish('orders', topics.orderDelivered, { ...paid(ada.customerId), status: 'Delivered' });
+    const admin = tokenOf(randomUUID(), ['admin']);
     const [entry] = await eventually(async () => {
-      const failed = await shop.log({ customerId, channel: 'sms', status: 'Failed' });
-      return failed.items.length === 1 && failed.items;
+      const answer = await request(
+        'GET',
+        `/api/admin/notifications?customerId=${ada.customerId}&channel=sms&status=Failed`,
+        admin,
+      );
+      const items = answer.body.items as Array<Record<string, unknown>>;
+      return items.length === 1 && items;
     });
-    expect(entry).toMatchObject({ attempts: 1, error: expect.stringContaining('(code 21211)') });
+    expect(entry).toMatchObject({ type: 'OrderDelivered', status: 'Failed', attempts: 1 });
+    expect(entry?.error).toContain('not a valid mobile number');
   });
 });

@@ -3,7 +3,7 @@ import type { HandlerContext } from '@shop/kit';
 import type { Delivery } from '../domain/delivery';
 import { notificationsLimits } from '../domain/limits';
 import { nextAttemptAt } from '../domain/retry-schedule';
-import type { NotificationsDeps } from './ports';
+import type { NotificationsDeps, SendFailure } from './ports';
 
 export interface DeliverOptions {
   /** Deliveries taken per pass. */
@@ -56,12 +56,12 @@ async function deliverOne(
   );
   if (!delivery) return; // another sender took it
   let error: string | null = null;
-  let final = false;
+  let failure: SendFailure = {};
   try {
     await send(delivery, deps);
-  } catch (failure) {
-    error = describe(failure);
-    final = isFinal(failure);
+  } catch (thrown) {
+    error = describe(thrown);
+    failure = (thrown ?? {}) as SendFailure;
   }
   const at = deps.clock.now();
   if (error === null) {
@@ -90,7 +90,7 @@ async function deliverOne(
     onAttempt(delivery, recorded ? 'Sent' : 'Lost');
     return;
   }
-  const retryAt = final ? null : nextAttemptAt(delivery.attempts, delivery.createdAt, at, deps.retry);
+  const retryAt = failure.retryable === false ? null : retryTime(delivery, at, failure, deps);
   const settled = await deps.unitOfWork((store) =>
     store.deliveries.settle(delivery.id, delivery.attempts, retryAt ? 'Pending' : 'Failed', {
       error,
@@ -102,6 +102,13 @@ async function deliverOne(
     retryAt ? 'notification not sent; will retry' : 'notification not sent; giving up',
   );
   onAttempt(delivery, settled ? (retryAt ? 'Retry' : 'Failed') : 'Lost');
+}
+
+/** The next attempt's time: the schedule's, or later when the other side asked to wait longer (within the window). */
+function retryTime(delivery: Delivery, at: Date, failure: SendFailure, deps: NotificationsDeps): Date | null {
+  const scheduled = nextAttemptAt(delivery.attempts, delivery.createdAt, at, deps.retry);
+  if (!scheduled || failure.retryAfterMs === undefined) return scheduled;
+  return new Date(Math.max(scheduled.getTime(), at.getTime() + failure.retryAfterMs));
 }
 
 /** Hands the delivery to its channel; throws when the channel did not take it. */
@@ -153,14 +160,6 @@ async function send(delivery: Delivery, deps: NotificationsDeps): Promise<void> 
 export function messageIdOf(delivery: Pick<Delivery, 'eventId' | 'channel'>, domain: string): string {
   const local = `${delivery.eventId}.${delivery.channel}`.replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/g, '-');
   return `<${local}@${domain}>`;
-}
-
-/**
- * A failure the channel says trying again cannot mend (`retryable: false`: a provider's 4xx, such as a number it
- * cannot reach or credentials it refuses): the delivery fails at once instead of for the whole retry window.
- */
-function isFinal(failure: unknown): boolean {
-  return typeof failure === 'object' && failure !== null && (failure as { retryable?: unknown }).retryable === false;
 }
 
 function describe(failure: unknown): string {

@@ -5,6 +5,16 @@ import type { InAppNotification } from '../domain/in-app-notification';
 import type { Channel, NotificationModel, NotificationType } from '../domain/notification';
 import type { RetrySchedule } from '../domain/retry-schedule';
 
+/**
+ * What a sender's error may say beside its message (the ports below throw errors of this shape): `retryable:
+ * false` when trying again would fail the same way (a refused recipient, a number the provider cannot reach), so
+ * the delivery fails at once; `retryAfterMs` when the other side said how long to wait. Any other error is retried.
+ */
+export interface SendFailure {
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
 /** Sends one email. Throws when the server did not take it (the delivery is retried). */
 export interface EmailSender {
   send(mail: { messageId: string; to: string; subject: string; text: string; html: string }): Promise<void>;

@@ -1,6 +1,6 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
-import type { EmailSender } from '../application/ports';
+import type { EmailSender, SendFailure } from '../application/ports';
 
 export interface SmtpOptions {
   /** `smtp://user:pass@host:port` (`smtps://` for TLS from the start). */
@@ -35,19 +35,35 @@ export class SmtpEmailSender implements EmailSender {
   }
 
   async send(mail: { messageId: string; to: string; subject: string; text: string; html: string }): Promise<void> {
-    await this.transporter.sendMail({
-      from: this.options.from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      messageId: mail.messageId,
-    });
+    try {
+      await this.transporter.sendMail({
+        from: this.options.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: mail.messageId,
+      });
+    } catch (error) {
+      throw smtpFailure(error);
+    }
   }
 
   close(): void {
     this.transporter.close();
   }
+}
+
+/**
+ * The server's answer as a SendFailure: a permanent refusal of the recipient or the message (RFC 5321 550–554:
+ * no such mailbox, not allowed, too big, rejected) fails the same way every time; anything else (4xx, a
+ * connection that failed or timed out, a refused login an operator may fix) is worth another attempt.
+ */
+export function smtpFailure(error: unknown): Error & SendFailure {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  const code = (failure as { responseCode?: unknown }).responseCode;
+  const permanent = typeof code === 'number' && code >= 550 && code <= 554;
+  return Object.assign(failure, { retryable: !permanent });
 }
 
 /** The domain of an address like `Shop <no-reply@shop.local>`, for the Message-IDs of its emails. */

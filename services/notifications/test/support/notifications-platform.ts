@@ -16,13 +16,13 @@ import { type SmtpInbox, startSmtpInbox } from './smtp-inbox';
 
 /**
  * The notifications service hosted as the platform hosts it (embedded: the kit's host, the in-process mesh, a
- * SQLite file), beside the real hub it pushes in-app notifications to, sending to a real SMTP server of the test,
- * with a recorder of what it publishes.
+ * SQLite file, the hub beside it), sending to a real SMTP server of the test, with a recorder of what it publishes.
  */
 export async function startNotifications(options: { env?: Record<string, string>; smtp?: SmtpInbox } = {}) {
   const smtp = options.smtp ?? (await startSmtpInbox());
-  const services = [notificationsService as ServiceManifest, hubService as ServiceManifest];
-  const { platform, key, stop } = await startWithFixtureIdentity(services, {
+  // Beside the hub, as the platform hosts it: in-app notifications are pushed through its REST API.
+  const manifests = [hubService as ServiceManifest, notificationsService as ServiceManifest];
+  const { platform, key, stop } = await startWithFixtureIdentity(manifests, {
     name: 'notifications',
     env: {
       SMTP_URL: smtp.url,

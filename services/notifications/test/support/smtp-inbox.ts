@@ -10,17 +10,23 @@ export interface ReceivedMail {
 }
 
 /**
- * A real SMTP server for tests: keeps every message it accepted, and refuses messages (451, a temporary failure,
- * as a server in trouble answers) while `refusing` is set.
+ * A real SMTP server for tests: keeps every message it accepted, refuses messages (451, a temporary failure,
+ * as a server in trouble answers) while `refusing` is set, and refuses unknown recipients for good (550).
  */
 export async function startSmtpInbox() {
   const received: ReceivedMail[] = [];
   let refusing = false;
   let refused = 0;
+  /** Recipients the server refuses for good (550, no such mailbox). */
+  const unknownRecipients = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!unknownRecipients.has(address.address)) return callback();
+      callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -55,6 +61,10 @@ export async function startSmtpInbox() {
       refusing = on;
     },
     refusedCount: () => refused,
+    /** Answers 550 (no such mailbox) for this recipient from now on. */
+    refuseRecipient(address: string) {
+      unknownRecipients.add(address);
+    },
     /** The mails sent to `to`, in the order they arrived. */
     to: (address: string) => received.filter((mail) => mail.to.includes(address)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
