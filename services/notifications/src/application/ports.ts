@@ -20,12 +20,18 @@ export interface EmailSender {
   send(mail: { messageId: string; to: string; subject: string; text: string; html: string }): Promise<void>;
 }
 
-/** Sends one SMS. Throws when the provider did not take it; a repeat of `idempotencyKey` sends nothing more. */
+/**
+ * Sends one SMS. Throws when the provider did not take it (an error with `retryable: false` is final, anything else
+ * is retried); a repeat of `idempotencyKey` sends nothing more.
+ */
 export interface SmsSender {
   send(sms: { to: string; body: string; idempotencyKey: string }): Promise<void>;
 }
 
-/** Pushes an in-app notification live to the customer's connections (hub `notifications`). */
+/**
+ * Pushes an in-app notification live to the customer's connections (hub `notifications`). Throws when the hub did
+ * not take it (an error with `retryable: false` is final, anything else is retried).
+ */
 export interface InAppPusher {
   push(
     customerId: string,

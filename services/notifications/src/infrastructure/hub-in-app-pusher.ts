@@ -19,8 +19,8 @@ type Notification = Parameters<InAppPusher['push']>[1];
 
 /** The hub settings of the notifications service. */
 export interface HubPushConfig {
-  /** The Dapr `bindings.azure.signalr` component to send through (beside a daprd only). */
-  HUB_BINDING?: string;
+  /** The Dapr `bindings.azure.signalr` component sent through beside a daprd (`hub-signalr`, components/). */
+  HUB_BINDING: string;
   /** `Endpoint=<hub origin>;AccessKey=<key>;Version=1.0;`: the hub's REST API, called directly. */
   HUB_CONNECTION_STRING?: string;
   /** The hub's access key, for the platform's own origin (embedded) when no connection string is given. */
@@ -43,7 +43,9 @@ export const hubPushConfigKeys = {
       return helpers.message({ custom: (error as Error).message });
     }
   }),
-  HUB_BINDING: Joi.string().pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/),
+  HUB_BINDING: Joi.string()
+    .pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/)
+    .default('hub-signalr'),
 };
 
 /** The access-key token's lifetime: one call, so short (the hub allows five minutes of clock skew besides). */
@@ -171,21 +173,18 @@ export class HubBindingInAppPusher implements InAppPusher {
 }
 
 /**
- * The pusher the topology asks for: the Dapr binding HUB_BINDING names (beside a daprd); else the REST API of
- * HUB_CONNECTION_STRING; else, in the embedded topology, the REST API on the platform's own origin with
+ * The pusher of the topology: the REST API of HUB_CONNECTION_STRING when it is given; else, beside a daprd, the
+ * Dapr binding HUB_BINDING; else, in the embedded topology, the REST API on the platform's own origin with
  * HUB_ACCESS_KEY; null when none applies (in-app notifications are then only listed, not pushed).
  */
 export function hubInAppPusherFrom(
-  config: HubPushConfig,
+  config: Partial<HubPushConfig>,
   context: Pick<ServiceContext, 'mesh' | 'origin'>,
 ): InAppPusher | null {
-  if (config.HUB_BINDING) {
-    if (!context.mesh.bindings) {
-      throw new Error('HUB_BINDING names a Dapr binding, but this topology has no daprd: set HUB_CONNECTION_STRING');
-    }
+  if (config.HUB_CONNECTION_STRING) return new HubRestInAppPusher(parseConnectionString(config.HUB_CONNECTION_STRING));
+  if (context.mesh.bindings && config.HUB_BINDING) {
     return new HubBindingInAppPusher(context.mesh.bindings, config.HUB_BINDING);
   }
-  if (config.HUB_CONNECTION_STRING) return new HubRestInAppPusher(parseConnectionString(config.HUB_CONNECTION_STRING));
   if (context.origin && config.HUB_ACCESS_KEY) {
     return new HubRestInAppPusher({ endpoint: context.origin, accessKey: config.HUB_ACCESS_KEY });
   }

@@ -2,13 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDaprMesh } from '@shop/kit';
+import { createDaprMesh, loadConfig } from '@shop/kit';
 import { hubClient, nextInvocation, record } from '@shop/signalr/test/support/clients';
 import { type DaprRunDir, prepareDaprRunDir, projectComponentsDir } from '@shop/testkit/src/dapr-run-dir';
 import { type RunningDaprd, startDaprd } from '@shop/testkit/src/daprd';
 import { listen } from '@shop/testkit/src/listen';
+import Joi from 'joi';
 import { type HubPlatform, startHubPlatform } from '../../../hub/test/support/hub-platform';
-import { hubInAppPusherFrom, InAppPushError } from '../../src/infrastructure/hub-in-app-pusher';
+import {
+  HubBindingInAppPusher,
+  hubInAppPusherFrom,
+  hubPushConfigKeys,
+  InAppPushError,
+} from '../../src/infrastructure/hub-in-app-pusher';
 
 // The Dapr topology's way: a real (slim) daprd with the project's components/hub-signalr.yaml, its connection
 // string from the `secrets` store (env SHOP_SECRET_HUB_CONNECTION_STRING), sending to the real hub service. Two
@@ -87,7 +93,9 @@ async function failureOf(promise: Promise<void>): Promise<InAppPushError> {
 
 describe("the in-app pusher through Dapr's bindings.azure.signalr", () => {
   it("reaches the customer's /hubs/notifications connections through components/hub-signalr.yaml, and nobody else", async () => {
-    const pusher = hubInAppPusherFrom({ HUB_BINDING: 'hub-signalr' }, { mesh: meshBesideDaprd() });
+    // The defaults beside a daprd: the component of components/ by its name.
+    const pusher = hubInAppPusherFrom(loadConfig(Joi.object(hubPushConfigKeys), {}), { mesh: meshBesideDaprd() });
+    expect(pusher).toBeInstanceOf(HubBindingInAppPusher);
     const [ada, grace] = [randomUUID(), randomUUID()];
     const adaClient = hubClient(`${shop.url}/hubs/notifications`, { token: shop.customerToken(ada) });
     const graceClient = hubClient(`${shop.url}/hubs/notifications`, { token: shop.customerToken(grace) });
@@ -122,5 +130,34 @@ describe("the in-app pusher through Dapr's bindings.azure.signalr", () => {
     );
     expect(away).toMatchObject({ retryable: true, status: undefined });
     expect(away.message).toMatch(/connection refused|ECONNREFUSED/i);
+  });
+
+  it('leaves daprd running without the connection string, and each push failing for a retry', async () => {
+    const bare = prepareDaprRunDir({ componentsDir });
+    const withoutSecret = await startDaprd({
+      appId: 'notifications',
+      appPort: Number(new URL(shop.url).port),
+      resourcesPath: bare.resourcesPath,
+      configPath: bare.configPath,
+      redisHost: '127.0.0.1:1',
+      logDir: bare.logDir,
+    });
+    try {
+      const mesh = createDaprMesh({
+        appId: 'notifications',
+        daprHttpPort: withoutSecret.httpPort,
+        daprApiToken: withoutSecret.daprApiToken,
+      });
+      const failed = await failureOf(
+        hubInAppPusherFrom({ HUB_BINDING: 'hub-signalr' }, { mesh })?.push(
+          randomUUID(),
+          notification(),
+        ) as Promise<void>,
+      );
+      expect(failed).toMatchObject({ retryable: true, status: undefined });
+    } finally {
+      await withoutSecret.stop();
+      bare.remove();
+    }
   });
 });
