@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type CustomerRegistered, topics } from '@shop/contracts';
 import type { ServiceManifest } from '@shop/kit';
 import { type FixturePlatform, startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
+import { createTransport } from 'nodemailer';
 import { notificationsService } from '../../notifications/src/service';
-import { type DevMailbox, startDevMailbox } from '../src/dev-mailbox';
+import { type DevMailbox, serveDevMailbox, startDevMailbox } from '../src/dev-mailbox';
 
 let mailbox: DevMailbox;
 let shop: FixturePlatform;
@@ -56,5 +57,38 @@ describe('the dev mailbox of npm start', () => {
     expect(one.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await one.text()).toContain('<p>Hello &lt;b&gt;Dev&lt;/b&gt;,</p>');
     expect((await fetch(`${shop.platform.url}/dev/mailbox/${randomUUID()}`)).status).toBe(404);
+
+    const listed = await fetch(`${shop.platform.url}/dev/mailbox`, { headers: { accept: 'application/json' } });
+    const { items } = (await listed.json()) as { items: Array<{ id: string; subject: string; text: string }> };
+    expect(items.find((item) => item.id === mail.id)).toMatchObject({ subject: mail.subject, text: mail.text });
+  });
+
+  it('answers alike on a port of its own, as start:dapr serves it behind the gateway', async () => {
+    const served = await serveDevMailbox(await startDevMailbox());
+    try {
+      const transport = createTransport({ url: served.smtpUrl });
+      await transport.sendMail({
+        from: 'a@shop.local',
+        to: 'b@example.com',
+        subject: 'Hi <there>',
+        text: 'x',
+        html: '<p>x</p>',
+      });
+      transport.close();
+      const json = (await (
+        await fetch(`${served.url}/dev/mailbox`, { headers: { accept: 'application/json' } })
+      ).json()) as {
+        items: Array<{ id: string; subject: string }>;
+      };
+      expect(json.items.map((item) => item.subject)).toEqual(['Hi <there>']);
+      const page = await (await fetch(`${served.url}/dev/mailbox`)).text();
+      expect(page).toContain('Hi &lt;there&gt;');
+      const one = await fetch(`${served.url}/dev/mailbox/${json.items[0]?.id}`);
+      expect(one.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(await one.text()).toBe('<p>x</p>');
+      expect((await fetch(`${served.url}/dev/mailbox/${randomUUID()}`)).status).toBe(404);
+    } finally {
+      await served.close();
+    }
   });
 });
