@@ -4,6 +4,12 @@ import { eventually, type NotificationsPlatform, startNotifications } from './su
 
 let shop: NotificationsPlatform;
 
+/** A counter's value in Prometheus text (0 when absent); `series` is the name with its labels as printed. */
+function counter(metrics: string, series: string): number {
+  const line = metrics.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
 beforeAll(async () => {
   shop = await startNotifications();
 });
@@ -69,6 +75,9 @@ describe('email over SMTP', () => {
     expect(entry?.attempts as number).toBeGreaterThanOrEqual(4);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(shop.smtp.to(customer.email)).toHaveLength(2);
+    const metrics = await (await fetch(`${shop.platform.url}/metrics`)).text();
+    expect(counter(metrics, 'notifications_retries_total{channel="email"}')).toBeGreaterThanOrEqual(3);
+    expect(counter(metrics, 'notifications_deliveries_total{channel="email",status="Sent"}')).toBeGreaterThanOrEqual(2);
   });
 
   it('writes German to a customer whose locale is German', async () => {
