@@ -7,7 +7,7 @@
 // npm package stays external and is loaded from node_modules at run time, because several cannot be
 // bundled at all (better-sqlite3 is a native addon; typeorm and the database drivers load optional
 // modules by name) and the runtime image ships the production node_modules anyway.
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, realpathSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -68,6 +68,9 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
     logLevel: 'warning',
     plugins: [npmPackagesExternal(outDir, externals)],
   });
+  // Files a service reads at run time (the notifications' templates) go beside its bundle.
+  const templates = join(repoRoot, 'services', service, 'templates');
+  if (existsSync(templates)) cpSync(templates, join(outDir, 'templates'), { recursive: true });
   return { service, outFile, externals: [...externals].sort() };
 }
 
