@@ -526,7 +526,7 @@ describe('the Dapr resources', () => {
   });
 
   it("gives the notifications service alone an azure.signalr output binding to the hub's REST API, with the hub's key", () => {
-    const binding = find(defaults, 'Component', 'notifications-hub');
+    const binding = find(defaults, 'Component', 'hub-signalr');
     expect(binding.scopes).toEqual(['notifications']);
     expect(binding.spec).toEqual({
       type: 'bindings.azure.signalr',
@@ -539,7 +539,7 @@ describe('the Dapr resources', () => {
       ],
     });
     const withoutHub = renderChart([...setArgs(requiredSecrets), '--set', 'services.hub.enabled=false']);
-    expect(ofKind(withoutHub, 'Component').map((c) => c.metadata.name)).not.toContain('notifications-hub');
+    expect(ofKind(withoutHub, 'Component').map((c) => c.metadata.name)).not.toContain('hub-signalr');
   });
 
   it('declares each dead-letter subscription exactly as the kit serves it from /dapr/subscribe, scoped to its app', () => {

@@ -92,9 +92,12 @@ true
 {{- printf "http://%s.%s.svc.cluster.local" (include "shop.serviceName" (list . "hub")) .Release.Namespace -}}
 {{- end -}}
 
-{{/* The Dapr output binding (bindings.azure.signalr) the notifications service pushes in-app notifications through. */}}
+{{/*
+The Dapr output binding (bindings.azure.signalr) the notifications service pushes in-app notifications through:
+components/hub-signalr.yaml's name, the service's HUB_BINDING default.
+*/}}
 {{- define "shop.notificationsHubBinding" -}}
-notifications-hub
+hub-signalr
 {{- end -}}
 
 {{/* Percent-encodes a URL userinfo part (urlquery writes a space as "+", which a URL's userinfo keeps literally). */}}
