@@ -1,36 +1,26 @@
-// Notifications as a customer meets them, in both topologies: the emails the platform sends are read back from
-// the development mailbox (`npm start` and `npm run start:dapr` catch them when SMTP_URL is unset).
+// Notifications as a customer and an operator meet them, in both topologies. The emails are the ones the platform
+// really sent over SMTP: the set-up gives the platform an SMTP server of its own as SMTP_URL (support/mail-catcher.ts)
+// and each one is read back from there as a mail client would (mailparser).
 import { json } from '@shop/testkit/src/listen';
 import { adminToken, bearer, newCustomer, postJson, type TestCustomer } from './support/accounts';
 import { baseUrl } from './support/base-url';
 import { eventually } from './support/eventually';
+import { type CaughtMail, mailsTo } from './support/mail-catcher';
 import { get, orderReaching, payment, productWithStock, shippingAddress, testCards } from './support/shop';
 
-interface CaughtMail {
-  id: string;
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  messageId: string;
-}
-
-async function mailbox(): Promise<CaughtMail[]> {
-  const res = await fetch(`${baseUrl()}/dev/mailbox`, { headers: { accept: 'application/json' } });
-  if (res.status !== 200) throw new Error(`the dev mailbox answered ${res.status}`);
-  return ((await res.json()) as { items: CaughtMail[] }).items;
-}
+/** MAIL_FROM's default (CONTRACT.md, Notifications); the set-ups leave it unset. */
+const defaultSender = { name: 'Shop', address: 'no-reply@shop.local' };
 
 /** The emails to `email` once `count` of them arrived, oldest first. */
-function mailsTo(email: string, count: number): Promise<CaughtMail[]> {
+function emailsTo(email: string, count: number): Promise<CaughtMail[]> {
   return eventually(async () => {
-    const mails = (await mailbox()).filter((mail) => mail.to.includes(email)).reverse();
+    const mails = await mailsTo(email);
     if (mails.length < count) throw new Error(`${mails.length} of ${count} emails to ${email} so far`);
     return mails;
-  });
+  }, 30_000);
 }
 
-async function order(customer: TestCustomer, cardNumber: string = testCards.approved) {
+async function order(customer: TestCustomer, cardNumber: string = testCards.approved): Promise<string> {
   const productId = await productWithStock(5);
   const res = await postJson(
     '/api/orders',
@@ -41,66 +31,182 @@ async function order(customer: TestCustomer, cardNumber: string = testCards.appr
   return (await json(res)).id as string;
 }
 
+async function setPreferences(customer: TestCustomer, preferences: { email: boolean; sms: boolean; inApp: boolean }) {
+  const res = await fetch(`${baseUrl()}/api/notifications/preferences`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...bearer(customer.accessToken) },
+    body: JSON.stringify(preferences),
+  });
+  expect(res.status).toBe(200);
+  expect(await json(res)).toEqual(preferences);
+}
+
+/** The delivery log as the admin filters it, once it holds `count` entries. */
+async function deliveryLog(query: string, count: number) {
+  const admin = await adminToken();
+  return eventually(async () => {
+    const res = await get(`/api/admin/notifications?${query}`, admin);
+    if (res.status !== 200) throw new Error(`the delivery log answered ${res.status}: ${await res.text()}`);
+    const page = await json(res);
+    if (page.items.length !== count) throw new Error(`${page.items.length} of ${count} entries for ${query} so far`);
+    return page as { items: Array<Record<string, unknown>>; nextCursor: string | null };
+  }, 30_000);
+}
+
+/** The addresses a header lists, as a mail client shows them. */
+function addressesOf(header: CaughtMail['parsed']['from']) {
+  return (header?.value ?? []).map((address) => ({ name: address.name, address: address.address }));
+}
+
 describe('notifications', () => {
-  it('welcomes a customer who registers, by email', async () => {
+  it('welcomes a customer who registers with one email From: MAIL_FROM, in a text and an HTML part', async () => {
     const customer = await newCustomer('Grace Hopper');
-    const [welcome] = await mailsTo(customer.email, 1);
-    expect(welcome?.subject).toBe('Welcome to the shop, Grace Hopper');
-    expect(welcome?.text).toContain('Hello Grace Hopper');
-    expect(welcome?.html).toContain('<p>Hello Grace Hopper,</p>');
+    const [welcome, ...more] = await emailsTo(customer.email, 1);
+    expect(more).toEqual([]);
+    expect(welcome?.envelope.to).toEqual([customer.email]);
+    expect(addressesOf(welcome?.parsed.from)).toEqual([defaultSender]);
+    expect(welcome?.parsed.subject).toBe('Welcome to the shop, Grace Hopper');
+    expect(welcome?.parsed.text).toContain('Hello Grace Hopper');
+    expect(welcome?.parsed.html).toContain('<p>Hello Grace Hopper,</p>');
+    expect(welcome?.parsed.messageId).toMatch(/^<.+@.+>$/);
   });
 
-  it('confirms a paid order naming its id and only the last four digits of the card, then its shipping', async () => {
+  it('confirms a paid order naming its id and only the last four digits of the card, then its tracking number', async () => {
     const customer = await newCustomer();
     const orderId = await order(customer);
     await orderReaching(orderId, customer.accessToken, ['Paid']);
-    const [, confirmation] = await mailsTo(customer.email, 2);
-    expect(confirmation?.subject).toBe(`Your order ${orderId} is confirmed`);
-    expect(confirmation?.text).toContain('from the card ending in 4242');
-    expect(`${confirmation?.text}${confirmation?.html}`).not.toContain(testCards.approved);
+    const [, confirmation] = await emailsTo(customer.email, 2);
+    expect(confirmation?.parsed.subject).toBe(`Your order ${orderId} is confirmed`);
+    expect(confirmation?.parsed.text).toContain('from the card ending in 4242');
+    expect(`${confirmation?.parsed.text}${confirmation?.parsed.html}`).not.toContain(testCards.approved);
 
     const admin = await adminToken();
     const shipped = await postJson(`/api/orders/${orderId}/ship`, { trackingNumber: 'TRK-E2E-7' }, bearer(admin));
     expect(shipped.status).toBe(200);
-    const [, , shipping] = await mailsTo(customer.email, 3);
-    expect(shipping?.subject).toBe(`Your order ${orderId} is on its way`);
-    expect(shipping?.text).toContain('Tracking number: TRK-E2E-7.');
+    const [, , shipping] = await emailsTo(customer.email, 3);
+    expect(shipping?.parsed.subject).toBe(`Your order ${orderId} is on its way`);
+    expect(shipping?.parsed.text).toContain('Tracking number: TRK-E2E-7.');
+    expect(shipping?.parsed.html).toContain('TRK-E2E-7');
+    // One message per event: each has its own Message-ID.
+    const ids = (await mailsTo(customer.email)).map((mail) => mail.parsed.messageId);
+    expect(new Set(ids).size).toBe(3);
   });
 
   it('tells a customer whose card was declined why the order failed', async () => {
     const customer = await newCustomer();
     const orderId = await order(customer, testCards.declined);
     await orderReaching(orderId, customer.accessToken, ['Failed']);
-    const [, failure] = await mailsTo(customer.email, 2);
-    expect(failure?.subject).toBe(`Your order ${orderId} could not be completed`);
-    expect(failure?.text).toContain('because the payment was declined');
+    const [, failure] = await emailsTo(customer.email, 2);
+    expect(failure?.parsed.subject).toBe(`Your order ${orderId} could not be completed`);
+    expect(failure?.parsed.text).toContain('because the payment was declined');
   });
 
-  it('logs email as Skipped and sends none once the customer turned it off; the in-app list has it', async () => {
+  it('logs the email as Skipped and sends none once the customer turned email off; the in-app list still has it', async () => {
     const customer = await newCustomer();
-    await mailsTo(customer.email, 1);
-    const put = await fetch(`${baseUrl()}/api/notifications/preferences`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', ...bearer(customer.accessToken) },
-      body: JSON.stringify({ email: false, sms: false, inApp: true }),
-    });
-    expect(put.status).toBe(200);
+    await emailsTo(customer.email, 1);
+    await setPreferences(customer, { email: false, sms: false, inApp: true });
     const orderId = await order(customer);
     await orderReaching(orderId, customer.accessToken, ['Paid']);
-    const admin = await adminToken();
-    const skipped = await eventually(async () => {
-      const log = await json(
-        await get(`/api/admin/notifications?customerId=${customer.id}&channel=email&status=Skipped`, admin),
-      );
-      if (log.items.length !== 1) throw new Error('not logged yet');
-      return log.items[0];
+    const { items } = await deliveryLog(`customerId=${customer.id}&channel=email&status=Skipped`, 1);
+    expect(items[0]).toMatchObject({
+      customerId: customer.id,
+      type: 'OrderConfirmed',
+      channel: 'email',
+      status: 'Skipped',
     });
-    expect(skipped).toMatchObject({ type: 'OrderConfirmed', channel: 'email', status: 'Skipped' });
-    const list = await json(await get('/api/notifications', customer.accessToken));
-    expect(list.items[0]).toMatchObject({ type: 'OrderConfirmed', orderId, readAt: null });
-    const read = await postJson(`/api/notifications/${list.items[0].id}/read`, {}, bearer(customer.accessToken));
+    // The in-app notification is recorded with the email's delivery: once it is listed, no email can follow.
+    await eventually(async () => {
+      const list = await json(await get('/api/notifications', customer.accessToken));
+      if (list.items[0]?.type !== 'OrderConfirmed') throw new Error('not listed yet');
+    });
+    expect((await mailsTo(customer.email)).map((mail) => mail.parsed.subject)).toEqual([
+      `Welcome to the shop, ${customer.name}`,
+    ]);
+  });
+
+  it("lists a customer's in-app notifications newest first and marks one read; another customer's is 404", async () => {
+    const customer = await newCustomer();
+    const orderId = await order(customer);
+    await orderReaching(orderId, customer.accessToken, ['Paid']);
+    const list = await eventually(async () => {
+      const page = await json(await get('/api/notifications', customer.accessToken));
+      if (page.items.length < 2) throw new Error(`${page.items.length} in-app notifications so far`);
+      return page;
+    });
+    expect(list.items.map((item: { type: string }) => item.type)).toEqual(['OrderConfirmed', 'Welcome']);
+    const [confirmed, welcome] = list.items;
+    expect(confirmed).toMatchObject({ orderId, readAt: null, title: `Your order ${orderId} is confirmed` });
+    expect(Date.parse(confirmed.createdAt)).toBeGreaterThanOrEqual(Date.parse(welcome.createdAt));
+    expect(welcome.orderId).toBeUndefined();
+
+    const stranger = await newCustomer();
+    const theirs = await postJson(`/api/notifications/${confirmed.id}/read`, {}, bearer(stranger.accessToken));
+    expect(theirs.status).toBe(404);
+    expect(theirs.headers.get('content-type')).toContain('application/problem+json');
+    const strangersList = await json(await get('/api/notifications', stranger.accessToken));
+    expect(strangersList.items.map((item: { id: string }) => item.id)).not.toContain(confirmed.id);
+
+    const read = await postJson(`/api/notifications/${confirmed.id}/read`, {}, bearer(customer.accessToken));
     expect(read.status).toBe(200);
-    expect(typeof (await json(read)).readAt).toBe('string');
-    expect((await mailbox()).filter((mail) => mail.to.includes(customer.email))).toHaveLength(1);
+    const marked = await json(read);
+    expect(marked).toMatchObject({ id: confirmed.id });
+    expect(Number.isNaN(Date.parse(marked.readAt))).toBe(false);
+    const after = await json(await get('/api/notifications', customer.accessToken));
+    expect(after.items.map((item: { readAt: string | null }) => item.readAt !== null)).toEqual([true, false]);
+  });
+
+  it('filters the admin delivery log by customer, channel and status, and pages through it', async () => {
+    const customer = await newCustomer();
+    const orderId = await order(customer);
+    await orderReaching(orderId, customer.accessToken, ['Paid']);
+    const emails = await deliveryLog(`customerId=${customer.id}&channel=email&status=Sent`, 2);
+    expect(emails.items.map((entry) => entry.type)).toEqual(['OrderConfirmed', 'Welcome']);
+    for (const entry of emails.items) {
+      expect(entry).toMatchObject({ customerId: customer.id, channel: 'email', status: 'Sent' });
+      expect(entry.attempts).toBeGreaterThanOrEqual(1);
+      expect(Number.isNaN(Date.parse(entry.sentAt as string))).toBe(false);
+    }
+    // No SMS provider in these topologies, and SMS is off by default: both Skipped, with the reason.
+    const texts = await deliveryLog(`customerId=${customer.id}&channel=sms`, 2);
+    expect(texts.items.every((entry) => entry.status === 'Skipped' && typeof entry.error === 'string')).toBe(true);
+    const everything = await deliveryLog(`customerId=${customer.id}`, 6);
+    expect(new Set(everything.items.map((entry) => entry.customerId))).toEqual(new Set([customer.id]));
+    expect(everything.items.filter((entry) => entry.channel === 'inApp')).toHaveLength(2);
+
+    const first = await deliveryLog(`customerId=${customer.id}&limit=4`, 4);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const rest = await deliveryLog(
+      `customerId=${customer.id}&limit=4&cursor=${encodeURIComponent(first.nextCursor as string)}`,
+      2,
+    );
+    expect(rest.nextCursor).toBeNull();
+    expect([...first.items, ...rest.items].map((entry) => entry.id)).toEqual(everything.items.map((entry) => entry.id));
+
+    const admin = await adminToken();
+    const bad = await get('/api/admin/notifications?channel=fax&status=Lost', admin);
+    expect(bad.status).toBe(400);
+    const problem = await json(bad);
+    expect(problem.errors.map((error: { path: string }) => error.path).sort()).toEqual([
+      'query.channel',
+      'query.status',
+    ]);
+  });
+
+  it('answers 401 without a token and 403 to a customer asking for the delivery log', async () => {
+    const customer = await newCustomer();
+    for (const [method, path] of [
+      ['GET', '/api/notifications'],
+      ['GET', '/api/notifications/preferences'],
+      ['PUT', '/api/notifications/preferences'],
+      ['POST', `/api/notifications/${customer.id}/read`],
+      ['GET', '/api/admin/notifications'],
+    ] as const) {
+      const res = await fetch(`${baseUrl()}${path}`, { method });
+      expect([method, path, res.status]).toEqual([method, path, 401]);
+    }
+    const forbidden = await get('/api/admin/notifications', customer.accessToken);
+    expect(forbidden.status).toBe(403);
+    const admin = await adminToken();
+    expect((await get('/api/notifications', admin)).status).toBe(403);
   });
 });

@@ -84,7 +84,7 @@ interface MailboxAnswer {
 const mailPath = /^\/dev\/mailbox\/([0-9a-f-]{36})$/i;
 
 /**
- * GET /dev/mailbox: the page, or `{items: [CaughtMail]}` for a client that accepts JSON only (the e2e suite);
+ * GET /dev/mailbox: the page, or `{items: [CaughtMail]}` for a client that accepts JSON only (a script);
  * GET /dev/mailbox/:id: that email's HTML part, under a policy that keeps it from running anything.
  */
 function answerMailbox(mails: CaughtMail[], path: string, wantsJson: boolean): MailboxAnswer {
