@@ -534,7 +534,7 @@ describe('the Dapr resources', () => {
       metadata: [
         // The same endpoint the hub signs and checks its access-key tokens for.
         { name: 'endpoint', value: envOf('hub').HUB_ENDPOINT },
-        { name: 'accessKey', secretKeyRef: envOf('hub').HUB_ACCESS_KEY.secretKeyRef },
+        { name: 'accessKey', secretKeyRef: (envOf('hub').HUB_ACCESS_KEY as { secretKeyRef: unknown }).secretKeyRef },
         { name: 'hub', value: 'notifications' },
       ],
     });
