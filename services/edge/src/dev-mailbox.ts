@@ -149,6 +149,12 @@ export async function serveDevMailbox(
 ): Promise<{ url: string; smtpUrl: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://mailbox').pathname;
+    if (path === '/healthz' || path === '/readyz') {
+      // The gateway's readiness asks every route's target.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok' }));
+      return;
+    }
     const answer =
       req.method === 'GET' || req.method === 'HEAD'
         ? answerMailbox(mailbox.mails(), path, acceptsJsonOnly(req.headers.accept))

@@ -87,6 +87,8 @@ describe('the dev mailbox of npm start', () => {
       expect(one.headers.get('content-security-policy')).toContain("default-src 'none'");
       expect(await one.text()).toBe('<p>x</p>');
       expect((await fetch(`${served.url}/dev/mailbox/${randomUUID()}`)).status).toBe(404);
+      // The gateway asks each route's target whether it is ready.
+      expect((await fetch(`${served.url}/readyz`)).status).toBe(200);
     } finally {
       await served.close();
     }
