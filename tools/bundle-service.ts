@@ -52,7 +52,8 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
   const outDir = join(outRoot, service);
   const outFile = join(outDir, 'main.js');
   const externals = new Set<string>();
-  await build({
+  const { metafile } = await build({
+    metafile: true,
     entryPoints: [entry],
     outfile: outFile,
     bundle: true,
@@ -68,10 +69,21 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
     logLevel: 'warning',
     plugins: [npmPackagesExternal(outDir, externals)],
   });
-  // Files a service reads at run time (the notifications' templates) go beside its bundle.
-  const templates = join(repoRoot, 'services', service, 'templates');
-  if (existsSync(templates)) cpSync(templates, join(outDir, 'templates'), { recursive: true });
+  // Files a service reads at run time (the notifications' templates) go beside every bundle holding its code
+  // (its own, and the all-in-one edge's), as templates/<service>.
+  for (const owner of servicesIn(Object.keys(metafile.inputs))) {
+    const templates = join(repoRoot, 'services', owner, 'templates');
+    if (existsSync(templates)) cpSync(templates, join(outDir, 'templates', owner), { recursive: true });
+  }
   return { service, outFile, externals: [...externals].sort() };
+}
+
+/** The services whose sources are among a bundle's inputs (esbuild's paths, relative to its working directory). */
+function servicesIn(inputs: string[]): string[] {
+  const owners = inputs.flatMap(
+    (input) => /^services\/([^/]+)\//.exec(relative(repoRoot, resolve(input)).split(sep).join('/'))?.[1] ?? [],
+  );
+  return [...new Set(owners)];
 }
 
 /**
