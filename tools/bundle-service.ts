@@ -53,8 +53,10 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
   const outFile = join(outDir, 'main.js');
   const externals = new Set<string>();
   const { metafile } = await build({
-    metafile: true,
     entryPoints: [entry],
+    // The metafile's input paths are relative to it: services/<name>/src/... (templatesOf).
+    absWorkingDir: repoRoot,
+    metafile: true,
     outfile: outFile,
     bundle: true,
     platform: 'node',
@@ -69,21 +71,25 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
     logLevel: 'warning',
     plugins: [npmPackagesExternal(outDir, externals)],
   });
-  // Files a service reads at run time (the notifications' templates) go beside every bundle holding its code
-  // (its own, and the all-in-one edge's), as templates/<service>.
-  for (const owner of servicesIn(Object.keys(metafile.inputs))) {
-    const templates = join(repoRoot, 'services', owner, 'templates');
-    if (existsSync(templates)) cpSync(templates, join(outDir, 'templates', owner), { recursive: true });
-  }
+  const templates = templatesOf(Object.keys(metafile.inputs));
+  if (templates) cpSync(templates, join(outDir, 'templates'), { recursive: true });
   return { service, outFile, externals: [...externals].sort() };
 }
 
-/** The services whose sources are among a bundle's inputs (esbuild's paths, relative to its working directory). */
-function servicesIn(inputs: string[]): string[] {
-  const owners = inputs.flatMap(
-    (input) => /^services\/([^/]+)\//.exec(relative(repoRoot, resolve(input)).split(sep).join('/'))?.[1] ?? [],
-  );
-  return [...new Set(owners)];
+/**
+ * The files a bundle reads at run time, beside it: the `templates` folder of a service whose sources it holds (the
+ * notifications' emails), whichever bundle that is (its own, the all-in-one edge's). Two such services would
+ * share dist/<name>/templates, so that stops the build rather than mixing their files.
+ */
+function templatesOf(inputs: string[]): string | undefined {
+  const services = new Set(inputs.flatMap((input) => input.match(/^services\/([^/]+)\/src\//)?.[1] ?? []));
+  const folders = [...services]
+    .map((name) => join(repoRoot, 'services', name, 'templates'))
+    .filter((folder) => existsSync(folder));
+  if (folders.length > 1) {
+    throw new Error(`two services' templates would share one folder beside the bundle: ${folders.join(', ')}`);
+  }
+  return folders[0];
 }
 
 /**

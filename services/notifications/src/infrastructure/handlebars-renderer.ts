@@ -8,10 +8,10 @@ import { notificationTypes } from '../domain/notification';
 
 /**
  * Where the templates are: services/notifications/templates from the sources, and beside the bundle
- * (dist/<bundle>/templates/notifications, copied by tools/bundle-service.ts) in an image.
+ * (dist/<bundle>/templates, copied by tools/bundle-service.ts) in an image.
  */
 export function defaultTemplatesDir(): string {
-  const candidates = [join(__dirname, 'templates', 'notifications'), join(__dirname, '..', '..', 'templates')];
+  const candidates = [join(__dirname, 'templates'), join(__dirname, '..', '..', 'templates')];
   return candidates.find((dir) => existsSync(join(dir, 'layout.html.hbs'))) ?? (candidates[1] as string);
 }
 
