@@ -170,3 +170,26 @@ describe('the delivery log', () => {
     expect((await shop.request('GET', '/api/notifications')).status).toBe(401);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes every public route with who may call it, from the schemas that validate requests', async () => {
+    const document = (await (await fetch(`${shop.platform.url}/openapi/notifications.json`)).json()) as {
+      paths: Record<string, Record<string, { 'x-access': string; parameters?: Array<{ name: string }> }>>;
+    };
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/admin/notifications',
+      '/api/notifications',
+      '/api/notifications/preferences',
+      '/api/notifications/{id}/read',
+    ]);
+    expect(document.paths['/api/admin/notifications']?.get?.['x-access']).toBe('admin');
+    expect(document.paths['/api/notifications/preferences']?.put?.['x-access']).toBe('customer');
+    expect(document.paths['/api/admin/notifications']?.get?.parameters?.map((p) => p.name).sort()).toEqual([
+      'channel',
+      'cursor',
+      'customerId',
+      'limit',
+      'status',
+    ]);
+  });
+});

@@ -62,7 +62,8 @@ export interface DeliveryQuery {
 export interface Deliveries {
   /** Inserts (the unique index on event and channel refuses a second). */
   insert(delivery: Delivery): Promise<void>;
-  existsFor(eventId: string, channel: Channel): Promise<boolean>;
+  /** The channels the event already has a delivery on. */
+  channelsOf(eventId: string): Promise<Channel[]>;
   byId(id: string): Promise<Delivery | null>;
   /**
    * Claims up to `limit` deliveries due at `now` for one attempt each, oldest first: `Pending` ones whose next

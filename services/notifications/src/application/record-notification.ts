@@ -38,9 +38,10 @@ export async function recordNotification(
   const preferences = (await store.preferences.of(input.customerId)) ?? defaultPreferences;
   const contact = await store.contacts.byId(input.customerId);
   const recorded: Delivery[] = [];
+  // The inbox already runs an event once; the unique (event, channel) index is the last word on it.
+  const already = new Set(await store.deliveries.channelsOf(input.eventId));
   for (const channel of channels) {
-    // The inbox already runs an event once; the unique (event, channel) index is the last word on it.
-    if (await store.deliveries.existsFor(input.eventId, channel)) continue;
+    if (already.has(channel)) continue;
     const skip = skipReason(channel, preferences[channel], {
       smsConfigured: deps.smsConfigured,
       hasPhone: Boolean(contact?.phone),

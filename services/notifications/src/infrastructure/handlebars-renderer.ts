@@ -8,7 +8,7 @@ import { notificationTypes } from '../domain/notification';
 
 /**
  * Where the templates are: services/notifications/templates from the sources, and beside the bundle
- * (dist/notifications/templates, copied by tools/bundle-service.ts) in an image.
+ * (dist/<bundle>/templates, copied by tools/bundle-service.ts) in an image.
  */
 export function defaultTemplatesDir(): string {
   const candidates = [join(__dirname, 'templates'), join(__dirname, '..', '..', 'templates')];

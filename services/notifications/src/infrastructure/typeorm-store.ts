@@ -68,8 +68,9 @@ function deliveriesOf(manager: EntityManager): Deliveries {
       const { facts, ...rest } = delivery;
       await repository.insert({ ...rest, factsJson: JSON.stringify(facts) });
     },
-    async existsFor(eventId, channel) {
-      return repository.existsBy({ eventId, channel });
+    async channelsOf(eventId) {
+      const rows = await repository.find({ select: { channel: true }, where: { eventId } });
+      return rows.map((row) => row.channel as Channel);
     },
     async byId(id) {
       const row = await repository.findOneBy({ id });
