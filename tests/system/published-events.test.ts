@@ -98,6 +98,9 @@ describe('what the services publish', () => {
     expect((await send('POST', `/api/orders/${cancelled}/cancel`, customer.accessToken, {})).status).toBe(200);
 
     expect((await send('DELETE', `/api/products/${productId}`, admin)).status).toBe(204);
+    // Identity: a change of language and phone number is announced, then the account is deleted.
+    const profile = { locale: 'de-at', phone: '+49 170 1234567' };
+    expect((await send('PATCH', '/api/customers/me', customer.accessToken, profile)).status).toBe(200);
     expect((await send('DELETE', '/api/customers/me', customer.accessToken)).status).toBe(204);
 
     const everyTopic = Object.values(topics);

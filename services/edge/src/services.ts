@@ -3,6 +3,7 @@ import { catalogService } from '../../catalog/src/service';
 import { hubService } from '../../hub/src/service';
 import { identityService } from '../../identity/src/service';
 import { inventoryService } from '../../inventory/src/service';
+import { notificationsService } from '../../notifications/src/service';
 import { ordersService } from '../../orders/src/service';
 import { paymentsService } from '../../payments/src/service';
 
@@ -16,5 +17,6 @@ export const services: ServiceManifest[] = [
   inventoryService as ServiceManifest,
   paymentsService as ServiceManifest,
   ordersService as ServiceManifest,
+  notificationsService as ServiceManifest,
   hubService as ServiceManifest,
 ];
