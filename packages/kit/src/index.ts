@@ -67,6 +67,7 @@ export * from './http/request-context';
 export { RequestDurations, requestDurationsIn } from './http/request-durations';
 export { checkRequestTarget, type TargetVerdict } from './http/request-target';
 export * from './http/session-check';
+export { type StaticAsset, serveStaticAsset } from './http/static-asset';
 export * from './http/trace-context';
 export * from './http/validate';
 export { createLogger, type Logger, type LoggerOptions } from './log/logger';
