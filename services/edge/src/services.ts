@@ -1,4 +1,5 @@
 import type { ServiceManifest } from '@shop/kit';
+import { analyticsService } from '../../analytics/src/service';
 import { catalogService } from '../../catalog/src/service';
 import { hubService } from '../../hub/src/service';
 import { identityService } from '../../identity/src/service';
@@ -18,5 +19,6 @@ export const services: ServiceManifest[] = [
   paymentsService as ServiceManifest,
   ordersService as ServiceManifest,
   notificationsService as ServiceManifest,
+  analyticsService as ServiceManifest,
   hubService as ServiceManifest,
 ];

@@ -1,0 +1,246 @@
+import type { Money, OrderLine } from '@shop/contracts';
+import { dialectOf, type Tx, transaction } from '@shop/kit';
+import { Between, type DataSource, type EntityManager, type EntitySchema, type ObjectLiteral } from 'typeorm';
+import type { AnalyticsReads, AnalyticsStore, UnitOfWork } from '../application/ports';
+import type { ActivityField, Effect, OrderFact } from '../domain/order-fact';
+import {
+  ActivityHourEntity,
+  type ActivityHourRow,
+  OrderFactEntity,
+  type OrderFactRow,
+  ProductDayEntity,
+  ProductEntity,
+  RevenueHourEntity,
+  type RevenueHourRow,
+} from './entities';
+
+const activityColumns: Record<ActivityField, string> = {
+  placed: 'placed',
+  paid: 'paid',
+  cancelled: 'cancelled',
+  registered: 'registered',
+  failedOutOfStock: 'failed_out_of_stock',
+  failedPaymentDeclined: 'failed_payment_declined',
+  failedReservationExpired: 'failed_reservation_expired',
+};
+
+const emptyActivity = {
+  placed: 0,
+  paid: 0,
+  cancelled: 0,
+  registered: 0,
+  failedOutOfStock: 0,
+  failedPaymentDeclined: 0,
+  failedReservationExpired: 0,
+};
+
+/** One counter row and what to add to its columns (column name → delta). */
+interface Increment {
+  entity: EntitySchema<ObjectLiteral>;
+  key: ObjectLiteral;
+  zero: ObjectLiteral;
+  deltas: Map<string, number>;
+}
+
+/** The counter tables, as the untyped targets an increment addresses by column name. */
+const counters = {
+  activity: ActivityHourEntity as unknown as EntitySchema<ObjectLiteral>,
+  revenue: RevenueHourEntity as unknown as EntitySchema<ObjectLiteral>,
+  productDay: ProductDayEntity as unknown as EntitySchema<ObjectLiteral>,
+};
+
+/** Effects on the same row are merged, so that a row is written once per event. */
+function incrementsOf(effects: Effect[]): Increment[] {
+  const rows = new Map<string, Increment>();
+  const add = (id: string, make: () => Omit<Increment, 'deltas'>, column: string, by: number) => {
+    if (by === 0) return;
+    const row = rows.get(id) ?? { ...make(), deltas: new Map<string, number>() };
+    row.deltas.set(column, (row.deltas.get(column) ?? 0) + by);
+    rows.set(id, row);
+  };
+  for (const effect of effects) {
+    if (effect.kind === 'activity') {
+      const make = () => ({ entity: counters.activity, key: { hour: effect.hour }, zero: emptyActivity });
+      add(`a:${effect.hour}`, make, activityColumns[effect.field], effect.by);
+    } else if (effect.kind === 'revenue') {
+      const key = { hour: effect.hour, currency: effect.currency };
+      const make = () => ({ entity: counters.revenue, key, zero: { paidOrders: 0, paidMinor: 0, refundedMinor: 0 } });
+      const id = `r:${effect.hour}:${effect.currency}`;
+      add(id, make, 'paid_orders', effect.paidOrders);
+      add(id, make, 'paid_minor', effect.paidMinor);
+      add(id, make, 'refunded_minor', effect.refundedMinor);
+    } else {
+      const key = { productId: effect.productId, day: effect.day, currency: effect.currency };
+      const make = () => ({ entity: counters.productDay, key, zero: { quantity: 0, revenueMinor: 0 } });
+      const id = `p:${effect.productId}:${effect.day}:${effect.currency}`;
+      add(id, make, 'quantity', effect.quantity);
+      add(id, make, 'revenue_minor', effect.revenueMinor);
+    }
+  }
+  return [...rows.values()];
+}
+
+/**
+ * Adds in the database (`SET n = n + d`), so concurrent events on one row never lose a count; a row not there
+ * yet is inserted at zero first (two inserting at once: one fails on the key, and its event is delivered again).
+ */
+async function increment(manager: EntityManager, row: Increment): Promise<void> {
+  const set: Record<string, () => string> = {};
+  for (const [column, by] of row.deltas) {
+    if (!Number.isSafeInteger(by)) throw new Error(`${by} is not an integer to add to ${column}`);
+    set[column] = () => `${column} + ${by}`;
+  }
+  const update = () => manager.createQueryBuilder().update(row.entity).set(set).where(row.key).execute();
+  const result = await update();
+  if (result.affected) return;
+  await manager.getRepository(row.entity).insert({ ...row.key, ...row.zero });
+  await update();
+}
+
+const toNumber = (value: string | number) => Number(value);
+
+function toOrderFact(row: OrderFactRow): OrderFact {
+  const total: Money | null =
+    row.currency !== null && row.totalMinor !== null
+      ? { amount: toNumber(row.totalMinor), currency: row.currency }
+      : null;
+  return {
+    orderId: row.orderId,
+    placedAt: row.placedAt,
+    paidAt: row.paidAt,
+    failedAt: row.failedAt,
+    cancelledAt: row.cancelledAt,
+    total,
+    lines: row.linesJson === null ? null : (JSON.parse(row.linesJson) as OrderLine[]),
+    revenueCounted: Boolean(row.revenueCounted),
+    unitsCounted: Boolean(row.unitsCounted),
+  };
+}
+
+function toOrderFactRow(fact: OrderFact): OrderFactRow {
+  return {
+    orderId: fact.orderId,
+    placedAt: fact.placedAt,
+    paidAt: fact.paidAt,
+    failedAt: fact.failedAt,
+    cancelledAt: fact.cancelledAt,
+    currency: fact.total?.currency ?? null,
+    totalMinor: fact.total?.amount ?? null,
+    linesJson: fact.lines === null ? null : JSON.stringify(fact.lines),
+    revenueCounted: fact.revenueCounted,
+    unitsCounted: fact.unitsCounted,
+  };
+}
+
+/** The store of a transaction the kit opened (the event intake's). */
+export function storeOfTx(tx: Tx): AnalyticsStore {
+  const { manager } = tx;
+  const locks = dialectOf(manager.connection) !== 'sqlite'; // SQLite writes one transaction at a time anyway
+  const facts = manager.getRepository(OrderFactEntity);
+  const products = manager.getRepository(ProductEntity);
+  return {
+    async orderFact(orderId) {
+      // Locked until the event's transaction ends: two events of one order are applied one after the other.
+      const query = facts.createQueryBuilder('fact').where('fact.order_id = :orderId', { orderId });
+      if (locks) query.setLock('pessimistic_write');
+      const row = await query.getOne();
+      return row ? toOrderFact(row) : null;
+    },
+    async saveOrderFact(fact) {
+      const row = toOrderFactRow(fact);
+      const { orderId, ...rest } = row;
+      const result = await facts.update({ orderId }, rest);
+      if (!result.affected) await facts.insert(row);
+    },
+    async apply(effects) {
+      for (const row of incrementsOf(effects)) await increment(manager, row);
+    },
+    async nameProduct({ productId, name, at }) {
+      const known = await products.findOneBy({ productId });
+      if (!known) {
+        await products.insert({ productId, name, namedAt: at, available: null, stockVersion: null });
+      } else if (!known.namedAt || known.namedAt.getTime() <= at.getTime()) {
+        await products.update({ productId }, { name, namedAt: at });
+      }
+    },
+    async stockProduct({ productId, available, version }) {
+      const known = await products.findOneBy({ productId });
+      if (!known) {
+        await products.insert({ productId, name: null, namedAt: null, available, stockVersion: version });
+      } else if (known.stockVersion === null || known.stockVersion < version) {
+        await products.update({ productId }, { available, stockVersion: version });
+      }
+    },
+  };
+}
+
+export function typeormUnitOfWork(dataSource: DataSource): UnitOfWork {
+  return (work) => transaction(dataSource, (tx) => work(storeOfTx(tx)));
+}
+
+const inRange = (range: { first: number; end: number }) => Between(range.first, range.end - 1);
+
+export function typeormReads(dataSource: DataSource): AnalyticsReads {
+  return {
+    async activity(hours) {
+      const rows: ActivityHourRow[] = await dataSource
+        .getRepository(ActivityHourEntity)
+        .findBy({ hour: inRange(hours) });
+      return rows.map((row) => ({ ...row, hour: Number(row.hour) }));
+    },
+    async revenue(hours) {
+      const rows: RevenueHourRow[] = await dataSource.getRepository(RevenueHourEntity).findBy({ hour: inRange(hours) });
+      return rows.map((row) => ({
+        hour: Number(row.hour),
+        currency: row.currency,
+        paidOrders: Number(row.paidOrders),
+        paidMinor: toNumber(row.paidMinor),
+        refundedMinor: toNumber(row.refundedMinor),
+      }));
+    },
+    async topProducts(days, limit) {
+      const rows = await dataSource
+        .getRepository(ProductDayEntity)
+        .createQueryBuilder('sales')
+        .leftJoin(ProductEntity.options.name, 'product', 'product.product_id = sales.product_id')
+        .select('sales.product_id', 'productId')
+        .addSelect('sales.currency', 'currency')
+        .addSelect('MAX(product.name)', 'name')
+        .addSelect('SUM(sales.quantity)', 'quantity')
+        .addSelect('SUM(sales.revenue_minor)', 'revenueMinor')
+        .where('sales.day >= :first AND sales.day < :end', days)
+        .groupBy('sales.product_id')
+        .addGroupBy('sales.currency')
+        .having('SUM(sales.quantity) > 0')
+        .orderBy('SUM(sales.quantity)', 'DESC')
+        .addOrderBy('sales.product_id', 'ASC')
+        .limit(limit)
+        .getRawMany<{
+          productId: string;
+          currency: string;
+          name: string | null;
+          quantity: string | number;
+          revenueMinor: string | number;
+        }>();
+      return rows.map((row) => ({
+        productId: row.productId,
+        name: row.name,
+        currency: row.currency,
+        quantity: Number(row.quantity),
+        revenueMinor: Number(row.revenueMinor),
+      }));
+    },
+    async stockedProducts() {
+      const rows = await dataSource
+        .getRepository(ProductEntity)
+        .createQueryBuilder('product')
+        .where('product.available IS NOT NULL')
+        .getMany();
+      return rows.map((row) => ({ productId: row.productId, name: row.name, available: Number(row.available) }));
+    },
+    async unitsPerDay(days) {
+      const rows = await dataSource.getRepository(ProductDayEntity).findBy({ day: inRange(days) });
+      return rows.map((row) => ({ productId: row.productId, day: Number(row.day), quantity: Number(row.quantity) }));
+    },
+  };
+}
