@@ -1,6 +1,7 @@
 import { ApiRoutes, inboxIntake, type ServiceManifest } from '@shop/kit';
 import { type AnalyticsConfig, analyticsConfigSchema } from './analytics-config';
 import type { ReadDeps } from './application/ports';
+import { withDashboard } from './dashboard/dashboard-router';
 import { defaultDemandModel } from './domain/demand';
 import { analyticsRoutes } from './http/analytics-routes';
 import { analyticsEntities } from './infrastructure/entities';
@@ -16,7 +17,8 @@ import { analyticsSubscriptions } from './subscriptions/analytics-subscriptions'
  */
 export const analyticsService: ServiceManifest<AnalyticsConfig> = {
   name: 'analytics',
-  publicPaths: ['/api/analytics'],
+  // The API, and the admin dashboard's page with its script and style (src/dashboard).
+  publicPaths: ['/api/analytics', '/admin'],
   config: analyticsConfigSchema,
   data: { entities: analyticsEntities, migrations: analyticsMigrations },
   async setup({ name, config, dataSource, log, metrics, authenticate }) {
@@ -32,7 +34,7 @@ export const analyticsService: ServiceManifest<AnalyticsConfig> = {
     api.use(authenticate);
     analyticsRoutes(api, reads);
     return {
-      router: api.router,
+      router: await withDashboard(api.router),
       openApi: api.openApi({
         title: 'analytics',
         version: '1',
