@@ -56,6 +56,7 @@ export {
   type TimePosition,
 } from './http/cursor';
 export { entityTags, noneMatch } from './http/entity-tags';
+export { fetchFailure } from './http/fetch-failure';
 export * from './http/health';
 export { idempotencyKeyHeader, replayIdempotent, respondIdempotently } from './http/idempotent-write';
 export { JwksKeySet, type JwksKeySetOptions } from './http/jwks-key-set';
@@ -69,6 +70,8 @@ export { checkRequestTarget, type TargetVerdict } from './http/request-target';
 export * from './http/session-check';
 export * from './http/trace-context';
 export * from './http/validate';
+export { CoalescingSender } from './hub/coalescing-sender';
+export * from './hub/hub-sender';
 export { createLogger, type Logger, type LoggerOptions } from './log/logger';
 export { redact } from './log/redact';
 export { createDaprMesh, type DaprMeshOptions } from './mesh/dapr';
