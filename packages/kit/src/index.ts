@@ -56,6 +56,7 @@ export {
   type TimePosition,
 } from './http/cursor';
 export { entityTags, noneMatch } from './http/entity-tags';
+export { fetchFailure } from './http/fetch-failure';
 export * from './http/health';
 export { idempotencyKeyHeader, replayIdempotent, respondIdempotently } from './http/idempotent-write';
 export { JwksKeySet, type JwksKeySetOptions } from './http/jwks-key-set';
@@ -70,6 +71,8 @@ export * from './http/session-check';
 export { type StaticAsset, serveStaticAsset } from './http/static-asset';
 export * from './http/trace-context';
 export * from './http/validate';
+export { CoalescingSender } from './hub/coalescing-sender';
+export * from './hub/hub-sender';
 export { createLogger, type Logger, type LoggerOptions } from './log/logger';
 export { redact } from './log/redact';
 export { createDaprMesh, type DaprMeshOptions } from './mesh/dapr';

@@ -2,7 +2,7 @@ import type { Money, OrderLine } from '@shop/contracts';
 import { dialectOf, type Tx, transaction } from '@shop/kit';
 import { Between, type DataSource, type EntityManager, type EntitySchema, type ObjectLiteral } from 'typeorm';
 import type { AnalyticsReads, AnalyticsStore, UnitOfWork } from '../application/ports';
-import type { ActivityField, Effect, OrderFact } from '../domain/order-fact';
+import type { Effect, OrderFact } from '../domain/order-fact';
 import {
   ActivityHourEntity,
   type ActivityHourRow,
@@ -14,16 +14,6 @@ import {
   type RevenueHourRow,
 } from './entities';
 
-const activityColumns: Record<ActivityField, string> = {
-  placed: 'placed',
-  paid: 'paid',
-  cancelled: 'cancelled',
-  registered: 'registered',
-  failedOutOfStock: 'failed_out_of_stock',
-  failedPaymentDeclined: 'failed_payment_declined',
-  failedReservationExpired: 'failed_reservation_expired',
-};
-
 const emptyActivity = {
   placed: 0,
   paid: 0,
@@ -34,7 +24,7 @@ const emptyActivity = {
   failedReservationExpired: 0,
 };
 
-/** One counter row and what to add to its columns (column name → delta). */
+/** One counter row and what to add to its counters (property → delta). */
 interface Increment {
   entity: EntitySchema<ObjectLiteral>;
   key: ObjectLiteral;
@@ -61,20 +51,20 @@ function incrementsOf(effects: Effect[]): Increment[] {
   for (const effect of effects) {
     if (effect.kind === 'activity') {
       const make = () => ({ entity: counters.activity, key: { hour: effect.hour }, zero: emptyActivity });
-      add(`a:${effect.hour}`, make, activityColumns[effect.field], effect.by);
+      add(`a:${effect.hour}`, make, effect.field, effect.by);
     } else if (effect.kind === 'revenue') {
       const key = { hour: effect.hour, currency: effect.currency };
       const make = () => ({ entity: counters.revenue, key, zero: { paidOrders: 0, paidMinor: 0, refundedMinor: 0 } });
       const id = `r:${effect.hour}:${effect.currency}`;
-      add(id, make, 'paid_orders', effect.paidOrders);
-      add(id, make, 'paid_minor', effect.paidMinor);
-      add(id, make, 'refunded_minor', effect.refundedMinor);
+      add(id, make, 'paidOrders', effect.paidOrders);
+      add(id, make, 'paidMinor', effect.paidMinor);
+      add(id, make, 'refundedMinor', effect.refundedMinor);
     } else {
       const key = { productId: effect.productId, day: effect.day, currency: effect.currency };
       const make = () => ({ entity: counters.productDay, key, zero: { quantity: 0, revenueMinor: 0 } });
       const id = `p:${effect.productId}:${effect.day}:${effect.currency}`;
       add(id, make, 'quantity', effect.quantity);
-      add(id, make, 'revenue_minor', effect.revenueMinor);
+      add(id, make, 'revenueMinor', effect.revenueMinor);
     }
   }
   return [...rows.values()];
@@ -85,10 +75,13 @@ function incrementsOf(effects: Effect[]): Increment[] {
  * yet is inserted at zero first (two inserting at once: one fails on the key, and its event is delivered again).
  */
 async function increment(manager: EntityManager, row: Increment): Promise<void> {
+  const metadata = manager.connection.getMetadata(row.entity);
   const set: Record<string, () => string> = {};
-  for (const [column, by] of row.deltas) {
-    if (!Number.isSafeInteger(by)) throw new Error(`${by} is not an integer to add to ${column}`);
-    set[column] = () => `${column} + ${by}`;
+  for (const [property, by] of row.deltas) {
+    if (!Number.isSafeInteger(by)) throw new Error(`${by} is not an integer to add to ${property}`);
+    const column = metadata.findColumnWithPropertyName(property)?.databaseName;
+    if (!column) throw new Error(`${metadata.tableName} has no counter ${property}`);
+    set[property] = () => `${column} + ${by}`;
   }
   const update = () => manager.createQueryBuilder().update(row.entity).set(set).where(row.key).execute();
   const result = await update();
