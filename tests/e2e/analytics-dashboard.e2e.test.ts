@@ -126,6 +126,48 @@ describe(`the admin dashboard in Chromium (${topology})`, () => {
     }
   }, 120_000);
 
+  it('renews the access token a minute before it expires, and reads the figures with the new one', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    try {
+      // The page's clock is the test's to move: waiting out a real token lifetime would take 15 minutes.
+      await page.clock.install();
+      await page.goto(`${baseUrl()}/admin`);
+      const login = page.waitForResponse((response) => response.url().endsWith('/api/auth/login'));
+      await signIn(page, developmentAdmin.email, developmentAdmin.password);
+      const { expiresIn, accessToken } = (await (await login).json()) as { expiresIn: number; accessToken: string };
+      await metric(page, 'orders.placed').waitFor();
+
+      const refreshed = page.waitForResponse((response) => response.url().endsWith('/api/auth/refresh'));
+      await page.clock.fastForward((expiresIn - 60 + 1) * 1000);
+      const renewal = await refreshed;
+      expect(renewal.status()).toBe(200);
+      const renewed = ((await renewal.json()) as { accessToken: string }).accessToken;
+      expect(renewed).not.toBe(accessToken);
+
+      // The next read of the figures (after the next change) carries the renewed token.
+      const read = page.waitForRequest(
+        (request) =>
+          request.url().includes('/api/analytics/') && request.headers().authorization === `Bearer ${renewed}`,
+        { timeout: liveWaitMs },
+      );
+      const customer = await newCustomer();
+      const productId = await productWithStock(3, 990);
+      const res = await postJson(
+        '/api/orders',
+        { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() },
+        bearer(customer.accessToken),
+      );
+      expect(res.status).toBe(202);
+      const answered = await (await read).response();
+      expect(answered?.status()).toBe(200);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   it('refuses bad credentials and a customer account with a clear message, showing no figures', async () => {
     const { page, errors } = await openDashboard();
     try {
