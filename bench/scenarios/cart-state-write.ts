@@ -23,6 +23,6 @@ export async function benchCartWrite(state: StateStore, cartKey: string, product
     revision: randomBytes(12).toString('base64url'),
     updatedAt: now,
   };
-  await state.save(cartKey, cart, entry ? { etag: entry.etag } : {});
+  await state.save(cartKey, cart, entry ? { etag: entry.etag } : { ifAbsent: true });
   return cart;
 }

@@ -42,4 +42,10 @@ describe('a Dapr run dir', () => {
       'greeter',
     );
   });
+
+  it("loads the state store for the platform's apps (the cart's carts live there), and a test's own apps when it names them", () => {
+    expect(yamlAt(join(prepared().resourcesPath, 'statestore.yaml')).scopes).toEqual([...appIds]);
+    const withTestApps = yamlAt(join(prepared({ testAppIds: ['greeter'] }).resourcesPath, 'statestore.yaml'));
+    expect(withTestApps.scopes).toEqual([...appIds, 'greeter']);
+  });
 });
