@@ -35,9 +35,10 @@ export type CartOperation =
   | 'set-line'
   | 'remove-line'
   | 'clear'
+  /** A guest cart's lines added to the customer's. */
   | 'merge'
-  | 'merge-claim'
-  | 'merge-release'
+  /** The merged guest cart claimed, released (the merge was refused) or deleted. */
+  | 'merge-guest'
   | 'checkout';
 
 /** The service's counters, as the application sees them (prom-client behind it). */
