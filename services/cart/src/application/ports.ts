@@ -1,5 +1,6 @@
 import type { CartRef, StoredCart } from '../domain/cart';
 import type { ProductFacts } from '../domain/product-facts';
+import type { ProductChange, ProjectedStock } from '../domain/product-projection';
 
 // The cart's own shapes live in the domain (which imports nothing outward); the other cart modules take them from here.
 export type { CartLine, CartRef, CheckoutLease, StoredCart } from '../domain/cart';
@@ -15,6 +16,27 @@ export interface CartStore {
 export interface ProductViews {
   /** Facts per id; ids the catalog does not know are absent from the map. One round trip once projected. */
   describe(productIds: string[]): Promise<Map<string, ProductFacts>>;
+}
+
+/**
+ * The write side of the same projection: what the catalog's and inventory's events say. Each change is kept only
+ * when it is newer than the stored entry (domain/product-projection.ts), so deliveries may come in any order and
+ * more than once.
+ */
+export interface ProductProjection {
+  applyProduct(change: ProductChange): Promise<void>;
+  applyStock(stock: ProjectedStock): Promise<void>;
+}
+
+/** Another service the answer depends on did not answer (or not sensibly): the request may be tried again. */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly dependency: string,
+    reason: string,
+  ) {
+    super(`${dependency} is unavailable: ${reason}`);
+    this.name = 'DependencyUnavailableError';
+  }
 }
 
 /** The orders service (cart-checkout owns the implementation: mesh invocation). */
