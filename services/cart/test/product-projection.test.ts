@@ -130,6 +130,27 @@ describe('describe, beside the real catalog and inventory', () => {
     expect((await p.state.get(stockKey(product.id)))?.value).toEqual(newer);
   });
 
+  it('shows 0 available while inventory has no stock item, and asks again on the next read', async () => {
+    // Facts the cart heard of (product-updated) for a product inventory never opened stock for.
+    const productId = randomUUID();
+    await p.deliver(topics.productUpdated, {
+      productId,
+      sku: 'LAMP-1',
+      name: 'Desk lamp',
+      price: eur(4000),
+      categoryId: randomUUID(),
+      status: 'active',
+      updatedAt: new Date().toISOString(),
+    } satisfies ProductUpdated);
+    expect((await p.projection.describe([productId])).get(productId)).toMatchObject({ status: 'active', available: 0 });
+    expect(await p.state.get(stockKey(productId))).toBeUndefined();
+    await p.projection.describe([productId]);
+    expect(p.invocations.calls).toEqual([
+      { appId: 'inventory', method: 'GET', path: `/internal/stock/${productId}` },
+      { appId: 'inventory', method: 'GET', path: `/internal/stock/${productId}` },
+    ]);
+  });
+
   it('fails with DependencyUnavailableError when the catalog cannot be reached, saving nothing', async () => {
     const product = await unprojectedProduct();
     p.invocations.meanwhile = async ({ appId }) => {
