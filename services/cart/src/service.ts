@@ -3,10 +3,8 @@ import type { CartDeps } from './application/ports';
 import { type CartConfig, cartConfigSchema } from './cart-config';
 import { cartApi } from './http/cart-api';
 import { cartMetricsIn } from './infrastructure/cart-metrics';
-import { catalogProducts } from './infrastructure/catalog-products';
-import { inventoryStock } from './infrastructure/inventory-stock';
 import { StateCartStore } from './infrastructure/state-cart-store';
-import { StateProductProjection } from './infrastructure/state-product-projection';
+import { productProjectionOn } from './infrastructure/state-product-projection';
 import { cartSubscriptions } from './subscriptions/cart-subscriptions';
 
 const secondsPerDay = 86_400;
@@ -20,12 +18,7 @@ export const cartService: ServiceManifest<CartConfig> = {
   publicPaths: ['/api/cart', '/api/carts'],
   config: cartConfigSchema,
   async setup({ name, config, mesh, log, metrics, authenticate }) {
-    const projection = new StateProductProjection({
-      state: mesh.state,
-      catalog: catalogProducts(mesh),
-      inventory: inventoryStock(mesh),
-      log,
-    });
+    const projection = productProjectionOn(mesh, log);
     const guestCartTtlSeconds = config.GUEST_CART_TTL_DAYS * secondsPerDay;
     const deps: CartDeps = {
       carts: new StateCartStore(mesh.state, { guestCartTtlSeconds }),
