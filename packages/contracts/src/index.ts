@@ -17,5 +17,12 @@ export {
 } from './mesh-policy';
 export type { Money } from './money';
 export * from './order-events';
+export { orderIdFor } from './order-identity';
+export {
+  type CardRequest,
+  cardRequest,
+  type ShippingAddressRequest,
+  shippingAddressRequest,
+} from './order-requests';
 export * from './payment-events';
 export { type Topic, topics } from './topics';
