@@ -1,60 +1,48 @@
-import { randomBytes } from 'node:crypto';
-import { EtagMismatchError, type HandlerContext } from '@shop/kit';
+import type { HandlerContext } from '@shop/kit';
+import { type CartRef, type CheckoutLease, checkoutUnderWay, type StoredCart } from '../domain/cart';
 import { cartCheckedOut } from './cart-events';
-import type { CartEvents, CheckoutRecords, Orders, PlacedOrder } from './checkout-ports';
-import type { CartRef, CartStore, CheckoutLease, StoredCart } from './ports';
+import { changeCart } from './change-cart';
+import type { CartDeps, CartEvents, CheckoutRecords, Orders, PlacedOrder } from './ports';
 
 /** What finishing or settling a checkout needs. */
-export interface LeaseDeps {
-  carts: CartStore;
+export interface LeaseDeps extends Pick<CartDeps, 'carts' | 'metrics' | 'clock'> {
   orders: Orders;
   records: CheckoutRecords;
   events: CartEvents;
-  clock: { now(): Date };
 }
-
-// Each attempt re-reads the cart; only a write between the read and the save makes another attempt.
-const maxWriteAttempts = 100;
-
-export const leaseExpired = (lease: CheckoutLease, now: Date) => Date.parse(lease.expiresAt) <= now.getTime();
-
-/** Every write gives the cart a new revision: its HTTP ETag. */
-export const newRevision = () => randomBytes(12).toString('base64url');
 
 /**
- * Writes `change(cart)` with the ETag it was read with, from a fresh read on every conflict. `change` answers
- * undefined when there is nothing to write (the lease it meant to end is already gone).
+ * Rewrites the cart while the lease of order `orderId` is on it (through the one write loop, as the lease's holder);
+ * once the lease is gone (finished or released by another attempt) there is nothing left to do.
  */
-async function rewrite(
-  carts: CartStore,
-  ref: CartRef,
-  change: (cart: StoredCart) => StoredCart | undefined,
+async function endLease(
+  ctx: HandlerContext,
+  input: { ref: CartRef; lease: CheckoutLease; end: (cart: StoredCart) => StoredCart },
+  deps: Pick<CartDeps, 'carts' | 'metrics' | 'clock'>,
 ): Promise<void> {
-  for (let attempt = 0; attempt < maxWriteAttempts; attempt++) {
-    const read = await carts.read(ref);
-    const next = read && change(read.cart);
-    if (!read || !next) return;
-    try {
-      await carts.write(ref, { ...next, revision: newRevision() }, read.etag);
-      return;
-    } catch (error) {
-      if (!(error instanceof EtagMismatchError)) throw error;
-    }
-  }
-  throw new Error(`cart ${JSON.stringify(ref)} changed ${maxWriteAttempts} times while its checkout was ending`);
+  const result = await changeCart(
+    ctx,
+    {
+      ref: input.ref,
+      operation: 'checkout',
+      leaseHolder: input.lease.idempotencyKey,
+      change: (cart) => (cart?.checkout?.orderId === input.lease.orderId ? input.end(cart) : undefined),
+    },
+    deps,
+  );
+  if (!result.ok)
+    throw new Error(`the checkout lease of order ${input.lease.orderId} could not end: ${result.refusal.detail}`);
 }
 
-/** The cart without the lease of order `orderId`, its lines as they are (orders refused or could not be reached). */
-export function releaseLease(
-  _ctx: HandlerContext,
-  input: { ref: CartRef; orderId: string },
-  deps: Pick<LeaseDeps, 'carts'>,
+const withoutLease = ({ checkout: _ended, ...cart }: StoredCart): StoredCart => cart;
+
+/** The cart without the lease, its lines as they are (orders refused the order or could not be reached). */
+export async function releaseLease(
+  ctx: HandlerContext,
+  input: { ref: CartRef; lease: CheckoutLease },
+  deps: Pick<CartDeps, 'carts' | 'metrics' | 'clock'>,
 ): Promise<void> {
-  return rewrite(deps.carts, input.ref, (cart) => {
-    if (cart.checkout?.orderId !== input.orderId) return undefined;
-    const { checkout: _released, ...rest } = cart;
-    return rest;
-  });
+  await endLease(ctx, { ...input, end: withoutLease }, deps);
 }
 
 /**
@@ -64,8 +52,15 @@ export function releaseLease(
  * has the same id, and the lines are removed only while the order's lease is still on the cart, so only once.
  */
 export async function finishCheckout(
-  _ctx: HandlerContext,
-  input: { ref: CartRef; cartId: string; customerId: string; lease: CheckoutLease; answer: { status: number; body: unknown }; order: PlacedOrder },
+  ctx: HandlerContext,
+  input: {
+    ref: CartRef;
+    cartId: string;
+    customerId: string;
+    lease: CheckoutLease;
+    answer: { status: number; body: unknown };
+    order: PlacedOrder;
+  },
   deps: LeaseDeps,
 ): Promise<void> {
   const { lease, order } = input;
@@ -76,13 +71,18 @@ export async function finishCheckout(
     orderId: order.id,
     order,
   });
-  const event = cartCheckedOut({ cartId: input.cartId, customerId: input.customerId, order, checkedOutAt: deps.clock.now() });
-  await deps.events.publish(event.topic, event.envelope);
-  await rewrite(deps.carts, input.ref, (cart) => {
-    if (cart.checkout?.orderId !== order.id) return undefined;
-    const { checkout: _finished, ...rest } = cart;
-    return { ...rest, lines: withoutOrdered(cart.lines, order), updatedAt: deps.clock.now().toISOString() };
+  const event = cartCheckedOut({
+    cartId: input.cartId,
+    customerId: input.customerId,
+    order,
+    checkedOutAt: deps.clock.now(),
   });
+  await deps.events.publish(event.topic, event.envelope);
+  await endLease(
+    ctx,
+    { ref: input.ref, lease, end: (cart) => ({ ...withoutLease(cart), lines: withoutOrdered(cart.lines, order) }) },
+    deps,
+  );
 }
 
 /** The lines left once the order's quantities are taken out (lines added after the checkout began stay). */
@@ -110,7 +110,7 @@ export async function settleExpiredCheckout(
   const ref: CartRef = { kind: 'customer', customerId: input.customerId };
   const read = await deps.carts.read(ref);
   const lease = read?.cart.checkout;
-  if (!read || !lease || !leaseExpired(lease, deps.clock.now())) return 'none';
+  if (!read || !lease || checkoutUnderWay(read.cart, deps.clock.now())) return 'none';
   const record = await deps.records.find(input.customerId, lease.idempotencyKey);
   if (record && record.orderId === lease.orderId) {
     await finishCheckout(
@@ -123,12 +123,19 @@ export async function settleExpiredCheckout(
   const found = await deps.orders.find(lease.orderId, input.authorization);
   if (found === 'unavailable') return 'unavailable';
   if (found === 'absent') {
-    await releaseLease(ctx, { ref, orderId: lease.orderId }, deps);
+    await releaseLease(ctx, { ref, lease }, deps);
     return 'released';
   }
   await finishCheckout(
     ctx,
-    { ref, cartId: read.cart.id, customerId: input.customerId, lease, answer: { status: 202, body: found.body }, order: found.order },
+    {
+      ref,
+      cartId: read.cart.id,
+      customerId: input.customerId,
+      lease,
+      answer: { status: 202, body: found.body },
+      order: found.order,
+    },
     deps,
   );
   return 'finished';

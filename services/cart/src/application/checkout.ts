@@ -1,19 +1,14 @@
 import { orderIdFor } from '@shop/contracts';
-import { EtagMismatchError, type HandlerContext, hashRequest } from '@shop/kit';
-import {
-  finishCheckout,
-  type LeaseDeps,
-  leaseExpired,
-  newRevision,
-  releaseLease,
-  settleExpiredCheckout,
-} from './checkout-lease';
-import type { CheckoutRecord } from './checkout-ports';
-import type { CartLine, CartRef, ProductFacts, ProductViews, StoredCart } from './ports';
+import { type HandlerContext, hashRequest } from '@shop/kit';
+import { type CartLine, type CartRef, type CheckoutLease, checkoutUnderWay, type StoredCart } from '../domain/cart';
+import type { ProductFacts } from '../domain/product-facts';
+import { changeCart } from './change-cart';
+import { finishCheckout, type LeaseDeps, releaseLease, settleExpiredCheckout } from './checkout-lease';
+import type { CartDeps, CheckoutRecord } from './ports';
 
 export interface Checkout {
   customerId: string;
-  /** The client's Idempotency-Key, or a fresh one when it sent none (then every request is a new checkout). */
+  /** The client's Idempotency-Key, or a fresh one when it sent none (then every request is a checkout of its own). */
   idempotencyKey: string;
   /** As validated: `{shippingAddress, payment}`, passed on to orders. */
   body: { shippingAddress: unknown; payment: unknown };
@@ -22,11 +17,7 @@ export interface Checkout {
   requestId?: string;
 }
 
-export interface CheckoutDeps extends LeaseDeps {
-  products: ProductViews;
-  /** How long a checkout holds the cart (CART_CHECKOUT_LEASE_SECONDS). */
-  leaseSeconds: number;
-}
+export interface CheckoutDeps extends LeaseDeps, Pick<CartDeps, 'products' | 'checkoutLeaseSeconds'> {}
 
 /** A line that cannot be ordered as it is. */
 export interface UnavailableLine {
@@ -48,9 +39,12 @@ export type CheckoutResult =
   /** Orders refused the order (4xx): its status and answer. */
   | { ok: false; reason: 'refused'; status: number; body: unknown }
   /** Orders failed or could not be reached; the cart is as it was. */
-  | { ok: false; reason: 'orders-unavailable' };
+  | { ok: false; reason: 'orders-unavailable' }
+  /** The cart kept changing under the checkout; nothing was placed. */
+  | { ok: false; reason: 'busy' };
 
-const maxLeaseAttempts = 100;
+// Each round reads the cart afresh; only a change between its read and the lease's save makes another round.
+const maxRounds = 20;
 
 /**
  * Places the customer's cart as an order (POST /api/cart/checkout). The cart is leased to this key first (a
@@ -59,20 +53,19 @@ const maxLeaseAttempts = 100;
  * cart; any refusal releases the lease and leaves the lines as they were.
  */
 export async function checkout(ctx: HandlerContext, input: Checkout, deps: CheckoutDeps): Promise<CheckoutResult> {
-  // Card-free (the kit's fingerprint keeps the card's last four digits and expiry, never the number or code).
+  // Card-free: the kit's fingerprint keeps the card's last four digits and expiry, never its number or code.
   const requestHash = hashRequest(input.body);
   const ref: CartRef = { kind: 'customer', customerId: input.customerId };
   const recorded = await deps.records.find(input.customerId, input.idempotencyKey);
   if (recorded) return replay(recorded, requestHash);
 
-  for (let attempt = 0; attempt < maxLeaseAttempts; attempt++) {
-    const now = deps.clock.now();
+  for (let round = 0; round < maxRounds; round++) {
     const read = await deps.carts.read(ref);
-    const lease = read?.cart.checkout;
-    if (read && lease) {
-      const sameKey = lease.idempotencyKey === input.idempotencyKey;
-      if (sameKey && lease.requestHash !== requestHash) return { ok: false, reason: 'key-reused' };
-      if (!leaseExpired(lease, now)) return { ok: false, reason: 'in-progress', sameKey };
+    const held = read?.cart.checkout;
+    if (read && held) {
+      const sameKey = held.idempotencyKey === input.idempotencyKey;
+      if (sameKey && held.requestHash !== requestHash) return { ok: false, reason: 'key-reused' };
+      if (checkoutUnderWay(read.cart, deps.clock.now())) return { ok: false, reason: 'in-progress', sameKey };
       const settled = await settleExpiredCheckout(ctx, input, deps);
       if (settled === 'unavailable') return { ok: false, reason: 'orders-unavailable' };
       // The expired lease may have been this key's own first attempt: then its record answers now.
@@ -82,36 +75,43 @@ export async function checkout(ctx: HandlerContext, input: Checkout, deps: Check
     }
     if (!read || read.cart.lines.length === 0) return { ok: false, reason: 'empty' };
 
-    const unavailable = unavailableLines(read.cart.lines, await deps.products.describe(productIds(read.cart)));
+    const lines = read.cart.lines;
+    const unavailable = unavailableLines(lines, await deps.products.describe(lines.map((line) => line.productId)));
     if (unavailable.length > 0) return { ok: false, reason: 'unavailable-lines', lines: unavailable };
 
-    const leased: StoredCart = {
-      ...read.cart,
-      revision: newRevision(),
-      checkout: {
-        idempotencyKey: input.idempotencyKey,
-        requestHash,
-        orderId: orderIdFor(input.customerId, input.idempotencyKey),
-        expiresAt: new Date(now.getTime() + deps.leaseSeconds * 1000).toISOString(),
-      },
+    const lease: CheckoutLease = {
+      idempotencyKey: input.idempotencyKey,
+      requestHash,
+      orderId: orderIdFor(input.customerId, input.idempotencyKey),
+      expiresAt: new Date(deps.clock.now().getTime() + deps.checkoutLeaseSeconds * 1000).toISOString(),
     };
-    try {
-      await deps.carts.write(ref, leased, read.etag);
-    } catch (error) {
-      if (error instanceof EtagMismatchError) continue; // the cart changed since it was read: look again
-      throw error;
-    }
-    return place(ctx, { ...input, ref, cart: leased }, deps);
+    let leased: StoredCart | undefined;
+    const taken = await changeCart(
+      ctx,
+      {
+        ref,
+        operation: 'checkout',
+        leaseHolder: input.idempotencyKey,
+        // Only the lines just checked are leased: a cart that changed since (or got a lease) is looked at again.
+        change: (cart) => {
+          leased = cart && !cart.checkout && sameLines(cart.lines, lines) ? { ...cart, checkout: lease } : undefined;
+          return leased;
+        },
+      },
+      deps,
+    );
+    if (!taken.ok && taken.refusal.refused !== 'conflict') return { ok: false, reason: 'busy' };
+    if (taken.ok && leased) return place(ctx, { ...input, ref, cart: leased, lease }, deps);
   }
-  throw new Error(`the cart of ${input.customerId} changed ${maxLeaseAttempts} times while a checkout began`);
+  return { ok: false, reason: 'busy' };
 }
 
 async function place(
   ctx: HandlerContext,
-  input: Checkout & { ref: CartRef; cart: StoredCart },
+  input: Checkout & { ref: CartRef; cart: StoredCart; lease: CheckoutLease },
   deps: CheckoutDeps,
 ): Promise<CheckoutResult> {
-  const lease = input.cart.checkout as NonNullable<StoredCart['checkout']>;
+  const { lease } = input;
   const placement = await deps.orders.place({
     items: input.cart.lines.map(({ productId, quantity }) => ({ productId, quantity })),
     shippingAddress: input.body.shippingAddress,
@@ -135,7 +135,7 @@ async function place(
     );
     return { ok: true, outcome: 'accepted', status: placement.status, body: placement.body, orderId: lease.orderId };
   }
-  await releaseLease(ctx, { ref: input.ref, orderId: lease.orderId }, deps);
+  await releaseLease(ctx, { ref: input.ref, lease }, deps);
   if (placement.outcome === 'refused') {
     return { ok: false, reason: 'refused', status: placement.status, body: placement.body };
   }
@@ -148,7 +148,12 @@ function replay(record: CheckoutRecord, requestHash: string): CheckoutResult {
   return { ok: true, outcome: 'replayed', status: record.status, body: record.body, orderId: record.orderId };
 }
 
-const productIds = (cart: StoredCart) => [...new Set(cart.lines.map((line) => line.productId))];
+function sameLines(a: CartLine[], b: CartLine[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((line, i) => line.productId === b[i]?.productId && line.quantity === b[i]?.quantity)
+  );
+}
 
 /** Lines of products the catalog no longer has or sells, or of more than inventory has available. */
 function unavailableLines(lines: CartLine[], facts: Map<string, ProductFacts>): UnavailableLine[] {
@@ -156,9 +161,10 @@ function unavailableLines(lines: CartLine[], facts: Map<string, ProductFacts>): 
     const product = facts.get(line.productId);
     const base = { productId: line.productId, quantity: line.quantity };
     if (!product) return [{ ...base, reason: 'unknown', available: 0 }];
-    const named = { ...base, name: product.name, available: product.status === 'archived' ? 0 : product.available };
-    if (product.status === 'archived') return [{ ...named, reason: 'archived' }];
-    if (line.quantity > product.available) return [{ ...named, reason: 'insufficient' }];
+    if (product.status === 'archived') return [{ ...base, name: product.name, reason: 'archived', available: 0 }];
+    if (line.quantity > product.available) {
+      return [{ ...base, name: product.name, reason: 'insufficient', available: product.available }];
+    }
     return [];
   });
 }

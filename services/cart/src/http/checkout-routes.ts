@@ -102,6 +102,7 @@ function outcomeOf(result: CheckoutResult): CheckoutOutcome {
       return 'unavailable';
     case 'key-reused':
     case 'in-progress':
+    case 'busy':
       return 'conflict';
     case 'refused':
       return 'refused';
@@ -138,6 +139,11 @@ function refusal(result: Exclude<CheckoutResult, { ok: true }>) {
       return problem(503, 'Service Unavailable', {
         detail: 'The order could not be placed now (orders did not answer); the cart is unchanged, retry shortly.',
         headers: { 'Retry-After': '2' },
+      });
+    case 'busy':
+      return problem(503, 'Service Unavailable', {
+        detail: 'The cart kept changing while the checkout began; nothing was placed, retry shortly.',
+        headers: { 'Retry-After': '1' },
       });
   }
 }

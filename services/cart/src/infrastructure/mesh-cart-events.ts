@@ -1,5 +1,5 @@
 import type { Mesh } from '@shop/kit';
-import type { CartEvents } from '../application/checkout-ports';
+import type { CartEvents } from '../application/ports';
 
 /**
  * Straight to the broker, without an outbox: the cart has no database to hold one. A checkout that ends before

@@ -1,6 +1,6 @@
 import type { InvokeResponse, Logger, Mesh } from '@shop/kit';
 import Joi from 'joi';
-import type { Orders, PlacedOrder, Placement } from '../application/checkout-ports';
+import type { Orders, PlacedOrder, Placement } from '../application/ports';
 
 const money = Joi.object({ amount: Joi.number().integer().min(0).required(), currency: Joi.string().required() });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StateStore } from '@shop/kit';
-import type { CheckoutRecord, CheckoutRecords } from '../application/checkout-ports';
+import type { CheckoutRecord, CheckoutRecords } from '../application/ports';
 
 // The key is hashed: a client's Idempotency-Key may be any 255 visible characters, a state key should not.
 const keyOf = (customerId: string, idempotencyKey: string) =>

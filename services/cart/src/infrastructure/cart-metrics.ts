@@ -1,0 +1,27 @@
+import { Counter, type Registry } from 'prom-client';
+import type { CartMetrics, CartOperation } from '../application/ports';
+
+/**
+ * `cart_writes_total{operation}` and `cart_conflicts_retried_total` in the service's registry. The embedded
+ * topology hosts every service in one process and one registry, so a counter already registered is reused.
+ */
+export function cartMetricsIn(registry: Registry): CartMetrics {
+  const writes = counterIn(registry, 'cart_writes_total', 'Cart entries written, by operation', ['operation']);
+  const conflicts = counterIn(
+    registry,
+    'cart_conflicts_retried_total',
+    'Conditional cart saves that lost to a concurrent writer and were tried again from the read',
+    [],
+  );
+  return {
+    written: (operation: CartOperation) => writes.inc({ operation }),
+    conflictRetried: () => conflicts.inc(),
+  };
+}
+
+function counterIn<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
+  return (
+    (registry.getSingleMetric(name) as Counter<L> | undefined) ??
+    new Counter({ name, help, labelNames, registers: [registry] })
+  );
+}
