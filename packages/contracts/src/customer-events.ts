@@ -10,6 +10,18 @@ export interface CustomerRegistered {
   registeredAt: string;
 }
 
+/** customers.customer-updated: the profile as it is after a change (consumers keep a copy for contacting the customer). */
+export interface CustomerUpdated {
+  customerId: string;
+  email: string;
+  name: string;
+  /** BCP 47 language tag of the customer's language (`en`, `de`, ...). */
+  locale: string;
+  /** E.164, or null when the customer gave none. */
+  phone: string | null;
+  updatedAt: string;
+}
+
 export interface CustomerDeleted {
   customerId: string;
   deletedAt: string;
@@ -22,6 +34,23 @@ export const CustomerRegistered = eventContract<CustomerRegistered>(
     email: Joi.string().min(3).max(254).required(),
     name: Joi.string().min(1).max(200).required(),
     registeredAt: instant.required(),
+  }),
+);
+
+export const CustomerUpdated = eventContract<CustomerUpdated>(
+  topics.customerUpdated,
+  Joi.object<CustomerUpdated, true>({
+    customerId: uuid.required(),
+    email: Joi.string().min(3).max(254).required(),
+    name: Joi.string().min(1).max(200).required(),
+    locale: Joi.string()
+      .pattern(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)
+      .required(),
+    phone: Joi.string()
+      .pattern(/^\+[1-9][0-9]{6,14}$/)
+      .allow(null)
+      .required(),
+    updatedAt: instant.required(),
   }),
 );
 

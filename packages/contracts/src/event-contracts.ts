@@ -1,5 +1,6 @@
+import { CartCheckedOut } from './cart-events';
 import { ProductCreated, ProductDeleted, ProductUpdated } from './catalog-events';
-import { CustomerDeleted, CustomerRegistered } from './customer-events';
+import { CustomerDeleted, CustomerRegistered, CustomerUpdated } from './customer-events';
 import type { EventContract } from './event-contract';
 import {
   LowStock,
@@ -9,6 +10,7 @@ import {
   StockReservationFailed,
   StockReserved,
 } from './inventory-events';
+import { NotificationSent } from './notification-events';
 import { OrderCancelled, OrderDelivered, OrderFailed, OrderPaid, OrderPlaced, OrderShipped } from './order-events';
 import { PaymentFailed, PaymentRefunded, PaymentSucceeded } from './payment-events';
 import { type Topic, topics } from './topics';
@@ -34,5 +36,8 @@ export const eventContracts: Record<Topic, EventContract<unknown>> = {
   [topics.paymentFailed]: PaymentFailed,
   [topics.paymentRefunded]: PaymentRefunded,
   [topics.customerRegistered]: CustomerRegistered,
+  [topics.customerUpdated]: CustomerUpdated,
   [topics.customerDeleted]: CustomerDeleted,
+  [topics.cartCheckedOut]: CartCheckedOut,
+  [topics.notificationSent]: NotificationSent,
 };

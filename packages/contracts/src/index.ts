@@ -1,3 +1,4 @@
+export * from './cart-events';
 export * from './catalog-events';
 export * from './customer-events';
 export { type EventContract, eventContract, newEvent, type OutgoingEvent } from './event-contract';
@@ -16,6 +17,7 @@ export {
   subscribedBy,
 } from './mesh-policy';
 export type { Money } from './money';
+export * from './notification-events';
 export * from './order-events';
 export { orderIdFor } from './order-identity';
 export {

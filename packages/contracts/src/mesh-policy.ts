@@ -8,7 +8,16 @@ import { type Topic, topics } from './topics';
  */
 
 /** The app ids of the platform's services. */
-export const appIds = ['identity', 'catalog', 'inventory', 'payments', 'orders', 'hub'] as const;
+export const appIds = [
+  'identity',
+  'catalog',
+  'inventory',
+  'payments',
+  'orders',
+  'hub',
+  'cart',
+  'notifications',
+] as const;
 export type AppId = (typeof appIds)[number];
 
 export interface EventFlow {
@@ -19,26 +28,29 @@ export interface EventFlow {
 }
 
 export const eventFlows: Record<Topic, EventFlow> = {
-  [topics.productCreated]: { publisher: 'catalog', subscribers: ['inventory'] },
-  [topics.productUpdated]: { publisher: 'catalog', subscribers: [] },
-  [topics.productDeleted]: { publisher: 'catalog', subscribers: ['inventory'] },
-  [topics.stockChanged]: { publisher: 'inventory', subscribers: ['catalog', 'hub'] },
+  [topics.productCreated]: { publisher: 'catalog', subscribers: ['inventory', 'cart'] },
+  [topics.productUpdated]: { publisher: 'catalog', subscribers: ['cart'] },
+  [topics.productDeleted]: { publisher: 'catalog', subscribers: ['inventory', 'cart'] },
+  [topics.stockChanged]: { publisher: 'inventory', subscribers: ['catalog', 'hub', 'cart'] },
   [topics.stockReserved]: { publisher: 'inventory', subscribers: ['payments'] },
   [topics.stockReservationFailed]: { publisher: 'inventory', subscribers: ['orders', 'payments'] },
   [topics.stockReleased]: { publisher: 'inventory', subscribers: ['orders'] },
   [topics.stockCommitted]: { publisher: 'inventory', subscribers: [] },
   [topics.lowStock]: { publisher: 'inventory', subscribers: [] },
   [topics.orderPlaced]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub'] },
-  [topics.orderPaid]: { publisher: 'orders', subscribers: ['inventory', 'hub'] },
-  [topics.orderFailed]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub'] },
-  [topics.orderCancelled]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub'] },
-  [topics.orderShipped]: { publisher: 'orders', subscribers: ['hub'] },
-  [topics.orderDelivered]: { publisher: 'orders', subscribers: ['hub'] },
+  [topics.orderPaid]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'notifications'] },
+  [topics.orderFailed]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub', 'notifications'] },
+  [topics.orderCancelled]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub', 'notifications'] },
+  [topics.orderShipped]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
+  [topics.orderDelivered]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
   [topics.paymentSucceeded]: { publisher: 'payments', subscribers: ['orders'] },
   [topics.paymentFailed]: { publisher: 'payments', subscribers: ['orders'] },
   [topics.paymentRefunded]: { publisher: 'payments', subscribers: [] },
-  [topics.customerRegistered]: { publisher: 'identity', subscribers: [] },
-  [topics.customerDeleted]: { publisher: 'identity', subscribers: [] },
+  [topics.customerRegistered]: { publisher: 'identity', subscribers: ['notifications'] },
+  [topics.customerUpdated]: { publisher: 'identity', subscribers: ['notifications'] },
+  [topics.customerDeleted]: { publisher: 'identity', subscribers: ['notifications'] },
+  [topics.cartCheckedOut]: { publisher: 'cart', subscribers: [] },
+  [topics.notificationSent]: { publisher: 'notifications', subscribers: [] },
 };
 
 /** Where an app's undeliverable events go (its sidecar publishes there, the app alone subscribes). */
@@ -60,12 +72,21 @@ export const invocations: Invocation[] = [
   { caller: 'orders', callee: 'payments', method: 'POST', path: '/internal/payment-methods' },
   { caller: 'orders', callee: 'payments', method: 'POST', path: '/internal/payments' },
   { caller: 'hub', callee: 'inventory', method: 'GET', path: '/internal/stock/*' },
+  // The cart fills its price and stock projection from the owners for products it has no event of yet.
+  { caller: 'cart', callee: 'catalog', method: 'POST', path: '/internal/products/lookup' },
+  { caller: 'cart', callee: 'inventory', method: 'GET', path: '/internal/stock/*' },
+  // Checkout places the order as the customer (their token travels with the call) and, recovering an
+  // interrupted checkout, asks whether that order exists.
+  { caller: 'cart', callee: 'orders', method: 'POST', path: '/api/orders' },
+  { caller: 'cart', callee: 'orders', method: 'GET', path: '/api/orders/*' },
   // Every service that takes access tokens asks whether a token's login (`sid`) is still live; identity answers its own.
   { caller: 'catalog', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
   { caller: 'inventory', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
   { caller: 'payments', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
   { caller: 'orders', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
   { caller: 'hub', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
+  { caller: 'cart', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
+  { caller: 'notifications', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
 ];
 
 /** Topics an app may publish: those it owns and its own dead-letter topic. */

@@ -22,8 +22,12 @@ export const topics = {
   paymentFailed: 'payments.payment-failed',
   paymentRefunded: 'payments.payment-refunded',
   customerRegistered: 'customers.customer-registered',
+  /** Extension: a customer's profile changed (name, locale, phone). */
+  customerUpdated: 'customers.customer-updated',
   /** Extension: an account was deleted and its personal data anonymised. */
   customerDeleted: 'customers.customer-deleted',
+  cartCheckedOut: 'carts.cart-checked-out',
+  notificationSent: 'notifications.notification-sent',
 } as const;
 
 export type Topic = (typeof topics)[keyof typeof topics];

@@ -58,6 +58,9 @@ describe('the product cache', () => {
       get: async () => {
         throw new Error('redis is down');
       },
+      getBulk: async () => {
+        throw new Error('redis is down');
+      },
       save: async () => {
         throw new Error('redis is down');
       },

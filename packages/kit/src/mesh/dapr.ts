@@ -1,4 +1,11 @@
-import { CommunicationProtocolEnum, DaprClient, type LoggerService, LogLevel } from '@dapr/dapr';
+import {
+  CommunicationProtocolEnum,
+  DaprClient,
+  type LoggerService,
+  LogLevel,
+  StateConcurrencyEnum,
+  StateConsistencyEnum,
+} from '@dapr/dapr';
 import type { EventEnvelope } from '@shop/contracts';
 import type { Logger } from '../log/logger';
 import { injectTraceHeaders, inKitSpan, SpanKind } from '../tracing/tracing';
@@ -84,9 +91,21 @@ function daprStateStore(client: DaprClient, storeName: string): StateStore {
       return { value: item.data as T, etag: item.etag };
     },
 
+    async getBulk<T>(keys: string[]): Promise<Array<StateEntry<T> | undefined>> {
+      if (keys.length === 0) return [];
+      const items = (await client.state.getBulk(storeName, keys)) as BulkStateItem[];
+      const byKey = new Map(items.map((item) => [item.key, item]));
+      return keys.map((key) => {
+        const item = byKey.get(key);
+        return item && item.etag !== undefined && item.data !== undefined
+          ? { value: item.data as T, etag: item.etag }
+          : undefined;
+      });
+    },
+
     async save<T>(key: string, value: T, options: SaveOptions = {}) {
       const metadata = options.ttlSeconds === undefined ? undefined : { ttlInSeconds: String(options.ttlSeconds) };
-      const result = await client.state.save(storeName, [{ key, value, etag: options.etag, metadata }]);
+      const result = await client.state.save(storeName, [{ key, value, metadata, ...conditionOf(options) }]);
       // save() and delete() report failures as {error} instead of throwing.
       if (result.error) throw stateError(key, `saving ${key} failed`, result.error);
     },
@@ -95,6 +114,26 @@ function daprStateStore(client: DaprClient, storeName: string): StateStore {
       // The SDK puts the key in the URL as it is.
       const result = await client.state.delete(storeName, encodeURIComponent(key), { etag: options.etag });
       if (result.error) throw stateError(key, `deleting ${key} failed`, result.error);
+    },
+  };
+}
+
+/**
+ * state.redis lets a save onto a missing key through whatever ETag it carries, so a conditional write is made
+ * with first-write concurrency: that marks the entry, and a marked entry refuses a save whose ETag is not its
+ * version. Version 0 is never one, so "0" with first-write means "only if absent": it creates a missing entry
+ * and is refused (409, an ETag mismatch) by any entry written conditionally, which every read-modify-write is.
+ */
+function conditionOf(options: SaveOptions): {
+  etag?: string;
+  options?: { concurrency: StateConcurrencyEnum; consistency: StateConsistencyEnum };
+} {
+  if (options.etag === undefined && !options.ifAbsent) return {};
+  return {
+    etag: options.ifAbsent ? '0' : options.etag,
+    options: {
+      concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE,
+      consistency: StateConsistencyEnum.CONSISTENCY_UNSPECIFIED,
     },
   };
 }

@@ -311,9 +311,14 @@ class MemoryStateStore implements StateStore {
     return entry && { value: entry.value as T, etag: String(entry.version) };
   }
 
+  async getBulk<T>(keys: string[]): Promise<Array<StateEntry<T> | undefined>> {
+    return Promise.all(keys.map((key) => this.get<T>(key)));
+  }
+
   async save<T>(key: string, value: T, options: SaveOptions = {}): Promise<void> {
     const entry = this.live(key);
     this.checkEtag(key, entry, options.etag);
+    if (options.ifAbsent && entry) throw new EtagMismatchError(key);
     // Like Redis: a save without a TTL keeps the one the key already has; a TTL <= 0 removes it.
     let expiresAtMs = entry?.expiresAtMs;
     if (options.ttlSeconds !== undefined) {

@@ -37,12 +37,19 @@ export interface StateEntry<T> {
 export interface SaveOptions {
   /** Save only if the stored version still has this ETag; otherwise EtagMismatchError. */
   etag?: string;
+  /**
+   * Save only if no entry exists; otherwise EtagMismatchError. With `etag`, the two conditional forms cover every
+   * write of a read-modify-write loop, so two writers creating one entry at once cannot both win.
+   */
+  ifAbsent?: boolean;
   /** The entry disappears after this many seconds. */
   ttlSeconds?: number;
 }
 
 export interface StateStore {
   get<T>(key: string): Promise<StateEntry<T> | undefined>;
+  /** Many entries in one round trip: one answer per key, in the order asked (undefined where none is stored). */
+  getBulk<T>(keys: string[]): Promise<Array<StateEntry<T> | undefined>>;
   save<T>(key: string, value: T, options?: SaveOptions): Promise<void>;
   delete(key: string, options?: { etag?: string }): Promise<void>;
 }

@@ -325,6 +325,56 @@ export function meshContract(adapterName: string, options: MeshContractOptions):
         expect(await state.get(key)).toBeUndefined();
       });
 
+      it('reads many entries in one call, in the order asked, undefined where none is stored', async () => {
+        const { state } = mesh('alpha');
+        const [one, missing, two] = [aKey(), aKey(), aKey()];
+        await state.save(one, { n: 1 });
+        await state.save(two, { n: 2 });
+        const entries = await state.getBulk<{ n: number }>([two, missing, one]);
+        expect(entries.map((entry) => entry?.value)).toEqual([{ n: 2 }, undefined, { n: 1 }]);
+        expect(entries[0]?.etag).toBe((await state.get(two))?.etag);
+        expect(await state.getBulk([])).toEqual([]);
+      });
+
+      it('creates an entry only if absent: a second creator is refused and the first one kept', async () => {
+        const { state } = mesh('alpha');
+        const key = aKey();
+        await state.save(key, 'first', { ifAbsent: true });
+        await expect(state.save(key, 'second', { ifAbsent: true })).rejects.toBeInstanceOf(EtagMismatchError);
+        const entry = await state.get(key);
+        expect(entry?.value).toBe('first');
+        // The entry so created takes conditional writes on its version as any other does.
+        await state.save(key, 'updated', { etag: entry?.etag });
+        await expect(state.save(key, 'late', { ifAbsent: true })).rejects.toBeInstanceOf(EtagMismatchError);
+        await state.delete(key);
+        await state.save(key, 'again', { ifAbsent: true });
+        expect((await state.get(key))?.value).toBe('again');
+      });
+
+      it('loses no write when many writers read-modify-write one entry, creating it at once', async () => {
+        const { state } = mesh('alpha');
+        const key = aKey();
+        const writers = 20;
+        let retried = 0;
+        const addLine = async (line: number) => {
+          for (;;) {
+            const entry = await state.get<number[]>(key);
+            const lines = [...(entry?.value ?? []), line];
+            try {
+              await state.save(key, lines, entry ? { etag: entry.etag } : { ifAbsent: true });
+              return;
+            } catch (error) {
+              if (!(error instanceof EtagMismatchError)) throw error;
+              retried++;
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: writers }, (_, line) => addLine(line)));
+        const stored = (await state.get<number[]>(key))?.value ?? [];
+        expect([...stored].sort((a, b) => a - b)).toEqual(Array.from({ length: writers }, (_, line) => line));
+        expect(retried).toBeGreaterThan(0);
+      });
+
       it('forgets an entry once its TTL has passed', async () => {
         const { state } = mesh('alpha');
         const key = aKey();
