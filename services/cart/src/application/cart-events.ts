@@ -1,28 +1,19 @@
-import type { EventEnvelope, Money } from '@shop/contracts';
+import { CartCheckedOut, type EventEnvelope, type Topic } from '@shop/contracts';
 import { v5 as nameBasedUuid } from 'uuid';
 import type { PlacedOrder } from './ports';
 
 // Fixed once: the id of a checkout's event is derived from its order, so every repeat of it is one event.
 const checkedOutEventNamespace = '6f0b8a52-3d47-4e1c-a2f9-0c5d9e7b4a13';
 
-export interface CartCheckedOutData {
-  cartId: string;
-  customerId: string;
-  orderId: string;
-  items: Array<{ productId: string; quantity: number; unitPrice: Money }>;
-  total: Money;
-  checkedOutAt: string;
-}
-
 /**
  * `carts.cart-checked-out` for an order orders accepted. Its id is name-based on the order id: a checkout finished
  * twice (its request and a later recovery) publishes the same event, which consumers drop as a duplicate.
  */
 export function cartCheckedOut(input: { cartId: string; customerId: string; order: PlacedOrder; checkedOutAt: Date }): {
-  topic: string;
-  envelope: EventEnvelope<CartCheckedOutData>;
+  topic: Topic;
+  envelope: EventEnvelope<CartCheckedOut>;
 } {
-  const topic = 'carts.cart-checked-out';
+  const { topic } = CartCheckedOut;
   const { order } = input;
   return {
     topic,

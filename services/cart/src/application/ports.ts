@@ -1,6 +1,7 @@
 import type { EventEnvelope, Money } from '@shop/contracts';
 import type { CartRef, StoredCart } from '../domain/cart';
 import type { ProductFacts } from '../domain/product-facts';
+import type { ProductChange, ProjectedStock } from '../domain/product-projection';
 
 // The cart's own shapes live in the domain (which imports nothing outward); the other cart modules take them from here.
 export type { CartLine, CartRef, CheckoutLease, StoredCart } from '../domain/cart';
@@ -18,15 +19,37 @@ export interface ProductViews {
   describe(productIds: string[]): Promise<Map<string, ProductFacts>>;
 }
 
+/**
+ * The write side of the same projection: what the catalog's and inventory's events say. Each change is kept only
+ * when it is newer than the stored entry (domain/product-projection.ts), so deliveries may come in any order and
+ * more than once.
+ */
+export interface ProductProjection {
+  applyProduct(change: ProductChange): Promise<void>;
+  applyStock(stock: ProjectedStock): Promise<void>;
+}
+
+/** Another service the answer depends on did not answer (or not sensibly): the request may be tried again. */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly dependency: string,
+    reason: string,
+  ) {
+    super(`${dependency} is unavailable: ${reason}`);
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
 /** What every cart write is counted as in `cart_writes_total{operation}`. */
 export type CartOperation =
   | 'create'
   | 'set-line'
   | 'remove-line'
   | 'clear'
+  /** A guest cart's lines added to the customer's. */
   | 'merge'
-  | 'merge-claim'
-  | 'merge-release'
+  /** The merged guest cart claimed, released (the merge was refused) or deleted. */
+  | 'merge-guest'
   | 'checkout';
 
 /** The service's counters, as the application sees them (prom-client behind it). */

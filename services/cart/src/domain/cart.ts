@@ -28,8 +28,10 @@ export interface StoredCart {
   updatedAt: string;
   checkout?: CheckoutLease;
   /**
-   * Set on a guest cart, by a conditional write, before its lines are added to this customer's cart: a second
-   * merge of it, or any other access, then finds it gone. The entry is deleted once the merge is done.
+   * Set on a guest cart, by a conditional write, before its lines are added to this customer's cart: a second merge
+   * of it, or any other access, then finds it gone (404), and no line is added twice. The entry stays, emptied, until
+   * its TTL ends it: deleted, a writer that read it before the claim could bring it back (state.redis lets a save
+   * with an ETag through onto a missing key), and it could be merged again.
    */
   mergedInto?: string;
 }
@@ -123,11 +125,6 @@ export function removeLine(cart: StoredCart, productId: string): StoredCart {
   return lines.length === cart.lines.length ? cart : { ...cart, lines };
 }
 
-/** The cart with no lines; the same cart when it has none. */
-export function clearLines(cart: StoredCart): StoredCart {
-  return cart.lines.length === 0 ? cart : { ...cart, lines: [] };
-}
-
 /**
  * The customer's cart with a guest cart's lines added: a product in both gets the sum of its quantities, capped at
  * the maximum; a product only in the guest cart keeps the time it was added there.
@@ -151,4 +148,18 @@ export function checkoutUnderWay(cart: StoredCart | undefined, now: Date): boole
 /** Sum of the quantities: what the answer calls `itemCount`. */
 export function itemCount(cart: StoredCart | undefined): number {
   return cart?.lines.reduce((sum, line) => sum + line.quantity, 0) ?? 0;
+}
+
+const noSuchCart = (): Refusal => ({
+  refused: 'not-found',
+  detail: 'No cart has this id: it never existed, expired, was merged or was deleted.',
+});
+
+/**
+ * The cart a change or a read starts from: the stored one; for a customer without one yet an empty cart (every
+ * customer has a cart); a guest cart without an entry does not exist (unknown, expired, merged or deleted).
+ */
+export function cartOrEmpty(ref: CartRef, cart: StoredCart | undefined, now: Date): StoredCart | Refusal {
+  if (cart) return cart;
+  return ref.kind === 'customer' ? emptyCart(ref, now) : noSuchCart();
 }
