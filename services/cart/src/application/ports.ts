@@ -57,7 +57,23 @@ export interface CartMetrics {
   written(operation: CartOperation): void;
   /** A conditional save lost to a concurrent writer and is tried again from the read. */
   conflictRetried(): void;
+  /** A checkout answered, counted in `cart_checkouts_total{outcome}`. */
+  checkedOut(outcome: CheckoutOutcome): void;
 }
+
+/** How a checkout ended: accepted by orders, replayed for a retried key, or why not. */
+export type CheckoutOutcome =
+  | 'accepted'
+  | 'replayed'
+  | 'empty'
+  /** A line archived or above what is available. */
+  | 'unavailable'
+  /** Another checkout holds the cart, or the key was used with another body. */
+  | 'conflict'
+  /** Orders refused the order. */
+  | 'refused'
+  /** Orders failed or could not be reached. */
+  | 'unavailable_orders';
 
 export interface Clock {
   now(): Date;

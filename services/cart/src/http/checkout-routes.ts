@@ -10,8 +10,8 @@ import {
   problem,
 } from '@shop/kit';
 import Joi from 'joi';
-import { Counter, type Registry } from 'prom-client';
 import { type CheckoutDeps, type CheckoutResult, checkout, type UnavailableLine } from '../application/checkout';
+import type { CheckoutOutcome } from '../application/ports';
 
 // The same schemas as POST /api/orders: a body orders would refuse is refused here first, with the same names.
 const checkoutBody = Joi.object({
@@ -32,19 +32,8 @@ const orderView = Joi.object({
   updatedAt: Joi.string().isoDate(),
 }).description("orders' answer to POST /api/orders, as it is");
 
-/** `cart_checkouts_total{outcome}`: one outcome per answered checkout. */
-export type CheckoutOutcome =
-  | 'accepted'
-  | 'replayed'
-  | 'empty'
-  | 'unavailable'
-  | 'conflict'
-  | 'refused'
-  | 'unavailable_orders';
-
-export function checkoutRoutes(api: ApiRoutes, http: { deps: CheckoutDeps; metrics: Registry }): void {
-  const outcomes = checkoutCounter(http.metrics);
-
+/** POST /api/cart/checkout. */
+export function checkoutRoutes(api: ApiRoutes, deps: CheckoutDeps): void {
   api.post(
     '/api/cart/checkout',
     {
@@ -81,9 +70,9 @@ export function checkoutRoutes(api: ApiRoutes, http: { deps: CheckoutDeps; metri
           authorization: ctx.get('authorization'),
           requestId: ctx.state.requestId,
         },
-        http.deps,
+        deps,
       );
-      outcomes.labels({ outcome: outcomeOf(result) }).inc();
+      deps.metrics.checkedOut(outcomeOf(result));
       if (!result.ok) throw refusal(result);
       if (result.outcome === 'replayed') ctx.set('Idempotent-Replayed', 'true');
       ctx.set('Location', `/api/orders/${result.orderId}`);
@@ -163,12 +152,4 @@ function ordersRefusal(status: number, body: unknown) {
   if (status === 400) return problem(400, 'Invalid request', detail ? { detail } : {});
   const title = typeof answer.title === 'string' ? answer.title : `orders answered ${status}`;
   return problem(409, 'Order refused', { detail: detail ? `${title}: ${detail}` : title });
-}
-
-function checkoutCounter(registry: Registry): Counter<'outcome'> {
-  const name = 'cart_checkouts_total';
-  return (
-    (registry.getSingleMetric(name) as Counter<'outcome'> | undefined) ??
-    new Counter({ name, help: 'Cart checkouts answered, by outcome', labelNames: ['outcome'], registers: [registry] })
-  );
 }
