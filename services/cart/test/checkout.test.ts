@@ -5,7 +5,7 @@ import { createLogger, EmbeddedBus, type HandlerContext, type Mesh } from '@shop
 import { Registry } from 'prom-client';
 import { changeCart } from '../src/application/change-cart';
 import { type Checkout, type CheckoutDeps, type CheckoutResult, checkout } from '../src/application/checkout';
-import { settleExpiredCheckout } from '../src/application/checkout-lease';
+import { settleExpiredCheckout, settlingCheckouts } from '../src/application/checkout-lease';
 import type { CartEvents, CartStore, CheckoutRecords, ProductFacts } from '../src/application/ports';
 import { type CartRef, type StoredCart, setLine } from '../src/domain/cart';
 import { cartMetricsIn } from '../src/infrastructure/cart-metrics';
@@ -470,6 +470,27 @@ describe('a checkout that ended after orders accepted it', () => {
       expect(w.ordersApp.orders.size).toBe(1);
     },
   );
+
+  it('is settled by the next access to the cart, a write putting a line in', async () => {
+    const w = world();
+    const lamp = product(w);
+    const vase = product(w);
+    await putLine(w, lamp, 2);
+    await expect(checkout(ctx, input(w, 'key-1'), crashingOnce(w, 'empty'))).rejects.toThrow();
+    w.clock.advanceSeconds(leaseSeconds + 1);
+    const ownCart = { ...w.deps, carts: settlingCheckouts(ctx, { authorization: `Bearer ${w.customerId}` }, w.deps) };
+
+    const written = await changeCart(
+      ctx,
+      { ref: w.ref, operation: 'set-line', change: (cart, now) => cart && setLine(cart, vase, 1, now) },
+      ownCart,
+    );
+
+    expect(written.ok && linesOf(written.cart)).toEqual([{ productId: vase, quantity: 1 }]);
+    expect((await cartOf(w))?.checkout).toBeUndefined();
+    const events = await eventsFor(w, orderIdFor(w.customerId, 'key-1'));
+    expect(new Set(events.map((event) => event.id)).size).toBe(1);
+  });
 
   it('is settled by the next checkout of the cart, which then goes on with its own key', async () => {
     const w = world();

@@ -2,7 +2,7 @@ import type { HandlerContext } from '@shop/kit';
 import { type CartRef, type CheckoutLease, checkoutUnderWay, type StoredCart } from '../domain/cart';
 import { cartCheckedOut } from './cart-events';
 import { changeCart } from './change-cart';
-import type { CartDeps, CartEvents, CheckoutRecords, Orders, PlacedOrder } from './ports';
+import type { CartDeps, CartEvents, CartStore, CheckoutRecords, Orders, PlacedOrder } from './ports';
 
 /** What finishing or settling a checkout needs. */
 export interface LeaseDeps extends Pick<CartDeps, 'carts' | 'metrics' | 'clock'> {
@@ -139,4 +139,24 @@ export async function settleExpiredCheckout(
     deps,
   );
   return 'finished';
+}
+
+/**
+ * The carts as a customer's request reads them: a customer cart found with an expired lease is settled first
+ * (settleExpiredCheckout, with the caller's token for orders) and read again, so every access to the cart, not
+ * only the next checkout, finishes a checkout its request did not. A cart without a lease costs nothing more.
+ */
+export function settlingCheckouts(ctx: HandlerContext, input: { authorization: string }, deps: LeaseDeps): CartStore {
+  return {
+    async read(ref) {
+      const entry = await deps.carts.read(ref);
+      if (ref.kind !== 'customer' || !entry?.cart.checkout || checkoutUnderWay(entry.cart, deps.clock.now())) {
+        return entry;
+      }
+      const settled = await settleExpiredCheckout(ctx, { customerId: ref.customerId, ...input }, deps);
+      return settled === 'finished' || settled === 'released' ? deps.carts.read(ref) : entry;
+    },
+    write: (ref, cart, expected) => deps.carts.write(ref, cart, expected),
+    remove: (ref, etag) => deps.carts.remove(ref, etag),
+  };
 }

@@ -1,6 +1,7 @@
-import { ApiRoutes } from '@shop/kit';
-import type { Middleware } from 'koa';
+import { ApiRoutes, handlerContext } from '@shop/kit';
+import type { Context, Middleware } from 'koa';
 import type { CheckoutDeps } from '../application/checkout';
+import { settlingCheckouts } from '../application/checkout-lease';
 import type { CartDeps } from '../application/ports';
 import { dependencyProblems } from './cart-problems';
 import { cartRoutes } from './cart-routes';
@@ -10,7 +11,12 @@ import { checkoutRoutes } from './checkout-routes';
 export function cartApi(deps: CartDeps & CheckoutDeps, authenticate: Middleware) {
   const api = new ApiRoutes();
   api.use(authenticate, dependencyProblems);
-  cartRoutes(api, deps);
+  // A customer's own cart is read through settlingCheckouts: an expired checkout lease found there is settled first.
+  const ownCart = (ctx: Context) => ({
+    ...deps,
+    carts: settlingCheckouts(handlerContext(ctx), { authorization: ctx.get('authorization') }, deps),
+  });
+  cartRoutes(api, deps, ownCart);
   checkoutRoutes(api, deps);
   return {
     router: api.router,
