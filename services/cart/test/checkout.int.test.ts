@@ -138,6 +138,17 @@ describe('POST /api/cart/checkout on the real platform', () => {
     expect(other.status).toBe(409);
   }, 60_000);
 
+  it('places the cart without an Idempotency-Key too (as orders does: every such request is its own)', async () => {
+    const customer = await newCustomer();
+    await putInCart(customer, await productWithStock(5), 1);
+
+    const res = await checkout(customer);
+
+    expect(res.status).toBe(202);
+    expect(await ordersOf(customer)).toEqual([expect.objectContaining({ id: (await json(res)).id })]);
+    expect((await checkout(customer)).status).toBe(409); // the cart is empty now
+  }, 60_000);
+
   it('places one order when two checkouts with different keys race; the other is 409', async () => {
     const customer = await newCustomer();
     await putInCart(customer, await productWithStock(5), 2);
@@ -163,7 +174,7 @@ describe('POST /api/cart/checkout on the real platform', () => {
     expect((await checkout(customer, 'good-card')).status).toBe(202);
   }, 60_000);
 
-  it('refuses an empty cart, an archived line and bad fields before asking orders', async () => {
+  it('refuses an empty cart and bad fields before asking orders, and an archived line (409 naming it)', async () => {
     const customer = await newCustomer();
     const empty = await checkout(customer, 'empty');
     expect(empty.status).toBe(409);
@@ -180,6 +191,12 @@ describe('POST /api/cart/checkout on the real platform', () => {
       'body.shippingAddress.country',
     ]);
 
+    for (const key of ['two words', 'x'.repeat(256)]) {
+      const badKey = await checkout(customer, key);
+      expect(badKey.status).toBe(400);
+      expect((await json(badKey)).errors).toEqual([expect.objectContaining({ path: 'headers.idempotency-key' })]);
+    }
+
     expect((await send('DELETE', `/api/products/${productId}`, await adminToken())).status).toBe(204);
     const archived = await eventually(async () => {
       const res = await checkout(customer, 'archived');
@@ -191,4 +208,21 @@ describe('POST /api/cart/checkout on the real platform', () => {
     expect(archived.detail).toContain(productId);
     expect(await ordersOf(customer)).toHaveLength(0);
   }, 60_000);
+});
+
+describe('cart_checkouts_total', () => {
+  it('counts the checkouts answered above by outcome', async () => {
+    const text = await (await fetch(`${platform.url}/metrics`)).text();
+    const count = (outcome: string) =>
+      Number(text.match(new RegExp(`^cart_checkouts_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`, 'm'))?.[1]);
+    // As the tests above had them. The racing checkout that lost is 409 in progress (conflict) or, when the winner
+    // had already emptied the cart, 409 empty; the archived line is refused by orders (400) until the cart's
+    // projection has the archive, then 409 unavailable.
+    expect(count('accepted')).toBe(5);
+    expect(count('replayed')).toBe(1);
+    expect(count('empty') + count('conflict')).toBe(4);
+    expect(count('empty')).toBeGreaterThanOrEqual(2);
+    expect(count('refused')).toBeGreaterThanOrEqual(1);
+    expect(count('unavailable')).toBe(1);
+  });
 });
