@@ -4,13 +4,11 @@ import type { CartDeps } from './application/ports';
 import { type CartConfig, cartConfigSchema } from './cart-config';
 import { cartApi } from './http/cart-api';
 import { cartMetricsIn } from './infrastructure/cart-metrics';
-import { catalogProducts } from './infrastructure/catalog-products';
-import { inventoryStock } from './infrastructure/inventory-stock';
 import { meshCartEvents } from './infrastructure/mesh-cart-events';
 import { meshOrders } from './infrastructure/mesh-orders';
 import { StateCartStore } from './infrastructure/state-cart-store';
 import { stateCheckoutRecords } from './infrastructure/state-checkout-records';
-import { StateProductProjection } from './infrastructure/state-product-projection';
+import { productProjectionOn } from './infrastructure/state-product-projection';
 import { cartSubscriptions } from './subscriptions/cart-subscriptions';
 
 const secondsPerDay = 86_400;
@@ -24,12 +22,7 @@ export const cartService: ServiceManifest<CartConfig> = {
   publicPaths: ['/api/cart', '/api/carts'],
   config: cartConfigSchema,
   async setup({ name, config, mesh, log, metrics, authenticate }) {
-    const projection = new StateProductProjection({
-      state: mesh.state,
-      catalog: catalogProducts(mesh),
-      inventory: inventoryStock(mesh),
-      log,
-    });
+    const projection = productProjectionOn(mesh, log);
     const guestCartTtlSeconds = config.GUEST_CART_TTL_DAYS * secondsPerDay;
     const deps: CartDeps & CheckoutDeps = {
       carts: new StateCartStore(mesh.state, { guestCartTtlSeconds }),

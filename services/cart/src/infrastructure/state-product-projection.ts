@@ -1,4 +1,4 @@
-import { EtagMismatchError, type Logger, type StateEntry, type StateStore } from '@shop/kit';
+import { EtagMismatchError, type Logger, type Mesh, type StateEntry, type StateStore } from '@shop/kit';
 import type { ProductFacts, ProductProjection, ProductViews } from '../application/ports';
 import {
   type ProductChange,
@@ -7,8 +7,8 @@ import {
   productAfter,
   stockAfter,
 } from '../domain/product-projection';
-import type { CatalogProducts } from './catalog-products';
-import type { InventoryStock } from './inventory-stock';
+import { type CatalogProducts, catalogProducts } from './catalog-products';
+import { type InventoryStock, inventoryStock } from './inventory-stock';
 
 export interface StateProductProjectionOptions {
   /** The cart's own state store: the entries are `product:<id>` and `stock:<id>`, private to app `cart`. */
@@ -147,4 +147,14 @@ export class StateProductProjection implements ProductViews, ProductProjection {
     }
     throw new Error(`${key} changed under each of ${this.maxAttempts} conditional saves`);
   }
+}
+
+/** The cart's projection on its mesh: its own state store, the catalog and inventory by service invocation. */
+export function productProjectionOn(mesh: Mesh, log: Logger): StateProductProjection {
+  return new StateProductProjection({
+    state: mesh.state,
+    catalog: catalogProducts(mesh),
+    inventory: inventoryStock(mesh),
+    log,
+  });
 }
