@@ -23,6 +23,7 @@ export { orderIdFor } from './order-identity';
 export {
   type CardRequest,
   cardRequest,
+  orderLimits,
   type ShippingAddressRequest,
   shippingAddressRequest,
 } from './order-requests';

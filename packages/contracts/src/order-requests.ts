@@ -4,6 +4,9 @@ import Joi from 'joi';
  * The parts of POST /api/orders that other entry points to an order take as they are (the cart's checkout):
  * one schema each, so a body orders would refuse is refused alike, with the same field names, wherever it comes in.
  */
+/** The most lines, and units of one product, one order takes (POST /api/orders refuses more with 400). */
+export const orderLimits = { maxLines: 50, maxQuantity: 1000 } as const;
+
 export interface ShippingAddressRequest {
   line1: string;
   line2?: string;

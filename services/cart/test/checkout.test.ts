@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type EventEnvelope, orderIdFor } from '@shop/contracts';
+import { type EventEnvelope, orderIdFor, orderLimits } from '@shop/contracts';
 import { createLogger, EmbeddedBus, type HandlerContext, type Mesh } from '@shop/kit';
 import { Registry } from 'prom-client';
 import { changeCart } from '../src/application/change-cart';
@@ -353,6 +353,17 @@ describe('checkout of a customer cart', () => {
     });
     expect(await cartOf(w)).toEqual(before);
     expect(w.ordersApp.placements).toBe(0);
+  });
+
+  it('refuses a cart of more products than one order takes (409) without asking orders', async () => {
+    const w = world();
+    for (let line = 0; line <= orderLimits.maxLines; line++) await putLine(w, product(w), 1);
+
+    const result = await checkout(ctx, input(w, 'key-1'), w.deps);
+
+    expect(result).toEqual({ ok: false, reason: 'too-many-lines', lines: orderLimits.maxLines + 1 });
+    expect(w.ordersApp.placements).toBe(0);
+    expect((await cartOf(w))?.checkout).toBeUndefined();
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { orderIdFor } from '@shop/contracts';
+import { orderIdFor, orderLimits } from '@shop/contracts';
 import { type HandlerContext, hashRequest } from '@shop/kit';
 import { type CartLine, type CartRef, type CheckoutLease, checkoutUnderWay, type StoredCart } from '../domain/cart';
 import type { ProductFacts } from '../domain/product-facts';
@@ -35,6 +35,8 @@ export type CheckoutResult =
   /** A checkout holds the cart: this key's own first request (`sameKey`) or another key's. */
   | { ok: false; reason: 'in-progress'; sameKey: boolean }
   | { ok: false; reason: 'empty' }
+  /** More products than one order takes (orderLimits.maxLines). */
+  | { ok: false; reason: 'too-many-lines'; lines: number }
   | { ok: false; reason: 'unavailable-lines'; lines: UnavailableLine[] }
   /** Orders refused the order (4xx): its status and answer. */
   | { ok: false; reason: 'refused'; status: number; body: unknown }
@@ -76,6 +78,7 @@ export async function checkout(ctx: HandlerContext, input: Checkout, deps: Check
     if (!read || read.cart.lines.length === 0) return { ok: false, reason: 'empty' };
 
     const lines = read.cart.lines;
+    if (lines.length > orderLimits.maxLines) return { ok: false, reason: 'too-many-lines', lines: lines.length };
     const unavailable = unavailableLines(lines, await deps.products.describe(lines.map((line) => line.productId)));
     if (unavailable.length > 0) return { ok: false, reason: 'unavailable-lines', lines: unavailable };
 

@@ -66,7 +66,7 @@ export type CheckoutOutcome =
   | 'accepted'
   | 'replayed'
   | 'empty'
-  /** A line archived or above what is available. */
+  /** The cart as it is cannot be ordered: a line archived or above what is available, or too many products. */
   | 'unavailable'
   /** Another checkout holds the cart, or the key was used with another body. */
   | 'conflict'

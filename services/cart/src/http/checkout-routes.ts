@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cardRequest, shippingAddressRequest } from '@shop/contracts';
+import { cardRequest, orderLimits, shippingAddressRequest } from '@shop/contracts';
 import {
   type ApiRoutes,
   type Caller,
@@ -87,6 +87,7 @@ function outcomeOf(result: CheckoutResult): CheckoutOutcome {
   switch (result.reason) {
     case 'empty':
       return 'empty';
+    case 'too-many-lines':
     case 'unavailable-lines':
       return 'unavailable';
     case 'key-reused':
@@ -117,6 +118,10 @@ function refusal(result: Exclude<CheckoutResult, { ok: true }>) {
           });
     case 'empty':
       return problem(409, 'Cart is empty', { detail: 'There is nothing in the cart to check out.' });
+    case 'too-many-lines':
+      return problem(409, 'Cart cannot be checked out', {
+        detail: `An order takes at most ${orderLimits.maxLines} different products; the cart has ${result.lines}.`,
+      });
     case 'unavailable-lines':
       return problem(409, 'Cart cannot be checked out', {
         detail: result.lines.map(describeLine).join(' '),

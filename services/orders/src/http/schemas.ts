@@ -1,4 +1,4 @@
-import { cardRequest, shippingAddressRequest } from '@shop/contracts';
+import { cardRequest, orderLimits, shippingAddressRequest } from '@shop/contracts';
 import Joi from 'joi';
 
 const money = Joi.object({ amount: Joi.number().integer(), currency: Joi.string() });
@@ -8,11 +8,11 @@ export const placeOrderBody = Joi.object({
     .items(
       Joi.object({
         productId: Joi.string().uuid().required(),
-        quantity: Joi.number().integer().min(1).max(1000).required(),
+        quantity: Joi.number().integer().min(1).max(orderLimits.maxQuantity).required(),
       }),
     )
     .min(1)
-    .max(50)
+    .max(orderLimits.maxLines)
     .required(),
   shippingAddress: shippingAddressRequest.required(),
   payment: cardRequest.required(),
