@@ -334,6 +334,32 @@ export function cartStoreContract(adapter: string, start: () => Promise<CartStat
         expect(quantities(cart)).toEqual({ [a]: 5 });
       });
 
+      it('loses no accepted guest write to a merge running at the same time: each is merged or refused 404', async () => {
+        const products = await projectProducts(replica(0), 10);
+        const cartId = await guestCartWith([]);
+        const customerId = `customer-${randomUUID()}`;
+        const other = depsOver(replica(1), registry, clock);
+        const guest: CartRef = { kind: 'guest', cartId };
+        const accepted: string[] = [];
+        let merging: Promise<CartAnswer | Refusal> | undefined;
+        // The guest keeps adding products; the merge starts (through the other replica) once three are in.
+        for (const [index, productId] of products.entries()) {
+          if (index === 3) merging = mergeGuestCart(ctx, { customerId, cartId }, other);
+          const written = await setCartLine(ctx, { ref: guest, productId, quantity: 1 }, deps);
+          if (isRefusal(written)) expect(written).toMatchObject({ refused: 'not-found' });
+          else accepted.push(productId);
+        }
+        answered(await (merging as Promise<CartAnswer | Refusal>));
+        expect(accepted.length).toBeGreaterThanOrEqual(3);
+        expect(
+          await setCartLine(ctx, { ref: guest, productId: products[0] as string, quantity: 2 }, deps),
+        ).toMatchObject({
+          refused: 'not-found',
+        });
+        const cart = answered(await showCart(ctx, { ref: { kind: 'customer', customerId } }, deps));
+        expect(Object.keys(quantities(cart)).sort()).toEqual([...accepted].sort());
+      });
+
       it('leaves the guest cart as it was when the customer cart refuses the lines', async () => {
         const [a] = await projectProducts(replica(0), 1);
         if (!a) throw new Error('no product');
