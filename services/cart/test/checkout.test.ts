@@ -239,7 +239,7 @@ describe('checkout of a customer cart', () => {
         { productId: desk, quantity: 1, unitPrice: { amount: 1250, currency: 'EUR' } },
       ],
       total: { amount: 3750, currency: 'EUR' },
-      checkedOutAt: expect.any(String),
+      checkedOutAt: w.ordersApp.orders.get(orderId)?.createdAt,
     });
   });
 
@@ -477,7 +477,8 @@ describe('a checkout that ended after orders accepted it', () => {
 
       const events = await eventsFor(w, orderId);
       expect(events.length).toBeGreaterThanOrEqual(1);
-      expect(new Set(events.map((event) => event.id)).size).toBe(1);
+      // A repeat is the very same event: the same id (consumers drop it) and the same payload.
+      expect(new Set(events.map((event) => JSON.stringify(event))).size).toBe(1);
       expect(w.ordersApp.orders.size).toBe(1);
     },
   );
