@@ -4,11 +4,15 @@ import { type FixturePlatform, startWithFixtureIdentity } from '@shop/testkit/sr
 import { signToken } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
 import { changeCart } from '../src/application/change-cart';
+import type { CheckoutDeps } from '../src/application/checkout';
 import { type CartDeps, DependencyUnavailableError, type ProductFacts } from '../src/application/ports';
 import { customerCartId } from '../src/domain/cart';
 import { cartApi } from '../src/http/cart-api';
 import { cartMetricsIn } from '../src/infrastructure/cart-metrics';
+import { meshCartEvents } from '../src/infrastructure/mesh-cart-events';
+import { meshOrders } from '../src/infrastructure/mesh-orders';
 import { StateCartStore } from '../src/infrastructure/state-cart-store';
+import { stateCheckoutRecords } from '../src/infrastructure/state-checkout-records';
 
 // The routes as the host serves them (auth, validation, problem documents, OpenAPI), on the real state-backed cart
 // store, with the product facts port filled in this test: each test says what the catalog and inventory know.
@@ -21,11 +25,11 @@ const inTestProducts = {
   },
 };
 
-let deps: CartDeps | undefined;
+let deps: (CartDeps & CheckoutDeps) | undefined;
 const cartUnderTest: ServiceManifest = {
   name: 'cart',
   publicPaths: ['/api/cart', '/api/carts'],
-  async setup({ mesh, metrics, authenticate }) {
+  async setup({ mesh, metrics, log, authenticate }) {
     const guestCartTtlSeconds = 30 * 86_400;
     deps = {
       carts: new StateCartStore(mesh.state, { guestCartTtlSeconds }),
@@ -34,6 +38,10 @@ const cartUnderTest: ServiceManifest = {
       clock: { now: () => new Date() },
       guestCartTtlSeconds,
       checkoutLeaseSeconds: 60,
+      // The checkout's own ports (test/checkout.test.ts and checkout.int.test.ts drive them with orders there).
+      orders: meshOrders(mesh, log),
+      records: stateCheckoutRecords(mesh.state, { ttlHours: 24 }),
+      events: meshCartEvents(mesh),
     };
     return cartApi(deps, authenticate);
   },
@@ -407,6 +415,7 @@ describe('the service document and metrics', () => {
         'PUT /api/cart/items/{productId} customer',
         'DELETE /api/cart/items/{productId} customer',
         'POST /api/cart/merge customer',
+        'POST /api/cart/checkout customer',
         'POST /api/carts anyone',
         'GET /api/carts/{cartId} anyone',
         'DELETE /api/carts/{cartId} anyone',
@@ -414,6 +423,10 @@ describe('the service document and metrics', () => {
         'DELETE /api/carts/{cartId}/items/{productId} anyone',
       ].sort(),
     );
+    const checkout = document.paths['/api/cart/checkout'].post;
+    expect(checkout.requestBody.content['application/json'].schema.required).toEqual(['shippingAddress', 'payment']);
+    expect(checkout.parameters).toEqual([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]);
+    expect(Object.keys(checkout.responses)).toEqual(expect.arrayContaining(['202', '400', '409', '503']));
     const put = document.paths['/api/cart/items/{productId}'].put;
     expect(put.requestBody.content['application/json'].schema.properties.quantity).toMatchObject({
       type: 'integer',

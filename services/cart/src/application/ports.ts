@@ -1,3 +1,4 @@
+import type { EventEnvelope, Money } from '@shop/contracts';
 import type { CartRef, StoredCart } from '../domain/cart';
 import type { ProductFacts } from '../domain/product-facts';
 import type { ProductChange, ProjectedStock } from '../domain/product-projection';
@@ -39,18 +40,6 @@ export class DependencyUnavailableError extends Error {
   }
 }
 
-/** The orders service (cart-checkout owns the implementation: mesh invocation). */
-export interface Orders {
-  place(input: {
-    items: { productId: string; quantity: number }[];
-    shippingAddress: unknown;
-    payment: unknown;
-    authorization: string;
-    idempotencyKey: string;
-  }): Promise<{ status: number; body: unknown }>;
-  find(orderId: string, authorization: string): Promise<'exists' | 'absent'>;
-}
-
 /** What every cart write is counted as in `cart_writes_total{operation}`. */
 export type CartOperation =
   | 'create'
@@ -68,7 +57,23 @@ export interface CartMetrics {
   written(operation: CartOperation): void;
   /** A conditional save lost to a concurrent writer and is tried again from the read. */
   conflictRetried(): void;
+  /** A checkout answered, counted in `cart_checkouts_total{outcome}`. */
+  checkedOut(outcome: CheckoutOutcome): void;
 }
+
+/** How a checkout ended: accepted by orders, replayed for a retried key, or why not. */
+export type CheckoutOutcome =
+  | 'accepted'
+  | 'replayed'
+  | 'empty'
+  /** The cart as it is cannot be ordered: a line archived or above what is available, or too many products. */
+  | 'unavailable'
+  /** Another checkout holds the cart, or the key was used with another body. */
+  | 'conflict'
+  /** Orders refused the order. */
+  | 'refused'
+  /** Orders failed or could not be reached. */
+  | 'unavailable_orders';
 
 export interface Clock {
   now(): Date;
@@ -84,4 +89,63 @@ export interface CartDeps {
   guestCartTtlSeconds: number;
   /** CART_CHECKOUT_LEASE_SECONDS. */
   checkoutLeaseSeconds: number;
+}
+
+/** The parts of an order the checkout reads back from orders (the rest of its answer is passed on as it is). */
+export interface PlacedOrder {
+  id: string;
+  items: Array<{ productId: string; quantity: number; unitPrice: Money }>;
+  total: Money;
+  /** When orders took it: the instant the cart was checked out. */
+  createdAt: string;
+}
+
+export interface PlaceOrderRequest {
+  items: Array<{ productId: string; quantity: number }>;
+  shippingAddress: unknown;
+  payment: unknown;
+  /** The customer's own `Authorization` header: orders places the order for the token's customer. */
+  authorization: string;
+  /** Flows through: orders derives the order id from it, so a retry names the same order. */
+  idempotencyKey: string;
+  requestId?: string;
+}
+
+export type Placement =
+  /** Orders took the order (202); `body` is its answer, passed on to the customer as it is. */
+  | { outcome: 'accepted'; status: number; body: unknown; order: PlacedOrder }
+  /** Orders refused the request (4xx) and said why in `body`. */
+  | { outcome: 'refused'; status: number; body: unknown }
+  /** Orders failed (5xx) or could not be reached: it may be retried. */
+  | { outcome: 'unavailable'; reason: string };
+
+/** The orders service, reached by service invocation (infrastructure/mesh-orders.ts). */
+export interface Orders {
+  place(request: PlaceOrderRequest): Promise<Placement>;
+  /** The order as orders shows it (`body`), `absent` when orders does not know it, `unavailable` when it cannot say. */
+  find(
+    orderId: string,
+    authorization: string,
+  ): Promise<{ order: PlacedOrder; body: unknown } | 'absent' | 'unavailable'>;
+}
+
+/** What a customer's checkout under one Idempotency-Key answered: replayed for a retry with that key. */
+export interface CheckoutRecord {
+  /** Card-free fingerprint of the request body (the kit's hashRequest). */
+  requestHash: string;
+  status: number;
+  body: unknown;
+  orderId: string;
+  /** What the cart's event says of the order, read from orders' answer. */
+  order: PlacedOrder;
+}
+
+export interface CheckoutRecords {
+  find(customerId: string, idempotencyKey: string): Promise<CheckoutRecord | undefined>;
+  save(customerId: string, idempotencyKey: string, record: CheckoutRecord): Promise<void>;
+}
+
+/** Puts the cart's events on their topics (at least once: consumers drop a repeated id). */
+export interface CartEvents {
+  publish(topic: string, envelope: EventEnvelope): Promise<void>;
 }

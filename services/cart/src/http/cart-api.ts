@@ -1,15 +1,23 @@
-import { ApiRoutes } from '@shop/kit';
-import type { Middleware } from 'koa';
+import { ApiRoutes, handlerContext } from '@shop/kit';
+import type { Context, Middleware } from 'koa';
+import type { CheckoutDeps } from '../application/checkout';
+import { settlingCheckouts } from '../application/checkout-lease';
 import type { CartDeps } from '../application/ports';
 import { dependencyProblems } from './cart-problems';
 import { cartRoutes } from './cart-routes';
+import { checkoutRoutes } from './checkout-routes';
 
 /** The cart's public API on its use cases: every route, its guard and its OpenAPI document. */
-export function cartApi(deps: CartDeps, authenticate: Middleware) {
+export function cartApi(deps: CartDeps & CheckoutDeps, authenticate: Middleware) {
   const api = new ApiRoutes();
   api.use(authenticate, dependencyProblems);
-  cartRoutes(api, deps);
-  // POST /api/cart/checkout (the checkout routes) is declared here, on the same deps.
+  // A customer's own cart is read through settlingCheckouts: an expired checkout lease found there is settled first.
+  const ownCart = (ctx: Context) => ({
+    ...deps,
+    carts: settlingCheckouts(handlerContext(ctx), { authorization: ctx.get('authorization') }, deps),
+  });
+  cartRoutes(api, deps, ownCart);
+  checkoutRoutes(api, deps);
   return {
     router: api.router,
     openApi: api.openApi({

@@ -58,12 +58,13 @@ function replyDeleted(ctx: Context, refusal: Refusal | undefined): void {
  * carries the cart's strong ETag; every write takes If-Match (412 when stale). POST /api/cart/checkout is
  * declared beside these by the checkout routes.
  */
-export function cartRoutes(api: ApiRoutes, deps: CartDeps): void {
-  customerCartRoutes(api, deps);
+export function cartRoutes(api: ApiRoutes, deps: CartDeps, ownCart: (ctx: Context) => CartDeps = () => deps): void {
+  customerCartRoutes(api, ownCart);
   guestCartRoutes(api, deps);
 }
 
-function customerCartRoutes(api: ApiRoutes, deps: CartDeps): void {
+/** `ownCart(ctx)`: the deps a customer's request reaches its own cart with (they settle an expired checkout). */
+function customerCartRoutes(api: ApiRoutes, ownCart: (ctx: Context) => CartDeps): void {
   api.get(
     '/api/cart',
     {
@@ -76,7 +77,7 @@ function customerCartRoutes(api: ApiRoutes, deps: CartDeps): void {
         403: answers.forbidden,
       },
     },
-    async (ctx) => reply(ctx, await showCart(handlerContext(ctx), { ref: customerCart(ctx) }, deps)),
+    async (ctx) => reply(ctx, await showCart(handlerContext(ctx), { ref: customerCart(ctx) }, ownCart(ctx))),
   );
 
   api.delete(
@@ -96,7 +97,7 @@ function customerCartRoutes(api: ApiRoutes, deps: CartDeps): void {
     async (ctx) =>
       replyDeleted(
         ctx,
-        await deleteCart(handlerContext(ctx), { ref: customerCart(ctx), ifMatch: ifMatchOf(ctx) }, deps),
+        await deleteCart(handlerContext(ctx), { ref: customerCart(ctx), ifMatch: ifMatchOf(ctx) }, ownCart(ctx)),
       ),
   );
 
@@ -127,7 +128,7 @@ function customerCartRoutes(api: ApiRoutes, deps: CartDeps): void {
             quantity: (ctx.request.body as { quantity: number }).quantity,
             ifMatch: ifMatchOf(ctx),
           },
-          deps,
+          ownCart(ctx),
         ),
       ),
   );
@@ -153,7 +154,7 @@ function customerCartRoutes(api: ApiRoutes, deps: CartDeps): void {
         await removeCartLine(
           handlerContext(ctx),
           { ref: customerCart(ctx), productId: productIdOf(ctx), ifMatch: ifMatchOf(ctx) },
-          deps,
+          ownCart(ctx),
         ),
       ),
   );
@@ -179,7 +180,10 @@ function customerCartRoutes(api: ApiRoutes, deps: CartDeps): void {
       const cartId = parseGuestCartId((ctx.request.body as { cartId: string }).cartId);
       if (cartId === undefined) throw noSuchCart();
       const customerId = (ctx.state.caller as Caller).id;
-      reply(ctx, await mergeGuestCart(handlerContext(ctx), { customerId, cartId, ifMatch: ifMatchOf(ctx) }, deps));
+      reply(
+        ctx,
+        await mergeGuestCart(handlerContext(ctx), { customerId, cartId, ifMatch: ifMatchOf(ctx) }, ownCart(ctx)),
+      );
     },
   );
 }

@@ -1,8 +1,9 @@
 import { Counter, type Registry } from 'prom-client';
-import type { CartMetrics, CartOperation } from '../application/ports';
+import type { CartMetrics, CartOperation, CheckoutOutcome } from '../application/ports';
 
 /**
- * `cart_writes_total{operation}` and `cart_conflicts_retried_total` in the service's registry. The embedded
+ * `cart_writes_total{operation}`, `cart_conflicts_retried_total` and `cart_checkouts_total{outcome}` in the service's
+ * registry. The embedded
  * topology hosts every service in one process and one registry, so a counter already registered is reused.
  */
 export function cartMetricsIn(registry: Registry): CartMetrics {
@@ -13,9 +14,11 @@ export function cartMetricsIn(registry: Registry): CartMetrics {
     'Conditional cart saves that lost to a concurrent writer and were tried again from the read',
     [],
   );
+  const checkouts = counterIn(registry, 'cart_checkouts_total', 'Cart checkouts answered, by outcome', ['outcome']);
   return {
     written: (operation: CartOperation) => writes.inc({ operation }),
     conflictRetried: () => conflicts.inc(),
+    checkedOut: (outcome: CheckoutOutcome) => checkouts.inc({ outcome }),
   };
 }
 
