@@ -11,6 +11,7 @@ import { freePort } from '@shop/testkit/src/free-port';
 import { audience, issuer, newSigningKey, serveJwks, signToken } from '@shop/testkit/src/jwt-fixture';
 import type { Listening } from '@shop/testkit/src/listen';
 import { type RunningRedis, startRedis } from '@shop/testkit/src/redis';
+import { type RunningSentry, startSentry } from '@shop/testkit/src/sentry';
 import { catalogService } from '../../catalog/src/service';
 import { inventoryService } from '../../inventory/src/service';
 import type { ProductFacts } from '../src/application/ports';
@@ -128,89 +129,97 @@ freshness('embedded (in-process bus, embedded state store)', async () => {
   };
 });
 
-freshness('beside daprd (Redis Streams pub/sub, state.redis, service invocation)', async () => {
-  const key = newSigningKey('cart-projection-dapr');
-  const dataDir = mkdtempSync(join(tmpdir(), 'cart-projection-dapr-'));
-  const run: DaprRunDir = prepareDaprRunDir();
-  const sidecars: RunningDaprd[] = [];
-  const servers: RunningServer[] = [];
-  let redis: RunningRedis | undefined;
-  let jwks: Listening | undefined;
-  const stop = async () => {
-    for (const server of servers) await server.shutdown();
-    for (const sidecar of sidecars) await sidecar.stop();
-    await redis?.stop();
-    await jwks?.close();
-    run.remove();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  try {
-    redis = await startRedis({ logDir: run.logDir });
-    jwks = await serveJwks([key]);
-    // The fixture answers identity's session checks: the sidecar of app `identity` calls it.
-    sidecars.push(await startSidecar(run, redis.url, 'identity', jwks.port));
-    const urls = new Map<string, string>();
-    const start = async (manifest: ServiceManifest, env: Record<string, string> = {}) => {
-      const appPort = await freePort();
-      const sidecar = await startSidecar(run, (redis as RunningRedis).url, manifest.name, appPort);
-      sidecars.push(sidecar);
-      servers.push(
-        await runService(manifest, {
-          handleSignals: false,
-          env: {
-            APP_PORT: String(appPort),
-            ...sidecar.appEnv,
-            JWKS_URL: `${(jwks as Listening).url}/jwks`,
-            JWT_ISSUER: issuer,
-            JWT_AUDIENCE: audience,
-            LOG_LEVEL: 'fatal',
-            ...env,
-          },
-        }),
-      );
-      urls.set(manifest.name, `http://127.0.0.1:${appPort}`);
-      return sidecar;
+freshness(
+  'beside daprd (Redis Streams pub/sub, state.redis, invocation under mTLS and the access control lists)',
+  async () => {
+    const key = newSigningKey('cart-projection-dapr');
+    const dataDir = mkdtempSync(join(tmpdir(), 'cart-projection-dapr-'));
+    // Each sidecar gets the access control list of the mesh policy, so the fills pass only if the policy admits them.
+    const run: DaprRunDir = prepareDaprRunDir({ accessControl: true });
+    const sidecars: RunningDaprd[] = [];
+    let sentry: RunningSentry | undefined;
+    const servers: RunningServer[] = [];
+    let redis: RunningRedis | undefined;
+    let jwks: Listening | undefined;
+    const stop = async () => {
+      for (const server of servers) await server.shutdown();
+      for (const sidecar of sidecars) await sidecar.stop();
+      await sentry?.stop();
+      await redis?.stop();
+      await jwks?.close();
+      run.remove();
+      rmSync(dataDir, { recursive: true, force: true });
     };
-    const host = projectionHost();
-    const [catalogSidecar, inventorySidecar, cartSidecar] = await Promise.all([
-      start(catalogService as ServiceManifest, { DATABASE_URL: `sqlite:${join(dataDir, 'catalog.sqlite')}` }),
-      start(inventoryService as ServiceManifest, { DATABASE_URL: `sqlite:${join(dataDir, 'inventory.sqlite')}` }),
-      start(host.manifest),
-    ]);
-    await Promise.all([
-      catalogSidecar?.waitForSubscriptions([topics.stockChanged]),
-      inventorySidecar?.waitForSubscriptions([topics.productCreated]),
-      cartSidecar?.waitForSubscriptions([
-        topics.productCreated,
-        topics.productUpdated,
-        topics.productDeleted,
-        topics.stockChanged,
-      ]),
-    ]);
-    const cartMesh = createDaprMesh({
-      appId: 'cart',
-      daprHttpPort: (cartSidecar as RunningDaprd).httpPort,
-      daprApiToken: (cartSidecar as RunningDaprd).daprApiToken,
-    });
-    const adminToken = signToken(key, { roles: ['admin'] }, { subject: 'admin-1' });
-    const ownerOf = (path: string) => (path.startsWith('/api/inventory') ? 'inventory' : 'catalog');
-    return {
-      admin: (method, path, body) =>
-        fetch(`${urls.get(ownerOf(path))}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${adminToken}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        }),
-      describe: (ids) => host.projection().describe(ids),
-      applyStock: (productId, available, version) => host.projection().applyStock({ productId, available, version }),
-      state: cartMesh.state,
-      stop,
-    };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-});
+    try {
+      redis = await startRedis({ logDir: run.logDir });
+      sentry = await startSentry({ dir: join(run.path, 'sentry'), logDir: run.logDir });
+      const mtls = sentry.mtls;
+      jwks = await serveJwks([key]);
+      // The fixture answers identity's session checks: the sidecar of app `identity` calls it.
+      sidecars.push(await startSidecar(run, redis.url, 'identity', jwks.port, { mtls }));
+      const urls = new Map<string, string>();
+      const start = async (manifest: ServiceManifest, env: Record<string, string> = {}) => {
+        const appPort = await freePort();
+        const sidecar = await startSidecar(run, (redis as RunningRedis).url, manifest.name, appPort, { mtls });
+        sidecars.push(sidecar);
+        servers.push(
+          await runService(manifest, {
+            handleSignals: false,
+            env: {
+              APP_PORT: String(appPort),
+              ...sidecar.appEnv,
+              JWKS_URL: `${(jwks as Listening).url}/jwks`,
+              JWT_ISSUER: issuer,
+              JWT_AUDIENCE: audience,
+              LOG_LEVEL: 'fatal',
+              ...env,
+            },
+          }),
+        );
+        urls.set(manifest.name, `http://127.0.0.1:${appPort}`);
+        return sidecar;
+      };
+      const host = projectionHost();
+      const [catalogSidecar, inventorySidecar, cartSidecar] = await Promise.all([
+        start(catalogService as ServiceManifest, { DATABASE_URL: `sqlite:${join(dataDir, 'catalog.sqlite')}` }),
+        start(inventoryService as ServiceManifest, { DATABASE_URL: `sqlite:${join(dataDir, 'inventory.sqlite')}` }),
+        start(host.manifest),
+      ]);
+      await Promise.all([
+        catalogSidecar?.waitForSubscriptions([topics.stockChanged]),
+        inventorySidecar?.waitForSubscriptions([topics.productCreated]),
+        cartSidecar?.waitForSubscriptions([
+          topics.productCreated,
+          topics.productUpdated,
+          topics.productDeleted,
+          topics.stockChanged,
+        ]),
+      ]);
+      const cartMesh = createDaprMesh({
+        appId: 'cart',
+        daprHttpPort: (cartSidecar as RunningDaprd).httpPort,
+        daprApiToken: (cartSidecar as RunningDaprd).daprApiToken,
+      });
+      const adminToken = signToken(key, { roles: ['admin'] }, { subject: 'admin-1' });
+      const ownerOf = (path: string) => (path.startsWith('/api/inventory') ? 'inventory' : 'catalog');
+      return {
+        admin: (method, path, body) =>
+          fetch(`${urls.get(ownerOf(path))}${path}`, {
+            method,
+            headers: {
+              authorization: `Bearer ${adminToken}`,
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          }),
+        describe: (ids) => host.projection().describe(ids),
+        applyStock: (productId, available, version) => host.projection().applyStock({ productId, available, version }),
+        state: cartMesh.state,
+        stop,
+      };
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  },
+);
