@@ -6,10 +6,11 @@ import type { PlacedOrder } from './ports';
 const checkedOutEventNamespace = '6f0b8a52-3d47-4e1c-a2f9-0c5d9e7b4a13';
 
 /**
- * `carts.cart-checked-out` for an order orders accepted. Its id is name-based on the order id: a checkout finished
- * twice (its request and a later recovery) publishes the same event, which consumers drop as a duplicate.
+ * `carts.cart-checked-out` for an order orders accepted. It is made of the order alone, its id name-based on the
+ * order id and its instant the order's: a checkout finished twice (its request and a later recovery) publishes the
+ * very same event, which consumers drop as a duplicate.
  */
-export function cartCheckedOut(input: { cartId: string; customerId: string; order: PlacedOrder; checkedOutAt: Date }): {
+export function cartCheckedOut(input: { cartId: string; customerId: string; order: PlacedOrder }): {
   topic: Topic;
   envelope: EventEnvelope<CartCheckedOut>;
 } {
@@ -20,14 +21,14 @@ export function cartCheckedOut(input: { cartId: string; customerId: string; orde
     envelope: {
       id: nameBasedUuid(order.id, checkedOutEventNamespace),
       type: topic,
-      occurredAt: input.checkedOutAt.toISOString(),
+      occurredAt: order.createdAt,
       data: {
         cartId: input.cartId,
         customerId: input.customerId,
         orderId: order.id,
         items: order.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
         total: order.total,
-        checkedOutAt: input.checkedOutAt.toISOString(),
+        checkedOutAt: order.createdAt,
       },
     },
   };

@@ -71,12 +71,7 @@ export async function finishCheckout(
     orderId: order.id,
     order,
   });
-  const event = cartCheckedOut({
-    cartId: input.cartId,
-    customerId: input.customerId,
-    order,
-    checkedOutAt: deps.clock.now(),
-  });
+  const event = cartCheckedOut({ cartId: input.cartId, customerId: input.customerId, order });
   await deps.events.publish(event.topic, event.envelope);
   await endLease(
     ctx,

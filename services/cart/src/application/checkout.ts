@@ -4,7 +4,7 @@ import { type CartLine, type CartRef, type CheckoutLease, checkoutUnderWay, type
 import type { ProductFacts } from '../domain/product-facts';
 import { changeCart } from './change-cart';
 import { finishCheckout, type LeaseDeps, releaseLease, settleExpiredCheckout } from './checkout-lease';
-import type { CartDeps, CheckoutRecord } from './ports';
+import type { CartDeps, CheckoutRecord, PlacedOrder } from './ports';
 
 export interface Checkout {
   customerId: string;
@@ -123,27 +123,39 @@ async function place(
     idempotencyKey: input.idempotencyKey,
     ...(input.requestId ? { requestId: input.requestId } : {}),
   });
-  if (placement.outcome === 'accepted') {
+  // Orders may have taken the order and lost its answer (a timeout, a failure after its commit): it is asked before
+  // the lease goes, so a cart whose order exists is never handed back to be ordered again.
+  const accepted =
+    placement.outcome === 'accepted'
+      ? placement
+      : placement.outcome === 'unavailable'
+        ? await placedAfterAll(input, lease, deps)
+        : undefined;
+  if (accepted) {
+    const answer = { status: accepted.status, body: accepted.body };
     await finishCheckout(
       ctx,
-      {
-        ref: input.ref,
-        cartId: input.cart.id,
-        customerId: input.customerId,
-        lease,
-        answer: placement,
-        order: placement.order,
-      },
+      { ref: input.ref, cartId: input.cart.id, customerId: input.customerId, lease, answer, order: accepted.order },
       deps,
     );
-    return { ok: true, outcome: 'accepted', status: placement.status, body: placement.body, orderId: lease.orderId };
+    return { ok: true, outcome: 'accepted', ...answer, orderId: lease.orderId };
   }
   await releaseLease(ctx, { ref: input.ref, lease }, deps);
   if (placement.outcome === 'refused') {
     return { ok: false, reason: 'refused', status: placement.status, body: placement.body };
   }
-  ctx.log.warn({ orderId: lease.orderId, reason: placement.reason }, 'orders did not take the checkout; cart kept');
+  ctx.log.warn({ orderId: lease.orderId, placement }, 'orders did not take the checkout; cart kept');
   return { ok: false, reason: 'orders-unavailable' };
+}
+
+/** The order orders has under the lease's id although its answer to the placement was lost, as a 202 would be. */
+async function placedAfterAll(
+  input: Checkout,
+  lease: CheckoutLease,
+  deps: CheckoutDeps,
+): Promise<{ status: number; body: unknown; order: PlacedOrder } | undefined> {
+  const found = await deps.orders.find(lease.orderId, input.authorization);
+  return typeof found === 'object' ? { status: 202, ...found } : undefined;
 }
 
 function replay(record: CheckoutRecord, requestHash: string): CheckoutResult {

@@ -96,6 +96,8 @@ export interface PlacedOrder {
   id: string;
   items: Array<{ productId: string; quantity: number; unitPrice: Money }>;
   total: Money;
+  /** When orders took it: the instant the cart was checked out. */
+  createdAt: string;
 }
 
 export interface PlaceOrderRequest {

@@ -18,6 +18,7 @@ const placedOrder = Joi.object<PlacedOrder>({
     .min(1)
     .required(),
   total: money.required(),
+  createdAt: Joi.string().isoDate().required(),
 }).unknown();
 
 /** The order part of orders' answer, or undefined when it is not an order. */
