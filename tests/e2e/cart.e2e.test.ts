@@ -417,7 +417,7 @@ describe('cart and checkout (CONTRACT.md)', () => {
       expect((await cartOf(customerCart(customer))).items).toHaveLength(1);
     });
 
-    it('answers a retried checkout with one key with the same order, placing one', async () => {
+    it('answers a retried checkout with one key with the same order, placing one; the key with another body is 409', async () => {
       const customer = await newCustomer();
       const productId = await productWithStock(10);
       await putLine(customerCart(customer), productId, 2);
@@ -433,6 +433,14 @@ describe('cart and checkout (CONTRACT.md)', () => {
         expect(res.status).toBe(202);
         expect((await json(res)).id).toBe(firstBody.id);
       }
+      expect((await ordersOf(customer)).map((order) => order.id)).toEqual([firstBody.id]);
+      // The same key with another body is 409, as for POST /api/orders.
+      const otherBody = await send('POST', '/api/cart/checkout', {
+        token: customer.accessToken,
+        body: { shippingAddress: { ...shippingAddress, line1: '10 Downing Street' }, payment: payment() },
+        headers: { 'idempotency-key': key },
+      });
+      expect(otherBody.status).toBe(409);
       expect((await ordersOf(customer)).map((order) => order.id)).toEqual([firstBody.id]);
     });
 
