@@ -1,10 +1,10 @@
 // Cart writes per second and cart read latency in the embedded topology (`npm start`: every service in one
-// process, the embedded mesh's state store), next to the floor under them, measured in the same run:
+// process, the embedded mesh's state store; NODE_ENV=production), next to the floor under them, in the same run:
 //   - the bare state-store write (baseline): read a cart entry, change a line, save it on the ETag read, on the
 //     embedded mesh's state store in this process: the least a cart write must do, without HTTP;
 //   - the same write behind a bare Koa route over HTTP: that floor plus the HTTP round trip and the load generator.
 // The figures take turns (A B C D A B C D ...), so a change in the machine's speed touches each alike.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { EmbeddedBus, EtagMismatchError, type StateStore } from '@shop/kit';
@@ -102,15 +102,25 @@ function statusOf(url: string, method: string, headers: Record<string, string> =
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
+/** Production, as the images run (no development aids), with the secrets it then requires; the admin seeds. */
+const productionEnv = (): NodeJS.ProcessEnv => ({
+  NODE_ENV: 'production',
+  SHOP_ADMIN_EMAIL: developmentAdmin.email,
+  SHOP_ADMIN_PASSWORD: developmentAdmin.password,
+  JWT_KEYS_SECRET: randomBytes(32).toString('hex'),
+  HUB_ACCESS_KEY: randomBytes(32).toString('hex'),
+  LOG_LEVEL: 'warn',
+});
+
 export async function cartThroughput(seconds: number, logDir: string): Promise<RateResult[]> {
   const barePort = await freePort();
   const bare = spawnManaged('bare-state-koa', process.execPath, {
     args: ['--import', 'tsx', join(root, 'bench', 'servers', 'bare-state-koa.ts')],
     cwd: root,
     logDir,
-    env: { ...process.env, PORT: String(barePort) },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(barePort) },
   });
-  const origin = await startTopology('embedded');
+  const origin = await startTopology('embedded', productionEnv());
   try {
     await waitForPort(barePort, 60_000);
     const client = new ShopClient(origin);

@@ -43,9 +43,10 @@ async function waitUntilReady(baseUrl: string, process: ManagedProcess, timeoutM
 
 /**
  * Starts a whole topology the way a developer does (`npm start` / `npm run start:dapr`) on a free
- * port with fresh data, unless E2E_<KIND>_URL points at one that already runs.
+ * port with fresh data, unless E2E_<KIND>_URL points at one that already runs. `env` adds to the environment
+ * (the benchmarks run it with NODE_ENV=production and the secrets production requires).
  */
-export async function startTopology(kind: TopologyKind): Promise<string> {
+export async function startTopology(kind: TopologyKind, env: NodeJS.ProcessEnv = {}): Promise<string> {
   const external = process.env[`E2E_${kind.toUpperCase()}_URL`];
   if (external) return external;
   const port = await freePort();
@@ -60,6 +61,7 @@ export async function startTopology(kind: TopologyKind): Promise<string> {
       SHOP_DATA_DIR: join(runDir, 'data'),
       LOG_LEVEL: 'warn',
       SESSION_CHECK_SECONDS: String(e2eSessionCheckSeconds),
+      ...env,
     },
   });
   const baseUrl = `http://127.0.0.1:${port}`;
