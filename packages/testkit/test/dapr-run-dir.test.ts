@@ -48,4 +48,9 @@ describe('a Dapr run dir', () => {
     const withTestApps = yamlAt(join(prepared({ testAppIds: ['greeter'] }).resourcesPath, 'statestore.yaml'));
     expect(withTestApps.scopes).toEqual([...appIds, 'greeter']);
   });
+
+  it("keeps a component scoped to some of the platform's apps theirs, whatever test apps a run names", () => {
+    const binding = yamlAt(join(prepared({ testAppIds: ['greeter'] }).resourcesPath, 'hub-signalr.yaml'));
+    expect(binding.scopes).toEqual(['notifications']);
+  });
 });
