@@ -59,8 +59,8 @@ export const notificationsService: ServiceManifest<NotificationsConfig> = {
         retryForMs: config.NOTIFICATION_RETRY_FOR_SECONDS * 1000,
       },
       messageIdDomain: domainOf(config.MAIL_FROM),
+      onAttempt: deliveryMetrics(metrics),
     };
-    const onAttempt = deliveryMetrics(metrics);
     const senderLog = log.child({ component: 'notification-sender' });
 
     const api = new ApiRoutes();
@@ -93,7 +93,6 @@ export const notificationsService: ServiceManifest<NotificationsConfig> = {
                 claimMs: config.SMTP_TIMEOUT_MS * 3 + 30_000,
               },
               deps,
-              onAttempt,
             ),
           log,
         }),

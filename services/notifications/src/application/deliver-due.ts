@@ -5,8 +5,9 @@ import type { CustomerContact } from '../domain/customer-contact';
 import type { Delivery } from '../domain/delivery';
 import type { InAppNotification } from '../domain/in-app-notification';
 import { notificationsLimits } from '../domain/limits';
+import { messageIdOf } from '../domain/message-id';
 import { nextAttemptAt } from '../domain/retry-schedule';
-import type { NotificationsDeps, NotificationsStore, SendFailure } from './ports';
+import type { AttemptOutcome, NotificationsDeps, NotificationsStore, SendFailure } from './ports';
 
 export interface DeliverOptions {
   /** Deliveries taken per pass. */
@@ -16,11 +17,6 @@ export interface DeliverOptions {
   /** How long a claim holds; longer than any send may take (a lapsed claim is sent again). */
   claimMs: number;
 }
-
-export type AttemptOutcome = 'Sent' | 'Retry' | 'Failed' | 'Lost';
-
-/** What the sender reports of each attempt (metrics). */
-export type AttemptListener = (delivery: Delivery, outcome: AttemptOutcome) => void;
 
 /** What a claimed delivery needs to be sent, read in the claiming transaction. */
 interface Claimed {
@@ -50,7 +46,6 @@ export async function deliverDue(
   ctx: HandlerContext,
   options: DeliverOptions,
   deps: NotificationsDeps,
-  onAttempt: AttemptListener = () => {},
 ): Promise<number> {
   const token = randomUUID();
   const now = deps.clock.now();
@@ -92,7 +87,7 @@ export async function deliverDue(
         outcome === 'Retry' ? 'notification not sent; will retry' : 'notification not sent',
       );
     }
-    onAttempt(attempt.delivery, outcome);
+    deps.onAttempt?.(attempt.delivery, outcome);
   }
   return claimed.length;
 }
@@ -203,10 +198,6 @@ async function send({ delivery, contact, notification }: Claimed, deps: Notifica
  * The email's Message-ID, the same for every attempt of the delivery: a resend after a crash between sending and
  * recording carries the same id, so mail systems drop the duplicate.
  */
-export function messageIdOf(delivery: Pick<Delivery, 'eventId' | 'channel'>, domain: string): string {
-  const local = `${delivery.eventId}.${delivery.channel}`.replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/g, '-');
-  return `<${local}@${domain}>`;
-}
 
 function describe(failure: unknown): string {
   const message = failure instanceof Error ? failure.message : String(failure);

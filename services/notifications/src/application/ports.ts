@@ -148,4 +148,11 @@ export interface NotificationsDeps {
   retry: RetrySchedule;
   /** The domain Message-IDs are made in (MAIL_FROM's). */
   messageIdDomain: string;
+  /** Told of each attempt the sender makes (metrics). */
+  onAttempt?: AttemptListener;
 }
+
+export type AttemptOutcome = 'Sent' | 'Retry' | 'Failed' | 'Lost';
+
+/** What the sender reports of each attempt. */
+export type AttemptListener = (delivery: Delivery, outcome: AttemptOutcome) => void;

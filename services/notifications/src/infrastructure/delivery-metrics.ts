@@ -1,5 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
-import type { AttemptListener } from '../application/deliver-due';
+import type { AttemptListener } from '../application/ports';
 
 /**
  * `notifications_deliveries_total{channel,status}`: deliveries settled by the sender (Sent, Failed), and
