@@ -8,13 +8,14 @@ import { printDaprCeiling } from './scenarios/dapr-ceiling-report';
 import { hotSkuReservations } from './scenarios/hot-sku-reservations';
 import { httpOverhead, printHttpOverhead } from './scenarios/http-overhead';
 import { hubSection } from './scenarios/hub-report';
+import { notificationThroughput } from './scenarios/notification-throughput';
 import { orderThroughput, rawOrderTransactions } from './scenarios/order-throughput';
 import type { RateResult } from './scenarios/rates';
 
 const root = join(__dirname, '..');
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
-/** BENCH_ONLY=http,reservations,orders,hub picks sections; all of them by default. */
-const sections = new Set((process.env.BENCH_ONLY ?? 'http,reservations,orders,hub').split(','));
+/** BENCH_ONLY=http,reservations,orders,hub,notifications picks sections; all of them by default. */
+const sections = new Set((process.env.BENCH_ONLY ?? 'http,reservations,orders,hub,notifications').split(','));
 
 async function main(): Promise<void> {
   const logDir = join(root, '.tmp', 'bench');
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
     printDaprCeiling(await daprCeiling(durationSeconds, join(logDir, 'dapr-ceiling')), measured.get('dapr'));
   }
   if (sections.has('hub')) await hubSection(durationSeconds, join(logDir, 'hub'));
+  if (sections.has('notifications')) {
+    const rates = await notificationThroughput(durationSeconds, join(logDir, 'notifications'));
+    printRates('Emails per second to a local SMTP server (a forked smtp-server that accepts everything)', rates);
+  }
 }
 
 function printRates(title: string, rates: RateResult[]): void {

@@ -7,7 +7,7 @@
 // npm package stays external and is loaded from node_modules at run time, because several cannot be
 // bundled at all (better-sqlite3 is a native addon; typeorm and the database drivers load optional
 // modules by name) and the runtime image ships the production node_modules anyway.
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, realpathSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -52,8 +52,11 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
   const outDir = join(outRoot, service);
   const outFile = join(outDir, 'main.js');
   const externals = new Set<string>();
-  await build({
+  const { metafile } = await build({
     entryPoints: [entry],
+    // The metafile's input paths are relative to it: services/<name>/src/... (templatesOf).
+    absWorkingDir: repoRoot,
+    metafile: true,
     outfile: outFile,
     bundle: true,
     platform: 'node',
@@ -68,7 +71,25 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
     logLevel: 'warning',
     plugins: [npmPackagesExternal(outDir, externals)],
   });
+  const templates = templatesOf(Object.keys(metafile.inputs));
+  if (templates) cpSync(templates, join(outDir, 'templates'), { recursive: true });
   return { service, outFile, externals: [...externals].sort() };
+}
+
+/**
+ * The files a bundle reads at run time, beside it: the `templates` folder of a service whose sources it holds (the
+ * notifications' emails), whichever bundle that is (its own, the all-in-one edge's). Two such services would
+ * share dist/<name>/templates, so that stops the build rather than mixing their files.
+ */
+function templatesOf(inputs: string[]): string | undefined {
+  const services = new Set(inputs.flatMap((input) => input.match(/^services\/([^/]+)\/src\//)?.[1] ?? []));
+  const folders = [...services]
+    .map((name) => join(repoRoot, 'services', name, 'templates'))
+    .filter((folder) => existsSync(folder));
+  if (folders.length > 1) {
+    throw new Error(`two services' templates would share one folder beside the bundle: ${folders.join(', ')}`);
+  }
+  return folders[0];
 }
 
 /**

@@ -3,6 +3,7 @@ import { kitMigrations, type MigrationClass } from '../packages/kit/src/data';
 import { catalogMigrations } from '../services/catalog/src/infrastructure/migrations';
 import { identityMigrations } from '../services/identity/src/infrastructure/migrations';
 import { inventoryMigrations } from '../services/inventory/src/infrastructure/migrations';
+import { notificationsMigrations } from '../services/notifications/src/infrastructure/migrations';
 import { ordersMigrations } from '../services/orders/src/infrastructure/migrations';
 import { paymentsMigrations } from '../services/payments/src/infrastructure/migrations';
 import { simulatedGatewayMigrations } from '../services/payments/src/infrastructure/simulated-gateway/migrations';
@@ -47,5 +48,10 @@ export const mssqlTargets: MssqlTarget[] = [
     title: 'the payments service (paymentsMigrations, simulatedGatewayMigrations)',
     migrations: [...paymentsMigrations, ...simulatedGatewayMigrations],
     file: 'services/payments/src/infrastructure/mssql/payments-migrations.sql',
+  },
+  {
+    title: 'the notifications service (notificationsMigrations)',
+    migrations: notificationsMigrations,
+    file: 'services/notifications/src/infrastructure/mssql/notifications-migrations.sql',
   },
 ];

@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLogger } from '@shop/kit';
 import { startDaprTopology } from '@shop/testkit/src/dapr-topology';
+import { serveDevMailbox, startDevMailbox } from '../services/edge/src/dev-mailbox';
 import { serveGateway } from '../services/edge/src/serve-gateway';
 import { services } from '../services/edge/src/services';
 
@@ -19,9 +20,15 @@ const log = createLogger({ name: 'start-dapr', level: (process.env.LOG_LEVEL as 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   let topology: Awaited<ReturnType<typeof startDaprTopology>> | undefined;
+  // As `npm start`: without an SMTP server of their own, developers read the emails at /dev/mailbox.
+  const mailbox =
+    !process.env.SMTP_URL && process.env.NODE_ENV !== 'production'
+      ? await serveDevMailbox(await startDevMailbox())
+      : undefined;
   try {
     topology = await startDaprTopology({
       services,
+      ...(mailbox ? { env: { SMTP_URL: mailbox.smtpUrl } } : {}),
       parentDir: dataDir,
       redisAppendOnly: true,
       jwksUrl: process.env.JWKS_URL ?? `http://127.0.0.1:${port}/api/auth/jwks`,
@@ -33,12 +40,17 @@ async function main(): Promise<void> {
     copyFileSync(topology.descriptionFile, topologyFile);
     const stopTopology = topology.stop;
     const server = await serveGateway({
-      routes: topology.routes,
+      routes: mailbox
+        ? [
+            ...topology.routes,
+            { service: 'dev-mailbox', target: mailbox.url, prefixes: ['/dev/mailbox'], streamingPaths: [] },
+          ]
+        : topology.routes,
       host: process.env.HOST ?? '127.0.0.1',
       port,
       log,
       graceMs: 10_000,
-      closers: [async () => rmSync(topologyFile, { force: true }), stopTopology],
+      closers: [async () => rmSync(topologyFile, { force: true }), stopTopology, ...(mailbox ? [mailbox.close] : [])],
       handleSignals: true,
     });
     log.info(
@@ -48,6 +60,7 @@ async function main(): Promise<void> {
   } catch (error) {
     log.error({ err: error }, 'could not start the dapr topology');
     await topology?.stop();
+    await mailbox?.close();
     process.exit(1);
   }
 }

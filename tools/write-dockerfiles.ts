@@ -3,18 +3,19 @@
 // Dockerfile on disk is what this writes, so an edit by hand is caught instead of drifting.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { appIds } from '@shop/contracts';
 
 const repoRoot = resolve(__dirname, '..');
 
 /**
- * The services that get an image: every services/<name> with a package.json, and the gateway. The hub is listed
- * even before its sources land, so its image, chart entry and compose service are ready when they do.
+ * The services that get an image: every services/<name> with a package.json, every app id of the mesh policy (even
+ * before its sources land, so its image, chart entry and compose service are ready when they do), and the gateway.
  */
 export function imageServices(root = repoRoot): string[] {
   const names = readdirSync(join(root, 'services'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(root, 'services', entry.name, 'package.json')))
     .map((entry) => entry.name);
-  return [...new Set([...names, 'hub', gateway])].sort();
+  return [...new Set([...names, ...appIds, gateway])].sort();
 }
 
 /** The all-in-one image: every service in one process, SQLite under SHOP_DATA_DIR (CONTRACT.md, local run). */

@@ -158,6 +158,41 @@ describe('the production bundle', () => {
     }
   }, 60_000);
 
+  it('carries the notifications templates beside its bundle, and the bundle starts in production with them', async () => {
+    const templates = join(dirname(bundleOf('notifications').outFile), 'templates');
+    for (const locale of ['en', 'de']) expect(existsSync(join(templates, locale, 'welcome.hbs'))).toBe(true);
+    const run = prepareDaprRunDir({ parentDir: outRoot });
+    const redis = await startRedis({ logDir: run.logDir });
+    try {
+      const appPort = await freePort();
+      const sidecar = await startSidecar(run, redis.url, 'notifications', appPort);
+      try {
+        const notifications = startBundle(
+          'notifications',
+          {
+            NODE_ENV: 'production',
+            APP_PORT: String(appPort),
+            ...sidecar.appEnv,
+            DATABASE_URL: `sqlite:${join(run.path, 'notifications.sqlite')}`,
+            JWKS_URL: 'http://127.0.0.1:9/api/auth/jwks',
+            // Required in production; nothing is sent here (the renderer compiles every template at start).
+            SMTP_URL: 'smtp://127.0.0.1:9',
+          },
+          run.logDir,
+        );
+        const ready = await (await answers(`http://127.0.0.1:${appPort}/readyz`, notifications)).json();
+        expect(ready).toMatchObject({ status: 'ready', checks: { sidecar: 'ok' } });
+        await sidecar.waitForSubscriptions([topics.customerRegistered, topics.orderPaid], 30_000);
+        await notifications.stop();
+      } finally {
+        await sidecar.stop();
+      }
+    } finally {
+      await redis.stop();
+      run.remove();
+    }
+  }, 120_000);
+
   it('runs a service bundle in the Kubernetes shape, beside a real daprd', async () => {
     const run = prepareDaprRunDir({ parentDir: outRoot });
     const redis = await startRedis({ logDir: run.logDir });

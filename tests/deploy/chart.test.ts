@@ -62,6 +62,7 @@ describe('the chart without its secrets', () => {
     ['secrets.admin.email', 'secrets.admin.email is required'],
     ['secrets.admin.password', 'secrets.admin.password is required'],
     ['secrets.hub.accessKey', 'secrets.hub.accessKey is required'],
+    ['secrets.smtp.url', 'secrets.smtp.url is required'],
     ['services.orders.database.password', 'services.orders.database.password is required'],
     ['services.identity.database.user', 'services.identity.database.user is required'],
     ['dapr.redis.host', 'dapr.redis.host is required'],
@@ -89,6 +90,7 @@ describe('the chart without its secrets', () => {
         'secrets.jwtKeys.existingSecret': 'prod-jwt-keys',
         'secrets.admin.existingSecret': 'prod-admin',
         'secrets.hub.existingSecret': 'prod-hub',
+        'secrets.smtp.existingSecret': 'prod-smtp',
         'secrets.databases.existingSecret': 'prod-databases',
         ...Object.fromEntries(
           chartServices.flatMap((service) => [
@@ -108,6 +110,11 @@ describe('the chart without its secrets', () => {
     expect(secretOf('JWT_KEYS_SECRET')).toEqual({ name: 'prod-jwt-keys', key: 'JWT_KEYS_SECRET' });
     expect(secretOf('SHOP_ADMIN_PASSWORD')).toEqual({ name: 'prod-admin', key: 'SHOP_ADMIN_PASSWORD' });
     expect(secretOf('DATABASE_URL')).toEqual({ name: 'prod-databases', key: 'identity' });
+    const notifications = find(manifests, 'Deployment', 'shop-notifications').spec.template.spec.containers[0];
+    expect(notifications.env.find((e: { name: string }) => e.name === 'SMTP_URL').valueFrom.secretKeyRef).toEqual({
+      name: 'prod-smtp',
+      key: 'SMTP_URL',
+    });
   });
 });
 
@@ -203,6 +210,64 @@ describe('the services', () => {
       HUB_ACCESS_KEY: { secretKeyRef: { name: 'shop-hub', key: 'HUB_ACCESS_KEY' } },
     });
     expect(find(defaults, 'Secret', 'shop-hub').stringData).toEqual({ HUB_ACCESS_KEY: 'a-hub-access-key' });
+  });
+
+  it('hands the notifications service its SMTP server from a Secret and its sender as a value, SMS off', () => {
+    expect(envOf('notifications')).toMatchObject({
+      SMTP_URL: { secretKeyRef: { name: 'shop-smtp', key: 'SMTP_URL' } },
+      MAIL_FROM: 'Shop <no-reply@shop.local>',
+    });
+    expect(find(defaults, 'Secret', 'shop-smtp').stringData).toEqual({
+      SMTP_URL: 'smtp://mailer:a-mail-password@smtp.shop.example:587',
+    });
+    expect(Object.keys(envOf('notifications')).filter((name) => name.startsWith('SMS_'))).toEqual([]);
+    expect(ofKind(defaults, 'Secret').map((secret) => secret.metadata.name)).not.toContain('shop-sms');
+    // Only the notifications service gets them.
+    expect('SMTP_URL' in envOf('orders')).toBe(false);
+  });
+
+  it('gives the notifications service an SMS provider when its URL, sender and credentials are all given', () => {
+    const sms = {
+      'notifications.sms.apiUrl': 'https://api.twilio.com',
+      'notifications.sms.from': '+15005550006',
+      'secrets.sms.accountSid': 'AC0123456789abcdef0123456789abcdef',
+      'secrets.sms.authToken': 'an-sms-auth-token',
+    };
+    const manifests = renderChart(setArgs({ ...requiredSecrets, ...sms }));
+    const env = Object.fromEntries(
+      (
+        find(manifests, 'Deployment', 'shop-notifications').spec.template.spec.containers[0].env as Array<{
+          name: string;
+          value?: string;
+          valueFrom?: unknown;
+        }>
+      ).map((e) => [e.name, e.value ?? e.valueFrom]),
+    );
+    expect(env).toMatchObject({
+      SMS_API_URL: 'https://api.twilio.com',
+      SMS_FROM: '+15005550006',
+      SMS_ACCOUNT_SID: { secretKeyRef: { name: 'shop-sms', key: 'SMS_ACCOUNT_SID' } },
+      SMS_AUTH_TOKEN: { secretKeyRef: { name: 'shop-sms', key: 'SMS_AUTH_TOKEN' } },
+    });
+    expect(find(manifests, 'Secret', 'shop-sms').stringData).toEqual({
+      SMS_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+      SMS_AUTH_TOKEN: 'an-sms-auth-token',
+    });
+    // Half a provider would fail every message: the render stops, naming what is missing.
+    const { 'secrets.sms.authToken': _token, ...withoutToken } = sms;
+    expect(helmTemplate(setArgs({ ...requiredSecrets, ...withoutToken })).stderr).toContain(
+      'secrets.sms.authToken is required with notifications.sms.apiUrl',
+    );
+    const { 'notifications.sms.apiUrl': _url, ...withoutUrl } = sms;
+    expect(helmTemplate(setArgs({ ...requiredSecrets, ...withoutUrl })).stderr).toContain(
+      'notifications.sms.apiUrl is required when the SMS sender or credentials are given',
+    );
+  });
+
+  it('refuses an SMTP_URL that is not smtp:// or smtps://', () => {
+    const result = helmTemplate(setArgs({ ...requiredSecrets, 'secrets.smtp.url': 'http://smtp.shop.example' }));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('/secrets/smtp/url');
   });
 
   it("joins the hub's replicas through the components' Redis and names its in-cluster endpoint", () => {
@@ -460,6 +525,23 @@ describe('the Dapr resources', () => {
     expect(find(manifests, 'Component', 'secrets').spec.type).toBe('secretstores.kubernetes');
   });
 
+  it("gives the notifications service alone an azure.signalr output binding to the hub's REST API, with the hub's key", () => {
+    const binding = find(defaults, 'Component', 'hub-signalr');
+    expect(binding.scopes).toEqual(['notifications']);
+    expect(binding.spec).toEqual({
+      type: 'bindings.azure.signalr',
+      version: 'v1',
+      metadata: [
+        // The same endpoint the hub signs and checks its access-key tokens for.
+        { name: 'endpoint', value: envOf('hub').HUB_ENDPOINT },
+        { name: 'accessKey', secretKeyRef: (envOf('hub').HUB_ACCESS_KEY as { secretKeyRef: unknown }).secretKeyRef },
+        { name: 'hub', value: 'notifications' },
+      ],
+    });
+    const withoutHub = renderChart([...setArgs(requiredSecrets), '--set', 'services.hub.enabled=false']);
+    expect(ofKind(withoutHub, 'Component').map((c) => c.metadata.name)).not.toContain('hub-signalr');
+  });
+
   it('declares each dead-letter subscription exactly as the kit serves it from /dapr/subscribe, scoped to its app', () => {
     const subscriptions = ofKind(defaults, 'Subscription');
     expect(subscriptions.map((s) => s.scopes).sort()).toEqual(chartServices.map((s) => [s]));
@@ -625,6 +707,14 @@ describe('values-local.yaml', () => {
         expect(find(local, 'Secret', name).stringData.token).toBe(find(again, 'Secret', name).stringData.token);
       }
     }
+  });
+
+  it("sends the cluster's email to k8s/mailpit.yaml's SMTP port", () => {
+    const mailpit = parse(readFileSync(join(repoRoot, 'k8s', 'mailpit.yaml'), 'utf8').split(/^---$/m)[1] ?? '');
+    const smtpPort = mailpit.spec.ports.find((p: { name: string }) => p.name === 'smtp').port;
+    expect(find(local, 'Secret', 'shop-smtp').stringData).toEqual({
+      SMTP_URL: `smtp://${mailpit.metadata.name}.shop.svc.cluster.local:${smtpPort}`,
+    });
   });
 
   it('keeps the contract development admin, so the e2e suite runs against the cluster as it is', () => {

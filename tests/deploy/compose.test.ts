@@ -53,11 +53,14 @@ describe('docker-compose.yml', () => {
     expect(argOf(sidecar?.command, '--resources-path')).toBe('/components');
     expect(argOf(sidecar?.command, '--config')).toBe('/components/compose/config.yaml');
     // The pair of mesh tokens: what daprd sends the app, and what it requires of the app.
-    expect(sidecar?.environment).toEqual({
+    const { SHOP_SECRET_HUB_CONNECTION_STRING: hubConnection, ...sidecarEnvironment } = sidecar?.environment ?? {};
+    expect(sidecarEnvironment).toEqual({
       REDIS_HOST: 'redis:6379',
       APP_API_TOKEN: service?.environment?.APP_API_TOKEN,
       DAPR_API_TOKEN: service?.environment?.DAPR_API_TOKEN,
     });
+    // The notifications sidecar alone holds the hub's connection string (components/hub-signalr.yaml).
+    expect(hubConnection !== undefined).toBe(app === 'notifications');
     expect(service?.environment?.APP_API_TOKEN?.length).toBeGreaterThanOrEqual(32);
     expect(service?.environment?.DAPR_API_TOKEN?.length).toBeGreaterThanOrEqual(32);
     expect(sidecar?.volumes).toContainEqual(
@@ -99,12 +102,31 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('publishes only the gateway, on loopback', () => {
+  it("publishes only the gateway and Mailpit's web UI, on loopback", () => {
     const published = Object.entries(report.services).filter(([, service]) => (service.ports ?? []).length > 0);
-    expect(published.map(([name]) => name)).toEqual(['gateway']);
+    expect(published.map(([name]) => name).sort()).toEqual(['gateway', 'mailpit']);
     expect(report.services.gateway?.ports).toEqual([
       expect.objectContaining({ target: 8080, host_ip: '127.0.0.1', published: '8080' }),
     ]);
+    // The mailbox to read, never its SMTP port: nothing outside the compose network sends mail through it.
+    expect(report.services.mailpit?.ports).toEqual([
+      expect.objectContaining({ target: 8025, host_ip: '127.0.0.1', published: '8025' }),
+    ]);
+  });
+
+  it("sends the notifications service's email to Mailpit, From: the contract's default sender", () => {
+    expect(report.services.mailpit?.image).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
+    expect(report.services.notifications?.environment).toMatchObject({
+      SMTP_URL: 'smtp://mailpit:1025',
+      MAIL_FROM: 'Shop <no-reply@shop.local>',
+    });
+    expect(report.services.notifications?.depends_on).toMatchObject({ mailpit: { condition: 'service_started' } });
+  });
+
+  it("pushes in-app notifications through the hub binding to the hub's REST API, with the hub's access key", () => {
+    expect(report.services['notifications-dapr']?.environment?.SHOP_SECRET_HUB_CONNECTION_STRING).toBe(
+      `Endpoint=http://hub:${report.services.hub?.environment?.APP_PORT};AccessKey=${report.services.hub?.environment?.HUB_ACCESS_KEY};Version=1.0;`,
+    );
   });
 });
 

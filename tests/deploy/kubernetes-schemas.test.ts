@@ -93,6 +93,7 @@ describe('k8s/', () => {
   it('validates every manifest of the development cluster', () => {
     const count = clusterManifests.reduce((sum, file) => sum + readManifests(file).length, 0);
     expect(clusterManifests.map((file) => file.slice(k8sDir.length + 1)).sort()).toEqual([
+      'mailpit.yaml',
       'namespace.yaml',
       'otel-collector.yaml',
       'redis.yaml',

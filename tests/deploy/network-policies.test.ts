@@ -79,12 +79,16 @@ describe('the NetworkPolicies', () => {
   });
 
   it("keep the services from each other's apps and sidecar APIs, but let every one read identity's JWKS", () => {
+    // And the notifications pods reach the hub's app port: their sidecar's azure.signalr binding sends in-app
+    // notifications through the hub's Azure SignalR REST API.
+    const opened = (source: string, target: string) =>
+      target === 'identity' || (source === 'notifications' && target === 'hub');
     for (const source of appIds) {
       for (const target of appIds.filter((app) => app !== source)) {
         const reached = ['http', 'dapr-http', 'dapr-grpc', 'dapr-metrics'].filter((port) =>
           policies.admits(pod(source), pod(target), port),
         );
-        expect([source, target, reached]).toEqual([source, target, target === 'identity' ? ['http'] : []]);
+        expect([source, target, reached]).toEqual([source, target, opened(source, target) ? ['http'] : []]);
       }
     }
   });
@@ -188,5 +192,19 @@ describe('the data stores of values-local.yaml', () => {
     expect(find(local, 'NetworkPolicy', 'shop-datastore-redis').spec.podSelector).toEqual({
       matchLabels: { 'app.kubernetes.io/name': 'redis' },
     });
+  });
+
+  it("admit the release's service pods to Mailpit's SMTP port, and no one to it or its web UI otherwise", () => {
+    const mailpit: Pod = {
+      ...otherPod('mailpit', namespace, { 'app.kubernetes.io/name': 'mailpit' }),
+      ports: { smtp: 1025, http: 8025 },
+    };
+    expect(localPolicies.admits(localPods.notifications as Pod, mailpit, 1025)).toBe(true);
+    for (const source of [localPods.notifications as Pod, localPods.gateway as Pod, ...strangers]) {
+      expect([source.name, localPolicies.admits(source, mailpit, 8025)]).toEqual([source.name, false]);
+    }
+    for (const source of [localPods.gateway as Pod, ...strangers]) {
+      expect([source.name, localPolicies.admits(source, mailpit, 1025)]).toEqual([source.name, false]);
+    }
   });
 });

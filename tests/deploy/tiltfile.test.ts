@@ -101,6 +101,11 @@ describe('the Tiltfile', () => {
     ]);
   });
 
+  it("forwards localhost:8025 to Mailpit's web UI, where the cluster's email can be read, before notifications starts", () => {
+    expect(resource('mailpit').portForwards).toEqual(['8025:8025']);
+    expect(resource('shop-notifications').resourceDeps).toContain('mailpit');
+  });
+
   it('forwards localhost:8080 to the ingress controller, the origin `npm start` uses', () => {
     expect(resource('ingress-nginx').portForwards).toEqual(['8080:80']);
     expect(resource('ingress').resourceDeps).toEqual(expect.arrayContaining(['ingress-nginx', 'shop-catalog']));

@@ -150,6 +150,57 @@ describe('the orders hub (customers)', () => {
 // The Azure SignalR Service REST API on the platform's own port (CONTRACT.md, Local run defaults), with tokens made
 // from the connection string `Endpoint=<origin>;AccessKey=<HUB_ACCESS_KEY>;Version=1.0;`: the key is the
 // documented development default unless the run sets HUB_ACCESS_KEY (services/hub/README.md).
+interface NotificationMessage {
+  id: string;
+  type: string;
+  title: string;
+  body: string;
+  orderId?: string;
+  createdAt: string;
+}
+
+describe('the notifications hub (customers)', () => {
+  it('refuses negotiate without an access token', async () => {
+    const res = await fetch(`${baseUrl()}/hubs/notifications/negotiate?negotiateVersion=1`, { method: 'POST' });
+    expect(res.status).toBe(401);
+    await expect(connect('notifications').start()).rejects.toThrow(/401/);
+  });
+
+  it('pushes a customer the confirmation of their paid order as listed, and another customer nothing', async () => {
+    const [buyer, bystander] = [await newCustomer('Ada Buyer'), await newCustomer('Grace Bystander')];
+    const buyerClient = connect('notifications', { token: buyer.accessToken });
+    const bystanderClient = connect('notifications', {
+      token: bystander.accessToken,
+      transport: HttpTransportType.LongPolling,
+    });
+    await Promise.all([buyerClient.start(), bystanderClient.start()]);
+    try {
+      const buyerHeard = received<NotificationMessage>(buyerClient, 'Notification');
+      const bystanderHeard = received<NotificationMessage>(bystanderClient, 'Notification');
+      const productId = await productWithStock(3);
+      const res = await postJson(
+        '/api/orders',
+        { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() },
+        bearer(buyer.accessToken),
+      );
+      expect(res.status).toBe(202);
+      const { id: orderId } = await json(res);
+      await orderReaching(orderId, buyer.accessToken, ['Paid']);
+      const pushed = await eventually(async () => {
+        const confirmation = buyerHeard.find((message) => message.type === 'OrderConfirmed');
+        if (!confirmation) throw new Error('no OrderConfirmed pushed yet');
+        return confirmation;
+      });
+      expect(pushed).toEqual(expect.objectContaining({ orderId, title: expect.stringContaining(orderId) }));
+      const listed = await json(await fetch(`${baseUrl()}/api/notifications`, { headers: bearer(buyer.accessToken) }));
+      expect(listed.items).toContainEqual({ ...pushed, readAt: null });
+      expect(bystanderHeard.filter((message) => message.orderId === orderId)).toEqual([]);
+    } finally {
+      await Promise.all([buyerClient.stop(), bystanderClient.stop()]);
+    }
+  });
+});
+
 describe('the Azure SignalR REST API', () => {
   const accessKey = process.env.HUB_ACCESS_KEY ?? 'shop-development-hub-access-key-0123456789';
   const connection = `Endpoint=${baseUrl()};AccessKey=${accessKey};Version=1.0;`;

@@ -4,6 +4,12 @@ import { adminToken, bearer, logIn, newCustomer, postJson } from './support/acco
 import { baseUrl } from './support/base-url';
 
 const get = (path: string, token?: string) => fetch(`${baseUrl()}${path}`, { headers: token ? bearer(token) : {} });
+const send = (method: string, path: string, token: string, body: unknown) =>
+  fetch(`${baseUrl()}${path}`, {
+    method,
+    headers: { ...bearer(token), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('identity and customers (CONTRACT.md)', () => {
   it('POST /api/auth/register answers 201 with the account, 409 when the email exists', async () => {
@@ -71,6 +77,24 @@ describe('identity and customers (CONTRACT.md)', () => {
       }),
     );
     expect((await get('/api/customers/me')).status).toBe(401);
+  });
+
+  it('PATCH /api/customers/me changes the language and phone number; a bad one is 400 naming the field', async () => {
+    const customer = await newCustomer('Grace Hopper');
+    expect(await json(await get('/api/customers/me', customer.accessToken))).toEqual(
+      expect.objectContaining({ locale: 'en', phone: null }),
+    );
+    const changed = await send('PATCH', '/api/customers/me', customer.accessToken, {
+      locale: 'de',
+      phone: '+49 170 1234567',
+    });
+    expect(changed.status).toBe(200);
+    expect(await json(await get('/api/customers/me', customer.accessToken))).toEqual(
+      expect.objectContaining({ name: 'Grace Hopper', locale: 'de', phone: '+491701234567' }),
+    );
+    const bad = await send('PATCH', '/api/customers/me', customer.accessToken, { phone: '0170 1234567' });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).errors).toEqual([expect.objectContaining({ path: 'body.phone' })]);
   });
 
   it("keeps a customer out of another customer's addresses (404) and out of admin routes (403)", async () => {

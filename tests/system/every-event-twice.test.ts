@@ -11,6 +11,7 @@ import {
 } from '@shop/kit';
 import { json } from '@shop/testkit/src/listen';
 import { services } from '../../services/edge/src/services';
+import { type SmtpInbox, startSmtpInbox } from '../../services/notifications/test/support/smtp-inbox';
 import { bearer, newCustomer, postJson } from '../e2e/support/accounts';
 import { eventually } from '../e2e/support/eventually';
 import {
@@ -82,11 +83,22 @@ function expectOnce(orderId: string, topics: string[]): void {
 
 let platform: EmbeddedPlatform;
 let dataDir: string;
+/** The SMTP server the notifications service sends to. */
+let smtp: SmtpInbox;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'shop-every-event-twice-'));
+  smtp = await startSmtpInbox();
   platform = await runEmbedded(services.map(withDuplicates), {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SHOP_DATA_DIR: dataDir, LOG_LEVEL: 'fatal' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SHOP_DATA_DIR: dataDir,
+      LOG_LEVEL: 'fatal',
+      SMTP_URL: smtp.url,
+      NOTIFICATION_SEND_INTERVAL_MS: '50',
+    },
   });
   platform.bus.register('recorder', {
     subscriptions: Object.values(topics).map((topic) => ({
@@ -102,6 +114,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await platform?.shutdown();
+  await smtp?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -120,7 +133,7 @@ async function paymentsOf(orderId: string, token: string) {
 }
 
 describe('every event delivered to every consumer three times (twice at once, once late)', () => {
-  it('an approved order: one reservation, one charge, one deduction', async () => {
+  it('an approved order: one reservation, one charge, one deduction, one email per event', async () => {
     const productId = await productWithStock(10, 1999);
     const customer = await newCustomer();
     const orderId = await placeOne(customer.accessToken, productId, 3);
@@ -139,6 +152,13 @@ describe('every event delivered to every consumer three times (twice at once, on
       ]);
     });
     expect(eventsAbout(orderId, 'payments.payment-failed')).toEqual([]);
+    // One email per event: the welcome and the confirmation, however often each event came.
+    await eventually(async () => expect(smtp.to(customer.email)).toHaveLength(2));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.to(customer.email).map((mail) => mail.parsed.subject)).toEqual([
+      'Welcome to the shop, Ada Lovelace',
+      `Your order ${orderId} is confirmed`,
+    ]);
   });
 
   it('a declined card: one failure, the stock released once', async () => {

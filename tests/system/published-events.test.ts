@@ -106,6 +106,9 @@ describe('what the services publish', () => {
     expect(checkout.status).toBe(202);
 
     expect((await send('DELETE', `/api/products/${productId}`, admin)).status).toBe(204);
+    // Identity: a change of language and phone number is announced, then the account is deleted.
+    const profile = { locale: 'de-at', phone: '+49 170 1234567' };
+    expect((await send('PATCH', '/api/customers/me', customer.accessToken, profile)).status).toBe(200);
     expect((await send('DELETE', '/api/customers/me', customer.accessToken)).status).toBe(204);
 
     const everyTopic = Object.values(topics);

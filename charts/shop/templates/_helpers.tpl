@@ -52,6 +52,32 @@ app.kubernetes.io/name: {{ index . 1 }}
 {{- define "shop.secretName.hub" -}}
 {{- .Values.secrets.hub.existingSecret | default (printf "%s-hub" (include "shop.fullname" .)) -}}
 {{- end -}}
+{{- define "shop.secretName.smtp" -}}
+{{- .Values.secrets.smtp.existingSecret | default (printf "%s-smtp" (include "shop.fullname" .)) -}}
+{{- end -}}
+{{- define "shop.secretName.sms" -}}
+{{- .Values.secrets.sms.existingSecret | default (printf "%s-sms" (include "shop.fullname" .)) -}}
+{{- end -}}
+
+{{/*
+"true" when the notifications service sends SMS: notifications.sms.apiUrl is set, and with it the sender and the
+credentials (a half-configured provider would fail every message, so it stops the render instead).
+*/}}
+{{- define "shop.smsEnabled" -}}
+{{- $sms := .Values.notifications.sms -}}
+{{- $credentials := or .Values.secrets.sms.existingSecret .Values.secrets.sms.accountSid .Values.secrets.sms.authToken -}}
+{{- if $sms.apiUrl -}}
+{{- $_ := required "notifications.sms.from is required with notifications.sms.apiUrl: the sender of every SMS (SMS_FROM)." $sms.from -}}
+{{- if not .Values.secrets.sms.existingSecret -}}
+{{- $_ := required "secrets.sms.accountSid is required with notifications.sms.apiUrl (SMS_ACCOUNT_SID). Or name a Secret holding SMS_ACCOUNT_SID and SMS_AUTH_TOKEN with secrets.sms.existingSecret." .Values.secrets.sms.accountSid -}}
+{{- $_ := required "secrets.sms.authToken is required with notifications.sms.apiUrl (SMS_AUTH_TOKEN). Or use secrets.sms.existingSecret." .Values.secrets.sms.authToken -}}
+{{- end -}}
+true
+{{- else if or $sms.from $credentials -}}
+{{- fail "notifications.sms.apiUrl is required when the SMS sender or credentials are given (SMS is off without it)" -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "shop.secretName.databases" -}}
 {{- .Values.secrets.databases.existingSecret | default (printf "%s-databases" (include "shop.fullname" .)) -}}
 {{- end -}}
@@ -59,6 +85,19 @@ app.kubernetes.io/name: {{ index . 1 }}
 {{/* The identity service's JWKS, through its Service, unless auth.jwksUrl says otherwise. */}}
 {{- define "shop.jwksUrl" -}}
 {{- .Values.auth.jwksUrl | default (printf "http://%s.%s.svc.cluster.local/api/auth/jwks" (include "shop.serviceName" (list . "identity")) .Release.Namespace) -}}
+{{- end -}}
+
+{{/* The hub's Azure SignalR endpoint inside the cluster: its Service (HUB_ENDPOINT, the binding's endpoint). */}}
+{{- define "shop.hubEndpoint" -}}
+{{- printf "http://%s.%s.svc.cluster.local" (include "shop.serviceName" (list . "hub")) .Release.Namespace -}}
+{{- end -}}
+
+{{/*
+The Dapr output binding (bindings.azure.signalr) the notifications service pushes in-app notifications through:
+components/hub-signalr.yaml's name, the service's HUB_BINDING default.
+*/}}
+{{- define "shop.notificationsHubBinding" -}}
+hub-signalr
 {{- end -}}
 
 {{/* Percent-encodes a URL userinfo part (urlquery writes a space as "+", which a URL's userinfo keeps literally). */}}

@@ -7,6 +7,8 @@ export interface CustomerRegistered {
   customerId: string;
   email: string;
   name: string;
+  /** The customer's language (BCP 47, e.g. `de`, `en-GB`); absent when not given. */
+  locale?: string;
   registeredAt: string;
 }
 
@@ -33,6 +35,7 @@ export const CustomerRegistered = eventContract<CustomerRegistered>(
     customerId: uuid.required(),
     email: Joi.string().min(3).max(254).required(),
     name: Joi.string().min(1).max(200).required(),
+    locale: Joi.string().min(2).max(35),
     registeredAt: instant.required(),
   }),
 );

@@ -27,6 +27,14 @@ export interface OrderStatusEvent {
   status: 'Pending' | 'Paid' | 'Shipped' | 'Delivered' | 'Failed' | 'Cancelled';
   at: string;
   failureReason?: 'OutOfStock' | 'PaymentDeclined' | 'ReservationExpired';
+  /** Extension (for notifications): the order's total. */
+  total?: Money;
+  /** Extension: the last four digits of the order's card (never more of it). */
+  cardLast4?: string;
+  /** Extension: on orders.order-shipped, the parcel's tracking number when the shipper gave one. */
+  trackingNumber?: string;
+  /** Extension: on orders.order-cancelled, what goes back to the card (the total of a paid order). */
+  refund?: Money;
 }
 
 export const OrderPlaced = eventContract<OrderPlaced>(
@@ -57,6 +65,10 @@ const orderStatus = (status: OrderStatusEvent['status']) =>
     status: Joi.string().valid(status).required(),
     at: instant.required(),
     failureReason: Joi.string().valid('OutOfStock', 'PaymentDeclined', 'ReservationExpired'),
+    total: money,
+    cardLast4: Joi.string().pattern(/^\d{4}$/),
+    trackingNumber: Joi.string().min(1).max(100),
+    refund: money,
   });
 
 /** Each status change has its own topic; its `status` is that topic's. */

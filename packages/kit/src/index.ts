@@ -1,6 +1,7 @@
 // First: the tracing instrumentations must be registered before the modules they patch load (see the file).
 import './tracing/instrument';
 
+export { developmentHubAccessKey } from './config/development-defaults';
 export { assertConfiguration, ConfigError, hostConfigSchema, loadConfig } from './config/load-config';
 export * from './data';
 export {

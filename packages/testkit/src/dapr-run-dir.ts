@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AppId } from '@shop/contracts';
+import { type AppId, appIds as platformAppIds } from '@shop/contracts';
 import { accessControlFor } from '@shop/kit/src/mesh/dapr-policy';
 import { parseDocument, YAMLSeq } from 'yaml';
 
@@ -19,8 +19,9 @@ export interface DaprRunDirOptions {
    */
   accessControl?: boolean;
   /**
-   * App ids outside the platform's (a test's sample apps) that this run's sidecars use: added to the
-   * components' `scopes`, which otherwise name only the platform's apps.
+   * App ids outside the platform's (a test's sample apps) that this run's sidecars use: added to the `scopes` of
+   * the components every platform app loads (pub/sub, state), which otherwise name only the platform's apps. A
+   * component scoped to some apps only (the hub binding) stays theirs.
    */
   testAppIds?: string[];
 }
@@ -100,11 +101,13 @@ function withAccessControl(config: string, appId: AppId): string {
   return document.toString();
 }
 
-function withScopesFor(resource: string, appIds: string[]): string {
-  if (appIds.length === 0) return resource;
+function withScopesFor(resource: string, testAppIds: string[]): string {
+  if (testAppIds.length === 0) return resource;
   const document = parseDocument(resource);
   const scopes = document.get('scopes');
   if (!(scopes instanceof YAMLSeq)) return resource;
-  for (const appId of appIds) scopes.add(appId);
+  const scoped = new Set(scopes.toJSON() as string[]);
+  if (!platformAppIds.every((appId) => scoped.has(appId))) return resource;
+  for (const appId of testAppIds) scopes.add(appId);
   return document.toString();
 }

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { developmentHubAccessKey } from '@shop/kit/src/config/development-defaults';
 import { type DaprRunDir, prepareDaprRunDir } from './dapr-run-dir';
 import { type RunningDaprd, startSidecar } from './daprd';
 import { freePort, waitForPort } from './free-port';
@@ -96,6 +97,12 @@ export interface DaprTopology {
   stop(): Promise<void>;
 }
 
+/** The hub's Azure SignalR connection string on its first replica's app port, with the key the hub runs with. */
+function hubConnectionString(hubPort: number, env: NodeJS.ProcessEnv = {}): string {
+  const accessKey = env.HUB_ACCESS_KEY ?? process.env.HUB_ACCESS_KEY ?? developmentHubAccessKey;
+  return `Endpoint=http://127.0.0.1:${hubPort};AccessKey=${accessKey};Version=1.0;`;
+}
+
 /**
  * The Dapr topology on one machine: real Redis and PostgreSQL processes, Dapr's Sentry, then each service as
  * its own process (TypeScript through tsx) with its own daprd, started in order. Every door is closed as on
@@ -118,17 +125,31 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
     stoppers.push(() => postgres.stop());
     const sentry = await startSentry({ dir: join(run.path, 'sentry'), logDir: run.logDir });
     stoppers.push(() => sentry.stop());
+    // Every app port is chosen first, so that a sidecar can be told where a service started after it listens: the
+    // notifications sidecar's hub binding (components/hub-signalr.yaml) needs the hub's address.
+    const appPortsOf = new Map<string, number[]>();
+    for (const service of options.services) {
+      const ports: number[] = [];
+      for (let replica = 0; replica < (service.replicas ?? 1); replica++) ports.push(await freePort());
+      appPortsOf.set(service.name, ports);
+    }
+    const sidecarEnvOf = (appId: string): Record<string, string> => ({
+      ...options.sidecarEnv,
+      ...(appId === 'notifications' && appPortsOf.has('hub')
+        ? { SHOP_SECRET_HUB_CONNECTION_STRING: hubConnectionString(appPortsOf.get('hub')?.[0] as number, options.env) }
+        : {}),
+    });
     const sidecarFor = async (appId: string, appPort: number) => {
       const sidecar = await startSidecar(run, redis.url, appId, appPort, {
         mtls: sentry.mtls,
-        env: options.sidecarEnv,
+        env: sidecarEnvOf(appId),
       });
       stoppers.push(() => sidecar.stop());
       return sidecar;
     };
 
     const startMember = async (service: TopologyService, replica: number, databaseUrl: string) => {
-      const appPort = await freePort();
+      const appPort = appPortsOf.get(service.name)?.[replica] as number;
       // The sidecar's API is up before its app is: it waits for the app port, then asks /dapr/subscribe.
       const sidecar = await sidecarFor(service.name, appPort);
       const env: NodeJS.ProcessEnv = {

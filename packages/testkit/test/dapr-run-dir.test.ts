@@ -42,4 +42,9 @@ describe('a Dapr run dir', () => {
       'greeter',
     );
   });
+
+  it("keeps a component scoped to some of the platform's apps theirs, whatever test apps a run names", () => {
+    const binding = yamlAt(join(prepared({ testAppIds: ['greeter'] }).resourcesPath, 'hub-signalr.yaml'));
+    expect(binding.scopes).toEqual(['notifications']);
+  });
 });

@@ -4,6 +4,7 @@ import { catalogService } from '../../catalog/src/service';
 import { hubService } from '../../hub/src/service';
 import { identityService } from '../../identity/src/service';
 import { inventoryService } from '../../inventory/src/service';
+import { notificationsService } from '../../notifications/src/service';
 import { ordersService } from '../../orders/src/service';
 import { paymentsService } from '../../payments/src/service';
 
@@ -18,5 +19,6 @@ export const services: ServiceManifest[] = [
   paymentsService as ServiceManifest,
   ordersService as ServiceManifest,
   cartService as ServiceManifest,
+  notificationsService as ServiceManifest,
   hubService as ServiceManifest,
 ];

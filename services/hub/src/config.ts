@@ -1,3 +1,4 @@
+import { developmentHubAccessKey } from '@shop/kit';
 import type { HubServerOptions } from '@shop/signalr';
 import Joi from 'joi';
 
@@ -30,10 +31,10 @@ export interface HubConfig {
 const milliseconds = () => Joi.number().integer().min(1).max(3_600_000);
 
 /**
- * The access key of `npm start` and the tests (CONTRACT.md, Local run defaults). Production has none: the hub
- * refuses to start without HUB_ACCESS_KEY there.
+ * The access key of `npm start` and the tests (CONTRACT.md, Local run defaults), shared through the kit with the
+ * services that call the REST API. Production has none: the hub refuses to start without HUB_ACCESS_KEY there.
  */
-export const developmentAccessKey = 'shop-development-hub-access-key-0123456789';
+export const developmentAccessKey = developmentHubAccessKey;
 
 /** The hub's settings; the protocol's defaults are ASP.NET Core SignalR's. */
 export const hubConfigSchema = Joi.object<HubConfig>({

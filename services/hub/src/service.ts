@@ -11,9 +11,11 @@ import type { BackplaneTransport } from './backplane/backplane-transport';
 import { createBackplane } from './backplane/create-backplane';
 import { type HubConfig, hubConfigSchema, hubEndpointOf, hubServerOptions } from './config';
 import { hubOpenApi } from './hub-openapi';
+import { customerTokens, loginEnded } from './hubs/customer-tokens';
 import { inventoryHub } from './hubs/inventory-hub';
+import { notificationsHub } from './hubs/notifications-hub';
 import { type CustomerOrderChange, OrderStatusFeed } from './hubs/order-status-feed';
-import { customerTokens, loginEnded, ordersHub } from './hubs/orders-hub';
+import { ordersHub } from './hubs/orders-hub';
 import { StockFeed } from './hubs/stock-feed';
 import { hubRoutes } from './koa-hub-routes';
 import { withLivePage } from './live-page/live-page-router';
@@ -28,7 +30,8 @@ const maxRestBodyBytes = 1_048_576;
 
 /**
  * The realtime hub: an ASP.NET Core SignalR server with the `inventory` hub (stock of the products a client
- * subscribed to) and the `orders` hub (a customer's own order statuses), fed by the platform's events; the Azure
+ * subscribed to), the `orders` hub (a customer's own order statuses), fed by the platform's events, and the
+ * `notifications` hub (a customer's own notifications, sent by the notifications service through the REST API); the Azure
  * SignalR Service data-plane REST API and client endpoint over the same connections; replicas joined by a
  * backplane.
  */
@@ -87,12 +90,21 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
       const orderStatuses = new OrderStatusFeed(orders.clientsOver(ordersLifetime.local), orderMemory);
       backplane.feed<CustomerOrderChange>('orders', (change) => orderStatuses.apply(change));
 
+      // Fed by nobody here: the notifications service sends to a customer through the REST API ("send to user").
+      const notificationsLifetime = backplane.hub('notifications');
+      const notifications = server.mapHub('/hubs/notifications', {
+        hub: notificationsHub,
+        authenticate: customerTokens(ctx.verifier),
+        lifetime: notificationsLifetime,
+      });
+
       const directory = new HubDirectory({
         server,
         backplane,
         builtIns: [
           { definition: inventoryDefinition, lifetime: inventoryLifetime },
           { definition: ordersHub, lifetime: ordersLifetime },
+          { definition: notificationsHub, lifetime: notificationsLifetime },
         ],
         clientAuthentication: (hub) => accessKeyClients(accessKeys, hub),
         maxServerlessHubs: ctx.config.HUB_MAX_SERVERLESS_HUBS,
@@ -106,14 +118,19 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
       });
       addClientEndpoint(router, directory, server);
 
-      // Orders connections outlive the token check at connect: their logins are checked again every half
+      // Customers' connections outlive the token check at connect: their logins are checked again every half
       // SESSION_CHECK_SECONDS (an answer is reused that long) and a connection whose login ended is closed, so a
       // revoked login hears nothing more within 1.5 × SESSION_CHECK_SECONDS.
       const sessionWatchMs = (ctx.verifier.sessionCheckSeconds * 1000) / 2;
       const endedLogin = loginEnded(ctx.verifier);
       const closeEndedLogins = async () => {
-        const closed = await orders.closeEnded(endedLogin, { error: 'The login has ended.', concurrency: 8 });
-        if (closed > 0) log.info({ hub: 'orders', closed }, 'closed connections of ended logins');
+        for (const [hub, customerHub] of [
+          ['orders', orders],
+          ['notifications', notifications],
+        ] as const) {
+          const closed = await customerHub.closeEnded(endedLogin, { error: 'The login has ended.', concurrency: 8 });
+          if (closed > 0) log.info({ hub, closed }, 'closed connections of ended logins');
+        }
       };
 
       const endpoint = hubEndpointOf(ctx.config);
@@ -123,6 +140,7 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
           [
             { path: '/hubs/inventory', summary: 'stock of subscribed products (anonymous)', authenticated: false },
             { path: '/hubs/orders', summary: "the customer's order statuses", authenticated: true },
+            { path: '/hubs/notifications', summary: "the customer's notifications", authenticated: true },
             {
               path: clientPath,
               summary: 'Azure SignalR client endpoint (access-key token for the hub)',

@@ -1,5 +1,7 @@
+import { canonicalLocale } from '../src/domain/locale';
 import { countAttempt, forgiveAttempt, loginWaitSeconds, retryAfterSeconds } from '../src/domain/login-throttle';
 import { passwordProblems } from '../src/domain/password-policy';
+import { e164Phone } from '../src/domain/phone';
 import { type RefreshToken, refreshTokenState } from '../src/domain/refresh-token';
 import { rolesFromColumn, rolesToColumn } from '../src/domain/roles';
 
@@ -90,5 +92,35 @@ describe('refresh token states', () => {
 describe('roles in a column', () => {
   it('round-trips without duplicates', () => {
     expect(rolesFromColumn(rolesToColumn(['customer', 'admin', 'admin']))).toEqual(['admin', 'customer']);
+  });
+});
+
+describe('language tags', () => {
+  it('are kept in canonical BCP 47 form, and only real language tags are', () => {
+    expect(['en', 'DE', 'de-at', 'zh-hant-tw', 'iw'].map(canonicalLocale)).toEqual([
+      'en',
+      'de',
+      'de-AT',
+      'zh-Hant-TW',
+      'he',
+    ]);
+    expect(
+      ['', '*', 'x-private', 'i-klingon', 'english', 'de_DE', `de-${'a'.repeat(40)}`].map(canonicalLocale),
+    ).toEqual(Array(7).fill(null));
+  });
+});
+
+describe('phone numbers', () => {
+  it('are read as typed into E.164, and never guessed into a country', () => {
+    expect(['+49 170 1234567', '+1 (415) 555-2671', '+44.20.7946.0958'].map(e164Phone)).toEqual([
+      '+491701234567',
+      '+14155552671',
+      '+442079460958',
+    ]);
+    expect(
+      ['0170 1234567', '+0491701234567', '+49 170 abc', '+12345', `+${'1'.repeat(16)}`, '++491701234567'].map(
+        e164Phone,
+      ),
+    ).toEqual(Array(6).fill(null));
   });
 });

@@ -13,6 +13,7 @@ import { identityMigrations } from '../src/infrastructure/migrations';
 import { scryptPasswords } from '../src/infrastructure/scrypt-passwords';
 import { SigningKeyRing } from '../src/infrastructure/signing-keys';
 import { typeormUnitOfWork } from '../src/infrastructure/typeorm-store';
+import { upgradeKeepsAccounts } from './support/locale-phone-upgrade';
 
 const logDir = join(resolve(__dirname, '../../..'), '.tmp/test-logs/identity-postgres');
 
@@ -98,5 +99,14 @@ describe('identity on PostgreSQL', () => {
     const expected = await dataSource.query('SELECT id FROM customers ORDER BY created_at, id');
     expect(all).toEqual(expected.map((row: { id: string }) => row.id));
     expect(all.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('adds the locale and phone columns under existing accounts, which read as English without a phone', async () => {
+    const { upgraded, changed, outbox } = await upgradeKeepsAccounts(await postgres.createDatabase('identity_upgrade'));
+    expect(upgraded).toEqual(expect.objectContaining({ name: 'Old Account', locale: 'en', phone: null }));
+    expect(changed).toEqual(expect.objectContaining({ locale: 'de', phone: '+491701234567' }));
+    expect(outbox.map(({ topic, data }) => [topic, data])).toEqual([
+      ['customers.customer-updated', expect.objectContaining({ customerId: upgraded?.id, locale: 'de' })],
+    ]);
   });
 });

@@ -353,6 +353,35 @@ describe('after placement', () => {
     expect((await json(delivered)).status).toBe('Delivered');
   });
 
+  it('tells in its status events what notifications word: total, last four digits, tracking number, refund', async () => {
+    const paid = await placed();
+    await platform.deliver('payments.payment-succeeded', paymentSucceeded(paid.order.id));
+    await platform.send('POST', `/api/orders/${paid.order.id}/cancel`, { token: platform.tokenFor(paid.customerId) });
+    const pending = await placed();
+    await platform.send('POST', `/api/orders/${pending.order.id}/cancel`, {
+      token: platform.tokenFor(pending.customerId),
+    });
+    const shipped = await placed();
+    await platform.deliver('payments.payment-succeeded', paymentSucceeded(shipped.order.id));
+    await platform.send('POST', `/api/orders/${shipped.order.id}/ship`, {
+      token: platform.tokenFor(randomUUID(), ['admin']),
+      body: { trackingNumber: 'TRACK-7' },
+    });
+    await eventually(() => {
+      expect(eventsFor(paid.order.id, 'orders.order-cancelled')).toHaveLength(1);
+      expect(eventsFor(pending.order.id, 'orders.order-cancelled')).toHaveLength(1);
+      expect(eventsFor(shipped.order.id, 'orders.order-shipped')).toHaveLength(1);
+    });
+    const total = euro(3998);
+    expect(eventsFor(paid.order.id, 'orders.order-paid')[0]?.event.data).toMatchObject({ total, cardLast4: '4242' });
+    // A paid order's cancellation refunds its total; a pending one's took nothing.
+    expect(eventsFor(paid.order.id, 'orders.order-cancelled')[0]?.event.data).toMatchObject({ total, refund: total });
+    expect(eventsFor(pending.order.id, 'orders.order-cancelled')[0]?.event.data).not.toHaveProperty('refund');
+    expect(eventsFor(shipped.order.id, 'orders.order-shipped')[0]?.event.data).toMatchObject({
+      trackingNumber: 'TRACK-7',
+    });
+  });
+
   it('lets only admins ship and deliver, and only paid orders ship', async () => {
     const { order, customerId } = await placed();
     const customer = platform.tokenFor(customerId);

@@ -18,12 +18,13 @@ export const chartDir = join(repoRoot, 'charts', 'shop');
 export const localValues = join(chartDir, 'values-local.yaml');
 
 /** Every secret the chart needs, as --set arguments: the chart has no defaults for any of them. */
-export const databaseServices = ['identity', 'catalog', 'inventory', 'payments', 'orders'];
+export const databaseServices = ['identity', 'catalog', 'inventory', 'payments', 'orders', 'notifications'];
 export const requiredSecrets: Record<string, string> = {
   'secrets.jwtKeys.value': 'a-jwt-keys-secret-of-at-least-32-characters',
   'secrets.admin.email': 'ops@shop.example',
   'secrets.admin.password': 'an-admin-password',
   'secrets.hub.accessKey': 'a-hub-access-key',
+  'secrets.smtp.url': 'smtp://mailer:a-mail-password@smtp.shop.example:587',
   'sqlServer.host': 'sql.shop.example',
   'dapr.redis.host': 'redis.shop.example:6379',
   ...Object.fromEntries(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@shop/testkit/src/free-port';
 import { type ManagedProcess, spawnManaged } from '@shop/testkit/src/managed-process';
+import { type MailCatcher, startMailCatcher } from './mail-catcher';
 
 export type TopologyKind = 'embedded' | 'dapr';
 
@@ -19,6 +20,7 @@ export const e2eSessionCheckSeconds = 2;
 interface RunningTopology {
   baseUrl: string;
   process: ManagedProcess;
+  mail: MailCatcher;
 }
 
 const running = new Map<TopologyKind, RunningTopology>();
@@ -43,13 +45,15 @@ async function waitUntilReady(baseUrl: string, process: ManagedProcess, timeoutM
 
 /**
  * Starts a whole topology the way a developer does (`npm start` / `npm run start:dapr`) on a free
- * port with fresh data, unless E2E_<KIND>_URL points at one that already runs.
+ * port with fresh data, unless E2E_<KIND>_URL points at one that already runs. Its SMTP_URL is an SMTP server
+ * started here, which stores every email the platform sends where the tests read them (E2E_<KIND>_MAIL_DIR).
  */
 export async function startTopology(kind: TopologyKind): Promise<string> {
   const external = process.env[`E2E_${kind.toUpperCase()}_URL`];
   if (external) return external;
   const port = await freePort();
   const runDir = mkdtempSync(join(tmpdir(), `shop-e2e-${kind}-`));
+  const mail = await startMailCatcher(join(runDir, 'mail'));
   const child = spawnManaged(`e2e-${kind}`, tsx, {
     args: [entryPoints[kind]],
     cwd: repoRoot,
@@ -60,12 +64,19 @@ export async function startTopology(kind: TopologyKind): Promise<string> {
       SHOP_DATA_DIR: join(runDir, 'data'),
       LOG_LEVEL: 'warn',
       SESSION_CHECK_SECONDS: String(e2eSessionCheckSeconds),
+      SMTP_URL: mail.smtpUrl,
     },
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitUntilReady(baseUrl, child, startTimeoutMs[kind]);
-  running.set(kind, { baseUrl, process: child });
+  try {
+    await waitUntilReady(baseUrl, child, startTimeoutMs[kind]);
+  } catch (error) {
+    await mail.close();
+    throw error;
+  }
+  running.set(kind, { baseUrl, process: child, mail });
   process.env[`E2E_${kind.toUpperCase()}_STARTED_URL`] = baseUrl;
+  process.env[`E2E_${kind.toUpperCase()}_MAIL_DIR`] = mail.dir;
   // Every app port and sidecar port of the Dapr topology (tools/start-dapr.ts writes it), for tests that call
   // them directly, as an attacker inside the cluster would.
   if (kind === 'dapr') process.env.E2E_DAPR_TOPOLOGY_FILE = join(runDir, 'data', 'dapr', 'topology.json');
@@ -76,4 +87,5 @@ export async function stopTopology(kind: TopologyKind): Promise<void> {
   const topology = running.get(kind);
   running.delete(kind);
   await topology?.process.stop(30_000);
+  await topology?.mail.close();
 }

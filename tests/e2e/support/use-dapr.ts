@@ -1,2 +1,7 @@
 // Points the black-box suite at the dapr topology started by the global set-up.
 process.env.E2E_BASE_URL = process.env.E2E_DAPR_URL ?? process.env.E2E_DAPR_STARTED_URL;
+// Where the emails the platform sends land (the SMTP server the set-up started with the topology).
+// A worker runs the files of both topologies: what the other one set must not stay (and process.env would turn
+// undefined into the string "undefined").
+if (process.env.E2E_DAPR_MAIL_DIR) process.env.E2E_MAIL_DIR = process.env.E2E_DAPR_MAIL_DIR;
+else delete process.env.E2E_MAIL_DIR;

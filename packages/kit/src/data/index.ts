@@ -48,7 +48,14 @@ export {
 } from './migration-lock';
 export { mssqlDdl, mssqlScript } from './mssql-ddl';
 export { OutboxRelay, type OutboxRelayOptions, type PublishEvent } from './outbox-relay';
-export { type Dialect, dialectOf, type PortableColumns, portableColumns } from './portable-columns';
+export {
+  addColumns,
+  type Dialect,
+  dialectOf,
+  dropColumns,
+  type PortableColumns,
+  portableColumns,
+} from './portable-columns';
 export {
   type OutboxRow,
   onOutboxCommit,

@@ -1,5 +1,5 @@
-import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableIndex, TableUnique } from 'typeorm';
-import { dialectOf, portableColumns } from './portable-columns';
+import { type MigrationInterface, type QueryRunner, Table, TableIndex, TableUnique } from 'typeorm';
+import { addColumns, dropColumns, portableColumns } from './portable-columns';
 
 // Tables and their indexes are declared whole (Table objects, never table names) so that no migration needs
 // to read the live schema: that keeps them runnable offline, which is how the SQL Server DDL is generated.
@@ -109,24 +109,13 @@ export class AddOutboxTraceparent1732100000003 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = portableColumns(queryRunner);
-    const column = new TableColumn({ ...c.string('traceparent', kitLimits.traceparentLength), isNullable: true });
-    // TypeORM's SQLite addColumn rebuilds the table from the definition it is handed; SQLite's own ADD COLUMN keeps
-    // the rows and the partial index. Elsewhere the declared table (never read from the database) keeps it offline.
-    if (dialectOf(queryRunner.connection) === 'sqlite') {
-      await queryRunner.query(
-        `ALTER TABLE "outbox_events" ADD COLUMN "traceparent" varchar(${kitLimits.traceparentLength})`,
-      );
-    } else {
-      await queryRunner.addColumn(new Table({ name: 'outbox_events' }), column);
-    }
+    await addColumns(queryRunner, 'outbox_events', [
+      { ...c.string('traceparent', kitLimits.traceparentLength), isNullable: true },
+    ]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    if (dialectOf(queryRunner.connection) === 'sqlite') {
-      await queryRunner.query('ALTER TABLE "outbox_events" DROP COLUMN "traceparent"');
-    } else {
-      await queryRunner.query('ALTER TABLE outbox_events DROP COLUMN traceparent');
-    }
+    await dropColumns(queryRunner, 'outbox_events', ['traceparent']);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner, TableColumnOptions } from 'typeorm';
+import { type DataSource, type QueryRunner, Table, TableColumn, type TableColumnOptions } from 'typeorm';
 
 export type Dialect = 'postgres' | 'sqlite' | 'mssql';
 
@@ -51,4 +51,46 @@ export function portableColumns(queryRunner: QueryRunner): PortableColumns {
       generationStrategy: 'increment',
     }),
   };
+}
+
+/**
+ * Adds columns to an existing table on every dialect. TypeORM's SQLite addColumn rebuilds the table from the
+ * definition it is handed (losing what that definition does not declare, e.g. a partial index), so SQLite gets its
+ * own `ADD COLUMN`, which keeps the rows and the indexes. Elsewhere TypeORM's addColumn (a named default constraint
+ * on SQL Server) works from the declared column alone, so the DDL can be generated offline.
+ * A NOT NULL column needs a `default` (a SQL literal such as `'en'`), which fills the rows already there.
+ */
+export async function addColumns(
+  queryRunner: QueryRunner,
+  table: string,
+  columns: TableColumnOptions[],
+): Promise<void> {
+  for (const column of columns) {
+    if (!column.isNullable && column.default === undefined) {
+      throw new Error(`column ${table}.${column.name} is NOT NULL: it needs a default for the rows already there`);
+    }
+  }
+  if (dialectOf(queryRunner.connection) !== 'sqlite') {
+    await queryRunner.addColumns(
+      new Table({ name: table }),
+      columns.map((column) => new TableColumn(column)),
+    );
+    return;
+  }
+  for (const column of columns) {
+    const type = column.length ? `${column.type}(${column.length})` : column.type;
+    const notNull = column.isNullable ? '' : ' NOT NULL';
+    const fallback = column.default === undefined ? '' : ` DEFAULT ${column.default}`;
+    await queryRunner.query(`ALTER TABLE "${table}" ADD COLUMN "${column.name}" ${type}${notNull}${fallback}`);
+  }
+}
+
+/** Drops columns `addColumns` added (SQLite 3.35+ drops a column in place). */
+export async function dropColumns(queryRunner: QueryRunner, table: string, names: string[]): Promise<void> {
+  if (dialectOf(queryRunner.connection) !== 'sqlite') {
+    // SQL Server refuses to drop a column its default constraint still names; TypeORM drops that constraint first.
+    for (const name of names) await queryRunner.dropColumn(table, name);
+    return;
+  }
+  for (const name of names) await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "${name}"`);
 }

@@ -36,6 +36,8 @@ export interface ServiceEnvironment {
   jwks: { uri: string | (() => string); issuer: string; audience: string };
   /** How long an answer of identity's that a login is live is trusted (SESSION_CHECK_SECONDS). */
   sessionCheckSeconds: number;
+  /** The platform's own origin, when every service is behind the host's one port (the embedded topology). */
+  origin?: () => string;
 }
 
 /** Validates a service's own configuration and runs its setup: the same steps in both topologies. */
@@ -84,6 +86,7 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
           metrics: environment.metrics,
           verifier,
           authenticate: authenticateMiddleware,
+          ...(environment.origin ? { origin: environment.origin } : {}),
         },
         dataSource,
       ),

@@ -71,6 +71,7 @@ export async function runEmbedded(
       databaseUrl: `sqlite:${resolve(dataDir, `${manifest.name}.sqlite`)}`,
       jwks: { uri: jwksUri, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
       sessionCheckSeconds: config.SESSION_CHECK_SECONDS,
+      origin: () => `http://127.0.0.1:${listeningPort}`,
     });
     // Service invocation reaches the service's own app, as it would through its sidecar.
     const own = createHttpApp({

@@ -74,6 +74,13 @@ export interface ServiceContext<TConfig extends object = object> {
   verifier: JwtVerifier;
   /** Reads the bearer token into ctx.state.caller; mount it before routes that need a caller. */
   authenticate: Middleware;
+  /**
+   * The platform's own origin (`http://127.0.0.1:<port>`) when every service is behind this process's one port
+   * (the embedded topology), for a service that calls another's public surface the way an outside client would (the
+   * notifications service: the hub's Azure SignalR REST API). A function: with PORT=0 the port is known only once
+   * the server listens. Absent beside a sidecar, where other services are elsewhere.
+   */
+  origin?: () => string;
 }
 
 export interface ServiceParts {

@@ -10,10 +10,13 @@ import type { EventEnvelope } from '@shop/contracts';
 import type { Logger } from '../log/logger';
 import { injectTraceHeaders, inKitSpan, SpanKind } from '../tracing/tracing';
 import {
+  BindingError,
+  type BindingRequest,
   EtagMismatchError,
   type InvokeRequest,
   type InvokeResponse,
   type Mesh,
+  type OutputBindings,
   type SaveOptions,
   type StateEntry,
   type StateStore,
@@ -60,6 +63,36 @@ export function createDaprMesh(options: DaprMeshOptions): Mesh {
       ),
 
     state: daprStateStore(client, storeName),
+
+    bindings: outputBindingsThroughSidecar(sidecar),
+  };
+}
+
+/** daprd's output binding API: `POST /v1.0/bindings/{name}` with `{operation, data, metadata}`. */
+function outputBindingsThroughSidecar(sidecar: SidecarHttp): OutputBindings {
+  return {
+    async invoke(name: string, request: BindingRequest) {
+      const answer = await sidecar
+        .send('POST', `/v1.0/bindings/${encodeURIComponent(name)}`, {
+          headers: injectTraceHeaders({ 'content-type': 'application/json' }),
+          body: JSON.stringify(request),
+        })
+        .catch((error: unknown) => {
+          throw new BindingError(name, undefined, (error as Error)?.message ?? String(error));
+        });
+      const body = parseResponseBody(answer.headers['content-type'], answer.text);
+      if (answer.status !== 200 && answer.status !== 204) {
+        const { message } = (typeof body === 'object' && body !== null ? body : {}) as { message?: unknown };
+        throw new BindingError(name, answer.status, typeof message === 'string' ? message : answer.text);
+      }
+      // daprd hands the binding's response metadata back as `metadata.<key>` headers.
+      const metadata = Object.fromEntries(
+        Object.entries(answer.headers)
+          .filter(([header]) => header.startsWith('metadata.'))
+          .map(([header, value]) => [header.slice('metadata.'.length), value]),
+      );
+      return { body, metadata };
+    },
   };
 }
 

@@ -12,6 +12,43 @@ export interface Mesh {
   publish(topic: string, event: EventEnvelope): Promise<void>;
   /** This service's private key/value state (keys are namespaced by app id). */
   readonly state: StateStore;
+  /**
+   * Dapr output bindings by component name, beside a daprd only: the embedded topology loads no components, so a
+   * service there has none and talks to the resource itself.
+   */
+  readonly bindings?: OutputBindings;
+}
+
+export interface OutputBindings {
+  /** Resolves with what the binding answered; a failure of the binding or of the resource behind it throws BindingError. */
+  invoke(name: string, request: BindingRequest): Promise<BindingAnswer>;
+}
+
+export interface BindingRequest {
+  /** The binding's operation, e.g. `create`. */
+  operation: string;
+  /** Sent as JSON. */
+  data?: unknown;
+  metadata?: Record<string, string>;
+}
+
+export interface BindingAnswer {
+  /** Parsed JSON when the binding answered JSON, the text otherwise, undefined when empty. */
+  body: unknown;
+  /** The binding's response metadata (daprd's `metadata.*` headers), by key. */
+  metadata: Record<string, string>;
+}
+
+/** The binding, or the resource behind it, failed; `detail` is daprd's message (it carries the resource's answer). */
+export class BindingError extends Error {
+  constructor(
+    readonly binding: string,
+    readonly status: number | undefined,
+    readonly detail: string,
+  ) {
+    super(`output binding ${binding} failed: daprd answered ${status ?? 'nothing'}: ${detail}`);
+    this.name = 'BindingError';
+  }
 }
 
 export interface InvokeRequest {

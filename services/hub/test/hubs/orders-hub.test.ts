@@ -127,7 +127,7 @@ describe('the orders hub', () => {
 });
 
 describe('the hub service', () => {
-  it('documents negotiate and the transports of both hubs, the client endpoint and the REST API at /openapi/hub.json', async () => {
+  it('documents negotiate and the transports of every hub, the client endpoint and the REST API at /openapi/hub.json', async () => {
     const res = await fetch(`${shop.url}/openapi/hub.json`);
     expect(res.status).toBe(200);
     const document = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
@@ -137,6 +137,8 @@ describe('the hub service', () => {
       '/client/negotiate',
       '/hubs/inventory',
       '/hubs/inventory/negotiate',
+      '/hubs/notifications',
+      '/hubs/notifications/negotiate',
       '/hubs/orders',
       '/hubs/orders/negotiate',
     ]);

@@ -21,6 +21,8 @@ export interface HubPlatformOptions {
   backplane?: () => BackplaneTransport;
   /** Host the inventory service beside the hub (default); a second replica may go without. */
   inventory?: boolean;
+  /** More services hosted beside the hub in the same embedded platform (callers of its REST API). */
+  alongside?: ServiceManifest[];
 }
 
 /**
@@ -31,7 +33,11 @@ export interface HubPlatformOptions {
 export async function startHubPlatform(env: Record<string, string> = {}, options: HubPlatformOptions = {}) {
   const hub = options.backplane ? createHubService({ backplane: options.backplane }) : hubService;
   const { platform, key, stop } = await startWithFixtureIdentity(
-    [...(options.inventory === false ? [] : [inventoryService as ServiceManifest]), hub as ServiceManifest],
+    [
+      ...(options.inventory === false ? [] : [inventoryService as ServiceManifest]),
+      hub as ServiceManifest,
+      ...(options.alongside ?? []),
+    ],
     { name: 'hub', env },
   );
   const admin = signToken(key, { roles: ['admin'] }, { subject: randomUUID() });

@@ -21,6 +21,7 @@ export async function deleteAccount(
     await store.customers.update(customerId, {
       email: anonymisedEmail(customerId),
       name: deletedCustomerName,
+      phone: null,
       passwordHash: null,
       deletedAt: now,
       updatedAt: now,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HandlerContext } from '@shop/kit';
 import type { Customer } from '../domain/customer';
 import { normalizeEmail } from '../domain/email';
+import { defaultLocale } from '../domain/locale';
 import { rolesFromColumn, rolesToColumn } from '../domain/roles';
 import type { IdentityDeps } from './ports';
 
@@ -38,6 +39,8 @@ export async function ensureAdmin(
       email,
       name: input.name ?? 'Administrator',
       roles: ['admin'],
+      locale: defaultLocale,
+      phone: null,
       passwordHash: await deps.passwords.hash(input.password),
       createdAt: now,
       updatedAt: now,

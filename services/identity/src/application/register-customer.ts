@@ -3,6 +3,7 @@ import { CustomerRegistered, newEvent } from '@shop/contracts';
 import type { HandlerContext } from '@shop/kit';
 import type { Customer } from '../domain/customer';
 import { normalizeEmail } from '../domain/email';
+import { defaultLocale } from '../domain/locale';
 import { passwordProblems } from '../domain/password-policy';
 import { customerRoles } from '../domain/roles';
 import type { IdentityDeps } from './ports';
@@ -11,6 +12,8 @@ export interface RegisterCustomer {
   email: string;
   password: string;
   name: string;
+  /** Canonical BCP 47 (domain/locale); the default when absent. */
+  locale?: string;
 }
 
 export type RegisterResult =
@@ -35,6 +38,8 @@ export async function registerCustomer(
     email,
     name,
     roles: [...customerRoles],
+    locale: input.locale ?? defaultLocale,
+    phone: null,
     passwordHash,
     createdAt: now,
     updatedAt: now,
@@ -42,7 +47,13 @@ export async function registerCustomer(
   };
   return deps.unitOfWork(async (store) => {
     if (!(await store.customers.insert(customer))) return store.rollbackWith({ ok: false, reason: 'email-taken' });
-    const data: CustomerRegistered = { customerId: customer.id, email, name, registeredAt: now.toISOString() };
+    const data: CustomerRegistered = {
+      customerId: customer.id,
+      email,
+      name,
+      locale: customer.locale,
+      registeredAt: now.toISOString(),
+    };
     const { topic, envelope } = newEvent(CustomerRegistered, data, now);
     await store.outbox(topic, envelope);
     return { ok: true, customer };

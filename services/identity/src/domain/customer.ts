@@ -3,6 +3,10 @@ export interface Customer {
   email: string;
   name: string;
   roles: string[];
+  /** BCP 47 language tag, canonical (domain/locale). */
+  locale: string;
+  /** E.164 (domain/phone), or null when the customer gave none. */
+  phone: string | null;
   /** Null once the account is deleted: nothing can log in to it. */
   passwordHash: string | null;
   createdAt: Date;
@@ -44,6 +48,8 @@ export function customerView(customer: Customer) {
     email: customer.email,
     name: customer.name,
     roles: customer.roles,
+    locale: customer.locale,
+    phone: customer.phone,
     createdAt: customer.createdAt.toISOString(),
     updatedAt: customer.updatedAt.toISOString(),
   };

@@ -7,7 +7,7 @@ import { registerCustomer } from '../application/register-customer';
 import { customerView as toCustomerView } from '../domain/customer';
 import { clientAddress } from './client-address';
 import type { IdentityHttp } from './identity-http';
-import { customerView, email, name, password, refreshToken, sessionView } from './schemas';
+import { customerView, email, locale, name, password, refreshToken, sessionView } from './schemas';
 
 const jwksCacheSeconds = 60;
 
@@ -21,14 +21,14 @@ export function publicAuthRoutes(api: ApiRoutes, http: IdentityHttp): void {
       summary: 'Register a customer account',
       access: 'anyone',
       request: {
-        body: Joi.object({ email: email.required(), password: password.required(), name: name.required() }),
+        body: Joi.object({ email: email.required(), password: password.required(), name: name.required(), locale }),
       },
       responses: { 201: { description: 'The new account', body: customerView }, 409: { description: 'Email taken' } },
     },
     async (ctx) => {
       const result = await registerCustomer(
         handlerContext(ctx),
-        ctx.request.body as { email: string; password: string; name: string },
+        ctx.request.body as { email: string; password: string; name: string; locale?: string },
         deps,
       );
       if (!result.ok && result.reason === 'weak-password') {

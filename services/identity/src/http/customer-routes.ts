@@ -10,7 +10,17 @@ import { updateAddress } from '../application/update-address';
 import { updateProfile } from '../application/update-profile';
 import { type AddressFields, addressView, customerView, maxAddressesPerCustomer } from '../domain/customer';
 import type { IdentityHttp } from './identity-http';
-import { addressFields, addressView as addressSchema, email, idParams, name, password, profileView } from './schemas';
+import {
+  addressFields,
+  addressView as addressSchema,
+  email,
+  idParams,
+  locale,
+  name,
+  password,
+  phone,
+  profileView,
+} from './schemas';
 
 export function profileBody(profile: Profile) {
   return { ...customerView(profile.customer), addresses: profile.addresses.map(addressView) };
@@ -43,15 +53,26 @@ export function customerRoutes(api: ApiRoutes, http: IdentityHttp): void {
   api.patch(
     '/api/customers/me',
     {
-      summary: 'Change my name or email (an email change needs currentPassword)',
+      summary: 'Change my name, email, language or phone number (an email change needs currentPassword)',
       access: 'signed in',
       request: {
-        body: Joi.object({ name, email, currentPassword: password }).or('name', 'email'),
+        body: Joi.object({ name, email, currentPassword: password, locale, phone }).or(
+          'name',
+          'email',
+          'locale',
+          'phone',
+        ),
       },
       responses: { 200: { description: 'Profile', body: profileView }, 409: { description: 'Email taken' } },
     },
     async (ctx) => {
-      const body = ctx.request.body as { name?: string; email?: string; currentPassword?: string };
+      const body = ctx.request.body as {
+        name?: string;
+        email?: string;
+        currentPassword?: string;
+        locale?: string;
+        phone?: string | null;
+      };
       const result = await updateProfile(handlerContext(ctx), { customerId: caller(ctx).id, ...body }, deps);
       if (!result.ok) {
         if (result.reason === 'not-found') throw accountGone();

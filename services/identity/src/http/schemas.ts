@@ -1,11 +1,24 @@
 import Joi from 'joi';
 import { identityLimits } from '../domain/limits';
+import { canonicalLocale } from '../domain/locale';
+import { e164Phone } from '../domain/phone';
 
 export const email = Joi.string().trim().email({ tlds: false }).max(identityLimits.emailLength);
 /** The policy (domain/password-policy) judges new passwords; this only bounds what is read. */
 export const password = Joi.string().min(1).max(1024);
 export const name = Joi.string().trim().min(1).max(identityLimits.nameLength);
 export const refreshToken = Joi.string().min(1).max(200);
+/** Stored canonical (`de-at` → `de-AT`). */
+export const locale = Joi.string()
+  .trim()
+  .custom((value: string, helpers) => canonicalLocale(value) ?? helpers.error('any.invalid'))
+  .messages({ 'any.invalid': '{#label} must be a BCP 47 language tag such as en, de or de-AT' });
+/** Typed with spaces, dots, hyphens or parentheses if need be; stored in E.164. Null removes it. */
+export const phone = Joi.string()
+  .max(40)
+  .allow(null)
+  .custom((value: string, helpers) => e164Phone(value) ?? helpers.error('any.invalid'))
+  .messages({ 'any.invalid': '{#label} must be an international number in E.164 form, such as +491701234567' });
 
 const optionalText = (max: number) => Joi.string().trim().max(max).allow(null, '').empty('').default(null);
 
@@ -46,6 +59,8 @@ export const customerView = Joi.object({
   email: Joi.string(),
   name: Joi.string(),
   roles: Joi.array().items(Joi.string().valid('customer', 'admin')),
+  locale: Joi.string().description('BCP 47 language tag'),
+  phone: Joi.string().allow(null).description('E.164'),
   createdAt: Joi.string().isoDate(),
   updatedAt: Joi.string().isoDate(),
 });

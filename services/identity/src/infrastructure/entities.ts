@@ -8,6 +8,8 @@ export interface CustomerRow {
   email: string;
   name: string;
   roles: string;
+  locale: string;
+  phone: string | null;
   passwordHash: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -30,6 +32,8 @@ export const CustomerEntity = new EntitySchema<CustomerRow>({
     email: { name: 'email', type: String },
     name: { name: 'name', type: String },
     roles: { name: 'roles', type: String },
+    locale: { name: 'locale', type: String },
+    phone: { name: 'phone', type: String, nullable: true },
     passwordHash: { name: 'password_hash', type: String, nullable: true },
     createdAt: { name: 'created_at', type: Date },
     updatedAt: { name: 'updated_at', type: Date },

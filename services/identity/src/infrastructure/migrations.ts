@@ -1,6 +1,7 @@
-import { type MigrationClass, portableColumns } from '@shop/kit';
+import { addColumns, dropColumns, type MigrationClass, portableColumns } from '@shop/kit';
 import { type MigrationInterface, type QueryRunner, Table, TableIndex, TableUnique } from 'typeorm';
 import { identityLimits } from '../domain/limits';
+import { defaultLocale } from '../domain/locale';
 
 export class CreateIdentityTables1732300000000 implements MigrationInterface {
   readonly name = 'CreateIdentityTables1732300000000';
@@ -85,4 +86,24 @@ export class CreateIdentityTables1732300000000 implements MigrationInterface {
   }
 }
 
-export const identityMigrations: MigrationClass[] = [CreateIdentityTables1732300000000];
+/** The customer's language (existing accounts get the default) and optional phone number, for notifications. */
+export class AddCustomerLocaleAndPhone1732300000001 implements MigrationInterface {
+  readonly name = 'AddCustomerLocaleAndPhone1732300000001';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = portableColumns(queryRunner);
+    await addColumns(queryRunner, 'customers', [
+      { ...c.string('locale', identityLimits.localeLength), default: `'${defaultLocale}'` },
+      { ...c.string('phone', identityLimits.phoneLength), isNullable: true },
+    ]);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await dropColumns(queryRunner, 'customers', ['phone', 'locale']);
+  }
+}
+
+export const identityMigrations: MigrationClass[] = [
+  CreateIdentityTables1732300000000,
+  AddCustomerLocaleAndPhone1732300000001,
+];

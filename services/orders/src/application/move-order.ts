@@ -19,9 +19,19 @@ export async function moveOrder(
   }: { orderId: string; to: OrderStatus; at: Date; failureReason?: FailureReason; trackingNumber?: string },
   { store }: { store: OrdersStore },
 ): Promise<MoveResult> {
-  const order = await store.orders.move(orderId, sourcesOf(to), to, { updatedAt: at, ...details });
+  const changes = { updatedAt: at, ...details };
+  // A paid order's cancellation refunds its total: moved from Paid on its own, the event can say so for sure.
+  const refunded = to === 'Cancelled' ? await store.orders.move(orderId, ['Paid'], to, changes) : null;
+  const order =
+    refunded ??
+    (await store.orders.move(
+      orderId,
+      sourcesOf(to).filter((from) => !(to === 'Cancelled' && from === 'Paid')),
+      to,
+      changes,
+    ));
   if (!order) return { moved: false, order: await store.orders.byId(orderId) };
-  const { topic, envelope } = statusChanged(order);
+  const { topic, envelope } = statusChanged(order, refunded ? { refund: refunded.total } : {});
   await store.outbox(topic, envelope);
   return { moved: true, order };
 }

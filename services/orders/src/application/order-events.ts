@@ -1,5 +1,6 @@
 import {
   type EventContract,
+  type Money,
   newEvent,
   OrderCancelled,
   OrderDelivered,
@@ -35,8 +36,11 @@ export function orderPlaced(order: Order): OutgoingEvent<OrderPlaced> {
   );
 }
 
-/** The event of a status change, on the status's own topic (inventory, payments and the hub listen). */
-export function statusChanged(order: Order): OutgoingEvent<OrderStatusEvent> {
+/**
+ * The event of a status change, on the status's own topic (inventory, payments, the hub and notifications
+ * listen). `refund` is what goes back to the card of a cancelled order that was paid.
+ */
+export function statusChanged(order: Order, details: { refund?: Money } = {}): OutgoingEvent<OrderStatusEvent> {
   if (order.status === 'Pending') throw new Error('a new order is announced by orderPlaced, not a status change');
   return newEvent(
     statusContracts[order.status],
@@ -46,6 +50,10 @@ export function statusChanged(order: Order): OutgoingEvent<OrderStatusEvent> {
       status: order.status,
       at: order.updatedAt.toISOString(),
       ...(order.failureReason ? { failureReason: order.failureReason } : {}),
+      total: order.total,
+      ...(/^\d{4}$/.test(order.cardLast4) ? { cardLast4: order.cardLast4 } : {}),
+      ...(order.status === 'Shipped' && order.trackingNumber ? { trackingNumber: order.trackingNumber } : {}),
+      ...(details.refund ? { refund: details.refund } : {}),
     },
     order.updatedAt,
   );

@@ -20,3 +20,9 @@ CREATE INDEX "IX_refresh_tokens_expires_at" ON "refresh_tokens" ("expires_at");
 GO
 CREATE TABLE "signing_keys" ("kid" nvarchar(64) NOT NULL, "public_jwk" nvarchar(MAX) NOT NULL, "private_key" nvarchar(MAX) NOT NULL, "created_at" datetime2 NOT NULL, CONSTRAINT "PK_13362ac3e792c69417e1a53d355" PRIMARY KEY ("kid"));
 GO
+
+-- AddCustomerLocaleAndPhone1732300000001
+ALTER TABLE "customers" ADD "locale" nvarchar(35) NOT NULL CONSTRAINT "DF_2dc33b55234647eaf40687e0b08" DEFAULT 'en';
+GO
+ALTER TABLE "customers" ADD "phone" nvarchar(16);
+GO
