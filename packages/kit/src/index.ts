@@ -57,7 +57,12 @@ export {
 } from './http/cursor';
 export { entityTags, noneMatch } from './http/entity-tags';
 export * from './http/health';
-export { idempotencyKeyHeader, replayIdempotent, respondIdempotently } from './http/idempotent-write';
+export {
+  idempotencyKeyHeader,
+  idempotencyKeyOf,
+  replayIdempotent,
+  respondIdempotently,
+} from './http/idempotent-write';
 export { JwksKeySet, type JwksKeySetOptions } from './http/jwks-key-set';
 export * from './http/metrics';
 export * from './http/problem';

@@ -1,4 +1,5 @@
 import type { ServiceManifest } from '@shop/kit';
+import { cartService } from '../../cart/src/service';
 import { catalogService } from '../../catalog/src/service';
 import { hubService } from '../../hub/src/service';
 import { identityService } from '../../identity/src/service';
@@ -17,6 +18,7 @@ export const services: ServiceManifest[] = [
   inventoryService as ServiceManifest,
   paymentsService as ServiceManifest,
   ordersService as ServiceManifest,
+  cartService as ServiceManifest,
   notificationsService as ServiceManifest,
   hubService as ServiceManifest,
 ];
