@@ -58,7 +58,7 @@ async function signIn(page: Page, email: string, password: string): Promise<void
 }
 
 const metric = (page: Page, path: string) => page.locator(`[data-metric="${path}"]`);
-const valueOf = async (page: Page, path: string) => Number(await metric(page, path).getAttribute('data-value'));
+const metricValue = async (page: Page, path: string) => Number(await metric(page, path).getAttribute('data-value'));
 
 describe(`the admin dashboard in Chromium (${topology})`, () => {
   it('shows the figures to an admin and follows an order placed through the API without a reload', async () => {
@@ -84,8 +84,8 @@ describe(`the admin dashboard in Chromium (${topology})`, () => {
       await page.evaluate(() => {
         (globalThis as unknown as PageGlobals).notReloaded = true;
       });
-      const placedBefore = await valueOf(page, 'orders.placed');
-      const paidBefore = await valueOf(page, 'orders.paid');
+      const placedBefore = await metricValue(page, 'orders.placed');
+      const paidBefore = await metricValue(page, 'orders.paid');
 
       const customer = await newCustomer();
       const productId = await productWithStock(6, 4321);
@@ -98,8 +98,8 @@ describe(`the admin dashboard in Chromium (${topology})`, () => {
       await orderReaching((await json(res)).id, customer.accessToken, ['Paid']);
 
       // Read from outside the page: its Content-Security-Policy forbids evaluating strings inside it.
-      await eventually(async () => expect(await valueOf(page, 'orders.paid')).toBeGreaterThan(paidBefore), liveWaitMs);
-      expect(await valueOf(page, 'orders.placed')).toBeGreaterThan(placedBefore);
+      await eventually(async () => expect(await metricValue(page, 'orders.paid')).toBeGreaterThan(paidBefore), liveWaitMs);
+      expect(await metricValue(page, 'orders.placed')).toBeGreaterThan(placedBefore);
       expect(Number(await metric(page, 'revenue.EUR').getAttribute('data-value'))).toBeGreaterThanOrEqual(8642);
       expect(await metric(page, 'revenue.EUR').textContent()).toMatch(/€/);
       // The panels follow too: the product just sold is among the top products or the stock outlook.
