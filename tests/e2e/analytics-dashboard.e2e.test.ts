@@ -98,7 +98,10 @@ describe(`the admin dashboard in Chromium (${topology})`, () => {
       await orderReaching((await json(res)).id, customer.accessToken, ['Paid']);
 
       // Read from outside the page: its Content-Security-Policy forbids evaluating strings inside it.
-      await eventually(async () => expect(await metricValue(page, 'orders.paid')).toBeGreaterThan(paidBefore), liveWaitMs);
+      await eventually(
+        async () => expect(await metricValue(page, 'orders.paid')).toBeGreaterThan(paidBefore),
+        liveWaitMs,
+      );
       expect(await metricValue(page, 'orders.placed')).toBeGreaterThan(placedBefore);
       expect(Number(await metric(page, 'revenue.EUR').getAttribute('data-value'))).toBeGreaterThanOrEqual(8642);
       expect(await metric(page, 'revenue.EUR').textContent()).toMatch(/€/);
