@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { startTopology, stopTopology, type TopologyKind } from '../tests/e2e/support/topology';
 import { analyticsReads } from './scenarios/analytics-reads';
+import { cartThroughput } from './scenarios/cart-throughput';
 import { daprCeiling } from './scenarios/dapr-ceiling';
 import { printDaprCeiling } from './scenarios/dapr-ceiling-report';
 import { hotSkuReservations } from './scenarios/hot-sku-reservations';
@@ -15,8 +16,10 @@ import type { RateResult } from './scenarios/rates';
 
 const root = join(__dirname, '..');
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
-/** BENCH_ONLY=http,reservations,orders,hub,notifications,analytics picks sections; all of them by default. */
-const sections = new Set((process.env.BENCH_ONLY ?? 'http,reservations,orders,hub,notifications,analytics').split(','));
+/** BENCH_ONLY=http,reservations,orders,cart,hub,notifications,analytics picks sections; all of them by default. */
+const sections = new Set(
+  (process.env.BENCH_ONLY ?? 'http,reservations,orders,cart,hub,notifications,analytics').split(','),
+);
 
 async function main(): Promise<void> {
   const logDir = join(root, '.tmp', 'bench');
@@ -45,6 +48,13 @@ async function main(): Promise<void> {
     printRates('Completed orders (placed → Paid) over HTTP, 64 concurrent clients, 20 products', rates);
     // After the topologies stopped, so none of their processes share the cores with the plumbing measured.
     printDaprCeiling(await daprCeiling(durationSeconds, join(logDir, 'dapr-ceiling')), measured.get('dapr'));
+  }
+  if (sections.has('cart')) {
+    const rates = await cartThroughput(durationSeconds, join(logDir, 'cart'));
+    printRates(
+      'Carts in the embedded topology (32 concurrent clients, 32 carts), next to a bare state-store write',
+      rates,
+    );
   }
   if (sections.has('hub')) await hubSection(durationSeconds, join(logDir, 'hub'));
   if (sections.has('notifications')) {

@@ -11,6 +11,7 @@ const notHandlers: Record<string, string[]> = {
   orders: ['orderPlaced', 'statusChanged'],
   inventory: ['emit', 'announceLevels', 'rejectionFor', 'reservationJustChanged'],
   payments: ['claimOrderPayment', 'refundCaptured'],
+  cart: ['cartCheckedOut'],
 };
 
 const repo = resolve(__dirname, '../..');

@@ -61,7 +61,7 @@ describe('the production bundle', () => {
   it('bundles every service that has a main.ts, and the gateway, into dist/<name>/main.js with a source map', () => {
     expect([...bundles.keys()]).toEqual(bundleableServices());
     expect(bundleableServices()).toEqual(
-      expect.arrayContaining(['catalog', 'edge', 'gateway', 'identity', 'inventory', 'orders', 'payments']),
+      expect.arrayContaining(['cart', 'catalog', 'edge', 'gateway', 'identity', 'inventory', 'orders', 'payments']),
     );
     for (const bundle of bundles.values()) {
       expect(bundle.outFile).toBe(join(outRoot, bundle.service, 'main.js'));
@@ -218,6 +218,53 @@ describe('the production bundle', () => {
         const categories = await fetch(`http://127.0.0.1:${appPort}/api/categories`);
         expect(categories.status).toBe(200);
         await catalog.stop();
+      } finally {
+        await sidecar.stop();
+      }
+    } finally {
+      await redis.stop();
+      run.remove();
+    }
+  }, 120_000);
+
+  it('runs the cart bundle beside a real daprd with no database: its carts are entries of the Redis state store', async () => {
+    const run = prepareDaprRunDir({ parentDir: outRoot });
+    const redis = await startRedis({ logDir: run.logDir });
+    try {
+      const appPort = await freePort();
+      const sidecar = await startSidecar(run, redis.url, 'cart', appPort);
+      try {
+        const cart = startBundle(
+          'cart',
+          {
+            NODE_ENV: 'production',
+            APP_PORT: String(appPort),
+            ...sidecar.appEnv,
+            JWKS_URL: 'http://127.0.0.1:9/api/auth/jwks',
+            GUEST_CART_TTL_DAYS: '2',
+          },
+          run.logDir,
+        );
+        const ready = await (await answers(`http://127.0.0.1:${appPort}/readyz`, cart)).json();
+        expect(ready).toMatchObject({ status: 'ready', checks: { sidecar: 'ok' } });
+        // Its projection's subscriptions, read by the sidecar from the bundle's /dapr/subscribe.
+        await sidecar.waitForSubscriptions(
+          [topics.productCreated, topics.productUpdated, topics.productDeleted, topics.stockChanged, 'deadletter.cart'],
+          30_000,
+        );
+        const created = await fetch(`http://127.0.0.1:${appPort}/api/carts`, { method: 'POST' });
+        expect(created.status).toBe(201);
+        const { id, expiresAt } = (await created.json()) as { id: string; expiresAt: string };
+        const twoDays = 2 * 86_400_000;
+        expect(Math.abs(Date.parse(expiresAt) - Date.now() - twoDays)).toBeLessThan(60_000);
+        // The guest cart is an entry of the state store, reached through the sidecar's state API under app id cart.
+        const stored = await fetch(`http://127.0.0.1:${sidecar.httpPort}/v1.0/state/statestore/guest-cart:${id}`, {
+          headers: { 'dapr-api-token': sidecar.appEnv.DAPR_API_TOKEN },
+        });
+        expect(stored.status).toBe(200);
+        expect(await stored.json()).toMatchObject({ id, kind: 'guest', lines: [] });
+        expect((await fetch(`http://127.0.0.1:${appPort}/api/carts/${id}`)).status).toBe(200);
+        await cart.stop();
       } finally {
         await sidecar.stop();
       }

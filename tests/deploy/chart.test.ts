@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectionOptions, deadLetterTopicFor } from '@shop/kit';
 import { parse } from 'yaml';
+import { services } from '../../services/edge/src/services';
 import { repoRoot } from './support/deploy-tools';
 import { ingressRouteFor, ingressRoutes } from './support/ingress';
 import {
@@ -197,6 +198,14 @@ describe('the services', () => {
         JWKS_URL: 'http://shop-identity.shop.svc.cluster.local/api/auth/jwks',
       });
       expect('DATABASE_URL' in env).toBe(databaseServices.includes(service));
+    },
+  );
+
+  it.each(services.map((manifest) => [manifest.name, manifest.data !== undefined] as const))(
+    'gives %s a database exactly when its manifest declares data (%s)',
+    (service, declaresData) => {
+      expect(values.services[service]?.database.enabled).toBe(declaresData);
+      expect(databaseServices.includes(service)).toBe(declaresData);
     },
   );
 

@@ -74,7 +74,8 @@ describe('the Tiltfile', () => {
     const own = resource(`shop-${service}`);
     expect(own.labels).toEqual([service]);
     expect(own.resourceDeps).toEqual(expect.arrayContaining(['dapr-resources', 'secrets']));
-    if (chartValues().services[service]?.database.enabled) expect(own.resourceDeps).toContain('sqlserver-init');
+    // A service without a database (the hub, the cart) must not wait for SQL Server's logins.
+    expect(own.resourceDeps.includes('sqlserver-init')).toBe(chartValues().services[service]?.database.enabled);
   });
 
   it('installs Dapr 1.18.3 with helm_resource before applying the Dapr resources', () => {

@@ -17,6 +17,8 @@ const protectedRoutes: Array<{ method: string; path: string }> = [
   { method: 'POST', path: '/api/auth/keys/rotate' },
   { method: 'GET', path: '/api/orders' },
   { method: 'POST', path: '/api/orders' },
+  { method: 'GET', path: '/api/cart' },
+  { method: 'POST', path: '/api/cart/checkout' },
 ];
 
 function base64url(value: object): string {
@@ -398,7 +400,9 @@ describe('every route enforces the access its OpenAPI document declares', () => 
     // Every service whose API is declared with the kit's ApiRoutes. The hub's surface (SignalR negotiate, the
     // Azure REST API with its access keys) has guards of its own, tested in services/hub.
     const declared = services.filter((service) => service !== 'hub');
-    expect(declared).toEqual(expect.arrayContaining(['identity', 'catalog', 'inventory', 'orders', 'payments']));
+    expect(declared).toEqual(
+      expect.arrayContaining(['identity', 'catalog', 'inventory', 'orders', 'payments', 'cart']),
+    );
     routes = [];
     for (const service of declared) {
       const doc = await json(await fetch(`${baseUrl()}/openapi/${service}.json`));

@@ -97,6 +97,14 @@ describe('what the services publish', () => {
     await orderReaching(cancelled, customer.accessToken, ['Paid']);
     expect((await send('POST', `/api/orders/${cancelled}/cancel`, customer.accessToken, {})).status).toBe(200);
 
+    // The cart: a customer's cart checked out.
+    expect((await send('PUT', `/api/cart/items/${productId}`, customer.accessToken, { quantity: 1 })).status).toBe(200);
+    const checkout = await send('POST', '/api/cart/checkout', customer.accessToken, {
+      shippingAddress,
+      payment: payment(),
+    });
+    expect(checkout.status).toBe(202);
+
     expect((await send('DELETE', `/api/products/${productId}`, admin)).status).toBe(204);
     // Identity: a change of language and phone number is announced, then the account is deleted.
     const profile = { locale: 'de-at', phone: '+49 170 1234567' };

@@ -19,5 +19,13 @@ export {
 export type { Money } from './money';
 export * from './notification-events';
 export * from './order-events';
+export { orderIdFor } from './order-identity';
+export {
+  type CardRequest,
+  cardRequest,
+  orderLimits,
+  type ShippingAddressRequest,
+  shippingAddressRequest,
+} from './order-requests';
 export * from './payment-events';
 export { type Topic, topics } from './topics';

@@ -58,7 +58,12 @@ export {
 export { entityTags, noneMatch } from './http/entity-tags';
 export { fetchFailure } from './http/fetch-failure';
 export * from './http/health';
-export { idempotencyKeyHeader, replayIdempotent, respondIdempotently } from './http/idempotent-write';
+export {
+  idempotencyKeyHeader,
+  idempotencyKeyOf,
+  replayIdempotent,
+  respondIdempotently,
+} from './http/idempotent-write';
 export { JwksKeySet, type JwksKeySetOptions } from './http/jwks-key-set';
 export * from './http/metrics';
 export * from './http/problem';

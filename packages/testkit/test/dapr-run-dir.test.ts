@@ -43,6 +43,12 @@ describe('a Dapr run dir', () => {
     );
   });
 
+  it("loads the state store for the platform's apps (the cart's carts live there), and a test's own apps when it names them", () => {
+    expect(yamlAt(join(prepared().resourcesPath, 'statestore.yaml')).scopes).toEqual([...appIds]);
+    const withTestApps = yamlAt(join(prepared({ testAppIds: ['greeter'] }).resourcesPath, 'statestore.yaml'));
+    expect(withTestApps.scopes).toEqual([...appIds, 'greeter']);
+  });
+
   it("keeps a component scoped to some of the platform's apps theirs, whatever test apps a run names", () => {
     const binding = yamlAt(join(prepared({ testAppIds: ['greeter'] }).resourcesPath, 'hub-signalr.yaml'));
     expect(binding.scopes).toEqual(['notifications']);

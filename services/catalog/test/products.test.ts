@@ -316,15 +316,32 @@ describe('the internal lookup', () => {
     const a = await h.given.product({ categoryId, price: { amount: 500, currency: 'EUR' } });
     const b = await h.given.product({ categoryId, price: { amount: 700, currency: 'USD' } });
     await h.request('DELETE', `/api/products/${b.id}`, { as: 'admin' });
+    const deleted = (await h.outbox()).find((e) => e.topic === 'catalog.product-deleted' && e.data.productId === b.id);
     const res = await h.request('POST', '/internal/products/lookup', {
       body: { ids: [b.id, randomUUID(), a.id.toUpperCase()] },
     });
+    // updatedAt is the instant the events carry: a consumer projecting both keeps the newer.
     expect(await h.expectStatus(res, 200)).toEqual({
       items: [
-        { id: b.id, sku: b.sku, name: b.name, price: { amount: 700, currency: 'USD' }, status: 'archived' },
-        { id: a.id, sku: a.sku, name: a.name, price: { amount: 500, currency: 'EUR' }, status: 'active' },
+        {
+          id: b.id,
+          sku: b.sku,
+          name: b.name,
+          price: { amount: 700, currency: 'USD' },
+          status: 'archived',
+          updatedAt: deleted?.data.deletedAt,
+        },
+        {
+          id: a.id,
+          sku: a.sku,
+          name: a.name,
+          price: { amount: 500, currency: 'EUR' },
+          status: 'active',
+          updatedAt: a.updatedAt,
+        },
       ],
     });
+    expect(deleted?.data.deletedAt).toEqual(expect.any(String));
   });
 
   it('validates the ids', async () => {

@@ -1,5 +1,6 @@
 import type { ServiceManifest } from '@shop/kit';
 import { analyticsService } from '../../analytics/src/service';
+import { cartService } from '../../cart/src/service';
 import { catalogService } from '../../catalog/src/service';
 import { hubService } from '../../hub/src/service';
 import { identityService } from '../../identity/src/service';
@@ -18,6 +19,7 @@ export const services: ServiceManifest[] = [
   inventoryService as ServiceManifest,
   paymentsService as ServiceManifest,
   ordersService as ServiceManifest,
+  cartService as ServiceManifest,
   notificationsService as ServiceManifest,
   analyticsService as ServiceManifest,
   hubService as ServiceManifest,

@@ -47,8 +47,9 @@ async function waitUntilReady(baseUrl: string, process: ManagedProcess, timeoutM
  * Starts a whole topology the way a developer does (`npm start` / `npm run start:dapr`) on a free
  * port with fresh data, unless E2E_<KIND>_URL points at one that already runs. Its SMTP_URL is an SMTP server
  * started here, which stores every email the platform sends where the tests read them (E2E_<KIND>_MAIL_DIR).
+ * `env` adds to the environment (the benchmarks run it with NODE_ENV=production and the secrets production requires).
  */
-export async function startTopology(kind: TopologyKind): Promise<string> {
+export async function startTopology(kind: TopologyKind, env: NodeJS.ProcessEnv = {}): Promise<string> {
   const external = process.env[`E2E_${kind.toUpperCase()}_URL`];
   if (external) return external;
   const port = await freePort();
@@ -65,6 +66,7 @@ export async function startTopology(kind: TopologyKind): Promise<string> {
       LOG_LEVEL: 'warn',
       SESSION_CHECK_SECONDS: String(e2eSessionCheckSeconds),
       SMTP_URL: mail.smtpUrl,
+      ...env,
     },
   });
   const baseUrl = `http://127.0.0.1:${port}`;

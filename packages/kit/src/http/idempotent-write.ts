@@ -48,7 +48,11 @@ export async function replayIdempotent(ctx: Context, dataSource: DataSource, sco
   return true;
 }
 
-function idempotencyRequest(ctx: Context, scope: string): IdempotencyRequest | undefined {
+/**
+ * The request's Idempotency-Key, undefined when it sent none; 400 naming the header when it is not 1-255 visible
+ * ASCII characters. For writes that keep their idempotency records elsewhere than the service's database.
+ */
+export function idempotencyKeyOf(ctx: Context): string | undefined {
   const key = ctx.get(idempotencyKeyHeader);
   if (!key) return undefined;
   if (key.length > kitLimits.idempotencyKeyLength || !/^[\x21-\x7e]+$/.test(key)) {
@@ -61,6 +65,12 @@ function idempotencyRequest(ctx: Context, scope: string): IdempotencyRequest | u
       ],
     });
   }
+  return key;
+}
+
+function idempotencyRequest(ctx: Context, scope: string): IdempotencyRequest | undefined {
+  const key = idempotencyKeyOf(ctx);
+  if (!key) return undefined;
   return {
     scope,
     key,

@@ -8,11 +8,14 @@ export interface ProductFacts {
   name: string;
   price: Money;
   status: ProductStatus;
+  /** When these facts last changed (the archive's instant for an archived product), ISO 8601. */
+  updatedAt: string;
 }
 
 /**
  * The authoritative facts orders price an order with, read from the database (never the cache) and for
- * archived products too: their status says they cannot be bought. Unknown ids are left out.
+ * archived products too: their status says they cannot be bought. Unknown ids are left out. `updatedAt` is the
+ * instant the catalog's events carry, so a consumer that also projects them (the cart) keeps the newer of the two.
  */
 export async function lookUpProducts(
   _ctx: HandlerContext,
@@ -24,7 +27,7 @@ export async function lookUpProducts(
   return ids.flatMap((id) => {
     const product = byId.get(id);
     if (!product) return [];
-    const { sku, name, price, status } = product;
-    return [{ id, sku, name, price, status }];
+    const { sku, name, price, status, updatedAt } = product;
+    return [{ id, sku, name, price, status, updatedAt: updatedAt.toISOString() }];
   });
 }

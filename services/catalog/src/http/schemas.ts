@@ -110,6 +110,7 @@ export const lookupResult = Joi.object({
       name: Joi.string(),
       price: money,
       status: Joi.string().valid('active', 'archived'),
+      updatedAt: Joi.string().isoDate().description('When these facts last changed; archived: when archived'),
     }),
   ),
 });

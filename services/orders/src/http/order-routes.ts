@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { orderIdFor } from '@shop/contracts';
 import {
   type ApiRoutes,
   type Caller,
@@ -20,7 +21,6 @@ import { findOrder, listOrders } from '../application/find-orders';
 import { type PlaceOrder, placeOrder, recordOrder } from '../application/place-order';
 import { DependencyUnavailableError, type OrdersDeps, type OrdersStore } from '../application/ports';
 import { type Order, type OrderStatus, orderView } from '../domain/order';
-import { orderIdFor } from '../domain/order-identity';
 import { orderIdParams, orderView as orderSchema, placeOrderBody } from './schemas';
 
 export interface OrdersHttp {

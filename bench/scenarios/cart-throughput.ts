@@ -1,0 +1,196 @@
+// Cart writes per second and cart read latency in the embedded topology (`npm start`: every service in one
+// process, the embedded mesh's state store; NODE_ENV=production), next to the floor under them, in the same run:
+//   - the bare state-store write (baseline): read a cart entry, change a line, save it on the ETag read, on the
+//     embedded mesh's state store in this process: the least a cart write must do, without HTTP;
+//   - the same write behind a bare Koa route over HTTP: that floor plus the HTTP round trip and the load generator.
+// The figures take turns (A B C D A B C D ...), so a change in the machine's speed touches each alike.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { EmbeddedBus, EtagMismatchError, type StateStore } from '@shop/kit';
+import { freePort, waitForPort } from '@shop/testkit/src/free-port';
+import { spawnManaged } from '@shop/testkit/src/managed-process';
+import { startTopology, stopTopology } from '../../tests/e2e/support/topology';
+import { benchCartWrite } from './cart-state-write';
+import { drive, type RateResult } from './rates';
+import { developmentAdmin, ShopClient } from './shop-client';
+
+const root = join(__dirname, '..', '..');
+const concurrency = 32;
+const productCount = 20;
+/** As many carts as concurrent loops: writes to one cart seldom meet (and are retried, never lost, when they do). */
+const cartCount = concurrency;
+const turns = 3;
+
+interface Figure {
+  name: string;
+  note: string;
+  operation: (n: number) => Promise<boolean>;
+  succeeded: number;
+  seconds: number;
+  p50s: number[];
+  p99s: number[];
+}
+
+async function seed(client: ShopClient): Promise<{ products: string[]; tokens: string[] }> {
+  const admin = await client.login(developmentAdmin.email, developmentAdmin.password);
+  const category = await client.json('POST', '/api/categories', { name: `bench-${randomUUID().slice(0, 8)}` }, admin);
+  const products: string[] = [];
+  for (let i = 0; i < productCount; i++) {
+    const product = await client.json(
+      'POST',
+      '/api/products',
+      {
+        sku: `BENCH-CART-${randomUUID()}`,
+        name: `Benchmark teapot ${i}`,
+        description: 'Steeps tea for the benchmark.',
+        price: { amount: 2500 + i, currency: 'EUR' },
+        categoryId: category.id,
+        initialStock: 1_000_000,
+      },
+      admin,
+    );
+    products.push(String(product.id));
+  }
+  for (const id of products) {
+    for (;;) {
+      const res = await client.send('GET', `/api/inventory/${id}`);
+      if (res.status === 200 && ((await res.json()) as { available: number }).available === 1_000_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  const tokens: string[] = [];
+  for (let i = 0; i < cartCount; i++) {
+    const email = `bench-cart-${randomUUID()}@example.com`;
+    const password = `bench password ${randomUUID()}`;
+    await client.json('POST', '/api/auth/register', { email, password, name: `Bench shopper ${i}` });
+    tokens.push(await client.login(email, password));
+  }
+  return { products, tokens };
+}
+
+/** Retries a conditional write that lost its ETag race, as the cart service does. */
+async function retryingWrite(state: StateStore, cartKey: string, productId: string): Promise<boolean> {
+  for (;;) {
+    try {
+      await benchCartWrite(state, cartKey, productId);
+      return true;
+    } catch (error) {
+      if (!(error instanceof EtagMismatchError)) throw error;
+    }
+  }
+}
+
+/**
+ * The load generator's HTTP: node:http on kept-alive sockets. fetch (undici) costs the generator several times
+ * more CPU per request, and the generator shares the two cores with the servers it measures.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+function statusOf(url: string, method: string, headers: Record<string, string> = {}, body?: string): Promise<number> {
+  const bodyHeaders =
+    body === undefined ? {} : { 'content-type': 'application/json', 'content-length': `${Buffer.byteLength(body)}` };
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent, headers: { ...headers, ...bodyHeaders } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/** Production, as the images run (no development aids), with the secrets it then requires; the admin seeds. */
+const productionEnv = (): NodeJS.ProcessEnv => ({
+  NODE_ENV: 'production',
+  SHOP_ADMIN_EMAIL: developmentAdmin.email,
+  SHOP_ADMIN_PASSWORD: developmentAdmin.password,
+  JWT_KEYS_SECRET: randomBytes(32).toString('hex'),
+  HUB_ACCESS_KEY: randomBytes(32).toString('hex'),
+  LOG_LEVEL: 'warn',
+});
+
+export async function cartThroughput(seconds: number, logDir: string): Promise<RateResult[]> {
+  const barePort = await freePort();
+  const bare = spawnManaged('bare-state-koa', process.execPath, {
+    args: ['--import', 'tsx', join(root, 'bench', 'servers', 'bare-state-koa.ts')],
+    cwd: root,
+    logDir,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(barePort) },
+  });
+  const origin = await startTopology('embedded', productionEnv());
+  try {
+    await waitForPort(barePort, 60_000);
+    const client = new ShopClient(origin);
+    const { products, tokens } = await seed(client);
+    const productOf = (n: number) => products[(n * 7) % products.length] as string;
+    const tokenOf = (n: number) => tokens[n % tokens.length] as string;
+    const quantityOf = (n: number) => (n % 5) + 1;
+    const bearer = (n: number) => ({ authorization: `Bearer ${tokenOf(n)}` });
+    const state = new EmbeddedBus().meshFor('bench-cart').state;
+    const figure = (name: string, note: string, operation: (n: number) => Promise<boolean>): Figure => ({
+      name,
+      note,
+      operation,
+      succeeded: 0,
+      seconds: 0,
+      p50s: [],
+      p99s: [],
+    });
+    const figures = [
+      figure(
+        'bare state-store write: get + conditional save of a cart entry, embedded mesh, in process (baseline)',
+        `${concurrency} concurrent writers over ${cartCount} carts`,
+        (n) => retryingWrite(state, `cart-${n % cartCount}`, productOf(n)),
+      ),
+      figure(
+        'the same write behind a bare Koa PUT route over HTTP',
+        'no auth, no validation, no catalog facts',
+        async (n) =>
+          (await statusOf(`http://127.0.0.1:${barePort}/carts/${n % cartCount}/${productOf(n)}`, 'PUT')) === 200,
+      ),
+      figure(
+        'cart write: PUT /api/cart/items/:productId, embedded topology',
+        `${cartCount} customers' carts, ${productCount} products; the answer is the priced cart`,
+        async (n) =>
+          (await statusOf(
+            `${origin}/api/cart/items/${productOf(n)}`,
+            'PUT',
+            bearer(n),
+            JSON.stringify({ quantity: quantityOf(n) }),
+          )) === 200,
+      ),
+      figure(
+        'cart read: GET /api/cart, embedded topology',
+        `the same carts, up to ${productCount} lines each, priced from the projection`,
+        async (n) => (await statusOf(`${origin}/api/cart`, 'GET', bearer(n))) === 200,
+      ),
+    ];
+    // Warm-up (JIT, caches, the projection) and every cart filled, so reads price real lines.
+    for (const f of figures) for (let n = 0; n < cartCount * 4; n++) await f.operation(n);
+    const turnSeconds = Math.max(2, Math.round(seconds / turns));
+    for (let turn = 0; turn < turns; turn++) {
+      for (const f of figures) {
+        let sequence = 0;
+        const measured = await drive(concurrency, turnSeconds, () => f.operation(sequence++));
+        f.succeeded += measured.succeeded;
+        f.seconds += turnSeconds;
+        f.p50s.push(measured.p50Ms);
+        f.p99s.push(measured.p99Ms);
+      }
+    }
+    return figures.map((f) => ({
+      name: f.name,
+      perSecond: Math.round(f.succeeded / f.seconds),
+      p50Ms: median(f.p50s),
+      p99Ms: Math.max(...f.p99s),
+      note: f.note,
+    }));
+  } finally {
+    agent.destroy();
+    await stopTopology('embedded');
+    await bare.stop();
+  }
+}

@@ -1,0 +1,21 @@
+// A baseline for the cart benchmark: a bare Koa app whose one PUT route does what a cart write does to the
+// state store, and nothing else: read the entry, change one line, save it conditionally on the ETag read (the
+// embedded mesh's state store, in process as in `npm start`). No auth, no validation, no catalog facts.
+import { EmbeddedBus, EtagMismatchError } from '@shop/kit';
+import Koa from 'koa';
+import { benchCartWrite } from '../scenarios/cart-state-write';
+
+const state = new EmbeddedBus().meshFor('bench-cart').state;
+const app = new Koa();
+app.use(async (ctx) => {
+  const [, , cart, productId] = ctx.path.split('/');
+  for (;;) {
+    try {
+      ctx.body = await benchCartWrite(state, cart ?? 'cart', productId ?? 'product');
+      return;
+    } catch (error) {
+      if (!(error instanceof EtagMismatchError)) throw error;
+    }
+  }
+});
+app.listen(Number(process.env.PORT), '127.0.0.1');
