@@ -123,7 +123,7 @@ describe("the customer's cart", () => {
       items: [],
       total: { amount: 0, currency: 'EUR' },
       itemCount: 0,
-      updatedAt: null,
+      updatedAt: expect.any(String),
     });
   });
 

@@ -1,4 +1,5 @@
 import type { DemandModel } from '../domain/demand';
+import type { RevenueCounts } from '../domain/figures';
 import type { ActivityField, Effect, OrderFact } from '../domain/order-fact';
 import type { BucketRange } from '../domain/time-buckets';
 
@@ -14,19 +15,9 @@ export interface AnalyticsStore {
   stockProduct(product: { productId: string; available: number; version: number }): Promise<void>;
 }
 
+export type { RevenueCounts };
+
 export type ActivityCounts = Record<ActivityField, number>;
-
-export interface ActivityHour extends ActivityCounts {
-  hour: number;
-}
-
-export interface RevenueHour {
-  hour: number;
-  currency: string;
-  paidOrders: number;
-  paidMinor: number;
-  refundedMinor: number;
-}
 
 export interface ProductSales {
   productId: string;
@@ -44,8 +35,14 @@ export interface StockedProduct {
 
 /** What the endpoints read, outside any transaction. Ranges are half-open, in bucket numbers. */
 export interface AnalyticsReads {
-  activity(hours: BucketRange): Promise<ActivityHour[]>;
-  revenue(hours: BucketRange): Promise<RevenueHour[]>;
+  /** The counts summed over the hours. */
+  activityTotals(hours: BucketRange): Promise<ActivityCounts>;
+  /** Paid orders per bucket of `hoursPerBucket` hours (bucket = hour / hoursPerBucket); empty buckets absent. */
+  paidPerBucket(hours: BucketRange, hoursPerBucket: number): Promise<Array<{ bucket: number; paid: number }>>;
+  /** Money summed over the hours, per currency. */
+  revenueTotals(hours: BucketRange): Promise<RevenueCounts[]>;
+  /** Money per bucket and currency; empty buckets absent. */
+  revenuePerBucket(hours: BucketRange, hoursPerBucket: number): Promise<Array<RevenueCounts & { bucket: number }>>;
   /** Units and revenue per product and currency over the days, most units first. */
   topProducts(days: BucketRange, limit: number): Promise<ProductSales[]>;
   stockedProducts(): Promise<StockedProduct[]>;

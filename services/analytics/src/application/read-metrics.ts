@@ -11,7 +11,7 @@ import {
   type Interval,
   intervalMs,
 } from '../domain/time-buckets';
-import type { ReadDeps, RevenueHour } from './ports';
+import type { ReadDeps, RevenueCounts } from './ports';
 
 export interface Range {
   from: Date;
@@ -37,24 +37,23 @@ export interface Summary {
 /** The figures of every hour that overlaps the range. */
 export async function summaryOf(_ctx: HandlerContext, range: Range, deps: ReadDeps): Promise<Summary> {
   const hours = hoursOverlapping(range.from, range.to, 'hour');
-  const [activity, revenue] = await Promise.all([deps.reads.activity(hours), deps.reads.revenue(hours)]);
-  const sum = (pick: (row: (typeof activity)[number]) => number) => activity.reduce((n, row) => n + pick(row), 0);
+  const [activity, revenue] = await Promise.all([deps.reads.activityTotals(hours), deps.reads.revenueTotals(hours)]);
   const failedByReason = Object.fromEntries(
-    failureReasons.map((reason) => [reason, sum((row) => row[`failed${reason}`])]),
+    failureReasons.map((reason) => [reason, activity[`failed${reason}`]]),
   ) as Record<FailureReason, number>;
   return {
     from: range.from.toISOString(),
     to: range.to.toISOString(),
     orders: {
-      placed: sum((row) => row.placed),
-      paid: sum((row) => row.paid),
+      placed: activity.placed,
+      paid: activity.paid,
       failed: Object.values(failedByReason).reduce((n, count) => n + count, 0),
-      cancelled: sum((row) => row.cancelled),
+      cancelled: activity.cancelled,
       failedByReason,
     },
     revenue: netRevenue(revenue),
     averageOrderValue: averageOrderValue(revenue),
-    customers: { registered: sum((row) => row.registered) },
+    customers: { registered: activity.registered },
   };
 }
 
@@ -73,13 +72,14 @@ export async function salesSeries(
   const { interval } = query;
   const buckets = bucketsOverlapping(query.from, query.to, interval);
   const hours = hoursOverlapping(query.from, query.to, interval);
-  const [activity, revenue] = await Promise.all([deps.reads.activity(hours), deps.reads.revenue(hours)]);
   const hoursPerBucket = intervalMs[interval] / intervalMs.hour;
-  const bucketOf = (hour: number) => Math.floor(hour / hoursPerBucket);
-  const orders = new Map<number, number>();
-  for (const row of activity) orders.set(bucketOf(row.hour), (orders.get(bucketOf(row.hour)) ?? 0) + row.paid);
-  const revenueRows = new Map<number, RevenueHour[]>();
-  for (const row of revenue) revenueRows.set(bucketOf(row.hour), [...(revenueRows.get(bucketOf(row.hour)) ?? []), row]);
+  const [paid, revenue] = await Promise.all([
+    deps.reads.paidPerBucket(hours, hoursPerBucket),
+    deps.reads.revenuePerBucket(hours, hoursPerBucket),
+  ]);
+  const orders = new Map(paid.map((row) => [row.bucket, row.paid]));
+  const revenueRows = new Map<number, RevenueCounts[]>();
+  for (const row of revenue) revenueRows.set(row.bucket, [...(revenueRows.get(row.bucket) ?? []), row]);
   const points = bucketStarts(buckets, interval).map((start, index) => {
     const bucket = buckets.first + index;
     return {

@@ -2,6 +2,7 @@ import type { Money } from '@shop/contracts';
 import { averageMinor, MoneyTotals } from './money-totals';
 import type { FailureReason } from './order-fact';
 
+/** Money of paid orders and refunds in one currency, in integer minor units. */
 export interface RevenueCounts {
   currency: string;
   paidOrders: number;

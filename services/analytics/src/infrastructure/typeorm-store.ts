@@ -1,17 +1,15 @@
 import type { Money, OrderLine } from '@shop/contracts';
 import { dialectOf, type Tx, transaction } from '@shop/kit';
 import { Between, type DataSource, type EntityManager, type EntitySchema, type ObjectLiteral } from 'typeorm';
-import type { AnalyticsReads, AnalyticsStore, UnitOfWork } from '../application/ports';
+import type { ActivityCounts, AnalyticsReads, AnalyticsStore, RevenueCounts, UnitOfWork } from '../application/ports';
 import type { Effect, OrderFact } from '../domain/order-fact';
 import {
   ActivityHourEntity,
-  type ActivityHourRow,
   OrderFactEntity,
   type OrderFactRow,
   ProductDayEntity,
   ProductEntity,
   RevenueHourEntity,
-  type RevenueHourRow,
 } from './entities';
 
 const emptyActivity = {
@@ -173,23 +171,79 @@ export function typeormUnitOfWork(dataSource: DataSource): UnitOfWork {
 
 const inRange = (range: { first: number; end: number }) => Between(range.first, range.end - 1);
 
+interface RawRevenue {
+  currency: string;
+  paidOrders: string | number;
+  paidMinor: string | number;
+  refundedMinor: string | number;
+}
+
+const toRevenueCounts = (row: RawRevenue): RevenueCounts => ({
+  currency: row.currency,
+  paidOrders: Number(row.paidOrders),
+  paidMinor: Number(row.paidMinor),
+  refundedMinor: Number(row.refundedMinor),
+});
+
+/** A bucket size goes into the SQL text (integer division groups the hours): only a whole number may. */
+function wholeNumber(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${value} is not a bucket size in hours`);
+  return value;
+}
+
 export function typeormReads(dataSource: DataSource): AnalyticsReads {
+  // Integer division (`hour / n`) truncates on all three databases; hours are never negative, so it is floor.
+  const revenueQuery = (hours: { first: number; end: number }) =>
+    dataSource
+      .getRepository(RevenueHourEntity)
+      .createQueryBuilder('r')
+      .select('r.currency', 'currency')
+      .addSelect('SUM(r.paid_orders)', 'paidOrders')
+      .addSelect('SUM(r.paid_minor)', 'paidMinor')
+      .addSelect('SUM(r.refunded_minor)', 'refundedMinor')
+      .where('r.hour >= :first AND r.hour < :end', hours)
+      .groupBy('r.currency');
   return {
-    async activity(hours) {
-      const rows: ActivityHourRow[] = await dataSource
+    async activityTotals(hours) {
+      const row = await dataSource
         .getRepository(ActivityHourEntity)
-        .findBy({ hour: inRange(hours) });
-      return rows.map((row) => ({ ...row, hour: Number(row.hour) }));
+        .createQueryBuilder('a')
+        .select('COALESCE(SUM(a.placed), 0)', 'placed')
+        .addSelect('COALESCE(SUM(a.paid), 0)', 'paid')
+        .addSelect('COALESCE(SUM(a.cancelled), 0)', 'cancelled')
+        .addSelect('COALESCE(SUM(a.registered), 0)', 'registered')
+        .addSelect('COALESCE(SUM(a.failed_out_of_stock), 0)', 'failedOutOfStock')
+        .addSelect('COALESCE(SUM(a.failed_payment_declined), 0)', 'failedPaymentDeclined')
+        .addSelect('COALESCE(SUM(a.failed_reservation_expired), 0)', 'failedReservationExpired')
+        .where('a.hour >= :first AND a.hour < :end', hours)
+        .getRawOne<Record<keyof ActivityCounts, string | number>>();
+      return Object.fromEntries(
+        Object.keys(emptyActivity).map((field) => [field, Number(row?.[field as keyof ActivityCounts] ?? 0)]),
+      ) as ActivityCounts;
     },
-    async revenue(hours) {
-      const rows: RevenueHourRow[] = await dataSource.getRepository(RevenueHourEntity).findBy({ hour: inRange(hours) });
-      return rows.map((row) => ({
-        hour: Number(row.hour),
-        currency: row.currency,
-        paidOrders: Number(row.paidOrders),
-        paidMinor: toNumber(row.paidMinor),
-        refundedMinor: toNumber(row.refundedMinor),
-      }));
+    async paidPerBucket(hours, hoursPerBucket) {
+      const bucket = `a.hour / ${wholeNumber(hoursPerBucket)}`;
+      const rows = await dataSource
+        .getRepository(ActivityHourEntity)
+        .createQueryBuilder('a')
+        .select(bucket, 'bucket')
+        .addSelect('SUM(a.paid)', 'paid')
+        .where('a.hour >= :first AND a.hour < :end', hours)
+        .groupBy(bucket)
+        .getRawMany<{ bucket: string | number; paid: string | number }>();
+      return rows.map((row) => ({ bucket: Number(row.bucket), paid: Number(row.paid) }));
+    },
+    async revenueTotals(hours) {
+      const rows = await revenueQuery(hours).getRawMany<RawRevenue>();
+      return rows.map(toRevenueCounts);
+    },
+    async revenuePerBucket(hours, hoursPerBucket) {
+      const bucket = `r.hour / ${wholeNumber(hoursPerBucket)}`;
+      const rows = await revenueQuery(hours)
+        .addSelect(bucket, 'bucket')
+        .addGroupBy(bucket)
+        .getRawMany<RawRevenue & { bucket: string | number }>();
+      return rows.map((row) => ({ ...toRevenueCounts(row), bucket: Number(row.bucket) }));
     },
     async topProducts(days, limit) {
       const rows = await dataSource

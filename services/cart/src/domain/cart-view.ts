@@ -21,8 +21,11 @@ export interface CartView {
   total: Money;
   /** The sum of the quantities. */
   itemCount: number;
-  /** When the cart was last written; null for a customer's cart never written. */
-  updatedAt: string | null;
+  /**
+   * When the cart was last written; for a cart never written, the instant of the answer (the contract's timestamps
+   * are strings, and the empty cart is as of then).
+   */
+  updatedAt: string;
   /** A guest cart's end, unless it is written again before (every write moves it). */
   expiresAt?: string;
 }
@@ -61,7 +64,7 @@ export function cartView(
     items,
     total: { amount: items.reduce((sum, item) => sum + item.lineTotal.amount, 0), currency },
     itemCount: items.reduce((sum, item) => sum + item.quantity, 0),
-    updatedAt: written ? cart.updatedAt : null,
+    updatedAt: cart.updatedAt,
     ...(cart.kind === 'guest' && written
       ? { expiresAt: new Date(Date.parse(cart.updatedAt) + options.guestCartTtlSeconds * 1000).toISOString() }
       : {}),

@@ -19,7 +19,9 @@ export const cartView = Joi.object({
   ),
   total: money,
   itemCount: Joi.number().integer().min(0).description('The sum of the quantities'),
-  updatedAt: Joi.string().isoDate().allow(null).description("null for a customer's cart never written"),
+  updatedAt: Joi.string()
+    .isoDate()
+    .description('When the cart was last written; for a cart never written, the instant of the answer'),
   expiresAt: Joi.string().isoDate().description('A guest cart expires then unless written again before'),
 });
 

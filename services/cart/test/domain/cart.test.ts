@@ -259,13 +259,13 @@ describe('the cart answer', () => {
     expect(view.expiresAt).toBe('2026-12-08T11:00:00.000Z');
   });
 
-  it("answers a customer's cart never written as empty, in EUR, with no updatedAt", () => {
+  it("answers a customer's cart never written as empty, in EUR, as of the answer's instant", () => {
     expect(cartView(emptyCart(customerRef, now), facts, { guestCartTtlSeconds: 1 })).toEqual({
       id: customerCartId('customer-1'),
       items: [],
       total: { amount: 0, currency: 'EUR' },
       itemCount: 0,
-      updatedAt: null,
+      updatedAt: now.toISOString(),
     });
   });
 
