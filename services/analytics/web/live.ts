@@ -8,10 +8,15 @@ export interface LiveFeed {
   stop(): Promise<void>;
 }
 
+/**
+ * Follows the figures: `onSummary` for each `MetricsChanged`; `onReconnected` after the connection came back, since
+ * whatever changed while it was away was sent to no one (the page reads the figures again then).
+ */
 export async function followMetrics(
   accessToken: () => string,
   onSummary: (summary: Summary) => void,
   onState: (state: LiveState) => void,
+  onReconnected: () => void,
 ): Promise<LiveFeed> {
   const connection: HubConnection = new HubConnectionBuilder()
     // Asked again on every (re)connection, so a renewed token is the one sent.
@@ -21,7 +26,10 @@ export async function followMetrics(
     .build();
   connection.on('MetricsChanged', (summary: Summary) => onSummary(summary));
   connection.onreconnecting(() => onState('reconnecting'));
-  connection.onreconnected(() => onState('live'));
+  connection.onreconnected(() => {
+    onState('live');
+    onReconnected();
+  });
   connection.onclose(() => onState('disconnected'));
   onState('connecting');
   await connection.start();

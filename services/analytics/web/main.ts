@@ -61,6 +61,15 @@ function refreshPanels(): void {
   }, 1000);
 }
 
+/** After the live connection was away: every figure again, the changes it missed included. */
+async function reloadFigures(): Promise<void> {
+  try {
+    showFigures(await loadFigures(session.accessToken));
+  } catch {
+    // The next change reads the panels again.
+  }
+}
+
 async function showSignIn(message?: string): Promise<void> {
   await feed?.stop().catch(() => undefined);
   feed = undefined;
@@ -81,6 +90,7 @@ async function open(): Promise<void> {
       refreshPanels();
     },
     (state) => say(liveStatus, state, liveText[state]),
+    () => void reloadFigures(),
   ).catch((error: Error) => {
     say(liveStatus, 'error', `Live updates unavailable: ${error.message}`);
     return undefined;
