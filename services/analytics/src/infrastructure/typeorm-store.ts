@@ -2,7 +2,7 @@ import type { Money, OrderLine } from '@shop/contracts';
 import { dialectOf, type Tx, transaction } from '@shop/kit';
 import { Between, type DataSource, type EntityManager, type EntitySchema, type ObjectLiteral } from 'typeorm';
 import type { ActivityCounts, AnalyticsReads, AnalyticsStore, RevenueCounts, UnitOfWork } from '../application/ports';
-import type { Effect, OrderFact } from '../domain/order-fact';
+import { type Effect, newOrderFact, type OrderFact } from '../domain/order-fact';
 import {
   ActivityHourEntity,
   OrderFactEntity,
@@ -69,8 +69,19 @@ function incrementsOf(effects: Effect[]): Increment[] {
 }
 
 /**
+ * Inserts `row` unless its key is taken. On PostgreSQL and SQLite a twin insert in flight is waited for and then
+ * nothing is inserted; SQL Server has no such statement in TypeORM, so there a twin fails on the key and its
+ * event is delivered again.
+ */
+async function insertIfAbsent(manager: EntityManager, entity: EntitySchema<ObjectLiteral>, row: ObjectLiteral) {
+  const insert = manager.createQueryBuilder().insert().into(entity).values(row);
+  if (dialectOf(manager.connection) !== 'mssql') insert.orIgnore();
+  await insert.execute();
+}
+
+/**
  * Adds in the database (`SET n = n + d`), so concurrent events on one row never lose a count; a row not there
- * yet is inserted at zero first (two inserting at once: one fails on the key, and its event is delivered again).
+ * yet is inserted at zero first.
  */
 async function increment(manager: EntityManager, row: Increment): Promise<void> {
   const metadata = manager.connection.getMetadata(row.entity);
@@ -84,7 +95,7 @@ async function increment(manager: EntityManager, row: Increment): Promise<void> 
   const update = () => manager.createQueryBuilder().update(row.entity).set(set).where(row.key).execute();
   const result = await update();
   if (result.affected) return;
-  await manager.getRepository(row.entity).insert({ ...row.key, ...row.zero });
+  await insertIfAbsent(manager, row.entity, { ...row.key, ...row.zero });
   await update();
 }
 
@@ -131,17 +142,21 @@ export function storeOfTx(tx: Tx): AnalyticsStore {
   const products = manager.getRepository(ProductEntity);
   return {
     async orderFact(orderId) {
-      // Locked until the event's transaction ends: two events of one order are applied one after the other.
+      // The row is made first, so that there is always one to lock: locked until the event's transaction ends,
+      // two events of one order are applied one after the other, the second seeing what the first wrote.
+      await insertIfAbsent(
+        manager,
+        OrderFactEntity as unknown as EntitySchema<ObjectLiteral>,
+        toOrderFactRow(newOrderFact(orderId)),
+      );
       const query = facts.createQueryBuilder('fact').where('fact.order_id = :orderId', { orderId });
       if (locks) query.setLock('pessimistic_write');
       const row = await query.getOne();
-      return row ? toOrderFact(row) : null;
+      return row ? toOrderFact(row) : newOrderFact(orderId);
     },
     async saveOrderFact(fact) {
-      const row = toOrderFactRow(fact);
-      const { orderId, ...rest } = row;
-      const result = await facts.update({ orderId }, rest);
-      if (!result.affected) await facts.insert(row);
+      const { orderId, ...rest } = toOrderFactRow(fact);
+      await facts.update({ orderId }, rest);
     },
     async apply(effects) {
       for (const row of incrementsOf(effects)) await increment(manager, row);
