@@ -69,14 +69,27 @@ function incrementsOf(effects: Effect[]): Increment[] {
 }
 
 /**
- * Inserts `row` unless its key is taken. On PostgreSQL and SQLite a twin insert in flight is waited for and then
- * nothing is inserted; SQL Server has no such statement in TypeORM, so there a twin fails on the key and its
- * event is delivered again.
+ * Inserts the row of `key` (with `values`) unless it is there. On PostgreSQL and SQLite one statement, which waits
+ * for a twin insert in flight and then inserts nothing; TypeORM has no such statement for SQL Server, where the row
+ * is looked up first and a twin inserting at the same moment fails on the key (its event is delivered again).
  */
-async function insertIfAbsent(manager: EntityManager, entity: EntitySchema<ObjectLiteral>, row: ObjectLiteral) {
-  const insert = manager.createQueryBuilder().insert().into(entity).values(row);
-  if (dialectOf(manager.connection) !== 'mssql') insert.orIgnore();
-  await insert.execute();
+async function insertIfAbsent(
+  manager: EntityManager,
+  entity: EntitySchema<ObjectLiteral>,
+  key: ObjectLiteral,
+  values: ObjectLiteral,
+): Promise<void> {
+  if (dialectOf(manager.connection) === 'mssql') {
+    if (!(await manager.existsBy(entity, key))) await manager.insert(entity, { ...key, ...values });
+    return;
+  }
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values({ ...key, ...values })
+    .orIgnore()
+    .execute();
 }
 
 /**
@@ -95,7 +108,7 @@ async function increment(manager: EntityManager, row: Increment): Promise<void> 
   const update = () => manager.createQueryBuilder().update(row.entity).set(set).where(row.key).execute();
   const result = await update();
   if (result.affected) return;
-  await insertIfAbsent(manager, row.entity, { ...row.key, ...row.zero });
+  await insertIfAbsent(manager, row.entity, row.key, row.zero);
   await update();
 }
 
@@ -144,11 +157,8 @@ export function storeOfTx(tx: Tx): AnalyticsStore {
     async orderFact(orderId) {
       // The row is made first, so that there is always one to lock: locked until the event's transaction ends,
       // two events of one order are applied one after the other, the second seeing what the first wrote.
-      await insertIfAbsent(
-        manager,
-        OrderFactEntity as unknown as EntitySchema<ObjectLiteral>,
-        toOrderFactRow(newOrderFact(orderId)),
-      );
+      const target = OrderFactEntity as unknown as EntitySchema<ObjectLiteral>;
+      await insertIfAbsent(manager, target, { orderId }, toOrderFactRow(newOrderFact(orderId)));
       const query = facts.createQueryBuilder('fact').where('fact.order_id = :orderId', { orderId });
       if (locks) query.setLock('pessimistic_write');
       const row = await query.getOne();
