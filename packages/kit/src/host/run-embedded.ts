@@ -55,7 +55,10 @@ export async function runEmbedded(
   const dataDir = resolve(config.SHOP_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const metrics = createMetricsRegistry();
-  const bus = new EmbeddedBus({ logger: log.child({ component: 'mesh' }) });
+  const bus = new EmbeddedBus({
+    logger: log.child({ component: 'mesh' }),
+    stateFile: resolve(dataDir, 'state.sqlite'),
+  });
   const health: HealthState = { accepting: true };
   // With PORT=0 (tests) the port is known only once the server listens; verifiers read the URL at first use.
   let listeningPort = config.PORT;

@@ -17,6 +17,7 @@ import {
   type Subscription,
 } from './port';
 import { parseResponseBody } from './response-body';
+import { StateFile } from './state-file';
 
 /**
  * How a failing delivery is retried before it goes to the app's dead-letter topic. The defaults mirror
@@ -40,6 +41,11 @@ export interface EmbeddedBusOptions {
   /** Events kept per topic for subscriptions registered later (pubsub.yaml's maxLenApprox). */
   retainedEventsPerTopic?: number;
   logger?: Logger;
+  /**
+   * A SQLite file the apps' state is kept in across restarts (`npm start` keeps carts and the like this way, as
+   * Redis does for the Dapr topology); in memory only without it.
+   */
+  stateFile?: string;
 }
 
 export interface EmbeddedAppOptions {
@@ -77,6 +83,7 @@ export class EmbeddedBus {
   private readonly invokeRetry: EmbeddedInvokeRetryPolicy;
   private readonly retainedPerTopic: number;
   private readonly logger: Logger;
+  private readonly stateFile?: StateFile;
   private closed = false;
 
   constructor(options: EmbeddedBusOptions = {}) {
@@ -85,6 +92,7 @@ export class EmbeddedBus {
     this.retainedPerTopic = options.retainedEventsPerTopic ?? defaultRetainedEventsPerTopic;
     this.logger = options.logger ?? createLogger({ name: 'embedded-mesh' });
     if (this.retry.maxAttempts < 1) throw new Error('retry.maxAttempts must be at least 1');
+    if (options.stateFile) this.stateFile = new StateFile(options.stateFile);
   }
 
   /** Adds an app's request listener and subscriptions; may be called after meshFor(appId). */
@@ -137,12 +145,14 @@ export class EmbeddedBus {
   async close(): Promise<void> {
     this.closed = true;
     await this.drain();
+    this.stateFile?.close();
   }
 
   private app(appId: string): RegisteredApp {
     let app = this.apps.get(appId);
     if (!app) {
-      app = { appId, subscriptions: new Map(), state: new MemoryStateStore() };
+      const persistence = this.stateFile && { file: this.stateFile, appId };
+      app = { appId, subscriptions: new Map(), state: new MemoryStateStore(persistence) };
       this.apps.set(appId, app);
     }
     return app;
@@ -301,9 +311,22 @@ interface StoredEntry {
   expiresAtMs?: number;
 }
 
-/** state.redis semantics: the ETag is a version counter; an ETag on a missing key does not conflict. */
+/**
+ * state.redis semantics: the ETag is a version counter; an ETag on a missing key does not conflict. Reads come from
+ * memory; with a state file every change is written through to it, and the entries are read back at start.
+ */
 class MemoryStateStore implements StateStore {
   private readonly entries = new Map<string, StoredEntry>();
+
+  constructor(private readonly persistence?: { file: StateFile; appId: string }) {
+    for (const entry of persistence?.file.load(persistence.appId, Date.now()) ?? []) {
+      this.entries.set(entry.key, {
+        value: deepFreeze(JSON.parse(entry.json) as unknown),
+        version: entry.version,
+        expiresAtMs: entry.expiresAtMs,
+      });
+    }
+  }
 
   async get<T>(key: string): Promise<StateEntry<T> | undefined> {
     const entry = this.live(key);
@@ -324,13 +347,19 @@ class MemoryStateStore implements StateStore {
     if (options.ttlSeconds !== undefined) {
       expiresAtMs = options.ttlSeconds > 0 ? Date.now() + options.ttlSeconds * 1000 : undefined;
     }
-    const stored = deepFreeze(JSON.parse(JSON.stringify(value ?? null)) as unknown);
-    this.entries.set(key, { value: stored, version: (entry?.version ?? 0) + 1, expiresAtMs });
+    const json = JSON.stringify(value ?? null);
+    const stored: StoredEntry = {
+      value: deepFreeze(JSON.parse(json) as unknown),
+      version: (entry?.version ?? 0) + 1,
+      expiresAtMs,
+    };
+    this.persistence?.file.put(this.persistence.appId, { key, json, version: stored.version, expiresAtMs });
+    this.entries.set(key, stored);
   }
 
   async delete(key: string, options: { etag?: string } = {}): Promise<void> {
     this.checkEtag(key, this.live(key), options.etag);
-    this.entries.delete(key);
+    this.forget(key);
   }
 
   private checkEtag(key: string, entry: StoredEntry | undefined, etag: string | undefined): void {
@@ -343,10 +372,15 @@ class MemoryStateStore implements StateStore {
   private live(key: string): StoredEntry | undefined {
     const entry = this.entries.get(key);
     if (entry?.expiresAtMs !== undefined && entry.expiresAtMs <= Date.now()) {
-      this.entries.delete(key);
+      this.forget(key);
       return undefined;
     }
     return entry;
+  }
+
+  private forget(key: string): void {
+    if (!this.entries.delete(key)) return;
+    this.persistence?.file.delete(this.persistence.appId, key);
   }
 }
 

@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { EmbeddedPlatform } from '../../src/host/run-embedded';
 import { wishlistsService } from './example-service';
 
-// The README's example service, run as the platform runs it.
+// docs/adding-a-service.md's example service, run as the platform runs it.
 let fixture: FixturePlatform;
 let platform: EmbeddedPlatform;
 let dataSource: DataSource;
@@ -86,11 +86,10 @@ describe('the service of "Adding a service"', () => {
   });
 });
 
-describe('the README', () => {
+describe('docs/adding-a-service.md', () => {
   it('shows this very service (from its first declaration on)', () => {
     const fromDeclarations = (text: string) => text.slice(text.indexOf('interface WishlistItem')).trim();
-    const readme = readFileSync(resolve(__dirname, '../../../../README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Adding a service'));
+    const section = readFileSync(resolve(__dirname, '../../../../docs/adding-a-service.md'), 'utf8');
     const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
     const source = readFileSync(join(__dirname, 'example-service.ts'), 'utf8');
     expect(fromDeclarations(block)).toBe(fromDeclarations(source));

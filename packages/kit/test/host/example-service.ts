@@ -1,5 +1,5 @@
-// The service of the README's "Adding a service", verbatim apart from the import paths: adding-a-service.test.ts
-// runs it, so the README's example keeps working. In a service the imports are '@shop/kit' and '@shop/contracts'.
+// The service of docs/adding-a-service.md, verbatim apart from the import paths: adding-a-service.test.ts
+// runs it, so the documented example keeps working. In a service the imports are '@shop/kit' and '@shop/contracts'.
 import { CustomerDeleted } from '@shop/contracts';
 import Joi from 'joi';
 import { EntitySchema, type MigrationInterface, type QueryRunner, Table } from 'typeorm';
