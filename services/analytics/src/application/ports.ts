@@ -5,7 +5,8 @@ import type { BucketRange } from '../domain/time-buckets';
 
 /** What the event projections write, inside the transaction of the event's inbox record. */
 export interface AnalyticsStore {
-  orderFact(orderId: string): Promise<OrderFact | null>;
+  /** The order's fact (a new one when none was kept), locked until the transaction ends. */
+  orderFact(orderId: string): Promise<OrderFact>;
   saveOrderFact(fact: OrderFact): Promise<void>;
   /** Adds each effect to its counter (creating the counter's row at zero first). */
   apply(effects: Effect[]): Promise<void>;

@@ -4,7 +4,6 @@ import {
   type Applied,
   customerRegistered,
   type FailureReason,
-  newOrderFact,
   type OrderFact,
   orderCancelled,
   orderFailed,
@@ -42,7 +41,7 @@ export async function recordOrderEvent(
   event: OrderEvent,
   deps: { store: AnalyticsStore },
 ): Promise<void> {
-  const fact = (await deps.store.orderFact(event.orderId)) ?? newOrderFact(event.orderId);
+  const fact = await deps.store.orderFact(event.orderId);
   const applied = applyTo(fact, event);
   if (applied.effects.length === 0) return;
   await deps.store.apply(applied.effects);

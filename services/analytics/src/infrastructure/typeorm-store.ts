@@ -2,7 +2,7 @@ import type { Money, OrderLine } from '@shop/contracts';
 import { dialectOf, type Tx, transaction } from '@shop/kit';
 import { Between, type DataSource, type EntityManager, type EntitySchema, type ObjectLiteral } from 'typeorm';
 import type { ActivityCounts, AnalyticsReads, AnalyticsStore, RevenueCounts, UnitOfWork } from '../application/ports';
-import type { Effect, OrderFact } from '../domain/order-fact';
+import { type Effect, newOrderFact, type OrderFact } from '../domain/order-fact';
 import {
   ActivityHourEntity,
   OrderFactEntity,
@@ -69,8 +69,32 @@ function incrementsOf(effects: Effect[]): Increment[] {
 }
 
 /**
+ * Inserts the row of `key` (with `values`) unless it is there. On PostgreSQL and SQLite one statement, which waits
+ * for a twin insert in flight and then inserts nothing; TypeORM has no such statement for SQL Server, where the row
+ * is looked up first and a twin inserting at the same moment fails on the key (its event is delivered again).
+ */
+async function insertIfAbsent(
+  manager: EntityManager,
+  entity: EntitySchema<ObjectLiteral>,
+  key: ObjectLiteral,
+  values: ObjectLiteral,
+): Promise<void> {
+  if (dialectOf(manager.connection) === 'mssql') {
+    if (!(await manager.existsBy(entity, key))) await manager.insert(entity, { ...key, ...values });
+    return;
+  }
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values({ ...key, ...values })
+    .orIgnore()
+    .execute();
+}
+
+/**
  * Adds in the database (`SET n = n + d`), so concurrent events on one row never lose a count; a row not there
- * yet is inserted at zero first (two inserting at once: one fails on the key, and its event is delivered again).
+ * yet is inserted at zero first.
  */
 async function increment(manager: EntityManager, row: Increment): Promise<void> {
   const metadata = manager.connection.getMetadata(row.entity);
@@ -84,7 +108,7 @@ async function increment(manager: EntityManager, row: Increment): Promise<void> 
   const update = () => manager.createQueryBuilder().update(row.entity).set(set).where(row.key).execute();
   const result = await update();
   if (result.affected) return;
-  await manager.getRepository(row.entity).insert({ ...row.key, ...row.zero });
+  await insertIfAbsent(manager, row.entity, row.key, row.zero);
   await update();
 }
 
@@ -131,17 +155,18 @@ export function storeOfTx(tx: Tx): AnalyticsStore {
   const products = manager.getRepository(ProductEntity);
   return {
     async orderFact(orderId) {
-      // Locked until the event's transaction ends: two events of one order are applied one after the other.
+      // The row is made first, so that there is always one to lock: locked until the event's transaction ends,
+      // two events of one order are applied one after the other, the second seeing what the first wrote.
+      const target = OrderFactEntity as unknown as EntitySchema<ObjectLiteral>;
+      await insertIfAbsent(manager, target, { orderId }, toOrderFactRow(newOrderFact(orderId)));
       const query = facts.createQueryBuilder('fact').where('fact.order_id = :orderId', { orderId });
       if (locks) query.setLock('pessimistic_write');
       const row = await query.getOne();
-      return row ? toOrderFact(row) : null;
+      return row ? toOrderFact(row) : newOrderFact(orderId);
     },
     async saveOrderFact(fact) {
-      const row = toOrderFactRow(fact);
-      const { orderId, ...rest } = row;
-      const result = await facts.update({ orderId }, rest);
-      if (!result.affected) await facts.insert(row);
+      const { orderId, ...rest } = toOrderFactRow(fact);
+      await facts.update({ orderId }, rest);
     },
     async apply(effects) {
       for (const row of incrementsOf(effects)) await increment(manager, row);

@@ -170,6 +170,23 @@ export function projectionContract(database: string, open: () => Promise<Project
       expect(projected).toBe(19);
     });
 
+    it('counts exactly under concurrency: events of one order, and of many orders in one hour, at once', async () => {
+      const hour = '2025-12-10T10'; // outside the demand window of the stock outlook below
+      const range = { from: new Date(`${hour}:00:00Z`), to: new Date(`${hour}:59:59Z`) };
+      const orderIds = Array.from({ length: 12 }, () => randomUUID());
+      await Promise.all(
+        orderIds.flatMap((orderId, n) => [
+          deliver(topics.orderPlaced, placed(orderId, `${hour}:0${n % 10}:00Z`, [[widget, 1, eur(100)]])),
+          deliver(topics.orderPaid, status(orderId, 'Paid', `${hour}:3${n % 10}:00Z`)),
+        ]),
+      );
+      const summary = await summaryOf(ctx, range, deps);
+      expect(summary.orders).toMatchObject({ placed: 12, paid: 12 });
+      expect(summary.revenue).toEqual([eur(1200)]);
+      const sold = await topProducts(ctx, { ...range, limit: 10 }, deps);
+      expect(sold).toEqual([{ productId: widget, name: 'Widget Pro', quantity: 12, revenue: eur(1200) }]);
+    });
+
     it('answers the sales series with every bucket, the empty ones as zeros', async () => {
       const range = { from: new Date('2026-03-09T00:00:00Z'), to: new Date('2026-03-11T00:00:00Z') };
       const daily = await salesSeries(ctx, { ...range, interval: 'day' }, deps);
