@@ -82,7 +82,9 @@ export function createGateway(options: GatewayOptions): {
 } {
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? jsonBodyLimitBytes;
-  const proxy = createProxyServer({ xfwd: true, proxyTimeout: idleTimeoutMs, timeout: idleTimeoutMs });
+  // Only the upstream's silence is timed: a client waiting for its answer is not idle, and cutting its socket would
+  // leave it with no answer at all (a request the service is still working on gets 504 instead).
+  const proxy = createProxyServer({ xfwd: true, proxyTimeout: idleTimeoutMs });
   // The proxy re-emits a client socket's failure (a reset, a half-closed upgrade) as its own 'error'; unhandled, that
   // ends the process and every other connection with it. Each failure ends only its own connection.
   proxy.on('error', (error: Error, _req: IncomingMessage, res: ServerResponse | Duplex) => {
@@ -134,11 +136,20 @@ export function createGateway(options: GatewayOptions): {
       ctx.res.once('finish', resolve);
       ctx.res.once('close', resolve);
       // A long poll waits up to 90 s for data and an event stream may be quiet between keep-alives: no idle cut.
-      const timeouts = streaming ? { proxyTimeout: 0, timeout: 0 } : {};
+      const timeouts = streaming ? { proxyTimeout: 0 } : {};
+      const startedAt = Date.now();
       proxy.web(ctx.req, ctx.res, { target: route.target, ...timeouts, ...(buffer ? { buffer } : {}) }, (error) => {
         if (ctx.res.headersSent) {
           ctx.res.destroy(error);
           resolve();
+        } else if (!streaming && Date.now() - startedAt >= idleTimeoutMs) {
+          // The proxy ends an upstream request silent for the idle timeout as a hang-up: told apart by the time.
+          reject(
+            problem(504, 'Gateway Timeout', {
+              detail: `${route.service} did not answer within ${idleTimeoutMs} ms`,
+              headers: { 'Retry-After': '1' },
+            }),
+          );
         } else {
           reject(problem(502, 'Bad Gateway', { detail: `${route.service} did not answer` }));
         }

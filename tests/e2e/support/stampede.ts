@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { json } from '@shop/testkit/src/listen';
 import { adminToken, bearer, newCustomer, postJson, type TestCustomer } from './accounts';
 import { eventually } from './eventually';
@@ -29,24 +30,38 @@ export async function customers(count: number): Promise<TestCustomer[]> {
 }
 
 /**
- * Places `count` one-unit orders for `productId` at once, spread over `buyers` round-robin. Answers the
- * ids of the orders that were accepted (202); any other answer fails the test with its body.
+ * Places `count` one-unit orders for `productId` at once, spread over `buyers` round-robin, as a careful client
+ * does: each order under its own Idempotency-Key, sent again with that key while the platform answers that it is
+ * busy (409 in progress, 502, 503, 504) or the connection fails, so an overloaded machine slows the stampede down
+ * but never turns it into lost or doubled orders. Answers the ids of the orders accepted (202); any other answer
+ * fails the test with its body. `retryBusy: false` sends each once (a test that takes services down on purpose).
  */
-export async function placeAtOnce(productId: string, buyers: TestCustomer[], count: number): Promise<string[]> {
-  const answers = await Promise.all(
+export async function placeAtOnce(
+  productId: string,
+  buyers: TestCustomer[],
+  count: number,
+  options: { retryBusy?: boolean } = {},
+): Promise<string[]> {
+  const attempts = options.retryBusy === false ? 1 : maxAttempts;
+  return Promise.all(
     Array.from({ length: count }, async (_, index) => {
       const buyer = buyers[index % buyers.length] as TestCustomer;
-      const res = await postJson(
-        '/api/orders',
-        { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() },
-        bearer(buyer.accessToken),
-      );
-      if (res.status !== 202) throw new Error(`order ${index} answered ${res.status}: ${await res.text()}`);
-      return (await json(res)).id as string;
+      const body = { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() };
+      const headers = { ...bearer(buyer.accessToken), 'idempotency-key': randomUUID() };
+      for (let attempt = 1; ; attempt++) {
+        const res = await postJson('/api/orders', body, headers).catch((error: Error) => error);
+        if (!(res instanceof Error) && res.status === 202) return (await json(res)).id as string;
+        const busy = res instanceof Error || [409, 502, 503, 504].includes(res.status);
+        const answer = res instanceof Error ? res.message : `${res.status}: ${await res.text()}`;
+        if (!busy || attempt >= attempts) throw new Error(`order ${index} answered ${answer}`);
+        await sleep(Math.min(2_000, 200 * attempt));
+      }
     }),
   );
-  return answers;
 }
+
+const maxAttempts = 30;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every item of a list endpoint (CONTRACT.md lists: `{items, nextCursor}`), following the cursor to the end. */
 async function everyItem<T>(path: string, token: string): Promise<T[]> {
