@@ -3,6 +3,7 @@
 // same 2 cores, so absolute figures are lower bounds).
 import { join } from 'node:path';
 import { startTopology, stopTopology, type TopologyKind } from '../tests/e2e/support/topology';
+import { analyticsReads } from './scenarios/analytics-reads';
 import { cartThroughput } from './scenarios/cart-throughput';
 import { daprCeiling } from './scenarios/dapr-ceiling';
 import { printDaprCeiling } from './scenarios/dapr-ceiling-report';
@@ -15,8 +16,10 @@ import type { RateResult } from './scenarios/rates';
 
 const root = join(__dirname, '..');
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
-/** BENCH_ONLY=http,reservations,orders,cart,hub,notifications picks sections; all of them by default. */
-const sections = new Set((process.env.BENCH_ONLY ?? 'http,reservations,orders,cart,hub,notifications').split(','));
+/** BENCH_ONLY=http,reservations,orders,cart,hub,notifications,analytics picks sections; all of them by default. */
+const sections = new Set(
+  (process.env.BENCH_ONLY ?? 'http,reservations,orders,cart,hub,notifications,analytics').split(','),
+);
 
 async function main(): Promise<void> {
   const logDir = join(root, '.tmp', 'bench');
@@ -57,6 +60,13 @@ async function main(): Promise<void> {
   if (sections.has('notifications')) {
     const rates = await notificationThroughput(durationSeconds, join(logDir, 'notifications'));
     printRates('Emails per second to a local SMTP server (a forked smtp-server that accepts everything)', rates);
+  }
+  if (sections.has('analytics')) {
+    const rates = await analyticsReads(durationSeconds, join(logDir, 'analytics'));
+    printRates(
+      'Analytics reads with 100,000 orders in the read model (the application handlers on the database)',
+      rates,
+    );
   }
 }
 

@@ -54,7 +54,7 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
   const externals = new Set<string>();
   const { metafile } = await build({
     entryPoints: [entry],
-    // The metafile's input paths are relative to it: services/<name>/src/... (templatesOf).
+    // The metafile's input paths are relative to it: services/<name>/src/... (runtimeFolderOf).
     absWorkingDir: repoRoot,
     metafile: true,
     outfile: outFile,
@@ -71,23 +71,31 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
     logLevel: 'warning',
     plugins: [npmPackagesExternal(outDir, externals)],
   });
-  const templates = templatesOf(Object.keys(metafile.inputs));
-  if (templates) cpSync(templates, join(outDir, 'templates'), { recursive: true });
+  for (const folder of runtimeFolders) {
+    const source = runtimeFolderOf(folder, Object.keys(metafile.inputs));
+    if (source) cpSync(source, join(outDir, folder), { recursive: true });
+  }
   return { service, outFile, externals: [...externals].sort() };
 }
 
 /**
- * The files a bundle reads at run time, beside it: the `templates` folder of a service whose sources it holds (the
- * notifications' emails), whichever bundle that is (its own, the all-in-one edge's). Two such services would
- * share dist/<name>/templates, so that stops the build rather than mixing their files.
+ * The folders of a service that it reads at run time, copied beside a bundle holding its sources: `templates` (the
+ * notifications' emails) and `web` (the analytics dashboard's browser sources, built when the service starts).
  */
-function templatesOf(inputs: string[]): string | undefined {
+const runtimeFolders = ['templates', 'web'];
+
+/**
+ * The folder of that name of the service whose sources the bundle holds, whichever bundle that is (its own, the
+ * all-in-one edge's). Two such services would share dist/<name>/<folder>, so that stops the build rather than mixing
+ * their files.
+ */
+function runtimeFolderOf(folder: string, inputs: string[]): string | undefined {
   const services = new Set(inputs.flatMap((input) => input.match(/^services\/([^/]+)\/src\//)?.[1] ?? []));
   const folders = [...services]
-    .map((name) => join(repoRoot, 'services', name, 'templates'))
-    .filter((folder) => existsSync(folder));
+    .map((name) => join(repoRoot, 'services', name, folder))
+    .filter((path) => existsSync(path));
   if (folders.length > 1) {
-    throw new Error(`two services' templates would share one folder beside the bundle: ${folders.join(', ')}`);
+    throw new Error(`two services' ${folder} would share one folder beside the bundle: ${folders.join(', ')}`);
   }
   return folders[0];
 }

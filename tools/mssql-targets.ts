@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { kitMigrations, type MigrationClass } from '../packages/kit/src/data';
+import { analyticsMigrations } from '../services/analytics/src/infrastructure/migrations';
 import { catalogMigrations } from '../services/catalog/src/infrastructure/migrations';
 import { identityMigrations } from '../services/identity/src/infrastructure/migrations';
 import { inventoryMigrations } from '../services/inventory/src/infrastructure/migrations';
@@ -53,5 +54,10 @@ export const mssqlTargets: MssqlTarget[] = [
     title: 'the notifications service (notificationsMigrations)',
     migrations: notificationsMigrations,
     file: 'services/notifications/src/infrastructure/mssql/notifications-migrations.sql',
+  },
+  {
+    title: 'the analytics service (analyticsMigrations)',
+    migrations: analyticsMigrations,
+    file: 'services/analytics/src/infrastructure/mssql/analytics-migrations.sql',
   },
 ];

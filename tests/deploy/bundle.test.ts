@@ -117,6 +117,11 @@ describe('the production bundle', () => {
     const products = await fetch(`${base}/api/products`);
     expect(products.status).toBe(200);
     expect(await products.json()).toMatchObject({ items: [] });
+    // The admin dashboard's script, built at start from the web sources copied beside the bundle.
+    expect(existsSync(join(dirname(bundleOf('edge').outFile), 'web', 'main.ts'))).toBe(true);
+    const dashboardScript = await fetch(`${base}/admin/dashboard.js`);
+    expect(dashboardScript.status).toBe(200);
+    expect(await dashboardScript.text()).toContain('MetricsChanged');
   }, 90_000);
 
   it('runs the gateway bundle with node in front of a service, and stops it cleanly on SIGTERM', async () => {

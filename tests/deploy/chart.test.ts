@@ -534,9 +534,9 @@ describe('the Dapr resources', () => {
     expect(find(manifests, 'Component', 'secrets').spec.type).toBe('secretstores.kubernetes');
   });
 
-  it("gives the notifications service alone an azure.signalr output binding to the hub's REST API, with the hub's key", () => {
+  it("gives the notifications and analytics services alone an azure.signalr output binding to the hub's REST API, with the hub's key", () => {
     const binding = find(defaults, 'Component', 'hub-signalr');
-    expect(binding.scopes).toEqual(['notifications']);
+    expect(binding.scopes).toEqual(['notifications', 'analytics']);
     expect(binding.spec).toEqual({
       type: 'bindings.azure.signalr',
       version: 'v1',
@@ -549,6 +549,14 @@ describe('the Dapr resources', () => {
     });
     const withoutHub = renderChart([...setArgs(requiredSecrets), '--set', 'services.hub.enabled=false']);
     expect(ofKind(withoutHub, 'Component').map((c) => c.metadata.name)).not.toContain('hub-signalr');
+    // Each sending service alone keeps it.
+    const analyticsAlone = renderChart([...setArgs(requiredSecrets), '--set', 'services.notifications.enabled=false']);
+    expect(find(analyticsAlone, 'Component', 'hub-signalr').scopes).toEqual(['analytics']);
+    const neither = renderChart([
+      ...setArgs(requiredSecrets),
+      ...['--set', 'services.notifications.enabled=false', '--set', 'services.analytics.enabled=false'],
+    ]);
+    expect(ofKind(neither, 'Component').map((c) => c.metadata.name)).not.toContain('hub-signalr');
   });
 
   it('declares each dead-letter subscription exactly as the kit serves it from /dapr/subscribe, scoped to its app', () => {

@@ -59,8 +59,8 @@ describe('docker-compose.yml', () => {
       APP_API_TOKEN: service?.environment?.APP_API_TOKEN,
       DAPR_API_TOKEN: service?.environment?.DAPR_API_TOKEN,
     });
-    // The notifications sidecar alone holds the hub's connection string (components/hub-signalr.yaml).
-    expect(hubConnection !== undefined).toBe(app === 'notifications');
+    // The notifications and analytics sidecars alone hold the hub's connection string (components/hub-signalr.yaml).
+    expect(hubConnection !== undefined).toBe(app === 'notifications' || app === 'analytics');
     expect(service?.environment?.APP_API_TOKEN?.length).toBeGreaterThanOrEqual(32);
     expect(service?.environment?.DAPR_API_TOKEN?.length).toBeGreaterThanOrEqual(32);
     expect(sidecar?.volumes).toContainEqual(
@@ -123,11 +123,14 @@ describe('docker-compose.yml', () => {
     expect(report.services.notifications?.depends_on).toMatchObject({ mailpit: { condition: 'service_started' } });
   });
 
-  it("pushes in-app notifications through the hub binding to the hub's REST API, with the hub's access key", () => {
-    expect(report.services['notifications-dapr']?.environment?.SHOP_SECRET_HUB_CONNECTION_STRING).toBe(
-      `Endpoint=http://hub:${report.services.hub?.environment?.APP_PORT};AccessKey=${report.services.hub?.environment?.HUB_ACCESS_KEY};Version=1.0;`,
-    );
-  });
+  it.each(['notifications', 'analytics'])(
+    "lets %s send through the hub binding to the hub's REST API, with the hub's access key",
+    (app) => {
+      expect(report.services[`${app}-dapr`]?.environment?.SHOP_SECRET_HUB_CONNECTION_STRING).toBe(
+        `Endpoint=http://hub:${report.services.hub?.environment?.APP_PORT};AccessKey=${report.services.hub?.environment?.HUB_ACCESS_KEY};Version=1.0;`,
+      );
+    },
+  );
 });
 
 describe('the compose gateway', () => {

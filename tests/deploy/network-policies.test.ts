@@ -79,10 +79,10 @@ describe('the NetworkPolicies', () => {
   });
 
   it("keep the services from each other's apps and sidecar APIs, but let every one read identity's JWKS", () => {
-    // And the notifications pods reach the hub's app port: their sidecar's azure.signalr binding sends in-app
-    // notifications through the hub's Azure SignalR REST API.
+    // And the notifications and analytics pods reach the hub's app port: their sidecar's azure.signalr binding sends
+    // in-app notifications and the dashboard's live figures through the hub's Azure SignalR REST API.
     const opened = (source: string, target: string) =>
-      target === 'identity' || (source === 'notifications' && target === 'hub');
+      target === 'identity' || (['notifications', 'analytics'].includes(source) && target === 'hub');
     for (const source of appIds) {
       for (const target of appIds.filter((app) => app !== source)) {
         const reached = ['http', 'dapr-http', 'dapr-grpc', 'dapr-metrics'].filter((port) =>

@@ -93,11 +93,28 @@ true
 {{- end -}}
 
 {{/*
-The Dapr output binding (bindings.azure.signalr) the notifications service pushes in-app notifications through:
-components/hub-signalr.yaml's name, the service's HUB_BINDING default.
+The Dapr output binding (bindings.azure.signalr) the notifications service pushes in-app notifications through, and
+the analytics service the dashboard's live figures: components/hub-signalr.yaml's name, the services' HUB_BINDING
+default.
 */}}
-{{- define "shop.notificationsHubBinding" -}}
+{{- define "shop.hubBinding" -}}
 hub-signalr
+{{- end -}}
+
+{{/*
+The enabled apps that send through the hub binding (each names its hub per send), as JSON: none without the hub.
+*/}}
+{{- define "shop.hubBindingApps" -}}
+{{- $apps := list -}}
+{{- if (index .Values.services "hub").enabled -}}
+{{- range $name := list "notifications" "analytics" -}}
+{{- $service := index $.Values.services $name -}}
+{{- if and $service $service.enabled -}}
+{{- $apps = append $apps $name -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $apps -}}
 {{- end -}}
 
 {{/* Percent-encodes a URL userinfo part (urlquery writes a space as "+", which a URL's userinfo keeps literally). */}}

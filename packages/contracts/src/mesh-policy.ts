@@ -17,6 +17,7 @@ export const appIds = [
   'hub',
   'cart',
   'notifications',
+  'analytics',
 ] as const;
 export type AppId = (typeof appIds)[number];
 
@@ -28,25 +29,31 @@ export interface EventFlow {
 }
 
 export const eventFlows: Record<Topic, EventFlow> = {
-  [topics.productCreated]: { publisher: 'catalog', subscribers: ['inventory', 'cart'] },
-  [topics.productUpdated]: { publisher: 'catalog', subscribers: ['cart'] },
+  [topics.productCreated]: { publisher: 'catalog', subscribers: ['inventory', 'cart', 'analytics'] },
+  [topics.productUpdated]: { publisher: 'catalog', subscribers: ['cart', 'analytics'] },
   [topics.productDeleted]: { publisher: 'catalog', subscribers: ['inventory', 'cart'] },
-  [topics.stockChanged]: { publisher: 'inventory', subscribers: ['catalog', 'hub', 'cart'] },
+  [topics.stockChanged]: { publisher: 'inventory', subscribers: ['catalog', 'hub', 'cart', 'analytics'] },
   [topics.stockReserved]: { publisher: 'inventory', subscribers: ['payments'] },
   [topics.stockReservationFailed]: { publisher: 'inventory', subscribers: ['orders', 'payments'] },
   [topics.stockReleased]: { publisher: 'inventory', subscribers: ['orders'] },
   [topics.stockCommitted]: { publisher: 'inventory', subscribers: [] },
   [topics.lowStock]: { publisher: 'inventory', subscribers: [] },
-  [topics.orderPlaced]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub'] },
-  [topics.orderPaid]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'notifications'] },
-  [topics.orderFailed]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub', 'notifications'] },
-  [topics.orderCancelled]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub', 'notifications'] },
+  [topics.orderPlaced]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub', 'analytics'] },
+  [topics.orderPaid]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'notifications', 'analytics'] },
+  [topics.orderFailed]: {
+    publisher: 'orders',
+    subscribers: ['inventory', 'payments', 'hub', 'notifications', 'analytics'],
+  },
+  [topics.orderCancelled]: {
+    publisher: 'orders',
+    subscribers: ['inventory', 'payments', 'hub', 'notifications', 'analytics'],
+  },
   [topics.orderShipped]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
   [topics.orderDelivered]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
   [topics.paymentSucceeded]: { publisher: 'payments', subscribers: ['orders'] },
   [topics.paymentFailed]: { publisher: 'payments', subscribers: ['orders'] },
-  [topics.paymentRefunded]: { publisher: 'payments', subscribers: [] },
-  [topics.customerRegistered]: { publisher: 'identity', subscribers: ['notifications'] },
+  [topics.paymentRefunded]: { publisher: 'payments', subscribers: ['analytics'] },
+  [topics.customerRegistered]: { publisher: 'identity', subscribers: ['notifications', 'analytics'] },
   [topics.customerUpdated]: { publisher: 'identity', subscribers: ['notifications'] },
   [topics.customerDeleted]: { publisher: 'identity', subscribers: ['notifications'] },
   [topics.cartCheckedOut]: { publisher: 'cart', subscribers: [] },
@@ -87,6 +94,7 @@ export const invocations: Invocation[] = [
   { caller: 'hub', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
   { caller: 'cart', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
   { caller: 'notifications', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
+  { caller: 'analytics', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
 ];
 
 /** Topics an app may publish: those it owns and its own dead-letter topic. */

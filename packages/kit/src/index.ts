@@ -56,6 +56,7 @@ export {
   type TimePosition,
 } from './http/cursor';
 export { entityTags, noneMatch } from './http/entity-tags';
+export { fetchFailure } from './http/fetch-failure';
 export * from './http/health';
 export {
   idempotencyKeyHeader,
@@ -72,8 +73,11 @@ export * from './http/request-context';
 export { RequestDurations, requestDurationsIn } from './http/request-durations';
 export { checkRequestTarget, type TargetVerdict } from './http/request-target';
 export * from './http/session-check';
+export { type StaticAsset, serveStaticAsset } from './http/static-asset';
 export * from './http/trace-context';
 export * from './http/validate';
+export { CoalescingSender } from './hub/coalescing-sender';
+export * from './hub/hub-sender';
 export { createLogger, type Logger, type LoggerOptions } from './log/logger';
 export { redact } from './log/redact';
 export { createDaprMesh, type DaprMeshOptions } from './mesh/dapr';

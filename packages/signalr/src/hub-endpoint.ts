@@ -22,6 +22,9 @@ import { WebSocketTransport } from './transports/websocket-transport';
 /** Thrown by an endpoint's authenticate to refuse a request with 401. */
 export class UnauthorizedError extends Error {}
 
+/** Thrown by an endpoint's authenticate to refuse a valid token that may not use the hub, with 403. */
+export class ForbiddenError extends Error {}
+
 /**
  * Thrown by an endpoint's authenticate when it cannot decide now (the service it asks is away): the request is
  * refused with 503 and Retry-After, and the client may try again.
@@ -51,7 +54,7 @@ export interface HubEndpointOptions {
 
 type Caller =
   | { ok: true; principal: HubPrincipal | undefined }
-  | { ok: false; status: 401; detail: string }
+  | { ok: false; status: 401 | 403; detail: string }
   | { ok: false; status: 503; detail: string; retryAfterSeconds: number };
 
 const transportMethods = 'GET, POST, DELETE, OPTIONS';
@@ -234,6 +237,7 @@ export class HubEndpoint {
     if (!caller.ok && caller.status === 503) {
       return rejectUpgrade(socket, 503, caller.detail, `Retry-After: ${caller.retryAfterSeconds}\r\n`);
     }
+    if (!caller.ok && caller.status === 403) return rejectUpgrade(socket, 403, caller.detail);
     if (!caller.ok) return rejectUpgrade(socket, 401, caller.detail, 'WWW-Authenticate: Bearer\r\n');
     const token = url.searchParams.get('id');
     let connection: ClientConnection;
@@ -333,6 +337,7 @@ export class HubEndpoint {
       return { ok: true, principal: await authenticate(token) };
     } catch (error) {
       if (error instanceof UnauthorizedError) return { ok: false, status: 401, detail: error.message };
+      if (error instanceof ForbiddenError) return { ok: false, status: 403, detail: error.message };
       if (error instanceof UnavailableError) {
         return { ok: false, status: 503, detail: error.message, retryAfterSeconds: error.retryAfterSeconds };
       }
@@ -343,7 +348,7 @@ export class HubEndpoint {
 
   private refuseCaller(exchange: HttpExchange, caller: Caller & { ok: false }): void {
     if (caller.status === 503) exchange.set('Retry-After', String(caller.retryAfterSeconds));
-    else exchange.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+    else if (caller.status === 401) exchange.set('WWW-Authenticate', 'Bearer error="invalid_token"');
     refuse(exchange, caller.status, caller.detail);
   }
 }

@@ -5,6 +5,7 @@ export * from './hub-clients';
 export * from './hub-definition';
 export {
   type Authenticate,
+  ForbiddenError,
   HubEndpoint,
   type HubEndpointOptions,
   rejectUpgrade,

@@ -97,6 +97,9 @@ export interface DaprTopology {
   stop(): Promise<void>;
 }
 
+/** The apps whose sidecars send through the hub binding (its scopes in components/hub-signalr.yaml). */
+const hubSenders = ['notifications', 'analytics'];
+
 /** The hub's Azure SignalR connection string on its first replica's app port, with the key the hub runs with. */
 function hubConnectionString(hubPort: number, env: NodeJS.ProcessEnv = {}): string {
   const accessKey = env.HUB_ACCESS_KEY ?? process.env.HUB_ACCESS_KEY ?? developmentHubAccessKey;
@@ -126,7 +129,7 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
     const sentry = await startSentry({ dir: join(run.path, 'sentry'), logDir: run.logDir });
     stoppers.push(() => sentry.stop());
     // Every app port is chosen first, so that a sidecar can be told where a service started after it listens: the
-    // notifications sidecar's hub binding (components/hub-signalr.yaml) needs the hub's address.
+    // hub binding of the notifications and analytics sidecars (components/hub-signalr.yaml) needs the hub's address.
     const appPortsOf = new Map<string, number[]>();
     for (const service of options.services) {
       const ports: number[] = [];
@@ -135,7 +138,7 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
     }
     const sidecarEnvOf = (appId: string): Record<string, string> => ({
       ...options.sidecarEnv,
-      ...(appId === 'notifications' && appPortsOf.has('hub')
+      ...(hubSenders.includes(appId) && appPortsOf.has('hub')
         ? { SHOP_SECRET_HUB_CONNECTION_STRING: hubConnectionString(appPortsOf.get('hub')?.[0] as number, options.env) }
         : {}),
     });

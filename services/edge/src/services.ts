@@ -1,4 +1,5 @@
 import type { ServiceManifest } from '@shop/kit';
+import { analyticsService } from '../../analytics/src/service';
 import { cartService } from '../../cart/src/service';
 import { catalogService } from '../../catalog/src/service';
 import { hubService } from '../../hub/src/service';
@@ -20,5 +21,6 @@ export const services: ServiceManifest[] = [
   ordersService as ServiceManifest,
   cartService as ServiceManifest,
   notificationsService as ServiceManifest,
+  analyticsService as ServiceManifest,
   hubService as ServiceManifest,
 ];

@@ -11,7 +11,8 @@ import type { BackplaneTransport } from './backplane/backplane-transport';
 import { createBackplane } from './backplane/create-backplane';
 import { type HubConfig, hubConfigSchema, hubEndpointOf, hubServerOptions } from './config';
 import { hubOpenApi } from './hub-openapi';
-import { customerTokens, loginEnded } from './hubs/customer-tokens';
+import { analyticsHub } from './hubs/analytics-hub';
+import { adminTokens, customerTokens, loginEnded } from './hubs/customer-tokens';
 import { inventoryHub } from './hubs/inventory-hub';
 import { notificationsHub } from './hubs/notifications-hub';
 import { type CustomerOrderChange, OrderStatusFeed } from './hubs/order-status-feed';
@@ -31,7 +32,8 @@ const maxRestBodyBytes = 1_048_576;
 /**
  * The realtime hub: an ASP.NET Core SignalR server with the `inventory` hub (stock of the products a client
  * subscribed to), the `orders` hub (a customer's own order statuses), fed by the platform's events, and the
- * `notifications` hub (a customer's own notifications, sent by the notifications service through the REST API); the Azure
+ * `notifications` hub (a customer's own notifications, sent by the notifications service through the REST API), the
+ * `analytics` hub (admins' live figures, sent by the analytics service through the REST API); the Azure
  * SignalR Service data-plane REST API and client endpoint over the same connections; replicas joined by a
  * backplane.
  */
@@ -98,6 +100,14 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
         lifetime: notificationsLifetime,
       });
 
+      // Fed by nobody here either: the analytics service sends its figures to every admin through the REST API.
+      const analyticsLifetime = backplane.hub('analytics');
+      const analytics = server.mapHub('/hubs/analytics', {
+        hub: analyticsHub,
+        authenticate: adminTokens(ctx.verifier),
+        lifetime: analyticsLifetime,
+      });
+
       const directory = new HubDirectory({
         server,
         backplane,
@@ -105,6 +115,7 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
           { definition: inventoryDefinition, lifetime: inventoryLifetime },
           { definition: ordersHub, lifetime: ordersLifetime },
           { definition: notificationsHub, lifetime: notificationsLifetime },
+          { definition: analyticsHub, lifetime: analyticsLifetime },
         ],
         clientAuthentication: (hub) => accessKeyClients(accessKeys, hub),
         maxServerlessHubs: ctx.config.HUB_MAX_SERVERLESS_HUBS,
@@ -127,6 +138,7 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
         for (const [hub, customerHub] of [
           ['orders', orders],
           ['notifications', notifications],
+          ['analytics', analytics],
         ] as const) {
           const closed = await customerHub.closeEnded(endedLogin, { error: 'The login has ended.', concurrency: 8 });
           if (closed > 0) log.info({ hub, closed }, 'closed connections of ended logins');
@@ -141,6 +153,7 @@ export function createHubService(options: HubServiceOptions = {}): ServiceManife
             { path: '/hubs/inventory', summary: 'stock of subscribed products (anonymous)', authenticated: false },
             { path: '/hubs/orders', summary: "the customer's order statuses", authenticated: true },
             { path: '/hubs/notifications', summary: "the customer's notifications", authenticated: true },
+            { path: '/hubs/analytics', summary: "the shop's figures, live (admin tokens only)", authenticated: true },
             {
               path: clientPath,
               summary: 'Azure SignalR client endpoint (access-key token for the hub)',

@@ -1,5 +1,5 @@
+import { type HubPushConfig, hubPushConfigKeys } from '@shop/kit';
 import Joi from 'joi';
-import { type HubPushConfig, hubPushConfigKeys } from './infrastructure/hub-in-app-pusher';
 import { type SmsConfig, smsConfigKeys, smsConfigVariables } from './infrastructure/twilio-sms-sender';
 
 // biome-ignore lint/suspicious/noThenProperty: joi's conditional schemas are spelled with `then`.

@@ -18,7 +18,15 @@ export const chartDir = join(repoRoot, 'charts', 'shop');
 export const localValues = join(chartDir, 'values-local.yaml');
 
 /** Every secret the chart needs, as --set arguments: the chart has no defaults for any of them. */
-export const databaseServices = ['identity', 'catalog', 'inventory', 'payments', 'orders', 'notifications'];
+export const databaseServices = [
+  'identity',
+  'catalog',
+  'inventory',
+  'payments',
+  'orders',
+  'notifications',
+  'analytics',
+];
 export const requiredSecrets: Record<string, string> = {
   'secrets.jwtKeys.value': 'a-jwt-keys-secret-of-at-least-32-characters',
   'secrets.admin.email': 'ops@shop.example',

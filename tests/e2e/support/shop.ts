@@ -22,8 +22,8 @@ export async function get(path: string, token?: string): Promise<Response> {
 
 let category: Promise<string> | undefined;
 
-/** A product created by the admin with `stock` units, once inventory reports them. */
-export async function productWithStock(stock: number, amount = 1250): Promise<string> {
+/** A product created by the admin with `stock` units at `amount` minor units of `currency`, once inventory reports them. */
+export async function productWithStock(stock: number, amount = 1250, currency = 'EUR'): Promise<string> {
   const token = await adminToken();
   category ??= postJson('/api/categories', { name: `e2e-${randomUUID().slice(0, 8)}` }, bearer(token)).then(
     async (res) => (await json(res)).id as string,
@@ -34,7 +34,7 @@ export async function productWithStock(stock: number, amount = 1250): Promise<st
       sku: `E2E-${randomUUID()}`,
       name: 'Brass telescope',
       description: 'Folds to pocket size',
-      price: { amount, currency: 'EUR' },
+      price: { amount, currency },
       categoryId: await category,
       initialStock: stock,
     },

@@ -1,5 +1,11 @@
 import { type JwtVerifier, SessionCheckUnavailableError } from '@shop/kit';
-import { type Authenticate, type HubPrincipal, UnauthorizedError, UnavailableError } from '@shop/signalr';
+import {
+  type Authenticate,
+  ForbiddenError,
+  type HubPrincipal,
+  UnauthorizedError,
+  UnavailableError,
+} from '@shop/signalr';
 
 /**
  * Every request of a customer's hub (orders, notifications: negotiate and each transport request) needs a valid access token. A token
@@ -23,6 +29,18 @@ export function customerTokens(verifier: JwtVerifier): Authenticate {
       }
       throw new UnauthorizedError(`Invalid token: ${(error as Error).message}`);
     }
+  };
+}
+
+/** The admins' hubs (analytics): a valid access token that holds the `admin` role; a customer's is refused with 403. */
+export function adminTokens(verifier: JwtVerifier): Authenticate {
+  const anyCaller = customerTokens(verifier);
+  return async (token) => {
+    const principal = await anyCaller(token);
+    const roles = principal?.claims.roles;
+    if (!Array.isArray(roles) || !roles.includes('admin'))
+      throw new ForbiddenError('This hub admits admin tokens only');
+    return principal;
   };
 }
 

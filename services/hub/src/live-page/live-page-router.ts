@@ -1,15 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type Router from '@koa/router';
-import type { Context } from 'koa';
+import { serveStaticAsset } from '@shop/kit';
 import { clientLibraryPath, livePageContentSecurityPolicy, livePageHtml, livePagePath } from './live-stock-page';
-
-interface Asset {
-  body: Buffer;
-  type: string;
-  cacheControl: string;
-  headers: Record<string, string>;
-}
 
 /**
  * The client as its package ships it for browsers, read once at start: a hub whose image lacks the package fails
@@ -19,38 +11,23 @@ function clientLibrary(): Buffer {
   return readFileSync(require.resolve('@microsoft/signalr/dist/browser/signalr.min.js'));
 }
 
-function serve(asset: Asset) {
-  const etag = `"${createHash('sha256').update(asset.body).digest('base64url')}"`;
-  return (ctx: Context) => {
-    ctx.status = 200;
-    ctx.type = asset.type;
-    ctx.set({ ...asset.headers, ETag: etag, 'Cache-Control': asset.cacheControl, 'X-Content-Type-Options': 'nosniff' });
-    if (ctx.fresh) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.body = asset.body;
-  };
-}
-
 /**
  * Adds the live-stock page to the hub's router: `GET /hubs/inventory/live?productId=` and the client library it
  * loads. Both sit under the hub's public `/hubs`, so the embedded edge, the gateway and the Ingress serve them
  * with the hub.
  */
 export function withLivePage(router: Router): Router {
-  const page = serve({
+  const page = serveStaticAsset({
     body: Buffer.from(livePageHtml, 'utf8'),
     type: 'text/html; charset=utf-8',
     // Revalidated on every load, so a new release's page (and its script hashes) is seen at once.
     cacheControl: 'no-cache',
     headers: { 'Content-Security-Policy': livePageContentSecurityPolicy, 'Referrer-Policy': 'no-referrer' },
   });
-  const library = serve({
+  const library = serveStaticAsset({
     body: clientLibrary(),
     type: 'text/javascript; charset=utf-8',
     cacheControl: 'public, max-age=3600',
-    headers: {},
   });
   router.get(livePagePath, page);
   router.get(clientLibraryPath, library);

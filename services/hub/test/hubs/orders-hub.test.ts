@@ -135,6 +135,8 @@ describe('the hub service', () => {
     expect(paths.filter((path) => !path.startsWith('/api/')).sort()).toEqual([
       '/client',
       '/client/negotiate',
+      '/hubs/analytics',
+      '/hubs/analytics/negotiate',
       '/hubs/inventory',
       '/hubs/inventory/negotiate',
       '/hubs/notifications',

@@ -53,6 +53,8 @@ export async function startHubPlatform(env: Record<string, string> = {}, options
     platform,
     url: platform.url,
     customerToken: (customerId: string) => signToken(key, { roles: ['customer'] }, { subject: customerId }),
+    /** An admin's access token (the analytics hub admits no other). */
+    adminToken: admin,
     /** A product the catalog announced with `stock` on hand, once the inventory holds it. */
     async productWithStock(stock: number): Promise<string> {
       const productId = randomUUID();

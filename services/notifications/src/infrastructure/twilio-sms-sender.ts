@@ -1,6 +1,6 @@
+import { fetchFailure } from '@shop/kit';
 import Joi from 'joi';
 import type { SmsSender } from '../application/ports';
-import { fetchFailure } from './fetch-failure';
 
 /**
  * The SMS provider's settings. SMS is off unless all four are set (`smsConfigVariables` with Joi's `.and()`): a

@@ -2,19 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDaprMesh, loadConfig } from '@shop/kit';
+import { createDaprMesh, HubBindingSender, HubSendError, hubPushConfigKeys, loadConfig } from '@shop/kit';
 import { hubClient, nextInvocation, record } from '@shop/signalr/test/support/clients';
 import { type DaprRunDir, prepareDaprRunDir, projectComponentsDir } from '@shop/testkit/src/dapr-run-dir';
 import { type RunningDaprd, startDaprd } from '@shop/testkit/src/daprd';
 import { listen } from '@shop/testkit/src/listen';
 import Joi from 'joi';
 import { type HubPlatform, startHubPlatform } from '../../../hub/test/support/hub-platform';
-import {
-  HubBindingInAppPusher,
-  hubInAppPusherFrom,
-  hubPushConfigKeys,
-  InAppPushError,
-} from '../../src/infrastructure/hub-in-app-pusher';
+import { type HubInAppPusher, hubInAppPusherFrom } from '../../src/infrastructure/hub-in-app-pusher';
 
 // The Dapr topology's way: a real (slim) daprd with the project's components/hub-signalr.yaml, its connection
 // string from the `secrets` store (env SHOP_SECRET_HUB_CONNECTION_STRING), sending to the real hub service. Two
@@ -82,20 +77,20 @@ function notification() {
   };
 }
 
-async function failureOf(promise: Promise<void>): Promise<InAppPushError> {
+async function failureOf(promise: Promise<void>): Promise<HubSendError> {
   const error = await promise.then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
-  expect(error).toBeInstanceOf(InAppPushError);
-  return error as InAppPushError;
+  expect(error).toBeInstanceOf(HubSendError);
+  return error as HubSendError;
 }
 
 describe("the in-app pusher through Dapr's bindings.azure.signalr", () => {
   it("reaches the customer's /hubs/notifications connections through components/hub-signalr.yaml, and nobody else", async () => {
     // The defaults beside a daprd: the component of components/ by its name.
     const pusher = hubInAppPusherFrom(loadConfig(Joi.object(hubPushConfigKeys), {}), { mesh: meshBesideDaprd() });
-    expect(pusher).toBeInstanceOf(HubBindingInAppPusher);
+    expect((pusher as HubInAppPusher).sender).toBeInstanceOf(HubBindingSender);
     const [ada, grace] = [randomUUID(), randomUUID()];
     const adaClient = hubClient(`${shop.url}/hubs/notifications`, { token: shop.customerToken(ada) });
     const graceClient = hubClient(`${shop.url}/hubs/notifications`, { token: shop.customerToken(grace) });

@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
-import { developmentHubAccessKey, loadConfig, type ServiceManifest } from '@shop/kit';
+import {
+  developmentHubAccessKey,
+  type HubPushConfig,
+  HubRestSender,
+  HubSendError,
+  hubPushConfigKeys,
+  loadConfig,
+  parseConnectionString,
+  type ServiceManifest,
+} from '@shop/kit';
 import { hubClient, nextInvocation, record } from '@shop/signalr/test/support/clients';
 import { listen } from '@shop/testkit/src/listen';
 import Joi from 'joi';
 import { type HubPlatform, startHubPlatform } from '../../../hub/test/support/hub-platform';
 import type { InAppPusher } from '../../src/application/ports';
-import {
-  type HubPushConfig,
-  HubRestInAppPusher,
-  hubInAppPusherFrom,
-  hubPushConfigKeys,
-  InAppPushError,
-  parseConnectionString,
-} from '../../src/infrastructure/hub-in-app-pusher';
+import { HubInAppPusher, hubInAppPusherFrom } from '../../src/infrastructure/hub-in-app-pusher';
 
 // The real hub service (embedded, as `npm start` hosts it) with real customers' connections on
 // /hubs/notifications; the pusher calls its Azure SignalR REST API as the notifications service does. A service
@@ -53,13 +55,13 @@ function notification(orderId?: string) {
   };
 }
 
-async function failureOf(promise: Promise<void>): Promise<InAppPushError> {
+async function failureOf(promise: Promise<void>): Promise<HubSendError> {
   const error = await promise.then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
-  expect(error).toBeInstanceOf(InAppPushError);
-  return error as InAppPushError;
+  expect(error).toBeInstanceOf(HubSendError);
+  return error as HubSendError;
 }
 
 describe('the hub REST in-app pusher', () => {
@@ -77,7 +79,7 @@ describe('the hub REST in-app pusher', () => {
     "through %s reaches every connection of the customer on /hubs/notifications, and no other customer's",
     async (_way, pusherOf) => {
       const pusher = pusherOf();
-      expect(pusher).toBeInstanceOf(HubRestInAppPusher);
+      expect((pusher as HubInAppPusher).sender).toBeInstanceOf(HubRestSender);
       const [ada, grace] = [randomUUID(), randomUUID()];
       const url = `${shop.url}/hubs/notifications`;
       const adaClients = [
@@ -104,7 +106,9 @@ describe('the hub REST in-app pusher', () => {
   );
 
   it('fails for good when the hub refuses the access key', async () => {
-    const pusher = new HubRestInAppPusher({ endpoint: shop.url, accessKey: 'not-the-hub-access-key-0123456789' });
+    const pusher = new HubInAppPusher(
+      new HubRestSender({ endpoint: shop.url, accessKey: 'not-the-hub-access-key-0123456789' }),
+    );
     const error = await failureOf(pusher.push(randomUUID(), notification()));
     expect(error).toMatchObject({ retryable: false, status: 401 });
     expect(error.message).toContain('The signature key was not found');
@@ -114,7 +118,7 @@ describe('the hub REST in-app pusher', () => {
     const closed = await listen(() => undefined);
     await closed.close();
     const unreachable = await failureOf(
-      new HubRestInAppPusher({ endpoint: closed.url, accessKey }).push(randomUUID(), notification()),
+      new HubInAppPusher(new HubRestSender({ endpoint: closed.url, accessKey })).push(randomUUID(), notification()),
     );
     expect(unreachable).toMatchObject({ retryable: true, status: undefined });
     expect(unreachable.message).toContain('ECONNREFUSED');
@@ -127,7 +131,7 @@ describe('the hub REST in-app pusher', () => {
     });
     try {
       const error = await failureOf(
-        new HubRestInAppPusher({ endpoint: down.url, accessKey }).push(randomUUID(), notification()),
+        new HubInAppPusher(new HubRestSender({ endpoint: down.url, accessKey })).push(randomUUID(), notification()),
       );
       expect(error).toMatchObject({ retryable: true, status: 503 });
       expect(error.message).toContain('The replicas cannot reach each other.');

@@ -1,0 +1,182 @@
+// The admin dashboard in a real browser (Debian's Chromium, headless, driven by playwright-core), against each
+// topology's origin: an admin signs in, sees the figures, an order placed through the API shows on the page without
+// a reload; bad credentials and a customer account are refused with a message. Screenshots of the signed-in page
+// (desktop and phone width) are saved under .tmp/test-output/analytics-dashboard/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { json } from '@shop/testkit/src/listen';
+import { chromiumBrowser, ensureBinary } from '@shop/testkit/src/system-binaries';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { bearer, developmentAdmin, newCustomer, postJson } from './support/accounts';
+import { baseUrl } from './support/base-url';
+import { eventually } from './support/eventually';
+import { orderReaching, payment, productWithStock, shippingAddress } from './support/shop';
+
+const topology =
+  process.env.E2E_BASE_URL === (process.env.E2E_EMBEDDED_URL ?? process.env.E2E_EMBEDDED_STARTED_URL)
+    ? 'embedded'
+    : 'dapr';
+const outputDir = join(__dirname, '..', '..', '.tmp', 'test-output', 'analytics-dashboard');
+/** A figure reflects an event within 5 seconds; the saga runs first. */
+const liveWaitMs = 30_000;
+
+let browser: Browser;
+
+/** What the checks read of the page's window (this file is type-checked without the DOM's types). */
+interface PageGlobals {
+  notReloaded?: boolean;
+  innerWidth: number;
+  document: { documentElement: { scrollWidth: number } };
+}
+
+beforeAll(async () => {
+  mkdirSync(outputDir, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: ensureBinary(chromiumBrowser),
+    // Chromium's sandbox needs user namespaces that a root test run on a CI machine does not have.
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The dashboard in a fresh page that records every script error (the test fails on any). */
+async function openDashboard(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  const response = await page.goto(`${baseUrl()}/admin`);
+  expect(response?.status()).toBe(200);
+  return { page, errors };
+}
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+const metric = (page: Page, path: string) => page.locator(`[data-metric="${path}"]`);
+const metricValue = async (page: Page, path: string) => Number(await metric(page, path).getAttribute('data-value'));
+
+describe(`the admin dashboard in Chromium (${topology})`, () => {
+  it('shows the figures to an admin and follows an order placed through the API without a reload', async () => {
+    const { page, errors } = await openDashboard();
+    try {
+      await signIn(page, developmentAdmin.email, developmentAdmin.password);
+      await metric(page, 'orders.placed').waitFor();
+      for (const path of [
+        'orders.placed',
+        'orders.paid',
+        'orders.failed',
+        'orders.cancelled',
+        'customers.registered',
+      ]) {
+        expect([path, await metric(page, path).getAttribute('data-value')]).toEqual([
+          path,
+          expect.stringMatching(/^\d+$/),
+        ]);
+      }
+      await page.locator('#live-status[data-state="live"]').waitFor({ timeout: liveWaitMs });
+      expect(await page.locator('#sales-chart').getAttribute('aria-label')).toMatch(/^Sales over \d+ days: /);
+      // The page must not load again: a mark left in it now is still there when the figures change.
+      await page.evaluate(() => {
+        (globalThis as unknown as PageGlobals).notReloaded = true;
+      });
+      const placedBefore = await metricValue(page, 'orders.placed');
+      const paidBefore = await metricValue(page, 'orders.paid');
+
+      const customer = await newCustomer();
+      const productId = await productWithStock(6, 4321);
+      const res = await postJson(
+        '/api/orders',
+        { items: [{ productId, quantity: 2 }], shippingAddress, payment: payment() },
+        bearer(customer.accessToken),
+      );
+      expect(res.status).toBe(202);
+      await orderReaching((await json(res)).id, customer.accessToken, ['Paid']);
+
+      // Read from outside the page: its Content-Security-Policy forbids evaluating strings inside it.
+      await eventually(
+        async () => expect(await metricValue(page, 'orders.paid')).toBeGreaterThan(paidBefore),
+        liveWaitMs,
+      );
+      expect(await metricValue(page, 'orders.placed')).toBeGreaterThan(placedBefore);
+      expect(Number(await metric(page, 'revenue.EUR').getAttribute('data-value'))).toBeGreaterThanOrEqual(8642);
+      expect(await metric(page, 'revenue.EUR').textContent()).toMatch(/€/);
+      // The panels follow too: the product just sold is among the top products or the stock outlook.
+      await page
+        .locator(`#top-products tr[data-product-id="${productId}"], #stock-outlook tr[data-product-id="${productId}"]`)
+        .first()
+        .waitFor({ timeout: liveWaitMs });
+      expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).notReloaded)).toBe(true);
+      await page.screenshot({ path: join(outputDir, `${topology}-desktop.png`), fullPage: true });
+
+      // Phone width: nothing wider than the screen, every tile still readable.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.waitForTimeout(200);
+      const overflow = await page.evaluate(() => {
+        const page = globalThis as unknown as PageGlobals;
+        return page.document.documentElement.scrollWidth - page.innerWidth;
+      });
+      expect(overflow).toBeLessThanOrEqual(0);
+      expect(await metric(page, 'orders.paid').isVisible()).toBe(true);
+      await page.screenshot({ path: join(outputDir, `${topology}-phone.png`), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('renews the access token a minute before it expires, and keeps the renewed login', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    try {
+      // The page's clock is the test's to move: waiting out a real token lifetime would take 15 minutes.
+      await page.clock.install();
+      await page.goto(`${baseUrl()}/admin`);
+      const login = page.waitForResponse((response) => response.url().endsWith('/api/auth/login'));
+      await signIn(page, developmentAdmin.email, developmentAdmin.password);
+      const { expiresIn, accessToken } = (await (await login).json()) as { expiresIn: number; accessToken: string };
+      await metric(page, 'orders.placed').waitFor();
+
+      const refreshed = page.waitForResponse((response) => response.url().endsWith('/api/auth/refresh'));
+      await page.clock.fastForward((expiresIn - 60 + 1) * 1000);
+      const renewal = await refreshed;
+      expect(renewal.status()).toBe(200);
+      const renewed = (await renewal.json()) as { accessToken: string; refreshToken: string };
+      expect(renewed.accessToken).not.toBe(accessToken);
+
+      // The page holds the renewed pair: signing out ends the login with the renewed refresh token (the old one was
+      // spent by the renewal, and identity would refuse it).
+      const loggedOut = page.waitForRequest((request) => request.url().endsWith('/api/auth/logout'));
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      const logout = await loggedOut;
+      expect(JSON.parse(logout.postData() ?? '{}')).toEqual({ refreshToken: renewed.refreshToken });
+      expect((await logout.response())?.ok()).toBe(true);
+      await page.locator('#sign-in-message', { hasText: 'Signed out.' }).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('refuses bad credentials and a customer account with a clear message, showing no figures', async () => {
+    const { page, errors } = await openDashboard();
+    try {
+      await signIn(page, developmentAdmin.email, 'not-the-password');
+      await page.locator('#sign-in-message', { hasText: 'Wrong email or password.' }).waitFor();
+      const customer = await newCustomer();
+      await signIn(page, customer.email, customer.password);
+      await page.locator('#sign-in-message', { hasText: 'not an administrator' }).waitFor();
+      expect(await page.locator('#dashboard').isHidden()).toBe(true);
+      expect(await page.locator('[data-metric]').count()).toBe(0);
+      expect(await page.locator('#sign-in-message').getAttribute('role')).toBe('alert');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+});
