@@ -51,6 +51,6 @@ describe('a Dapr run dir', () => {
 
   it("keeps a component scoped to some of the platform's apps theirs, whatever test apps a run names", () => {
     const binding = yamlAt(join(prepared({ testAppIds: ['greeter'] }).resourcesPath, 'hub-signalr.yaml'));
-    expect(binding.scopes).toEqual(['notifications']);
+    expect(binding.scopes).toEqual(['notifications', 'analytics']);
   });
 });
