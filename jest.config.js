@@ -1,4 +1,4 @@
-// One jest run covers every suite; projects keep their set-ups apart.
+// Every suite, in projects that keep their set-ups apart; tools/test.sh runs the isolated ones and the platform ones in two passes.
 const transform = {
   '^.+\\.ts$': [
     '@swc/jest',

@@ -32,14 +32,28 @@ node_modules/.bin/biome ci .
 step "layer rules"
 npm run --silent lint:layers
 
-step "jest"
 mkdir -p .tmp
 status=0
-node_modules/.bin/jest --ci --json --outputFile=.tmp/jest-results.json "$@" || status=$?
+if [[ $# -gt 0 ]]; then
+  step "jest $*"
+  node_modules/.bin/jest --ci --json --outputFile=.tmp/jest-results.json "$@" || status=$?
+  results=(.tmp/jest-results.json)
+else
+  # Suites that bring up their own servers and processes run two at a time; the suites that share one platform
+  # (e2e, both topologies) or bring up whole platforms themselves (system) run one at a time, as each assumes.
+  step "jest: unit, integration, deploy (two at a time)"
+  node_modules/.bin/jest --ci --maxWorkers=2 --selectProjects unit integration deploy \
+    --json --outputFile=.tmp/jest-isolated.json || status=$?
+  step "jest: system, e2e-embedded, e2e-dapr (one at a time)"
+  node_modules/.bin/jest --ci --selectProjects system e2e-embedded e2e-dapr \
+    --json --outputFile=.tmp/jest-platforms.json || status=$?
+  results=(.tmp/jest-isolated.json .tmp/jest-platforms.json)
+fi
 node -e '
-  const r = require("./.tmp/jest-results.json");
-  console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
-  if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
-' || status=1
+  const runs = process.argv.slice(1).map((file) => require(`./${file}`));
+  const sum = (key) => runs.reduce((n, r) => n + r[key], 0);
+  console.log(`jest: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed, ${sum("numPendingTests")} skipped`);
+  if (runs.some((r) => r.numTotalTests === 0)) { console.error("a jest run ran no test"); process.exit(1); }
+' "${results[@]}" || status=1
 step "done, exit $status"
 exit "$status"
