@@ -1,26 +1,15 @@
-/** The channels a notification goes out on (CONTRACT.md, Notifications). */
-export const channels = ['email', 'sms', 'inApp'] as const;
-export type Channel = (typeof channels)[number];
+import type { Money, NotificationChannel, NotificationType } from '@shop/contracts';
 
-/** What a notification is about; one type per triggering event. */
-export const notificationTypes = [
-  'Welcome',
-  'OrderConfirmed',
-  'OrderFailed',
-  'OrderShipped',
-  'OrderDelivered',
-  'OrderCancelled',
-] as const;
-export type NotificationType = (typeof notificationTypes)[number];
+// The channels and types are the published language's (notifications.notification-sent carries them).
+export { notificationChannels as channels, notificationTypes } from '@shop/contracts';
+export type Channel = NotificationChannel;
+export type { NotificationType };
 
 /** Why an order failed, as the orders service names it (rendered in words by the templates). */
 export type OrderFailureReason = 'OutOfStock' | 'PaymentDeclined' | 'ReservationExpired' | 'FraudSuspected';
 
-export interface Amount {
-  /** Minor units of `currency`. */
-  amount: number;
-  currency: string;
-}
+/** Money as the contract has it: integer minor units of `currency`. */
+export type Amount = Money;
 
 /**
  * What a notification says, taken from its event when it is recorded, so sending later needs nothing else.
