@@ -11,7 +11,16 @@ import {
   StockReserved,
 } from './inventory-events';
 import { NotificationSent } from './notification-events';
-import { OrderCancelled, OrderDelivered, OrderFailed, OrderPaid, OrderPlaced, OrderShipped } from './order-events';
+import {
+  OrderApproved,
+  OrderCancelled,
+  OrderDelivered,
+  OrderFailed,
+  OrderHeld,
+  OrderPaid,
+  OrderPlaced,
+  OrderShipped,
+} from './order-events';
 import { PaymentFailed, PaymentRefunded, PaymentSucceeded } from './payment-events';
 import { type Topic, topics } from './topics';
 
@@ -32,6 +41,8 @@ export const eventContracts: Record<Topic, EventContract<unknown>> = {
   [topics.orderCancelled]: OrderCancelled,
   [topics.orderShipped]: OrderShipped,
   [topics.orderDelivered]: OrderDelivered,
+  [topics.orderHeld]: OrderHeld,
+  [topics.orderApproved]: OrderApproved,
   [topics.paymentSucceeded]: PaymentSucceeded,
   [topics.paymentFailed]: PaymentFailed,
   [topics.paymentRefunded]: PaymentRefunded,

@@ -29,3 +29,4 @@ export {
 } from './order-requests';
 export * from './payment-events';
 export { type Topic, topics } from './topics';
+export * from './fraud-review';

@@ -18,6 +18,8 @@ export const appIds = [
   'cart',
   'notifications',
   'analytics',
+  'recommendations',
+  'fraud',
 ] as const;
 export type AppId = (typeof appIds)[number];
 
@@ -29,17 +31,26 @@ export interface EventFlow {
 }
 
 export const eventFlows: Record<Topic, EventFlow> = {
-  [topics.productCreated]: { publisher: 'catalog', subscribers: ['inventory', 'cart', 'analytics'] },
-  [topics.productUpdated]: { publisher: 'catalog', subscribers: ['cart', 'analytics'] },
-  [topics.productDeleted]: { publisher: 'catalog', subscribers: ['inventory', 'cart'] },
-  [topics.stockChanged]: { publisher: 'inventory', subscribers: ['catalog', 'hub', 'cart', 'analytics'] },
+  [topics.productCreated]: {
+    publisher: 'catalog',
+    subscribers: ['inventory', 'cart', 'analytics', 'recommendations'],
+  },
+  [topics.productUpdated]: { publisher: 'catalog', subscribers: ['cart', 'analytics', 'recommendations'] },
+  [topics.productDeleted]: { publisher: 'catalog', subscribers: ['inventory', 'cart', 'recommendations'] },
+  [topics.stockChanged]: {
+    publisher: 'inventory',
+    subscribers: ['catalog', 'hub', 'cart', 'analytics', 'recommendations'],
+  },
   [topics.stockReserved]: { publisher: 'inventory', subscribers: ['payments'] },
   [topics.stockReservationFailed]: { publisher: 'inventory', subscribers: ['orders', 'payments'] },
   [topics.stockReleased]: { publisher: 'inventory', subscribers: ['orders'] },
   [topics.stockCommitted]: { publisher: 'inventory', subscribers: [] },
   [topics.lowStock]: { publisher: 'inventory', subscribers: [] },
   [topics.orderPlaced]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub', 'analytics'] },
-  [topics.orderPaid]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'notifications', 'analytics'] },
+  [topics.orderPaid]: {
+    publisher: 'orders',
+    subscribers: ['inventory', 'hub', 'notifications', 'analytics', 'recommendations', 'fraud'],
+  },
   [topics.orderFailed]: {
     publisher: 'orders',
     subscribers: ['inventory', 'payments', 'hub', 'notifications', 'analytics'],
@@ -50,10 +61,12 @@ export const eventFlows: Record<Topic, EventFlow> = {
   },
   [topics.orderShipped]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
   [topics.orderDelivered]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
+  [topics.orderHeld]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'notifications', 'analytics'] },
+  [topics.orderApproved]: { publisher: 'orders', subscribers: ['payments', 'hub', 'analytics'] },
   [topics.paymentSucceeded]: { publisher: 'payments', subscribers: ['orders'] },
-  [topics.paymentFailed]: { publisher: 'payments', subscribers: ['orders'] },
+  [topics.paymentFailed]: { publisher: 'payments', subscribers: ['orders', 'fraud'] },
   [topics.paymentRefunded]: { publisher: 'payments', subscribers: ['analytics'] },
-  [topics.customerRegistered]: { publisher: 'identity', subscribers: ['notifications', 'analytics'] },
+  [topics.customerRegistered]: { publisher: 'identity', subscribers: ['notifications', 'analytics', 'fraud'] },
   [topics.customerUpdated]: { publisher: 'identity', subscribers: ['notifications'] },
   [topics.customerDeleted]: { publisher: 'identity', subscribers: ['notifications'] },
   [topics.cartCheckedOut]: { publisher: 'cart', subscribers: [] },
@@ -78,6 +91,11 @@ export const invocations: Invocation[] = [
   { caller: 'orders', callee: 'catalog', method: 'POST', path: '/internal/products/lookup' },
   { caller: 'orders', callee: 'payments', method: 'POST', path: '/internal/payment-methods' },
   { caller: 'orders', callee: 'payments', method: 'POST', path: '/internal/payments' },
+  // Every order is scored before it is recorded; without an answer in time orders applies the contract's rules alone.
+  { caller: 'orders', callee: 'fraud', method: 'POST', path: '/internal/assessments' },
+  // Recommendations fill their product projection from the owners for products they have no event of yet.
+  { caller: 'recommendations', callee: 'catalog', method: 'POST', path: '/internal/products/lookup' },
+  { caller: 'recommendations', callee: 'inventory', method: 'GET', path: '/internal/stock/*' },
   { caller: 'hub', callee: 'inventory', method: 'GET', path: '/internal/stock/*' },
   // The cart fills its price and stock projection from the owners for products it has no event of yet.
   { caller: 'cart', callee: 'catalog', method: 'POST', path: '/internal/products/lookup' },
@@ -95,6 +113,8 @@ export const invocations: Invocation[] = [
   { caller: 'cart', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
   { caller: 'notifications', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
   { caller: 'analytics', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
+  { caller: 'recommendations', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
+  { caller: 'fraud', callee: 'identity', method: 'GET', path: '/internal/sessions/*' },
 ];
 
 /** Topics an app may publish: those it owns and its own dead-letter topic. */

@@ -21,12 +21,27 @@ export interface OrderPlaced {
   placedAt: string;
 }
 
+/** Why an order failed (CONTRACT.md, Orders and payments; ReservationExpired is an extension). */
+export type FailureReason = 'OutOfStock' | 'PaymentDeclined' | 'ReservationExpired' | 'FraudSuspected';
+export const failureReasons: readonly FailureReason[] = [
+  'OutOfStock',
+  'PaymentDeclined',
+  'ReservationExpired',
+  'FraudSuspected',
+];
+
+/** A product and how many of it, as the paid order holds them. */
+export interface PaidLine {
+  productId: string;
+  quantity: number;
+}
+
 export interface OrderStatusEvent {
   orderId: string;
   customerId: string;
-  status: 'Pending' | 'Paid' | 'Shipped' | 'Delivered' | 'Failed' | 'Cancelled';
+  status: 'Pending' | 'OnHold' | 'Paid' | 'Shipped' | 'Delivered' | 'Failed' | 'Cancelled';
   at: string;
-  failureReason?: 'OutOfStock' | 'PaymentDeclined' | 'ReservationExpired';
+  failureReason?: FailureReason;
   /** Extension (for notifications): the order's total. */
   total?: Money;
   /** Extension: the last four digits of the order's card (never more of it). */
@@ -35,6 +50,8 @@ export interface OrderStatusEvent {
   trackingNumber?: string;
   /** Extension: on orders.order-cancelled, what goes back to the card (the total of a paid order). */
   refund?: Money;
+  /** Extension: on orders.order-paid, the order's lines (recommendations learn from them). */
+  items?: PaidLine[];
 }
 
 export const OrderPlaced = eventContract<OrderPlaced>(
@@ -64,11 +81,16 @@ const orderStatus = (status: OrderStatusEvent['status']) =>
     customerId: uuid.required(),
     status: Joi.string().valid(status).required(),
     at: instant.required(),
-    failureReason: Joi.string().valid('OutOfStock', 'PaymentDeclined', 'ReservationExpired'),
+    failureReason: Joi.string().valid(...failureReasons),
     total: money,
     cardLast4: Joi.string().pattern(/^\d{4}$/),
     trackingNumber: Joi.string().min(1).max(100),
     refund: money,
+    items: Joi.array()
+      .items(
+        Joi.object<PaidLine, true>({ productId: uuid.required(), quantity: Joi.number().integer().min(1).required() }),
+      )
+      .min(1),
   });
 
 /** Each status change has its own topic; its `status` is that topic's. */
@@ -76,9 +98,15 @@ export const OrderPaid = eventContract<OrderStatusEvent>(topics.orderPaid, order
 export const OrderFailed = eventContract<OrderStatusEvent>(
   topics.orderFailed,
   orderStatus('Failed').keys({
-    failureReason: Joi.string().valid('OutOfStock', 'PaymentDeclined', 'ReservationExpired').required(),
+    failureReason: Joi.string()
+      .valid(...failureReasons)
+      .required(),
   }),
 );
 export const OrderCancelled = eventContract<OrderStatusEvent>(topics.orderCancelled, orderStatus('Cancelled'));
 export const OrderShipped = eventContract<OrderStatusEvent>(topics.orderShipped, orderStatus('Shipped'));
 export const OrderDelivered = eventContract<OrderStatusEvent>(topics.orderDelivered, orderStatus('Delivered'));
+/** orders.order-held: the order's fraud score reached the review threshold; its stock stays reserved, nothing is captured. */
+export const OrderHeld = eventContract<OrderStatusEvent>(topics.orderHeld, orderStatus('OnHold'));
+/** orders.order-approved (extension): an admin approved a held order; it is Pending again and payments captures. */
+export const OrderApproved = eventContract<OrderStatusEvent>(topics.orderApproved, orderStatus('Pending'));

@@ -18,6 +18,10 @@ export const topics = {
   orderCancelled: 'orders.order-cancelled',
   orderShipped: 'orders.order-shipped',
   orderDelivered: 'orders.order-delivered',
+  /** A fraud score at or above the review threshold: the order waits for an admin's review (status OnHold). */
+  orderHeld: 'orders.order-held',
+  /** Extension: an admin approved a held order; it is Pending again and payments captures. */
+  orderApproved: 'orders.order-approved',
   paymentSucceeded: 'payments.payment-succeeded',
   paymentFailed: 'payments.payment-failed',
   paymentRefunded: 'payments.payment-refunded',
