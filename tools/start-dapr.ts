@@ -4,7 +4,7 @@
 // Ctrl-C stops it all. What runs on which port is written to $SHOP_DATA_DIR/dapr/topology.json.
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createLogger } from '@shop/kit';
+import { createProcessLogger, type LogFormat } from '@shop/kit';
 import { startDaprTopology } from '@shop/testkit/src/dapr-topology';
 import { serveDevMailbox, startDevMailbox } from '../services/edge/src/dev-mailbox';
 import { serveGateway } from '../services/edge/src/serve-gateway';
@@ -15,7 +15,11 @@ const port = Number(process.env.PORT ?? 8080);
 const dataDir = resolve(process.env.SHOP_DATA_DIR ?? join(repoRoot, '.data'), 'dapr');
 /** The running topology's TopologyDescription (ports and app ids, no tokens), removed on shutdown. */
 const topologyFile = join(dataDir, 'topology.json');
-const log = createLogger({ name: 'start-dapr', level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info' });
+const log = createProcessLogger('start-dapr', {
+  LOG_LEVEL: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
+  LOG_FORMAT: process.env.LOG_FORMAT as LogFormat | undefined,
+  NODE_ENV: process.env.NODE_ENV,
+});
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });

@@ -5,6 +5,7 @@ import Joi from 'joi';
 export interface GatewayConfig {
   NODE_ENV: string;
   LOG_LEVEL: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  LOG_FORMAT?: 'pretty' | 'json';
   SHUTDOWN_GRACE_MS: number;
   HOST: string;
   PORT: number;
@@ -101,6 +102,7 @@ export function loadGatewayConfig(services: string[], env: NodeJS.ProcessEnv = p
   return {
     NODE_ENV: values.NODE_ENV as string,
     LOG_LEVEL: values.LOG_LEVEL as GatewayConfig['LOG_LEVEL'],
+    ...(values.LOG_FORMAT ? { LOG_FORMAT: values.LOG_FORMAT as 'pretty' | 'json' } : {}),
     SHUTDOWN_GRACE_MS: values.SHUTDOWN_GRACE_MS as number,
     HOST: values.HOST as string,
     PORT: values.PORT as number,

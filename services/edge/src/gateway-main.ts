@@ -2,7 +2,7 @@
 // origin in front of services that run elsewhere (their Kubernetes Services, docker-compose containers). It
 // starts no service; it reads their names and public paths from the manifests and their addresses from
 // UPSTREAM_<SERVICE> variables.
-import { createLogger, type Logger, runMain, type ServiceManifest, startTracing } from '@shop/kit';
+import { createProcessLogger, type Logger, runMain, type ServiceManifest, startTracing } from '@shop/kit';
 import type { GatewayRoute } from './gateway';
 import { loadGatewayConfig } from './gateway-config';
 import { type RunningGateway, serveGateway } from './serve-gateway';
@@ -42,7 +42,7 @@ export async function runGateway(options: GatewayMainOptions = {}): Promise<Runn
   );
   // The platform's origin is where most traces start: its server span and the proxied call to the service.
   const tracing = startTracing('gateway', options.env ?? process.env);
-  const log = options.log ?? createLogger({ name: 'gateway', level: config.LOG_LEVEL });
+  const log = options.log ?? createProcessLogger('gateway', config);
   const routes = gatewayRoutes(manifests, config.upstreams);
   const gateway = await serveGateway({
     name: 'gateway',

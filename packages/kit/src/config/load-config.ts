@@ -50,6 +50,8 @@ export function assertConfiguration(schemas: Array<Joi.ObjectSchema | undefined>
 export const hostConfigSchema = {
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
   LOG_LEVEL: Joi.string().valid('trace', 'debug', 'info', 'warn', 'error', 'fatal').default('info'),
+  /** Unset: readable lines on a terminal, JSON lines elsewhere and always in production (resolveLogFormat). */
+  LOG_FORMAT: Joi.string().valid('pretty', 'json'),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(120_000).default(10_000),
   /** How long idempotency records answer retries before they expire and are swept. */
   IDEMPOTENCY_TTL_HOURS: Joi.number()

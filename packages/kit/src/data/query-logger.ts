@@ -4,7 +4,8 @@ import type { Logger } from '../log/logger';
 /**
  * TypeORM's logger interface on our bunyan logger. Failed queries go to debug: the caller sees the error
  * and decides (a unique violation is the normal answer for a duplicate event), so logging them as errors
- * here would cry wolf.
+ * here would cry wolf. Schema and migration messages ("No migrations are pending", one line per migration and
+ * service at every start) are debug too: a failed migration throws, and the start fails with its error.
  */
 export function queryLogger(log: Logger): TypeOrmLogger {
   const db = log.child({ component: 'typeorm' });
@@ -12,8 +13,8 @@ export function queryLogger(log: Logger): TypeOrmLogger {
     logQuery: (query, parameters) => db.trace({ query, parameters }, 'query'),
     logQueryError: (error, query) => db.debug({ query, error: String(error) }, 'query failed'),
     logQuerySlow: (timeMs, query) => db.warn({ query, timeMs }, 'slow query'),
-    logSchemaBuild: (message) => db.info(message),
-    logMigration: (message) => db.info(message),
-    log: (level, message) => (level === 'warn' ? db.warn(String(message)) : db.info(String(message))),
+    logSchemaBuild: (message) => db.debug(message),
+    logMigration: (message) => db.debug(message),
+    log: (level, message) => (level === 'warn' ? db.warn(String(message)) : db.debug(String(message))),
   };
 }

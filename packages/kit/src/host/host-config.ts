@@ -24,6 +24,7 @@ export const embeddedConfigSchema = Joi.object({
 export interface EmbeddedConfig {
   NODE_ENV: string;
   LOG_LEVEL: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  LOG_FORMAT?: 'pretty' | 'json';
   SHUTDOWN_GRACE_MS: number;
   IDEMPOTENCY_TTL_HOURS: number;
   JWT_ISSUER: string;
@@ -60,6 +61,7 @@ export const sidecarConfigSchema = Joi.object({
 export interface SidecarConfig {
   NODE_ENV: string;
   LOG_LEVEL: EmbeddedConfig['LOG_LEVEL'];
+  LOG_FORMAT?: EmbeddedConfig['LOG_FORMAT'];
   SHUTDOWN_GRACE_MS: number;
   IDEMPOTENCY_TTL_HOURS: number;
   JWT_ISSUER: string;

@@ -6,7 +6,7 @@ import { type HealthState, operationsRouter, type ReadinessCheck } from '../http
 import { httpMetrics } from '../http/metrics';
 import { problem } from '../http/problem';
 import { problemResponder } from '../http/problem-responder';
-import { requestContext } from '../http/request-context';
+import { type RequestLogLevel, requestContext } from '../http/request-context';
 import { checkRequestTarget } from '../http/request-target';
 import type { Logger } from '../log/logger';
 import { requireAppApiToken } from './app-api-token';
@@ -40,6 +40,8 @@ export interface HttpAppOptions {
   appApiToken?: string;
   /** Runs right before the routes (the embedded edge names each service's share of a request with it). */
   beforeRoutes?: Middleware[];
+  /** The level of each request's line: info on a public origin watched in a terminal, else debug (the default). */
+  requestLogLevel?: RequestLogLevel;
 }
 
 const operationsPaths = ['/healthz', '/readyz', '/metrics'];
@@ -72,7 +74,7 @@ function bodyProblem(error: Error & { status?: number }, contentEncoding: string
 export function createHttpApp(options: HttpAppOptions): Koa {
   const app = new Koa({ proxy: true });
   app.silent = true;
-  app.use(requestContext(options.log));
+  app.use(requestContext(options.log, options.requestLogLevel));
   app.use(httpMetrics(options.metrics, options.name));
   app.use(problemResponder());
   // Before anything reads the path: a target that parsers could read two ways never reaches a route or a proxy.

@@ -6,7 +6,8 @@ import { openApiRouter, swaggerUiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
 import { answerReadyReads } from '../http/ready-reads';
-import { createLogger, type Logger } from '../log/logger';
+import { createProcessLogger, type Logger } from '../log/logger';
+import { resolveLogFormat } from '../log/pretty-format';
 import { EmbeddedBus } from '../mesh/embedded';
 import type { Mesh } from '../mesh/port';
 import { startTracing } from '../tracing/start-tracing';
@@ -51,7 +52,11 @@ export async function runEmbedded(
   const config = loadConfig<EmbeddedConfig>(embeddedConfigSchema, env);
   // Before any service loads; one resource (service.name "edge") for the process, each service's work named below.
   const tracing = startTracing(edgeName, env);
-  const log = options.log ?? createLogger({ name: 'shop', level: config.LOG_LEVEL });
+  const log = options.log ?? createProcessLogger('shop', config);
+  // A person watching the terminal sees each public request; JSON logs (machines, production) keep them at debug,
+  // so cached reads keep their fast path (answerReadyReads) and production pays no line per request.
+  const requestLogLevel =
+    options.log === undefined && resolveLogFormat(config, process.stdout) === 'pretty' ? 'info' : 'debug';
   const dataDir = resolve(config.SHOP_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const metrics = createMetricsRegistry();
@@ -98,6 +103,7 @@ export async function runEmbedded(
     health,
     rawBodyPaths: manifests.flatMap((manifest) => manifest.streamingPaths ?? []),
     readiness: () => loaded.flatMap((service) => service.readiness),
+    requestLogLevel,
     beforeRoutes: tracingStarted() ? [serviceSpans(manifests)] : [],
     routers: [
       ...loaded.map((service) => service.parts.router),
@@ -108,7 +114,7 @@ export async function runEmbedded(
   const listener = answerReadyReads(
     loaded.flatMap((service) => service.parts.readyReads ?? []),
     app.callback(),
-    { service: edgeName, log, metrics },
+    { service: edgeName, log, metrics, requestLogLevel },
   );
   const server = await serve(listener, {
     host: config.HOST,

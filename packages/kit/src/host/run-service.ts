@@ -4,7 +4,7 @@ import { openApiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
 import { answerReadyReads } from '../http/ready-reads';
-import { createLogger } from '../log/logger';
+import { createProcessLogger } from '../log/logger';
 import { createDaprMesh } from '../mesh/dapr';
 import { daprAppRoutes } from '../mesh/dapr-app-routes';
 import { startTracing } from '../tracing/start-tracing';
@@ -29,7 +29,7 @@ export async function runService(
   const config = loadConfig<SidecarConfig>(sidecarConfigSchema, env);
   // Before the service loads its database driver; spans carry service.name = the app id, as daprd's do.
   const tracing = startTracing(manifest.name, env);
-  const log = createLogger({ name: manifest.name, level: config.LOG_LEVEL });
+  const log = createProcessLogger(manifest.name, config);
   const metrics = createMetricsRegistry({ service: manifest.name });
   const health: HealthState = { accepting: true };
   const mesh = createDaprMesh({

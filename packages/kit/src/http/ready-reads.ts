@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger';
 import { noneMatch } from './entity-tags';
-import { identifyRequest, requestIdHeader } from './request-context';
+import { identifyRequest, type RequestLogLevel, requestIdHeader } from './request-context';
 import { type RequestDurations, requestDurationsIn, secondsSince } from './request-durations';
 import { traceparentOf } from './trace-context';
 
@@ -34,6 +34,8 @@ export interface ReadyReadsOptions {
   log: Logger;
   /** The registry whose request histogram the pipeline records into. */
   metrics: Registry;
+  /** The level of the pipeline's request lines (createHttpApp's requestLogLevel); debug when not given. */
+  requestLogLevel?: RequestLogLevel;
 }
 
 /**
@@ -47,9 +49,10 @@ export function answerReadyReads(
 ): RequestListener {
   if (reads.length === 0) return fullWay;
   const durations = requestDurationsIn(options.metrics);
+  const requestLevel = options.requestLogLevel ?? 'debug';
   return (req, res) => {
-    // A debug log wants the pipeline's request line; credentials must be checked by the pipeline (401 on a bad token).
-    if (req.method !== 'GET' || req.headers.authorization !== undefined || options.log.debug()) {
+    // A logged request wants the pipeline's request line; credentials must be checked by the pipeline (401 on a bad token).
+    if (req.method !== 'GET' || req.headers.authorization !== undefined || options.log[requestLevel]()) {
       return fullWay(req, res);
     }
     const url = req.url ?? '';

@@ -38,11 +38,19 @@ export function identifyRequest(
   };
 }
 
+/** The level of the line each request ends with (a 5xx is always an error line). */
+export type RequestLogLevel = 'info' | 'debug';
+
+/** Probes and scrapes come every few seconds: their lines stay at debug whatever the request level. */
+const quietPaths = new Set(['/healthz', '/readyz', '/metrics']);
+
 /**
  * Gives every request an id (echoed in X-Request-Id), a W3C trace context (echoed in traceparent)
- * and a child logger carrying both, and logs one line when the request ends.
+ * and a child logger carrying both, and logs one line when the request ends: method, the route's pattern (never
+ * the path's ids, a guest cart's id is its secret; the path only when no route matched), status and duration;
+ * never the query string.
  */
-export function requestContext(logger: Logger): Middleware {
+export function requestContext(logger: Logger, requestLevel: RequestLogLevel = 'debug'): Middleware {
   return async (ctx, next) => {
     const { requestId, trace } = identifyRequest(
       ctx.get(requestIdHeader),
@@ -65,16 +73,18 @@ export function requestContext(logger: Logger): Middleware {
       await next();
     } finally {
       const failed = ctx.status >= 500;
-      if (failed || logger.debug()) {
+      const level = quietPaths.has(ctx.path) ? 'debug' : requestLevel;
+      if (failed || logger[level]()) {
         const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+        const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
         const line = {
           method: ctx.method,
-          path: ctx.path,
+          ...(typeof route === 'string' ? { route } : { path: ctx.path }),
           status: ctx.status,
           duration_ms: Math.round(durationMs * 10) / 10,
         };
         if (failed) requestLog().error(line, 'request failed');
-        else requestLog().debug(line, 'request');
+        else requestLog()[level](line, 'request');
       }
     }
   };
