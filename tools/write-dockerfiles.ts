@@ -117,7 +117,8 @@ RUN node_modules/.bin/tsx tools/bundle-service.ts ${service}
 
 # The development image for Tilt: the sources run through tsx, which restarts on every file Tilt syncs.
 FROM build AS dev
-ENV NODE_ENV=development ${listenEnv}
+# JSON log lines in every container, even one run with -t: its logs are read by machines (see the README, LOG_FORMAT).
+ENV LOG_FORMAT=json NODE_ENV=development ${listenEnv}
 RUN chown -R 1000:1000 /app/packages /app/services${shape.dataDir ? ' && mkdir -p /app/.data && chown 1000:1000 /app/.data' : ''}
 USER 1000:1000
 EXPOSE ${exposed}
@@ -128,7 +129,7 @@ FROM dependencies AS production-dependencies
 RUN npm prune --omit=dev --no-audit --no-fund
 
 FROM \${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production ${listenEnv}${dataDirEnv} NODE_OPTIONS=--enable-source-maps
+ENV LOG_FORMAT=json NODE_ENV=production ${listenEnv}${dataDirEnv} NODE_OPTIONS=--enable-source-maps
 WORKDIR /app
 # node_modules, and the workspaces' own nested node_modules the bundle requires by relative path.
 COPY --from=production-dependencies /app ./
