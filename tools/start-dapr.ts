@@ -4,11 +4,18 @@
 // Ctrl-C stops it all. What runs on which port is written to $SHOP_DATA_DIR/dapr/topology.json.
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createProcessLogger, type LogFormat } from '@shop/kit';
+import { createProcessLogger, type LogFormat, loadConfig } from '@shop/kit';
 import { startDaprTopology } from '@shop/testkit/src/dapr-topology';
+import {
+  type DemoDataConfig,
+  demoDataConfigSchema,
+  wantsDemoData,
+} from '../services/edge/src/demo-data/demo-data-config';
+import { seedDemoShopOnce } from '../services/edge/src/demo-data/seed-demo-shop';
 import { serveDevMailbox, startDevMailbox } from '../services/edge/src/dev-mailbox';
 import { serveGateway } from '../services/edge/src/serve-gateway';
 import { services } from '../services/edge/src/services';
+import { type IdentityConfig, identityConfigSchema } from '../services/identity/src/identity-config';
 
 const repoRoot = resolve(__dirname, '..');
 const port = Number(process.env.PORT ?? 8080);
@@ -61,6 +68,16 @@ async function main(): Promise<void> {
       { url: `http://127.0.0.1:${server.port}`, logs: topology.run.logDir, topology: topologyFile },
       'dapr topology ready',
     );
+    // Only when asked (SHOP_DEMO_DATA=true): through the gateway, as an admin would. Every start has new databases,
+    // so no marker: the seed runs each time it is asked for.
+    if (wantsDemoData(loadConfig<DemoDataConfig>(demoDataConfigSchema), 'dapr')) {
+      const identity = loadConfig<IdentityConfig>(identityConfigSchema);
+      await seedDemoShopOnce({
+        baseUrl: `http://127.0.0.1:${server.port}`,
+        admin: { email: identity.SHOP_ADMIN_EMAIL as string, password: identity.SHOP_ADMIN_PASSWORD as string },
+        log,
+      });
+    }
   } catch (error) {
     log.error({ err: error }, 'could not start the dapr topology');
     await topology?.stop();

@@ -187,6 +187,7 @@ export async function hubStockToClient(options: {
       PORT: String(port),
       SHOP_DATA_DIR: join(options.logDir, `platform-data-${Date.now()}`),
       LOG_LEVEL: 'warn',
+      SHOP_DEMO_DATA: 'false',
     },
   });
   const clients = new ClientGroup(options.logDir);

@@ -30,6 +30,7 @@ describe('one trace across the services, exported over OTLP', () => {
           PORT: String(port),
           SHOP_DATA_DIR: join(runDir, 'data'),
           LOG_LEVEL: 'warn',
+          SHOP_DEMO_DATA: 'false',
           ...tracingEnv(receiver),
         },
       });

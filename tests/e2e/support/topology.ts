@@ -66,6 +66,8 @@ export async function startTopology(kind: TopologyKind, env: NodeJS.ProcessEnv =
       LOG_LEVEL: 'warn',
       SESSION_CHECK_SECONDS: String(e2eSessionCheckSeconds),
       SMTP_URL: mail.smtpUrl,
+      // The suite asserts exact catalog contents: it starts from an empty shop unless a caller asks for the demo one.
+      SHOP_DEMO_DATA: 'false',
       ...env,
     },
   });

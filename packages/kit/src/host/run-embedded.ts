@@ -37,6 +37,8 @@ export interface EmbeddedPlatform extends RunningServer {
   url: string;
   bus: EmbeddedBus;
   log: Logger;
+  /** SHOP_DATA_DIR, resolved: the services' SQLite files and the state store are here. */
+  dataDir: string;
 }
 
 /**
@@ -139,7 +141,7 @@ export async function runEmbedded(
   for (const service of loaded) await service.start();
   const url = `http://127.0.0.1:${server.port}`;
   log.info({ url, services: manifests.map((m) => m.name), dataDir }, 'shop platform listening (embedded topology)');
-  return { ...server, url, bus, log };
+  return { ...server, url, bus, log, dataDir };
 }
 
 /**

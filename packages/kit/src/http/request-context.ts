@@ -43,6 +43,12 @@ export type RequestLogLevel = 'info' | 'debug';
 
 /** Probes and scrapes come every few seconds: their lines stay at debug whatever the request level. */
 const quietPaths = new Set(['/healthz', '/readyz', '/metrics']);
+/**
+ * The hub's Azure SignalR REST API: the platform's own services send through it (the kit's hub sender) on every
+ * change they announce, so its lines stay at debug too; a person watching wants the clients' requests.
+ */
+const quietPrefixes = ['/api/v1/hubs/', '/api/hubs/'];
+const isQuiet = (path: string) => quietPaths.has(path) || quietPrefixes.some((prefix) => path.startsWith(prefix));
 
 /**
  * Gives every request an id (echoed in X-Request-Id), a W3C trace context (echoed in traceparent)
@@ -73,7 +79,7 @@ export function requestContext(logger: Logger, requestLevel: RequestLogLevel = '
       await next();
     } finally {
       const failed = ctx.status >= 500;
-      const level = quietPaths.has(ctx.path) ? 'debug' : requestLevel;
+      const level = isQuiet(ctx.path) ? 'debug' : requestLevel;
       if (failed || logger[level]()) {
         const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
         const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;

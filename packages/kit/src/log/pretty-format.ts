@@ -34,7 +34,8 @@ export interface PrettyFormatOptions {
  */
 function paint(style: Style, text: string, color: boolean): string {
   if (!color || text === '') return text;
-  return (Array.isArray(style) ? style : [style]).reduce((inner, name) => {
+  const names: Array<keyof typeof inspect.colors> = Array.isArray(style) ? style : [style];
+  return names.reduce<string>((inner, name) => {
     const [open, close] = inspect.colors[name] ?? [0, 0];
     return `\u001b[${open}m${inner}\u001b[${close}m`;
   }, text);

@@ -3,8 +3,8 @@ import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
 import { type Listening, listen } from '@shop/testkit/src/listen';
 import { createHttpApp } from '../../src/host/http-app';
-import type { RequestLogLevel } from '../../src/http/request-context';
 import { createMetricsRegistry } from '../../src/http/metrics';
+import type { RequestLogLevel } from '../../src/http/request-context';
 import { createLogger } from '../../src/log/logger';
 
 interface Served extends Listening {
@@ -76,9 +76,10 @@ describe('the line each request ends with', () => {
     expect(served.raw.join('\n')).not.toContain('abc123');
   });
 
-  it('leaves probes at debug, and every request at debug unless the app asks for info', async () => {
+  it("leaves probes, the services' own hub sends and, unless the app asks for info, every request at debug", async () => {
     served = await serve('info');
     expect(await get(served.url, '/healthz')).toBe(200);
+    expect(await get(served.url, '/api/v1/hubs/orders/users/u1')).toBe(404);
     expect(served.records()).toEqual([]);
     await served.close();
     served = await serve(undefined);
