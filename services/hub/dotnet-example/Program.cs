@@ -1,6 +1,8 @@
 // Watches a product's stock and, with a customer's credentials, that customer's orders, on the shop's hub.
 // Usage: dotnet run -- <productId> [baseUrl] [email password]
+using System.Globalization;
 using System.Net.Http.Json;
+using MessagePack;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +22,7 @@ var inventory = new HubConnectionBuilder()
     .Build();
 
 inventory.On<StockLevels>("StockChanged", levels =>
-    Console.WriteLine($"{levels.At:O} {levels.ProductId}: available {levels.Available} (on hand {levels.OnHand}, reserved {levels.Reserved})"));
+    Console.WriteLine($"{Instant(levels.At):O} {levels.ProductId}: available {levels.Available} (on hand {levels.OnHand}, reserved {levels.Reserved})"));
 
 // A reconnect may have missed changes: subscribing again answers the current stock at once.
 inventory.Reconnected += async _ => await inventory.InvokeAsync("SubscribeProduct", productId);
@@ -35,15 +37,17 @@ if (args.Length >= 4)
     using var http = new HttpClient();
     var login = await http.PostAsJsonAsync($"{baseUrl}/api/auth/login", new { email = args[2], password = args[3] });
     login.EnsureSuccessStatusCode();
+    // System.Text.Json's web defaults (ReadFromJsonAsync) read the API's camelCase names into these PascalCase ones.
     var tokens = await login.Content.ReadFromJsonAsync<Tokens>() ?? throw new InvalidOperationException("no tokens");
 
     // The orders hub needs the customer's access token; the client sends it as ?access_token= on WebSockets.
     orders = new HubConnectionBuilder()
         .WithUrl($"{baseUrl}/hubs/orders", options => options.AccessTokenProvider = () => Task.FromResult<string?>(tokens.AccessToken))
+        .AddMessagePackProtocol()
         .WithAutomaticReconnect()
         .Build();
     orders.On<OrderStatus>("OrderStatusChanged", change =>
-        Console.WriteLine($"{change.At:O} order {change.OrderId}: {change.Status}{(change.FailureReason is null ? "" : $" ({change.FailureReason})")}"));
+        Console.WriteLine($"{Instant(change.At):O} order {change.OrderId}: {change.Status}{(change.FailureReason is null ? "" : $" ({change.FailureReason})")}"));
     await orders.StartAsync();
     Console.WriteLine($"watching the orders of {args[2]} on {baseUrl}/hubs/orders");
 }
@@ -55,6 +59,27 @@ await inventory.DisposeAsync();
 if (orders is not null) await orders.DisposeAsync();
 return 0;
 
-record StockLevels(string ProductId, int OnHand, int Reserved, int Available, DateTimeOffset At, long? Version);
-record OrderStatus(string OrderId, string Status, DateTimeOffset At, string? FailureReason);
-record Tokens(string AccessToken, string RefreshToken, string TokenType, int ExpiresIn);
+// The hub sends times as ISO 8601 strings (as in JSON); MessagePack's own DateTimeOffset format is a different
+// shape, so the records hold the string and this reads it.
+static DateTimeOffset Instant(string at) => DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+// The hub writes camelCase map keys, as every JavaScript client expects. MessagePack for C# matches keys exactly,
+// so each member names its key; without these attributes PascalCase members would stay unset.
+// (services/hub/test/dotnet-example.test.ts checks these declarations against the hub's real MessagePack frames.)
+[MessagePackObject]
+public record StockLevels(
+    [property: Key("productId")] string ProductId,
+    [property: Key("onHand")] int OnHand,
+    [property: Key("reserved")] int Reserved,
+    [property: Key("available")] int Available,
+    [property: Key("at")] string At,
+    [property: Key("version")] long Version);
+
+[MessagePackObject]
+public record OrderStatus(
+    [property: Key("orderId")] string OrderId,
+    [property: Key("status")] string Status,
+    [property: Key("at")] string At,
+    [property: Key("failureReason")] string? FailureReason);
+
+public record Tokens(string AccessToken, string RefreshToken, string TokenType, int ExpiresIn);
