@@ -5,6 +5,7 @@ import { decode, encode } from '@msgpack/msgpack';
 import type { EmbeddedPlatform } from '@shop/kit';
 import { negotiate, RawWebSocket, recordSeparator } from '@shop/signalr/test/support/raw-websocket';
 import { eventually } from '@shop/testkit/src/eventually';
+import { json } from '@shop/testkit/src/listen';
 import { loadDemoShop } from '../../edge/src/demo-data/demo-shop';
 import { startShop } from '../../edge/src/start-shop';
 
@@ -203,7 +204,7 @@ describe('the .NET example', () => {
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      return { status: res.status, body: await res.json() };
+      return { status: res.status, body: await json(res) };
     };
     const someProduct = async () =>
       (await api('GET', '/api/products?sort=name&limit=1')).body.items[0] as { id: string };
@@ -231,7 +232,10 @@ describe('the .NET example', () => {
 
     it('binds every key of OrderStatusChanged, a failure reason included', async () => {
       const product = await someProduct();
-      const login = await api('POST', '/api/auth/login', { email: shop.customer.email, password: shop.customer.password });
+      const login = await api('POST', '/api/auth/login', {
+        email: shop.customer.email,
+        password: shop.customer.password,
+      });
       const token = login.body.accessToken as string;
       const hub = await MessagePackHubConnection.open(`${platform.url}/hubs/orders`, token);
       try {
