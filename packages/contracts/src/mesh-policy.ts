@@ -61,7 +61,8 @@ export const eventFlows: Record<Topic, EventFlow> = {
   },
   [topics.orderShipped]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
   [topics.orderDelivered]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
-  [topics.orderHeld]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'notifications', 'analytics'] },
+  // Notifications sends nothing for OnHold (a held order's confirmation waits for order-paid), so it is not here.
+  [topics.orderHeld]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'analytics'] },
   [topics.orderApproved]: { publisher: 'orders', subscribers: ['payments', 'hub', 'analytics'] },
   [topics.paymentSucceeded]: { publisher: 'payments', subscribers: ['orders'] },
   [topics.paymentFailed]: { publisher: 'payments', subscribers: ['orders', 'fraud'] },
