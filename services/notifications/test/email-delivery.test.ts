@@ -216,7 +216,7 @@ describe('an order held for fraud review', () => {
     expect(shop.smtp.to(customer.email)).toHaveLength(1);
     const inAppTypes = async () => {
       const answer = await shop.request('GET', '/api/notifications', { token: shop.tokenOf(customer.customerId) });
-      return (answer.body?.items as Array<{ type: string }>).map((item) => item.type);
+      return ((answer.body?.items ?? []) as Array<{ type: string }>).map((item) => item.type);
     };
     expect(await inAppTypes()).toEqual(['Welcome']);
 
