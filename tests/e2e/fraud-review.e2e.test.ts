@@ -3,8 +3,10 @@
 // their effects on stock and payment, and the review's refusals. Black box: HTTP to the origin, and the emails the
 // platform really sent.
 import { randomUUID } from 'node:crypto';
+import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { json } from '@shop/testkit/src/listen';
 import { adminToken, bearer, newCustomer, postJson, type TestCustomer } from './support/accounts';
+import { baseUrl } from './support/base-url';
 import { eventually } from './support/eventually';
 import { mailsTo } from './support/mail-catcher';
 import { get, levelsOf, orderReaching, payment, productWithStock, shippingAddress } from './support/shop';
@@ -43,10 +45,29 @@ async function paymentsOf(orderId: string) {
   return (await json(answer)).items as Array<{ orderId: string; status: string }>;
 }
 
+/** The statuses `/hubs/orders` tells the customer, per order, in the order they came. */
+async function orderStatusFeed(customer: TestCustomer) {
+  const connection = new HubConnectionBuilder()
+    .withUrl(`${baseUrl()}/hubs/orders`, {
+      transport: HttpTransportType.WebSockets,
+      accessTokenFactory: () => customer.accessToken,
+    })
+    .configureLogging(LogLevel.None)
+    .build();
+  const heard: Array<{ orderId: string; status: string }> = [];
+  connection.on('OrderStatusChanged', (change: { orderId: string; status: string }) => heard.push(change));
+  await connection.start();
+  return {
+    statusesOf: (orderId: string) =>
+      heard.filter((change) => change.orderId === orderId).map((change) => change.status),
+    stop: () => connection.stop(),
+  };
+}
+
 /** An order above the review total by a fresh customer, once it is OnHold with its stock reserved. */
-async function heldOrder(stock = 3) {
+async function heldOrder(stock = 3, customer?: TestCustomer) {
   const productId = await productWithStock(stock, bigPrice);
-  const customer = await newCustomer();
+  customer ??= await newCustomer();
   const orderId = await place(customer, productId);
   await orderReaching(orderId, customer.accessToken, ['OnHold']);
   await eventually(async () =>
@@ -139,25 +160,40 @@ describe('fraud review (CONTRACT.md, Recommendations and fraud)', () => {
   it(
     'approve: the held order goes on to Paid, its stock taken, its payment captured, then its confirmation sent',
     async () => {
-      const { productId, customer, orderId } = await heldOrder();
-      const approved = await review(orderId, { decision: 'approve', note: 'called the customer, all good' });
-      expect(approved.status).toBe(200);
-      expect((await json(approved)).id).toBe(orderId);
+      const customer = await newCustomer();
+      const feed = await orderStatusFeed(customer);
+      try {
+        const { productId, orderId } = await heldOrder(3, customer);
+        const approved = await review(orderId, { decision: 'approve', note: 'called the customer, all good' });
+        expect(approved.status).toBe(200);
+        expect((await json(approved)).id).toBe(orderId);
 
-      expect((await orderReaching(orderId, customer.accessToken, ['Paid', 'Failed'])).status).toBe('Paid');
-      await eventually(async () =>
-        expect(await levelsOf(productId)).toEqual({ productId, onHand: 2, reserved: 0, available: 2 }),
-      );
-      await eventually(async () =>
-        expect(await paymentsOf(orderId)).toEqual([expect.objectContaining({ orderId, status: 'captured' })]),
-      );
-      await eventually(async () =>
-        expect((await mailsTo(customer.email)).map((mail) => mail.parsed.subject)).toContain(
-          `Your order ${orderId} is confirmed`,
-        ),
-      );
-      // Reviewed once: a second decision finds it no longer OnHold.
-      expect((await review(orderId, { decision: 'reject' })).status).toBe(409);
+        expect((await orderReaching(orderId, customer.accessToken, ['Paid', 'Failed'])).status).toBe('Paid');
+        await eventually(async () =>
+          expect(await levelsOf(productId)).toEqual({ productId, onHand: 2, reserved: 0, available: 2 }),
+        );
+        await eventually(async () =>
+          expect(await paymentsOf(orderId)).toEqual([expect.objectContaining({ orderId, status: 'captured' })]),
+        );
+        await eventually(async () =>
+          expect((await mailsTo(customer.email)).map((mail) => mail.parsed.subject)).toContain(
+            `Your order ${orderId} is confirmed`,
+          ),
+        );
+        // Reviewed once: a second decision finds it no longer OnHold.
+        expect((await review(orderId, { decision: 'reject' })).status).toBe(409);
+        // The customer's live feed: held, Pending again once approved, then Paid (the placement's own Pending first,
+        // unless the hold overtook it).
+        await eventually(async () =>
+          expect(feed.statusesOf(orderId).filter((status, n) => n > 0 || status !== 'Pending')).toEqual([
+            'OnHold',
+            'Pending',
+            'Paid',
+          ]),
+        );
+      } finally {
+        await feed.stop();
+      }
     },
     reviewTestMs,
   );
