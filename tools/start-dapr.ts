@@ -4,7 +4,7 @@
 // Ctrl-C stops it all. What runs on which port is written to $SHOP_DATA_DIR/dapr/topology.json.
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createProcessLogger, type LogFormat, loadConfig } from '@shop/kit';
+import { createProcessLogger, type LogFormat, loadConfig, resolveLogFormat } from '@shop/kit';
 import { startDaprTopology } from '@shop/testkit/src/dapr-topology';
 import {
   type DemoDataConfig,
@@ -22,11 +22,13 @@ const port = Number(process.env.PORT ?? 8080);
 const dataDir = resolve(process.env.SHOP_DATA_DIR ?? join(repoRoot, '.data'), 'dapr');
 /** The running topology's TopologyDescription (ports and app ids, no tokens), removed on shutdown. */
 const topologyFile = join(dataDir, 'topology.json');
-const log = createProcessLogger('start-dapr', {
+const logSettings = {
   LOG_LEVEL: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
   LOG_FORMAT: process.env.LOG_FORMAT as LogFormat | undefined,
   NODE_ENV: process.env.NODE_ENV,
-});
+};
+const log = createProcessLogger('start-dapr', logSettings);
+const logFormat = resolveLogFormat(logSettings, process.stdout);
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
       port,
       log,
       graceMs: 10_000,
+      // As `npm start`: a person watching the terminal sees each request.
+      requestLogLevel: logFormat === 'pretty' ? 'info' : 'debug',
       closers: [async () => rmSync(topologyFile, { force: true }), stopTopology, ...(mailbox ? [mailbox.close] : [])],
       handleSignals: true,
     });

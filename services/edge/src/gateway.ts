@@ -8,6 +8,7 @@ import {
   ownsPath,
   problem,
   type ReadinessCheck,
+  type RequestLogLevel,
   refuseUpgrade,
   swaggerUiRouter,
   traceparentOf,
@@ -49,6 +50,8 @@ export interface GatewayOptions {
    * served on the gateway's operations port instead, which only Prometheus reaches.
    */
   servesMetrics?: boolean;
+  /** The level of each request's line (info when a person watches `start:dapr` in a terminal); debug by default. */
+  requestLogLevel?: RequestLogLevel;
   /**
    * Largest request body forwarded on ordinary paths (streaming ones pass unread): larger is 413 here, every time,
    * rather than a 502 when the service refuses the body while the proxy is still sending it. The services' own limit.
@@ -124,6 +127,7 @@ export function createGateway(options: GatewayOptions): {
     routers: [swaggerUiRouter(() => options.routes.map((route) => route.service))],
     parseBodies: false,
     servesMetrics: options.servesMetrics,
+    ...(options.requestLogLevel ? { requestLogLevel: options.requestLogLevel } : {}),
   });
   app.use(async (ctx, next) => {
     const route = ownerOf(ctx.path);

@@ -4,6 +4,7 @@ import {
   createMetricsRegistry,
   type HealthState,
   type Logger,
+  type RequestLogLevel,
   type RunningServer,
   serve,
 } from '@shop/kit';
@@ -24,6 +25,8 @@ export interface GatewayServerOptions {
   name?: string;
   unroutedPaths?: string[];
   idleTimeoutMs?: number;
+  /** The level of each proxied request's line (createGateway); debug by default. */
+  requestLogLevel?: RequestLogLevel;
   /** Run after the gateway stopped taking requests, e.g. the processes behind it. */
   closers?: Array<() => Promise<void>>;
   handleSignals: boolean;
@@ -57,6 +60,7 @@ export async function serveGateway(options: GatewayServerOptions): Promise<Runni
     unroutedPaths: options.unroutedPaths,
     idleTimeoutMs: options.idleTimeoutMs,
     servesMetrics: !separateOperations,
+    ...(options.requestLogLevel ? { requestLogLevel: options.requestLogLevel } : {}),
   });
 
   let operations: RunningServer | undefined;

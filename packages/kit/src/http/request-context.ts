@@ -50,11 +50,25 @@ const quietPaths = new Set(['/healthz', '/readyz', '/metrics']);
 const quietPrefixes = ['/api/v1/hubs/', '/api/hubs/'];
 const isQuiet = (path: string) => quietPaths.has(path) || quietPrefixes.some((prefix) => path.startsWith(prefix));
 
+/** A path segment that may be an id, and so a bearer secret (a guest cart's id is 128 random bits in hex). */
+const idLikeSegment = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9_~.-]{20,})$/i;
+
+/**
+ * The path of a request no route matched (a 404, or what a proxy passes on), as a log line may show it: every
+ * segment that could be an id becomes `:id`, so no one reads a guest cart's secret in the logs.
+ */
+export function loggablePath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => (idLikeSegment.test(segment) ? ':id' : segment))
+    .join('/');
+}
+
 /**
  * Gives every request an id (echoed in X-Request-Id), a W3C trace context (echoed in traceparent)
  * and a child logger carrying both, and logs one line when the request ends: method, the route's pattern (never
- * the path's ids, a guest cart's id is its secret; the path only when no route matched), status and duration;
- * never the query string.
+ * the path's ids, a guest cart's id is its secret; when no route matched, the path with its ids masked), status
+ * and duration; never the query string.
  */
 export function requestContext(logger: Logger, requestLevel: RequestLogLevel = 'debug'): Middleware {
   return async (ctx, next) => {
@@ -85,7 +99,7 @@ export function requestContext(logger: Logger, requestLevel: RequestLogLevel = '
         const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
         const line = {
           method: ctx.method,
-          ...(typeof route === 'string' ? { route } : { path: ctx.path }),
+          ...(typeof route === 'string' ? { route } : { path: loggablePath(ctx.path) }),
           status: ctx.status,
           duration_ms: Math.round(durationMs * 10) / 10,
         };

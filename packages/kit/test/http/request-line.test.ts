@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import { type Listening, listen } from '@shop/testkit/src/listen';
 import { createHttpApp } from '../../src/host/http-app';
 import { createMetricsRegistry } from '../../src/http/metrics';
-import type { RequestLogLevel } from '../../src/http/request-context';
+import { loggablePath, type RequestLogLevel } from '../../src/http/request-context';
 import { createLogger } from '../../src/log/logger';
 
 interface Served extends Listening {
@@ -67,13 +67,21 @@ describe('the line each request ends with', () => {
     expect(served.raw.join('\n')).not.toContain('eyJsecret');
   });
 
-  it('names the path when no route matched, still without the query string', async () => {
+  it('names the path when no route matched, its ids masked and without the query string', async () => {
     served = await serve('info');
-    expect(await get(served.url, '/nowhere?token=abc123')).toBe(404);
+    const cartSecret = '0123456789abcdef0123456789abcdef';
+    expect(await get(served.url, `/api/carts/${cartSecret}/nowhere?token=abc123`)).toBe(404);
     expect(served.records().filter((record) => record.msg === 'request')).toEqual([
-      expect.objectContaining({ path: '/nowhere', status: 404 }),
+      expect.objectContaining({ path: '/api/carts/:id/nowhere', status: 404 }),
     ]);
     expect(served.raw.join('\n')).not.toContain('abc123');
+    expect(served.raw.join('\n')).not.toContain(cartSecret);
+  });
+
+  it('masks uuids and long tokens in a path, and keeps words', () => {
+    expect(loggablePath('/api/orders/3f2b8c1e-0d4a-4e8f-9b1c-2a3b4c5d6e7f/ship')).toBe('/api/orders/:id/ship');
+    expect(loggablePath('/client/eyJhbGciOiJIUzI1NiJ9abc')).toBe('/client/:id');
+    expect(loggablePath('/api/products/search-by-name')).toBe('/api/products/search-by-name');
   });
 
   it("leaves probes, the services' own hub sends and, unless the app asks for info, every request at debug", async () => {
