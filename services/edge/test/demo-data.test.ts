@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createLogger, type EmbeddedPlatform } from '@shop/kit';
 import { eventually } from '@shop/testkit/src/eventually';
 import { json } from '@shop/testkit/src/listen';
+import { wantsDemoData } from '../src/demo-data/demo-data-config';
 import { type DemoCategory, type DemoShop, demoProducts, loadDemoShop, minorUnits } from '../src/demo-data/demo-shop';
 import { demoDataMarkerFile, seedDemoShop } from '../src/demo-data/seed-demo-shop';
 import { startShop } from '../src/start-shop';
@@ -64,6 +65,16 @@ describe('the demo shop file', () => {
         categories: [{ name: 'Tea', products: [{ sku: 'T', name: 'T', description: '', price: '1.5', stock: 1 }] }],
       }),
     ).toThrow(/categories\[0\]\.products\[0\]\.price/);
+  });
+});
+
+describe('who seeds', () => {
+  it('is npm start outside production unless SHOP_DEMO_DATA=false; start:dapr and the chart only when asked', () => {
+    expect(wantsDemoData({ NODE_ENV: 'development' }, 'embedded')).toBe(true);
+    expect(wantsDemoData({ NODE_ENV: 'development', SHOP_DEMO_DATA: false }, 'embedded')).toBe(false);
+    expect(wantsDemoData({ NODE_ENV: 'production' }, 'embedded')).toBe(false);
+    expect(wantsDemoData({ NODE_ENV: 'development' }, 'dapr')).toBe(false);
+    expect(wantsDemoData({ NODE_ENV: 'production', SHOP_DEMO_DATA: true }, 'dapr')).toBe(true);
   });
 });
 
