@@ -7,6 +7,8 @@ export interface BannerFacts {
   admin: { email: string; password?: string };
   /** The demo customer, when the demo shop is there. */
   demo?: { email: string; password: string };
+  /** What the demo login row says without one; that SHOP_DEMO_DATA turned it off unless told. */
+  demoMissing?: string;
   /** The development mailbox page, when emails are caught in-process. */
   mailbox?: boolean;
 }
@@ -25,7 +27,12 @@ export function bannerLines(facts: BannerFacts): string[] {
     ...(facts.mailbox ? [row('mailbox', `${facts.origin}/dev/mailbox`)] : []),
     row('hub', facts.hubConnectionString),
     row('admin login', `${facts.admin.email} / ${facts.admin.password ?? '(SHOP_ADMIN_PASSWORD)'}`),
-    row('demo login', facts.demo ? `${facts.demo.email} / ${facts.demo.password}` : '(no demo data: SHOP_DEMO_DATA)'),
+    row(
+      'demo login',
+      facts.demo
+        ? `${facts.demo.email} / ${facts.demo.password}`
+        : (facts.demoMissing ?? '(no demo data: SHOP_DEMO_DATA)'),
+    ),
   ];
 }
 

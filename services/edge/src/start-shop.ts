@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type EmbeddedPlatform, loadConfig, resolveLogFormat, runEmbedded } from '@shop/kit';
+import { type EmbeddedPlatform, loadConfig, runEmbedded } from '@shop/kit';
 import { connectionString, redactedConnectionString } from '../../hub/src/azure/connection-string';
 import { type HubConfig, hubConfigSchema, hubEndpointOf } from '../../hub/src/config';
 import { type IdentityConfig, identityConfigSchema } from '../../identity/src/identity-config';
@@ -29,7 +29,8 @@ export async function startShop(
   const identity = loadConfig<IdentityConfig>(identityConfigSchema, env);
   const admin = { email: identity.SHOP_ADMIN_EMAIL as string, password: identity.SHOP_ADMIN_PASSWORD as string };
   let demo: DemoShop | undefined;
-  if (wantsDemoData(loadConfig<DemoDataConfig>(demoDataConfigSchema, env), 'embedded')) {
+  const seeds = wantsDemoData(loadConfig<DemoDataConfig>(demoDataConfigSchema, env), 'embedded');
+  if (seeds) {
     demo = await seedDemoShopOnce({
       baseUrl: platform.url,
       admin,
@@ -47,12 +48,10 @@ export async function startShop(
       : connectionString(hubEndpointOf(hub), hub.HUB_ACCESS_KEY as string),
     admin: env.SHOP_ADMIN_PASSWORD ? { email: admin.email } : admin,
     ...(demo ? { demo: { email: demo.customer.email, password: demo.customer.password } } : {}),
+    ...(seeds && !demo ? { demoMissing: '(the demo shop could not be seeded: see the error above)' } : {}),
     mailbox: mailbox !== undefined,
   });
-  if (
-    resolveLogFormat({ LOG_FORMAT: env.LOG_FORMAT as 'json' | undefined, NODE_ENV: env.NODE_ENV }, process.stdout) ===
-    'pretty'
-  ) {
+  if (platform.logFormat === 'pretty') {
     process.stdout.write(`${boxed(lines)}\n`);
   } else {
     platform.log.info({ banner: lines.slice(1).map((line) => line.trim()) }, lines[0]);

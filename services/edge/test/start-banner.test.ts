@@ -29,6 +29,11 @@ describe('the start banner', () => {
     expect(lines.join('\n')).not.toContain('mailbox');
   });
 
+  it('says when the demo shop was wanted but could not be seeded', () => {
+    const lines = bannerLines({ ...facts, demo: undefined, demoMissing: '(could not be seeded)' });
+    expect(lines).toContain('  demo login   (could not be seeded)');
+  });
+
   it('boxes the lines to the longest one', () => {
     expect(boxed(['ab', 'abcd'])).toBe(['┌──────┐', '│ ab   │', '│ abcd │', '└──────┘'].join('\n'));
   });

@@ -7,7 +7,7 @@ import type { HealthState } from '../http/health';
 import { createMetricsRegistry } from '../http/metrics';
 import { answerReadyReads } from '../http/ready-reads';
 import { createProcessLogger, type Logger } from '../log/logger';
-import { resolveLogFormat } from '../log/pretty-format';
+import { type LogFormat, resolveLogFormat } from '../log/pretty-format';
 import { EmbeddedBus } from '../mesh/embedded';
 import type { Mesh } from '../mesh/port';
 import { startTracing } from '../tracing/start-tracing';
@@ -39,6 +39,8 @@ export interface EmbeddedPlatform extends RunningServer {
   log: Logger;
   /** SHOP_DATA_DIR, resolved: the services' SQLite files and the state store are here. */
   dataDir: string;
+  /** How the platform's own logger writes (resolveLogFormat); undefined when the caller gave the logger. */
+  logFormat?: LogFormat;
 }
 
 /**
@@ -55,10 +57,10 @@ export async function runEmbedded(
   // Before any service loads; one resource (service.name "edge") for the process, each service's work named below.
   const tracing = startTracing(edgeName, env);
   const log = options.log ?? createProcessLogger('shop', config);
+  const logFormat = options.log === undefined ? resolveLogFormat(config, process.stdout) : undefined;
   // A person watching the terminal sees each public request; JSON logs (machines, production) keep them at debug,
   // so cached reads keep their fast path (answerReadyReads) and production pays no line per request.
-  const requestLogLevel =
-    options.log === undefined && resolveLogFormat(config, process.stdout) === 'pretty' ? 'info' : 'debug';
+  const requestLogLevel = logFormat === 'pretty' ? 'info' : 'debug';
   const dataDir = resolve(config.SHOP_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const metrics = createMetricsRegistry();
@@ -141,7 +143,7 @@ export async function runEmbedded(
   for (const service of loaded) await service.start();
   const url = `http://127.0.0.1:${server.port}`;
   log.info({ url, services: manifests.map((m) => m.name), dataDir }, 'shop platform listening (embedded topology)');
-  return { ...server, url, bus, log, dataDir };
+  return { ...server, url, bus, log, dataDir, ...(logFormat ? { logFormat } : {}) };
 }
 
 /**
