@@ -18,6 +18,8 @@ export async function startShop(
   env: NodeJS.ProcessEnv = process.env,
   handleSignals = false,
 ): Promise<EmbeddedPlatform> {
+  // Read first: a bad SHOP_DEMO_DATA stops the start before anything listens (runMain prints the problem).
+  const seeds = wantsDemoData(loadConfig<DemoDataConfig>(demoDataConfigSchema, env), 'embedded');
   // Without an SMTP server of their own, developers read the emails at /dev/mailbox (never in production).
   const mailbox = !env.SMTP_URL && env.NODE_ENV !== 'production' ? await startDevMailbox() : undefined;
   // First, so it stops last: notifications closes its pooled SMTP connection before the catcher closes (which would
@@ -29,7 +31,6 @@ export async function startShop(
   const identity = loadConfig<IdentityConfig>(identityConfigSchema, env);
   const admin = { email: identity.SHOP_ADMIN_EMAIL as string, password: identity.SHOP_ADMIN_PASSWORD as string };
   let demo: DemoShop | undefined;
-  const seeds = wantsDemoData(loadConfig<DemoDataConfig>(demoDataConfigSchema, env), 'embedded');
   if (seeds) {
     demo = await seedDemoShopOnce({
       baseUrl: platform.url,
