@@ -1,11 +1,5 @@
 import type { CatalogProduct, CatalogProducts, InventoryStock } from '@shop/kit';
-import {
-  type CatalogFacts,
-  type ProductRecord,
-  withArchive,
-  withFacts,
-  withStock,
-} from '../domain/projected-product';
+import { type CatalogFacts, type ProductRecord, withArchive, withFacts, withStock } from '../domain/projected-product';
 import type { ProductView } from './ports';
 
 /** The product projection's rows, read and written in the caller's transaction. */

@@ -56,7 +56,8 @@ export function recommendationRoutes(api: ApiRoutes, reads: RecommendationReads)
   api.get(
     '/api/customers/me/recommendations',
     {
-      summary: "Products for the caller from what they bought (the neighbours of their purchases), never what they bought",
+      summary:
+        'Products for the caller from what they bought (the neighbours of their purchases), never what they bought',
       access: 'customer',
       request: { query: limitQuery },
       responses: { 200: { description: 'The recommendations', body: answer } },

@@ -91,4 +91,10 @@ export const ProductEntity = new EntitySchema<ProductRow>({
   },
 });
 
-export const recommendationEntities = [ModelEntity, ProductWeightEntity, CandidateEntity, PurchaseEntity, ProductEntity];
+export const recommendationEntities = [
+  ModelEntity,
+  ProductWeightEntity,
+  CandidateEntity,
+  PurchaseEntity,
+  ProductEntity,
+];

@@ -13,7 +13,11 @@ export class CreateRecommendationTables1734400000000 implements MigrationInterfa
     await queryRunner.createTable(
       new Table({
         name: 'rec_model',
-        columns: [{ ...c.integer('id'), isPrimary: true }, { ...c.double('base_at_ms'), isNullable: true }, c.integer('version')],
+        columns: [
+          { ...c.integer('id'), isPrimary: true },
+          { ...c.double('base_at_ms'), isNullable: true },
+          c.integer('version'),
+        ],
       }),
     );
     await queryRunner.query('INSERT INTO rec_model (id, version) VALUES (1, 0)');

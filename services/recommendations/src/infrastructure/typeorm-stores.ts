@@ -1,8 +1,8 @@
 import { isUniqueViolation, type Tx, transaction } from '@shop/kit';
 import { type DataSource, type EntityManager, In } from 'typeorm';
+import type { LearningStore, ModelReads } from '../application/ports';
 import type { ProductChange, ProjectionStore } from '../application/project-products';
 import { applyProductChange } from '../application/project-products';
-import type { LearningStore, ModelReads } from '../application/ports';
 import type { ProductRecord } from '../domain/projected-product';
 import {
   CandidateEntity,
@@ -40,7 +40,12 @@ export function learningStoreOf(tx: Tx): LearningStore {
           .set({ weight: () => 'weight / :divideBy' })
           .setParameter('divideBy', divideBy)
           .execute();
-        await manager.createQueryBuilder().delete().from(entity).where('weight < :forgetBelow', { forgetBelow }).execute();
+        await manager
+          .createQueryBuilder()
+          .delete()
+          .from(entity)
+          .where('weight < :forgetBelow', { forgetBelow })
+          .execute();
       }
       await manager.update(ModelEntity, { id: modelRowId }, { baseAtMs });
     },

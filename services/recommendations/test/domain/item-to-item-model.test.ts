@@ -114,7 +114,7 @@ describe('the item-to-item model', () => {
     });
   });
 
-  it("recommends a customer the neighbours of what they bought, never what they bought", async () => {
+  it('recommends a customer the neighbours of what they bought, never what they bought', async () => {
     const world = modelWorld();
     const [tent, pegs, stove, fuel] = ['tent', 'pegs', 'stove', 'fuel'].map((id) => world.product(id));
     for (let i = 0; i < 4; i++) await world.paid(`c${i}`, [tent, pegs]);

@@ -38,7 +38,11 @@ export function modelWorld(settings: Partial<ModelSettings> = {}) {
       return id;
     },
     async paid(customerId: string, productIds: string[], at = new Date(nowMs)) {
-      await learnFromPaidOrder(model, { customerId, items: productIds.map((productId) => ({ productId, quantity: 1 })), at }, full);
+      await learnFromPaidOrder(
+        model,
+        { customerId, items: productIds.map((productId) => ({ productId, quantity: 1 })), at },
+        full,
+      );
     },
     advance(ms: number) {
       nowMs += ms;
