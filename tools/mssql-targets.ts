@@ -7,6 +7,7 @@ import { inventoryMigrations } from '../services/inventory/src/infrastructure/mi
 import { notificationsMigrations } from '../services/notifications/src/infrastructure/migrations';
 import { ordersMigrations } from '../services/orders/src/infrastructure/migrations';
 import { paymentsMigrations } from '../services/payments/src/infrastructure/migrations';
+import { recommendationMigrations } from '../services/recommendations/src/infrastructure/migrations';
 import { simulatedGatewayMigrations } from '../services/payments/src/infrastructure/simulated-gateway/migrations';
 
 export interface MssqlTarget {
@@ -59,5 +60,10 @@ export const mssqlTargets: MssqlTarget[] = [
     title: 'the analytics service (analyticsMigrations)',
     migrations: analyticsMigrations,
     file: 'services/analytics/src/infrastructure/mssql/analytics-migrations.sql',
+  },
+  {
+    title: 'the recommendations service (recommendationMigrations)',
+    migrations: recommendationMigrations,
+    file: 'services/recommendations/src/infrastructure/mssql/recommendations-migrations.sql',
   },
 ];

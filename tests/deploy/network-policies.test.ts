@@ -1,5 +1,5 @@
 import { appIds, invocations } from '@shop/contracts';
-import { find, localValues, ofKind, renderChart, requiredSecrets, setArgs } from './support/manifests';
+import { find, localValues, ofKind, renderChart, requiredSecrets, setArgs, withoutGateway } from './support/manifests';
 import { NetworkPolicies, otherPod, type Pod, podsOf } from './support/network-policy';
 
 /**
@@ -133,7 +133,7 @@ describe('the NetworkPolicies', () => {
   });
 
   it('let the Ingress controller reach every service when there is no gateway to go through', () => {
-    const manifests = renderChart([...setArgs(requiredSecrets), '--set', 'gateway.enabled=false']);
+    const manifests = renderChart([...setArgs(requiredSecrets), ...withoutGateway]);
     const direct = NetworkPolicies.of(manifests, namespace);
     const directPods = podsOf(manifests, namespace);
     for (const app of appIds) {

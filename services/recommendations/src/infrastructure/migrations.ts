@@ -20,7 +20,6 @@ export class CreateRecommendationTables1734400000000 implements MigrationInterfa
         ],
       }),
     );
-    await queryRunner.query('INSERT INTO rec_model (id, version) VALUES (1, 0)');
     await queryRunner.createTable(
       new Table({
         name: 'rec_product_weights',

@@ -21,6 +21,10 @@ export function learningStoreOf(tx: Tx): LearningStore {
   const manager = tx.manager;
   return {
     async lockModel() {
+      // The first learner creates the row (a second one racing it fails on the key and its event is redelivered).
+      if (!(await manager.existsBy(ModelEntity, { id: modelRowId }))) {
+        await manager.insert(ModelEntity, { id: modelRowId, baseAtMs: null, version: 0 });
+      }
       // An UPDATE takes the row's write lock on every dialect (SQLite serialises writers anyway): learners of
       // all replicas take turns from here to their commit.
       await manager

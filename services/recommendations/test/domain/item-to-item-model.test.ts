@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { createLogger } from '@shop/kit';
 import { rankedNeighbours } from '../../src/application/neighbours';
 import { recommendForCustomer, recommendForProduct } from '../../src/application/recommend';
 import { addCoPurchases } from '../../src/domain/co-occurrence';
 import { maxGrowthExponent, weightOfEvent } from '../../src/domain/decay';
 import { dayMs, modelWorld } from '../support/model-world';
 
-const ctx = { log: { child: () => ctx.log } } as never;
+const ctx = { log: createLogger({ name: 'recommendations-test', level: 'fatal' }) };
 const topNeighbour = async (world: ReturnType<typeof modelWorld>, id: string) =>
   (await rankedNeighbours(id, world.model))[0]?.productId;
 
 describe('the item-to-item model', () => {
   it('makes the products of a bundle each other’s first neighbour', async () => {
     const world = modelWorld();
-    const [tent, pegs, stove, mug, lamp] = ['tent', 'pegs', 'stove', 'mug', 'lamp'].map((id) => world.product(id));
+    const tent = world.product('tent');
+    const pegs = world.product('pegs');
+    const stove = world.product('stove');
+    const mug = world.product('mug');
+    const lamp = world.product('lamp');
     for (let i = 0; i < 6; i++) await world.paid(`c${i}`, [tent, pegs]);
     await world.paid('c9', [tent, stove]);
     await world.paid('c8', [mug, lamp, stove]);
@@ -26,7 +31,9 @@ describe('the item-to-item model', () => {
   it('lets recent behaviour win through decay, and only through decay', async () => {
     const run = async (halfLifeDays: number) => {
       const world = modelWorld({ halfLifeMs: halfLifeDays * dayMs });
-      const [a, old, recent] = ['a', 'old', 'recent'].map((id) => world.product(id));
+      const a = world.product('a');
+      const old = world.product('old');
+      const recent = world.product('recent');
       for (let i = 0; i < 10; i++) await world.paid(`c${i}`, [a, old]);
       world.advance(60 * dayMs);
       for (let i = 0; i < 4; i++) await world.paid(`d${i}`, [a, recent]);
@@ -41,7 +48,9 @@ describe('the item-to-item model', () => {
 
   it('keeps a bestseller bought with everything from topping the lists (cosine normalisation)', async () => {
     const world = modelWorld();
-    const [phone, casing, charger] = ['phone', 'casing', 'charger'].map((id) => world.product(id));
+    const phone = world.product('phone');
+    const casing = world.product('casing');
+    const charger = world.product('charger');
     // The charger goes with most orders of the shop: more often with the phone than the casing does.
     for (let i = 0; i < 5; i++) await world.paid(`p${i}`, [phone, casing]);
     for (let i = 0; i < 8; i++) await world.paid(`q${i}`, [phone, charger]);
@@ -79,7 +88,9 @@ describe('the item-to-item model', () => {
     expect(far).toEqual({ weight: 1, rebase: { divideBy: 2 ** (maxGrowthExponent + 2), baseAtMs: 42 * dayMs } });
 
     const world = modelWorld({ halfLifeMs });
-    const [a, b, c] = ['a', 'b', 'c'].map((id) => world.product(id));
+    const a = world.product('a');
+    const b = world.product('b');
+    const c = world.product('c');
     for (let day = 0; day < 200; day++) {
       await world.paid(`x${day}`, day % 3 === 0 ? [a, c] : [a, b]);
       world.advance(dayMs);
@@ -92,9 +103,12 @@ describe('the item-to-item model', () => {
 
   it('never recommends the product itself, nor archived or unavailable products, and tops up with bestsellers', async () => {
     const world = modelWorld();
-    const [a, b, archived, soldOut, best, other] = ['a', 'b', 'archived', 'sold-out', 'best', 'other'].map((id) =>
-      world.product(id),
-    );
+    const a = world.product('a');
+    const b = world.product('b');
+    const archived = world.product('archived');
+    const soldOut = world.product('sold-out');
+    const best = world.product('best');
+    const other = world.product('other');
     world.product(other, { categoryId: 'cat-2' });
     for (let i = 0; i < 3; i++) await world.paid(`c${i}`, [a, b, archived, soldOut]);
     for (let i = 0; i < 5; i++) await world.paid(`d${i}`, [best, other]);
@@ -116,7 +130,10 @@ describe('the item-to-item model', () => {
 
   it('recommends a customer the neighbours of what they bought, never what they bought', async () => {
     const world = modelWorld();
-    const [tent, pegs, stove, fuel] = ['tent', 'pegs', 'stove', 'fuel'].map((id) => world.product(id));
+    const tent = world.product('tent');
+    const pegs = world.product('pegs');
+    const stove = world.product('stove');
+    const fuel = world.product('fuel');
     for (let i = 0; i < 4; i++) await world.paid(`c${i}`, [tent, pegs]);
     for (let i = 0; i < 4; i++) await world.paid(`d${i}`, [stove, fuel]);
     await world.paid('e', [tent, stove]);
