@@ -4,6 +4,7 @@
 // (the fraud review holds a sixth order within 10 minutes and large totals).
 import { randomUUID } from 'node:crypto';
 import { json } from '@shop/testkit/src/listen';
+import { rawRequest } from '@shop/testkit/src/raw-http';
 import { adminToken, bearer, newCustomer, postJson } from './support/accounts';
 import { baseUrl } from './support/base-url';
 import { eventually } from './support/eventually';
@@ -128,10 +129,23 @@ describe('recommendations of a product', () => {
     }
   });
 
-  it('leaves the product itself to the catalog', async () => {
+  it('leaves the product itself to the catalog, and answers exactly its sub-path (raw request targets)', async () => {
     const res = await get(`/api/products/${tent}`);
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual(expect.objectContaining({ id: tent, name: 'Tent' }));
+    const own = await rawRequest(baseUrl(), { target: `/api/products/${tent}/recommendations?limit=2` });
+    expect(own.status).toBe(200);
+    expect(JSON.parse(own.body).items).toHaveLength(2);
+    for (const target of [
+      `/api/products/${tent}/recommendations/..`,
+      `/api/products/${tent}/recommendations/%2e%2e`,
+      `/api/products/${tent}%2frecommendations`,
+    ]) {
+      expect([target, (await rawRequest(baseUrl(), { target })).status]).toEqual([target, 400]);
+    }
+    // Not the sub-path: the catalog's, which has no such route.
+    const elsewhere = await rawRequest(baseUrl(), { target: `/api/products/${tent}/x/recommendations` });
+    expect(elsewhere.status).toBe(404);
   });
 });
 
