@@ -113,6 +113,22 @@ describe('recommendations of a product', () => {
     expect(await recommendations(`/api/products/${tent}/recommendations?limit=1`)).toEqual([items[0]]);
   });
 
+  it('answers the same with or without credentials (the ready read and the route), with an ETag and 304 on a match', async () => {
+    const anonymous = await get(`/api/products/${tent}/recommendations?limit=3`);
+    const customer = await newCustomer();
+    const signedIn = await get(`/api/products/${tent}/recommendations?limit=3`, customer.accessToken);
+    const etag = anonymous.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^W\/"/);
+    expect(signedIn.headers.get('etag')).toBe(etag);
+    expect(await json(signedIn)).toEqual(await json(anonymous));
+    for (const token of [undefined, customer.accessToken]) {
+      const again = await fetch(`${baseUrl()}/api/products/${tent}/recommendations?limit=3`, {
+        headers: { 'if-none-match': etag, ...(token ? bearer(token) : {}) },
+      });
+      expect(again.status).toBe(304);
+    }
+  });
+
   it('answers 404 for an unknown product and 400 naming query.limit for a bad limit', async () => {
     for (const id of [randomUUID(), 'not-a-product']) {
       const res = await get(`/api/products/${id}/recommendations`);

@@ -1,8 +1,10 @@
 import { ApiRoutes, catalogProducts, inboxIntake, inventoryStock, type ServiceManifest } from '@shop/kit';
 import { CachedReads } from './application/cached-reads';
 import { describeProducts } from './application/project-products';
+import { recommendForProduct } from './application/recommend';
 import { defaultLearningBounds } from './domain/co-occurrence';
-import { maxLimit, recommendationRoutes } from './http/recommendation-routes';
+import { recommendationsReadyRead } from './http/ready-recommendations';
+import { defaultLimit, maxLimit, recommendationRoutes } from './http/recommendation-routes';
 import { recommendationEntities } from './infrastructure/entities';
 import { recommendationMigrations } from './infrastructure/migrations';
 import {
@@ -48,8 +50,18 @@ export const recommendationsService: ServiceManifest<RecommendationsConfig> = {
     const api = new ApiRoutes();
     api.use(authenticate);
     recommendationRoutes(api, reads);
+    const readyContext = { log };
     return {
       router: api.router,
+      readyReads: [
+        recommendationsReadyRead(
+          async (productId, limit) => {
+            const result = await recommendForProduct(readyContext, { productId, limit }, reads);
+            return result.ok ? result.items : undefined;
+          },
+          { defaultLimit, maxLimit },
+        ),
+      ],
       openApi: api.openApi({
         title: 'recommendations',
         version: '1',

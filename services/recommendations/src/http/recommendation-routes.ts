@@ -1,6 +1,7 @@
-import { type ApiRoutes, type Caller, dependencyProblems, handlerContext, problem } from '@shop/kit';
+import { type ApiRoutes, type Caller, dependencyProblems, handlerContext, noneMatch, problem } from '@shop/kit';
 import Joi from 'joi';
 import { type RecommendationReads, recommendForCustomer, recommendForProduct } from '../application/recommend';
+import { recommendationsAnswer } from './ready-recommendations';
 
 /** The longest list one answer may hold. */
 export const maxLimit = 50;
@@ -38,7 +39,8 @@ export function recommendationRoutes(api: ApiRoutes, reads: RecommendationReads)
       access: 'anyone',
       request: { params: Joi.object({ id: Joi.string().max(100).required() }), query: limitQuery },
       responses: {
-        200: { description: 'The recommendations', body: answer },
+        200: { description: 'The recommendations, with an ETag', body: answer },
+        304: { description: 'Not modified since the ETag in If-None-Match' },
         404: { description: 'No product has this id' },
       },
     },
@@ -49,7 +51,15 @@ export function recommendationRoutes(api: ApiRoutes, reads: RecommendationReads)
       if (productId.validate(id).error) throw noSuchProduct();
       const result = await recommendForProduct(handlerContext(ctx), { productId: id.toLowerCase(), limit }, reads);
       if (!result.ok) throw noSuchProduct();
-      ctx.body = { items: result.items };
+      // As the ready read answers it (http/ready-recommendations.ts): the same JSON and ETag, 304 on a match.
+      const { json, etag } = recommendationsAnswer(result.items);
+      ctx.set('ETag', etag);
+      if (!noneMatch(ctx.get('If-None-Match'), etag)) {
+        ctx.status = 304;
+        return;
+      }
+      ctx.type = 'application/json';
+      ctx.body = json;
     },
   );
 
