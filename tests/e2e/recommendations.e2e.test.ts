@@ -93,7 +93,8 @@ describe('recommendations of a product', () => {
   it('lists the bundle partner first, tops up with the category’s bestsellers, never itself, archived or unavailable products', async () => {
     const items = await eventually(async () => {
       const listed = await recommendations(`/api/products/${tent}/recommendations`);
-      if (listed[0]?.productId !== pegs || !ids(listed).includes(lamp)) {
+      // All four orders of the tent learnt: the pegs are in three of them (cosine 3 / sqrt(4 · 3)).
+      if (listed[0]?.productId !== pegs || listed[0]?.score !== 0.866025 || !ids(listed).includes(lamp)) {
         throw new Error(`not learnt yet: ${JSON.stringify(listed)}`);
       }
       if (ids(listed).includes(archived)) throw new Error('the archive is not projected yet');
@@ -114,13 +115,17 @@ describe('recommendations of a product', () => {
   });
 
   it('answers the same with or without credentials (the ready read and the route), with an ETag and 304 on a match', async () => {
-    const anonymous = await get(`/api/products/${tent}/recommendations?limit=3`);
     const customer = await newCustomer();
-    const signedIn = await get(`/api/products/${tent}/recommendations?limit=3`, customer.accessToken);
-    const etag = anonymous.headers.get('etag') ?? '';
+    // Paid orders may still be reaching the model (the saga's last events): compare two answers of one state.
+    const etag = await eventually(async () => {
+      const anonymous = await get(`/api/products/${tent}/recommendations?limit=3`);
+      const signedIn = await get(`/api/products/${tent}/recommendations?limit=3`, customer.accessToken);
+      const [a, b] = [await anonymous.text(), await signedIn.text()];
+      if (a !== b) throw new Error('the model changed between the two reads');
+      expect(signedIn.headers.get('etag')).toBe(anonymous.headers.get('etag'));
+      return anonymous.headers.get('etag') ?? '';
+    });
     expect(etag).toMatch(/^W\/"/);
-    expect(signedIn.headers.get('etag')).toBe(etag);
-    expect(await json(signedIn)).toEqual(await json(anonymous));
     for (const token of [undefined, customer.accessToken]) {
       const again = await fetch(`${baseUrl()}/api/products/${tent}/recommendations?limit=3`, {
         headers: { 'if-none-match': etag, ...(token ? bearer(token) : {}) },
