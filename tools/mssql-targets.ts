@@ -7,8 +7,8 @@ import { inventoryMigrations } from '../services/inventory/src/infrastructure/mi
 import { notificationsMigrations } from '../services/notifications/src/infrastructure/migrations';
 import { ordersMigrations } from '../services/orders/src/infrastructure/migrations';
 import { paymentsMigrations } from '../services/payments/src/infrastructure/migrations';
-import { recommendationMigrations } from '../services/recommendations/src/infrastructure/migrations';
 import { simulatedGatewayMigrations } from '../services/payments/src/infrastructure/simulated-gateway/migrations';
+import { recommendationMigrations } from '../services/recommendations/src/infrastructure/migrations';
 
 export interface MssqlTarget {
   title: string;

@@ -2,6 +2,7 @@
 // together, a seasonal change of the bundles, popular items bought with anything), split by time; the service's own
 // learning and ranking (MemoryModel behind the same ports as its database) against a popularity and a random
 // baseline on the same held-out orders, by hit rate@5 and NDCG@5.
+import { createLogger } from '@shop/kit';
 import {
   learnFromPaidOrder,
   type ModelSettings,
@@ -12,6 +13,7 @@ import { defaultLearningBounds } from '../../services/recommendations/src/domain
 import { recommendationList } from '../../services/recommendations/src/domain/ranking';
 
 const dayMs = 86_400_000;
+const context = { log: createLogger({ name: 'recommendations-offline', level: 'fatal' }) };
 
 export interface LogOptions {
   seed: number;
@@ -168,7 +170,11 @@ export async function evaluateOffline(
     const settings: ModelSettings = { ...defaultLearningBounds, halfLifeMs: halfLifeDays * dayMs };
     for (const order of train) {
       const items = order.productIds.map((productId) => ({ productId, quantity: 1 }));
-      await learnFromPaidOrder(model, { customerId: order.customerId, items, at: order.at }, settings);
+      await learnFromPaidOrder(
+        context,
+        { customerId: order.customerId, items, at: order.at },
+        { store: model, settings },
+      );
     }
     // What the product route answers: the neighbours, then the category's bestsellers.
     const recommend: Recommender = async (query) => {

@@ -34,12 +34,16 @@ export const recommendationsService: ServiceManifest<RecommendationsConfig> = {
     const owners = { catalog: catalogProducts(mesh), inventory: inventoryStock(mesh) };
     const reads = new CachedReads({
       model: modelReads(dataSource),
-      describe: (ids) =>
-        describeProducts(ids, {
-          read: (productIds) => productRecords(dataSource.manager, productIds),
-          write: projectionWriter(dataSource),
-          owners,
-        }),
+      describe: (productIds) =>
+        describeProducts(
+          { log },
+          { productIds },
+          {
+            read: (ids) => productRecords(dataSource.manager, ids),
+            write: projectionWriter(dataSource, log),
+            owners,
+          },
+        ),
       settings: {
         ttlMs: config.RECOMMENDATIONS_CACHE_TTL_MS,
         maxEntries: config.RECOMMENDATIONS_CACHE_ENTRIES,

@@ -1,4 +1,5 @@
 import type { PaidLine } from '@shop/contracts';
+import type { HandlerContext } from '@shop/kit';
 import { addCoPurchases, basketOf, type LearningBounds, trimToHeaviest } from '../domain/co-occurrence';
 import { forgottenBelow, weightOfEvent } from '../domain/decay';
 import type { LearningStore } from './ports';
@@ -20,9 +21,9 @@ export interface PaidOrder {
  * whose neighbours changed.
  */
 export async function learnFromPaidOrder(
-  store: LearningStore,
+  _ctx: HandlerContext,
   order: PaidOrder,
-  settings: ModelSettings,
+  { store, settings }: { store: LearningStore; settings: ModelSettings },
 ): Promise<string[]> {
   const basket = basketOf(order.items, settings.maxProductsPerOrder);
   if (basket.length === 0) return [];

@@ -1,4 +1,4 @@
-import type { CatalogProduct, CatalogProducts, InventoryStock } from '@shop/kit';
+import type { CatalogProduct, CatalogProducts, HandlerContext, InventoryStock } from '@shop/kit';
 import { type CatalogFacts, type ProductRecord, withArchive, withFacts, withStock } from '../domain/projected-product';
 import type { ProductView } from './ports';
 
@@ -19,7 +19,11 @@ export type ProductChange =
  * recommendation shows of the product changed (its facts, or whether it may be recommended at all), so that
  * the caches drop what they hold only then: stock changes with every order, recommendability rarely.
  */
-export async function applyProductChange(store: ProjectionStore, change: ProductChange): Promise<boolean> {
+export async function applyProductChange(
+  _ctx: HandlerContext,
+  change: ProductChange,
+  { store }: { store: ProjectionStore },
+): Promise<boolean> {
   const stored = (await store.records([change.productId])).get(change.productId);
   const next = recordAfter(stored, change);
   if (!next) return false;
@@ -48,7 +52,7 @@ function recordAfter(stored: ProductRecord | undefined, change: ProductChange): 
 }
 
 /** What a recommendation shows of a product; undefined while its facts are unknown. */
-export function viewOf(record: ProductRecord): ProductView | undefined {
+function viewOf(record: ProductRecord): ProductView | undefined {
   if (!record.facts) return undefined;
   const { name, price, categoryId } = record.facts;
   return {
@@ -64,7 +68,7 @@ export function viewOf(record: ProductRecord): ProductView | undefined {
 const isRecommendable = (record: ProductRecord | undefined) =>
   record?.facts !== undefined && !record.archived && (record.stock?.available ?? 0) > 0;
 
-export function factsOf(product: CatalogProduct): CatalogFacts {
+function factsOf(product: CatalogProduct): CatalogFacts {
   const { name, price, categoryId, status, updatedAt } = product;
   return { name, price, categoryId, status, atMs: Date.parse(updatedAt) };
 }
@@ -81,7 +85,8 @@ export interface ProductOwners {
  * racing an event ends on the newest. Products the catalog does not know are absent from the answer.
  */
 export async function describeProducts(
-  productIds: readonly string[],
+  _ctx: HandlerContext,
+  { productIds }: { productIds: readonly string[] },
   deps: {
     read: (ids: readonly string[]) => Promise<Map<string, ProductRecord>>;
     write: (changes: ProductChange[]) => Promise<void>;

@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Tx, transaction } from '@shop/kit';
+import { isUniqueViolation, type Logger, type Tx, transaction } from '@shop/kit';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { LearningStore, ModelReads } from '../application/ports';
 import type { ProductChange, ProjectionStore } from '../application/project-products';
@@ -157,11 +157,11 @@ export async function productRecords(
  * Writes what was filled from the owners, each change under the projection's rules in one transaction; a
  * product an event inserted meanwhile (a unique violation) is decided again against it.
  */
-export function projectionWriter(dataSource: DataSource): (changes: ProductChange[]) => Promise<void> {
+export function projectionWriter(dataSource: DataSource, log: Logger): (changes: ProductChange[]) => Promise<void> {
   const write = (changes: ProductChange[]) =>
     transaction(dataSource, async (tx) => {
       const store = projectionStoreOf(tx);
-      for (const change of changes) await applyProductChange(store, change);
+      for (const change of changes) await applyProductChange({ log }, change, { store });
     });
   return async (changes) => {
     try {

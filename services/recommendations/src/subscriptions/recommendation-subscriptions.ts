@@ -24,7 +24,7 @@ export interface SubscriptionDeps {
 const projecting =
   <T>(changeOf: (data: T) => ProductChange) =>
   async (ctx: InboxEventContext, event: { data: T }, deps: SubscriptionDeps) => {
-    if (await applyProductChange(deps.projectionStoreOf(ctx.tx), changeOf(event.data))) {
+    if (await applyProductChange(ctx, changeOf(event.data), { store: deps.projectionStoreOf(ctx.tx) })) {
       ctx.afterCommit(() => deps.productChanged());
     }
   };
@@ -47,9 +47,9 @@ export const recommendationSubscriptions = [
       return;
     }
     const learnt = await learnFromPaidOrder(
-      deps.learningStoreOf(ctx.tx),
+      ctx,
       { customerId, items, at: new Date(at) },
-      deps.settings,
+      { store: deps.learningStoreOf(ctx.tx), settings: deps.settings },
     );
     ctx.afterCommit(() => deps.learnt(learnt));
   }),

@@ -1,8 +1,11 @@
+import { createLogger } from '@shop/kit';
 import { CachedReads } from '../../src/application/cached-reads';
 import { learnFromPaidOrder, type ModelSettings } from '../../src/application/learn-from-order';
 import { MemoryModel } from '../../src/application/memory-model';
 import type { ProductView } from '../../src/application/ports';
 import { defaultLearningBounds } from '../../src/domain/co-occurrence';
+
+const context = { log: createLogger({ name: 'recommendations-test', level: 'fatal' }) };
 
 export const dayMs = 86_400_000;
 
@@ -39,9 +42,9 @@ export function modelWorld(settings: Partial<ModelSettings> = {}) {
     },
     async paid(customerId: string, productIds: string[], at = new Date(nowMs)) {
       await learnFromPaidOrder(
-        model,
+        context,
         { customerId, items: productIds.map((productId) => ({ productId, quantity: 1 })), at },
-        full,
+        { store: model, settings: full },
       );
     },
     advance(ms: number) {

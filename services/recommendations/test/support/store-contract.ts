@@ -40,11 +40,15 @@ function replica(dataSource: DataSource, clock: { nowMs: number }, catalog: Map<
   const reads = new CachedReads({
     model: modelReads(dataSource),
     describe: (ids) =>
-      describeProducts(ids, {
-        read: (productIds) => productRecords(dataSource.manager, productIds),
-        write: projectionWriter(dataSource),
-        owners,
-      }),
+      describeProducts(
+        ctx,
+        { productIds: ids },
+        {
+          read: (productIds) => productRecords(dataSource.manager, productIds),
+          write: projectionWriter(dataSource, log),
+          owners,
+        },
+      ),
     settings: { ttlMs: cacheTtlMs, maxEntries: 1000, maxListed: 50, nowMs: () => clock.nowMs },
   });
   const subscriptions = inboxIntake(recommendationSubscriptions, {
