@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       await recommendationsOffline(),
     );
     printRates(
-      'Recommendation reads in the embedded topology (32 concurrent clients), next to the edge and a catalog read',
+      'Recommendation reads in the embedded topology (32 and 4 concurrent clients), next to the edge and a catalog read',
       await recommendationReads(durationSeconds),
     );
   }
