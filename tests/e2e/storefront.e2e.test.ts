@@ -3,9 +3,9 @@
 // in the cart, signs in (the cart comes along), pays with the approved test card and sees the order become Paid
 // through the orders hub; then a declined card ends an order Failed, said in words. A page error, a console error or
 // a failed request fails the test. Screenshots go to .tmp/test-output/storefront/ (with STOREFRONT_README_SCREENSHOT
-// set, the product page also to docs/storefront.png).
+// set, the category page also to docs/storefront.png).
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { json } from '@shop/testkit/src/listen';
 import { chromiumBrowser, ensureBinary } from '@shop/testkit/src/system-binaries';
@@ -119,7 +119,8 @@ async function openStorefront(
       problems.push(`${response.status()} ${response.request().method()} ${response.url()}`);
   });
   page.on('requestfailed', (request) => {
-    if (watching) problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`);
+    if (watching)
+      problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`);
   });
   page.on('console', (message) => {
     if (!watching || message.type() !== 'error') return;
@@ -230,6 +231,14 @@ describe(`the storefront in Chromium (${topology})`, () => {
       await addToCart(page, teapot, 1);
       expect(await cartCount(page)).toBe(3);
       await showsRecommendationsAsServed(page, teapot);
+      if (process.env.STOREFRONT_README_SCREENSHOT) {
+        // The README's picture: the category with both products, the guest's cart count in the header.
+        await page.setViewportSize({ width: 1200, height: 680 });
+        await page.getByRole('link', { name: 'Back to the category' }).click();
+        await page.getByRole('list', { name: 'Products' }).getByRole('link', { name: kettle.name }).waitFor();
+        await page.screenshot({ path: join(repoRoot, 'docs', 'storefront.png') });
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
 
       // The guest's cart, then sign-in: the cart comes along (merged into the customer's).
       await page.getByRole('link', { name: /^Cart/ }).click();
@@ -289,12 +298,6 @@ describe(`the storefront in Chromium (${topology})`, () => {
       });
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(outputDir, `${topology}-phone-product.png`), fullPage: true });
-      if (process.env.STOREFRONT_README_SCREENSHOT) {
-        await page.setViewportSize({ width: 1200, height: 760 });
-        await page.goto(`${baseUrl()}/#/product/${kettle.id}`);
-        await page.getByText('Stock updates live.').waitFor({ timeout: liveWaitMs });
-        await page.screenshot({ path: join(repoRoot, 'docs', 'storefront.png') });
-      }
       stopWatching();
       expect(problems).toEqual([]);
     } finally {
@@ -335,4 +338,70 @@ describe(`the storefront in Chromium (${topology})`, () => {
       await page.close();
     }
   }, 90_000);
+
+  it('has no WCAG 2.1 A or AA violation axe-core can find on any view, at desktop and phone width', async () => {
+    // axe-core is injected from outside the page, which its own Content-Security-Policy would refuse.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const violationsOn = async (view: string): Promise<string[]> => {
+      await page.addScriptTag({ content: axeSource });
+      const found = await page.evaluate(async () => {
+        const { axe, document } = globalThis as unknown as { axe: AxeRunner; document: object };
+        const result = await axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        });
+        return result.violations.map(
+          (violation) => `${violation.id}: ${violation.nodes.map((n) => n.target).join(' ')}`,
+        );
+      });
+      return found.map((violation) => `${view}: ${violation}`);
+    };
+    try {
+      const customer = await newCustomer('Alan Turing');
+      const violations: string[] = [];
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`${baseUrl()}/#/category/${encodeURIComponent((await categoryOf(kettle)) ?? '')}`);
+        await page.getByRole('list', { name: 'Products' }).getByRole('link', { name: kettle.name }).waitFor();
+        violations.push(...(await violationsOn(`category at ${width}`)));
+        await page.goto(`${baseUrl()}/#/product/${kettle.id}`);
+        await page.getByText('Stock updates live.').waitFor({ timeout: liveWaitMs });
+        violations.push(...(await violationsOn(`product at ${width}`)));
+        if (width === 1280) await addToCart(page, kettle, 1);
+        await page.goto(`${baseUrl()}/#/cart`);
+        await page.locator('.cart-line').first().waitFor();
+        violations.push(...(await violationsOn(`cart at ${width}`)));
+        await page.goto(`${baseUrl()}/#/register`);
+        await heading(page, 'Create an account').waitFor();
+        violations.push(...(await violationsOn(`register at ${width}`)));
+        if (width === 1280) {
+          await page.goto(`${baseUrl()}/#/sign-in?next=checkout`);
+          await signIn(page, customer);
+        } else {
+          await page.goto(`${baseUrl()}/#/checkout`);
+        }
+        await page.getByLabel('Card number').waitFor();
+        violations.push(...(await violationsOn(`checkout at ${width}`)));
+        await page.goto(`${baseUrl()}/#/notifications`);
+        await heading(page, 'Notifications').waitFor();
+        violations.push(...(await violationsOn(`notifications at ${width}`)));
+      }
+      expect(violations).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
+
+/** What the test uses of axe-core's API inside the page. */
+interface AxeRunner {
+  run(
+    context: object,
+    options: { runOnly: { type: 'tag'; values: string[] } },
+  ): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+}
+
+async function categoryOf(product: ShopProduct): Promise<string | undefined> {
+  return ((await json(await get(`/api/products/${product.id}`))) as { categoryId?: string }).categoryId;
+}

@@ -40,6 +40,12 @@ export function failureText(reason: string | undefined): string {
   return (reason && failureWords[reason]) ?? 'The order could not be completed.';
 }
 
+/** The stock's class: `stock`, with `low` when few are left and `sold-out` when none. */
+export function stockClass(available: number): string {
+  if (available <= 0) return 'stock sold-out';
+  return available <= 5 ? 'stock low' : 'stock';
+}
+
 export function stockText(available: number): string {
   if (available <= 0) return 'Sold out';
   if (available <= 5) return `Only ${available} left`;

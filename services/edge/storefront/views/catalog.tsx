@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Category, type Page, type Product, query, type Recommendation, request } from '../api';
 import { ErrorMessage, Loading, PageHeading, Price, ProductArt } from '../components';
-import { stockText } from '../format';
+import { stockClass, stockText } from '../format';
 import { href } from '../route';
 import { useShop } from '../shop-context';
 
@@ -54,7 +54,7 @@ export function ProductCard({ product }: { product: Product }) {
       </h3>
       <p class="card-meta">
         <Price money={product.price} />
-        <span class={product.stock > 0 ? 'stock' : 'stock sold-out'}>{stockText(product.stock)}</span>
+        <span class={stockClass(product.stock)}>{stockText(product.stock)}</span>
       </p>
     </li>
   );

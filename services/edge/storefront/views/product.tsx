@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type Product, request, type StockLevels } from '../api';
 import { setQuantity } from '../cart';
 import { ErrorMessage, Loading, PageHeading, Price, ProductArt } from '../components';
-import { stockText } from '../format';
+import { stockClass, stockText } from '../format';
 import { href } from '../route';
 import { useShop } from '../shop-context';
 import { RecommendationList, useRecommendations } from './catalog';
@@ -101,7 +101,7 @@ export function ProductView({ productId }: { productId: string }) {
         <p class="product-price">
           <Price money={product.price} />
         </p>
-        <p id="stock" class={stock > 0 ? 'stock' : 'stock sold-out'} data-available={stock} aria-live="polite">
+        <p id="stock" class={stockClass(stock)} data-available={stock} aria-live="polite">
           {stockText(stock)}
         </p>
         <p class="hint">{liveNote}</p>
