@@ -1,7 +1,5 @@
 // The storefront's pages live in the URL's fragment (`/#/product/<id>`): the origin serves one page at `/`, and
 // every view has an address that can be bookmarked, shared and reached with the browser's back button.
-import { useEffect, useState } from 'preact/hooks';
-
 export type Route =
   | { view: 'catalog'; categoryId?: string; q?: string }
   | { view: 'product'; productId: string }
@@ -55,17 +53,3 @@ export const href = {
   signIn: (next?: string) => (next ? `#/sign-in?${new URLSearchParams({ next })}` : '#/sign-in'),
   register: (next?: string) => (next ? `#/register?${new URLSearchParams({ next })}` : '#/register'),
 };
-
-export function navigate(to: string): void {
-  location.hash = to;
-}
-
-export function useRoute(): { route: Route; hash: string } {
-  const [hash, setHash] = useState(location.hash);
-  useEffect(() => {
-    const changed = () => setHash(location.hash);
-    addEventListener('hashchange', changed);
-    return () => removeEventListener('hashchange', changed);
-  }, []);
-  return { route: parseRoute(hash), hash };
-}

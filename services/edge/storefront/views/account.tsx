@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ErrorMessage, Field, fieldInvalid, PageHeading } from '../components';
-import { href, navigate } from '../route';
+import { navigate } from '../navigation';
+import { href } from '../route';
 import { useShop } from '../shop-context';
 
 /** Where to go after signing in: the page that asked (`next`), else the catalog. */

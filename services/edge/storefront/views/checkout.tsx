@@ -1,7 +1,8 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Order } from '../api';
 import { ErrorMessage, Field, fieldInvalid, Loading, PageHeading, Price } from '../components';
-import { href, navigate } from '../route';
+import { navigate } from '../navigation';
+import { href } from '../route';
 import { useShop } from '../shop-context';
 
 const countries: [string, string][] = [
