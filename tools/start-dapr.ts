@@ -15,6 +15,7 @@ import { seedDemoShopOnce } from '../services/edge/src/demo-data/seed-demo-shop'
 import { serveDevMailbox, startDevMailbox } from '../services/edge/src/dev-mailbox';
 import { serveGateway } from '../services/edge/src/serve-gateway';
 import { services } from '../services/edge/src/services';
+import { storefrontPages } from '../services/edge/src/storefront/storefront-router';
 import { type IdentityConfig, identityConfigSchema } from '../services/identity/src/identity-config';
 
 const repoRoot = resolve(__dirname, '..');
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     copyFileSync(topology.descriptionFile, topologyFile);
     const stopTopology = topology.stop;
     const server = await serveGateway({
+      pages: [await storefrontPages()],
       routes: mailbox
         ? [
             ...topology.routes,

@@ -4,6 +4,7 @@ import {
   createMetricsRegistry,
   type HealthState,
   type Logger,
+  type OriginPages,
   type RequestLogLevel,
   type RunningServer,
   serve,
@@ -27,6 +28,8 @@ export interface GatewayServerOptions {
   idleTimeoutMs?: number;
   /** The level of each proxied request's line (createGateway); debug by default. */
   requestLogLevel?: RequestLogLevel;
+  /** Pages the gateway serves itself (the storefront). */
+  pages?: OriginPages[];
   /** Run after the gateway stopped taking requests, e.g. the processes behind it. */
   closers?: Array<() => Promise<void>>;
   handleSignals: boolean;
@@ -59,6 +62,7 @@ export async function serveGateway(options: GatewayServerOptions): Promise<Runni
     name,
     unroutedPaths: options.unroutedPaths,
     idleTimeoutMs: options.idleTimeoutMs,
+    pages: options.pages,
     servesMetrics: !separateOperations,
     ...(options.requestLogLevel ? { requestLogLevel: options.requestLogLevel } : {}),
   });

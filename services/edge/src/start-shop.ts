@@ -9,10 +9,11 @@ import { demoDataMarkerFile, seedDemoShopOnce } from './demo-data/seed-demo-shop
 import { startDevMailbox } from './dev-mailbox';
 import { services } from './services';
 import { bannerLines, boxed } from './start-banner';
+import { storefrontPages } from './storefront/storefront-router';
 
 /**
- * `npm start`: the whole platform in one process, the development mailbox unless SMTP_URL is set, the demo shop
- * seeded once (SHOP_DEMO_DATA), and the banner saying where to go.
+ * `npm start`: the whole platform in one process, the storefront at /, the development mailbox unless SMTP_URL is
+ * set, the demo shop seeded once (SHOP_DEMO_DATA), and the banner saying where to go.
  */
 export async function startShop(
   env: NodeJS.ProcessEnv = process.env,
@@ -26,6 +27,7 @@ export async function startShop(
   // otherwise wait for that idle connection until its own timeout, and Ctrl-C took 18 s after one email).
   const platform = await runEmbedded(mailbox ? [mailbox.manifest, ...services] : services, {
     handleSignals,
+    pages: [await storefrontPages()],
     env: mailbox ? { ...env, SMTP_URL: mailbox.smtpUrl } : env,
   });
   const identity = loadConfig<IdentityConfig>(identityConfigSchema, env);
