@@ -4,6 +4,7 @@ export * from './customer-events';
 export { type EventContract, eventContract, newEvent, type OutgoingEvent } from './event-contract';
 export { eventContracts } from './event-contracts';
 export type { EventEnvelope } from './event-envelope';
+export * from './fraud-review';
 export * from './inventory-events';
 export {
   type AppId,
@@ -29,4 +30,3 @@ export {
 } from './order-requests';
 export * from './payment-events';
 export { type Topic, topics } from './topics';
-export * from './fraud-review';

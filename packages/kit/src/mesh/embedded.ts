@@ -10,12 +10,12 @@ import {
   EtagMismatchError,
   type InvokeRequest,
   type InvokeResponse,
+  InvokeTimeoutError,
   type Mesh,
   type SaveOptions,
   type StateEntry,
   type StateStore,
   type Subscription,
-  InvokeTimeoutError,
 } from './port';
 import { parseResponseBody } from './response-body';
 import { StateFile } from './state-file';

@@ -2,9 +2,11 @@ import {
   type EventContract,
   type Money,
   newEvent,
+  OrderApproved,
   OrderCancelled,
   OrderDelivered,
   OrderFailed,
+  OrderHeld,
   OrderPaid,
   OrderPlaced,
   OrderShipped,
@@ -13,7 +15,13 @@ import {
 } from '@shop/contracts';
 import type { Order, OrderStatus } from '../domain/order';
 
-const statusContracts: Record<Exclude<OrderStatus, 'Pending'>, EventContract<OrderStatusEvent>> = {
+/**
+ * The topic of each status an order moves to. An order is Pending by placement (orderPlaced) or, after being held,
+ * by an admin's approval: a move to Pending is always that approval.
+ */
+const statusContracts: Record<OrderStatus, EventContract<OrderStatusEvent>> = {
+  Pending: OrderApproved,
+  OnHold: OrderHeld,
   Paid: OrderPaid,
   Failed: OrderFailed,
   Cancelled: OrderCancelled,
@@ -38,10 +46,9 @@ export function orderPlaced(order: Order): OutgoingEvent<OrderPlaced> {
 
 /**
  * The event of a status change, on the status's own topic (inventory, payments, the hub and notifications
- * listen). `refund` is what goes back to the card of a cancelled order that was paid.
+ * listen; orders.order-approved for a held order approved back to Pending). `refund` is what goes back to the card of a cancelled order that was paid.
  */
 export function statusChanged(order: Order, details: { refund?: Money } = {}): OutgoingEvent<OrderStatusEvent> {
-  if (order.status === 'Pending') throw new Error('a new order is announced by orderPlaced, not a status change');
   return newEvent(
     statusContracts[order.status],
     {
