@@ -222,7 +222,7 @@ describe('a held order', () => {
       expect(topicsAbout(order.id)).toEqual(['orders.order-placed', 'orders.order-held', 'orders.order-approved']),
     );
     const event = platform.published.find(
-      (e) => e.topic === 'orders.order-approved' && e.event.data.orderId === order.id,
+      (e) => e.topic === 'orders.order-approved' && (e.event.data as { orderId: string }).orderId === order.id,
     );
     expect(event?.event.data).toEqual(expect.objectContaining({ status: 'Pending', customerId }));
 
@@ -255,7 +255,7 @@ describe('a held order', () => {
     );
     await eventually(() => expect(topicsAbout(order.id)).toContain('orders.order-failed'));
     const failed = platform.published.find(
-      (e) => e.topic === 'orders.order-failed' && e.event.data.orderId === order.id,
+      (e) => e.topic === 'orders.order-failed' && (e.event.data as { orderId: string }).orderId === order.id,
     );
     expect(failed?.event.data).toEqual(expect.objectContaining({ status: 'Failed', failureReason: 'FraudSuspected' }));
   });

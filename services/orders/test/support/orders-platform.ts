@@ -133,7 +133,7 @@ export async function startOrders(env: Record<string, string> = {}): Promise<Ord
           brand: 'visa',
           last4: digits.slice(-4),
           fingerprint: createHmac('sha256', 'stand-in').update(digits).digest('base64url'),
-          ...(digits.startsWith('4000000760') ? { country: 'DE' } : {}),
+          ...(digits.startsWith('400000276') ? { country: 'DE' } : {}),
         });
       });
     },
