@@ -39,7 +39,7 @@ export async function assessOrder(
   return decide(bounds.floor, [...bounds.reasons, 'scorer-unavailable']);
 }
 
-export function assessmentRequestOf(order: Order, card: VaultedCard): AssessmentRequest {
+function assessmentRequestOf(order: Order, card: VaultedCard): AssessmentRequest {
   return {
     orderId: order.id,
     customerId: order.customerId,

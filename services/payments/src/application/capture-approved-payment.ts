@@ -16,7 +16,7 @@ export type ApprovalResult =
  * pending, with the flag already cleared.
  */
 export async function captureApprovedPayment(
-  _ctx: HandlerContext,
+  ctx: HandlerContext,
   input: { orderId: string },
   deps: InTransaction,
 ): Promise<ApprovalResult> {
@@ -29,5 +29,5 @@ export async function captureApprovedPayment(
     await store.payments.setReviewRequired(input.orderId, false, chargeableStatuses, deps.clock.now());
   }
   if (payment.status === 'pending') return { outcome: 'awaiting-stock' };
-  return chargeClaimed(payment, deps);
+  return chargeClaimed(ctx, { payment }, deps);
 }

@@ -23,7 +23,7 @@ export type ChargeResult =
  * idempotent at the gateway), so the card is never charged twice.
  */
 export async function chargePayment(
-  _ctx: HandlerContext,
+  ctx: HandlerContext,
   input: { orderId: string },
   deps: InTransaction,
 ): Promise<ChargeResult> {
@@ -31,14 +31,18 @@ export async function chargePayment(
   const claim = await claimOrderPayment(store, input.orderId, chargeableStatuses);
   if ('notYet' in claim) return store.rollbackWith({ outcome: 'no-payment' });
   if ('settled' in claim) return { outcome: 'unchanged', status: claim.settled };
-  return chargeClaimed(claim.claimed, deps);
+  return chargeClaimed(ctx, { payment: claim.claimed }, deps);
 }
 
 /**
  * Authorizes (when pending) and captures a payment this transaction claimed. A payment whose order is held for
  * review stops at authorized: the money is reserved on the card, nothing is taken until the order is approved.
  */
-export async function chargeClaimed(payment: Payment, deps: InTransaction): Promise<ChargeResult> {
+export async function chargeClaimed(
+  _ctx: HandlerContext,
+  { payment }: { payment: Payment },
+  deps: InTransaction,
+): Promise<ChargeResult> {
   const { store } = deps;
   const move = async (from: PaymentStatus, to: PaymentStatus, changes: PaymentChanges = {}) => {
     if (!(await store.payments.move(payment.id, from, to, deps.clock.now(), changes))) {
