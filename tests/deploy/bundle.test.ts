@@ -167,6 +167,10 @@ describe('the production bundle', () => {
     const dashboardScript = await fetch(`${base}/admin/dashboard.js`);
     expect(dashboardScript.status).toBe(200);
     expect(await dashboardScript.text()).toContain('MetricsChanged');
+    // The storefront likewise, from its sources beside the bundle.
+    expect(existsSync(join(dirname(bundleOf('edge').outFile), 'storefront', 'main.tsx'))).toBe(true);
+    expect((await fetch(`${base}/`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await (await fetch(`${base}/storefront/storefront.js`)).text()).toContain('SubscribeProduct');
   }, 90_000);
 
   it('runs the gateway bundle with node in front of a service, and stops it cleanly on SIGTERM', async () => {
@@ -198,6 +202,10 @@ describe('the production bundle', () => {
       });
       expect(await (await answers(`${base}/api/products`, gateway)).json()).toEqual({ items: [] });
       expect(seen).toContain('/api/products');
+      // The storefront is the gateway's own page, built at start from the sources beside the bundle.
+      expect(existsSync(join(dirname(bundleOf('gateway').outFile), 'storefront', 'main.tsx'))).toBe(true);
+      expect((await answers(`${base}/`, gateway)).headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await (await answers(`${base}/storefront/storefront.js`, gateway)).text()).toContain('/hubs/orders');
       await answers(`${base}/metrics`, gateway, 404);
       await answers(`http://127.0.0.1:${operationsPort}/metrics`, gateway);
       gateway.child.kill('SIGTERM');

@@ -16,7 +16,7 @@ export { type HandlerContext, handlerContext } from './handler/handler-context';
 export { daprApiTokenHeader, requireAppApiToken } from './host/app-api-token';
 export * from './host/host-config';
 export { createHttpApp, type HttpAppOptions, jsonBodyLimitBytes, ownsPath } from './host/http-app';
-export { type EmbeddedOptions, type EmbeddedPlatform, runEmbedded } from './host/run-embedded';
+export { type EmbeddedOptions, type EmbeddedPlatform, type OriginPages, runEmbedded } from './host/run-embedded';
 export { runMain } from './host/run-main';
 export { runService } from './host/run-service';
 export {
@@ -55,6 +55,7 @@ export {
   invalidCursor,
   type TimePosition,
 } from './http/cursor';
+export { dependencyProblems } from './http/dependency-problems';
 export { entityTags, noneMatch } from './http/entity-tags';
 export { fetchFailure } from './http/fetch-failure';
 export * from './http/health';
@@ -84,6 +85,7 @@ export { createDaprMesh, type DaprMeshOptions } from './mesh/dapr';
 export { daprAppRoutes, deadLetterTopicFor } from './mesh/dapr-app-routes';
 export * from './mesh/dapr-policy';
 export { createEmbeddedMesh, EmbeddedBus, type EmbeddedBusOptions } from './mesh/embedded';
+export * from './mesh/owner-reads';
 export * from './mesh/port';
 export { startTracing, type Tracing } from './tracing/start-tracing';
 export {
@@ -96,3 +98,10 @@ export {
   tracingRequested,
   tracingStarted,
 } from './tracing/tracing';
+export { type BrowserBundleOptions, buildBrowserBundle } from './web/browser-bundle';
+export {
+  inlineSourceHash,
+  type PageSources,
+  pageContentSecurityPolicy,
+  pageSecurityHeaders,
+} from './web/page-security';

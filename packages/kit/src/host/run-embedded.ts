@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { assertConfiguration, loadConfig } from '../config/load-config';
 import { openApiRouter, swaggerUiRouter } from '../http/api-docs';
@@ -30,6 +31,17 @@ export interface EmbeddedOptions {
    * each service publishes.
    */
   wrapMesh?(service: string, mesh: Mesh): Mesh;
+  /** Pages the origin serves itself, beside the services (the storefront). */
+  pages?: OriginPages[];
+}
+
+/** Pages the one origin serves itself rather than a service: no data, no mesh, only files for browsers. */
+export interface OriginPages {
+  router: Router;
+  /** Path prefixes it answers (whole segments), e.g. `/storefront` for its script and style. */
+  prefixes: string[];
+  /** Paths it answers exactly: `/`, which as a prefix would own every path. */
+  exactPaths: string[];
 }
 
 export interface EmbeddedPlatform extends RunningServer {
@@ -90,9 +102,16 @@ export async function runEmbedded(
     loaded.push(service);
   }
 
+  const pages = options.pages ?? [];
   const app = createHttpApp({
     name: edgeName,
-    publicPaths: [...manifests.flatMap((manifest) => manifest.publicPaths), '/openapi', '/docs'],
+    publicPaths: [
+      ...manifests.flatMap((manifest) => manifest.publicPaths),
+      '/openapi',
+      '/docs',
+      ...pages.flatMap((page) => page.prefixes),
+    ],
+    publicExactPaths: pages.flatMap((page) => page.exactPaths),
     log,
     metrics,
     health,
@@ -103,6 +122,7 @@ export async function runEmbedded(
       ...loaded.map((service) => service.parts.router),
       openApiRouter(documentsOf(loaded)),
       swaggerUiRouter(() => documentsOf(loaded).map((d) => d.service)),
+      ...pages.map((page) => page.router),
     ],
   });
   const listener = answerReadyReads(
@@ -136,13 +156,24 @@ export async function runEmbedded(
   return { ...server, url, bus, log };
 }
 
+/** The service whose public path prefix owning `path` is the longest (the most specific, as the gateway picks). */
+function ownerOf(manifests: ServiceManifest[], path: string): ServiceManifest | undefined {
+  let best: { manifest: ServiceManifest; length: number } | undefined;
+  for (const manifest of manifests) {
+    for (const prefix of manifest.publicPaths) {
+      if (ownsPath(prefix, path) && (!best || prefix.length > best.length)) best = { manifest, length: prefix.length };
+    }
+  }
+  return best?.manifest;
+}
+
 /**
  * One process hosts every service, so the resource cannot say which one did the work: a public request runs in a
  * span of the service whose public paths it is under (`shop.service`), as invocations and deliveries do on the bus.
  */
 function serviceSpans(manifests: ServiceManifest[]): Middleware {
   return (ctx, next) => {
-    const owner = manifests.find((manifest) => manifest.publicPaths.some((prefix) => ownsPath(prefix, ctx.path)));
+    const owner = ownerOf(manifests, ctx.path);
     if (!owner) return next();
     return inKitSpan(
       `${owner.name} ${ctx.method}`,
