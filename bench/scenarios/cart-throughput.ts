@@ -108,6 +108,7 @@ const productionEnv = (): NodeJS.ProcessEnv => ({
   SHOP_ADMIN_EMAIL: developmentAdmin.email,
   SHOP_ADMIN_PASSWORD: developmentAdmin.password,
   JWT_KEYS_SECRET: randomBytes(32).toString('hex'),
+  CARD_FINGERPRINT_SECRET: randomBytes(32).toString('hex'),
   HUB_ACCESS_KEY: randomBytes(32).toString('hex'),
   LOG_LEVEL: 'warn',
 });

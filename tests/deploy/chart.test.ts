@@ -62,6 +62,7 @@ describe('helm lint', () => {
 describe('the chart without its secrets', () => {
   it.each([
     ['secrets.jwtKeys.value', 'secrets.jwtKeys.value is required'],
+    ['secrets.cardFingerprint.value', 'secrets.cardFingerprint.value is required'],
     ['secrets.admin.email', 'secrets.admin.email is required'],
     ['secrets.admin.password', 'secrets.admin.password is required'],
     ['secrets.hub.accessKey', 'secrets.hub.accessKey is required'],
@@ -86,11 +87,17 @@ describe('the chart without its secrets', () => {
     expect(result.stderr).toContain('secrets.jwtKeys.value must be at least 32 characters long');
   });
 
+  it('refuses a card fingerprint secret shorter than 32 characters', () => {
+    const result = helmTemplate(setArgs({ ...requiredSecrets, 'secrets.cardFingerprint.value': 'too-short' }));
+    expect(result.stderr).toContain('secrets.cardFingerprint.value must be at least 32 characters long');
+  });
+
   it('renders with existing Secrets named instead, and then renders none of its own', () => {
     const manifests = renderChart([
       ...setArgs({ 'dapr.redis.host': 'redis:6379' }),
       ...setArgs({
         'secrets.jwtKeys.existingSecret': 'prod-jwt-keys',
+        'secrets.cardFingerprint.existingSecret': 'prod-card-fingerprint',
         'secrets.admin.existingSecret': 'prod-admin',
         'secrets.hub.existingSecret': 'prod-hub',
         'secrets.smtp.existingSecret': 'prod-smtp',
@@ -113,6 +120,10 @@ describe('the chart without its secrets', () => {
     expect(secretOf('JWT_KEYS_SECRET')).toEqual({ name: 'prod-jwt-keys', key: 'JWT_KEYS_SECRET' });
     expect(secretOf('SHOP_ADMIN_PASSWORD')).toEqual({ name: 'prod-admin', key: 'SHOP_ADMIN_PASSWORD' });
     expect(secretOf('DATABASE_URL')).toEqual({ name: 'prod-databases', key: 'identity' });
+    const payments = find(manifests, 'Deployment', 'shop-payments').spec.template.spec.containers[0];
+    expect(
+      payments.env.find((e: { name: string }) => e.name === 'CARD_FINGERPRINT_SECRET').valueFrom.secretKeyRef,
+    ).toEqual({ name: 'prod-card-fingerprint', key: 'CARD_FINGERPRINT_SECRET' });
     const notifications = find(manifests, 'Deployment', 'shop-notifications').spec.template.spec.containers[0];
     expect(notifications.env.find((e: { name: string }) => e.name === 'SMTP_URL').valueFrom.secretKeyRef).toEqual({
       name: 'prod-smtp',

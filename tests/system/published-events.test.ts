@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EventEnvelope, eventFlows, topics } from '@shop/contracts';
+import { defaultReviewThresholds, type EventEnvelope, eventFlows, topics } from '@shop/contracts';
 import { type EmbeddedPlatform, type Mesh, runEmbedded } from '@shop/kit';
 import { contractProblems } from '@shop/testkit/src/event-contracts';
 import { json } from '@shop/testkit/src/listen';
@@ -96,6 +96,14 @@ describe('what the services publish', () => {
     const cancelled = await place(customer.accessToken, productId, 1);
     await orderReaching(cancelled, customer.accessToken, ['Paid']);
     expect((await send('POST', `/api/orders/${cancelled}/cancel`, customer.accessToken, {})).status).toBe(200);
+
+    // A total above the review limit: held for review (order-held), then approved (order-approved) and paid.
+    const pricey = await productWithStock(1, defaultReviewThresholds.reviewTotal + 1);
+    const buyer = await newCustomer();
+    const held = await place(buyer.accessToken, pricey, 1);
+    await orderReaching(held, buyer.accessToken, ['OnHold']);
+    expect((await send('POST', `/api/orders/${held}/review`, admin, { decision: 'approve' })).status).toBe(200);
+    await orderReaching(held, buyer.accessToken, ['Paid']);
 
     // The cart: a customer's cart checked out.
     expect((await send('PUT', `/api/cart/items/${productId}`, customer.accessToken, { quantity: 1 })).status).toBe(200);

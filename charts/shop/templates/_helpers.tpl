@@ -46,6 +46,9 @@ app.kubernetes.io/name: {{ index . 1 }}
 {{- define "shop.secretName.jwtKeys" -}}
 {{- .Values.secrets.jwtKeys.existingSecret | default (printf "%s-jwt-keys" (include "shop.fullname" .)) -}}
 {{- end -}}
+{{- define "shop.secretName.cardFingerprint" -}}
+{{- .Values.secrets.cardFingerprint.existingSecret | default (printf "%s-card-fingerprint" (include "shop.fullname" .)) -}}
+{{- end -}}
 {{- define "shop.secretName.admin" -}}
 {{- .Values.secrets.admin.existingSecret | default (printf "%s-admin" (include "shop.fullname" .)) -}}
 {{- end -}}

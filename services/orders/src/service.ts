@@ -1,9 +1,12 @@
+import { reviewThresholdsFrom } from '@shop/contracts';
 import { ApiRoutes, inboxIntake, type ServiceManifest } from '@shop/kit';
 import type { OrdersDeps } from './application/ports';
 import { orderRoutes } from './http/order-routes';
 import { catalogPriceList } from './infrastructure/catalog-price-list';
 import { ordersEntities } from './infrastructure/entities';
+import { meshFraudScorer } from './infrastructure/fraud-scorer';
 import { ordersMigrations } from './infrastructure/migrations';
+import { ordersMetricsIn } from './infrastructure/orders-metrics';
 import { storeOfTx, typeormUnitOfWork } from './infrastructure/typeorm-store';
 import { vaultedPaymentMethods } from './infrastructure/vaulted-payment-methods';
 import { type OrdersConfig, ordersConfigSchema } from './orders-config';
@@ -15,11 +18,14 @@ export const ordersService: ServiceManifest<OrdersConfig> = {
   config: ordersConfigSchema,
   data: { entities: ordersEntities, migrations: ordersMigrations },
   outbox: { tuning: (config) => ({ batchSize: config.ORDERS_OUTBOX_BATCH_SIZE }) },
-  async setup({ name, dataSource, log, mesh, authenticate }) {
+  async setup({ name, config, dataSource, log, mesh, metrics, authenticate }) {
     const deps: OrdersDeps = {
       unitOfWork: typeormUnitOfWork(dataSource),
       prices: catalogPriceList(mesh),
       paymentMethods: vaultedPaymentMethods(mesh),
+      fraud: meshFraudScorer(mesh, { timeoutMs: config.FRAUD_SCORER_TIMEOUT_MS }),
+      thresholds: reviewThresholdsFrom(config),
+      metrics: ordersMetricsIn(metrics),
       clock: { now: () => new Date() },
     };
     const api = new ApiRoutes();

@@ -87,6 +87,7 @@ describe('placing an order', () => {
       customerId,
       total: euro(3 * 1999 + 500),
       paymentMethodId: expect.any(String),
+      review: false,
     });
     expect(order).toEqual(
       expect.objectContaining({

@@ -43,6 +43,8 @@ function anOrder(): Order {
     cardLast4: '4242',
     failureReason: null,
     trackingNumber: null,
+    risk: { score: 12, reasons: ['many-units'] },
+    review: null,
     createdAt,
     updatedAt: createdAt,
   };
@@ -77,6 +79,46 @@ describe('the orders store on PostgreSQL', () => {
         storeOfTx(tx).orders.move(randomUUID(), ['Pending'], 'Paid', { updatedAt: new Date() }),
       ),
     ).toBeNull();
+  });
+
+  it('keeps the review with the move out of OnHold, read back from RETURNING as from a SELECT', async () => {
+    const order = {
+      ...anOrder(),
+      status: 'OnHold' as const,
+      risk: { score: 100, reasons: ['customer-velocity' as const] },
+    };
+    await transaction(dataSource, (tx) => storeOfTx(tx).orders.insert(order));
+    const at = new Date('2026-03-01T10:02:00.000Z');
+    const review = { decision: 'reject' as const, note: 'card testing', reviewerId: 'admin-1', at };
+    const moved = await transaction(dataSource, (tx) =>
+      storeOfTx(tx).orders.move(order.id, ['OnHold'], 'Failed', {
+        updatedAt: at,
+        failureReason: 'FraudSuspected',
+        review,
+      }),
+    );
+    expect(moved).toEqual({ ...order, status: 'Failed', failureReason: 'FraudSuspected', review, updatedAt: at });
+    expect(await transaction(dataSource, (tx) => storeOfTx(tx).orders.byId(order.id))).toEqual(moved);
+  });
+
+  it("counts a customer's orders placed since an instant, leaving out the one being placed", async () => {
+    const customerId = randomUUID();
+    const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 10, minute));
+    const orders = [0, 5, 9, 12].map((minute) => ({
+      ...anOrder(),
+      customerId,
+      createdAt: at(minute),
+      updatedAt: at(minute),
+    }));
+    await transaction(dataSource, async (tx) => {
+      for (const order of orders) await storeOfTx(tx).orders.insert(order);
+      await storeOfTx(tx).orders.insert({ ...anOrder(), createdAt: at(9), updatedAt: at(9) });
+    });
+    const count = (since: Date, excluding: string) =>
+      transaction(dataSource, (tx) => storeOfTx(tx).orders.countPlacedSince(customerId, since, excluding));
+    expect(await count(at(5), randomUUID())).toBe(3);
+    expect(await count(at(5), orders[3]?.id ?? '')).toBe(2);
+    expect(await count(at(13), randomUUID())).toBe(0);
   });
 
   it('moves an order once when two saga steps race for it, and announces only that move', async () => {

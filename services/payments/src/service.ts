@@ -3,8 +3,10 @@ import type { PaymentsDeps } from './application/ports';
 import { paymentMethodRoutes } from './http/payment-method-routes';
 import { paymentRoutes } from './http/payment-routes';
 import type { PaymentsHttp } from './http/payments-http';
+import { cardFingerprints } from './infrastructure/card-fingerprint';
 import { paymentsEntities } from './infrastructure/entities';
 import { paymentsMigrations } from './infrastructure/migrations';
+import { paymentsMetricsIn } from './infrastructure/payments-metrics';
 import { simulatedGatewayEntities } from './infrastructure/simulated-gateway/entities';
 import { simulatedGatewayDatabaseUrl } from './infrastructure/simulated-gateway/gateway-database';
 import { simulatedGatewayMigrations } from './infrastructure/simulated-gateway/migrations';
@@ -26,7 +28,7 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
   config: paymentsConfigSchema,
   data: { entities: paymentsEntities, migrations: paymentsMigrations },
   outbox: true,
-  async setup({ name, config, dataSource, databaseUrl, log, authenticate }) {
+  async setup({ name, config, dataSource, databaseUrl, log, metrics, authenticate }) {
     const gatewayUrl = config.SIMULATED_GATEWAY_DATABASE_URL ?? simulatedGatewayDatabaseUrl(databaseUrl);
     if (gatewayUrl === databaseUrl && /^sqlite:(?!:memory:)/i.test(databaseUrl)) {
       // SQLite has one writer: a payments transaction waiting on the gateway's write to the same file never ends.
@@ -47,7 +49,7 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
       clock,
       paymentMethodTtlSeconds: config.PAYMENT_METHOD_TTL_SECONDS,
     });
-    const deps: PaymentsDeps = { gateway, clock };
+    const deps: PaymentsDeps = { gateway, clock, cardFingerprint: cardFingerprints(config.CARD_FINGERPRINT_SECRET) };
     const http: PaymentsHttp = {
       deps,
       unitOfWork: typeormUnitOfWork(dataSource),
@@ -72,7 +74,7 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
         service: name,
         log,
         dataSource,
-        deps: { payments: deps, storeOf: paymentStoreOf },
+        deps: { payments: deps, storeOf: paymentStoreOf, metrics: paymentsMetricsIn(metrics) },
       }),
       readiness: [{ name: 'gateway', check: async () => void (await gatewayDataSource.query('SELECT 1')) }],
       jobs: [

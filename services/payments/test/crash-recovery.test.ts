@@ -11,11 +11,14 @@ import {
   type Subscription,
   transaction,
 } from '@shop/kit';
+import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { PaymentGateway, PaymentsDeps } from '../src/application/ports';
 import { refundPayment } from '../src/application/refund-payment';
+import { cardFingerprints } from '../src/infrastructure/card-fingerprint';
 import { paymentsEntities } from '../src/infrastructure/entities';
 import { paymentsMigrations } from '../src/infrastructure/migrations';
+import { paymentsMetricsIn } from '../src/infrastructure/payments-metrics';
 import { simulatedGatewayEntities } from '../src/infrastructure/simulated-gateway/entities';
 import { simulatedGatewayMigrations } from '../src/infrastructure/simulated-gateway/migrations';
 import { SimulatedCardGateway } from '../src/infrastructure/simulated-gateway/simulated-card-gateway';
@@ -63,12 +66,12 @@ beforeAll(async () => {
     void: (request) => gateway.void(request),
     refund: (request) => crashing('refund', gateway.refund(request)),
   };
-  deps = { gateway: flaky, clock };
+  deps = { gateway: flaky, clock, cardFingerprint: cardFingerprints('a-test-card-fingerprint-secret-of-32+') };
   subscriptions = inboxIntake(paymentsSubscriptions, {
     service: 'payments',
     log: createLogger({ name: 'payments-recovery', level: 'fatal' }),
     dataSource,
-    deps: { payments: deps, storeOf: paymentStoreOf },
+    deps: { payments: deps, storeOf: paymentStoreOf, metrics: paymentsMetricsIn(new Registry()) },
   });
 });
 afterAll(async () => {

@@ -25,6 +25,7 @@ function storeWhereThePaymentAppearsAfterTheClaim(status: PaymentStatus) {
     authorizationId: null,
     captureId: null,
     failureReason: null,
+    reviewRequired: false,
     createdAt: now,
     updatedAt: now,
   };
@@ -38,6 +39,7 @@ function storeWhereThePaymentAppearsAfterTheClaim(status: PaymentStatus) {
       insert: unused,
       move: unused,
       addRefunded: unused,
+      setReviewRequired: unused,
       list: unused,
     },
     refunds: { insert: unused, listFor: unused },

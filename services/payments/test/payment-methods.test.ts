@@ -26,6 +26,8 @@ describe('vaulting a card (POST /internal/payment-methods)', () => {
       expMonth: 12,
       expYear: nextYear(),
       expiresAt: expect.any(String),
+      fingerprint: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      country: 'US',
     });
     const expiresInMs = Date.parse((answer.body as { expiresAt: string }).expiresAt) - Date.now();
     expect(expiresInMs).toBeGreaterThan(59 * 60_000);

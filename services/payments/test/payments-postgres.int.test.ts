@@ -10,11 +10,14 @@ import {
   transaction,
 } from '@shop/kit';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
+import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { PaymentGateway, PaymentsDeps } from '../src/application/ports';
 import { refundPayment } from '../src/application/refund-payment';
+import { cardFingerprints } from '../src/infrastructure/card-fingerprint';
 import { paymentsEntities } from '../src/infrastructure/entities';
 import { paymentsMigrations } from '../src/infrastructure/migrations';
+import { paymentsMetricsIn } from '../src/infrastructure/payments-metrics';
 import { simulatedGatewayEntities } from '../src/infrastructure/simulated-gateway/entities';
 import { simulatedGatewayMigrations } from '../src/infrastructure/simulated-gateway/migrations';
 import { SimulatedCardGateway } from '../src/infrastructure/simulated-gateway/simulated-card-gateway';
@@ -64,12 +67,12 @@ beforeAll(async () => {
       return gateway.refund(request);
     },
   };
-  deps = { gateway: counted, clock };
+  deps = { gateway: counted, clock, cardFingerprint: cardFingerprints('a-test-card-fingerprint-secret-of-32+') };
   subscriptions = inboxIntake(paymentsSubscriptions, {
     service: 'payments',
     log: createLogger({ name: 'payments-postgres', level: 'fatal' }),
     dataSource,
-    deps: { payments: deps, storeOf: paymentStoreOf },
+    deps: { payments: deps, storeOf: paymentStoreOf, metrics: paymentsMetricsIn(new Registry()) },
   });
 }, 120_000);
 afterAll(async () => {

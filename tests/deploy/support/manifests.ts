@@ -30,6 +30,7 @@ export const databaseServices = [
 ];
 export const requiredSecrets: Record<string, string> = {
   'secrets.jwtKeys.value': 'a-jwt-keys-secret-of-at-least-32-characters',
+  'secrets.cardFingerprint.value': 'a-card-fingerprint-secret-of-32-characters',
   'secrets.admin.email': 'ops@shop.example',
   'secrets.admin.password': 'an-admin-password',
   'secrets.hub.accessKey': 'a-hub-access-key',

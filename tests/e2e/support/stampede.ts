@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { defaultReviewThresholds } from '@shop/contracts';
 import { json } from '@shop/testkit/src/listen';
 import { adminToken, bearer, newCustomer, postJson, type TestCustomer } from './accounts';
 import { eventually } from './eventually';
@@ -30,22 +31,33 @@ export async function customers(count: number): Promise<TestCustomer[]> {
 }
 
 /**
+ * Enough customers to place `orders` orders within ten minutes without any being held for fraud review: the contract
+ * holds a customer's sixth order within ten minutes (FRAUD_VELOCITY_LIMIT), so at most five each. Spread the orders
+ * round-robin over them (placeAtOnce does, `startAt` continuing where the last call left off).
+ */
+export function customersFor(orders: number): Promise<TestCustomer[]> {
+  return customers(Math.ceil(orders / defaultReviewThresholds.velocityLimit));
+}
+
+/**
  * Places `count` one-unit orders for `productId` at once, spread over `buyers` round-robin, as a careful client
  * does: each order under its own Idempotency-Key, sent again with that key while the platform answers that it is
  * busy (409 in progress, 502, 503, 504) or the connection fails, so an overloaded machine slows the stampede down
  * but never turns it into lost or doubled orders. Answers the ids of the orders accepted (202); any other answer
  * fails the test with its body. `retryBusy: false` sends each once (a test that takes services down on purpose).
+ * The first order goes to `buyers[startAt]` (0 by default).
  */
 export async function placeAtOnce(
   productId: string,
   buyers: TestCustomer[],
   count: number,
-  options: { retryBusy?: boolean } = {},
+  options: { retryBusy?: boolean; startAt?: number } = {},
 ): Promise<string[]> {
   const attempts = options.retryBusy === false ? 1 : maxAttempts;
+  const startAt = options.startAt ?? 0;
   return Promise.all(
     Array.from({ length: count }, async (_, index) => {
-      const buyer = buyers[index % buyers.length] as TestCustomer;
+      const buyer = buyers[(startAt + index) % buyers.length] as TestCustomer;
       const body = { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() };
       const headers = { ...bearer(buyer.accessToken), 'idempotency-key': randomUUID() };
       for (let attempt = 1; ; attempt++) {

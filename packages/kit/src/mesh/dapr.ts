@@ -15,6 +15,7 @@ import {
   EtagMismatchError,
   type InvokeRequest,
   type InvokeResponse,
+  InvokeTimeoutError,
   type Mesh,
   type OutputBindings,
   type SaveOptions,
@@ -214,14 +215,20 @@ async function invokeThroughSidecar(
   const method = path.replace(/^\/+/, '');
   // node:http refuses what a URL would have escaped (spaces, non-ASCII): escape it the way fetch did.
   const escaped = /[^\x21-\x7e]/.test(method) ? encodeURI(method) : method;
-  const answer = await sidecar.send(
-    request.method ?? 'GET',
-    `/v1.0/invoke/${encodeURIComponent(appId)}/method/${escaped}`,
-    {
+  // The budget aborts the request to daprd, whatever daprd's own retries and timeouts would still do.
+  const signal = request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs);
+  const answer = await sidecar
+    .send(request.method ?? 'GET', `/v1.0/invoke/${encodeURIComponent(appId)}/method/${escaped}`, {
       headers: injectTraceHeaders({ ...(hasBody ? { 'content-type': 'application/json' } : {}), ...request.headers }),
       body: hasBody ? JSON.stringify(request.body) : undefined,
-    },
-  );
+      ...(signal ? { signal } : {}),
+    })
+    .catch((error: unknown) => {
+      if (signal?.aborted && request.timeoutMs !== undefined) {
+        throw new InvokeTimeoutError(appId, path, request.timeoutMs);
+      }
+      throw error;
+    });
   const body = parseResponseBody(answer.headers['content-type'], answer.text);
   const sidecarFailure = sidecarInvokeFailure(body);
   if (sidecarFailure) throw new Error(`invoking ${appId} ${path} failed in the sidecar: ${sidecarFailure}`);

@@ -10,6 +10,7 @@ import {
   EtagMismatchError,
   type InvokeRequest,
   type InvokeResponse,
+  InvokeTimeoutError,
   type Mesh,
   type SaveOptions,
   type StateEntry,
@@ -250,10 +251,12 @@ export class EmbeddedBus {
     const method = request.method ?? 'GET';
     const url = `/${path.replace(/^\/+/, '')}`;
     // The callee's share of the trace, as daprd's span and the callee's server span are in the Dapr topology.
-    return inKitSpan(
-      `${appId} invoke ${method}`,
-      { service: appId, kind: SpanKind.SERVER, attributes: { 'shop.caller': caller, 'url.path': url.split('?')[0] } },
-      () => this.send(listener, caller, appId, url, { ...request, method }),
+    return withinInvokeBudget({ appId, path, timeoutMs: request.timeoutMs }, (deadline) =>
+      inKitSpan(
+        `${appId} invoke ${method}`,
+        { service: appId, kind: SpanKind.SERVER, attributes: { 'shop.caller': caller, 'url.path': url.split('?')[0] } },
+        () => this.send(listener, caller, appId, url, { ...request, method }, deadline),
+      ),
     );
   }
 
@@ -263,6 +266,7 @@ export class EmbeddedBus {
     appId: string,
     url: string,
     request: InvokeRequest,
+    deadline?: number,
   ): Promise<InvokeResponse> {
     const hasBody = request.body !== undefined;
     const options = {
@@ -279,7 +283,9 @@ export class EmbeddedBus {
     };
     for (let retry = 0; ; retry++) {
       const response = await inject(listener, options);
-      if (response.statusCode < 500 || retry >= this.invokeRetry.maxRetries) {
+      // A retry that could not finish within the caller's budget is not tried: its answer would be ignored.
+      const outOfTime = deadline !== undefined && Date.now() + this.invokeRetry.intervalMs >= deadline;
+      if (response.statusCode < 500 || retry >= this.invokeRetry.maxRetries || outOfTime) {
         const headers = flatHeaders(response.headers);
         return {
           status: response.statusCode,
@@ -296,6 +302,23 @@ export class EmbeddedBus {
 interface BusEvent {
   serialized: string;
   traceparent: string | undefined;
+}
+
+/** Runs `call` within `timeoutMs` (when given): the call's own result, or InvokeTimeoutError once the time is up. */
+function withinInvokeBudget<T>(
+  target: { appId: string; path: string; timeoutMs?: number },
+  call: (deadline: number | undefined) => Promise<T>,
+): Promise<T> {
+  const { timeoutMs } = target;
+  if (timeoutMs === undefined) return call(undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new InvokeTimeoutError(target.appId, target.path, timeoutMs)), timeoutMs);
+  });
+  const running = call(Date.now() + timeoutMs);
+  // The call may still settle after the budget: its late failure must not surface as an unhandled rejection.
+  running.catch(() => undefined);
+  return Promise.race([running, expired]).finally(() => clearTimeout(timer));
 }
 
 /** One app's mesh on a bus shared by every service in the process. */

@@ -56,6 +56,23 @@ export interface InvokeRequest {
   /** Sent as JSON. */
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * The caller's budget for the whole call, retries included: past it the call rejects with InvokeTimeoutError and
+   * its answer, should one still come, is ignored. Without it the call waits as long as the mesh does.
+   */
+  timeoutMs?: number;
+}
+
+/** A call given `timeoutMs` got no answer in that time (the callee may still act on it: make it idempotent). */
+export class InvokeTimeoutError extends Error {
+  constructor(
+    readonly appId: string,
+    readonly path: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`invoking ${appId} ${path} got no answer within ${timeoutMs} ms`);
+    this.name = 'InvokeTimeoutError';
+  }
 }
 
 export interface InvokeResponse {

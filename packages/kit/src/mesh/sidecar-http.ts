@@ -11,7 +11,8 @@ export interface SidecarHttp {
   send(
     method: string,
     path: string,
-    options?: { headers?: Record<string, string>; body?: string },
+    /** `signal` aborts the request (the socket is destroyed, not returned to the pool) and rejects the call. */
+    options?: { headers?: Record<string, string>; body?: string; signal?: AbortSignal },
   ): Promise<SidecarAnswer>;
   close(): void;
 }
@@ -35,7 +36,7 @@ export function sidecarHttp(host: string, port: number, options: { apiToken?: st
       return new Promise((resolve, reject) => {
         const headers: Record<string, string | number> = { ...call.headers, ...tokenHeader };
         if (call.body !== undefined) headers['content-length'] = Buffer.byteLength(call.body);
-        const outgoing = request({ host, port, method, path, headers, agent }, (incoming) => {
+        const outgoing = request({ host, port, method, path, headers, agent, signal: call.signal }, (incoming) => {
           const chunks: Buffer[] = [];
           incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
           incoming.on('error', reject);

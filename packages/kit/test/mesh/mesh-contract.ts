@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import type { EventEnvelope } from '@shop/contracts';
 import { deadLetterTopicFor } from '../../src/mesh/dapr-app-routes';
-import { type DeliveryOutcome, EtagMismatchError, type Mesh, type Subscription } from '../../src/mesh/port';
+import {
+  type DeliveryOutcome,
+  EtagMismatchError,
+  InvokeTimeoutError,
+  type Mesh,
+  type Subscription,
+} from '../../src/mesh/port';
 
 /** An app the contract runs against an adapter: its subscriptions and the routes other apps invoke. */
 export interface ContractApp {
@@ -95,6 +101,10 @@ function contractApps() {
     calls.broken++;
     ctx.status = 500;
     ctx.body = { error: 'broken' };
+  });
+  betaRoutes.get('/slow', async (ctx) => {
+    await sleep(1_500);
+    ctx.body = { late: true };
   });
   betaRoutes.get('/plain', (ctx) => {
     ctx.type = 'text/plain';
@@ -196,6 +206,16 @@ export function meshContract(adapterName: string, options: MeshContractOptions):
       it('returns a text answer as text', async () => {
         const response = await mesh('alpha').invoke('beta', '/plain');
         expect(response.body).toBe('plain words');
+      });
+
+      it('gives up on a call past its timeoutMs with InvokeTimeoutError, and answers in time within it', async () => {
+        const started = Date.now();
+        const late = mesh('alpha').invoke('beta', '/slow', { timeoutMs: 200 });
+        await expect(late).rejects.toThrow(InvokeTimeoutError);
+        await expect(late).rejects.toMatchObject({ appId: 'beta', path: '/slow', timeoutMs: 200 });
+        expect(Date.now() - started).toBeLessThan(1_200);
+        const answered = await mesh('alpha').invoke('beta', '/things/7', { timeoutMs: 5_000 });
+        expect(answered.body).toEqual({ id: '7', caller: 'alpha' });
       });
 
       it('fails a call to an app that does not exist, naming that app', async () => {

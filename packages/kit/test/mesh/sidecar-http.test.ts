@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '@shop/testkit';
+import { createDaprMesh } from '../../src/mesh/dapr';
+import { InvokeTimeoutError } from '../../src/mesh/port';
 import { sidecarHttp } from '../../src/mesh/sidecar-http';
 
 describe('sidecarHttp', () => {
@@ -86,5 +88,35 @@ describe('sidecarHttp', () => {
     const sidecar = sidecarHttp('127.0.0.1', await freePort());
     await expect(sidecar.send('GET', '/v1.0/healthz')).rejects.toThrow(/ECONNREFUSED/);
     sidecar.close();
+  });
+});
+
+describe("the Dapr mesh's invocation budget", () => {
+  it('aborts its request to daprd past timeoutMs with InvokeTimeoutError, closing the connection', async () => {
+    let closedByCaller = false;
+    // A daprd whose callee never answers in time (the sidecar waits on it, as daprd does on a slow app).
+    const slowSidecar = createServer((req, res) => {
+      req.resume();
+      req.on('close', () => {
+        if (!res.writableEnded) closedByCaller = true;
+      });
+      setTimeout(() => {
+        if (!res.destroyed) res.end('{}');
+      }, 3_000).unref();
+    });
+    await new Promise<void>((resolve) => slowSidecar.listen(0, '127.0.0.1', resolve));
+    const mesh = createDaprMesh({ appId: 'orders', daprHttpPort: (slowSidecar.address() as AddressInfo).port });
+    try {
+      const started = Date.now();
+      const call = mesh.invoke('fraud', '/internal/assessments', { method: 'POST', body: {}, timeoutMs: 150 });
+      await expect(call).rejects.toThrow(InvokeTimeoutError);
+      await expect(call).rejects.toMatchObject({ appId: 'fraud', path: '/internal/assessments', timeoutMs: 150 });
+      expect(Date.now() - started).toBeLessThan(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(closedByCaller).toBe(true);
+    } finally {
+      slowSidecar.closeAllConnections();
+      await new Promise((resolve) => slowSidecar.close(resolve));
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { HandlerContext } from '@shop/kit';
-import { type FailureReason, type Order, type OrderStatus, sourcesOf } from '../domain/order';
+import { type FailureReason, type Order, type OrderReview, type OrderStatus, sourcesOf } from '../domain/order';
 import { statusChanged } from './order-events';
 import type { OrdersStore } from './ports';
 
@@ -15,18 +15,30 @@ export async function moveOrder(
     orderId,
     to,
     at,
+    from,
     ...details
-  }: { orderId: string; to: OrderStatus; at: Date; failureReason?: FailureReason; trackingNumber?: string },
+  }: {
+    orderId: string;
+    to: OrderStatus;
+    at: Date;
+    /** Only from these statuses (among those the state machine allows), e.g. a review only from OnHold. */
+    from?: OrderStatus[];
+    failureReason?: FailureReason;
+    trackingNumber?: string;
+    review?: OrderReview;
+  },
   { store }: { store: OrdersStore },
 ): Promise<MoveResult> {
   const changes = { updatedAt: at, ...details };
+  const allowed = sourcesOf(to).filter((source) => !from || from.includes(source));
   // A paid order's cancellation refunds its total: moved from Paid on its own, the event can say so for sure.
-  const refunded = to === 'Cancelled' ? await store.orders.move(orderId, ['Paid'], to, changes) : null;
+  const refunded =
+    to === 'Cancelled' && allowed.includes('Paid') ? await store.orders.move(orderId, ['Paid'], to, changes) : null;
   const order =
     refunded ??
     (await store.orders.move(
       orderId,
-      sourcesOf(to).filter((from) => !(to === 'Cancelled' && from === 'Paid')),
+      allowed.filter((source) => !(to === 'Cancelled' && source === 'Paid')),
       to,
       changes,
     ));

@@ -2,6 +2,7 @@ import {
   type EventContract,
   type Money,
   newEvent,
+  OrderApproved,
   OrderCancelled,
   OrderDelivered,
   OrderFailed,
@@ -15,7 +16,12 @@ import {
 } from '@shop/contracts';
 import type { Order, OrderStatus } from '../domain/order';
 
-const statusContracts: Record<Exclude<OrderStatus, 'Pending'>, EventContract<OrderStatusEvent>> = {
+/**
+ * The topic of each status an order moves to. An order is Pending by placement (orderPlaced) or, after being held,
+ * by an admin's approval: a move to Pending is always that approval.
+ */
+const statusContracts: Record<OrderStatus, EventContract<OrderStatusEvent>> = {
+  Pending: OrderApproved,
   OnHold: OrderHeld,
   Paid: OrderPaid,
   Failed: OrderFailed,
@@ -50,10 +56,9 @@ function paidLines(order: Order): PaidLine[] {
 
 /**
  * The event of a status change, on the status's own topic (inventory, payments, the hub and notifications
- * listen). `refund` is what goes back to the card of a cancelled order that was paid.
+ * listen; orders.order-approved for a held order approved back to Pending). `refund` is what goes back to the card of a cancelled order that was paid.
  */
 export function statusChanged(order: Order, details: { refund?: Money } = {}): OutgoingEvent<OrderStatusEvent> {
-  if (order.status === 'Pending') throw new Error('a new order is announced by orderPlaced, not a status change');
   return newEvent(
     statusContracts[order.status],
     {

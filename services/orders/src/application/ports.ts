@@ -1,6 +1,6 @@
-import type { EventEnvelope, Money } from '@shop/contracts';
+import type { AssessmentRequest, EventEnvelope, Money, ReviewThresholds, RiskReason } from '@shop/contracts';
 import type { FieldError } from '@shop/kit';
-import type { FailureReason, Order, OrderStatus } from '../domain/order';
+import type { FailureReason, Order, OrderReview, OrderStatus } from '../domain/order';
 
 export interface OrderPosition {
   createdAt: Date;
@@ -12,6 +12,13 @@ export interface OrderPage {
   next: OrderPosition | null;
 }
 
+export interface OrderChanges {
+  updatedAt: Date;
+  failureReason?: FailureReason;
+  trackingNumber?: string;
+  review?: OrderReview;
+}
+
 export interface Orders {
   insert(order: Order): Promise<void>;
   byId(id: string): Promise<Order | null>;
@@ -19,12 +26,9 @@ export interface Orders {
    * Moves the order to `to` when its status is one of `from` (one conditional UPDATE) and answers it as moved;
    * null when its status was not one of them, or there is no such order.
    */
-  move(
-    id: string,
-    from: OrderStatus[],
-    to: OrderStatus,
-    changes: { updatedAt: Date; failureReason?: FailureReason; trackingNumber?: string },
-  ): Promise<Order | null>;
+  move(id: string, from: OrderStatus[], to: OrderStatus, changes: OrderChanges): Promise<Order | null>;
+  /** How many orders the customer placed at or after `since`, `excluding` one (the order being placed). */
+  countPlacedSince(customerId: string, since: Date, excluding: string): Promise<number>;
   /** Newest first; `customerId` limits to one customer's orders. */
   list(query: { customerId?: string; status?: OrderStatus; limit: number; after?: OrderPosition }): Promise<OrderPage>;
 }
@@ -57,9 +61,7 @@ export interface CardDetails {
 
 /** Hands the card to the payments service, which vaults it; the order keeps only the token and last four digits. */
 export interface PaymentMethods {
-  vault(
-    card: CardDetails,
-  ): Promise<{ ok: true; paymentMethodId: string; last4: string } | { ok: false; errors: FieldError[] }>;
+  vault(card: CardDetails): Promise<({ ok: true } & VaultedCard) | { ok: false; errors: FieldError[] }>;
   /**
    * Opens the order's payment (pending) before the order is announced, so that no later event finds it
    * missing. Idempotent on the order id: a retried placement finds the payment it opened ('opened'), unless that
@@ -70,7 +72,34 @@ export interface PaymentMethods {
     customerId: string;
     total: Money;
     paymentMethodId: string;
+    /** Held for review: payments authorizes but captures only once the order is approved. */
+    review: boolean;
   }): Promise<'opened' | 'conflict'>;
+}
+
+/** What payments tells of a vaulted card: its token, and what the fraud review may know of the card. */
+export interface VaultedCard {
+  paymentMethodId: string;
+  last4: string;
+  /** Stable for one card number (payments' keyed hash); never the number. */
+  fingerprint: string;
+  /** The issuing country where payments knows it. */
+  country?: string;
+}
+
+/** Why the scorer gave no usable answer: each is counted, and the order is scored by the contract's rules alone. */
+export type ScorerUnavailable = 'unreachable' | 'timeout' | 'failed' | 'invalid-answer';
+
+/** The fraud service's scoring of an order about to be placed, within the placement's time budget. */
+export interface FraudScorer {
+  assess(
+    request: AssessmentRequest,
+  ): Promise<{ score: number; reasons: RiskReason[] } | { unavailable: ScorerUnavailable }>;
+}
+
+export interface OrdersMetrics {
+  /** An order was scored without the scorer (orders_fraud_scorer_fallbacks_total). */
+  scorerFallback(cause: ScorerUnavailable): void;
 }
 
 export interface Clock {
@@ -81,6 +110,10 @@ export interface OrdersDeps {
   unitOfWork: UnitOfWork;
   prices: PriceList;
   paymentMethods: PaymentMethods;
+  fraud: FraudScorer;
+  /** FRAUD_REVIEW_SCORE, FRAUD_REVIEW_TOTAL, FRAUD_VELOCITY_LIMIT. */
+  thresholds: ReviewThresholds;
+  metrics: OrdersMetrics;
   clock: Clock;
 }
 

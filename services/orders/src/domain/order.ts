@@ -1,4 +1,4 @@
-import type { Money, OrderStatusEvent } from '@shop/contracts';
+import type { Money, OrderStatusEvent, RiskReason } from '@shop/contracts';
 
 export type OrderStatus = OrderStatusEvent['status'];
 export type FailureReason = NonNullable<OrderStatusEvent['failureReason']>;
@@ -16,6 +16,27 @@ export interface ShippingAddress {
   country: string;
 }
 
+export type ReviewDecision = 'approve' | 'reject';
+
+export const reviewLimits = {
+  /** The longest note an admin may keep with a review. */
+  reviewNoteLength: 500,
+} as const;
+
+/** An admin's decision on a held order, kept on the order. */
+export interface OrderReview {
+  decision: ReviewDecision;
+  note: string | null;
+  reviewerId: string;
+  at: Date;
+}
+
+/** What the fraud review said at placement (null on orders placed before there was one). */
+export interface OrderRisk {
+  score: number;
+  reasons: RiskReason[];
+}
+
 export interface Order {
   id: string;
   customerId: string;
@@ -27,6 +48,8 @@ export interface Order {
   cardLast4: string;
   failureReason: FailureReason | null;
   trackingNumber: string | null;
+  risk: OrderRisk | null;
+  review: OrderReview | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,7 +60,9 @@ export interface Order {
  * backwards or twice.
  */
 export const allowedTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
+  // A held order waits for review; it fails on OutOfStock or PaymentDeclined like a pending one, and may be cancelled.
   Pending: ['Paid', 'Failed', 'Cancelled', 'OnHold'],
+  // Approved: Pending again (the saga goes on to capture); rejected: Failed with FraudSuspected.
   OnHold: ['Pending', 'Failed', 'Cancelled'],
   Paid: ['Shipped', 'Cancelled'],
   Shipped: ['Delivered'],
@@ -69,8 +94,11 @@ export function mergeLines(
   return [...merged].map(([productId, quantity]) => ({ productId, quantity }));
 }
 
-/** What clients see: never the payment method id, only the card's last four digits. */
-export function orderView(order: Order) {
+/**
+ * What clients see: never the payment method id, only the card's last four digits. The fraud review (score,
+ * reasons, the admin's decision) is for admins only: a customer never learns how their order was scored.
+ */
+export function orderView(order: Order, viewer: { admin: boolean } = { admin: false }) {
   return {
     id: order.id,
     customerId: order.customerId,
@@ -85,7 +113,24 @@ export function orderView(order: Order) {
     cardLast4: order.cardLast4,
     ...(order.failureReason ? { failureReason: order.failureReason } : {}),
     ...(order.trackingNumber ? { trackingNumber: order.trackingNumber } : {}),
+    ...(viewer.admin ? reviewView(order) : {}),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+function reviewView(order: Order) {
+  return {
+    ...(order.risk ? { riskScore: order.risk.score, riskReasons: order.risk.reasons } : {}),
+    ...(order.review
+      ? {
+          review: {
+            decision: order.review.decision,
+            ...(order.review.note ? { note: order.review.note } : {}),
+            reviewerId: order.review.reviewerId,
+            at: order.review.at.toISOString(),
+          },
+        }
+      : {}),
   };
 }

@@ -20,8 +20,9 @@ import { changeOrderStatus } from '../application/change-order-status';
 import { findOrder, listOrders } from '../application/find-orders';
 import { type PlaceOrder, placeOrder, recordOrder } from '../application/place-order';
 import { DependencyUnavailableError, type OrdersDeps, type OrdersStore } from '../application/ports';
-import { type Order, type OrderStatus, orderView } from '../domain/order';
-import { orderIdParams, orderView as orderSchema, placeOrderBody } from './schemas';
+import { reviewOrder } from '../application/review-order';
+import { type Order, type OrderStatus, orderView, type ReviewDecision } from '../domain/order';
+import { orderIdParams, orderView as orderSchema, orderStatuses, placeOrderBody, reviewBody } from './schemas';
 
 export interface OrdersHttp {
   deps: OrdersDeps;
@@ -64,7 +65,7 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
         });
       }
       await respondIdempotently(ctx, http.dataSource, scope, async (tx) => {
-        const order = await recordOrder(handlerContext(ctx), { order: placed.order }, { store: http.storeOf(tx) });
+        const order = await recordOrder(handlerContext(ctx), placed, { store: http.storeOf(tx) });
         return { status: 202, body: orderView(order) };
       });
       ctx.set('Location', `/api/orders/${orderId}`);
@@ -77,12 +78,15 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
       summary: 'One order',
       access: 'owner or admin',
       request: { params: orderIdParams },
-      responses: { 200: { description: 'The order', body: orderSchema } },
+      responses: {
+        200: { description: 'The order (riskScore, riskReasons and review for admins only)', body: orderSchema },
+      },
     },
     async (ctx) => {
+      const who = caller(ctx);
       const order = await findOrder(handlerContext(ctx), { orderId: ctx.params.id as string }, deps);
-      if (!order || !visibleTo(caller(ctx))(order)) throw notFound();
-      ctx.body = orderView(order);
+      if (!order || !visibleTo(who)(order)) throw notFound();
+      ctx.body = orderView(order, { admin: isAdmin(who) });
     },
   );
 
@@ -93,7 +97,7 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
       access: 'owner or admin',
       request: {
         query: Joi.object({
-          status: Joi.string().valid('Pending', 'Paid', 'Shipped', 'Delivered', 'Failed', 'Cancelled'),
+          status: Joi.string().valid(...orderStatuses),
           limit: Joi.number().integer().min(1).max(100).default(20),
           cursor: Joi.string().max(200),
         }),
@@ -118,7 +122,11 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
         },
         deps,
       );
-      ctx.body = { items: page.items.map(orderView), nextCursor: page.next ? encodeTimeCursor(page.next) : null };
+      const viewer = { admin: isAdmin(who) };
+      ctx.body = {
+        items: page.items.map((order) => orderView(order, viewer)),
+        nextCursor: page.next ? encodeTimeCursor(page.next) : null,
+      };
     },
   );
 
@@ -159,7 +167,7 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
             extensions: { orderStatus: result.order.status },
           });
         }
-        ctx.body = orderView(result.order);
+        ctx.body = orderView(result.order, { admin: isAdmin(caller(ctx)) });
       },
     );
 
@@ -177,6 +185,37 @@ export function orderRoutes(api: ApiRoutes, http: OrdersHttp): void {
     Joi.object({ trackingNumber: Joi.string().trim().min(1).max(100) }),
   );
   statusRoute('/api/orders/:id/deliver', 'Delivered', 'Mark a shipped order delivered', 'admin');
+
+  api.post(
+    '/api/orders/:id/review',
+    {
+      summary:
+        'Review an order held for fraud review: approve (Pending again, then captured) or reject (Failed, FraudSuspected: stock released, payment voided)',
+      access: 'admin',
+      request: { params: orderIdParams, body: reviewBody },
+      responses: {
+        200: { description: 'The order, with the review', body: orderSchema },
+        404: { description: 'No such order' },
+        409: { description: 'The order is not OnHold (never held, or reviewed already)' },
+      },
+    },
+    async (ctx) => {
+      const { decision, note } = ctx.request.body as { decision: ReviewDecision; note?: string };
+      const result = await reviewOrder(
+        handlerContext(ctx),
+        { orderId: ctx.params.id as string, decision, reviewerId: caller(ctx).id, ...(note ? { note } : {}) },
+        deps,
+      );
+      if (!result.ok && result.reason === 'not-found') throw notFound();
+      if (!result.ok) {
+        throw problem(409, 'Order not held for review', {
+          detail: `Only an order OnHold can be reviewed; this one is ${result.order.status}.`,
+          extensions: { orderStatus: result.order.status },
+        });
+      }
+      ctx.body = orderView(result.order, { admin: true });
+    },
+  );
 }
 
 /** A dependency that cannot answer makes the request a 503 to retry, never a 500. */

@@ -16,6 +16,13 @@ export interface OrderRow {
   cardLast4: string;
   failureReason: string | null;
   trackingNumber: string | null;
+  riskScore: number | null;
+  /** The reasons' codes as a JSON array. */
+  riskReasonsJson: string | null;
+  reviewDecision: string | null;
+  reviewNote: string | null;
+  reviewedBy: string | null;
+  reviewedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -39,6 +46,12 @@ export const OrderEntity = new EntitySchema<OrderRow>({
     cardLast4: { name: 'card_last4', type: String },
     failureReason: { name: 'failure_reason', type: String, nullable: true },
     trackingNumber: { name: 'tracking_number', type: String, nullable: true },
+    riskScore: { name: 'risk_score', type: 'integer', nullable: true },
+    riskReasonsJson: { name: 'risk_reasons_json', type: String, nullable: true },
+    reviewDecision: { name: 'review_decision', type: String, nullable: true },
+    reviewNote: { name: 'review_note', type: String, nullable: true },
+    reviewedBy: { name: 'reviewed_by', type: String, nullable: true },
+    reviewedAt: { name: 'reviewed_at', type: Date, nullable: true },
     createdAt: { name: 'created_at', type: Date },
     updatedAt: { name: 'updated_at', type: Date },
   },

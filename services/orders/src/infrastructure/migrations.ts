@@ -1,5 +1,6 @@
-import { type MigrationClass, portableColumns } from '@shop/kit';
+import { addColumns, dropColumns, type MigrationClass, portableColumns } from '@shop/kit';
 import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
+import { reviewLimits } from '../domain/order';
 
 export class CreateOrders1732400000000 implements MigrationInterface {
   readonly name = 'CreateOrders1732400000000';
@@ -39,4 +40,33 @@ export class CreateOrders1732400000000 implements MigrationInterface {
   }
 }
 
-export const ordersMigrations: MigrationClass[] = [CreateOrders1732400000000];
+/** The fraud review's score and reasons at placement, and an admin's review of a held order. */
+export class AddOrderRiskAndReview1732400000001 implements MigrationInterface {
+  readonly name = 'AddOrderRiskAndReview1732400000001';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = portableColumns(queryRunner);
+    // Nullable: orders placed before the review have neither.
+    await addColumns(queryRunner, 'orders', [
+      { ...c.integer('risk_score'), isNullable: true },
+      { ...c.string('risk_reasons_json', 400), isNullable: true },
+      { ...c.string('review_decision', 10), isNullable: true },
+      { ...c.string('review_note', reviewLimits.reviewNoteLength), isNullable: true },
+      { ...c.string('reviewed_by', 100), isNullable: true },
+      { ...c.timestamp('reviewed_at'), isNullable: true },
+    ]);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await dropColumns(queryRunner, 'orders', [
+      'reviewed_at',
+      'reviewed_by',
+      'review_note',
+      'review_decision',
+      'risk_reasons_json',
+      'risk_score',
+    ]);
+  }
+}
+
+export const ordersMigrations: MigrationClass[] = [CreateOrders1732400000000, AddOrderRiskAndReview1732400000001];

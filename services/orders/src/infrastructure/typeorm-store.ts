@@ -1,7 +1,8 @@
+import type { RiskReason } from '@shop/contracts';
 import { creationPage, dialectOf, type Tx, transaction } from '@shop/kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Orders, OrdersStore, UnitOfWork } from '../application/ports';
-import type { FailureReason, Order, OrderStatus } from '../domain/order';
+import type { FailureReason, Order, OrderReview, OrderStatus, ReviewDecision } from '../domain/order';
 import { OrderEntity, type OrderRow } from './entities';
 
 /** The orders database behind the application's ports. */
@@ -26,8 +27,20 @@ function toRow(order: Order): OrderRow {
     cardLast4: order.cardLast4,
     failureReason: order.failureReason,
     trackingNumber: order.trackingNumber,
+    riskScore: order.risk?.score ?? null,
+    riskReasonsJson: order.risk ? JSON.stringify(order.risk.reasons) : null,
+    ...reviewColumns(order.review),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
+  };
+}
+
+function reviewColumns(review: OrderReview | null) {
+  return {
+    reviewDecision: review?.decision ?? null,
+    reviewNote: review?.note ?? null,
+    reviewedBy: review?.reviewerId ?? null,
+    reviewedAt: review?.at ?? null,
   };
 }
 
@@ -43,6 +56,19 @@ function toOrder(row: OrderRow): Order {
     cardLast4: row.cardLast4,
     failureReason: row.failureReason as FailureReason | null,
     trackingNumber: row.trackingNumber,
+    risk:
+      row.riskScore === null || row.riskScore === undefined
+        ? null
+        : { score: Number(row.riskScore), reasons: JSON.parse(row.riskReasonsJson ?? '[]') as RiskReason[] },
+    review:
+      row.reviewDecision && row.reviewedBy && row.reviewedAt
+        ? {
+            decision: row.reviewDecision as ReviewDecision,
+            note: row.reviewNote,
+            reviewerId: row.reviewedBy,
+            at: new Date(row.reviewedAt),
+          }
+        : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -61,6 +87,12 @@ interface RawOrderRow {
   card_last4: string;
   failure_reason: string | null;
   tracking_number: string | null;
+  risk_score: number | null;
+  risk_reasons_json: string | null;
+  review_decision: string | null;
+  review_note: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -78,6 +110,12 @@ function rowOfRaw(raw: RawOrderRow): OrderRow {
     cardLast4: raw.card_last4,
     failureReason: raw.failure_reason,
     trackingNumber: raw.tracking_number,
+    riskScore: raw.risk_score,
+    riskReasonsJson: raw.risk_reasons_json,
+    reviewDecision: raw.review_decision,
+    reviewNote: raw.review_note,
+    reviewedBy: raw.reviewed_by,
+    reviewedAt: raw.reviewed_at,
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
   };
@@ -103,6 +141,7 @@ function ordersOf(manager: EntityManager): Orders {
           updatedAt: changes.updatedAt,
           ...(changes.failureReason ? { failureReason: changes.failureReason } : {}),
           ...(changes.trackingNumber ? { trackingNumber: changes.trackingNumber } : {}),
+          ...(changes.review ? reviewColumns(changes.review) : {}),
         })
         .where('id = :id AND status IN (:...from)', { id, from });
       if (dialectOf(manager.connection) === 'postgres') {
@@ -115,6 +154,17 @@ function ordersOf(manager: EntityManager): Orders {
       if ((result.affected ?? 0) !== 1) return null;
       const row = await repository.findOneBy({ id });
       return row ? toOrder(row) : null;
+    },
+    async countPlacedSince(customerId, since, excluding) {
+      // IX_orders_customer_created serves it: one customer's orders from `since` on.
+      return repository
+        .createQueryBuilder('o')
+        .where('o.customer_id = :customerId AND o.created_at >= :since AND o.id <> :excluding', {
+          customerId,
+          since,
+          excluding,
+        })
+        .getCount();
     },
     async list({ customerId, status, limit, after }) {
       const query = repository.createQueryBuilder('o');

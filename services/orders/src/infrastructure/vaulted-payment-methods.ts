@@ -15,8 +15,14 @@ export function vaultedPaymentMethods(mesh: Mesh): PaymentMethods {
         throw new DependencyUnavailableError('payments', (error as Error).message);
       }
       if (answer.status === 201) {
-        const body = answer.body as { paymentMethodId: string; last4: string };
-        return { ok: true, paymentMethodId: body.paymentMethodId, last4: body.last4 };
+        const body = answer.body as { paymentMethodId: string; last4: string; fingerprint: string; country?: string };
+        return {
+          ok: true,
+          paymentMethodId: body.paymentMethodId,
+          last4: body.last4,
+          fingerprint: body.fingerprint,
+          ...(body.country ? { country: body.country } : {}),
+        };
       }
       if (answer.status === 400) {
         const errors = (answer.body as { errors?: FieldError[] }).errors;

@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
-import type { EventEnvelope, Money } from '@shop/contracts';
+import type { Assessment, AssessmentRequest, EventEnvelope, Money } from '@shop/contracts';
 import type { EmbeddedPlatform, ServiceManifest } from '@shop/kit';
 import { startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
 import { signToken } from '@shop/testkit/src/jwt-fixture';
@@ -17,7 +18,12 @@ export interface OrdersPlatform extends EmbeddedPlatform {
   catalog: CatalogStandIn;
   vaulted: Array<{ last4: string }>;
   /** The payments opened at payments, by order id: one per order, as payments keeps them. */
-  opened: Map<string, { orderId: string; customerId: string; total: Money }>;
+  opened: Map<string, { orderId: string; customerId: string; total: Money; review: boolean }>;
+  /**
+   * Registers the fraud stand-in as app `fraud` (until then no fraud app exists: every placement takes the
+   * fallback). Its behaviour can be changed between tests through the answer.
+   */
+  useFraud(): FraudStandIn;
   /** When set, payments opens the payment and then fails to answer (a crash right after its commit). */
   payments: { failAfterOpening: boolean };
   published: Array<{ topic: string; event: EventEnvelope }>;
@@ -34,7 +40,20 @@ export interface OrdersPlatform extends EmbeddedPlatform {
   stopAll(): Promise<void>;
 }
 
+/** The fraud service as orders sees it: what it was asked, and how it answers. */
+export interface FraudStandIn {
+  requests: AssessmentRequest[];
+  /** score: answer this score; slow: answer after `delayMs`; failing: 500; invalid: a body that is no assessment. */
+  behaviour:
+    | { kind: 'score'; score: number; reasons: Assessment['reasons'] }
+    | { kind: 'slow'; delayMs: number }
+    | { kind: 'failing' }
+    | { kind: 'invalid' };
+}
+
 const topicsSeen = [
+  'orders.order-held',
+  'orders.order-approved',
   'orders.order-placed',
   'orders.order-paid',
   'orders.order-failed',
@@ -59,9 +78,10 @@ function reply(res: Parameters<RequestListener>[1], status: number, body: unknow
  * The orders service in the embedded topology, with small stand-ins for the catalog (prices) and payments
  * (card vaulting) answering the same internal routes, and a recorder of everything orders publishes.
  */
-export async function startOrders(): Promise<OrdersPlatform> {
+export async function startOrders(env: Record<string, string> = {}): Promise<OrdersPlatform> {
   const { platform, key, dataDir, stop } = await startWithFixtureIdentity([ordersService as ServiceManifest], {
     name: 'orders',
+    env,
   });
   const catalog: CatalogStandIn = { products: new Map(), lookups: 0, down: false };
   const vaulted: Array<{ last4: string }> = [];
@@ -88,12 +108,13 @@ export async function startOrders(): Promise<OrdersPlatform> {
       void readJson(req).then((body) => {
         if (req.url === '/internal/payments') {
           // As payments does: one payment per order id; a retry finds it, another customer or amount is 409.
-          const open = body as { orderId: string; customerId: string; total: Money };
+          const open = body as { orderId: string; customerId: string; total: Money; review: boolean };
           const existing = opened.get(open.orderId);
           if (existing && (existing.customerId !== open.customerId || existing.total.amount !== open.total.amount)) {
             return reply(res, 409, { status: 409, title: 'Another payment for this order' });
           }
-          if (!existing) opened.set(open.orderId, open);
+          // A retried placement's answer on review is the one kept, as payments keeps it while the payment is pending.
+          opened.set(open.orderId, existing ? { ...existing, review: open.review } : open);
           if (paymentsFaults.failAfterOpening) return reply(res, 503, { status: 503, title: 'Service Unavailable' });
           return reply(res, existing ? 200 : 201, { orderId: open.orderId, status: 'pending' });
         }
@@ -107,7 +128,13 @@ export async function startOrders(): Promise<OrdersPlatform> {
           });
         }
         vaulted.push({ last4: digits.slice(-4) });
-        reply(res, 201, { paymentMethodId: `pm_${vaulted.length}`, brand: 'visa', last4: digits.slice(-4) });
+        reply(res, 201, {
+          paymentMethodId: `pm_${vaulted.length}`,
+          brand: 'visa',
+          last4: digits.slice(-4),
+          fingerprint: createHmac('sha256', 'stand-in').update(digits).digest('base64url'),
+          ...(digits.startsWith('400000276') ? { country: 'DE' } : {}),
+        });
       });
     },
   });
@@ -131,7 +158,34 @@ export async function startOrders(): Promise<OrdersPlatform> {
       },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
+  let fraud: FraudStandIn | undefined;
+  const useFraud = (): FraudStandIn => {
+    if (fraud) return fraud;
+    const standIn: FraudStandIn = { requests: [], behaviour: { kind: 'score', score: 0, reasons: [] } };
+    platform.bus.register('fraud', {
+      listener: (req, res) => {
+        void readJson(req).then(async (body) => {
+          const request = body as AssessmentRequest;
+          standIn.requests.push(request);
+          const { behaviour } = standIn;
+          if (behaviour.kind === 'failing') return reply(res, 500, { status: 500, title: 'Internal Server Error' });
+          if (behaviour.kind === 'invalid') return reply(res, 200, { orderId: request.orderId, score: 'high' });
+          if (behaviour.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+          const answer: Assessment = {
+            orderId: request.orderId,
+            score: behaviour.kind === 'score' ? behaviour.score : 0,
+            reasons: behaviour.kind === 'score' ? behaviour.reasons : [],
+            assessedAt: new Date().toISOString(),
+          };
+          reply(res, 200, answer);
+        });
+      },
+    });
+    fraud = standIn;
+    return standIn;
+  };
   return Object.assign(platform, {
+    useFraud,
     catalog,
     vaulted,
     opened,

@@ -10,7 +10,9 @@ export type ChargeResult =
   | { outcome: 'declined'; reason: DeclineReason }
   /** The order's payment is not recorded yet (its order-placed has not arrived): try again later. */
   | { outcome: 'no-payment' }
-  /** Charged, declined or voided before: nothing to do. */
+  /** Authorized now, and not captured: the order is held for fraud review (orders.order-approved captures it). */
+  | { outcome: 'held-for-review'; payment: Payment }
+  /** Charged, declined or voided before, or still waiting for the review: nothing to do. */
   | { outcome: 'unchanged'; status: PaymentStatus };
 
 /**
@@ -21,7 +23,7 @@ export type ChargeResult =
  * idempotent at the gateway), so the card is never charged twice.
  */
 export async function chargePayment(
-  _ctx: HandlerContext,
+  ctx: HandlerContext,
   input: { orderId: string },
   deps: InTransaction,
 ): Promise<ChargeResult> {
@@ -29,7 +31,19 @@ export async function chargePayment(
   const claim = await claimOrderPayment(store, input.orderId, chargeableStatuses);
   if ('notYet' in claim) return store.rollbackWith({ outcome: 'no-payment' });
   if ('settled' in claim) return { outcome: 'unchanged', status: claim.settled };
-  const payment = claim.claimed;
+  return chargeClaimed(ctx, { payment: claim.claimed }, deps);
+}
+
+/**
+ * Authorizes (when pending) and captures a payment this transaction claimed. A payment whose order is held for
+ * review stops at authorized: the money is reserved on the card, nothing is taken until the order is approved.
+ */
+export async function chargeClaimed(
+  _ctx: HandlerContext,
+  { payment }: { payment: Payment },
+  deps: InTransaction,
+): Promise<ChargeResult> {
+  const { store } = deps;
   const move = async (from: PaymentStatus, to: PaymentStatus, changes: PaymentChanges = {}) => {
     if (!(await store.payments.move(payment.id, from, to, deps.clock.now(), changes))) {
       throw new Error(`payment ${payment.id} left ${from} while claimed`);
@@ -57,7 +71,9 @@ export async function chargePayment(
       cardBrand: payment.cardBrand ?? authorization.card.brand,
       cardLast4: payment.cardLast4 ?? authorization.card.last4,
     });
+    if (payment.reviewRequired) return { outcome: 'held-for-review', payment: { ...payment, status: 'authorized' } };
   }
+  if (payment.reviewRequired) return { outcome: 'unchanged', status: payment.status };
 
   if (!authorizationId) throw new Error(`payment ${payment.id} is authorized without an authorization id`);
   const capture = await deps.gateway.capture({ authorizationId, amount: payment.amount });

@@ -71,7 +71,7 @@ export interface PaymentPage {
 }
 
 export type PaymentChanges = Partial<
-  Pick<Payment, 'cardBrand' | 'cardLast4' | 'authorizationId' | 'captureId' | 'failureReason'>
+  Pick<Payment, 'cardBrand' | 'cardLast4' | 'authorizationId' | 'captureId' | 'failureReason' | 'reviewRequired'>
 >;
 
 export interface Payments {
@@ -96,6 +96,8 @@ export interface Payments {
    * partially_refunded or refunded. False when any of that does not hold.
    */
   addRefunded(id: string, amount: Money, at: Date): Promise<boolean>;
+  /** Sets review_required while the payment is in one of `statuses`; false when it is not (or there is none). */
+  setReviewRequired(orderId: string, required: boolean, statuses: readonly PaymentStatus[], at: Date): Promise<boolean>;
   list(query: PaymentQuery): Promise<PaymentPage>;
 }
 
@@ -124,6 +126,8 @@ export interface Clock {
 export interface PaymentsDeps {
   gateway: PaymentGateway;
   clock: Clock;
+  /** A card number's fingerprint: HMAC-SHA256 of its digits under the payments secret, base64url. */
+  cardFingerprint(digits: string): string;
 }
 
 /** What a handler run inside a transaction it is handed (the event intake's, a route's) works with. */

@@ -9,6 +9,11 @@ export interface RecordPendingPayment {
   customerId: string;
   total: Money;
   paymentMethodId: string;
+  /**
+   * The order is held for fraud review: authorize, but capture only once it is approved. Placement tells it;
+   * orders.order-placed does not (undefined: a payment found is left as it is, a new one is not held).
+   */
+  review?: boolean;
 }
 
 export type RecordPendingResult =
@@ -37,7 +42,15 @@ export async function recordPendingPayment(
 ): Promise<RecordPendingResult> {
   const { store } = deps;
   const existing = await store.payments.byOrderId(input.orderId);
-  if (existing) return sameOrder(existing, input) ? { outcome: 'duplicate' } : { outcome: 'conflict', existing };
+  if (existing && !sameOrder(existing, input)) return { outcome: 'conflict', existing };
+  if (existing) {
+    // A retried placement may have scored the order anew (the scorer answered this time): its answer counts, as
+    // long as nothing was charged, which cannot have happened before the order was recorded and announced.
+    if (input.review !== undefined && existing.reviewRequired !== input.review) {
+      await store.payments.setReviewRequired(input.orderId, input.review, ['pending'], deps.clock.now());
+    }
+    return { outcome: 'duplicate' };
+  }
   // Unknown or expired tokens are recorded all the same: the authorization declines them, and the saga hears
   // of it at the step where it expects to.
   const card = await deps.gateway.describe(input.paymentMethodId);
@@ -55,6 +68,7 @@ export async function recordPendingPayment(
     authorizationId: null,
     captureId: null,
     failureReason: null,
+    reviewRequired: input.review ?? false,
     createdAt: now,
     updatedAt: now,
   };

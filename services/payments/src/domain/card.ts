@@ -113,3 +113,31 @@ export function summarizeCard(card: CardDetails): CardSummary {
   const digits = cardDigits(card.cardNumber);
   return { brand: brandOf(digits), last4: digits.slice(-4), expMonth: card.expMonth, expYear: card.expYear };
 }
+
+/**
+ * Issuing countries of the test cards the shop knows (ISO 3166-1 alpha-2), by the number's first nine digits: the
+ * country test cards of Stripe's testing guide (Visa `400000` + the country's ISO 3166 numeric code), and the usual
+ * approved test card (4242…, a US card). A real gateway tells the issuing country from its BIN table; the simulated
+ * one knows these. Any other number: unknown, and the fraud review does without it. docs/api.md lists them.
+ */
+export const testCardCountries: Readonly<Record<string, string>> = {
+  '424242424': 'US',
+  '400000036': 'AU',
+  '400000040': 'AT',
+  '400000056': 'BE',
+  '400000076': 'BR',
+  '400000124': 'CA',
+  '400000250': 'FR',
+  '400000276': 'DE',
+  '400000380': 'IT',
+  '400000392': 'JP',
+  '400000484': 'MX',
+  '400000528': 'NL',
+  '400000724': 'ES',
+  '400000826': 'GB',
+};
+
+/** The issuing country of a card number, where the table knows it. */
+export function issuingCountryOf(digits: string): string | undefined {
+  return testCardCountries[digits.slice(0, 9)];
+}

@@ -51,6 +51,11 @@ export interface Payment {
   authorizationId: string | null;
   captureId: string | null;
   failureReason: DeclineReason | null;
+  /**
+   * The order is held for fraud review: the payment is authorized when the stock is reserved, and captured only
+   * once the order is approved (orders.order-approved clears it).
+   */
+  reviewRequired: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -11,6 +11,7 @@ const pendingPaymentBody = Joi.object({
   customerId: Joi.string().min(1).max(100).required(),
   total: money.required(),
   paymentMethodId: Joi.string().min(1).max(100).required(),
+  review: Joi.boolean().default(false).description('the order is held for fraud review: capture only once approved'),
 });
 
 /**
@@ -49,6 +50,8 @@ export function paymentMethodRoutes(api: ApiRoutes, http: PaymentsHttp): void {
         expMonth: card.expMonth,
         expYear: card.expYear,
         expiresAt: card.expiresAt.toISOString(),
+        fingerprint: result.fingerprint,
+        ...(result.country ? { country: result.country } : {}),
       };
     },
   );
@@ -73,6 +76,7 @@ export function paymentMethodRoutes(api: ApiRoutes, http: PaymentsHttp): void {
         customerId: string;
         total: { amount: number; currency: string };
         paymentMethodId: string;
+        review: boolean;
       };
       const result = await http.unitOfWork((store) =>
         recordPendingPayment(handlerContext(ctx), input, { ...http.deps, store }),

@@ -39,6 +39,12 @@ export const vaultedCardView = Joi.object({
   expMonth: Joi.number().integer(),
   expYear: Joi.number().integer(),
   expiresAt: Joi.string().isoDate().description('the token is refused after this instant'),
+  fingerprint: Joi.string().description(
+    'the same for every vaulting of one card number: HMAC-SHA256 of its digits under the payments secret, base64url',
+  ),
+  country: Joi.string()
+    .length(2)
+    .description('the issuing country (ISO 3166-1 alpha-2), for the test cards of docs/api.md; absent when unknown'),
 });
 
 const moneyView = Joi.object({ amount: Joi.number().integer(), currency: Joi.string() });

@@ -21,6 +21,7 @@ export interface PaymentRow {
   authorizationId: string | null;
   captureId: string | null;
   failureReason: string | null;
+  reviewRequired: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -53,6 +54,12 @@ export const PaymentEntity = new EntitySchema<PaymentRow>({
     authorizationId: { name: 'authorization_id', type: String, nullable: true },
     captureId: { name: 'capture_id', type: String, nullable: true },
     failureReason: { name: 'failure_reason', type: String, nullable: true },
+    // SQLite and SQL Server answer 0/1: read back as a boolean everywhere.
+    reviewRequired: {
+      name: 'review_required',
+      type: Boolean,
+      transformer: { to: (v: boolean) => v, from: (v: boolean | number) => Boolean(v) },
+    },
     createdAt: { name: 'created_at', type: Date },
     updatedAt: { name: 'updated_at', type: Date },
   },

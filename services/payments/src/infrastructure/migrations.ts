@@ -1,4 +1,4 @@
-import { type MigrationClass, portableColumns } from '@shop/kit';
+import { addColumns, dialectOf, dropColumns, type MigrationClass, portableColumns } from '@shop/kit';
 import { type MigrationInterface, type QueryRunner, Table, TableIndex, TableUnique } from 'typeorm';
 import { paymentsLimits } from '../domain/limits';
 
@@ -59,4 +59,23 @@ export class CreatePaymentTables1732400000000 implements MigrationInterface {
   }
 }
 
-export const paymentsMigrations: MigrationClass[] = [CreatePaymentTables1732400000000];
+/** The order is held for fraud review: its payment is authorized, and captured only once the order is approved. */
+export class AddPaymentReviewRequired1732400000001 implements MigrationInterface {
+  readonly name = 'AddPaymentReviewRequired1732400000001';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = portableColumns(queryRunner);
+    // Payments recorded before the review were never held.
+    const no = dialectOf(queryRunner.connection) === 'postgres' ? 'false' : '0';
+    await addColumns(queryRunner, 'payments', [{ ...c.boolean('review_required'), default: no }]);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await dropColumns(queryRunner, 'payments', ['review_required']);
+  }
+}
+
+export const paymentsMigrations: MigrationClass[] = [
+  CreatePaymentTables1732400000000,
+  AddPaymentReviewRequired1732400000001,
+];

@@ -118,6 +118,15 @@ function paymentsOf(manager: EntityManager): Payments {
         .execute();
       return result.affected === 1;
     },
+    async setReviewRequired(orderId, required, statuses, at) {
+      const result = await manager
+        .createQueryBuilder()
+        .update(PaymentEntity)
+        .set({ reviewRequired: required, updatedAt: at })
+        .where('order_id = :orderId AND status IN (:...statuses)', { orderId, statuses: [...statuses] })
+        .execute();
+      return result.affected === 1;
+    },
     async list({ limit, orderId, customerId, after }) {
       const query = repository.createQueryBuilder('p');
       if (orderId) query.andWhere('p.order_id = :orderId', { orderId });

@@ -1,5 +1,6 @@
 import {
   type EventContract,
+  OrderApproved,
   OrderCancelled,
   OrderFailed,
   OrderPlaced,
@@ -7,6 +8,7 @@ import {
   StockReserved,
 } from '@shop/contracts';
 import { type EventSubscription, type InboxEventContext, type Logger, subscribe, type Tx } from '@shop/kit';
+import { type ApprovalResult, captureApprovedPayment } from '../application/capture-approved-payment';
 import { type ChargeResult, chargePayment } from '../application/charge-payment';
 import type { InTransaction, PaymentStore, PaymentsDeps } from '../application/ports';
 import { recordPendingPayment } from '../application/record-pending-payment';
@@ -16,13 +18,24 @@ export interface PaymentsSubscriptionDeps {
   payments: PaymentsDeps;
   /** The payment store inside the transaction the kit's inbox opened for the event. */
   storeOf(tx: Tx): PaymentStore;
+  metrics: PaymentsMetrics;
+}
+
+/** The fraud review as payments sees it. */
+export interface PaymentsMetrics {
+  /** A held order's payment stopped at authorized (payments_review_payments_total{step="held"}). */
+  heldForReview(): void;
+  /** An approved order's payment was captured (payments_review_payments_total{step="captured-after-approval"}). */
+  capturedAfterApproval(): void;
 }
 
 // Money moved (or was refused): one line each, with ids and reasons, never card data.
-function logCharge(result: ChargeResult, log: Logger): void {
+function logCharge(result: ChargeResult | ApprovalResult, log: Logger): void {
   if (result.outcome === 'captured') log.info({ paymentId: result.payment.id }, 'payment captured');
   else if (result.outcome === 'declined') log.info({ reason: result.reason }, 'payment declined');
-  else log.debug({ outcome: result.outcome }, 'stock-reserved changed nothing');
+  else if (result.outcome === 'held-for-review') {
+    log.info({ paymentId: result.payment.id }, 'payment authorized, held for fraud review');
+  } else log.debug({ outcome: result.outcome }, 'the event changed nothing');
 }
 
 function logSettlement(result: SettleResult, log: Logger): void {
@@ -53,6 +66,8 @@ const settle = <TData extends { orderId: string }>(contract: EventContract<TData
  * refunds twice.
  *   orders.order-placed                  → a pending payment
  *   inventory.stock-reserved             → authorize and capture: payment-succeeded or payment-failed
+ *                                          (authorize only, when the order is held for fraud review)
+ *   orders.order-approved                → the held order's payment captured (if authorized; else at stock-reserved)
  *   inventory.stock-reservation-failed,
  *   orders.order-failed,
  *   orders.order-cancelled               → void what was not charged, refund what was (payment-refunded)
@@ -60,13 +75,26 @@ const settle = <TData extends { orderId: string }>(contract: EventContract<TData
 export const paymentsSubscriptions: EventSubscription<PaymentsSubscriptionDeps>[] = [
   subscribe(OrderPlaced, async (ctx, event, deps: PaymentsSubscriptionDeps) => {
     const { orderId, customerId, total, paymentMethodId } = event.data;
+    // Placement opened the payment already, with its review flag, which this leaves as it is.
     await recordPendingPayment(ctx, { orderId, customerId, total, paymentMethodId }, inTx(ctx, deps));
   }),
   subscribe(StockReserved, async (ctx, event, deps: PaymentsSubscriptionDeps) => {
     const result = await chargePayment(ctx, { orderId: event.data.orderId }, inTx(ctx, deps));
     // The stock was reserved before the payment was recorded (events of two producers, any order).
     if (result.outcome === 'no-payment') return 'retry';
-    ctx.afterCommit(() => logCharge(result, ctx.log));
+    ctx.afterCommit(() => {
+      logCharge(result, ctx.log);
+      if (result.outcome === 'held-for-review') deps.metrics.heldForReview();
+    });
+    return undefined;
+  }),
+  subscribe(OrderApproved, async (ctx, event, deps: PaymentsSubscriptionDeps) => {
+    const result = await captureApprovedPayment(ctx, { orderId: event.data.orderId }, inTx(ctx, deps));
+    if (result.outcome === 'no-payment') return 'retry';
+    ctx.afterCommit(() => {
+      logCharge(result, ctx.log);
+      if (result.outcome === 'captured') deps.metrics.capturedAfterApproval();
+    });
     return undefined;
   }),
   settle(StockReservationFailed, 'stock-reservation-failed'),

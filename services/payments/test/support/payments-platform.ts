@@ -150,6 +150,19 @@ export async function startPayments(options: StartOptions = {}) {
         id,
       );
     },
+    /** orders.order-approved: an admin approved the held order (Pending again). */
+    approved(orderId: string, customerId: string, id?: string) {
+      return publish<OrderStatusEvent>(
+        'orders',
+        topics.orderApproved,
+        { orderId, customerId, status: 'Pending', at: new Date().toISOString() },
+        id,
+      );
+    },
+    /** Placement's opening of the order's payment (POST /internal/payments), as orders invokes it. */
+    open(order: { orderId: string; customerId: string; total: Money; paymentMethodId: string; review?: boolean }) {
+      return platform.bus.meshFor('orders').invoke('payments', '/internal/payments', { method: 'POST', body: order });
+    },
     /** A vaulted card, an order placed with it, and the order's payment once payments recorded it. */
     async placeOrder(cardNumber: string = cards.approved, total: Money = { amount: 4999, currency: 'EUR' }) {
       const orderId = randomUUID();

@@ -10,3 +10,17 @@ CREATE INDEX "IX_orders_status_created" ON "orders" ("status", "created_at", "id
 GO
 CREATE INDEX "IX_orders_created" ON "orders" ("created_at", "id");
 GO
+
+-- AddOrderRiskAndReview1732400000001
+ALTER TABLE "orders" ADD "risk_score" int;
+GO
+ALTER TABLE "orders" ADD "risk_reasons_json" nvarchar(400);
+GO
+ALTER TABLE "orders" ADD "review_decision" nvarchar(10);
+GO
+ALTER TABLE "orders" ADD "review_note" nvarchar(500);
+GO
+ALTER TABLE "orders" ADD "reviewed_by" nvarchar(100);
+GO
+ALTER TABLE "orders" ADD "reviewed_at" datetime2;
+GO

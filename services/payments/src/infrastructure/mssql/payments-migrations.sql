@@ -13,6 +13,10 @@ GO
 CREATE INDEX "IX_refunds_payment_id" ON "refunds" ("payment_id", "created_at");
 GO
 
+-- AddPaymentReviewRequired1732400000001
+ALTER TABLE "payments" ADD "review_required" bit NOT NULL CONSTRAINT "DF_5423259fb6aaa495186399cc868" DEFAULT 0;
+GO
+
 -- CreateSimulatedGatewayTables1732400001000
 CREATE TABLE "gateway_payment_methods" ("id" nvarchar(36) NOT NULL, "brand" nvarchar(20) NOT NULL, "last4" nvarchar(4) NOT NULL, "exp_month" int NOT NULL, "exp_year" int NOT NULL, "behaviour" nvarchar(30) NOT NULL, "created_at" datetime2 NOT NULL, "expires_at" datetime2 NOT NULL, CONSTRAINT "PK_96178c99097555ad56cf9337391" PRIMARY KEY ("id"));
 GO
