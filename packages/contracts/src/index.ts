@@ -30,3 +30,8 @@ export {
 export * from './payment-events';
 export { type Topic, topics } from './topics';
 export * from './fraud-review';
+export {
+  type ReviewThresholdsConfig,
+  reviewThresholdsConfigKeys,
+  reviewThresholdsOf,
+} from './review-thresholds-config';
