@@ -23,7 +23,11 @@ const answerOf = (stored: StoredAssessment): Assessment => ({
  * its body says, and is never counted again in anyone's velocity. The reads are a few indexed queries; the scoring
  * itself is pure and timed on its own.
  */
-export async function assessOrder(ctx: HandlerContext, order: AssessmentRequest, deps: FraudDeps): Promise<AssessResult> {
+export async function assessOrder(
+  ctx: HandlerContext,
+  order: AssessmentRequest,
+  deps: FraudDeps,
+): Promise<AssessResult> {
   const placedAt = new Date(order.placedAt);
   const windowMs = deps.thresholds.windowMinutes * 60_000;
   const read = await deps.read(async (store) => {

@@ -82,9 +82,7 @@ export function signalsOf(
     cardOrdersInWindow: history.cardOrdersInWindow,
     customerDeclinesInWindow: history.customerDeclinesInWindow,
     cardDeclinesInWindow: history.cardDeclinesInWindow,
-    accountAgeMinutes: history.registeredAt
-      ? Math.max(0, (placedAt - history.registeredAt.getTime()) / 60_000)
-      : null,
+    accountAgeMinutes: history.registeredAt ? Math.max(0, (placedAt - history.registeredAt.getTime()) / 60_000) : null,
     amountZForCustomer: amountZ(order.total.amount, history.paidAmounts, weights.customerHistoryMinimum),
     shopAmountPercentile: shopPercentile(order.total.amount, history.shopAmounts, weights.shopHistoryMinimum),
     countryMismatch: order.card.country === undefined ? null : order.card.country !== order.shippingCountry,

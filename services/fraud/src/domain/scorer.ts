@@ -32,7 +32,10 @@ export function softSignals(signals: OrderSignals, weights: ScoringWeights = def
   const scored: ScoredSignal[] = [
     { reason: 'customer-velocity', points: stepPoints(weights.customerVelocity, signals.customerOrdersInWindow) },
     { reason: 'card-velocity', points: stepPoints(weights.cardVelocity, signals.cardOrdersInWindow) },
-    { reason: 'amount-unusual-for-customer', points: stepPoints(weights.amountForCustomer, signals.amountZForCustomer) },
+    {
+      reason: 'amount-unusual-for-customer',
+      points: stepPoints(weights.amountForCustomer, signals.amountZForCustomer),
+    },
     { reason: 'amount-unusual-for-shop', points: stepPoints(weights.amountForShop, signals.shopAmountPercentile) },
     { reason: 'new-account', points: accountAgePoints(weights, signals.accountAgeMinutes) },
     { reason: 'recent-declines', points: stepPoints(weights.customerDeclines, signals.customerDeclinesInWindow) },

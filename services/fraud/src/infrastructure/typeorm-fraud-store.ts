@@ -20,9 +20,11 @@ export function typeormUnitOfWork(dataSource: DataSource): UnitOfWork {
 export function typeormReads(dataSource: DataSource): UnitOfWork {
   return (work) =>
     autocommit(dataSource, (manager) =>
-      work(storeOn(manager, () => {
-        throw new Error('a read cannot roll back');
-      })),
+      work(
+        storeOn(manager, () => {
+          throw new Error('a read cannot roll back');
+        }),
+      ),
     );
 }
 
@@ -65,11 +67,10 @@ function toRow(assessment: StoredAssessment): AssessmentRow {
 }
 
 /**
- * Inserts the row unless its key is there; answers whether it did. PostgreSQL in one statement that leaves the
- * transaction usable (a unique violation would abort it) and says whether it inserted (`RETURNING` answers no row
- * on a conflict). SQLite has one writer at a time (the kit queues its transactions), so a look-up first is exact;
- * so it is on SQL Server, where TypeORM has no ignore-on-conflict, but for a twin at the same instant, which fails
- * on the key and is retried (its event comes again, its placement retries).
+ * Inserts the row unless its key is there; answers whether it did. PostgreSQL and SQLite in one statement that
+ * leaves the transaction usable (a unique violation would abort it on PostgreSQL), its affected rows saying whether
+ * it inserted. SQL Server, where TypeORM has no ignore-on-conflict, looks the key up first (a twin at the same
+ * instant fails on the key and is retried: its event comes again, its placement retries).
  */
 async function insertIfAbsent(
   manager: EntityManager,
@@ -77,27 +78,26 @@ async function insertIfAbsent(
   key: ObjectLiteral,
   row: ObjectLiteral,
 ): Promise<boolean> {
-  if (dialectOf(manager.connection) !== 'postgres') {
+  if (dialectOf(manager.connection) === 'mssql') {
     if (await manager.existsBy(entity, key)) return false;
     await manager.insert(entity, row);
     return true;
   }
-  const metadata = manager.connection.getMetadata(entity);
-  const keyColumns = Object.keys(key).map((property) => {
-    const column = metadata.findColumnWithPropertyName(property)?.databaseName;
-    if (!column) throw new Error(`${metadata.tableName} has no column for ${property}`);
-    return column;
-  });
-  const result = await manager
+  // InsertResult carries no affected count, so the statement runs through the query runner's structured result.
+  const [sql, parameters] = manager
     .createQueryBuilder()
     .insert()
     .into(entity)
     .values(row)
     .orIgnore()
-    .returning(keyColumns)
-    .updateEntity(false)
-    .execute();
-  return Array.isArray(result.raw) && result.raw.length > 0;
+    .getQueryAndParameters();
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result = await runner.query(sql, parameters, true);
+    return (result.affected ?? 0) > 0;
+  } finally {
+    if (!manager.queryRunner) await runner.release();
+  }
 }
 
 /** Adds in the database (`SET n = n + d`), inserting the row at zero first when it is not there. */
@@ -134,8 +134,8 @@ function storeOn(manager: EntityManager, rollbackWith: <V>(value: V) => V): Frau
     },
     async history({ customerId, cardFingerprint, currency, from, to, orderId }) {
       const window = Between(from, to);
-      const [customerOrders, cardOrders, customerDeclines, cardDeclines, profile, amounts, buckets] =
-        await Promise.all([
+      const [customerOrders, cardOrders, customerDeclines, cardDeclines, profile, amounts, buckets] = await Promise.all(
+        [
           assessments.countBy({ customerId, placedAt: window, orderId: Not(orderId) }),
           assessments.countBy({ cardFingerprint, placedAt: window, orderId: Not(orderId) }),
           declines.countBy({ customerId, failedAt: window }),
@@ -143,7 +143,8 @@ function storeOn(manager: EntityManager, rollbackWith: <V>(value: V) => V): Frau
           manager.findOneBy(CustomerProfileEntity, { customerId }),
           manager.findOneBy(CustomerAmountsEntity, { customerId, currency }),
           manager.findBy(ShopAmountBucketEntity, { currency }),
-        ]);
+        ],
+      );
       return {
         customerOrdersInWindow: customerOrders,
         cardOrdersInWindow: cardOrders,
@@ -164,9 +165,15 @@ function storeOn(manager: EntityManager, rollbackWith: <V>(value: V) => V): Frau
       return insertIfAbsent(manager, untyped(AssessmentEntity), { orderId: assessment.orderId }, toRow(assessment));
     },
     countShopAmount(currency, bucket) {
-      return increment(manager, untyped(ShopAmountBucketEntity), { currency, bucket }, { assessments: 0 }, {
-        assessments: 1,
-      });
+      return increment(
+        manager,
+        untyped(ShopAmountBucketEntity),
+        { currency, bucket },
+        { assessments: 0 },
+        {
+          assessments: 1,
+        },
+      );
     },
     async registerCustomer(customerId, registeredAt) {
       await insertIfAbsent(manager, untyped(CustomerProfileEntity), { customerId }, { customerId, registeredAt });

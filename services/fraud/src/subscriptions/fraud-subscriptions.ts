@@ -19,7 +19,11 @@ export interface FraudSubscriptionDeps {
 export const fraudSubscriptions: EventSubscription<FraudSubscriptionDeps>[] = [
   subscribe(CustomerRegistered, async (ctx, event, deps: FraudSubscriptionDeps) => {
     const { customerId, registeredAt } = event.data;
-    await recordRegistration(ctx, { customerId, registeredAt: new Date(registeredAt) }, { store: deps.storeOf(ctx.tx) });
+    await recordRegistration(
+      ctx,
+      { customerId, registeredAt: new Date(registeredAt) },
+      { store: deps.storeOf(ctx.tx) },
+    );
   }),
   subscribe(OrderPaid, async (ctx, event, deps: FraudSubscriptionDeps) => {
     const { orderId, customerId, total } = event.data;
@@ -32,7 +36,11 @@ export const fraudSubscriptions: EventSubscription<FraudSubscriptionDeps>[] = [
   }),
   subscribe(PaymentFailed, async (ctx, event, deps: FraudSubscriptionDeps) => {
     const { orderId, failedAt } = event.data;
-    const outcome = await recordDecline(ctx, { orderId, failedAt: new Date(failedAt) }, { store: deps.storeOf(ctx.tx) });
+    const outcome = await recordDecline(
+      ctx,
+      { orderId, failedAt: new Date(failedAt) },
+      { store: deps.storeOf(ctx.tx) },
+    );
     if (outcome === 'unknown-order') {
       ctx.afterCommit(() => deps.unmappedDecline());
       ctx.log.info('a decline of an order never assessed is ignored');
