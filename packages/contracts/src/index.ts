@@ -4,6 +4,7 @@ export * from './customer-events';
 export { type EventContract, eventContract, newEvent, type OutgoingEvent } from './event-contract';
 export { eventContracts } from './event-contracts';
 export type { EventEnvelope } from './event-envelope';
+export * from './fraud-review';
 export * from './inventory-events';
 export {
   type AppId,
@@ -28,10 +29,9 @@ export {
   shippingAddressRequest,
 } from './order-requests';
 export * from './payment-events';
-export { type Topic, topics } from './topics';
-export * from './fraud-review';
 export {
   type ReviewThresholdsConfig,
   reviewThresholdsConfigKeys,
   reviewThresholdsOf,
 } from './review-thresholds-config';
+export { type Topic, topics } from './topics';
