@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { kitMigrations, type MigrationClass } from '../packages/kit/src/data';
 import { analyticsMigrations } from '../services/analytics/src/infrastructure/migrations';
 import { catalogMigrations } from '../services/catalog/src/infrastructure/migrations';
+import { fraudMigrations } from '../services/fraud/src/infrastructure/migrations';
 import { identityMigrations } from '../services/identity/src/infrastructure/migrations';
 import { inventoryMigrations } from '../services/inventory/src/infrastructure/migrations';
 import { notificationsMigrations } from '../services/notifications/src/infrastructure/migrations';
@@ -59,5 +60,10 @@ export const mssqlTargets: MssqlTarget[] = [
     title: 'the analytics service (analyticsMigrations)',
     migrations: analyticsMigrations,
     file: 'services/analytics/src/infrastructure/mssql/analytics-migrations.sql',
+  },
+  {
+    title: 'the fraud service (fraudMigrations)',
+    migrations: fraudMigrations,
+    file: 'services/fraud/src/infrastructure/mssql/fraud-migrations.sql',
   },
 ];
