@@ -26,6 +26,7 @@ export const databaseServices = [
   'orders',
   'notifications',
   'analytics',
+  'fraud',
 ];
 export const requiredSecrets: Record<string, string> = {
   'secrets.jwtKeys.value': 'a-jwt-keys-secret-of-at-least-32-characters',
