@@ -7,6 +7,7 @@ import { analyticsReads } from './scenarios/analytics-reads';
 import { cartThroughput } from './scenarios/cart-throughput';
 import { daprCeiling } from './scenarios/dapr-ceiling';
 import { printDaprCeiling } from './scenarios/dapr-ceiling-report';
+import { fraudScoring, printFraudScoring } from './scenarios/fraud-scoring';
 import { hotSkuReservations } from './scenarios/hot-sku-reservations';
 import { httpOverhead, printHttpOverhead } from './scenarios/http-overhead';
 import { hubSection } from './scenarios/hub-report';
@@ -16,9 +17,9 @@ import type { RateResult } from './scenarios/rates';
 
 const root = join(__dirname, '..');
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
-/** BENCH_ONLY=http,reservations,orders,cart,hub,notifications,analytics picks sections; all of them by default. */
+/** BENCH_ONLY=http,reservations,orders,cart,hub,notifications,analytics,fraud picks sections; all of them by default. */
 const sections = new Set(
-  (process.env.BENCH_ONLY ?? 'http,reservations,orders,cart,hub,notifications,analytics').split(','),
+  (process.env.BENCH_ONLY ?? 'http,reservations,orders,cart,hub,notifications,analytics,fraud').split(','),
 );
 
 async function main(): Promise<void> {
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
       rates,
     );
   }
+  // Quality, not a rate: a fixed generated stream, so BENCH_SECONDS does not apply.
+  if (sections.has('fraud')) printFraudScoring(await fraudScoring());
 }
 
 function printRates(title: string, rates: RateResult[]): void {
