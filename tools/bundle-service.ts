@@ -80,9 +80,10 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
 
 /**
  * The folders of a service that it reads at run time, copied beside a bundle holding its sources: `templates` (the
- * notifications' emails) and `web` (the analytics dashboard's browser sources, built when the service starts).
+ * notifications' emails), `web` (the analytics dashboard's browser sources) and `storefront` (the edge's storefront),
+ * both built when the bundle starts.
  */
-const runtimeFolders = ['templates', 'web'];
+const runtimeFolders = ['templates', 'web', 'storefront'];
 
 /**
  * The folder of that name of the service whose sources the bundle holds, whichever bundle that is (its own, the

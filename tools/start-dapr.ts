@@ -9,6 +9,7 @@ import { startDaprTopology } from '@shop/testkit/src/dapr-topology';
 import { serveDevMailbox, startDevMailbox } from '../services/edge/src/dev-mailbox';
 import { serveGateway } from '../services/edge/src/serve-gateway';
 import { services } from '../services/edge/src/services';
+import { storefrontPages } from '../services/edge/src/storefront/storefront-router';
 
 const repoRoot = resolve(__dirname, '..');
 const port = Number(process.env.PORT ?? 8080);
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     copyFileSync(topology.descriptionFile, topologyFile);
     const stopTopology = topology.stop;
     const server = await serveGateway({
+      pages: [await storefrontPages()],
       routes: mailbox
         ? [
             ...topology.routes,

@@ -23,8 +23,9 @@ node_modules/.bin/tsx tools/ensure-test-tools.ts
 
 step "type-check"
 node_modules/.bin/tsc --noEmit -p tsconfig.json
-# The admin dashboard's browser code: the DOM's types, which the services' code must not see.
+# The browser code (the admin dashboard, the storefront): the DOM's types, which the services' code must not see.
 node_modules/.bin/tsc --noEmit -p services/analytics/web/tsconfig.json
+node_modules/.bin/tsc --noEmit -p services/edge/storefront/tsconfig.json
 
 step "lint and format"
 node_modules/.bin/biome ci .

@@ -57,6 +57,51 @@ async function answers(url: string, child: ManagedProcess, status = 200): Promis
   );
 }
 
+type Sidecar = Awaited<ReturnType<typeof startSidecar>>;
+
+/**
+ * Runs a service's bundle in the Kubernetes shape: production mode, beside a real daprd on a fresh Redis, with its
+ * own SQLite database unless it has none. Waits until it is ready and the sidecar holds `topics` as its
+ * subscriptions, runs `check`, then stops everything it started.
+ */
+async function besideDaprd(
+  service: string,
+  options: { env?: NodeJS.ProcessEnv; database?: boolean; topics: string[] },
+  check: (running: { base: string; sidecar: Sidecar }) => Promise<void>,
+): Promise<void> {
+  const run = prepareDaprRunDir({ parentDir: outRoot });
+  const redis = await startRedis({ logDir: run.logDir });
+  try {
+    const appPort = await freePort();
+    const sidecar = await startSidecar(run, redis.url, service, appPort);
+    try {
+      const app = startBundle(
+        service,
+        {
+          NODE_ENV: 'production',
+          APP_PORT: String(appPort),
+          ...sidecar.appEnv,
+          ...(options.database === false ? {} : { DATABASE_URL: `sqlite:${join(run.path, `${service}.sqlite`)}` }),
+          JWKS_URL: 'http://127.0.0.1:9/api/auth/jwks',
+          ...options.env,
+        },
+        run.logDir,
+      );
+      const base = `http://127.0.0.1:${appPort}`;
+      const ready = await (await answers(`${base}/readyz`, app)).json();
+      expect(ready).toMatchObject({ status: 'ready', checks: { sidecar: 'ok' } });
+      await sidecar.waitForSubscriptions(options.topics, 30_000);
+      await check({ base, sidecar });
+      await app.stop();
+    } finally {
+      await sidecar.stop();
+    }
+  } finally {
+    await redis.stop();
+    run.remove();
+  }
+}
+
 describe('the production bundle', () => {
   it('bundles every service that has a main.ts, and the gateway, into dist/<name>/main.js with a source map', () => {
     expect([...bundles.keys()]).toEqual(bundleableServices());
@@ -122,6 +167,10 @@ describe('the production bundle', () => {
     const dashboardScript = await fetch(`${base}/admin/dashboard.js`);
     expect(dashboardScript.status).toBe(200);
     expect(await dashboardScript.text()).toContain('MetricsChanged');
+    // The storefront likewise, from its sources beside the bundle.
+    expect(existsSync(join(dirname(bundleOf('edge').outFile), 'storefront', 'main.tsx'))).toBe(true);
+    expect((await fetch(`${base}/`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await (await fetch(`${base}/storefront/storefront.js`)).text()).toContain('SubscribeProduct');
   }, 90_000);
 
   it('runs the gateway bundle with node in front of a service, and stops it cleanly on SIGTERM', async () => {
@@ -153,6 +202,10 @@ describe('the production bundle', () => {
       });
       expect(await (await answers(`${base}/api/products`, gateway)).json()).toEqual({ items: [] });
       expect(seen).toContain('/api/products');
+      // The storefront is the gateway's own page, built at start from the sources beside the bundle.
+      expect(existsSync(join(dirname(bundleOf('gateway').outFile), 'storefront', 'main.tsx'))).toBe(true);
+      expect((await answers(`${base}/`, gateway)).headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await (await answers(`${base}/storefront/storefront.js`, gateway)).text()).toContain('/hubs/orders');
       await answers(`${base}/metrics`, gateway, 404);
       await answers(`http://127.0.0.1:${operationsPort}/metrics`, gateway);
       gateway.child.kill('SIGTERM');
@@ -166,98 +219,38 @@ describe('the production bundle', () => {
   it('carries the notifications templates beside its bundle, and the bundle starts in production with them', async () => {
     const templates = join(dirname(bundleOf('notifications').outFile), 'templates');
     for (const locale of ['en', 'de']) expect(existsSync(join(templates, locale, 'welcome.hbs'))).toBe(true);
-    const run = prepareDaprRunDir({ parentDir: outRoot });
-    const redis = await startRedis({ logDir: run.logDir });
-    try {
-      const appPort = await freePort();
-      const sidecar = await startSidecar(run, redis.url, 'notifications', appPort);
-      try {
-        const notifications = startBundle(
-          'notifications',
-          {
-            NODE_ENV: 'production',
-            APP_PORT: String(appPort),
-            ...sidecar.appEnv,
-            DATABASE_URL: `sqlite:${join(run.path, 'notifications.sqlite')}`,
-            JWKS_URL: 'http://127.0.0.1:9/api/auth/jwks',
-            // Required in production; nothing is sent here (the renderer compiles every template at start).
-            SMTP_URL: 'smtp://127.0.0.1:9',
-          },
-          run.logDir,
-        );
-        const ready = await (await answers(`http://127.0.0.1:${appPort}/readyz`, notifications)).json();
-        expect(ready).toMatchObject({ status: 'ready', checks: { sidecar: 'ok' } });
-        await sidecar.waitForSubscriptions([topics.customerRegistered, topics.orderPaid], 30_000);
-        await notifications.stop();
-      } finally {
-        await sidecar.stop();
-      }
-    } finally {
-      await redis.stop();
-      run.remove();
-    }
+    await besideDaprd(
+      'notifications',
+      // Required in production; nothing is sent here (the renderer compiles every template at start).
+      { env: { SMTP_URL: 'smtp://127.0.0.1:9' }, topics: [topics.customerRegistered, topics.orderPaid] },
+      async () => {},
+    );
   }, 120_000);
 
   it('runs a service bundle in the Kubernetes shape, beside a real daprd', async () => {
-    const run = prepareDaprRunDir({ parentDir: outRoot });
-    const redis = await startRedis({ logDir: run.logDir });
-    try {
-      const appPort = await freePort();
-      const sidecar = await startSidecar(run, redis.url, 'catalog', appPort);
-      try {
-        const catalog = startBundle(
-          'catalog',
-          {
-            NODE_ENV: 'production',
-            APP_PORT: String(appPort),
-            ...sidecar.appEnv,
-            DATABASE_URL: `sqlite:${join(run.path, 'catalog.sqlite')}`,
-            JWKS_URL: 'http://127.0.0.1:9/api/auth/jwks',
-          },
-          run.logDir,
-        );
-        const ready = await (await answers(`http://127.0.0.1:${appPort}/readyz`, catalog)).json();
-        expect(ready).toMatchObject({ status: 'ready', checks: { sidecar: 'ok' } });
-        // The sidecar read the bundle's /dapr/subscribe: its event and dead-letter subscriptions.
-        await sidecar.waitForSubscriptions([topics.stockChanged, 'deadletter.catalog'], 30_000);
-        const categories = await fetch(`http://127.0.0.1:${appPort}/api/categories`);
-        expect(categories.status).toBe(200);
-        await catalog.stop();
-      } finally {
-        await sidecar.stop();
-      }
-    } finally {
-      await redis.stop();
-      run.remove();
-    }
+    // The sidecar reads the bundle's /dapr/subscribe: its event and dead-letter subscriptions.
+    await besideDaprd('catalog', { topics: [topics.stockChanged, 'deadletter.catalog'] }, async ({ base }) => {
+      expect((await fetch(`${base}/api/categories`)).status).toBe(200);
+    });
   }, 120_000);
 
   it('runs the cart bundle beside a real daprd with no database: its carts are entries of the Redis state store', async () => {
-    const run = prepareDaprRunDir({ parentDir: outRoot });
-    const redis = await startRedis({ logDir: run.logDir });
-    try {
-      const appPort = await freePort();
-      const sidecar = await startSidecar(run, redis.url, 'cart', appPort);
-      try {
-        const cart = startBundle(
-          'cart',
-          {
-            NODE_ENV: 'production',
-            APP_PORT: String(appPort),
-            ...sidecar.appEnv,
-            JWKS_URL: 'http://127.0.0.1:9/api/auth/jwks',
-            GUEST_CART_TTL_DAYS: '2',
-          },
-          run.logDir,
-        );
-        const ready = await (await answers(`http://127.0.0.1:${appPort}/readyz`, cart)).json();
-        expect(ready).toMatchObject({ status: 'ready', checks: { sidecar: 'ok' } });
-        // Its projection's subscriptions, read by the sidecar from the bundle's /dapr/subscribe.
-        await sidecar.waitForSubscriptions(
-          [topics.productCreated, topics.productUpdated, topics.productDeleted, topics.stockChanged, 'deadletter.cart'],
-          30_000,
-        );
-        const created = await fetch(`http://127.0.0.1:${appPort}/api/carts`, { method: 'POST' });
+    await besideDaprd(
+      'cart',
+      {
+        database: false,
+        env: { GUEST_CART_TTL_DAYS: '2' },
+        // Its projection's subscriptions.
+        topics: [
+          topics.productCreated,
+          topics.productUpdated,
+          topics.productDeleted,
+          topics.stockChanged,
+          'deadletter.cart',
+        ],
+      },
+      async ({ base, sidecar }) => {
+        const created = await fetch(`${base}/api/carts`, { method: 'POST' });
         expect(created.status).toBe(201);
         const { id, expiresAt } = (await created.json()) as { id: string; expiresAt: string };
         const twoDays = 2 * 86_400_000;
@@ -268,14 +261,8 @@ describe('the production bundle', () => {
         });
         expect(stored.status).toBe(200);
         expect(await stored.json()).toMatchObject({ id, kind: 'guest', lines: [] });
-        expect((await fetch(`http://127.0.0.1:${appPort}/api/carts/${id}`)).status).toBe(200);
-        await cart.stop();
-      } finally {
-        await sidecar.stop();
-      }
-    } finally {
-      await redis.stop();
-      run.remove();
-    }
+        expect((await fetch(`${base}/api/carts/${id}`)).status).toBe(200);
+      },
+    );
   }, 120_000);
 });

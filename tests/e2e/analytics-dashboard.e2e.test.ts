@@ -68,6 +68,7 @@ describe(`the admin dashboard in Chromium (${topology})`, () => {
       await metric(page, 'orders.placed').waitFor();
       for (const path of [
         'orders.placed',
+        'orders.held',
         'orders.paid',
         'orders.failed',
         'orders.cancelled',

@@ -109,6 +109,42 @@ describe('the inventory hub (anonymous)', () => {
   });
 });
 
+/**
+ * A fresh buyer and a bystander connected to a customer hub (the bystander over long polling), each recording
+ * `target`; the buyer's order placed and Paid; then `check` with what each heard. Both connections stop afterwards.
+ */
+async function paidOrderOverHub<T>(
+  hub: 'orders' | 'notifications',
+  target: string,
+  check: (paid: {
+    orderId: string;
+    buyer: Awaited<ReturnType<typeof newCustomer>>;
+    buyerHeard: T[];
+    bystanderHeard: T[];
+  }) => Promise<void>,
+): Promise<void> {
+  const [buyer, bystander] = [await newCustomer('Ada Buyer'), await newCustomer('Grace Bystander')];
+  const buyerClient = connect(hub, { token: buyer.accessToken });
+  const bystanderClient = connect(hub, { token: bystander.accessToken, transport: HttpTransportType.LongPolling });
+  await Promise.all([buyerClient.start(), bystanderClient.start()]);
+  try {
+    const buyerHeard = received<T>(buyerClient, target);
+    const bystanderHeard = received<T>(bystanderClient, target);
+    const productId = await productWithStock(3);
+    const res = await postJson(
+      '/api/orders',
+      { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() },
+      bearer(buyer.accessToken),
+    );
+    expect(res.status).toBe(202);
+    const { id: orderId } = await json(res);
+    await orderReaching(orderId, buyer.accessToken, ['Paid']);
+    await check({ orderId, buyer, buyerHeard, bystanderHeard });
+  } finally {
+    await Promise.all([buyerClient.stop(), bystanderClient.stop()]);
+  }
+}
+
 describe('the orders hub (customers)', () => {
   it('refuses negotiate without an access token', async () => {
     const res = await fetch(`${baseUrl()}/hubs/orders/negotiate?negotiateVersion=1`, { method: 'POST' });
@@ -117,39 +153,20 @@ describe('the orders hub (customers)', () => {
   });
 
   it('tells a customer their order reached Paid, and tells another customer nothing of it', async () => {
-    const [buyer, bystander] = [await newCustomer('Ada Buyer'), await newCustomer('Grace Bystander')];
-    const buyerClient = connect('orders', { token: buyer.accessToken });
-    const bystanderClient = connect('orders', {
-      token: bystander.accessToken,
-      transport: HttpTransportType.LongPolling,
-    });
-    await Promise.all([buyerClient.start(), bystanderClient.start()]);
-    try {
-      const buyerHeard = received<OrderStatusChanged>(buyerClient, 'OrderStatusChanged');
-      const bystanderHeard = received<OrderStatusChanged>(bystanderClient, 'OrderStatusChanged');
-      const productId = await productWithStock(3);
-      const res = await postJson(
-        '/api/orders',
-        { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() },
-        bearer(buyer.accessToken),
-      );
-      expect(res.status).toBe(202);
-      const { id: orderId } = await json(res);
-      await orderReaching(orderId, buyer.accessToken, ['Paid']);
+    await paidOrderOverHub<OrderStatusChanged>('orders', 'OrderStatusChanged', async (paid) => {
       await eventually(async () =>
-        expect(buyerHeard).toContainEqual({ orderId, status: 'Paid', at: expect.stringMatching(/^\d{4}-/) }),
+        expect(paid.buyerHeard).toContainEqual({
+          orderId: paid.orderId,
+          status: 'Paid',
+          at: expect.stringMatching(/^\d{4}-/),
+        }),
       );
-      expect(buyerHeard.every((message) => message.orderId === orderId)).toBe(true);
-      expect(bystanderHeard.filter((message) => message.orderId === orderId)).toEqual([]);
-    } finally {
-      await Promise.all([buyerClient.stop(), bystanderClient.stop()]);
-    }
+      expect(paid.buyerHeard.every((message) => message.orderId === paid.orderId)).toBe(true);
+      expect(paid.bystanderHeard.filter((message) => message.orderId === paid.orderId)).toEqual([]);
+    });
   });
 });
 
-// The Azure SignalR Service REST API on the platform's own port (CONTRACT.md, Local run defaults), with tokens made
-// from the connection string `Endpoint=<origin>;AccessKey=<HUB_ACCESS_KEY>;Version=1.0;`: the key is the
-// documented development default unless the run sets HUB_ACCESS_KEY (services/hub/README.md).
 interface NotificationMessage {
   id: string;
   type: string;
@@ -167,40 +184,27 @@ describe('the notifications hub (customers)', () => {
   });
 
   it('pushes a customer the confirmation of their paid order as listed, and another customer nothing', async () => {
-    const [buyer, bystander] = [await newCustomer('Ada Buyer'), await newCustomer('Grace Bystander')];
-    const buyerClient = connect('notifications', { token: buyer.accessToken });
-    const bystanderClient = connect('notifications', {
-      token: bystander.accessToken,
-      transport: HttpTransportType.LongPolling,
-    });
-    await Promise.all([buyerClient.start(), bystanderClient.start()]);
-    try {
-      const buyerHeard = received<NotificationMessage>(buyerClient, 'Notification');
-      const bystanderHeard = received<NotificationMessage>(bystanderClient, 'Notification');
-      const productId = await productWithStock(3);
-      const res = await postJson(
-        '/api/orders',
-        { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() },
-        bearer(buyer.accessToken),
-      );
-      expect(res.status).toBe(202);
-      const { id: orderId } = await json(res);
-      await orderReaching(orderId, buyer.accessToken, ['Paid']);
+    await paidOrderOverHub<NotificationMessage>('notifications', 'Notification', async (paid) => {
       const pushed = await eventually(async () => {
-        const confirmation = buyerHeard.find((message) => message.type === 'OrderConfirmed');
+        const confirmation = paid.buyerHeard.find((message) => message.type === 'OrderConfirmed');
         if (!confirmation) throw new Error('no OrderConfirmed pushed yet');
         return confirmation;
       });
-      expect(pushed).toEqual(expect.objectContaining({ orderId, title: expect.stringContaining(orderId) }));
-      const listed = await json(await fetch(`${baseUrl()}/api/notifications`, { headers: bearer(buyer.accessToken) }));
+      expect(pushed).toEqual(
+        expect.objectContaining({ orderId: paid.orderId, title: expect.stringContaining(paid.orderId) }),
+      );
+      const listed = await json(
+        await fetch(`${baseUrl()}/api/notifications`, { headers: bearer(paid.buyer.accessToken) }),
+      );
       expect(listed.items).toContainEqual({ ...pushed, readAt: null });
-      expect(bystanderHeard.filter((message) => message.orderId === orderId)).toEqual([]);
-    } finally {
-      await Promise.all([buyerClient.stop(), bystanderClient.stop()]);
-    }
+      expect(paid.bystanderHeard.filter((message) => message.orderId === paid.orderId)).toEqual([]);
+    });
   });
 });
 
+// The Azure SignalR Service REST API on the platform's own port (CONTRACT.md, Local run defaults), with tokens made
+// from the connection string `Endpoint=<origin>;AccessKey=<HUB_ACCESS_KEY>;Version=1.0;`: the key is the
+// documented development default unless the run sets HUB_ACCESS_KEY (services/hub/README.md).
 describe('the Azure SignalR REST API', () => {
   const accessKey = process.env.HUB_ACCESS_KEY ?? 'shop-development-hub-access-key-0123456789';
   const connection = `Endpoint=${baseUrl()};AccessKey=${accessKey};Version=1.0;`;

@@ -61,8 +61,10 @@ export const eventFlows: Record<Topic, EventFlow> = {
   },
   [topics.orderShipped]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
   [topics.orderDelivered]: { publisher: 'orders', subscribers: ['hub', 'notifications'] },
-  [topics.orderHeld]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'notifications', 'analytics'] },
-  [topics.orderApproved]: { publisher: 'orders', subscribers: ['payments', 'hub', 'analytics'] },
+  // Notifications sends nothing for OnHold (a held order's confirmation waits for order-paid), so it is not here.
+  [topics.orderHeld]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'analytics'] },
+  // Analytics counts an order held once, when held; what the review decided shows as paid or failed.
+  [topics.orderApproved]: { publisher: 'orders', subscribers: ['payments', 'hub'] },
   [topics.paymentSucceeded]: { publisher: 'payments', subscribers: ['orders'] },
   [topics.paymentFailed]: { publisher: 'payments', subscribers: ['orders', 'fraud'] },
   [topics.paymentRefunded]: { publisher: 'payments', subscribers: ['analytics'] },

@@ -16,7 +16,7 @@ export { type HandlerContext, handlerContext } from './handler/handler-context';
 export { daprApiTokenHeader, requireAppApiToken } from './host/app-api-token';
 export * from './host/host-config';
 export { createHttpApp, type HttpAppOptions, jsonBodyLimitBytes, ownsPath } from './host/http-app';
-export { type EmbeddedOptions, type EmbeddedPlatform, runEmbedded } from './host/run-embedded';
+export { type EmbeddedOptions, type EmbeddedPlatform, type OriginPages, runEmbedded } from './host/run-embedded';
 export { runMain } from './host/run-main';
 export { runService } from './host/run-service';
 export {
@@ -96,3 +96,10 @@ export {
   tracingRequested,
   tracingStarted,
 } from './tracing/tracing';
+export { type BrowserBundleOptions, buildBrowserBundle } from './web/browser-bundle';
+export {
+  inlineSourceHash,
+  type PageSources,
+  pageContentSecurityPolicy,
+  pageSecurityHeaders,
+} from './web/page-security';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { type EventEnvelope, type OrderPlaced, type Topic, topics } from '@shop/contracts';
+import { type EventEnvelope, type OrderPlaced, type OrderStatusEvent, type Topic, topics } from '@shop/contracts';
 import type { ServiceManifest } from '@shop/kit';
 import { hubClient, nextInvocation, record } from '@shop/signalr/test/support/clients';
 import { type FixturePlatform, startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
@@ -161,6 +161,38 @@ describe('hub analytics', () => {
       // Nothing more is sent once the figures stopped changing.
       await new Promise((resolve) => setTimeout(resolve, liveIntervalMs * 3));
       expect(heard.length).toBe(burstSends + 1);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('counts an order held for fraud review in the live summary (orders.held) and in the endpoint', async () => {
+    const before = (await get('/api/analytics/summary', admin)).body as unknown as Summary;
+    const client = hubClient(url(), { token: admin });
+    await client.start();
+    try {
+      const heard = record(client, 'MetricsChanged');
+      const order = placed(600_000);
+      await publish('orders', topics.orderPlaced, order);
+      await publish<OrderStatusEvent>('orders', topics.orderHeld, {
+        orderId: order.orderId,
+        customerId: order.customerId,
+        status: 'OnHold',
+        at: new Date().toISOString(),
+      });
+      const deadline = Date.now() + 5_000;
+      while (
+        Date.now() < deadline &&
+        (heard.at(-1)?.[0] as Summary | undefined)?.orders.held !== before.orders.held + 1
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect((heard.at(-1)?.[0] as Summary | undefined)?.orders).toMatchObject({
+        placed: before.orders.placed + 1,
+        held: before.orders.held + 1,
+      });
+      const after = (await get('/api/analytics/summary', admin)).body as unknown as Summary;
+      expect(after.orders.held).toBe(before.orders.held + 1);
     } finally {
       await client.stop();
     }

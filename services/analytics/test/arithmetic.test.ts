@@ -8,6 +8,7 @@ import {
   newOrderFact,
   type OrderFact,
   orderCancelled,
+  orderHeld,
   orderPaid,
   orderPlaced,
 } from '../src/domain/order-fact';
@@ -101,6 +102,16 @@ describe('an order in the read model', () => {
     // The revenue stays: payments' refund event takes it back.
     expect(revenue(effects)).toHaveLength(1);
     expect(fact.unitsCounted).toBe(false);
+  });
+
+  it('counts a held order once, at the hour it was held, whether its hold comes before or after its placement', () => {
+    const heldAt = at('2026-03-01T10:16:00Z');
+    const held = (fact: OrderFact) => orderHeld(fact, { at: heldAt });
+    const heldCounts = (effects: Effect[]) =>
+      effects.flatMap((effect) => (effect.kind === 'activity' && effect.field === 'held' ? [effect.hour] : []));
+    expect(heldCounts(run([placed, held, held, paid]).effects)).toEqual([Math.floor(heldAt.getTime() / hourMs)]);
+    expect(heldCounts(run([held, placed, held]).effects)).toEqual([Math.floor(heldAt.getTime() / hourMs)]);
+    expect(heldCounts(run([placed, paid]).effects)).toEqual([]);
   });
 
   it('never counts the units of an order whose cancellation came before its placement', () => {

@@ -8,7 +8,7 @@ export interface Money {
 export interface Summary {
   from: string;
   to: string;
-  orders: { placed: number; paid: number; failed: number; cancelled: number };
+  orders: { placed: number; held: number; paid: number; failed: number; cancelled: number };
   revenue: Money[];
   averageOrderValue: Money[];
   customers: { registered: number };

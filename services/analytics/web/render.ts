@@ -16,6 +16,7 @@ function element<K extends keyof HTMLElementTagNameMap>(
 
 const countTiles: Array<{ path: string; label: string; pick: (summary: Summary) => number }> = [
   { path: 'orders.placed', label: 'Orders placed', pick: (s) => s.orders.placed },
+  { path: 'orders.held', label: 'Orders held for review', pick: (s) => s.orders.held },
   { path: 'orders.paid', label: 'Orders paid', pick: (s) => s.orders.paid },
   { path: 'orders.failed', label: 'Orders failed', pick: (s) => s.orders.failed },
   { path: 'orders.cancelled', label: 'Orders cancelled', pick: (s) => s.orders.cancelled },

@@ -41,6 +41,8 @@ export async function startDevMailbox(options: { port?: number } = {}): Promise<
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // At shutdown a sender's idle pooled connection would hold close() for smtp-server's default 30 s.
+    closeTimeout: 250,
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {

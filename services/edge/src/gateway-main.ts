@@ -7,6 +7,7 @@ import type { GatewayRoute } from './gateway';
 import { loadGatewayConfig } from './gateway-config';
 import { type RunningGateway, serveGateway } from './serve-gateway';
 import { services } from './services';
+import { storefrontPages } from './storefront/storefront-router';
 
 export interface GatewayMainOptions {
   env?: NodeJS.ProcessEnv;
@@ -45,6 +46,7 @@ export async function runGateway(options: GatewayMainOptions = {}): Promise<Runn
   const log = options.log ?? createLogger({ name: 'gateway', level: config.LOG_LEVEL });
   const routes = gatewayRoutes(manifests, config.upstreams);
   const gateway = await serveGateway({
+    pages: [await storefrontPages()],
     name: 'gateway',
     routes,
     host: config.HOST,

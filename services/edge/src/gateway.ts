@@ -5,6 +5,7 @@ import {
   type HealthState,
   jsonBodyLimitBytes,
   type Logger,
+  type OriginPages,
   ownsPath,
   problem,
   type ReadinessCheck,
@@ -54,6 +55,8 @@ export interface GatewayOptions {
    * rather than a 502 when the service refuses the body while the proxy is still sending it. The services' own limit.
    */
   maxBodyBytes?: number;
+  /** Pages the gateway serves itself on paths no service owns (the storefront at `/`). */
+  pages?: OriginPages[];
 }
 
 /** How long a readiness check waits for an upstream's /readyz (the kit gives every check 2 s). */
@@ -121,7 +124,10 @@ export function createGateway(options: GatewayOptions): {
     metrics: options.metrics,
     health: options.health,
     readiness: () => upstreamReadiness,
-    routers: [swaggerUiRouter(() => options.routes.map((route) => route.service))],
+    routers: [
+      swaggerUiRouter(() => options.routes.map((route) => route.service)),
+      ...(options.pages ?? []).map((page) => page.router),
+    ],
     parseBodies: false,
     servesMetrics: options.servesMetrics,
   });

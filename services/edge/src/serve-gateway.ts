@@ -4,6 +4,7 @@ import {
   createMetricsRegistry,
   type HealthState,
   type Logger,
+  type OriginPages,
   type RunningServer,
   serve,
 } from '@shop/kit';
@@ -24,6 +25,8 @@ export interface GatewayServerOptions {
   name?: string;
   unroutedPaths?: string[];
   idleTimeoutMs?: number;
+  /** Pages the gateway serves itself (the storefront). */
+  pages?: OriginPages[];
   /** Run after the gateway stopped taking requests, e.g. the processes behind it. */
   closers?: Array<() => Promise<void>>;
   handleSignals: boolean;
@@ -56,6 +59,7 @@ export async function serveGateway(options: GatewayServerOptions): Promise<Runni
     name,
     unroutedPaths: options.unroutedPaths,
     idleTimeoutMs: options.idleTimeoutMs,
+    pages: options.pages,
     servesMetrics: !separateOperations,
   });
 

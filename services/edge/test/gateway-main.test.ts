@@ -133,7 +133,13 @@ describe('the gateway process in front of services running elsewhere', () => {
   });
 
   it('answers a path no service owns, and a service it has no upstream for, with a 404 problem document', async () => {
-    for (const path of ['/api/no-such-thing', '/api/productsX', '/api/orders/1', '/openapi/orders.json', '/']) {
+    for (const path of [
+      '/api/no-such-thing',
+      '/api/productsX',
+      '/api/orders/1',
+      '/openapi/orders.json',
+      '/index.html',
+    ]) {
       const res = await fetch(`${url}${path}`);
       expect([path, res.status, res.headers.get('content-type')]).toEqual([
         path,
@@ -142,6 +148,12 @@ describe('the gateway process in front of services running elsewhere', () => {
       ]);
       expect(await json(res)).toMatchObject({ status: 404, title: 'Not Found' });
     }
+  });
+
+  it('serves the storefront itself at /, with its script', async () => {
+    const page = await fetch(`${url}/`);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect((await fetch(`${url}/storefront/storefront.js`)).status).toBe(200);
   });
 
   it("never sends the hub's Azure SignalR REST API on, though the hub's manifest owns it", async () => {

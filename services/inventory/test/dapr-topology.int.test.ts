@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import {
   type EventEnvelope,
   type OrderPlaced,
+  type OrderStatusEvent,
   type ProductCreated,
   type StockReserved,
   type Topic,
@@ -94,7 +95,12 @@ beforeAll(async () => {
     RESERVATION_SWEEP_INTERVAL_MS: '100',
   });
   const watcherSidecar = await startWithSidecar(watcher, {});
-  await inventorySidecar.waitForSubscriptions([topics.productCreated, topics.orderPlaced, topics.orderPaid]);
+  await inventorySidecar.waitForSubscriptions([
+    topics.productCreated,
+    topics.orderPlaced,
+    topics.orderPaid,
+    topics.orderHeld,
+  ]);
   await watcherSidecar.waitForSubscriptions(watched);
   watcherMesh = createDaprMesh({
     appId: 'watcher',
@@ -181,6 +187,37 @@ describe('the inventory beside its daprd', () => {
     expect(short.status).toBe(409);
     // The TTL of one second passes and the sweep gives the units back.
     await eventually(async () => expect(await levels(productId)).toMatchObject({ reserved: 0, available: 3 }), 20_000);
+  });
+
+  it('redelivers a hold that came before its reservation until it exists, then keeps it past its TTL', async () => {
+    const productId = await productWithStock(4);
+    const orderId = randomUUID();
+    await publish<OrderStatusEvent>(topics.orderHeld, {
+      orderId,
+      customerId: randomUUID(),
+      status: 'OnHold',
+      at: new Date().toISOString(),
+    });
+    // The hold's first delivery finds no reservation and answers RETRY; daprd delivers it again (resiliency.yaml).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const reserved = await watcherMesh.invoke('inventory', '/internal/reservations', {
+      method: 'POST',
+      body: { orderId, lines: [{ productId, quantity: 1 }], ttlSeconds: 2 },
+    });
+    expect(reserved.status).toBe(201);
+    const admin = signToken(key, { roles: ['admin'] }, { subject: randomUUID() });
+    const reservation = async () =>
+      json(
+        await fetch(`${inventoryUrl}/api/inventory/reservations/${orderId}`, {
+          headers: { authorization: `Bearer ${admin}` },
+        }),
+      );
+    await eventually(async () => expect(await reservation()).toMatchObject({ status: 'held-for-review' }), 20_000);
+    // Past the TTL of two seconds, and many sweeps (every 100 ms) later: still held.
+    const expiresAtMs = Date.parse((await reservation()).expiresAt as string);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAtMs - Date.now()) + 1_000));
+    expect(await reservation()).toMatchObject({ status: 'held-for-review' });
+    expect(await levels(productId)).toEqual({ productId, onHand: 4, reserved: 1, available: 3 });
   });
 
   it('takes admin adjustments with tokens verified against the JWKS', async () => {

@@ -202,3 +202,54 @@ describe('an SMTP server down for longer than the retry window', () => {
     }
   });
 });
+
+describe('an order held for fraud review', () => {
+  it('gets no notice while OnHold nor when approved, and its confirmation once Paid', async () => {
+    const customer = await shop.registered();
+    await eventually(() => shop.smtp.to(customer.email).length === 1);
+    const orderId = randomUUID();
+    const held = { orderId, customerId: customer.customerId, total: { amount: 600_000, currency: 'EUR' } };
+    await shop.order(topics.orderHeld, { ...held, status: 'OnHold' });
+    await shop.order(topics.orderApproved, { ...held, status: 'Pending' });
+    // Several send passes (every 25 ms): anything recorded for the hold or the approval would be out by now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(shop.smtp.to(customer.email)).toHaveLength(1);
+    const inAppTypes = async () => {
+      const answer = await shop.request('GET', '/api/notifications', { token: shop.tokenOf(customer.customerId) });
+      return ((answer.body?.items ?? []) as Array<{ type: string }>).map((item) => item.type);
+    };
+    expect(await inAppTypes()).toEqual(['Welcome']);
+
+    await shop.order(topics.orderPaid, { ...held, status: 'Paid' });
+    const mails = await eventually(() => shop.smtp.to(customer.email).length === 2 && shop.smtp.to(customer.email));
+    expect(mails.map((mail) => mail.parsed.subject)).toEqual([
+      'Welcome to the shop, Ada Lovelace',
+      `Your order ${orderId} is confirmed`,
+    ]);
+    const log = await shop.log({ customerId: customer.customerId, channel: 'email' });
+    expect(log.items.map((entry) => entry.type)).toEqual(['OrderConfirmed', 'Welcome']);
+    expect(await inAppTypes()).toEqual(['OrderConfirmed', 'Welcome']);
+  });
+
+  it.each([
+    ['en', 'Ada Lovelace', 'because the order did not pass our fraud review'],
+    ['de-DE', 'Jürgen Müller', 'nicht abgeschlossen werden: die Bestellung hat unsere Betrugsprüfung nicht bestanden'],
+  ])('tells a %s customer a rejected order failed the fraud review, in words', async (locale, name, words) => {
+    const customer = await shop.registered({ name, locale });
+    await eventually(() => shop.smtp.to(customer.email).length === 1);
+    const orderId = randomUUID();
+    await shop.order(topics.orderHeld, { orderId, customerId: customer.customerId, status: 'OnHold' });
+    await shop.order(topics.orderFailed, {
+      orderId,
+      customerId: customer.customerId,
+      status: 'Failed',
+      failureReason: 'FraudSuspected',
+    });
+    const [, failed] = await eventually(
+      () => shop.smtp.to(customer.email).length === 2 && shop.smtp.to(customer.email),
+    );
+    expect(failed?.parsed.subject).toContain(orderId);
+    expect(failed?.parsed.text).toContain(words);
+    expect(failed?.parsed.text).not.toContain('FraudSuspected');
+  });
+});

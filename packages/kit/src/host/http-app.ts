@@ -33,6 +33,8 @@ export interface HttpAppOptions {
    * behind the gateway and the Ingress.
    */
   publicPaths?: string[];
+  /** Served besides publicPaths, as exact paths: a page at `/`, which as a prefix would own every path. */
+  publicExactPaths?: string[];
   /**
    * When set, /dapr/* and /internal/* answer only requests carrying this token in the dapr-api-token header
    * (what daprd sends with env APP_API_TOKEN); checked before any body is read.
@@ -107,7 +109,10 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   }
   const publicPaths = options.publicPaths ? [...operationsPaths, ...options.publicPaths] : undefined;
   if (publicPaths) {
-    app.use((ctx, next) => (publicPaths.some((prefix) => ownsPath(prefix, ctx.path)) ? next() : undefined));
+    const exactPaths = options.publicExactPaths ?? [];
+    app.use((ctx, next) =>
+      exactPaths.includes(ctx.path) || publicPaths.some((prefix) => ownsPath(prefix, ctx.path)) ? next() : undefined,
+    );
   }
   const operations = operationsRouter({
     checks: options.readiness,

@@ -68,7 +68,9 @@ function describe(router: Router): MountedRouter {
     if (layer.methods.length === 0) continue; // router.use() middleware runs only when a route matched
     const path = typeof layer.path === 'string' ? layer.path.toLowerCase() : '';
     const [, a, b] = path.split('/', 3);
-    if (a === undefined || !literalSegment.test(a)) anyPath = true;
+    // The root page is one exact path, not a pattern that could match any path.
+    if (path === '/') exact.add('/');
+    else if (a === undefined || !literalSegment.test(a)) anyPath = true;
     else if (b === undefined || b === '') exact.add(`/${a}`);
     else if (literalSegment.test(b)) exact.add(`/${a}/${b}`);
     else firstSegment.add(`/${a}`);

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { assertConfiguration, loadConfig } from '../config/load-config';
 import { openApiRouter, swaggerUiRouter } from '../http/api-docs';
@@ -30,6 +31,17 @@ export interface EmbeddedOptions {
    * each service publishes.
    */
   wrapMesh?(service: string, mesh: Mesh): Mesh;
+  /** Pages the origin serves itself, beside the services (the storefront). */
+  pages?: OriginPages[];
+}
+
+/** Pages the one origin serves itself rather than a service: no data, no mesh, only files for browsers. */
+export interface OriginPages {
+  router: Router;
+  /** Path prefixes it answers (whole segments), e.g. `/storefront` for its script and style. */
+  prefixes: string[];
+  /** Paths it answers exactly: `/`, which as a prefix would own every path. */
+  exactPaths: string[];
 }
 
 export interface EmbeddedPlatform extends RunningServer {
@@ -90,9 +102,16 @@ export async function runEmbedded(
     loaded.push(service);
   }
 
+  const pages = options.pages ?? [];
   const app = createHttpApp({
     name: edgeName,
-    publicPaths: [...manifests.flatMap((manifest) => manifest.publicPaths), '/openapi', '/docs'],
+    publicPaths: [
+      ...manifests.flatMap((manifest) => manifest.publicPaths),
+      '/openapi',
+      '/docs',
+      ...pages.flatMap((page) => page.prefixes),
+    ],
+    publicExactPaths: pages.flatMap((page) => page.exactPaths),
     log,
     metrics,
     health,
@@ -103,6 +122,7 @@ export async function runEmbedded(
       ...loaded.map((service) => service.parts.router),
       openApiRouter(documentsOf(loaded)),
       swaggerUiRouter(() => documentsOf(loaded).map((d) => d.service)),
+      ...pages.map((page) => page.router),
     ],
   });
   const listener = answerReadyReads(

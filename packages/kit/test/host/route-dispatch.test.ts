@@ -30,11 +30,16 @@ function routers(): Router[] {
   catchAll.get('/:tenant/status', (ctx) => {
     ctx.body = { tenant: ctx.params.tenant };
   });
+  // A page at the root (the storefront): one exact path.
+  const root = new Router();
+  root.get('/', (ctx) => {
+    ctx.body = { page: 'root' };
+  });
   const health = new Router();
   health.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
-  return [health, products, docs, catchAll];
+  return [health, products, docs, catchAll, root];
 }
 
 async function serve(useDispatch: boolean): Promise<Listening> {
@@ -64,6 +69,8 @@ const requests: Array<[string, string]> = [
   ['GET', '//api/products'],
   ['GET', '/api/%70roducts/1'],
   ['GET', '/'],
+  ['POST', '/'],
+  ['GET', '/?q=1'],
   ['OPTIONS', '/api/products/1'],
 ];
 

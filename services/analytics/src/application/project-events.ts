@@ -7,6 +7,7 @@ import {
   type OrderFact,
   orderCancelled,
   orderFailed,
+  orderHeld,
   orderPaid,
   orderPlaced,
   paymentRefunded,
@@ -15,6 +16,7 @@ import type { AnalyticsStore } from './ports';
 
 export type OrderEvent =
   | { kind: 'placed'; orderId: string; at: Date; total: Money; lines: OrderLine[] }
+  | { kind: 'held'; orderId: string; at: Date }
   | { kind: 'paid'; orderId: string; at: Date; total?: Money }
   | { kind: 'failed'; orderId: string; at: Date; reason: FailureReason }
   | { kind: 'cancelled'; orderId: string; at: Date };
@@ -23,6 +25,8 @@ function applyTo(fact: OrderFact, event: OrderEvent): Applied {
   switch (event.kind) {
     case 'placed':
       return orderPlaced(fact, event);
+    case 'held':
+      return orderHeld(fact, event);
     case 'paid':
       return orderPaid(fact, { at: event.at, ...(event.total ? { total: event.total } : {}) });
     case 'failed':

@@ -23,6 +23,8 @@ export interface Summary {
   to: string;
   orders: {
     placed: number;
+    /** Extension: orders held for fraud review in the range (OnHold), counted once each at the time held. */
+    held: number;
     paid: number;
     failed: number;
     cancelled: number;
@@ -46,6 +48,7 @@ export async function summaryOf(_ctx: HandlerContext, range: Range, deps: ReadDe
     to: range.to.toISOString(),
     orders: {
       placed: activity.placed,
+      held: activity.held,
       paid: activity.paid,
       failed: Object.values(failedByReason).reduce((n, count) => n + count, 0),
       cancelled: activity.cancelled,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { buildBrowserBundle } from '@shop/kit';
 
 /** The dashboard's script and style, built for browsers. */
 export interface DashboardAssets {
@@ -21,26 +21,13 @@ export function dashboardSourceDir(): string {
 }
 
 /**
- * Bundles the dashboard once at start with esbuild: its TypeScript, Chart.js and the stock SignalR client into one
- * minified script, so the page loads nothing from another origin (no CDN) and a release serves exactly the
- * library versions of its lock file. One build for every topology: `npm start`, the bundles and the images.
+ * Bundles the dashboard once at start (the kit's browser bundle): its TypeScript, Chart.js and the stock SignalR
+ * client into one minified script, so the page loads nothing from another origin.
  */
 export async function buildDashboardAssets(sourceDir = dashboardSourceDir()): Promise<DashboardAssets> {
-  const result = await build({
-    entryPoints: [join(sourceDir, 'main.ts')],
-    absWorkingDir: sourceDir,
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    format: 'iife',
-    target: ['es2022'],
-    minify: true,
-    // The libraries' licence notes stay in the script they ship in.
-    legalComments: 'eof',
-    logLevel: 'silent',
+  const script = await buildBrowserBundle({
+    entry: join(sourceDir, 'main.ts'),
     tsconfig: join(sourceDir, 'tsconfig.json'),
   });
-  const [script] = result.outputFiles;
-  if (!script) throw new Error('esbuild produced no dashboard script');
-  return { script: Buffer.from(script.contents), style: await readFile(join(sourceDir, 'dashboard.css')) };
+  return { script, style: await readFile(join(sourceDir, 'dashboard.css')) };
 }

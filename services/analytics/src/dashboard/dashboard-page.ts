@@ -3,22 +3,6 @@ export const dashboardPath = '/admin';
 export const dashboardScriptPath = `${dashboardPath}/dashboard.js`;
 export const dashboardStylePath = `${dashboardPath}/dashboard.css`;
 
-/**
- * Only the page's own script and style run; it talks to its own origin only (the API, and the hub's WebSockets:
- * CSP 3 lets 'self' match ws: and wss: of the same host). Chart.js sets its canvas's size through the CSSOM,
- * which style-src does not govern.
- */
-export const dashboardContentSecurityPolicy = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  'img-src data:',
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 /** The page: a sign-in form, then the tiles, the sales chart, the top products and the stock outlook. */
 export const dashboardHtml = `<!doctype html>
 <html lang="en">

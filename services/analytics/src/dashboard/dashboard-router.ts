@@ -1,13 +1,7 @@
 import type Router from '@koa/router';
-import { serveStaticAsset } from '@shop/kit';
+import { pageSecurityHeaders, serveStaticAsset } from '@shop/kit';
 import { buildDashboardAssets } from './dashboard-assets';
-import {
-  dashboardContentSecurityPolicy,
-  dashboardHtml,
-  dashboardPath,
-  dashboardScriptPath,
-  dashboardStylePath,
-} from './dashboard-page';
+import { dashboardHtml, dashboardPath, dashboardScriptPath, dashboardStylePath } from './dashboard-page';
 
 /**
  * Adds the admin dashboard to the analytics router: the page at `/admin`, its script and style beside it. They sit
@@ -22,7 +16,9 @@ export async function withDashboard(router: Router): Promise<Router> {
     type: 'text/html; charset=utf-8',
     // Revalidated on every load, so a new release's page is seen at once.
     cacheControl: 'no-cache',
-    headers: { 'Content-Security-Policy': dashboardContentSecurityPolicy, 'Referrer-Policy': 'no-referrer' },
+    // Only the page's own script and style run, and it talks to its own origin only. Chart.js sets its canvas's
+    // size through the CSSOM, which style-src does not govern.
+    headers: pageSecurityHeaders(),
   });
   // Revalidated too: the ETag spares the download, and a page never runs last release's script.
   const script = serveStaticAsset({

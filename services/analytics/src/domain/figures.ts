@@ -34,4 +34,9 @@ export function averageOrderValue(rows: RevenueCounts[]): Money[] {
     .map((currency) => ({ currency, amount: averageMinor(paid.amountOf(currency), orders.amountOf(currency)) }));
 }
 
-export const failureReasons: FailureReason[] = ['OutOfStock', 'PaymentDeclined', 'ReservationExpired'];
+export const failureReasons: FailureReason[] = [
+  'OutOfStock',
+  'PaymentDeclined',
+  'ReservationExpired',
+  'FraudSuspected',
+];

@@ -1,13 +1,15 @@
 import type { Money, OrderLine } from '@shop/contracts';
 import { dayOf, hourOf } from './time-buckets';
 
-export type FailureReason = 'OutOfStock' | 'PaymentDeclined' | 'ReservationExpired';
-export type ActivityField = 'placed' | 'paid' | 'cancelled' | 'registered' | `failed${FailureReason}`;
+export type FailureReason = 'OutOfStock' | 'PaymentDeclined' | 'ReservationExpired' | 'FraudSuspected';
+export type ActivityField = 'placed' | 'held' | 'paid' | 'cancelled' | 'registered' | `failed${FailureReason}`;
 
 /** What the read model knows of one order, whatever order its events came in. */
 export interface OrderFact {
   orderId: string;
   placedAt: Date | null;
+  /** When it was held for fraud review (first time only: a held order counts as held once). */
+  heldAt: Date | null;
   paidAt: Date | null;
   failedAt: Date | null;
   cancelledAt: Date | null;
@@ -33,6 +35,7 @@ export interface Applied {
 export const newOrderFact = (orderId: string): OrderFact => ({
   orderId,
   placedAt: null,
+  heldAt: null,
   paidAt: null,
   failedAt: null,
   cancelledAt: null,
@@ -87,6 +90,15 @@ export function orderPlaced(fact: OrderFact, placed: { at: Date; total: Money; l
   const known = { ...fact, placedAt: placed.at, total: fact.total ?? placed.total, lines: placed.lines };
   const settled = settlePaid(known);
   return { fact: settled.fact, effects: [activity(placed.at, 'placed'), ...settled.effects] };
+}
+
+/**
+ * Held for fraud review counts once per order, at the time it was held, whatever happens to it next (approved or
+ * rejected): the figure says how many orders the review stopped in the range, as placed says how many came in.
+ */
+export function orderHeld(fact: OrderFact, held: { at: Date }): Applied {
+  if (fact.heldAt) return { fact, effects: [] };
+  return { fact: { ...fact, heldAt: held.at }, effects: [activity(held.at, 'held')] };
 }
 
 /** Paid counts once per order; revenue counts the order's total (the event's, else the placed order's). */

@@ -20,10 +20,16 @@ export const summary = Joi.object({
   to: Joi.string().isoDate().required(),
   orders: Joi.object({
     placed: count,
+    held: count.description('Orders held for fraud review (OnHold) in the range, each once at the time held'),
     paid: count,
     failed: count,
     cancelled: count,
-    failedByReason: Joi.object({ OutOfStock: count, PaymentDeclined: count, ReservationExpired: count }).required(),
+    failedByReason: Joi.object({
+      OutOfStock: count,
+      PaymentDeclined: count,
+      ReservationExpired: count,
+      FraudSuspected: count,
+    }).required(),
   }).required(),
   revenue: Joi.array().items(money).required(),
   averageOrderValue: Joi.array().items(money).required(),

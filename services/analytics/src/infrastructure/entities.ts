@@ -4,12 +4,14 @@ import { EntitySchema } from 'typeorm';
 export interface ActivityHourRow {
   hour: number;
   placed: number;
+  held: number;
   paid: number;
   cancelled: number;
   registered: number;
   failedOutOfStock: number;
   failedPaymentDeclined: number;
   failedReservationExpired: number;
+  failedFraudSuspected: number;
 }
 
 /** Money per UTC hour and currency, in integer minor units (bigint: read back as text on some drivers). */
@@ -41,6 +43,7 @@ export interface ProductRow {
 export interface OrderFactRow {
   orderId: string;
   placedAt: Date | null;
+  heldAt: Date | null;
   paidAt: Date | null;
   failedAt: Date | null;
   cancelledAt: Date | null;
@@ -59,12 +62,14 @@ export const ActivityHourEntity = new EntitySchema<ActivityHourRow>({
   columns: {
     hour: { name: 'hour', type: Number, primary: true },
     placed: count('placed'),
+    held: count('held'),
     paid: count('paid'),
     cancelled: count('cancelled'),
     registered: count('registered'),
     failedOutOfStock: count('failed_out_of_stock'),
     failedPaymentDeclined: count('failed_payment_declined'),
     failedReservationExpired: count('failed_reservation_expired'),
+    failedFraudSuspected: count('failed_fraud_suspected'),
   },
 });
 
@@ -110,6 +115,7 @@ export const OrderFactEntity = new EntitySchema<OrderFactRow>({
   columns: {
     orderId: { name: 'order_id', type: String, primary: true },
     placedAt: { name: 'placed_at', type: Date, nullable: true },
+    heldAt: { name: 'held_at', type: Date, nullable: true },
     paidAt: { name: 'paid_at', type: Date, nullable: true },
     failedAt: { name: 'failed_at', type: Date, nullable: true },
     cancelledAt: { name: 'cancelled_at', type: Date, nullable: true },

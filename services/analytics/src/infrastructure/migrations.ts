@@ -1,4 +1,4 @@
-import { type MigrationClass, portableColumns } from '@shop/kit';
+import { addColumns, dropColumns, type MigrationClass, portableColumns } from '@shop/kit';
 import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
 
 const idLength = 36;
@@ -89,4 +89,26 @@ export class CreateAnalyticsTables1733800000000 implements MigrationInterface {
   }
 }
 
-export const analyticsMigrations: MigrationClass[] = [CreateAnalyticsTables1733800000000];
+/**
+ * Fraud review: orders held (OnHold) per hour, failures with FraudSuspected per hour, and when an order was held
+ * (so a redelivered or late hold counts once). Existing hours held none.
+ */
+export class AddHeldOrders1733800000001 implements MigrationInterface {
+  readonly name = 'AddHeldOrders1733800000001';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = portableColumns(queryRunner);
+    await addColumns(queryRunner, 'activity_hours', [
+      { ...c.integer('held'), default: '0' },
+      { ...c.integer('failed_fraud_suspected'), default: '0' },
+    ]);
+    await addColumns(queryRunner, 'order_facts', [{ ...c.timestamp('held_at'), isNullable: true }]);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await dropColumns(queryRunner, 'order_facts', ['held_at']);
+    await dropColumns(queryRunner, 'activity_hours', ['failed_fraud_suspected', 'held']);
+  }
+}
+
+export const analyticsMigrations: MigrationClass[] = [CreateAnalyticsTables1733800000000, AddHeldOrders1733800000001];

@@ -14,12 +14,14 @@ import {
 
 const emptyActivity = {
   placed: 0,
+  held: 0,
   paid: 0,
   cancelled: 0,
   registered: 0,
   failedOutOfStock: 0,
   failedPaymentDeclined: 0,
   failedReservationExpired: 0,
+  failedFraudSuspected: 0,
 };
 
 /** One counter row and what to add to its counters (property → delta). */
@@ -122,6 +124,7 @@ function toOrderFact(row: OrderFactRow): OrderFact {
   return {
     orderId: row.orderId,
     placedAt: row.placedAt,
+    heldAt: row.heldAt,
     paidAt: row.paidAt,
     failedAt: row.failedAt,
     cancelledAt: row.cancelledAt,
@@ -136,6 +139,7 @@ function toOrderFactRow(fact: OrderFact): OrderFactRow {
   return {
     orderId: fact.orderId,
     placedAt: fact.placedAt,
+    heldAt: fact.heldAt,
     paidAt: fact.paidAt,
     failedAt: fact.failedAt,
     cancelledAt: fact.cancelledAt,
@@ -234,12 +238,14 @@ export function typeormReads(dataSource: DataSource): AnalyticsReads {
         .getRepository(ActivityHourEntity)
         .createQueryBuilder('a')
         .select('COALESCE(SUM(a.placed), 0)', 'placed')
+        .addSelect('COALESCE(SUM(a.held), 0)', 'held')
         .addSelect('COALESCE(SUM(a.paid), 0)', 'paid')
         .addSelect('COALESCE(SUM(a.cancelled), 0)', 'cancelled')
         .addSelect('COALESCE(SUM(a.registered), 0)', 'registered')
         .addSelect('COALESCE(SUM(a.failed_out_of_stock), 0)', 'failedOutOfStock')
         .addSelect('COALESCE(SUM(a.failed_payment_declined), 0)', 'failedPaymentDeclined')
         .addSelect('COALESCE(SUM(a.failed_reservation_expired), 0)', 'failedReservationExpired')
+        .addSelect('COALESCE(SUM(a.failed_fraud_suspected), 0)', 'failedFraudSuspected')
         .where('a.hour >= :first AND a.hour < :end', hours)
         .getRawOne<Record<keyof ActivityCounts, string | number>>();
       return Object.fromEntries(

@@ -2,6 +2,7 @@ import {
   CustomerRegistered,
   OrderCancelled,
   OrderFailed,
+  OrderHeld,
   OrderPaid,
   OrderPlaced,
   type OrderStatusEvent,
@@ -44,6 +45,12 @@ export const analyticsSubscriptions = [
         { kind: 'placed', orderId: data.orderId, at: new Date(data.placedAt), total: data.total, lines: data.items },
         deps,
       ),
+    ),
+  ),
+  subscribe(
+    OrderHeld,
+    projecting<OrderStatusEvent>((ctx, data, deps) =>
+      recordOrderEvent(ctx, { kind: 'held', orderId: data.orderId, at: new Date(data.at) }, deps),
     ),
   ),
   subscribe(

@@ -144,6 +144,18 @@ export function projectionContract(database: string, open: () => Promise<Project
         status(d, 'Failed', '2026-03-10T10:00:01Z', { failureReason: 'OutOfStock', total: eur(100_000) }),
       );
       await deliver(topics.orderPlaced, placed(e, '2026-03-10T12:00:00Z', [[gadget, 1, usd(1250)]]));
+      // f: placed, held for fraud review and rejected; g: held before its placement arrived, held again by a second
+      // event, and still waiting for the review.
+      const [f, g] = [randomUUID(), randomUUID()];
+      await deliver(topics.orderPlaced, placed(f, '2026-03-10T08:00:00Z', [[widget, 2000, eur(500)]]));
+      await deliver(topics.orderHeld, status(f, 'OnHold', '2026-03-10T08:00:00Z'));
+      await deliver(
+        topics.orderFailed,
+        status(f, 'Failed', '2026-03-10T08:30:00Z', { failureReason: 'FraudSuspected' }),
+      );
+      await deliver(topics.orderHeld, status(g, 'OnHold', '2026-03-10T07:00:00Z'));
+      await deliver(topics.orderPlaced, placed(g, '2026-03-10T07:00:00Z', [[gadget, 500, usd(1250)]]));
+      await deliver(topics.orderHeld, status(g, 'OnHold', '2026-03-10T07:00:01Z'));
       await deliver(topics.customerRegistered, {
         customerId,
         email: 'a@example.com',
@@ -156,18 +168,22 @@ export function projectionContract(database: string, open: () => Promise<Project
         from: '2026-03-01T00:00:00.000Z',
         to: now.toISOString(),
         orders: {
-          placed: 5,
+          placed: 7,
+          held: 2,
           paid: 3,
-          failed: 1,
+          failed: 2,
           cancelled: 1,
-          failedByReason: { OutOfStock: 1, PaymentDeclined: 0, ReservationExpired: 0 },
+          failedByReason: { OutOfStock: 1, PaymentDeclined: 0, ReservationExpired: 0, FraudSuspected: 1 },
         },
         revenue: [eur(1500), usd(2500)],
         averageOrderValue: [eur(1000), usd(2500)],
         customers: { registered: 1 },
       });
       // Each event's figures committed once: the redeliveries ran nothing.
-      expect(projected).toBe(19);
+      expect(projected).toBe(25);
+      // Held counts at the hour it was held: none before it.
+      const beforeHolds = { from: new Date('2026-03-10T00:00:00Z'), to: new Date('2026-03-10T06:59:59Z') };
+      expect((await summaryOf(ctx, beforeHolds, deps)).orders.held).toBe(0);
     });
 
     it('counts exactly under concurrency: events of one order, and of many orders in one hour, at once', async () => {

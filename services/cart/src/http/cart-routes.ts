@@ -53,6 +53,45 @@ function replyDeleted(ctx: Context, refusal: Refusal | undefined): void {
   ctx.status = 204;
 }
 
+/** Which cart a request reaches, and with which deps: the one difference between customer and guest routes. */
+interface CartOfRequest {
+  ref(ctx: Context): CartRef;
+  deps(ctx: Context): CartDeps;
+}
+
+/** The handlers both kinds of cart share, each answering with the cart (or 204) and its ETag. */
+const handlersFor = (cart: CartOfRequest) => ({
+  show: async (ctx: Context) => reply(ctx, await showCart(handlerContext(ctx), { ref: cart.ref(ctx) }, cart.deps(ctx))),
+  empty: async (ctx: Context) =>
+    replyDeleted(
+      ctx,
+      await deleteCart(handlerContext(ctx), { ref: cart.ref(ctx), ifMatch: ifMatchOf(ctx) }, cart.deps(ctx)),
+    ),
+  putLine: async (ctx: Context) =>
+    reply(
+      ctx,
+      await setCartLine(
+        handlerContext(ctx),
+        {
+          ref: cart.ref(ctx),
+          productId: productIdOf(ctx),
+          quantity: (ctx.request.body as { quantity: number }).quantity,
+          ifMatch: ifMatchOf(ctx),
+        },
+        cart.deps(ctx),
+      ),
+    ),
+  removeLine: async (ctx: Context) =>
+    reply(
+      ctx,
+      await removeCartLine(
+        handlerContext(ctx),
+        { ref: cart.ref(ctx), productId: productIdOf(ctx), ifMatch: ifMatchOf(ctx) },
+        cart.deps(ctx),
+      ),
+    ),
+});
+
 /**
  * The cart API: the customer's own cart under /api/cart, guest carts under /api/carts/:cartId. Every answer
  * carries the cart's strong ETag; every write takes If-Match (412 when stale). POST /api/cart/checkout is
@@ -65,6 +104,7 @@ export function cartRoutes(api: ApiRoutes, deps: CartDeps, ownCart: (ctx: Contex
 
 /** `ownCart(ctx)`: the deps a customer's request reaches its own cart with (they settle an expired checkout). */
 function customerCartRoutes(api: ApiRoutes, ownCart: (ctx: Context) => CartDeps): void {
+  const handle = handlersFor({ ref: customerCart, deps: ownCart });
   api.get(
     '/api/cart',
     {
@@ -77,7 +117,7 @@ function customerCartRoutes(api: ApiRoutes, ownCart: (ctx: Context) => CartDeps)
         403: answers.forbidden,
       },
     },
-    async (ctx) => reply(ctx, await showCart(handlerContext(ctx), { ref: customerCart(ctx) }, ownCart(ctx))),
+    handle.show,
   );
 
   api.delete(
@@ -94,11 +134,7 @@ function customerCartRoutes(api: ApiRoutes, ownCart: (ctx: Context) => CartDeps)
         412: answers.stale,
       },
     },
-    async (ctx) =>
-      replyDeleted(
-        ctx,
-        await deleteCart(handlerContext(ctx), { ref: customerCart(ctx), ifMatch: ifMatchOf(ctx) }, ownCart(ctx)),
-      ),
+    handle.empty,
   );
 
   api.put(
@@ -117,20 +153,7 @@ function customerCartRoutes(api: ApiRoutes, ownCart: (ctx: Context) => CartDeps)
         412: answers.stale,
       },
     },
-    async (ctx) =>
-      reply(
-        ctx,
-        await setCartLine(
-          handlerContext(ctx),
-          {
-            ref: customerCart(ctx),
-            productId: productIdOf(ctx),
-            quantity: (ctx.request.body as { quantity: number }).quantity,
-            ifMatch: ifMatchOf(ctx),
-          },
-          ownCart(ctx),
-        ),
-      ),
+    handle.putLine,
   );
 
   api.delete(
@@ -148,15 +171,7 @@ function customerCartRoutes(api: ApiRoutes, ownCart: (ctx: Context) => CartDeps)
         412: answers.stale,
       },
     },
-    async (ctx) =>
-      reply(
-        ctx,
-        await removeCartLine(
-          handlerContext(ctx),
-          { ref: customerCart(ctx), productId: productIdOf(ctx), ifMatch: ifMatchOf(ctx) },
-          ownCart(ctx),
-        ),
-      ),
+    handle.removeLine,
   );
 
   api.post(
@@ -189,6 +204,7 @@ function customerCartRoutes(api: ApiRoutes, ownCart: (ctx: Context) => CartDeps)
 }
 
 function guestCartRoutes(api: ApiRoutes, deps: CartDeps): void {
+  const handle = handlersFor({ ref: guestCart, deps: () => deps });
   api.post(
     '/api/carts',
     {
@@ -215,7 +231,7 @@ function guestCartRoutes(api: ApiRoutes, deps: CartDeps): void {
         404: answers.noGuestCart,
       },
     },
-    async (ctx) => reply(ctx, await showCart(handlerContext(ctx), { ref: guestCart(ctx) }, deps)),
+    handle.show,
   );
 
   api.delete(
@@ -226,8 +242,7 @@ function guestCartRoutes(api: ApiRoutes, deps: CartDeps): void {
       request: { params: cartParams, headers: ifMatchHeaders },
       responses: { 204: { description: 'Deleted' }, 404: answers.noGuestCart, 412: answers.stale },
     },
-    async (ctx) =>
-      replyDeleted(ctx, await deleteCart(handlerContext(ctx), { ref: guestCart(ctx), ifMatch: ifMatchOf(ctx) }, deps)),
+    handle.empty,
   );
 
   api.put(
@@ -244,20 +259,7 @@ function guestCartRoutes(api: ApiRoutes, deps: CartDeps): void {
         412: answers.stale,
       },
     },
-    async (ctx) =>
-      reply(
-        ctx,
-        await setCartLine(
-          handlerContext(ctx),
-          {
-            ref: guestCart(ctx),
-            productId: productIdOf(ctx),
-            quantity: (ctx.request.body as { quantity: number }).quantity,
-            ifMatch: ifMatchOf(ctx),
-          },
-          deps,
-        ),
-      ),
+    handle.putLine,
   );
 
   api.delete(
@@ -273,14 +275,6 @@ function guestCartRoutes(api: ApiRoutes, deps: CartDeps): void {
         412: answers.stale,
       },
     },
-    async (ctx) =>
-      reply(
-        ctx,
-        await removeCartLine(
-          handlerContext(ctx),
-          { ref: guestCart(ctx), productId: productIdOf(ctx), ifMatch: ifMatchOf(ctx) },
-          deps,
-        ),
-      ),
+    handle.removeLine,
   );
 }

@@ -13,21 +13,31 @@ export interface OrderStatusChangedMessage {
 }
 
 /**
- * How far along the order's state machine a status is (Pending → Paid → Shipped → Delivered, Pending → Failed,
- * Pending|Paid → Cancelled): a status ranked below the one already sent is a late delivery and is not sent.
+ * What happened to the order, one step per orders topic. The status alone cannot say how far along an order is:
+ * an approved order is `Pending` again after `OnHold`, while a late placement's `Pending` must not undo `OnHold`.
  */
-const progress: Record<OrderStatus, number> = {
-  Pending: 0,
-  Paid: 1,
-  Failed: 1,
-  Cancelled: 2,
-  Shipped: 2,
-  Delivered: 3,
+export type OrderStep = 'placed' | 'held' | 'approved' | 'paid' | 'failed' | 'cancelled' | 'shipped' | 'delivered';
+
+/**
+ * How far along the order's state machine a step is (placed → held → approved → paid → shipped → delivered;
+ * placed|held|approved → failed; placed|held|approved|paid → cancelled): a step ranked below the one already
+ * sent is a late delivery and is not sent, nor the same step twice.
+ */
+const progress: Record<OrderStep, number> = {
+  placed: 0,
+  held: 1,
+  approved: 2,
+  paid: 3,
+  failed: 3,
+  cancelled: 4,
+  shipped: 4,
+  delivered: 5,
 };
 
 /** An order's status change for its customer, as the replicas share it. */
 export interface CustomerOrderChange {
   customerId: string;
+  step: OrderStep;
   change: OrderStatusChangedMessage;
 }
 
@@ -39,7 +49,7 @@ export interface CustomerOrderChange {
  * every replica applies it against its own memory of what it sent.
  */
 export class OrderStatusFeed {
-  private readonly sent: BoundedMap<string, OrderStatus>;
+  private readonly sent: BoundedMap<string, OrderStep>;
 
   constructor(
     /** The orders hub's clients on this replica. */
@@ -49,16 +59,10 @@ export class OrderStatusFeed {
     this.sent = new BoundedMap(capacity);
   }
 
-  apply(change: CustomerOrderChange): Promise<void> {
-    return this.changed(change.customerId, change.change);
-  }
-
-  async changed(customerId: string, message: OrderStatusChangedMessage): Promise<void> {
-    const previous = this.sent.get(message.orderId);
-    if (previous !== undefined && (previous === message.status || progress[previous] > progress[message.status])) {
-      return;
-    }
-    this.sent.set(message.orderId, message.status);
-    await this.clients.user(customerId).send('OrderStatusChanged', message);
+  async apply({ customerId, step, change }: CustomerOrderChange): Promise<void> {
+    const previous = this.sent.get(change.orderId);
+    if (previous !== undefined && (previous === step || progress[previous] > progress[step])) return;
+    this.sent.set(change.orderId, step);
+    await this.clients.user(customerId).send('OrderStatusChanged', change);
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type Router from '@koa/router';
 import { serveStaticAsset } from '@shop/kit';
-import { clientLibraryPath, livePageContentSecurityPolicy, livePageHtml, livePagePath } from './live-stock-page';
+import { clientLibraryPath, livePageHtml, livePagePath, livePageSecurityHeaders } from './live-stock-page';
 
 /**
  * The client as its package ships it for browsers, read once at start: a hub whose image lacks the package fails
@@ -22,7 +22,7 @@ export function withLivePage(router: Router): Router {
     type: 'text/html; charset=utf-8',
     // Revalidated on every load, so a new release's page (and its script hashes) is seen at once.
     cacheControl: 'no-cache',
-    headers: { 'Content-Security-Policy': livePageContentSecurityPolicy, 'Referrer-Policy': 'no-referrer' },
+    headers: livePageSecurityHeaders,
   });
   const library = serveStaticAsset({
     body: clientLibrary(),

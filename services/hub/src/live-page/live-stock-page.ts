@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { inlineSourceHash, pageSecurityHeaders } from '@shop/kit';
 
 /** Where the page is served; a `?productId=` names the product to watch. */
 export const livePagePath = '/hubs/inventory/live';
@@ -72,22 +72,14 @@ const script = `
 })();
 `;
 
-const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-
 /**
  * Inline code runs only by its hash, so nothing injected into the page could run; the page talks to its own
- * origin only (WebSockets included: CSP 3 lets 'self' match ws: and wss: of the same host).
+ * origin only.
  */
-export const livePageContentSecurityPolicy = [
-  "default-src 'none'",
-  `script-src 'self' ${sha256(script)}`,
-  `style-src ${sha256(style)}`,
-  "connect-src 'self'",
-  'img-src data:',
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const livePageSecurityHeaders = pageSecurityHeaders({
+  script: ["'self'", inlineSourceHash(script)],
+  style: [inlineSourceHash(style)],
+});
 
 /** A page that shows one product's stock and follows its changes live through the inventory hub. */
 export const livePageHtml = `<!doctype html>

@@ -1,8 +1,10 @@
 import {
   type EventContract,
+  OrderApproved,
   OrderCancelled,
   OrderDelivered,
   OrderFailed,
+  OrderHeld,
   OrderPaid,
   OrderPlaced,
   OrderShipped,
@@ -10,7 +12,7 @@ import {
   StockChanged,
 } from '@shop/contracts';
 import { type EventContext, type EventSubscription, subscribe } from '@shop/kit';
-import type { CustomerOrderChange } from '../hubs/order-status-feed';
+import type { CustomerOrderChange, OrderStep } from '../hubs/order-status-feed';
 
 /**
  * Where an event goes: to every hub replica (this one included) through the backplane, each of which sends it
@@ -21,11 +23,12 @@ export interface HubSubscriptionDeps {
   shareOrderChange(change: CustomerOrderChange): Promise<void>;
 }
 
-const statusChange = (contract: EventContract<OrderStatusEvent>) =>
+const statusChange = (contract: EventContract<OrderStatusEvent>, step: OrderStep) =>
   subscribe<OrderStatusEvent, HubSubscriptionDeps, EventContext>(contract, async (_ctx, event, deps) => {
     const { orderId, customerId, status, at, failureReason } = event.data;
     await deps.shareOrderChange({
       customerId,
+      step,
       change: { orderId, status, at, ...(failureReason ? { failureReason } : {}) },
     });
   });
@@ -39,11 +42,14 @@ export const hubSubscriptions: EventSubscription<HubSubscriptionDeps, EventConte
   subscribe(StockChanged, (_ctx, event, deps: HubSubscriptionDeps) => deps.shareStock(event.data)),
   subscribe(OrderPlaced, async (_ctx, event, deps: HubSubscriptionDeps) => {
     const { orderId, customerId, placedAt } = event.data;
-    await deps.shareOrderChange({ customerId, change: { orderId, status: 'Pending', at: placedAt } });
+    await deps.shareOrderChange({ customerId, step: 'placed', change: { orderId, status: 'Pending', at: placedAt } });
   }),
-  statusChange(OrderPaid),
-  statusChange(OrderFailed),
-  statusChange(OrderCancelled),
-  statusChange(OrderShipped),
-  statusChange(OrderDelivered),
+  // OnHold while the order waits for a fraud review, and Pending again once an admin approved it.
+  statusChange(OrderHeld, 'held'),
+  statusChange(OrderApproved, 'approved'),
+  statusChange(OrderPaid, 'paid'),
+  statusChange(OrderFailed, 'failed'),
+  statusChange(OrderCancelled, 'cancelled'),
+  statusChange(OrderShipped, 'shipped'),
+  statusChange(OrderDelivered, 'delivered'),
 ];

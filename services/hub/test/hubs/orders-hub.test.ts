@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type OrderStatusEvent, topics } from '@shop/contracts';
+import { type OrderPlaced, type OrderStatusEvent, topics } from '@shop/contracts';
 import {
   hubClient,
   nextInvocation,
@@ -22,6 +22,17 @@ afterAll(() => shop.stop());
 
 function status(orderId: string, customerId: string, value: OrderStatusEvent['status']): OrderStatusEvent {
   return { orderId, customerId, status: value, at: new Date().toISOString() };
+}
+
+function placement(orderId: string, customerId: string): OrderPlaced {
+  return {
+    orderId,
+    customerId,
+    items: [{ productId: randomUUID(), quantity: 1, unitPrice: { amount: 600_000, currency: 'EUR' } }],
+    total: { amount: 600_000, currency: 'EUR' },
+    paymentMethodId: randomUUID(),
+    placedAt: new Date().toISOString(),
+  };
 }
 
 describe('the orders hub', () => {
@@ -115,6 +126,45 @@ describe('the orders hub', () => {
       );
     } finally {
       await client.stop();
+    }
+  });
+
+  it('tells the owner a held order is OnHold and, once approved, Pending again; a late placement never undoes the hold', async () => {
+    const [owner, other] = [randomUUID(), randomUUID()];
+    const ownerClient = hubClient(`${shop.url}/hubs/orders`, { token: shop.customerToken(owner) });
+    const otherClient = hubClient(`${shop.url}/hubs/orders`, { token: shop.customerToken(other) });
+    await Promise.all([ownerClient.start(), otherClient.start()]);
+    try {
+      const heard = record(ownerClient, 'OrderStatusChanged');
+      const otherHeard = record(otherClient, 'OrderStatusChanged');
+      const [approved, rejected] = [randomUUID(), randomUUID()];
+      const held = await shop.orderStatus(topics.orderHeld, status(approved, owner, 'OnHold'));
+      // The placement comes after its hold (two topics, any order), and the hold is delivered again.
+      await shop.orderPlaced(placement(approved, owner));
+      await shop.orderStatus(topics.orderHeld, held.data, held.id);
+      const approval = await shop.orderStatus(topics.orderApproved, status(approved, owner, 'Pending'));
+      await shop.orderStatus(topics.orderHeld, held.data, held.id);
+      await shop.orderStatus(topics.orderApproved, approval.data, approval.id);
+      await shop.orderStatus(topics.orderPaid, status(approved, owner, 'Paid'));
+      await shop.orderPlaced(placement(rejected, owner));
+      await shop.orderStatus(topics.orderHeld, status(rejected, owner, 'OnHold'));
+      await shop.orderStatus(topics.orderFailed, {
+        ...status(rejected, owner, 'Failed'),
+        failureReason: 'FraudSuspected',
+      });
+      await eventually(() =>
+        expect(heard.map(([message]) => message)).toEqual([
+          { orderId: approved, status: 'OnHold', at: held.data.at },
+          { orderId: approved, status: 'Pending', at: approval.data.at },
+          expect.objectContaining({ orderId: approved, status: 'Paid' }),
+          expect.objectContaining({ orderId: rejected, status: 'Pending' }),
+          expect.objectContaining({ orderId: rejected, status: 'OnHold' }),
+          expect.objectContaining({ orderId: rejected, status: 'Failed', failureReason: 'FraudSuspected' }),
+        ]),
+      );
+      expect(otherHeard).toEqual([]);
+    } finally {
+      await Promise.all([ownerClient.stop(), otherClient.stop()]);
     }
   });
 

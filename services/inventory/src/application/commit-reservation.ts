@@ -45,6 +45,7 @@ export async function commitReservation(
     case 'rejected':
       return { ok: false, reason: 'not-held', reservation };
     case 'held':
+    case 'held-for-review':
       // Held now but not when the UPDATE ran: its reservation committed in between. The retry commits it.
       throw new Error(`reservation of order ${input.orderId} changed during commit; retry`);
     case 'expired':

@@ -1,6 +1,6 @@
 import type { HandlerContext } from '@shop/kit';
 import { stockReleased } from '../domain/inventory-events';
-import { type ReleaseReason, type Reservation, reservationTransitions } from '../domain/reservation';
+import { holdsStock, type ReleaseReason, type Reservation, reservationTransitions } from '../domain/reservation';
 import { announceLevels, emit } from './announce-levels';
 import { reservationJustChanged } from './find-reservation';
 import type { InTransaction } from './inventory-deps';
@@ -41,7 +41,7 @@ export async function releaseReservation(
 
   const reservation = await tx.stock.findReservation(orderId);
   if (!reservation) return { ok: false, reason: 'not-found' };
-  if (reservation.status === 'held' || reservation.status === 'committed') {
+  if (holdsStock(reservation.status) || reservation.status === 'committed') {
     // Not in that status when the UPDATEs ran: it committed or was paid in between. The retry releases it.
     throw new Error(`reservation of order ${orderId} changed during release; retry`);
   }

@@ -5,8 +5,29 @@ export type { ReservationLine, Shortage };
 /**
  * The life of an order's reservation. `rejected` records a refusal so that asking again for the same order
  * answers the same refusal (idempotent on orderId) instead of reserving stock that arrived since.
+ * `held-for-review` holds the stock as `held` does but never expires: its order went to fraud review
+ * (`orders.order-held`), which may outlast any TTL, and the reservation ends with the order (commit when paid,
+ * release when failed or cancelled), approved or not. Only `held` is in the expiry sweep's index and WHERE
+ * clause, so a kept reservation costs the sweep nothing.
  */
-export type ReservationStatus = 'held' | 'committed' | 'released' | 'expired' | 'rejected';
+export type ReservationStatus = 'held' | 'held-for-review' | 'committed' | 'released' | 'expired' | 'rejected';
+
+/** Every status, for the API's schema. */
+export const reservationStatuses: readonly ReservationStatus[] = [
+  'held',
+  'held-for-review',
+  'committed',
+  'released',
+  'expired',
+  'rejected',
+];
+
+/** The statuses in which a reservation holds units of stock (counted in `reserved`). */
+export const holdingStatuses = ['held', 'held-for-review'] as const satisfies readonly ReservationStatus[];
+
+export function holdsStock(status: ReservationStatus): boolean {
+  return (holdingStatuses as readonly ReservationStatus[]).includes(status);
+}
 
 export type ReleaseReason = StockReleased['reason'];
 export type RejectionReason = StockReservationFailed['reason'];
@@ -35,16 +56,18 @@ export interface Reservation {
  * of two replicas (or a sweeper and a payment) racing for the same reservation exactly one wins.
  * - commit: the order was paid. An expired reservation may still commit if its stock is still available.
  * - release: the order failed or was cancelled; a committed one puts its units back on hand (restock).
- * - expire: the hold outlived its TTL.
+ * - expire: the hold outlived its TTL (a hold kept for review never does).
  * - reject: some line could not be reserved; recorded in the transaction that tried.
+ * - keepForReview: the order went to fraud review; the hold stops expiring.
  */
 export const reservationTransitions = {
-  commitHeld: { from: ['held'], to: 'committed' },
+  commitHeld: { from: holdingStatuses, to: 'committed' },
   commitExpired: { from: ['expired'], to: 'committed' },
-  releaseHeld: { from: ['held'], to: 'released' },
+  releaseHeld: { from: holdingStatuses, to: 'released' },
   restockCommitted: { from: ['committed'], to: 'released' },
   expire: { from: ['held'], to: 'expired' },
   reject: { from: ['held'], to: 'rejected' },
+  keepForReview: { from: ['held'], to: 'held-for-review' },
 } as const satisfies Record<string, { from: readonly ReservationStatus[]; to: ReservationStatus }>;
 
 /**

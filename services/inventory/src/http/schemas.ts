@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { maxReservationTtlSeconds } from '../config';
 import { inventoryLimits } from '../domain/limits';
+import { reservationStatuses } from '../domain/reservation';
 import { maxOnHand } from '../domain/stock-levels';
 import { orderId, productId } from '../ids';
 
@@ -46,9 +47,12 @@ const shortage = Joi.object({
 export const reservationBody = Joi.object({
   id: Joi.string().guid().required(),
   orderId: Joi.string().required(),
-  status: Joi.string().valid('held', 'committed', 'released', 'expired', 'rejected').required(),
+  status: Joi.string()
+    .valid(...reservationStatuses)
+    .required()
+    .description('held-for-review: held without expiry while its order is in fraud review, until the order ends'),
   lines: Joi.array().items(reservationLine).required(),
-  expiresAt: Joi.string().isoDate().required(),
+  expiresAt: Joi.string().isoDate().required().description('When a held reservation expires (not one held for review)'),
   releaseReason: Joi.string().valid('expired', 'order-failed', 'order-cancelled', 'requested'),
   rejection: Joi.object({
     reason: Joi.string().valid('insufficient-stock', 'unknown-product').required(),

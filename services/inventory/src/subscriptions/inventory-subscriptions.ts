@@ -1,6 +1,7 @@
 import {
   OrderCancelled,
   OrderFailed,
+  OrderHeld,
   OrderPaid,
   OrderPlaced,
   type OrderStatusEvent,
@@ -10,6 +11,7 @@ import {
 import { type EventSubscription, subscribe } from '@shop/kit';
 import { commitReservation } from '../application/commit-reservation';
 import type { InventoryDeps } from '../application/inventory-deps';
+import { keepReservationForReview } from '../application/keep-for-review';
 import { discontinueStockItem, openStockItem } from '../application/open-stock-item';
 import { releaseReservation } from '../application/release-reservation';
 import { reserveStock } from '../application/reserve-stock';
@@ -34,7 +36,7 @@ const release = (contract: typeof OrderFailed, reason: ReleaseReason) =>
 /**
  * A stock item per catalog product (opened when the product is created, discontinued when it is deleted), and
  * the order saga's inventory steps: placed → reserve (answered by stock-reserved or stock-reservation-failed),
- * paid → commit, failed or cancelled → release. Each is idempotent twice over: on the event id (the kit's
+ * held for fraud review → the reservation stops expiring, paid → commit, failed or cancelled → release. Each is idempotent twice over: on the event id (the kit's
  * inbox) and on the product or the order (the stock item's and the reservation's state).
  */
 export const inventorySubscriptions: EventSubscription<InventorySubscriptionDeps>[] = [
@@ -71,6 +73,19 @@ export const inventorySubscriptions: EventSubscription<InventorySubscriptionDeps
     );
     // Nothing to retry: the order was paid for stock this inventory no longer holds for it.
     if (!result.ok) ctx.log.error({ orderId: event.data.orderId, result }, 'a paid order could not commit its stock');
+  }),
+  subscribe(OrderHeld, async (ctx, event, deps: InventorySubscriptionDeps) => {
+    const result = await keepReservationForReview(
+      ctx,
+      { orderId: event.data.orderId },
+      { ...deps.inventory, tx: inventoryTx(ctx.tx) },
+    );
+    // Placed and held are two topics, delivered in any order: the hold waits for the reservation it keeps.
+    if (!result.ok && result.reason === 'not-found') return 'retry';
+    // Rejected, released or expired before the hold: it holds no stock, and the order ends without it.
+    if (!result.ok)
+      ctx.log.info({ orderId: event.data.orderId, status: result.reservation.status }, 'held order has no stock held');
+    return undefined;
   }),
   release(OrderFailed, 'order-failed'),
   release(OrderCancelled, 'order-cancelled'),

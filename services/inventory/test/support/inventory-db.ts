@@ -6,6 +6,7 @@ import { type AdjustResult, adjustStock } from '../../src/application/adjust-sto
 import { type CommitResult, commitReservation } from '../../src/application/commit-reservation';
 import { expireDueReservations } from '../../src/application/expire-reservations';
 import type { InventoryDeps } from '../../src/application/inventory-deps';
+import { type KeepForReviewResult, keepReservationForReview } from '../../src/application/keep-for-review';
 import { openStockItem } from '../../src/application/open-stock-item';
 import { type ReleaseResult, releaseReservation } from '../../src/application/release-reservation';
 import { type ReserveResult, reserveStockInTransaction } from '../../src/application/reserve-stock';
@@ -68,6 +69,10 @@ export function inventoryWorld(db: DataSource, deps: InventoryDeps) {
     },
     release(orderId: string, reason: ReleaseReason = 'order-cancelled'): Promise<ReleaseResult> {
       return run((tx) => releaseReservation(ctx, { orderId, reason }, { ...deps, tx }));
+    },
+    /** What `orders.order-held` does to the order's reservation. */
+    keepForReview(orderId: string): Promise<KeepForReviewResult> {
+      return run((tx) => keepReservationForReview(ctx, { orderId }, { ...deps, tx }));
     },
     adjust(productId: string, delta: number, reason = 'stock count'): Promise<AdjustResult> {
       return run((tx) => adjustStock(ctx, { productId, delta, reason, actorId: 'admin-1' }, { ...deps, tx }));

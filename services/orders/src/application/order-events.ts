@@ -5,6 +5,7 @@ import {
   OrderCancelled,
   OrderDelivered,
   OrderFailed,
+  OrderHeld,
   OrderPaid,
   OrderPlaced,
   OrderShipped,
@@ -14,6 +15,7 @@ import {
 import type { Order, OrderStatus } from '../domain/order';
 
 const statusContracts: Record<Exclude<OrderStatus, 'Pending'>, EventContract<OrderStatusEvent>> = {
+  OnHold: OrderHeld,
   Paid: OrderPaid,
   Failed: OrderFailed,
   Cancelled: OrderCancelled,

@@ -37,7 +37,8 @@ export interface Order {
  * backwards or twice.
  */
 export const allowedTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
-  Pending: ['Paid', 'Failed', 'Cancelled'],
+  Pending: ['Paid', 'Failed', 'Cancelled', 'OnHold'],
+  OnHold: ['Pending', 'Failed', 'Cancelled'],
   Paid: ['Shipped', 'Cancelled'],
   Shipped: ['Delivered'],
   Delivered: [],

@@ -14,3 +14,11 @@ CREATE TABLE "products" ("product_id" nvarchar(36) NOT NULL, "name" nvarchar(200
 GO
 CREATE TABLE "order_facts" ("order_id" nvarchar(36) NOT NULL, "placed_at" datetime2, "paid_at" datetime2, "failed_at" datetime2, "cancelled_at" datetime2, "currency" nvarchar(3), "total_minor" bigint, "lines_json" nvarchar(MAX), "revenue_counted" bit NOT NULL, "units_counted" bit NOT NULL, CONSTRAINT "PK_029fb3ba95841d38a4b48f15d79" PRIMARY KEY ("order_id"));
 GO
+
+-- AddHeldOrders1733800000001
+ALTER TABLE "activity_hours" ADD "held" int NOT NULL CONSTRAINT "DF_0a18568b86f53d8c0023c04b19f" DEFAULT 0;
+GO
+ALTER TABLE "activity_hours" ADD "failed_fraud_suspected" int NOT NULL CONSTRAINT "DF_64d9ae46dbb03f1d302232924db" DEFAULT 0;
+GO
+ALTER TABLE "order_facts" ADD "held_at" datetime2;
+GO
