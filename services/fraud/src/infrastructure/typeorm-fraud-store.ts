@@ -1,5 +1,5 @@
 import type { RiskReason } from '@shop/contracts';
-import { autocommit, dialectOf, type Tx, transaction } from '@shop/kit';
+import { autocommit, dialectOf, isUniqueViolation, type Tx, transaction } from '@shop/kit';
 import { Between, type DataSource, type EntityManager, type EntitySchema, Not, type ObjectLiteral } from 'typeorm';
 import type { FraudStore, StoredAssessment, UnitOfWork } from '../application/ports';
 import {
@@ -69,8 +69,9 @@ function toRow(assessment: StoredAssessment): AssessmentRow {
 /**
  * Inserts the row unless its key is there; answers whether it did. PostgreSQL and SQLite in one statement that
  * leaves the transaction usable (a unique violation would abort it on PostgreSQL), its affected rows saying whether
- * it inserted. SQL Server, where TypeORM has no ignore-on-conflict, looks the key up first (a twin at the same
- * instant fails on the key and is retried: its event comes again, its placement retries).
+ * it inserted. SQL Server, where TypeORM has no ignore-on-conflict, looks the key up first; a twin inserting at the
+ * same instant fails on the key, which ends the statement but not the transaction there (XACT_ABORT is off), so it
+ * counts as present.
  */
 async function insertIfAbsent(
   manager: EntityManager,
@@ -80,8 +81,13 @@ async function insertIfAbsent(
 ): Promise<boolean> {
   if (dialectOf(manager.connection) === 'mssql') {
     if (await manager.existsBy(entity, key)) return false;
-    await manager.insert(entity, row);
-    return true;
+    try {
+      await manager.insert(entity, row);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
   }
   // InsertResult carries no affected count, so the statement runs through the query runner's structured result.
   const [sql, parameters] = manager
