@@ -144,3 +144,33 @@ export const assessmentAnswer = Joi.object<Assessment, true>({
     .required(),
   assessedAt: instant.required(),
 });
+
+/**
+ * The thresholds as configuration, the same keys in every service that applies them (orders for its fallback, fraud
+ * for its score): FRAUD_REVIEW_SCORE (0..101; 101 holds nothing), FRAUD_REVIEW_TOTAL, FRAUD_VELOCITY_LIMIT.
+ */
+export const reviewThresholdsConfig = {
+  FRAUD_REVIEW_SCORE: Joi.number().integer().min(0).max(101).default(defaultReviewThresholds.reviewScore),
+  FRAUD_REVIEW_TOTAL: Joi.number()
+    .integer()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(defaultReviewThresholds.reviewTotal),
+  FRAUD_VELOCITY_LIMIT: Joi.number().integer().min(1).max(1_000).default(defaultReviewThresholds.velocityLimit),
+};
+
+export interface ReviewThresholdsConfig {
+  FRAUD_REVIEW_SCORE: number;
+  FRAUD_REVIEW_TOTAL: number;
+  FRAUD_VELOCITY_LIMIT: number;
+}
+
+/** The thresholds a service's validated configuration sets; the window and the safe total are the contract's. */
+export function reviewThresholdsFrom(config: ReviewThresholdsConfig): ReviewThresholds {
+  return {
+    ...defaultReviewThresholds,
+    reviewScore: config.FRAUD_REVIEW_SCORE,
+    reviewTotal: config.FRAUD_REVIEW_TOTAL,
+    velocityLimit: config.FRAUD_VELOCITY_LIMIT,
+  };
+}

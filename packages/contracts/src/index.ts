@@ -29,9 +29,4 @@ export {
   shippingAddressRequest,
 } from './order-requests';
 export * from './payment-events';
-export {
-  type ReviewThresholdsConfig,
-  reviewThresholdsConfigKeys,
-  reviewThresholdsOf,
-} from './review-thresholds-config';
 export { type Topic, topics } from './topics';

@@ -1,4 +1,4 @@
-import { reviewThresholdsOf } from '@shop/contracts';
+import { reviewThresholdsFrom } from '@shop/contracts';
 import { ApiRoutes, inboxIntake, type ServiceManifest } from '@shop/kit';
 import type { FraudDeps } from './application/ports';
 import { defaultWeights } from './domain/weights';
@@ -25,7 +25,7 @@ export const fraudService: ServiceManifest<FraudConfig> = {
       unitOfWork: typeormUnitOfWork(dataSource),
       read: typeormReads(dataSource),
       clock: { now: () => new Date() },
-      thresholds: reviewThresholdsOf(config),
+      thresholds: reviewThresholdsFrom(config),
       weights: defaultWeights,
       observer: assessmentMetrics(metrics),
     };

@@ -1,4 +1,4 @@
-import { defaultReviewThresholds, type ReviewThresholds, type RiskReason, reviewThresholdsOf } from '@shop/contracts';
+import { defaultReviewThresholds, type ReviewThresholds, type RiskReason, reviewThresholdsFrom } from '@shop/contracts';
 import { assertConfiguration, loadConfig } from '@shop/kit';
 import { signalsOf } from '../src/domain/features';
 import { scoreOrder } from '../src/domain/scorer';
@@ -81,7 +81,7 @@ describe("the contract's rules", () => {
 
 describe('configurable thresholds', () => {
   const configured = (env: Record<string, string>): ReviewThresholds =>
-    reviewThresholdsOf(loadConfig(fraudConfigSchema, env));
+    reviewThresholdsFrom(loadConfig(fraudConfigSchema, env));
 
   it('reads the contract defaults when nothing is set', () => {
     expect(configured({})).toEqual(defaultReviewThresholds);
