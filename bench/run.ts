@@ -14,13 +14,14 @@ import { hubSection } from './scenarios/hub-report';
 import { notificationThroughput } from './scenarios/notification-throughput';
 import { orderThroughput, rawOrderTransactions } from './scenarios/order-throughput';
 import type { RateResult } from './scenarios/rates';
+import { recommendationReads } from './scenarios/recommendation-reads';
+import { printQuality, recommendationsOffline } from './scenarios/recommendations-offline';
 
 const root = join(__dirname, '..');
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
-/** BENCH_ONLY=http,reservations,orders,cart,hub,notifications,analytics,fraud picks sections; all of them by default. */
-const sections = new Set(
-  (process.env.BENCH_ONLY ?? 'http,reservations,orders,cart,hub,notifications,analytics,fraud').split(','),
-);
+/** BENCH_ONLY=<some of these, comma-separated> picks sections; all of them by default. */
+const allSections = 'http,reservations,orders,cart,hub,notifications,analytics,recommendations,fraud';
+const sections = new Set((process.env.BENCH_ONLY ?? allSections).split(','));
 
 async function main(): Promise<void> {
   const logDir = join(root, '.tmp', 'bench');
@@ -67,6 +68,16 @@ async function main(): Promise<void> {
     printRates(
       'Analytics reads with 100,000 orders in the read model (the application handlers on the database)',
       rates,
+    );
+  }
+  if (sections.has('recommendations')) {
+    printQuality(
+      'Recommendations offline: a generated log of 30,000 orders (bundles, a seasonal change, popular items), the last 20% of its time held out',
+      await recommendationsOffline(),
+    );
+    printRates(
+      'Recommendation reads in the embedded topology (32 and 4 concurrent clients), next to the edge and a catalog read',
+      await recommendationReads(durationSeconds),
     );
   }
   // Quality, not a rate: a fixed generated stream, so BENCH_SECONDS does not apply.

@@ -9,6 +9,7 @@ import { notificationsMigrations } from '../services/notifications/src/infrastru
 import { ordersMigrations } from '../services/orders/src/infrastructure/migrations';
 import { paymentsMigrations } from '../services/payments/src/infrastructure/migrations';
 import { simulatedGatewayMigrations } from '../services/payments/src/infrastructure/simulated-gateway/migrations';
+import { recommendationMigrations } from '../services/recommendations/src/infrastructure/migrations';
 
 export interface MssqlTarget {
   title: string;
@@ -60,6 +61,11 @@ export const mssqlTargets: MssqlTarget[] = [
     title: 'the analytics service (analyticsMigrations)',
     migrations: analyticsMigrations,
     file: 'services/analytics/src/infrastructure/mssql/analytics-migrations.sql',
+  },
+  {
+    title: 'the recommendations service (recommendationMigrations)',
+    migrations: recommendationMigrations,
+    file: 'services/recommendations/src/infrastructure/mssql/recommendations-migrations.sql',
   },
   {
     title: 'the fraud service (fraudMigrations)',

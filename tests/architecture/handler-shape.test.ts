@@ -12,6 +12,7 @@ const notHandlers: Record<string, string[]> = {
   inventory: ['emit', 'announceLevels', 'rejectionFor', 'reservationJustChanged'],
   payments: ['claimOrderPayment', 'refundCaptured'],
   cart: ['cartCheckedOut'],
+  recommendations: ['rankedNeighbours'],
 };
 
 const repo = resolve(__dirname, '../..');

@@ -6,7 +6,17 @@ import { loadGatewayConfig } from '../../services/edge/src/gateway-config';
 import { runGateway } from '../../services/edge/src/gateway-main';
 import { services } from '../../services/edge/src/services';
 import { type IngressRoute, ingressRouteFor, ingressRoutes } from './support/ingress';
-import { find, helmTemplate, type Manifest, ofKind, renderChart, requiredSecrets, setArgs } from './support/manifests';
+import {
+  find,
+  gatewayOnlyServices,
+  helmTemplate,
+  type Manifest,
+  ofKind,
+  renderChart,
+  requiredSecrets,
+  setArgs,
+  withoutGateway,
+} from './support/manifests';
 import { chartValues, registeredServices } from './support/platform';
 
 const values = chartValues();
@@ -115,11 +125,11 @@ describe('the gateway Deployment', () => {
   });
 
   it('renders nothing of the gateway when it is off, and the Ingress then routes no catch-all', () => {
-    const manifests = renderChart([...setArgs(requiredSecrets), '--set', 'gateway.enabled=false']);
+    const manifests = renderChart([...setArgs(requiredSecrets), ...withoutGateway]);
     expect(manifests.filter((m) => m.metadata.name === 'shop-gateway')).toEqual([]);
     expect(ingressRoutes(manifests).filter((r) => r.path === '/' || r.service === 'shop-gateway')).toEqual([]);
     expect(new Set(ingressRoutes(manifests).map((r) => r.service))).toEqual(
-      new Set(chartServices.map((s) => `shop-${s}`)),
+      new Set(chartServices.filter((s) => !gatewayOnlyServices.includes(s)).map((s) => `shop-${s}`)),
     );
   });
 });

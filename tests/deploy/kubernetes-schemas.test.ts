@@ -11,6 +11,7 @@ import {
   readManifests,
   requiredSecrets,
   setArgs,
+  withoutGateway,
 } from './support/manifests';
 
 function rendered(args: string[]): string {
@@ -59,7 +60,7 @@ describe('every rendered manifest against the Kubernetes and CRD schemas', () =>
         'secrets.meshTokens.existingSecrets={"catalog":{"daprApiToken":"catalog-dapr","appApiToken":"catalog-app"}}',
       ],
     ],
-    ['no gateway', [...setArgs(requiredSecrets), '--set', 'gateway.enabled=false']],
+    ['no gateway', [...setArgs(requiredSecrets), ...withoutGateway]],
   ])('validates the chart rendered with %s', (_name, args) => {
     const text = rendered(args);
     const documents = text.split(/^---$/m).filter((doc) => /^kind:/m.test(doc)).length;

@@ -107,13 +107,13 @@ describe('Dapr access control', () => {
 
   it('leaves out the policy of a caller that is not deployed', () => {
     const manifests = renderChart([...setArgs(requiredSecrets), '--set', 'services.hub.enabled=false']);
-    // Inventory is invoked by the hub and the cart: with the hub off, only the cart's policy is left.
+    // Inventory is invoked by the hub, the cart and recommendations: with the hub off, the others' policies are left.
     const inventoryCallers = invocations.filter((i) => i.callee === 'inventory').map((i) => i.caller);
-    expect(sorted([...new Set(inventoryCallers)])).toEqual(['cart', 'hub']);
+    expect(sorted([...new Set(inventoryCallers)])).toEqual(['cart', 'hub', 'recommendations']);
     const policies = find(manifests, 'Configuration', 'shop-dapr-inventory').spec.accessControl.policies as Array<{
       appId: string;
     }>;
-    expect(policies.map((policy) => policy.appId)).toEqual(['cart']);
+    expect(policies.map((policy) => policy.appId).sort()).toEqual(['cart', 'recommendations']);
     expect(ofKind(manifests, 'Configuration').map((c) => c.metadata.name)).not.toContain('shop-dapr-hub');
   });
 });

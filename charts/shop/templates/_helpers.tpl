@@ -153,6 +153,9 @@ The enabled apps that send through the hub binding (each names its hub per send)
 {{- $name := index . 1 -}}
 {{- $service := index . 2 -}}
 {{- range $path := $service.publicPaths -}}
+{{- if and (contains "*" $path) (not $root.Values.gateway.enabled) -}}
+{{- fail (printf "services.%s.publicPaths holds %s: a `*` segment (a sub-path of another service's path) is routed by the gateway only, an Ingress rule cannot hold it. Enable the gateway or disable services.%s" $name $path $name) -}}
+{{- end -}}
 {{- range $internal := $root.Values.ingress.internalOnlyPaths -}}
 {{- if or (eq $path $internal) (hasPrefix (printf "%s/" $internal) $path) -}}
 {{- fail (printf "services.%s.publicPaths holds %s, which is under ingress.internalOnlyPaths (%s): it must stay inside the cluster" $name $path $internal) -}}

@@ -55,6 +55,7 @@ export {
   invalidCursor,
   type TimePosition,
 } from './http/cursor';
+export { dependencyProblems } from './http/dependency-problems';
 export { entityTags, noneMatch } from './http/entity-tags';
 export { fetchFailure } from './http/fetch-failure';
 export * from './http/health';
@@ -84,6 +85,7 @@ export { createDaprMesh, type DaprMeshOptions } from './mesh/dapr';
 export { daprAppRoutes, deadLetterTopicFor } from './mesh/dapr-app-routes';
 export * from './mesh/dapr-policy';
 export { createEmbeddedMesh, EmbeddedBus, type EmbeddedBusOptions } from './mesh/embedded';
+export * from './mesh/owner-reads';
 export * from './mesh/port';
 export { startTracing, type Tracing } from './tracing/start-tracing';
 export {

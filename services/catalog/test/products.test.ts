@@ -312,7 +312,7 @@ describe('deleting a product', () => {
 });
 
 describe('the internal lookup', () => {
-  it('answers authoritative facts in the order asked, archived products with their status, unknown ids left out', async () => {
+  it('answers authoritative facts (category too) in the order asked, archived products with their status, unknown ids left out', async () => {
     const a = await h.given.product({ categoryId, price: { amount: 500, currency: 'EUR' } });
     const b = await h.given.product({ categoryId, price: { amount: 700, currency: 'USD' } });
     await h.request('DELETE', `/api/products/${b.id}`, { as: 'admin' });
@@ -328,6 +328,7 @@ describe('the internal lookup', () => {
           sku: b.sku,
           name: b.name,
           price: { amount: 700, currency: 'USD' },
+          categoryId,
           status: 'archived',
           updatedAt: deleted?.data.deletedAt,
         },
@@ -336,6 +337,7 @@ describe('the internal lookup', () => {
           sku: a.sku,
           name: a.name,
           price: { amount: 500, currency: 'EUR' },
+          categoryId,
           status: 'active',
           updatedAt: a.updatedAt,
         },

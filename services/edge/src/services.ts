@@ -9,6 +9,7 @@ import { inventoryService } from '../../inventory/src/service';
 import { notificationsService } from '../../notifications/src/service';
 import { ordersService } from '../../orders/src/service';
 import { paymentsService } from '../../payments/src/service';
+import { recommendationsService } from '../../recommendations/src/service';
 
 /**
  * Every service the platform runs, in start order. Both topologies read this list: the embedded edge
@@ -25,5 +26,6 @@ export const services: ServiceManifest[] = [
   cartService as ServiceManifest,
   notificationsService as ServiceManifest,
   analyticsService as ServiceManifest,
+  recommendationsService as ServiceManifest,
   hubService as ServiceManifest,
 ];

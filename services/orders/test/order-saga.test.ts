@@ -293,6 +293,27 @@ describe('the saga', () => {
     await eventually(() => expect(eventsFor(order.id, 'orders.order-paid')).toHaveLength(1));
   });
 
+  it('names the paid products with their quantities on orders.order-paid only (recommendations learn from them)', async () => {
+    const [first, second] = [product(), product(500)];
+    const { order, customerId } = await placed(randomUUID(), [
+      { productId: first, quantity: 2 },
+      { productId: second, quantity: 1 },
+    ]);
+    await platform.deliver('payments.payment-succeeded', paymentSucceeded(order.id));
+    await platform.send('POST', `/api/orders/${order.id}/cancel`, { token: platform.tokenFor(customerId) });
+    await eventually(() => expect(eventsFor(order.id, 'orders.order-cancelled')).toHaveLength(1));
+    const paidItems = (eventsFor(order.id, 'orders.order-paid')[0]?.event.data as { items?: unknown[] } | undefined)
+      ?.items;
+    expect(paidItems).toEqual(
+      expect.arrayContaining([
+        { productId: first, quantity: 2 },
+        { productId: second, quantity: 1 },
+      ]),
+    );
+    expect(paidItems).toHaveLength(2);
+    expect(eventsFor(order.id, 'orders.order-cancelled')[0]?.event.data).not.toHaveProperty('items');
+  });
+
   it('fails the order for missing stock, and a later payment does not revive it', async () => {
     const { order, customerId } = await placed();
     await platform.deliver('inventory.stock-reservation-failed', {

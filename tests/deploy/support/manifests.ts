@@ -26,6 +26,7 @@ export const databaseServices = [
   'orders',
   'notifications',
   'analytics',
+  'recommendations',
   'fraud',
 ];
 export const requiredSecrets: Record<string, string> = {
@@ -43,6 +44,13 @@ export const requiredSecrets: Record<string, string> = {
     ]),
   ),
 };
+
+// The chart without its gateway: the Ingress then routes each service's paths itself, and a service whose public
+// path has a `*` segment (recommendations' /api/products/*/recommendations) cannot be routed, so it is left out.
+export const withoutGateway = ['--set', 'gateway.enabled=false', '--set', 'services.recommendations.enabled=false'];
+
+/** Services a public path of which has a `*` segment: only the gateway routes them. */
+export const gatewayOnlyServices = ['recommendations'];
 
 export function setArgs(values: Record<string, string>): string[] {
   return Object.entries(values).flatMap(([key, value]) => ['--set-string', `${key}=${value}`]);

@@ -21,6 +21,8 @@ export interface PortableColumns {
   integer(name: string): TableColumnOptions;
   bigint(name: string): TableColumnOptions;
   boolean(name: string): TableColumnOptions;
+  /** An 8-byte IEEE float (weights and scores, never money): float(53), double precision, SQLite's REAL. */
+  double(name: string): TableColumnOptions;
   /** A generated, increasing primary key (SQLite allows AUTOINCREMENT only on INTEGER). */
   increment(name: string): TableColumnOptions;
 }
@@ -43,6 +45,7 @@ export function portableColumns(queryRunner: QueryRunner): PortableColumns {
     integer: (name) => ({ name, type: pick({ mssql: 'int', postgres: 'integer', sqlite: 'integer' }) }),
     bigint: (name) => ({ name, type: 'bigint' }),
     boolean: (name) => ({ name, type: pick({ mssql: 'bit', postgres: 'boolean', sqlite: 'boolean' }) }),
+    double: (name) => ({ name, type: pick({ mssql: 'float', postgres: 'double precision', sqlite: 'real' }) }),
     increment: (name) => ({
       name,
       type: dialect === 'sqlite' ? 'integer' : 'bigint',

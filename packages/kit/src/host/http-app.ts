@@ -49,9 +49,16 @@ const operationsPaths = ['/healthz', '/readyz', '/metrics'];
 /** The largest JSON body a service accepts (413 past it); the gateway holds ordinary requests to the same. */
 export const jsonBodyLimitBytes = 1024 * 1024;
 
-/** Matches whole path segments: /api/products owns /api/products/1 but not /api/productsX. */
+// Matches whole path segments: /api/products owns /api/products/1 but not /api/productsX. A `*` segment stands
+// for exactly one non-empty segment, so /api/products/*/recommendations owns /api/products/42/recommendations
+// (and what lies under it) but not /api/products/42 nor /api/products/42/x/recommendations. Where two prefixes
+// own a path, the longer is the more specific (the gateway and the embedded edge pick it).
 export function ownsPath(prefix: string, path: string): boolean {
-  return path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+  if (!prefix.includes('*')) return path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+  const wanted = prefix.split('/');
+  const given = path.split('/');
+  if (given.length < wanted.length) return false;
+  return wanted.every((segment, index) => (segment === '*' ? given[index] !== '' : segment === given[index]));
 }
 
 /**

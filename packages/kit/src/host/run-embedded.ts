@@ -156,13 +156,24 @@ export async function runEmbedded(
   return { ...server, url, bus, log };
 }
 
+/** The service whose public path prefix owning `path` is the longest (the most specific, as the gateway picks). */
+function ownerOf(manifests: ServiceManifest[], path: string): ServiceManifest | undefined {
+  let best: { manifest: ServiceManifest; length: number } | undefined;
+  for (const manifest of manifests) {
+    for (const prefix of manifest.publicPaths) {
+      if (ownsPath(prefix, path) && (!best || prefix.length > best.length)) best = { manifest, length: prefix.length };
+    }
+  }
+  return best?.manifest;
+}
+
 /**
  * One process hosts every service, so the resource cannot say which one did the work: a public request runs in a
  * span of the service whose public paths it is under (`shop.service`), as invocations and deliveries do on the bus.
  */
 function serviceSpans(manifests: ServiceManifest[]): Middleware {
   return (ctx, next) => {
-    const owner = manifests.find((manifest) => manifest.publicPaths.some((prefix) => ownsPath(prefix, ctx.path)));
+    const owner = ownerOf(manifests, ctx.path);
     if (!owner) return next();
     return inKitSpan(
       `${owner.name} ${ctx.method}`,

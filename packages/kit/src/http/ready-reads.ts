@@ -23,8 +23,11 @@ export interface ReadyAnswer {
 export interface ReadyRead {
   /** The route pattern as the router declares it (the metrics label), e.g. '/api/products/:id'. */
   route: string;
-  /** What the path asks for when it is this route's in its plain form (the id), else undefined. */
-  keyOf(path: string): string | undefined;
+  /**
+   * What the path (and the query string after `?`, '' without one) asks for when it is this route's in its plain
+   * form (the id), else undefined.
+   */
+  keyOf(path: string, query: string): string | undefined;
   answer(key: string): Promise<ReadyAnswer | undefined>;
 }
 
@@ -53,10 +56,11 @@ export function answerReadyReads(
       return fullWay(req, res);
     }
     const url = req.url ?? '';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
     for (const read of reads) {
-      const key = read.keyOf(path);
+      const key = read.keyOf(path, query);
       if (key === undefined) continue;
       const startedAt = process.hrtime.bigint();
       read.answer(key).then(

@@ -29,16 +29,8 @@ export interface ProductProjection {
   applyStock(stock: ProjectedStock): Promise<void>;
 }
 
-/** Another service the answer depends on did not answer (or not sensibly): the request may be tried again. */
-export class DependencyUnavailableError extends Error {
-  constructor(
-    readonly dependency: string,
-    reason: string,
-  ) {
-    super(`${dependency} is unavailable: ${reason}`);
-    this.name = 'DependencyUnavailableError';
-  }
-}
+// Another service did not answer: the kit's, shared with the reads of the owners it names.
+export { DependencyUnavailableError } from '@shop/kit';
 
 /** What every cart write is counted as in `cart_writes_total{operation}`. */
 export type CartOperation =

@@ -1,4 +1,14 @@
-import { EtagMismatchError, type Logger, type Mesh, type StateEntry, type StateStore } from '@shop/kit';
+import {
+  type CatalogProducts,
+  catalogProducts,
+  EtagMismatchError,
+  type InventoryStock,
+  inventoryStock,
+  type Logger,
+  type Mesh,
+  type StateEntry,
+  type StateStore,
+} from '@shop/kit';
 import type { ProductFacts, ProductProjection, ProductViews } from '../application/ports';
 import {
   type ProductChange,
@@ -7,8 +17,6 @@ import {
   productAfter,
   stockAfter,
 } from '../domain/product-projection';
-import { type CatalogProducts, catalogProducts } from './catalog-products';
-import { type InventoryStock, inventoryStock } from './inventory-stock';
 
 export interface StateProductProjectionOptions {
   /** The cart's own state store: the entries are `product:<id>` and `stock:<id>`, private to app `cart`. */

@@ -7,6 +7,7 @@ export interface ProductFacts {
   sku: string;
   name: string;
   price: Money;
+  categoryId: string;
   status: ProductStatus;
   /** When these facts last changed (the archive's instant for an archived product), ISO 8601. */
   updatedAt: string;
@@ -27,7 +28,7 @@ export async function lookUpProducts(
   return ids.flatMap((id) => {
     const product = byId.get(id);
     if (!product) return [];
-    const { sku, name, price, status, updatedAt } = product;
-    return [{ id, sku, name, price, status, updatedAt: updatedAt.toISOString() }];
+    const { sku, name, price, categoryId, status, updatedAt } = product;
+    return [{ id, sku, name, price, categoryId, status, updatedAt: updatedAt.toISOString() }];
   });
 }

@@ -109,6 +109,7 @@ export const lookupResult = Joi.object({
       sku: Joi.string(),
       name: Joi.string(),
       price: money,
+      categoryId: Joi.string().guid(),
       status: Joi.string().valid('active', 'archived'),
       updatedAt: Joi.string().isoDate().description('When these facts last changed; archived: when archived'),
     }),

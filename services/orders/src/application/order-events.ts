@@ -11,6 +11,7 @@ import {
   OrderShipped,
   type OrderStatusEvent,
   type OutgoingEvent,
+  type PaidLine,
 } from '@shop/contracts';
 import type { Order, OrderStatus } from '../domain/order';
 
@@ -38,6 +39,15 @@ export function orderPlaced(order: Order): OutgoingEvent<OrderPlaced> {
   );
 }
 
+/** The paid order's products with their quantities, one entry per product (recommendations learn from them). */
+function paidLines(order: Order): PaidLine[] {
+  const quantities = new Map<string, number>();
+  for (const { productId, quantity } of order.items) {
+    quantities.set(productId, (quantities.get(productId) ?? 0) + quantity);
+  }
+  return [...quantities].map(([productId, quantity]) => ({ productId, quantity }));
+}
+
 /**
  * The event of a status change, on the status's own topic (inventory, payments, the hub and notifications
  * listen). `refund` is what goes back to the card of a cancelled order that was paid.
@@ -56,6 +66,7 @@ export function statusChanged(order: Order, details: { refund?: Money } = {}): O
       ...(/^\d{4}$/.test(order.cardLast4) ? { cardLast4: order.cardLast4 } : {}),
       ...(order.status === 'Shipped' && order.trackingNumber ? { trackingNumber: order.trackingNumber } : {}),
       ...(details.refund ? { refund: details.refund } : {}),
+      ...(order.status === 'Paid' ? { items: paidLines(order) } : {}),
     },
     order.updatedAt,
   );
