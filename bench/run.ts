@@ -7,6 +7,7 @@ import { analyticsReads } from './scenarios/analytics-reads';
 import { cartThroughput } from './scenarios/cart-throughput';
 import { daprCeiling } from './scenarios/dapr-ceiling';
 import { printDaprCeiling } from './scenarios/dapr-ceiling-report';
+import { fraudScoring, printFraudScoring } from './scenarios/fraud-scoring';
 import { hotSkuReservations } from './scenarios/hot-sku-reservations';
 import { httpOverhead, printHttpOverhead } from './scenarios/http-overhead';
 import { hubSection } from './scenarios/hub-report';
@@ -18,13 +19,9 @@ import { printQuality, recommendationsOffline } from './scenarios/recommendation
 
 const root = join(__dirname, '..');
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
-/**
- * BENCH_ONLY=http,reservations,orders,cart,hub,notifications,analytics,recommendations picks sections; all of them by
- * default.
- */
-const sections = new Set(
-  (process.env.BENCH_ONLY ?? 'http,reservations,orders,cart,hub,notifications,analytics,recommendations').split(','),
-);
+/** BENCH_ONLY=<some of these, comma-separated> picks sections; all of them by default. */
+const allSections = 'http,reservations,orders,cart,hub,notifications,analytics,recommendations,fraud';
+const sections = new Set((process.env.BENCH_ONLY ?? allSections).split(','));
 
 async function main(): Promise<void> {
   const logDir = join(root, '.tmp', 'bench');
@@ -85,6 +82,8 @@ async function main(): Promise<void> {
       await recommendationReads(durationSeconds),
     );
   }
+  // Quality, not a rate: a fixed generated stream, so BENCH_SECONDS does not apply.
+  if (sections.has('fraud')) printFraudScoring(await fraudScoring());
 }
 
 function printRates(title: string, rates: RateResult[]): void {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { kitMigrations, type MigrationClass } from '../packages/kit/src/data';
 import { analyticsMigrations } from '../services/analytics/src/infrastructure/migrations';
 import { catalogMigrations } from '../services/catalog/src/infrastructure/migrations';
+import { fraudMigrations } from '../services/fraud/src/infrastructure/migrations';
 import { identityMigrations } from '../services/identity/src/infrastructure/migrations';
 import { inventoryMigrations } from '../services/inventory/src/infrastructure/migrations';
 import { notificationsMigrations } from '../services/notifications/src/infrastructure/migrations';
@@ -65,5 +66,10 @@ export const mssqlTargets: MssqlTarget[] = [
     title: 'the recommendations service (recommendationMigrations)',
     migrations: recommendationMigrations,
     file: 'services/recommendations/src/infrastructure/mssql/recommendations-migrations.sql',
+  },
+  {
+    title: 'the fraud service (fraudMigrations)',
+    migrations: fraudMigrations,
+    file: 'services/fraud/src/infrastructure/mssql/fraud-migrations.sql',
   },
 ];

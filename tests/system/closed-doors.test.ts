@@ -101,6 +101,7 @@ describe('the app ports', () => {
     ['inventory', 'POST', '/internal/reservations'],
     ['payments', 'POST', '/internal/payments'],
     ['payments', 'POST', '/internal/payment-methods'],
+    ['fraud', 'POST', '/internal/assessments'],
     ['catalog', 'POST', '/internal/products/lookup'],
     ['inventory', 'GET', `/internal/stock/${randomUUID()}`],
   ])('%s refuses %s %s without the app API token and with a wrong one', async (service, method, path) => {

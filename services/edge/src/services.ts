@@ -2,6 +2,7 @@ import type { ServiceManifest } from '@shop/kit';
 import { analyticsService } from '../../analytics/src/service';
 import { cartService } from '../../cart/src/service';
 import { catalogService } from '../../catalog/src/service';
+import { fraudService } from '../../fraud/src/service';
 import { hubService } from '../../hub/src/service';
 import { identityService } from '../../identity/src/service';
 import { inventoryService } from '../../inventory/src/service';
@@ -19,6 +20,8 @@ export const services: ServiceManifest[] = [
   catalogService as ServiceManifest,
   inventoryService as ServiceManifest,
   paymentsService as ServiceManifest,
+  // Before orders: every placement asks it for an assessment.
+  fraudService as ServiceManifest,
   ordersService as ServiceManifest,
   cartService as ServiceManifest,
   notificationsService as ServiceManifest,

@@ -27,6 +27,7 @@ export const databaseServices = [
   'notifications',
   'analytics',
   'recommendations',
+  'fraud',
 ];
 export const requiredSecrets: Record<string, string> = {
   'secrets.jwtKeys.value': 'a-jwt-keys-secret-of-at-least-32-characters',

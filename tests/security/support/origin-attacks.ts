@@ -92,6 +92,7 @@ export function describeDotSegmentAttacks(): void {
       ['GET', '/hubs/../dapr/subscribe'],
       ['POST', '/api/payments/../../internal/payment-methods'],
       ['POST', '/api/orders/../../internal/payments'],
+      ['POST', '/api/orders/../../internal/assessments'],
       ['POST', '/api/inventory/..;/..;/internal/reservations'],
       ['GET', '/api/products/..\\..\\internal/products/lookup'],
     ])('%s %s is refused with 400', async (method, form) => {
