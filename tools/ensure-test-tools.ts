@@ -4,9 +4,17 @@
 // JSON schemas (tools/build-deploy-tools.sh).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { chromiumBrowser, ensureBinary, initdb, pgCtl, redisServer } from '@shop/testkit/src/system-binaries';
+import {
+  chromiumBrowser,
+  curlClient,
+  ensureBinary,
+  initdb,
+  jqProcessor,
+  pgCtl,
+  redisServer,
+} from '@shop/testkit/src/system-binaries';
 
-for (const spec of [redisServer, initdb, pgCtl, chromiumBrowser]) {
+for (const spec of [redisServer, initdb, pgCtl, chromiumBrowser, curlClient, jqProcessor]) {
   console.log(`${spec.name}: ${ensureBinary(spec)}`);
 }
 for (const binary of ['daprd', 'sentry']) {

@@ -68,3 +68,6 @@ export const initdb: BinarySpec = { name: 'initdb', debianPackage: 'postgresql',
 export const pgCtl: BinarySpec = { name: 'pg_ctl', debianPackage: 'postgresql', extraDirs: postgresBinDirs };
 /** The browser the live-stock page test drives through playwright-core (which downloads no browser of its own here). */
 export const chromiumBrowser: BinarySpec = { name: 'chromium', debianPackage: 'chromium' };
+/** The README's tour is a shell session with these two (its test runs it as written). */
+export const curlClient: BinarySpec = { name: 'curl', debianPackage: 'curl' };
+export const jqProcessor: BinarySpec = { name: 'jq', debianPackage: 'jq' };
