@@ -3,15 +3,14 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, createMetricsRegistry, type RunningServer, serve } from '@shop/kit';
+import type { RunningServer } from '@shop/kit';
 import { freePort, waitForPort } from '@shop/testkit/src/free-port';
 import { spawnManaged } from '@shop/testkit/src/managed-process';
 import { rawRequest } from '@shop/testkit/src/raw-http';
 import { abuseUpgrade, maskedTextFrame, type SocketAbuse, socketAbuses } from '@shop/testkit/src/socket-abuse';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createGateway } from '../src/gateway';
+import { serveGateway } from './support/serve-gateway';
 
-const log = createLogger({ name: 'gateway-doors-test', level: 'fatal' });
 const maxBodyBytes = 64 * 1024;
 
 /**
@@ -61,25 +60,10 @@ describe('the gateway closes its doors', () => {
 
   beforeAll(async () => {
     service = await upstream();
-    const health = { accepting: true };
-    const { app, upgrade } = createGateway({
+    ({ gateway, url } = await serveGateway({
       routes: [{ service: 'widgets', target: service.url, prefixes: ['/api/widgets'] }],
-      log,
-      metrics: createMetricsRegistry(),
-      health,
       maxBodyBytes,
-    });
-    gateway = await serve(app, {
-      host: '127.0.0.1',
-      port: 0,
-      log,
-      health,
-      graceMs: 1_000,
-      closers: [],
-      handleSignals: false,
-      upgrade,
-    });
-    url = `http://127.0.0.1:${gateway.port}`;
+    }));
   });
   afterAll(async () => {
     await gateway.shutdown();

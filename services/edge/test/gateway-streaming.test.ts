@@ -1,12 +1,11 @@
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Router from '@koa/router';
-import { createLogger, createMetricsRegistry, type RunningServer, serve } from '@shop/kit';
+import type { RunningServer } from '@shop/kit';
 import { type Listening, listen } from '@shop/testkit/src/listen';
 import Koa from 'koa';
-import { createGateway } from '../src/gateway';
+import { serveGateway } from './support/serve-gateway';
 
-const log = createLogger({ name: 'gateway-streaming-test', level: 'fatal' });
 const idleTimeoutMs = 300;
 
 /** An upstream with what a realtime service serves (a quiet event stream, a long poll) and a slow ordinary route. */
@@ -41,19 +40,7 @@ describe('the gateway in front of long-lived requests', () => {
       { service: 'hub', target: upstream.url, prefixes: ['/hubs'], streamingPaths: ['/hubs'] },
       { service: 'slow', target: upstream.url, prefixes: ['/api/slow'] },
     ];
-    const health = { accepting: true };
-    const { app, upgrade } = createGateway({ routes, log, metrics: createMetricsRegistry(), health, idleTimeoutMs });
-    gateway = await serve(app, {
-      host: '127.0.0.1',
-      port: 0,
-      log,
-      health,
-      graceMs: 1_000,
-      closers: [],
-      handleSignals: false,
-      upgrade,
-    });
-    url = `http://127.0.0.1:${gateway.port}`;
+    ({ gateway, url } = await serveGateway({ routes, idleTimeoutMs }));
   });
   afterAll(async () => {
     await gateway.shutdown();

@@ -1,11 +1,9 @@
-import type { Server } from 'node:http';
 import Router from '@koa/router';
-import { createLogger, createMetricsRegistry, type RunningServer, serve } from '@shop/kit';
+import type { RunningServer } from '@shop/kit';
 import { json, type Listening, listen } from '@shop/testkit/src/listen';
 import Koa from 'koa';
-import { createGateway, type GatewayRoute, routeFor } from '../src/gateway';
-
-const log = createLogger({ name: 'gateway-test', level: 'fatal' });
+import { type GatewayRoute, routeFor } from '../src/gateway';
+import { serveGateway } from './support/serve-gateway';
 
 /** An upstream service that echoes what reached it. */
 async function upstream(): Promise<Listening> {
@@ -42,20 +40,7 @@ describe('the gateway in front of the Dapr topology', () => {
       { service: 'widgets', target: service.url, prefixes: ['/api/widgets'] },
       { service: 'down', target: 'http://127.0.0.1:9', prefixes: ['/api/down'] },
     );
-    const health = { accepting: true };
-    const metrics = createMetricsRegistry();
-    const { app, attach } = createGateway({ routes, log, metrics, health });
-    gateway = await serve(app, {
-      host: '127.0.0.1',
-      port: 0,
-      log,
-      health,
-      graceMs: 1_000,
-      closers: [],
-      handleSignals: false,
-    });
-    attach(gateway.server as Server);
-    url = `http://127.0.0.1:${gateway.port}`;
+    ({ gateway, url } = await serveGateway({ routes }));
   });
   afterAll(async () => {
     await gateway.shutdown();

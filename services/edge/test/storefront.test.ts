@@ -7,19 +7,17 @@ import { join } from 'node:path';
 import Router from '@koa/router';
 import {
   createLogger,
-  createMetricsRegistry,
   type EmbeddedPlatform,
   type OriginPages,
   pageContentSecurityPolicy,
   type RunningServer,
   runEmbedded,
   type ServiceManifest,
-  serve,
 } from '@shop/kit';
 import { type Listening, listen } from '@shop/testkit/src/listen';
 import Koa from 'koa';
-import { createGateway } from '../src/gateway';
 import { storefrontPages } from '../src/storefront/storefront-router';
+import { serveGateway } from './support/serve-gateway';
 
 const log = createLogger({ name: 'storefront-test', level: 'fatal' });
 let pages: OriginPages;
@@ -119,24 +117,10 @@ describe('the storefront on the gateway', () => {
       ctx.body = { proxied: true };
     });
     upstream = await listen(new Koa().use(router.routes()).callback());
-    const health = { accepting: true };
-    const { app } = createGateway({
+    ({ gateway, url } = await serveGateway({
       routes: [{ service: 'widgets', target: upstream.url, prefixes: ['/api/widgets'] }],
-      log,
-      metrics: createMetricsRegistry(),
-      health,
       pages: [pages],
-    });
-    gateway = await serve(app, {
-      host: '127.0.0.1',
-      port: 0,
-      log,
-      health,
-      graceMs: 1_000,
-      closers: [],
-      handleSignals: false,
-    });
-    url = `http://127.0.0.1:${gateway.port}`;
+    }));
   });
   afterAll(async () => {
     await gateway?.shutdown();

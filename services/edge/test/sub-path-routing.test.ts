@@ -1,15 +1,14 @@
 // The recommendations' public paths lie under other services' (catalog's /api/products, identity's
 // /api/customers): the gateway must send exactly those sub-paths to recommendations and nothing else, judged on the
 // raw request target (fetch and URL would normalise what an attacker sends).
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, createMetricsRegistry, ownsPath, type RunningServer, serve } from '@shop/kit';
+import { ownsPath, type RunningServer } from '@shop/kit';
 import { rawRequest } from '@shop/testkit/src/raw-http';
-import { createGateway, routeFor } from '../src/gateway';
+import { routeFor } from '../src/gateway';
 import { gatewayRoutes } from '../src/gateway-main';
 import { services } from '../src/services';
-
-const log = createLogger({ name: 'sub-path-routing-test', level: 'fatal' });
+import { serveGateway } from './support/serve-gateway';
 
 /** A stand-in for every service: each answers with its name and records the targets that reached it. */
 async function standIns(names: string[]) {
@@ -36,24 +35,9 @@ describe("the gateway's routing of sub-paths of another service's path", () => {
   beforeAll(async () => {
     stands = await standIns(services.map((manifest) => manifest.name));
     const upstreams = Object.fromEntries(stands.servers.map(({ service, url }) => [service, url]));
-    const health = { accepting: true };
-    const { app, attach } = createGateway({
+    ({ gateway, url } = await serveGateway({
       routes: gatewayRoutes(services, upstreams),
-      log,
-      metrics: createMetricsRegistry(),
-      health,
-    });
-    gateway = await serve(app, {
-      host: '127.0.0.1',
-      port: 0,
-      log,
-      health,
-      graceMs: 1_000,
-      closers: [],
-      handleSignals: false,
-    });
-    attach(gateway.server as Server);
-    url = `http://127.0.0.1:${gateway.port}`;
+    }));
   });
   afterAll(async () => {
     await gateway.shutdown();
