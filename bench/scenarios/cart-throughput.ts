@@ -12,7 +12,7 @@ import { freePort, waitForPort } from '@shop/testkit/src/free-port';
 import { spawnManaged } from '@shop/testkit/src/managed-process';
 import { startTopology, stopTopology } from '../../tests/e2e/support/topology';
 import { benchCartWrite } from './cart-state-write';
-import { drive, type RateResult } from './rates';
+import { measureInTurns, type RateResult, type TurnFigure } from './rates';
 import { developmentAdmin, ShopClient } from './shop-client';
 
 const root = join(__dirname, '..', '..');
@@ -21,16 +21,6 @@ const productCount = 20;
 /** As many carts as concurrent loops: writes to one cart seldom meet (and are retried, never lost, when they do). */
 const cartCount = concurrency;
 const turns = 3;
-
-interface Figure {
-  name: string;
-  note: string;
-  operation: (n: number) => Promise<boolean>;
-  succeeded: number;
-  seconds: number;
-  p50s: number[];
-  p99s: number[];
-}
 
 async function seed(client: ShopClient): Promise<{ products: string[]; tokens: string[] }> {
   const admin = await client.login(developmentAdmin.email, developmentAdmin.password);
@@ -100,8 +90,6 @@ function statusOf(url: string, method: string, headers: Record<string, string> =
   });
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-
 /** Production, as the images run (no development aids), with the secrets it then requires; the admin seeds. */
 const productionEnv = (): NodeJS.ProcessEnv => ({
   NODE_ENV: 'production',
@@ -131,14 +119,11 @@ export async function cartThroughput(seconds: number, logDir: string): Promise<R
     const quantityOf = (n: number) => (n % 5) + 1;
     const bearer = (n: number) => ({ authorization: `Bearer ${tokenOf(n)}` });
     const state = new EmbeddedBus().meshFor('bench-cart').state;
-    const figure = (name: string, note: string, operation: (n: number) => Promise<boolean>): Figure => ({
+    const figure = (name: string, note: string, operation: (n: number) => Promise<boolean>): TurnFigure => ({
       name,
       note,
       operation,
-      succeeded: 0,
-      seconds: 0,
-      p50s: [],
-      p99s: [],
+      clients: concurrency,
     });
     const figures = [
       figure(
@@ -171,24 +156,7 @@ export async function cartThroughput(seconds: number, logDir: string): Promise<R
     ];
     // Warm-up (JIT, caches, the projection) and every cart filled, so reads price real lines.
     for (const f of figures) for (let n = 0; n < cartCount * 4; n++) await f.operation(n);
-    const turnSeconds = Math.max(2, Math.round(seconds / turns));
-    for (let turn = 0; turn < turns; turn++) {
-      for (const f of figures) {
-        let sequence = 0;
-        const measured = await drive(concurrency, turnSeconds, () => f.operation(sequence++));
-        f.succeeded += measured.succeeded;
-        f.seconds += turnSeconds;
-        f.p50s.push(measured.p50Ms);
-        f.p99s.push(measured.p99Ms);
-      }
-    }
-    return figures.map((f) => ({
-      name: f.name,
-      perSecond: Math.round(f.succeeded / f.seconds),
-      p50Ms: median(f.p50s),
-      p99Ms: Math.max(...f.p99s),
-      note: f.note,
-    }));
+    return await measureInTurns(figures, { seconds, turns });
   } finally {
     agent.destroy();
     await stopTopology('embedded');

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { startTopology, stopTopology } from '../../tests/e2e/support/topology';
-import { drive, type RateResult } from './rates';
+import { measureInTurns, type RateResult } from './rates';
 import { developmentAdmin, ShopClient } from './shop-client';
 
 const concurrency = 32;
@@ -28,8 +28,6 @@ function statusOf(url: string, headers: Record<string, string> = {}): Promise<nu
     req.end();
   });
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 async function seed(client: ShopClient) {
   const admin = await client.login(developmentAdmin.email, developmentAdmin.password);
@@ -122,31 +120,10 @@ export async function recommendationReads(seconds: number): Promise<RateResult[]
         ...figure,
         name: `${figure.name}, ${clients} clients`,
         clients,
-        succeeded: 0,
-        seconds: 0,
-        p50s: [] as number[],
-        p99s: [] as number[],
       })),
     );
     for (const f of figures) for (let n = 0; n < productCount * 4; n++) await f.operation(n);
-    const turnSeconds = Math.max(2, Math.round(seconds / turns));
-    for (let turn = 0; turn < turns; turn++) {
-      for (const f of figures) {
-        let sequence = 0;
-        const measured = await drive(f.clients, turnSeconds, () => f.operation(sequence++));
-        f.succeeded += measured.succeeded;
-        f.seconds += turnSeconds;
-        f.p50s.push(measured.p50Ms);
-        f.p99s.push(measured.p99Ms);
-      }
-    }
-    return figures.map((f) => ({
-      name: f.name,
-      perSecond: Math.round(f.succeeded / f.seconds),
-      p50Ms: median(f.p50s),
-      p99Ms: Math.max(...f.p99s),
-      note: f.note,
-    }));
+    return await measureInTurns(figures, { seconds, turns });
   } finally {
     agent.destroy();
     await stopTopology('embedded');

@@ -64,15 +64,29 @@ describe("the vault's answer for the fraud review", () => {
         fingerprint: string;
         paymentMethodId: string;
       };
-    const first = await vaulted('4242 4242 4242 4242');
-    const again = await vaulted('4242-4242-4242-4242');
+    const german = '4000002760000016';
+    const first = await vaulted('4000 0027 6000 0016');
+    const again = await vaulted('4000-0027-6000-0016');
     const other = await vaulted(cards.otherMastercard);
-    expect(first.fingerprint).toBe(createHmac('sha256', secret).update(cards.approved).digest('base64url'));
+    expect(first.fingerprint).toBe(createHmac('sha256', secret).update(german).digest('base64url'));
     expect(again.fingerprint).toBe(first.fingerprint);
     expect(again.paymentMethodId).not.toBe(first.paymentMethodId);
     expect(other.fingerprint).not.toBe(first.fingerprint);
     // Not a plain hash of the number, which anyone could test guessed numbers against.
-    expect(first.fingerprint).not.toBe(createHmac('sha256', '').update(cards.approved).digest('base64url'));
+    expect(first.fingerprint).not.toBe(createHmac('sha256', '').update(german).digest('base64url'));
+  });
+
+  it("gives each vaulting of a shared test number (4242…, the declined ones) a card of its own: they stand for every customer's own card", async () => {
+    const vaulted = async (cardNumber: string) =>
+      (await payments.vault({ cardNumber, expMonth: 12, expYear: nextYear(), cvc: '314' })).body as {
+        fingerprint: string;
+      };
+    for (const shared of [cards.approved, cards.declined]) {
+      const [first, again] = [await vaulted(shared), await vaulted(shared)];
+      expect(first.fingerprint).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(again.fingerprint).not.toBe(first.fingerprint);
+      expect(first.fingerprint).not.toBe(createHmac('sha256', secret).update(shared).digest('base64url'));
+    }
   });
 
   it('tells the issuing country of the known test cards, and nothing for other numbers', async () => {
@@ -85,7 +99,7 @@ describe("the vault's answer for the fraud review", () => {
     expect(await countryOf('4000002760000016')).toBe('DE');
     expect(await countryOf('4000008260000000')).toBe('GB');
     expect(await countryOf('4000000760000002')).toBe('BR');
-    expect(await countryOf(cards.approved)).toBe('US');
+    expect(await countryOf(cards.approved)).toBeUndefined();
     expect(await countryOf(cards.otherMastercard)).toBeUndefined();
   });
 
@@ -104,7 +118,6 @@ describe("the vault's answer for the fraud review", () => {
       '4000005280000002': 'NL',
       '4000007240000007': 'ES',
       '4000008260000000': 'GB',
-      '4242424242424242': 'US',
     };
     for (const [digits, country] of Object.entries(numbers)) {
       expect([digits, passesLuhn(digits), issuingCountryOf(digits)]).toEqual([digits, true, country]);

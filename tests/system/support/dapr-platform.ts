@@ -22,11 +22,15 @@ export async function startDaprPlatform(
     replicas?: Record<string, number>;
     /** Extra environment for every daprd. */
     sidecarEnv?: Record<string, string>;
+    /** Services left out (e.g. `fraud`, to prove what the others do without it). */
+    without?: string[];
   } = {},
 ): Promise<DaprPlatform> {
   const port = await freePort();
   const topology = await startDaprTopology({
-    services: services.map((service) => ({ ...service, replicas: options.replicas?.[service.name] ?? 1 })),
+    services: services
+      .filter((service) => !options.without?.includes(service.name))
+      .map((service) => ({ ...service, replicas: options.replicas?.[service.name] ?? 1 })),
     jwksUrl: `http://127.0.0.1:${port}/api/auth/jwks`,
     env: { LOG_LEVEL: 'warn', ...env },
     sidecarEnv: options.sidecarEnv,

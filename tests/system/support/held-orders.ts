@@ -31,7 +31,9 @@ export interface HeldOrdersPlatform {
 export async function startHeldOrdersPlatform(env: Record<string, string> = {}): Promise<HeldOrdersPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-held-orders-'));
   const published: Array<{ topic: string; event: EventEnvelope }> = [];
-  const platform = await runEmbedded(services.map(deliveringTwice), {
+  // No fraud service: every placement is scored by orders' fallback, the contract's rules on its own table.
+  const withoutScorer = services.filter((service) => service.name !== 'fraud');
+  const platform = await runEmbedded(withoutScorer.map(deliveringTwice), {
     env: {
       ...process.env,
       PORT: '0',

@@ -1,8 +1,8 @@
-import { useState } from 'preact/hooks';
 import { ErrorMessage, Field, fieldInvalid, PageHeading } from '../components';
 import { navigate } from '../navigation';
 import { href } from '../route';
 import { useShop } from '../shop-context';
+import { useAction } from '../use-action';
 
 /** Where to go after signing in: the page that asked (`next`), else the catalog. */
 function after(next: string | undefined): string {
@@ -11,21 +11,14 @@ function after(next: string | undefined): string {
 
 export function SignInView({ next }: { next?: string }) {
   const shop = useShop();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
+  const { busy, error, run } = useAction();
+  const submit = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       await shop.session.signIn(String(form.get('email') ?? '').trim(), String(form.get('password') ?? ''));
       navigate(after(next));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <div class="narrow">
@@ -52,25 +45,18 @@ export function SignInView({ next }: { next?: string }) {
 
 export function RegisterView({ next }: { next?: string }) {
   const shop = useShop();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
+  const { busy, error, run } = useAction();
+  const submit = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       await shop.session.register(
         String(form.get('name') ?? '').trim(),
         String(form.get('email') ?? '').trim(),
         String(form.get('password') ?? ''),
       );
       navigate(after(next));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const invalid = (name: string) => (fieldInvalid(error, name) ? true : undefined);
   return (

@@ -1,9 +1,10 @@
-import { useRef, useState } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import type { Order } from '../api';
 import { ErrorMessage, Field, fieldInvalid, Loading, PageHeading, Price } from '../components';
 import { navigate } from '../navigation';
 import { href } from '../route';
 import { useShop } from '../shop-context';
+import { useAction } from '../use-action';
 
 const countries: [string, string][] = [
   ['AT', 'Austria'],
@@ -27,8 +28,7 @@ const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim
 
 export function CheckoutView() {
   const shop = useShop();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   // One key per order the shopper means to place: a retry after a lost answer is the same checkout, not a second.
   const idempotencyKey = useRef(crypto.randomUUID());
   const cart = shop.cart;
@@ -55,7 +55,7 @@ export function CheckoutView() {
     );
   }
 
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const year = Number(text(form, 'expYear'));
@@ -74,25 +74,21 @@ export function CheckoutView() {
         cvc: text(form, 'cvc'),
       },
     };
-    setBusy(true);
-    setError(undefined);
-    try {
-      const order = await shop.session.authed<Order>('/api/cart/checkout', {
-        method: 'POST',
-        body,
-        headers: { 'Idempotency-Key': idempotencyKey.current },
-      });
-      idempotencyKey.current = crypto.randomUUID();
+    return run(async () => {
+      const order = await shop.session
+        .authed<Order>('/api/cart/checkout', {
+          method: 'POST',
+          body,
+          headers: { 'Idempotency-Key': idempotencyKey.current },
+        })
+        .finally(() => {
+          // Placed or refused, the next attempt is a new checkout (a refused one placed no order).
+          idempotencyKey.current = crypto.randomUUID();
+        });
       await shop.reloadCart().catch(() => undefined);
       shop.announce('Order placed. Following its status live.');
       navigate(href.order(order.id));
-    } catch (failure) {
-      // A refused checkout placed no order: the next attempt is a new one.
-      idempotencyKey.current = crypto.randomUUID();
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const invalid = (name: string) => (fieldInvalid(error, name) ? true : undefined);

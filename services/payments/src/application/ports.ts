@@ -126,8 +126,11 @@ export interface Clock {
 export interface PaymentsDeps {
   gateway: PaymentGateway;
   clock: Clock;
-  /** A card number's fingerprint: HMAC-SHA256 of its digits under the payments secret, base64url. */
-  cardFingerprint(digits: string): string;
+  /**
+   * A card number's fingerprint: HMAC-SHA256 of its digits under the payments secret, base64url (the gateway's
+   * shared test numbers: of the vaulting, `paymentMethodId`, instead).
+   */
+  cardFingerprint(digits: string, paymentMethodId: string): string;
 }
 
 /** What a handler run inside a transaction it is handed (the event intake's, a route's) works with. */

@@ -22,5 +22,9 @@ export async function vaultCard(
   if (!result.ok) return result;
   const digits = cardDigits(card.cardNumber);
   const country = issuingCountryOf(digits);
-  return { ...result, fingerprint: deps.cardFingerprint(digits), ...(country ? { country } : {}) };
+  return {
+    ...result,
+    fingerprint: deps.cardFingerprint(digits, result.card.paymentMethodId),
+    ...(country ? { country } : {}),
+  };
 }
