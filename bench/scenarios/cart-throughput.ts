@@ -4,7 +4,7 @@
 //     embedded mesh's state store in this process: the least a cart write must do, without HTTP;
 //   - the same write behind a bare Koa route over HTTP: that floor plus the HTTP round trip and the load generator.
 // The figures take turns (A B C D A B C D ...), so a change in the machine's speed touches each alike.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { EmbeddedBus, EtagMismatchError, type StateStore } from '@shop/kit';
@@ -12,6 +12,7 @@ import { freePort, waitForPort } from '@shop/testkit/src/free-port';
 import { spawnManaged } from '@shop/testkit/src/managed-process';
 import { startTopology, stopTopology } from '../../tests/e2e/support/topology';
 import { benchCartWrite } from './cart-state-write';
+import { productionEnv } from './production-env';
 import { measureInTurns, type RateResult, type TurnFigure } from './rates';
 import { developmentAdmin, ShopClient } from './shop-client';
 
@@ -89,17 +90,6 @@ function statusOf(url: string, method: string, headers: Record<string, string> =
     req.end(body);
   });
 }
-
-/** Production, as the images run (no development aids), with the secrets it then requires; the admin seeds. */
-const productionEnv = (): NodeJS.ProcessEnv => ({
-  NODE_ENV: 'production',
-  SHOP_ADMIN_EMAIL: developmentAdmin.email,
-  SHOP_ADMIN_PASSWORD: developmentAdmin.password,
-  JWT_KEYS_SECRET: randomBytes(32).toString('hex'),
-  CARD_FINGERPRINT_SECRET: randomBytes(32).toString('hex'),
-  HUB_ACCESS_KEY: randomBytes(32).toString('hex'),
-  LOG_LEVEL: 'warn',
-});
 
 export async function cartThroughput(seconds: number, logDir: string): Promise<RateResult[]> {
   const barePort = await freePort();

@@ -1,13 +1,10 @@
-// The host's HTTP overhead: the embedded edge's cached product read and its full middleware, against a bare Koa
-// route serving the same bytes. Both servers run as production runs them: bundled by esbuild, on node, with
-// NODE_ENV=production (and so the production configuration the edge then requires).
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort, waitForPort } from '@shop/testkit/src/free-port';
 import { spawnManaged } from '@shop/testkit/src/managed-process';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { bundleService } from '../../tools/bundle-service';
+import { productionEnv } from './production-env';
 import { developmentAdmin, ShopClient } from './shop-client';
 
 const root = join(__dirname, '..', '..');
@@ -34,17 +31,6 @@ interface Target {
   p99s: number[];
   errors: number;
 }
-
-/** What production requires of the edge; the admin is the development one so the seeding can log in. */
-const productionEnv = (): NodeJS.ProcessEnv => ({
-  NODE_ENV: 'production',
-  SHOP_ADMIN_EMAIL: developmentAdmin.email,
-  SHOP_ADMIN_PASSWORD: developmentAdmin.password,
-  JWT_KEYS_SECRET: randomBytes(32).toString('hex'),
-  CARD_FINGERPRINT_SECRET: randomBytes(32).toString('hex'),
-  HUB_ACCESS_KEY: randomBytes(32).toString('hex'),
-  LOG_LEVEL: 'warn',
-});
 
 function startServer(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string, port: number) {
   return spawnManaged(name, process.execPath, {

@@ -2,9 +2,10 @@
 // the same run: GET /healthz (the edge's floor) and a catalog product read (a cached read of the same origin).
 // The model is learnt first from paid orders of bundles; then the figures take turns (A B C D A B C D ...), so a
 // change in the machine's speed touches each alike.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { startTopology, stopTopology } from '../../tests/e2e/support/topology';
+import { productionEnv } from './production-env';
 import { measureInTurns, type RateResult } from './rates';
 import { developmentAdmin, ShopClient } from './shop-client';
 
@@ -77,14 +78,7 @@ async function seed(client: ShopClient) {
 }
 
 export async function recommendationReads(seconds: number): Promise<RateResult[]> {
-  const origin = await startTopology('embedded', {
-    NODE_ENV: 'production',
-    SHOP_ADMIN_EMAIL: developmentAdmin.email,
-    SHOP_ADMIN_PASSWORD: developmentAdmin.password,
-    JWT_KEYS_SECRET: randomBytes(32).toString('hex'),
-    HUB_ACCESS_KEY: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-  });
+  const origin = await startTopology('embedded', productionEnv());
   try {
     const { products, tokens } = await seed(new ShopClient(origin));
     const productOf = (n: number) => products[n % products.length] as string;

@@ -8,4 +8,6 @@ app.use((ctx) => {
   ctx.type = 'application/json';
   ctx.body = body;
 });
-app.listen(Number(process.env.PORT), '127.0.0.1');
+const server = app.listen(Number(process.env.PORT), '127.0.0.1');
+// As the kit's servers keep an idle connection (Node's 5 s default closes the load generator's sockets between turns).
+server.keepAliveTimeout = 65_000;

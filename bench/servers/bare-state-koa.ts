@@ -18,4 +18,7 @@ app.use(async (ctx) => {
     }
   }
 });
-app.listen(Number(process.env.PORT), '127.0.0.1');
+const server = app.listen(Number(process.env.PORT), '127.0.0.1');
+// As the kit's servers keep an idle connection: Node's 5 s default closes the load generator's kept-alive sockets
+// between turns, and a socket reused as the server closes it fails the request.
+server.keepAliveTimeout = 65_000;
