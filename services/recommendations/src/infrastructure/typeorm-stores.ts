@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Logger, type Tx, transaction } from '@shop/kit';
+import { dialectOf, isUniqueViolation, type Logger, type Tx, transaction } from '@shop/kit';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { LearningStore, ModelReads } from '../application/ports';
 import type { ProductChange, ProjectionStore } from '../application/project-products';
@@ -135,7 +135,11 @@ export function modelReads(dataSource: DataSource): ModelReads {
 /** The product projection's rows in a transaction. */
 export function projectionStoreOf(tx: Tx): ProjectionStore {
   return {
-    records: (productIds) => productRecords(tx.manager, productIds),
+    // Locked until the transaction ends: a product's events arrive on several topics at once (its archive and the
+    // stock inventory gives back with it), and each change is a read then a write, so without the lock the later
+    // write would put back what the earlier one changed. A row not there yet is inserted by one of them; the
+    // other's insert fails on the key and its event is delivered again, to find the row.
+    records: (productIds) => productRecords(tx.manager, productIds, { forUpdate: true }),
     async save(record, existed) {
       const row = rowOf(record);
       if (existed) await tx.manager.update(ProductEntity, { productId: record.productId }, row);
@@ -147,9 +151,15 @@ export function projectionStoreOf(tx: Tx): ProjectionStore {
 export async function productRecords(
   manager: EntityManager,
   productIds: readonly string[],
+  options: { forUpdate?: boolean } = {},
 ): Promise<Map<string, ProductRecord>> {
   if (productIds.length === 0) return new Map();
-  const rows = await manager.findBy(ProductEntity, { productId: In([...productIds]) });
+  // SQLite runs one writing transaction at a time: nothing to lock there.
+  const lock = options.forUpdate && dialectOf(manager.connection) !== 'sqlite';
+  const rows = await manager.find(ProductEntity, {
+    where: { productId: In([...productIds]) },
+    ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+  });
   return new Map(rows.map((row) => [row.productId, recordOf(row)]));
 }
 

@@ -187,6 +187,26 @@ export function storeContract(
       expect(forCustomer.map((item) => item.productId)).toEqual([tent, lamp]);
     });
 
+    it('keeps an archive that arrives at the same moment as a stock change of the product (two topics at once)', async () => {
+      const one = replica(await open(), clock, catalog);
+      const products = Array.from({ length: 12 }, () => randomUUID());
+      for (const id of products) await one.deliver(topics.productCreated, created(id, `Racing ${id.slice(0, 4)}`));
+      // Archiving a product gives its stock back at once: catalog's and inventory's events race in the service.
+      await Promise.all(
+        products.flatMap((productId) => [
+          one.deliver(topics.productDeleted, { productId, deletedAt: new Date(clock.nowMs).toISOString() }, 1),
+          one.deliver(
+            topics.stockChanged,
+            { productId, onHand: 0, reserved: 0, available: 0, version: 2, at: new Date(clock.nowMs).toISOString() },
+            1,
+          ),
+        ]),
+      );
+      const records = await productRecords(one.dataSource.manager, products);
+      expect(products.filter((id) => !records.get(id)?.archived)).toEqual([]);
+      expect(products.filter((id) => records.get(id)?.stock?.version !== 2)).toEqual([]);
+    });
+
     it('fills a product it has no event of from the catalog, once, and answers unknown ones as unknown', async () => {
       const r = replica(await open(), clock, catalog);
       const early = randomUUID();
