@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createProcessLogger, type LogFormat, loadConfig, resolveLogFormat } from '@shop/kit';
 import { startDaprTopology } from '@shop/testkit/src/dapr-topology';
+import { keepOut } from '@shop/testkit/src/free-port';
 import {
   type DemoDataConfig,
   demoDataConfigSchema,
@@ -20,6 +21,8 @@ import { type IdentityConfig, identityConfigSchema } from '../services/identity/
 
 const repoRoot = resolve(__dirname, '..');
 const port = Number(process.env.PORT ?? 8080);
+// The gateway binds it only once every service is up: until then no app or sidecar may be handed it.
+keepOut(port);
 const dataDir = resolve(process.env.SHOP_DATA_DIR ?? join(repoRoot, '.data'), 'dapr');
 /** The running topology's TopologyDescription (ports and app ids, no tokens), removed on shutdown. */
 const topologyFile = join(dataDir, 'topology.json');

@@ -168,16 +168,14 @@ export async function startDaprd(options: DaprdOptions): Promise<RunningDaprd> {
   };
 }
 
-// A port clash between two sidecars (metrics included) is fatal to the second one; sidecars started in
-// parallel must not be handed the same "free" port.
-const portsHandedOut = new Set<number>();
+// A port clash between two sidecars (metrics included) is fatal to the second one: freePort never hands out a
+// port it handed out lately, so sidecars started in parallel get distinct ones, and none gets an app's.
 async function fourDistinctFreePorts(taken: number): Promise<[number, number, number, number]> {
   const ports = new Set<number>();
   while (ports.size < 4) {
     const port = await freePort();
-    if (port !== taken && !portsHandedOut.has(port)) ports.add(port);
+    if (port !== taken) ports.add(port);
   }
-  for (const port of ports) portsHandedOut.add(port);
   const [a, b, c, d] = ports;
   return [a!, b!, c!, d!];
 }
