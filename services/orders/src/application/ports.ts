@@ -118,12 +118,4 @@ export interface OrdersDeps {
 }
 
 /** Another service could not answer (down, timing out, failing): the request may be retried later. */
-export class DependencyUnavailableError extends Error {
-  constructor(
-    readonly dependency: string,
-    reason: string,
-  ) {
-    super(`${dependency} is unavailable: ${reason}`);
-    this.name = 'DependencyUnavailableError';
-  }
-}
+export { DependencyUnavailableError } from '@shop/kit';

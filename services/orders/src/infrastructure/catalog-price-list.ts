@@ -1,28 +1,21 @@
-import type { Money } from '@shop/contracts';
-import type { Mesh } from '@shop/kit';
-import { DependencyUnavailableError, type PriceList, type ProductPrice } from '../application/ports';
+import { catalogProducts, type Mesh } from '@shop/kit';
+import type { PriceList, ProductPrice } from '../application/ports';
 
-interface LookupAnswer {
-  items: Array<{ id: string; price: Money; status: string }>;
-}
-
-/** Prices from the catalog service by service invocation (`POST /internal/products/lookup`). */
+/**
+ * Prices from the catalog service by service invocation (`POST /internal/products/lookup`, through the kit's
+ * reader, which checks the answer and says DependencyUnavailableError when the catalog cannot answer).
+ */
 export function catalogPriceList(mesh: Mesh): PriceList {
+  const catalog = catalogProducts(mesh);
   return {
     async pricesOf(productIds) {
-      let answer: Awaited<ReturnType<Mesh['invoke']>>;
-      try {
-        answer = await mesh.invoke('catalog', '/internal/products/lookup', {
-          method: 'POST',
-          body: { ids: productIds },
-        });
-      } catch (error) {
-        throw new DependencyUnavailableError('catalog', (error as Error).message);
-      }
-      if (answer.status !== 200) throw new DependencyUnavailableError('catalog', `lookup answered ${answer.status}`);
       const prices = new Map<string, ProductPrice>();
-      for (const item of (answer.body as LookupAnswer).items) {
-        prices.set(item.id, { productId: item.id, price: item.price, purchasable: item.status === 'active' });
+      for (const product of await catalog.lookUp(productIds)) {
+        prices.set(product.productId, {
+          productId: product.productId,
+          price: product.price,
+          purchasable: product.status === 'active',
+        });
       }
       return prices;
     },

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import type { Assessment, AssessmentRequest, EventEnvelope, Money } from '@shop/contracts';
@@ -84,6 +84,8 @@ export async function startOrders(env: Record<string, string> = {}): Promise<Ord
     env,
   });
   const catalog: CatalogStandIn = { products: new Map(), lookups: 0, down: false };
+  const standInCategory = randomUUID();
+  const standInInstant = new Date().toISOString();
   const vaulted: Array<{ last4: string }> = [];
   const opened: OrdersPlatform['opened'] = new Map();
   const paymentsFaults = { failAfterOpening: false };
@@ -97,7 +99,14 @@ export async function startOrders(env: Record<string, string> = {}): Promise<Ord
         const ids = (body as { ids: string[] }).ids;
         const items = ids.flatMap((id) => {
           const product = catalog.products.get(id);
-          return product ? [{ id, sku: `sku-${id.slice(0, 8)}`, name: 'Thing', ...product }] : [];
+          // The catalog's answer as it gives it (services/catalog, POST /internal/products/lookup).
+          const facts = {
+            sku: `sku-${id.slice(0, 8)}`,
+            name: 'Thing',
+            categoryId: standInCategory,
+            updatedAt: standInInstant,
+          };
+          return product ? [{ id, ...facts, ...product }] : [];
         });
         reply(res, 200, { items });
       });
