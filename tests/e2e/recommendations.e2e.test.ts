@@ -8,7 +8,7 @@ import { rawRequest } from '@shop/testkit/src/raw-http';
 import { adminToken, bearer, newCustomer, postJson } from './support/accounts';
 import { baseUrl } from './support/base-url';
 import { eventually } from './support/eventually';
-import { get, orderReaching, payment, shippingAddress } from './support/shop';
+import { get, orderReaching, payment, productWithStock, shippingAddress } from './support/shop';
 
 interface Item {
   productId: string;
@@ -20,21 +20,8 @@ interface Item {
 const price = { amount: 500, currency: 'EUR' };
 let categoryId: string;
 
-async function product(name: string, stock: number): Promise<string> {
-  const token = await adminToken();
-  const res = await postJson(
-    '/api/products',
-    { sku: `REC-${randomUUID()}`, name, price, categoryId, initialStock: stock },
-    bearer(token),
-  );
-  if (res.status !== 201) throw new Error(`product create answered ${res.status}: ${await res.text()}`);
-  const { id } = await json(res);
-  await eventually(async () => {
-    const levels = await get(`/api/inventory/${id}`);
-    if (levels.status !== 200 || (await json(levels)).available !== stock) throw new Error('stock not there yet');
-  });
-  return id as string;
-}
+const product = (name: string, stock: number) =>
+  productWithStock(stock, price.amount, price.currency, { name, categoryId });
 
 /** Places an order of one unit of each product and waits until it is paid. */
 async function paidOrder(accessToken: string, productIds: string[]): Promise<void> {

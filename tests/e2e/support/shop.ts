@@ -22,8 +22,16 @@ export async function get(path: string, token?: string): Promise<Response> {
 
 let category: Promise<string> | undefined;
 
-/** A product created by the admin with `stock` units at `amount` minor units of `currency`, once inventory reports them. */
-export async function productWithStock(stock: number, amount = 1250, currency = 'EUR'): Promise<string> {
+/**
+ * A product created by the admin with `stock` units at `amount` minor units of `currency`, once inventory reports
+ * them; in the suite's own category and named a brass telescope unless `product` says otherwise.
+ */
+export async function productWithStock(
+  stock: number,
+  amount = 1250,
+  currency = 'EUR',
+  product: { name?: string; categoryId?: string } = {},
+): Promise<string> {
   const token = await adminToken();
   category ??= postJson('/api/categories', { name: `e2e-${randomUUID().slice(0, 8)}` }, bearer(token)).then(
     async (res) => (await json(res)).id as string,
@@ -32,10 +40,10 @@ export async function productWithStock(stock: number, amount = 1250, currency = 
     '/api/products',
     {
       sku: `E2E-${randomUUID()}`,
-      name: 'Brass telescope',
+      name: product.name ?? 'Brass telescope',
       description: 'Folds to pocket size',
       price: { amount, currency },
-      categoryId: await category,
+      categoryId: product.categoryId ?? (await category),
       initialStock: stock,
     },
     bearer(token),
