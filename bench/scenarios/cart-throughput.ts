@@ -1,10 +1,3 @@
-// Cart writes per second and cart read latency in the embedded topology (`npm start`: every service in one
-// process, the embedded mesh's state store; NODE_ENV=production), next to the floor under them, in the same run:
-//   - the bare state-store write (baseline): read a cart entry, change a line, save it on the ETag read, on the
-//     embedded mesh's state store in this process: the least a cart write must do, without HTTP;
-//   - the same write behind a bare Koa route over HTTP: that floor plus the HTTP round trip and the load generator.
-// The figures take turns (A B C D A B C D ...), so a change in the machine's speed touches each alike.
-import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { EmbeddedBus, EtagMismatchError, type StateStore } from '@shop/kit';
@@ -25,38 +18,22 @@ const turns = 3;
 
 async function seed(client: ShopClient): Promise<{ products: string[]; tokens: string[] }> {
   const admin = await client.login(developmentAdmin.email, developmentAdmin.password);
-  const category = await client.json('POST', '/api/categories', { name: `bench-${randomUUID().slice(0, 8)}` }, admin);
+  const categoryId = await client.category(admin);
   const products: string[] = [];
   for (let i = 0; i < productCount; i++) {
-    const product = await client.json(
-      'POST',
-      '/api/products',
-      {
-        sku: `BENCH-CART-${randomUUID()}`,
+    products.push(
+      await client.stockedProduct(admin, {
+        skuPrefix: 'BENCH-CART',
         name: `Benchmark teapot ${i}`,
         description: 'Steeps tea for the benchmark.',
-        price: { amount: 2500 + i, currency: 'EUR' },
-        categoryId: category.id,
-        initialStock: 1_000_000,
-      },
-      admin,
+        amount: 2500 + i,
+        categoryId,
+        stock: 1_000_000,
+      }),
     );
-    products.push(String(product.id));
-  }
-  for (const id of products) {
-    for (;;) {
-      const res = await client.send('GET', `/api/inventory/${id}`);
-      if (res.status === 200 && ((await res.json()) as { available: number }).available === 1_000_000) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   }
   const tokens: string[] = [];
-  for (let i = 0; i < cartCount; i++) {
-    const email = `bench-cart-${randomUUID()}@example.com`;
-    const password = `bench password ${randomUUID()}`;
-    await client.json('POST', '/api/auth/register', { email, password, name: `Bench shopper ${i}` });
-    tokens.push(await client.login(email, password));
-  }
+  for (let i = 0; i < cartCount; i++) tokens.push(await client.newCustomer(`Bench shopper ${i}`));
   return { products, tokens };
 }
 

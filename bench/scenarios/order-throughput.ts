@@ -28,39 +28,22 @@ interface OrderView {
 
 async function seed(client: ShopClient) {
   const admin = await client.login(developmentAdmin.email, developmentAdmin.password);
-  const category = await client.json('POST', '/api/categories', { name: `bench-${randomUUID().slice(0, 8)}` }, admin);
+  const categoryId = await client.category(admin);
   const products: Array<{ id: string; stock: number }> = [];
   for (let i = 0; i < productCount; i++) {
     const stock = i === 0 ? scarceStock : plentifulStock;
-    const product = await client.json(
-      'POST',
-      '/api/products',
-      {
-        sku: `BENCH-ORDER-${randomUUID()}`,
-        name: `Benchmark kettle ${i}`,
-        description: 'Boils water for the benchmark.',
-        price: { amount: 3900 + i, currency: 'EUR' },
-        categoryId: category.id,
-        initialStock: stock,
-      },
-      admin,
-    );
-    products.push({ id: String(product.id), stock });
-  }
-  for (const product of products) {
-    for (;;) {
-      const res = await client.send('GET', `/api/inventory/${product.id}`);
-      if (res.status === 200 && ((await res.json()) as { available: number }).available === product.stock) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const id = await client.stockedProduct(admin, {
+      skuPrefix: 'BENCH-ORDER',
+      name: `Benchmark kettle ${i}`,
+      description: 'Boils water for the benchmark.',
+      amount: 3900 + i,
+      categoryId,
+      stock,
+    });
+    products.push({ id, stock });
   }
   const tokens: string[] = [];
-  for (let i = 0; i < customerCount; i++) {
-    const email = `bench-${randomUUID()}@example.com`;
-    const password = `bench password ${randomUUID()}`;
-    await client.json('POST', '/api/auth/register', { email, password, name: `Bench buyer ${i}` });
-    tokens.push(await client.login(email, password));
-  }
+  for (let i = 0; i < customerCount; i++) tokens.push(await client.newCustomer(`Bench buyer ${i}`));
   return { admin, products, tokens };
 }
 

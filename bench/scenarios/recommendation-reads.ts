@@ -1,8 +1,3 @@
-// The recommendations' read path in the embedded topology under load (NODE_ENV=production), next to baselines in
-// the same run: GET /healthz (the edge's floor) and a catalog product read (a cached read of the same origin).
-// The model is learnt first from paid orders of bundles; then the figures take turns (A B C D A B C D ...), so a
-// change in the machine's speed touches each alike.
-import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { startTopology, stopTopology } from '../../tests/e2e/support/topology';
 import { productionEnv } from './production-env';
@@ -32,31 +27,24 @@ function statusOf(url: string, headers: Record<string, string> = {}): Promise<nu
 
 async function seed(client: ShopClient) {
   const admin = await client.login(developmentAdmin.email, developmentAdmin.password);
-  const category = await client.json('POST', '/api/categories', { name: `bench-${randomUUID().slice(0, 8)}` }, admin);
+  const categoryId = await client.category(admin);
   const products: string[] = [];
   for (let i = 0; i < productCount; i++) {
-    const product = await client.json(
-      'POST',
-      '/api/products',
-      {
-        sku: `BENCH-RECS-${randomUUID()}`,
+    products.push(
+      await client.stockedProduct(admin, {
+        skuPrefix: 'BENCH-RECS',
         name: `Benchmark lantern ${i}`,
-        price: { amount: 900 + i, currency: 'EUR' },
-        categoryId: category.id,
-        initialStock: 1_000_000,
-      },
-      admin,
+        amount: 900 + i,
+        categoryId,
+        stock: 1_000_000,
+      }),
     );
-    products.push(String(product.id));
   }
   const tokens: string[] = [];
   const card = { cardNumber: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123' };
   const shippingAddress = { line1: '1 Bench Road', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
   for (let c = 0; c < customers; c++) {
-    const email = `bench-recs-${randomUUID()}@example.com`;
-    const password = `bench password ${randomUUID()}`;
-    await client.json('POST', '/api/auth/register', { email, password, name: `Bench shopper ${c}` });
-    const token = await client.login(email, password);
+    const token = await client.newCustomer(`Bench shopper ${c}`);
     tokens.push(token);
     for (let o = 0; o < ordersPerCustomer; o++) {
       // Bundles: product 2k with 2k+1, and one of the first three (the bestsellers) now and then.
