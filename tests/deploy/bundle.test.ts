@@ -149,7 +149,12 @@ describe('the production bundle', () => {
   it('runs the all-in-one edge bundle with node: the whole platform answers', async () => {
     const dataDir = mkdtempSync(join(outRoot, 'edge-data-'));
     const port = await freePort();
-    const edge = startBundle('edge', { PORT: String(port), SHOP_DATA_DIR: dataDir, NODE_ENV: 'development' }, dataDir);
+    // An empty shop, as asserted below: npm start's demo data would be seeding while the test reads the catalog.
+    const edge = startBundle(
+      'edge',
+      { PORT: String(port), SHOP_DATA_DIR: dataDir, NODE_ENV: 'development', SHOP_DEMO_DATA: 'false' },
+      dataDir,
+    );
     const base = `http://127.0.0.1:${port}`;
     expect(await (await answers(`${base}/healthz`, edge)).json()).toEqual({ status: 'ok' });
     await answers(`${base}/readyz`, edge);
