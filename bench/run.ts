@@ -1,8 +1,8 @@
 // `npm run bench`: each figure is measured next to its baseline in the same run, so the ratio holds when
 // the machine's speed drifts. Servers run as child processes; the load generator is this process (on the
 // same 2 cores, so absolute figures are lower bounds).
-import { join } from 'node:path';
-import { startTopology, stopTopology, type TopologyKind } from '../tests/e2e/support/topology';
+import { join, resolve } from 'node:path';
+import { startTopology, stopTopology, type TopologyKind, topologyPid } from '../tests/e2e/support/topology';
 import { analyticsReads } from './scenarios/analytics-reads';
 import { cartThroughput } from './scenarios/cart-throughput';
 import { daprCeiling } from './scenarios/dapr-ceiling';
@@ -22,6 +22,8 @@ const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 /** BENCH_ONLY=<some of these, comma-separated> picks sections; all of them by default. */
 const allSections = 'http,reservations,orders,cart,hub,notifications,analytics,recommendations,fraud';
 const sections = new Set((process.env.BENCH_ONLY ?? allSections).split(','));
+/** BENCH_TOPOLOGIES=embedded (or dapr) measures the orders section on one topology; both by default. */
+const topologies = new Set((process.env.BENCH_TOPOLOGIES ?? 'embedded,dapr').split(','));
 
 async function main(): Promise<void> {
   const logDir = join(root, '.tmp', 'bench');
@@ -39,19 +41,31 @@ async function main(): Promise<void> {
       ['embedded', 'embedded topology (one process, SQLite)'],
       ['dapr', 'Dapr topology (a process and a daprd per service, PostgreSQL, Redis Streams)'],
     ] as Array<[TopologyKind, string]>) {
-      // Throughput, not review: 64 loops over 16 customers place far more than five orders each within ten minutes,
-      // which the contract holds for review. FRAUD_REVIEW_SCORE=101 holds nothing; every order is still scored.
-      const origin = await startTopology(kind, { FRAUD_REVIEW_SCORE: '101' });
+      if (!topologies.has(kind)) continue;
+      // Throughput, not review: 32 customers place far more than five orders each within ten minutes, which the
+      // contract holds for review. FRAUD_REVIEW_SCORE=101 holds nothing; every order is still scored.
+      const origin = await startTopology(kind, { FRAUD_REVIEW_SCORE: '101' }, profiling(kind));
+      const rootPid = topologyPid(kind);
       try {
-        measured.set(kind, await orderThroughput(`orders placed → Paid, ${label}`, origin, durationSeconds));
+        measured.set(
+          kind,
+          await orderThroughput(
+            `orders placed → Paid, ${label}`,
+            origin,
+            durationSeconds,
+            rootPid === undefined ? undefined : { rootPid },
+          ),
+        );
       } finally {
         await stopTopology(kind);
       }
     }
     rates.push(...measured.values());
-    printRates('Completed orders (placed → Paid) over HTTP, 64 concurrent clients, 20 products', rates);
+    printRates('Completed orders (placed → Paid) over HTTP, 32 customers in a closed loop, 20 products', rates);
     // After the topologies stopped, so none of their processes share the cores with the plumbing measured.
-    printDaprCeiling(await daprCeiling(durationSeconds, join(logDir, 'dapr-ceiling')), measured.get('dapr'));
+    if (topologies.has('dapr')) {
+      printDaprCeiling(await daprCeiling(durationSeconds, join(logDir, 'dapr-ceiling')), measured.get('dapr'));
+    }
   }
   if (sections.has('cart')) {
     const rates = await cartThroughput(durationSeconds, join(logDir, 'cart'));
@@ -84,6 +98,16 @@ async function main(): Promise<void> {
   }
   // Quality, not a rate: a fixed generated stream, so BENCH_SECONDS does not apply.
   if (sections.has('fraud')) printFraudScoring(await fraudScoring());
+}
+
+/**
+ * BENCH_CPU_PROF=<dir>: the topology's first Node process (the whole embedded platform; start-dapr in the Dapr
+ * topology) writes a V8 CPU profile there when it stops (`node --cpu-prof`; open it in Chrome DevTools or
+ * summarise it with `npx tsx bench/cpu-profile.ts <file>`).
+ */
+function profiling(kind: TopologyKind): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(resolve(dir), kind)}`] : [];
 }
 
 function printRates(title: string, rates: RateResult[]): void {

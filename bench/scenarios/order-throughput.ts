@@ -1,22 +1,30 @@
 // Completed orders per second (placed → Paid) through the whole saga: placement at catalog prices, the card
-// vaulted, stock reserved, the payment authorized and captured, the order Paid and the reservation committed.
-// Measured on a running topology over HTTP, next to the raw PostgreSQL rate of a minimal order transaction
-// (insert the order, take one unit with a guarded UPDATE) at the same concurrency in the same run.
+// vaulted, the order scored by the fraud review, stock reserved, the payment authorized and captured, the order Paid
+// and the reservation committed. 32 customers, each its own account, place orders in a closed loop (the next order
+// once the last one's placement answered) on a running topology over HTTP, next to the raw PostgreSQL rate of a
+// minimal order transaction (insert the order, take one unit with a guarded UPDATE) at the same concurrency in the
+// same run. The CPU every process spent per order (the topology's processes read from /proc, the load generator's
+// own) is printed beside the rate.
 // The topology runs with FRAUD_REVIEW_SCORE=101 (bench/run.ts): every order is scored, none is held for review,
 // although each customer places far more than the five orders in ten minutes the contract lets through unheld.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import { Pool } from 'pg';
-import { drive, percentile, type RateResult } from './rates';
+import { type CpuByProcess, cpuPerUnit, describeCpuPerUnit, mergeCpu, ownCpu, processTreeCpu } from './process-cpu';
+import { drive, parentPidOf, percentile, type RateResult } from './rates';
 import { developmentAdmin, ShopClient } from './shop-client';
 
-const concurrency = 64;
+/** Closed-loop customers: each places its next order when its last placement is answered. */
+const customerCount = 32;
 const productCount = 20;
 const plentifulStock = 1_000_000;
-/** One product sells out during the run, so "zero oversell" is checked against real contention. */
-const scarceStock = 50;
-const customerCount = 16;
+/**
+ * One product sells out at the start of the run: every customer's first order is for it, 32 at once for 20 units,
+ * so "zero oversell" is checked under contention whatever the rate.
+ */
+const scarceStock = 20;
+const loadGenerator = 'load generator (bench process)';
 
 interface OrderView {
   id: string;
@@ -75,8 +83,22 @@ async function untilNothingPending(client: ShopClient, admin: string, timeoutMs:
   throw new Error(`orders still Pending ${timeoutMs} ms after the load stopped`);
 }
 
-/** Orders placed from `concurrency` loops for `seconds` on a running topology; answers the saga's rate. */
-export async function orderThroughput(name: string, origin: string, seconds: number): Promise<RateResult> {
+/** A rate of orders, with the CPU each process spent per order when it was measured. */
+export type OrderRate = RateResult & { cpuPerOrder?: CpuByProcess };
+
+/** Where the CPU per order is read from: the topology's process tree, and this process (the load generator). */
+export interface OrderCpuSource {
+  /** The process the bench started for the topology; every process under it is counted. */
+  rootPid: number;
+}
+
+/** Orders placed by `customerCount` customers in a closed loop for `seconds` on a running topology. */
+export async function orderThroughput(
+  name: string,
+  origin: string,
+  seconds: number,
+  cpu?: OrderCpuSource,
+): Promise<OrderRate> {
   const client = new ShopClient(origin);
   const { admin, products, tokens } = await seed(client);
   const shipping = { line1: '1 Bench Road', city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' };
@@ -89,28 +111,38 @@ export async function orderThroughput(name: string, origin: string, seconds: num
   let accepted = 0;
   let refused = 0;
   let sequence = 0;
-  const place = async () => {
-    const n = sequence++;
-    // Every fourth order goes to the scarce product, so it sells out early in the run.
-    const product = (n % 4 === 0 ? products[0] : products[n % products.length]) as { id: string };
+  const place = async (customer: number, scarce = false) => {
+    const product = (scarce ? products[0] : products[1 + (sequence++ % (products.length - 1))]) as { id: string };
     const res = await client.send(
       'POST',
       '/api/orders',
       { items: [{ productId: product.id, quantity: 1 }], shippingAddress: shipping, payment },
-      tokens[n % tokens.length],
+      tokens[customer],
     );
     await res.arrayBuffer();
     if (res.status === 202) accepted++;
     else refused++;
   };
-  for (let i = 0; i < concurrency; i++) await place(); // warm-up: JIT, pools, caches
+  const customers = Array.from({ length: customerCount }, (_, customer) => customer);
+  // Warm-up (JIT, pools, caches), settled before the clock and the CPU readings start.
+  for (const customer of customers) await place(customer);
+  await untilNothingPending(client, admin, 60_000);
+  const warmUp = accepted;
+  const cpuBefore = cpu && mergeCpu(processTreeCpu(cpu.rootPid), ownCpu(loadGenerator));
+  const startedAt = new Date();
+
   const deadline = Date.now() + seconds * 1000;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < deadline) await place();
+    customers.map(async (customer) => {
+      await place(customer, true);
+      while (Date.now() < deadline) await place(customer);
     }),
   );
   await untilNothingPending(client, admin, 300_000);
+  const cpuAfter = cpu && mergeCpu(processTreeCpu(cpu.rootPid), ownCpu(loadGenerator));
+  // For a profile of the run (BENCH_CPU_PROF): `npx tsx bench/cpu-profile.ts <file> 30 <from> <to>`.
+  console.error(`  ${name}: load from ${startedAt.toISOString()} to ${new Date().toISOString()}`);
+  const placedInRun = accepted - warmUp;
 
   const paid = await allOrders(client, admin, 'Paid');
   const failed = await allOrders(client, admin, 'Failed');
@@ -135,6 +167,8 @@ export async function orderThroughput(name: string, origin: string, seconds: num
   const scarceSold = sold.get(scarce.id) ?? 0;
   if (scarceSold !== scarceStock) throw new Error(`the scarce product sold ${scarceSold} of ${scarceStock}`);
   const otherFailures = failed.filter((o) => o.items.some((item) => item.productId !== scarce.id)).length;
+  // Every order placed in the run went through the saga to Paid or Failed: the CPU is shared over all of them.
+  const cpuPerOrder = cpuBefore && cpuAfter && cpuPerUnit(cpuBefore, cpuAfter, placedInRun);
 
   return {
     name,
@@ -144,7 +178,9 @@ export async function orderThroughput(name: string, origin: string, seconds: num
     note:
       `${accepted} placed (${refused} refused), ${paid.length} Paid, ${failed.length} Failed ` +
       `(${failed.length - otherFailures} for the ${scarceStock}-unit product that sold out exactly, ${otherFailures} others); ` +
-      'latency = Paid time − placement time on the server',
+      'latency = Paid time − placement time on the server' +
+      (cpuPerOrder ? `; ${describeCpuPerUnit(cpuPerOrder, `order placed (${placedInRun} after the warm-up)`)}` : ''),
+    ...(cpuPerOrder ? { cpuPerOrder } : {}),
   };
 }
 
@@ -209,23 +245,29 @@ export async function openRawOrderDatabase(options: {
 }
 
 /** The baseline: a minimal order transaction on raw PostgreSQL through `pg`, same concurrency. */
-export async function rawOrderTransactions(seconds: number, logDir: string): Promise<RateResult> {
+export async function rawOrderTransactions(seconds: number, logDir: string): Promise<OrderRate> {
   const database = await openRawOrderDatabase({
     logDir,
     name: 'bench_raw_orders',
     products: productCount,
     stock: plentifulStock,
-    connections: concurrency,
+    connections: customerCount,
   });
   try {
+    const backend = (await database.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    const postmaster = parentPidOf(Number(backend));
+    const reading = () => mergeCpu(processTreeCpu(postmaster), ownCpu(loadGenerator));
     let sequence = 0;
-    const measured = await drive(concurrency, seconds, () => database.order(sequence++ % productCount));
+    const before = reading();
+    const measured = await drive(customerCount, seconds, () => database.order(sequence++ % productCount));
+    const cpuPerOrder = cpuPerUnit(before, reading(), measured.succeeded);
     return {
       name: 'raw PostgreSQL: insert the order + guarded UPDATE of its stock, one transaction (baseline)',
       perSecond: measured.perSecond,
       p50Ms: measured.p50Ms,
       p99Ms: measured.p99Ms,
-      note: `${concurrency} concurrent transactions through pg`,
+      note: `${customerCount} concurrent transactions through pg; ${describeCpuPerUnit(cpuPerOrder, 'transaction')}`,
+      cpuPerOrder,
     };
   } finally {
     await database.close();

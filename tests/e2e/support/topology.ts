@@ -47,16 +47,21 @@ async function waitUntilReady(baseUrl: string, process: ManagedProcess, timeoutM
  * Starts a whole topology the way a developer does (`npm start` / `npm run start:dapr`) on a free
  * port with fresh data, unless E2E_<KIND>_URL points at one that already runs. Its SMTP_URL is an SMTP server
  * started here, which stores every email the platform sends where the tests read them (E2E_<KIND>_MAIL_DIR).
- * `env` adds to the environment (the benchmarks run it with NODE_ENV=production and the secrets production requires).
+ * `env` adds to the environment (the benchmarks run it with NODE_ENV=production and the secrets production requires);
+ * `nodeArgs` go to the topology's first Node process (the bench's `--cpu-prof`).
  */
-export async function startTopology(kind: TopologyKind, env: NodeJS.ProcessEnv = {}): Promise<string> {
+export async function startTopology(
+  kind: TopologyKind,
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = [],
+): Promise<string> {
   const external = process.env[`E2E_${kind.toUpperCase()}_URL`];
   if (external) return external;
   const port = await freePort();
   const runDir = mkdtempSync(join(tmpdir(), `shop-e2e-${kind}-`));
   const mail = await startMailCatcher(join(runDir, 'mail'));
   const child = spawnManaged(`e2e-${kind}`, tsx, {
-    args: [entryPoints[kind]],
+    args: [...nodeArgs, entryPoints[kind]],
     cwd: repoRoot,
     logDir: runDir,
     env: {
@@ -85,6 +90,11 @@ export async function startTopology(kind: TopologyKind, env: NodeJS.ProcessEnv =
   // them directly, as an attacker inside the cluster would.
   if (kind === 'dapr') process.env.E2E_DAPR_TOPOLOGY_FILE = join(runDir, 'data', 'dapr', 'topology.json');
   return baseUrl;
+}
+
+/** The process startTopology started for `kind` (every process of the topology runs under it), if it did. */
+export function topologyPid(kind: TopologyKind): number | undefined {
+  return running.get(kind)?.process.child.pid;
 }
 
 export async function stopTopology(kind: TopologyKind): Promise<void> {

@@ -1,0 +1,118 @@
+// CPU per unit of work (an order, a message) for every process a topology runs, from /proc: a topology's processes
+// are found as the process tree under the one the bench started, each named by what it runs (the service of a
+// `services/<name>/src/main.ts`, a daprd's --app-id, postgres, redis…), and their CPU summed by that name.
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpuMicrosOfStat } from './rates';
+
+/** CPU used so far (µs) by each named part of a process tree; several processes of one name are summed. */
+export type CpuByProcess = Map<string, number>;
+
+interface ProcessEntry {
+  pid: number;
+  parent: number;
+  cpuMicros: number;
+  name: string;
+}
+
+/** Every live process under `rootPid` (itself included), named by nameOfProcess, with the CPU each used so far. */
+export function processTreeCpu(rootPid: number): CpuByProcess {
+  const entries = liveProcesses();
+  const children = new Map<number, ProcessEntry[]>();
+  for (const entry of entries.values()) {
+    const siblings = children.get(entry.parent) ?? [];
+    siblings.push(entry);
+    children.set(entry.parent, siblings);
+  }
+  const byName: CpuByProcess = new Map();
+  const root = entries.get(rootPid);
+  const pending = root ? [root] : [];
+  for (let entry = pending.pop(); entry; entry = pending.pop()) {
+    byName.set(entry.name, (byName.get(entry.name) ?? 0) + entry.cpuMicros);
+    pending.push(...(children.get(entry.pid) ?? []));
+  }
+  return byName;
+}
+
+/** This process's own CPU (µs), under the name the figures give it. */
+export function ownCpu(name: string): CpuByProcess {
+  const usage = process.cpuUsage();
+  return new Map([[name, usage.user + usage.system]]);
+}
+
+/** What each named part used between two readings of the same processes, per unit of `work` (µs per unit). */
+export function cpuPerUnit(before: CpuByProcess, after: CpuByProcess, work: number): CpuByProcess {
+  const perUnit: CpuByProcess = new Map();
+  for (const [name, micros] of after) {
+    const spent = micros - (before.get(name) ?? 0);
+    // A process that started during the measurement counts from 0; one that ended left its time to its parent.
+    if (spent > 0 && work > 0) perUnit.set(name, spent / work);
+  }
+  return perUnit;
+}
+
+/** Merges readings of separate trees (a topology's and the load generator's) into one. */
+export function mergeCpu(...readings: CpuByProcess[]): CpuByProcess {
+  const merged: CpuByProcess = new Map();
+  for (const reading of readings)
+    for (const [name, micros] of reading) merged.set(name, (merged.get(name) ?? 0) + micros);
+  return merged;
+}
+
+/** `total 11.2 ms/order: edge 9.1, load generator 2.0, …`, the largest first, in milliseconds per unit. */
+export function describeCpuPerUnit(perUnit: CpuByProcess, unit: string): string {
+  const parts = [...perUnit].filter(([, micros]) => micros >= 5).sort((a, b) => b[1] - a[1]);
+  const total = [...perUnit.values()].reduce((sum, micros) => sum + micros, 0);
+  const ms = (micros: number) => (micros / 1000).toFixed(micros >= 10_000 ? 1 : 2);
+  return `CPU ${ms(total)} ms/${unit}: ${parts.map(([name, micros]) => `${name} ${ms(micros)}`).join(', ')}`;
+}
+
+/**
+ * What a process is, from its command line: the service of a `services/<name>/src/main.ts` (or a bundled
+ * `dist/<name>/main.js`), `daprd <app-id>`, or the program's own name (node, postgres, redis-server, sentry…),
+ * with the script a node process runs when it is none of those.
+ */
+export function nameOfProcess(argv: string[], command: string): string {
+  const first = argv[0] ?? command;
+  // PostgreSQL backends and auxiliaries retitle themselves ("postgres: bench db 127.0.0.1(4242) idle").
+  if (/^postgres:/.test(first)) return 'postgres';
+  // redis-server retitles itself "/usr/bin/redis-server 127.0.0.1:6379".
+  const program = (first.split(' ')[0] ?? first).split('/').pop() || command;
+  if (program === 'daprd') {
+    const appId = argv[argv.indexOf('--app-id') + 1];
+    return argv.includes('--app-id') && appId ? `daprd ${appId}` : 'daprd';
+  }
+  // tsx's CLI runs the script in a child node process; it only waits for it.
+  if (argv.some((arg) => arg.endsWith('tsx/dist/cli.mjs') || arg.endsWith('.bin/tsx'))) return 'tsx wrapper';
+  const service = argv
+    .map((arg) => /services\/([^/]+)\/src\/main\.ts$/.exec(arg) ?? /dist\/([^/]+)\/main\.js$/.exec(arg))
+    .find((match) => match !== null);
+  if (service?.[1]) return service[1];
+  if (program === 'node' || program.startsWith('node')) {
+    const script = argv.slice(1).find((arg) => !arg.startsWith('-') && /\.[cm]?[jt]s$/.test(arg));
+    return script ? `node ${script.split('/').slice(-2).join('/')}` : 'node';
+  }
+  return program;
+}
+
+function liveProcesses(): Map<number, ProcessEntry> {
+  const entries = new Map<number, ProcessEntry>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      entries.set(pid, {
+        pid,
+        parent: Number(fields[1]),
+        cpuMicros: cpuMicrosOfStat(stat),
+        name: nameOfProcess(argv, command),
+      });
+    } catch {
+      // The process exited while we looked; its time is in its parent's children's time now.
+    }
+  }
+  return entries;
+}
