@@ -5,6 +5,7 @@ import { kitEntities } from './kit-entities';
 import { kitMigrations } from './kit-migrations';
 import { runMigrationsUnderLock, whileSqliteBusy } from './migration-lock';
 import { queryLogger } from './query-logger';
+import { bindIntegerParameters, sqliteStatementCacheSize } from './sqlite-statements';
 
 export type MigrationClass = new () => MigrationInterface;
 
@@ -43,6 +44,7 @@ export function createDataSource(url: string, settings: DataSourceSettings): Dat
     maxQueryExecutionTime: settings.slowQueryMs ?? 1_000,
     ...(settings.logger ? { logger: queryLogger(settings.logger) } : {}),
   } as DataSourceOptions);
+  if (dataSource.driver.options.type === 'better-sqlite3') bindIntegerParameters(dataSource);
   if (settings.idempotencyTtlHours !== undefined) setIdempotencyTtl(dataSource, settings.idempotencyTtlHours);
   return dataSource;
 }
@@ -77,6 +79,7 @@ type ConnectionOptions =
       database: string;
       enableWAL: boolean;
       timeout: number;
+      statementCacheSize: number;
       prepareDatabase: (db: { pragma(statement: string): unknown }) => void;
     }
   | { type: 'postgres'; url: string; poolSize?: number }
@@ -107,6 +110,7 @@ export function connectionOptions(url: string, poolSize?: number): ConnectionOpt
       database,
       enableWAL: database !== ':memory:',
       timeout: sqliteBusyTimeoutMs,
+      statementCacheSize: sqliteStatementCacheSize,
       prepareDatabase: (db: { pragma(statement: string): unknown }) => void db.pragma('synchronous = NORMAL'),
     };
   }

@@ -33,7 +33,7 @@ export async function handleOnce<T>(
   if (!eventId || eventId.length > kitLimits.inboxEventIdLength) {
     throw new Error(`inbox event id must be 1-${kitLimits.inboxEventIdLength} characters`);
   }
-  const record = dialectOf(dataSource) === 'postgres' ? recordInOneStatement : lookUpThenRecord;
+  const record = dialectOf(dataSource) === 'mssql' ? lookUpThenRecord : recordInOneStatement;
   const outcome = await runTransaction<Step<T>>(dataSource, async (tx) => {
     if (!(await record(tx, consumer, eventId))) return tx.rollbackWith({ duplicate: true });
     return { duplicate: false, value: await effect(tx) };
@@ -55,12 +55,26 @@ async function lookUpThenRecord(tx: Tx, consumer: string, eventId: string): Prom
   }
 }
 
-// PostgreSQL: one statement per event instead of a lookup and an insert (every consumer of the saga pays it
-// per event). A twin in flight holds the key's lock, so this waits for it and then inserts nothing.
+// PostgreSQL and SQLite: one statement per event instead of a lookup and an insert (every consumer of the saga
+// pays it per event). On PostgreSQL a twin in flight holds the key's lock, so this waits for it and then inserts
+// nothing; SQLite runs one writer at a time. SQL Server has no ON CONFLICT: it looks up, then inserts.
 async function recordInOneStatement(tx: Tx, consumer: string, eventId: string): Promise<boolean> {
+  const connection = tx.manager.connection;
+  const postgres = dialectOf(connection) === 'postgres';
+  const values = postgres ? '($1, $2, $3)' : '(?, ?, ?)';
+  // The instant as the entity's column stores it (SQLite keeps a UTC text; TypeORM formats it, not the driver).
+  const processedAt = postgres
+    ? new Date()
+    : connection.driver.preparePersistentValue(new Date(), processedAtColumn(connection));
   const inserted: unknown[] = await tx.manager.query(
-    'INSERT INTO inbox_events (consumer, event_id, processed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1',
-    [consumer, eventId, new Date()],
+    `INSERT INTO inbox_events (consumer, event_id, processed_at) VALUES ${values} ON CONFLICT DO NOTHING RETURNING 1`,
+    [consumer, eventId, processedAt],
   );
   return inserted.length === 1;
+}
+
+function processedAtColumn(connection: DataSource) {
+  const column = connection.getMetadata(InboxEvent).findColumnWithPropertyName('processedAt');
+  if (!column) throw new Error('the inbox entity has no processedAt column');
+  return column;
 }

@@ -10,7 +10,12 @@ import type { Logger } from '../log/logger';
 export function queryLogger(log: Logger): TypeOrmLogger {
   const db = log.child({ component: 'typeorm' });
   return {
-    logQuery: (query, parameters) => db.trace({ query, parameters }, 'query'),
+    // Integers are bound as BigInt on SQLite (bindIntegerParameters), which JSON cannot write.
+    logQuery: (query, parameters) =>
+      db.trace(
+        { query, parameters: parameters?.map((p: unknown) => (typeof p === 'bigint' ? Number(p) : p)) },
+        'query',
+      ),
     logQueryError: (error, query) => db.debug({ query, error: String(error) }, 'query failed'),
     logQuerySlow: (timeMs, query) => db.warn({ query, timeMs }, 'slow query'),
     logSchemaBuild: (message) => db.debug(message),

@@ -69,4 +69,23 @@ describe('handleOnce (SQLite)', () => {
     );
     expect(await db.query('SELECT id FROM outbox_events')).toEqual([{ id: 'follow-up-1' }]);
   });
+
+  it('records the event with one statement, its instant read back as the entity writes it', async () => {
+    const statements: string[] = [];
+    const runner = db.createQueryRunner();
+    const query = runner.query.bind(runner);
+    runner.query = ((sql: string, ...rest: []) => {
+      statements.push(sql);
+      return query(sql, ...rest);
+    }) as typeof runner.query;
+    const before = Date.now();
+    await handleOnce(db, 'stock', 'event-7', async () => undefined);
+    expect(statements.filter((sql) => /inbox_events/.test(sql))).toEqual([
+      expect.stringMatching(/^INSERT INTO inbox_events .* ON CONFLICT DO NOTHING RETURNING 1$/),
+    ]);
+    const record = await db.manager.findOneByOrFail(InboxEvent, { consumer: 'stock', eventId: 'event-7' });
+    expect(record.processedAt).toBeInstanceOf(Date);
+    expect(record.processedAt.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(record.processedAt.getTime()).toBeLessThanOrEqual(Date.now());
+  });
 });

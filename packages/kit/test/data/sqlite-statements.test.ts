@@ -1,0 +1,65 @@
+import { transaction } from '../../src/data';
+import { sqliteStatementCacheSize } from '../../src/data/sqlite-statements';
+import { newWidget, openWidgets, WidgetEntity } from './support/widgets';
+
+describe('SQLite statements', () => {
+  it('binds integer parameters, so the same query with another number is the same statement', async () => {
+    const db = await openWidgets('sqlite::memory:');
+    try {
+      const statements: string[] = [];
+      const runner = db.createQueryRunner();
+      const query = runner.query.bind(runner);
+      runner.query = ((sql: string, ...rest: []) => {
+        statements.push(sql);
+        return query(sql, ...rest);
+      }) as typeof runner.query;
+      await transaction(db, async (tx) => {
+        await tx.manager.insert(WidgetEntity, [newWidget('a', 3), newWidget('b', 7)]);
+      });
+      statements.length = 0;
+      const counts: number[] = [];
+      for (const quantity of [3, 7, 9]) {
+        counts.push(await db.manager.countBy(WidgetEntity, { quantity }));
+        await db.manager
+          .createQueryBuilder()
+          .update(WidgetEntity)
+          .set({ quantity: () => 'quantity + 1' })
+          .where('quantity = :quantity', { quantity })
+          .execute();
+      }
+      expect(counts).toEqual([1, 1, 0]);
+      expect(new Set(statements).size).toBe(2);
+      expect(statements.join('\n')).not.toMatch(/\b[379]\b/);
+      expect((await db.manager.find(WidgetEntity, { order: { name: 'ASC' } })).map((w) => w.quantity)).toEqual([4, 8]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('compares a bound integer as SQLite compares the literal it replaced, in a text column too', async () => {
+    const db = await openWidgets('sqlite::memory:');
+    try {
+      await db.manager.insert(WidgetEntity, [newWidget('5', 1), newWidget('5.0', 2)]);
+      const named = await db.manager
+        .createQueryBuilder(WidgetEntity, 'w')
+        .where('w.name = :name', { name: 5 })
+        .getMany();
+      // The literal 5 against a TEXT column is the text '5'; a bound double would have been '5.0'.
+      expect(named.map((w) => w.name)).toEqual(['5']);
+      const literal = await db.query(`SELECT name FROM widgets WHERE name = 5`);
+      expect(literal).toEqual([{ name: '5' }]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('keeps far more prepared statements than TypeORM would', async () => {
+    const db = await openWidgets('sqlite::memory:');
+    try {
+      expect((db.driver.options as { statementCacheSize?: number }).statementCacheSize).toBe(sqliteStatementCacheSize);
+      expect(sqliteStatementCacheSize).toBeGreaterThan(100);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
