@@ -123,6 +123,22 @@ export async function runTransaction<T>(
 }
 
 /**
+ * Runs `work` on the DataSource's own manager outside any transaction: on SQLite in its turn of the kit's queue, so
+ * that no transaction is open on the one connection while its statements run, each of them committing on its own.
+ * autocommit() uses it; a call inside a transaction on the same DataSource is refused as transaction() refuses it.
+ */
+export function withoutTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  const outer = active?.getStore();
+  if (outer?.has(dataSource)) {
+    throw new Error('autocommit() called inside a transaction on the same DataSource: pass the outer tx instead');
+  }
+  return exclusive(dataSource, () => inTransactionOn(dataSource, outer, () => work(dataSource.manager)));
+}
+
+/**
  * The outbox row of `event`, for a store that writes it with a statement of its own: in the same statement as
  * the change it announces, so that no round trip but the COMMIT runs while that change's row locks are held.
  * The row is validated as `tx.outbox` validates it, and the relays are woken after the commit as they are for
