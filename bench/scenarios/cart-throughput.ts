@@ -1,10 +1,10 @@
-import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { EmbeddedBus, EtagMismatchError, type StateStore } from '@shop/kit';
 import { freePort, waitForPort } from '@shop/testkit/src/free-port';
 import { spawnManaged } from '@shop/testkit/src/managed-process';
 import { startTopology, stopTopology } from '../../tests/e2e/support/topology';
 import { benchCartWrite } from './cart-state-write';
+import { keptAliveHttp } from './kept-alive-http';
 import { productionEnv } from './production-env';
 import { measureInTurns, type RateResult, type TurnFigure } from './rates';
 import { developmentAdmin, ShopClient } from './shop-client';
@@ -49,24 +49,7 @@ async function retryingWrite(state: StateStore, cartKey: string, productId: stri
   }
 }
 
-/**
- * The load generator's HTTP: node:http on kept-alive sockets. fetch (undici) costs the generator several times
- * more CPU per request, and the generator shares the two cores with the servers it measures.
- */
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-function statusOf(url: string, method: string, headers: Record<string, string> = {}, body?: string): Promise<number> {
-  const bodyHeaders =
-    body === undefined ? {} : { 'content-type': 'application/json', 'content-length': `${Buffer.byteLength(body)}` };
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: { ...headers, ...bodyHeaders } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const { statusOf, close: closeSockets } = keptAliveHttp(concurrency);
 
 export async function cartThroughput(seconds: number, logDir: string): Promise<RateResult[]> {
   const barePort = await freePort();
@@ -125,7 +108,7 @@ export async function cartThroughput(seconds: number, logDir: string): Promise<R
     for (const f of figures) for (let n = 0; n < cartCount * 4; n++) await f.operation(n);
     return await measureInTurns(figures, { seconds, turns });
   } finally {
-    agent.destroy();
+    closeSockets();
     await stopTopology('embedded');
     await bare.stop();
   }

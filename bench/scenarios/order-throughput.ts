@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import { Pool } from 'pg';
+import { keptAliveHttp } from './kept-alive-http';
 import { type CpuByProcess, cpuPerUnit, describeCpuPerUnit, mergeCpu, ownCpu, processTreeCpu } from './process-cpu';
 import { drive, parentPidOf, percentile, type RateResult } from './rates';
 import { developmentAdmin, ShopClient } from './shop-client';
@@ -111,16 +112,16 @@ export async function orderThroughput(
   let accepted = 0;
   let refused = 0;
   let sequence = 0;
+  const http = keptAliveHttp(customerCount);
   const place = async (customer: number, scarce = false) => {
     const product = (scarce ? products[0] : products[1 + (sequence++ % (products.length - 1))]) as { id: string };
-    const res = await client.send(
+    const status = await http.statusOf(
+      `${origin}/api/orders`,
       'POST',
-      '/api/orders',
-      { items: [{ productId: product.id, quantity: 1 }], shippingAddress: shipping, payment },
-      tokens[customer],
+      { authorization: `Bearer ${tokens[customer]}` },
+      JSON.stringify({ items: [{ productId: product.id, quantity: 1 }], shippingAddress: shipping, payment }),
     );
-    await res.arrayBuffer();
-    if (res.status === 202) accepted++;
+    if (status === 202) accepted++;
     else refused++;
   };
   const customers = Array.from({ length: customerCount }, (_, customer) => customer);
@@ -138,6 +139,7 @@ export async function orderThroughput(
       while (Date.now() < deadline) await place(customer);
     }),
   );
+  http.close();
   await untilNothingPending(client, admin, 300_000);
   const cpuAfter = cpu && mergeCpu(processTreeCpu(cpu.rootPid), ownCpu(loadGenerator));
   // For a profile of the run (BENCH_CPU_PROF): `npx tsx bench/cpu-profile.ts <file> 30 <from> <to>`.
