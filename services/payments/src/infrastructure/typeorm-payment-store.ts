@@ -1,6 +1,6 @@
 import type { DeclineReason } from '@shop/contracts';
 import { creationPage, dialectOf, isUniqueViolation, type Tx, transaction } from '@shop/kit';
-import type { DataSource, EntityManager } from 'typeorm';
+import { type DataSource, type EntityManager, In } from 'typeorm';
 import type { PaymentStore, Payments, Refunds, UnitOfWork } from '../application/ports';
 import { canMove, type Payment, type PaymentStatus, refundableStatuses } from '../domain/payment';
 import type { Refund } from '../domain/refund';
@@ -77,6 +77,12 @@ function paymentsOf(manager: EntityManager): Payments {
           })
           .setLock('pessimistic_write')
           .getOne();
+        return row ? toPayment(row) : null;
+      }
+      if (dialectOf(manager.connection) === 'sqlite') {
+        // SQLite runs one writing transaction at a time (the kit queues them): nothing can change the row before
+        // this transaction ends, so the read alone is the claim.
+        const row = await repository.findOneBy({ orderId, status: In([...statuses]) });
         return row ? toPayment(row) : null;
       }
       // Writing a column onto itself takes the row lock without changing anything.
