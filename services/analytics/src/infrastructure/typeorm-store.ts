@@ -184,11 +184,20 @@ export function storeOfTx(tx: Tx): AnalyticsStore {
       }
     },
     async stockProduct({ productId, available, version }) {
+      // The usual case in one statement: the product is known and this change is newer than the one it shows.
+      const { affected } = await manager
+        .createQueryBuilder()
+        .update(ProductEntity)
+        .set({ available, stockVersion: version })
+        .where('product_id = :productId AND (stock_version IS NULL OR stock_version < :version)', {
+          productId,
+          version,
+        })
+        .execute();
+      if (affected) return;
       const known = await products.findOneBy({ productId });
       if (!known) {
         await products.insert({ productId, name: null, namedAt: null, available, stockVersion: version });
-      } else if (known.stockVersion === null || known.stockVersion < version) {
-        await products.update({ productId }, { available, stockVersion: version });
       }
     },
   };
