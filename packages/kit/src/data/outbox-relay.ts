@@ -7,7 +7,7 @@ import { withTraceparent } from '../tracing/tracing';
 import { autocommit } from './autocommit';
 import { OutboxEvent, type OutboxEventRecord } from './kit-entities';
 import { dialectOf } from './portable-columns';
-import { onOutboxCommit, transaction } from './unit-of-work';
+import { onOutboxCommit, transaction, withoutTransaction } from './unit-of-work';
 
 export type PublishEvent = (topic: string, event: EventEnvelope) => Promise<void>;
 
@@ -202,7 +202,54 @@ export class OutboxRelay {
 
   /** Leases the oldest unpublished rows that nobody holds, as one conditional UPDATE. */
   private claim(): Promise<Claim | undefined> {
-    return dialectOf(this.dataSource) === 'postgres' ? this.claimInOneStatement() : this.claimInTransaction();
+    const dialect = dialectOf(this.dataSource);
+    if (dialect === 'postgres') return this.claimInOneStatement();
+    if (dialect === 'sqlite') return this.claimOnSqlite();
+    return this.claimInTransaction();
+  }
+
+  /**
+   * The claim of claimInTransaction on SQLite, where the kit runs one transaction at a time on the one connection:
+   * one UPDATE leases the prefix of the unpublished rows up to the first one someone holds, and a read by key gets
+   * them; no BEGIN and COMMIT (the relay passes once per batch of commits, and its five statements were a good
+   * share of an order's). When nothing was free, a read of the head says until when it is held.
+   */
+  private claimOnSqlite(): Promise<Claim | undefined> {
+    return withoutTransaction(this.dataSource, async (manager) => {
+      const now = new Date();
+      const token = `${this.relayId}#${this.claims + 1}`;
+      const leaseUntilMs = now.getTime() + this.leaseMs;
+      const stored = storedDate(this.dataSource);
+      const claimed: Array<{ seq: number }> = await manager.query(
+        `UPDATE outbox_events SET locked_by = ?, locked_until = ?
+         WHERE seq IN (
+           SELECT seq FROM outbox_events
+           WHERE published_at IS NULL
+             AND (locked_until IS NULL OR locked_until <= ?)
+             AND seq < coalesce(
+               (SELECT min(seq) FROM outbox_events WHERE published_at IS NULL AND locked_until > ?),
+               9223372036854775807)
+           ORDER BY seq LIMIT ?)
+         RETURNING seq`,
+        [token, stored(new Date(leaseUntilMs)), stored(now), stored(now), this.batchSize],
+      );
+      if (claimed.length === 0) {
+        const head = await manager.findOne(OutboxEvent, {
+          select: { seq: true, lockedUntil: true },
+          where: { publishedAt: IsNull() },
+          order: { seq: 'ASC' },
+        });
+        this.headFreeAtMs = head?.lockedUntil?.getTime();
+        return undefined;
+      }
+      this.headFreeAtMs = undefined;
+      this.claims++;
+      const rows = await manager.find(OutboxEvent, {
+        where: { seq: In(claimed.map((row) => row.seq)), lockedBy: token },
+        order: { seq: 'ASC' },
+      });
+      return { rows, token, leaseUntilMs };
+    });
   }
 
   /**
@@ -391,6 +438,13 @@ interface ClaimedRow {
   traceparent: string | null;
   wanted: number;
   head_locked_until: Date | null;
+}
+
+/** An instant as TypeORM stores it in this database's datetime columns (SQLite keeps a UTC text). */
+function storedDate(dataSource: DataSource): (at: Date) => unknown {
+  const column = dataSource.getMetadata(OutboxEvent).findColumnWithPropertyName('lockedUntil');
+  if (!column) throw new Error('the outbox entity has no lockedUntil column');
+  return (at) => dataSource.driver.preparePersistentValue(at, column);
 }
 
 function recordOf(row: ClaimedRow): OutboxEventRecord {

@@ -112,4 +112,35 @@ describe('OutboxRelay (SQLite)', () => {
     await stopping;
     expect((await db.manager.find(OutboxEvent))[0]?.publishedAt).toBeInstanceOf(Date);
   });
+
+  it('claims a batch with one UPDATE and a read by key, without a transaction of its own', async () => {
+    await commitEvents(3);
+    const statements: string[] = [];
+    const runner = db.createQueryRunner();
+    const query = runner.query.bind(runner);
+    runner.query = ((sql: string, ...rest: []) => {
+      statements.push(sql);
+      return query(sql, ...rest);
+    }) as typeof runner.query;
+    const publisher = recordingPublisher();
+    expect(await relay({ publish: publisher.publish }).flush()).toBe(3);
+    expect(statements.slice(0, 3)).toEqual([
+      expect.stringMatching(/^UPDATE outbox_events SET locked_by = \?, locked_until = \?[\s\S]*RETURNING seq$/),
+      expect.stringMatching(/^SELECT .* FROM "outbox_events"/),
+      expect.stringMatching(/^UPDATE "outbox_events" SET "published_at"/),
+    ]);
+    expect(statements.some((sql) => /^(BEGIN|COMMIT)/.test(sql))).toBe(false);
+  });
+
+  it("takes over the rows of a relay whose lease ended, and leaves a live lease's rows and those behind them", async () => {
+    const events = await commitEvents(3);
+    const [head] = await db.manager.find(OutboxEvent, { order: { seq: 'ASC' }, take: 1 });
+    const held = { lockedBy: 'another relay', lockedUntil: new Date(Date.now() + 60_000) };
+    await db.manager.update(OutboxEvent, { seq: head?.seq }, held);
+    const publisher = recordingPublisher();
+    expect(await relay({ publish: publisher.publish }).flush()).toBe(0);
+    await db.manager.update(OutboxEvent, { seq: head?.seq }, { lockedUntil: new Date(Date.now() - 1_000) });
+    expect(await relay({ publish: publisher.publish }).flush()).toBe(3);
+    expect(publisher.ids()).toEqual(events.map((event) => event.id));
+  });
 });
