@@ -10,12 +10,15 @@ import type { Logger } from '../log/logger';
 export function queryLogger(log: Logger): TypeOrmLogger {
   const db = log.child({ component: 'typeorm' });
   return {
-    // Integers are bound as BigInt on SQLite (bindIntegerParameters), which JSON cannot write.
-    logQuery: (query, parameters) =>
+    // Asked for every statement: nothing is built unless trace is on. Integers are bound as BigInt on SQLite
+    // (bindIntegerParameters), which JSON cannot write.
+    logQuery: (query, parameters) => {
+      if (!db.trace()) return;
       db.trace(
         { query, parameters: parameters?.map((p: unknown) => (typeof p === 'bigint' ? Number(p) : p)) },
         'query',
-      ),
+      );
+    },
     logQueryError: (error, query) => db.debug({ query, error: String(error) }, 'query failed'),
     logQuerySlow: (timeMs, query) => db.warn({ query, timeMs }, 'slow query'),
     logSchemaBuild: (message) => db.debug(message),

@@ -1,6 +1,8 @@
-import { transaction } from '../../src/data';
+import { PassThrough } from 'node:stream';
+import { createDataSource, transaction } from '../../src/data';
 import { sqliteStatementCacheSize } from '../../src/data/sqlite-statements';
-import { newWidget, openWidgets, WidgetEntity } from './support/widgets';
+import { createLogger } from '../../src/log/logger';
+import { CreateWidgets1732200000000, newWidget, openWidgets, WidgetEntity } from './support/widgets';
 
 describe('SQLite statements', () => {
   it('binds integer parameters, so the same query with another number is the same statement', async () => {
@@ -58,6 +60,27 @@ describe('SQLite statements', () => {
     try {
       expect((db.driver.options as { statementCacheSize?: number }).statementCacheSize).toBe(sqliteStatementCacheSize);
       expect(sqliteStatementCacheSize).toBeGreaterThan(100);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('logs the bound integers of a statement at trace level as numbers', async () => {
+    const stream = new PassThrough();
+    const records: Array<{ msg: string; query?: string; parameters?: unknown[] }> = [];
+    stream.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) records.push(JSON.parse(line));
+    });
+    const db = createDataSource('sqlite::memory:', {
+      entities: [WidgetEntity],
+      migrations: [CreateWidgets1732200000000],
+      logger: createLogger({ name: 'test', level: 'trace', stream }),
+    });
+    await db.initialize();
+    try {
+      await db.manager.countBy(WidgetEntity, { quantity: 42 });
+      const counted = records.find((r) => r.msg === 'query' && /COUNT/.test(r.query ?? ''));
+      expect(counted?.parameters).toEqual([42]);
     } finally {
       await db.destroy();
     }
