@@ -157,19 +157,36 @@ export function storeOfTx(tx: Tx): AnalyticsStore {
   const locks = dialectOf(manager.connection) !== 'sqlite'; // SQLite writes one transaction at a time anyway
   const facts = manager.getRepository(OrderFactEntity);
   const products = manager.getRepository(ProductEntity);
+  /** SQLite: the facts this transaction read as absent, so their save inserts them. */
+  const unsaved = new Set<string>();
   return {
     async orderFact(orderId) {
+      if (!locks) {
+        // SQLite: nothing else writes until this transaction ends, so a read is enough; a fact read as absent is
+        // inserted when it is saved.
+        const row = await facts.findOneBy({ orderId });
+        if (row) return toOrderFact(row);
+        unsaved.add(orderId);
+        return newOrderFact(orderId);
+      }
       // The row is made first, so that there is always one to lock: locked until the event's transaction ends,
       // two events of one order are applied one after the other, the second seeing what the first wrote.
       const target = OrderFactEntity as unknown as EntitySchema<ObjectLiteral>;
       await insertIfAbsent(manager, target, { orderId }, toOrderFactRow(newOrderFact(orderId)));
-      const query = facts.createQueryBuilder('fact').where('fact.order_id = :orderId', { orderId });
-      if (locks) query.setLock('pessimistic_write');
+      const query = facts
+        .createQueryBuilder('fact')
+        .where('fact.order_id = :orderId', { orderId })
+        .setLock('pessimistic_write');
       const row = await query.getOne();
       return row ? toOrderFact(row) : newOrderFact(orderId);
     },
     async saveOrderFact(fact) {
-      const { orderId, ...rest } = toOrderFactRow(fact);
+      const row = toOrderFactRow(fact);
+      if (unsaved.delete(row.orderId)) {
+        await facts.insert(row);
+        return;
+      }
+      const { orderId, ...rest } = row;
       await facts.update({ orderId }, rest);
     },
     async apply(effects) {
