@@ -1,5 +1,12 @@
 import type { CatalogProduct, CatalogProducts, HandlerContext, InventoryStock } from '@shop/kit';
-import { type CatalogFacts, type ProductRecord, withArchive, withFacts, withStock } from '../domain/projected-product';
+import {
+  type CatalogFacts,
+  type ProductRecord,
+  type StockFacts,
+  withArchive,
+  withFacts,
+  withStock,
+} from '../domain/projected-product';
 import type { ProductView } from './ports';
 
 /** The product projection's rows, read and written in the caller's transaction. */
@@ -7,6 +14,12 @@ export interface ProjectionStore {
   records(productIds: readonly string[]): Promise<Map<string, ProductRecord>>;
   /** `existed`: whether a row was read for it (insert otherwise). */
   save(record: ProductRecord, existed: boolean): Promise<void>;
+  /**
+   * The usual stock change in one statement: sets the stock of a stored product whose stock is older than `stock`
+   * and whose available units stay on the same side of zero (so whether it may be recommended stays as it was);
+   * answers whether it did. Anything else is left to the read, the rules and save.
+   */
+  moveStock(productId: string, stock: StockFacts): Promise<boolean>;
 }
 
 export type ProductChange =
@@ -24,6 +37,8 @@ export async function applyProductChange(
   change: ProductChange,
   { store }: { store: ProjectionStore },
 ): Promise<boolean> {
+  // Stock changes with every order: when it stays on sale (or sold out), nothing a recommendation shows changes.
+  if (change.kind === 'stock' && (await store.moveStock(change.productId, change))) return false;
   const stored = (await store.records([change.productId])).get(change.productId);
   const next = recordAfter(stored, change);
   if (!next) return false;

@@ -145,6 +145,21 @@ export function projectionStoreOf(tx: Tx): ProjectionStore {
       if (existed) await tx.manager.update(ProductEntity, { productId: record.productId }, row);
       else await tx.manager.insert(ProductEntity, row);
     },
+    async moveStock(productId, { available, version }) {
+      // The UPDATE takes the row's lock and sees it as committed, as the read above would; it writes only the stock.
+      const { affected } = await tx.manager
+        .createQueryBuilder()
+        .update(ProductEntity)
+        .set({ available, stockVersion: version })
+        .where(
+          `product_id = :productId AND stock_version IS NOT NULL AND stock_version < :version AND available ${
+            available > 0 ? '> 0' : '<= 0'
+          }`,
+          { productId, version },
+        )
+        .execute();
+      return affected === 1;
+    },
   };
 }
 

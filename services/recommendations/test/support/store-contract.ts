@@ -207,6 +207,45 @@ export function storeContract(
       expect(products.filter((id) => records.get(id)?.stock?.version !== 2)).toEqual([]);
     });
 
+    it('moves the stock of a product that stays on sale in one statement, keeping the newest; a sell-out goes by the rules', async () => {
+      const one = replica(await open(), clock, catalog);
+      const productId = randomUUID();
+      await one.deliver(topics.productCreated, created(productId, 'Steady kettle', 10));
+      const stock = (available: number, version: number) => ({
+        productId,
+        onHand: available,
+        reserved: 0,
+        available,
+        version,
+        at: new Date(clock.nowMs).toISOString(),
+      });
+      const stored = async () => (await productRecords(one.dataSource.manager, [productId])).get(productId)?.stock;
+      // SQLite's one connection runs every statement: they can be watched there.
+      const sqlite = one.dataSource.options.type === 'better-sqlite3';
+      const statements: string[] = [];
+      if (sqlite) {
+        const runner = one.dataSource.createQueryRunner();
+        const query = runner.query.bind(runner);
+        runner.query = ((sql: string, ...rest: []) => {
+          statements.push(sql);
+          return query(sql, ...rest);
+        }) as typeof runner.query;
+      }
+      await one.deliver(topics.stockChanged, stock(7, 3), 1);
+      if (sqlite) {
+        expect(statements.filter((sql) => /rec_products/.test(sql))).toEqual([
+          expect.stringMatching(/^UPDATE "rec_products" SET "available" = \?, "stock_version" = \?/),
+        ]);
+      }
+      await one.deliver(topics.stockChanged, stock(9, 2), 1); // older: ignored
+      expect(await stored()).toEqual({ available: 7, version: 3 });
+      await one.deliver(topics.stockChanged, stock(0, 4), 1);
+      expect(await stored()).toEqual({ available: 0, version: 4 });
+      await one.deliver(topics.stockChanged, stock(5, 6), 1);
+      await one.deliver(topics.stockChanged, stock(0, 5), 1); // older, on the other side of zero: ignored too
+      expect(await stored()).toEqual({ available: 5, version: 6 });
+    });
+
     it('fills a product it has no event of from the catalog, once, and answers unknown ones as unknown', async () => {
       const r = replica(await open(), clock, catalog);
       const early = randomUUID();
