@@ -9,6 +9,7 @@ export * from './inventory-events';
 export {
   type AppId,
   appIds,
+  batchedSubscribers,
   deadLetterTopicOf,
   type EventFlow,
   eventFlows,

@@ -75,6 +75,22 @@ export const eventFlows: Record<Topic, EventFlow> = {
   [topics.notificationSent]: { publisher: 'notifications', subscribers: [] },
 };
 
+/**
+ * The apps that only observe what happens (live pushes, read models, learners, projections, emails): no step of the
+ * order saga waits on their answer, so the Dapr topology delivers their events in batches (bulk subscribe), one
+ * request for several events. The saga's own steps (inventory, payments, orders, identity) get each event alone,
+ * as soon as it is on the stream.
+ */
+export const batchedSubscribers: readonly AppId[] = [
+  'catalog',
+  'hub',
+  'cart',
+  'notifications',
+  'analytics',
+  'recommendations',
+  'fraud',
+];
+
 /** Where an app's undeliverable events go (its sidecar publishes there, the app alone subscribes). */
 export function deadLetterTopicOf(appId: string): string {
   return `deadletter.${appId}`;

@@ -102,7 +102,13 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     log,
     ...(dataSource ? { dataSource } : {}),
     ...(manifest.outbox
-      ? { outbox: { publish: (topic, event) => environment.mesh.publish(topic, event), ...tuning } }
+      ? {
+          outbox: {
+            publish: (topic, event) => environment.mesh.publish(topic, event),
+            ...(environment.mesh.publishBulk ? { publishBulk: environment.mesh.publishBulk } : {}),
+            ...tuning,
+          },
+        }
       : {}),
     ...(parts.jobs ? { jobs: parts.jobs } : {}),
     ...(parts.readiness ? { readiness: parts.readiness } : {}),
