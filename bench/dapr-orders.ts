@@ -93,6 +93,10 @@ async function main() {
       [...(idle[1]?.cpu ?? [])].reduce((sum, [role, micros]) => sum + micros - (idle[0]?.cpu.get(role) ?? 0), 0) /
       1e6 /
       idleSeconds;
+    const idleByRole = [...(idle[1]?.cpu ?? [])]
+      .map(([role, micros]) => [role, (micros - (idle[0]?.cpu.get(role) ?? 0)) / 1000 / idleSeconds] as const)
+      .filter(([, ms]) => ms >= 5)
+      .sort((a, b) => b[1] - a[1]);
     const sampler = setInterval(sample, 500);
     const countsBefore = await sidecarCounts(ports);
     const xactBefore = await transactions(dbUrl);
@@ -143,7 +147,8 @@ async function main() {
     const windowSeconds = ((to?.at ?? 0) - (from?.at ?? 0)) / 1000;
     console.log(
       `  idle: ${(idleCores * 1000).toFixed(0)} ms of CPU per second; over the window that is ` +
-        `${((idleCores * windowSeconds * 1000) / paid.length).toFixed(1)} ms per order of the figures below`,
+        `${((idleCores * windowSeconds * 1000) / paid.length).toFixed(1)} ms per order of the figures below ` +
+        `(${idleByRole.map(([role, ms]) => `${role} ${ms.toFixed(0)}`).join(', ')})`,
     );
     console.log(perOrderReport(from?.cpu ?? new Map(), to?.cpu ?? new Map(), paid.length));
   } finally {
