@@ -9,8 +9,8 @@ export * from './inventory-events';
 export {
   type AppId,
   appIds,
-  batchedSubscribers,
   deadLetterTopicOf,
+  deliveryBatchWindowsMs,
   type EventFlow,
   eventFlows,
   type Invocation,

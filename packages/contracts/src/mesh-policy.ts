@@ -78,18 +78,20 @@ export const eventFlows: Record<Topic, EventFlow> = {
 /**
  * The apps that only observe what happens (live pushes, read models, learners, projections, emails): no step of the
  * order saga waits on their answer, so the Dapr topology delivers their events in batches (bulk subscribe), one
- * request for several events. The saga's own steps (inventory, payments, orders, identity) get each event alone,
- * as soon as it is on the stream.
+ * request for several events, each batch waiting at most this many milliseconds for more. The saga's own steps
+ * (inventory, payments, orders, identity) get each event alone, as soon as it is on the stream.
+ * A window costs a wake-up of the sidecar per subscription every window even when nothing comes (daprd's batch
+ * timer ticks regardless), so only the live pushes get a short one.
  */
-export const batchedSubscribers: readonly AppId[] = [
-  'catalog',
-  'hub',
-  'cart',
-  'notifications',
-  'analytics',
-  'recommendations',
-  'fraud',
-];
+export const deliveryBatchWindowsMs: Readonly<Partial<Record<AppId, number>>> = {
+  hub: 10,
+  catalog: 50,
+  cart: 50,
+  notifications: 100,
+  analytics: 100,
+  recommendations: 100,
+  fraud: 100,
+};
 
 /** Where an app's undeliverable events go (its sidecar publishes there, the app alone subscribes). */
 export function deadLetterTopicOf(appId: string): string {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { batchedSubscribers } from '@shop/contracts';
+import { type AppId, deliveryBatchWindowsMs } from '@shop/contracts';
 import { assertConfiguration, loadConfig } from '../config/load-config';
 import { openApiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
@@ -17,10 +17,11 @@ import { type RunningServer, routeUpgrades, serve } from './serve';
 import type { ServiceManifest } from './service-manifest';
 
 /**
- * An observer's batch: as many events as the pub/sub component hands out at once (its `concurrency`, 10, in
- * components/pubsub.yaml: daprd's bulk subscribe over Redis never holds more), or what came within 10 ms.
+ * An observer's batch (packages/contracts deliveryBatchWindowsMs): as many events as the pub/sub component hands out
+ * at once (its `concurrency`, 10, in components/pubsub.yaml: daprd's bulk subscribe over Redis never holds more), or
+ * what came within the app's window.
  */
-const deliveryBatches = { maxMessagesCount: 10, maxAwaitDurationMs: 10 };
+const batchSize = 10;
 
 /**
  * One service beside its daprd (the Kubernetes shape, and `npm run start:dapr`): the mesh through the
@@ -65,11 +66,14 @@ export async function runService(
       if (res.status !== 204) throw new Error(`daprd answered ${res.status}`);
     },
   };
+  const batchWindowMs = deliveryBatchWindowsMs[manifest.name as AppId];
   const deliveryOptions = {
     appId: manifest.name,
     subscriptions: service.subscriptions,
     logger: log,
-    ...((batchedSubscribers as readonly string[]).includes(manifest.name) ? { batches: deliveryBatches } : {}),
+    ...(batchWindowMs === undefined
+      ? {}
+      : { batches: { maxMessagesCount: batchSize, maxAwaitDurationMs: batchWindowMs } }),
   };
   const deliveries = daprDeliveries(deliveryOptions);
   const app = createHttpApp({
