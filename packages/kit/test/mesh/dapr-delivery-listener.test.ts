@@ -265,4 +265,28 @@ describe('a batched subscription (Dapr bulk subscribe)', () => {
     });
     expect([...received].sort()).toEqual(['e-a', 'fails', 'unwanted']);
   });
+
+  it('handles a single CloudEvent on a batched route as one event', async () => {
+    const single = JSON.stringify({ specversion: '1.0', id: 'ce-1', source: 'orders', data: envelope });
+    const res = await new Promise<string>((resolve, reject) => {
+      const outgoing = request(
+        {
+          host: '127.0.0.1',
+          port: batchServer.port,
+          method: 'POST',
+          path: `/dapr/events/${topic}`,
+          headers: { ...fromSidecar, 'content-length': Buffer.byteLength(single) },
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(single);
+    });
+    expect(JSON.parse(res)).toEqual({ status: 'SUCCESS' });
+    expect(received).toEqual([envelope.id]);
+  });
 });
