@@ -46,7 +46,8 @@ export const eventFlows: Record<Topic, EventFlow> = {
   [topics.stockReleased]: { publisher: 'inventory', subscribers: ['orders'] },
   [topics.stockCommitted]: { publisher: 'inventory', subscribers: [] },
   [topics.lowStock]: { publisher: 'inventory', subscribers: [] },
-  [topics.orderPlaced]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub', 'analytics'] },
+  // Placement opens the order's payment before it announces the order: payments needs no part in it.
+  [topics.orderPlaced]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'analytics'] },
   [topics.orderPaid]: {
     publisher: 'orders',
     subscribers: ['inventory', 'hub', 'notifications', 'analytics', 'recommendations', 'fraud'],

@@ -43,8 +43,10 @@ describe('the pub/sub scopes', () => {
     const subscribing = scopesOf(metadataValue('subscriptionScopes'));
     expect([...subscribing.keys()].sort()).toEqual([...appIds].sort());
     expect(subscribing.get('payments')).toEqual(
-      expect.arrayContaining(['inventory.stock-reserved', 'orders.order-placed', deadLetterTopicOf('payments')]),
+      expect.arrayContaining(['inventory.stock-reserved', 'orders.order-failed', deadLetterTopicOf('payments')]),
     );
+    // Placement opens the payment: the saga's order-placed is inventory's alone.
+    expect(subscribing.get('payments')).not.toContain('orders.order-placed');
     expect(subscribing.get('hub')).not.toContain('payments.payment-succeeded');
     expect(subscribing.get('orders')).not.toContain(deadLetterTopicOf('payments'));
   });
