@@ -132,24 +132,52 @@ async function publishBulkThroughSidecar(
   topic: string,
   events: TracedEvent[],
 ): Promise<void> {
-  if (events.length === 0) return;
-  const entries = events.map(({ event, traceparent }, index) => ({
-    entryId: String(index),
-    event,
-    contentType: 'application/json',
-    ...(traceparent ? { metadata: { 'cloudevent.traceparent': traceparent } } : {}),
-  }));
+  const entries = events.map(({ event, traceparent }, index) =>
+    JSON.stringify({
+      entryId: String(index),
+      event,
+      contentType: 'application/json',
+      ...(traceparent ? { metadata: { 'cloudevent.traceparent': traceparent } } : {}),
+    }),
+  );
+  // Calls stay far below daprd's request size limit (4 MiB by default), whatever the events weigh.
+  for (const call of callsOf(entries, bulkCallMaxBytes)) {
+    await bulkPublishCall(sidecar, pubsubName, topic, call);
+  }
+}
+
+/** The most JSON one bulk publish call carries (an event larger than this still goes, alone). */
+const bulkCallMaxBytes = 1024 * 1024;
+
+/** Consecutive entries grouped into calls of at most `maxBytes` of JSON each (an entry larger than that alone). */
+export function callsOf(entries: string[], maxBytes: number): string[][] {
+  const calls: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const entry of entries) {
+    const bytes = Buffer.byteLength(entry) + 1;
+    if (current.length > 0 && size + bytes > maxBytes) {
+      calls.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(entry);
+    size += bytes;
+  }
+  if (current.length > 0) calls.push(current);
+  return calls;
+}
+
+async function bulkPublishCall(sidecar: SidecarHttp, pubsubName: string, topic: string, entries: string[]) {
   const answer = await sidecar
     .send('POST', `/v1.0-alpha1/publish/bulk/${encodeURIComponent(pubsubName)}/${encodeURIComponent(topic)}`, {
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(entries),
+      body: `[${entries.join(',')}]`,
     })
     .catch((error: unknown) => {
       throw new Error(
-        `publishing ${events.length} events to ${topic} failed: daprd answered nothing: ${(error as Error)?.message}`,
-        {
-          cause: error,
-        },
+        `publishing ${entries.length} events to ${topic} failed: daprd answered nothing: ${(error as Error)?.message}`,
+        { cause: error },
       );
     });
   if (answer.status !== 204 && answer.status !== 200) {
@@ -158,7 +186,7 @@ async function publishBulkThroughSidecar(
       | undefined;
     const failed = body?.failedEntries?.length;
     throw new Error(
-      `publishing ${events.length} events to ${topic} failed: daprd answered ${answer.status}` +
+      `publishing ${entries.length} events to ${topic} failed: daprd answered ${answer.status}` +
         `${failed === undefined ? '' : ` (${failed} entries failed)`}: ${body?.message ?? body?.failedEntries?.[0]?.error ?? answer.text}`,
     );
   }
