@@ -7,7 +7,7 @@ import type { ReservationStatus } from '../domain/reservation';
 type Outcome = 'made' | 'failed' | 'expired' | 'committed' | 'released' | 'kept-for-review';
 
 const outcomeOf: Record<ReservationStatus, Outcome | undefined> = {
-  held: 'made',
+  held: undefined,
   rejected: 'failed',
   expired: 'expired',
   committed: 'committed',
@@ -32,7 +32,7 @@ export function countReservationsOf(dataSource: DataSource, registry: Registry):
 }
 
 /**
- * The store, counting the reservations it inserts and moves on the counter set up for its database (none in a
+ * The store, counting the reservations it holds stock for and moves on the counter set up for its database (none in a
  * test that set none up). A change whose transaction then fails to commit is still counted (rare: the change is
  * among the transaction's last statements).
  */
@@ -41,10 +41,12 @@ export function countedReservations(stock: StockStore, dataSource: DataSource): 
   if (!count) return stock;
   return {
     ...stock,
-    async insertReservation(reservation) {
-      const result = await stock.insertReservation(reservation);
-      if ('inserted' in result) count('made');
-      return result;
+    // Held for the order only once every line's units are held: a reservation refused for want of stock is
+    // inserted too, and then moved to rejected (counted as failed).
+    async reserveLines(lines, at, announcement) {
+      const short = await stock.reserveLines(lines, at, announcement);
+      if (short.length === 0) count('made');
+      return short;
     },
     async changeReservation(orderId, change) {
       const changed = await stock.changeReservation(orderId, change);
