@@ -4,7 +4,7 @@ import { handleOnce, OutboxEvent, OutboxRelay, observeData, statementKind } from
 import { commitWidgetEvents, openWidgets, recordingPublisher, WidgetEntity } from './support/widgets';
 
 /** The value of one series in the registry's text, or undefined when it has no such series. */
-async function valueOf(registry: Registry, series: string): Promise<number | undefined> {
+async function seriesValue(registry: Registry, series: string): Promise<number | undefined> {
   const line = (await registry.metrics()).split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
@@ -24,39 +24,39 @@ describe('observeData: the database metrics on /metrics (SQLite)', () => {
   });
 
   it('reads the outbox backlog and the age of its oldest row at scrape time, both 0 once published', async () => {
-    expect(await valueOf(registry, 'shop_outbox_backlog{service="widgets"}')).toBe(0);
-    expect(await valueOf(registry, 'shop_outbox_oldest_age_seconds{service="widgets"}')).toBe(0);
+    expect(await seriesValue(registry, 'shop_outbox_backlog{service="widgets"}')).toBe(0);
+    expect(await seriesValue(registry, 'shop_outbox_oldest_age_seconds{service="widgets"}')).toBe(0);
     await commitWidgetEvents(db, 3);
     // The oldest row was written a minute ago: the age is read from its created_at, not from when it was counted.
     const [first] = await db.manager.find(OutboxEvent, { order: { seq: 'ASC' }, take: 1 });
     await db.manager.update(OutboxEvent, { seq: first?.seq }, { createdAt: new Date(Date.now() - 60_000) });
 
-    expect(await valueOf(registry, 'shop_outbox_backlog{service="widgets"}')).toBe(3);
-    const age = await valueOf(registry, 'shop_outbox_oldest_age_seconds{service="widgets"}');
+    expect(await seriesValue(registry, 'shop_outbox_backlog{service="widgets"}')).toBe(3);
+    const age = await seriesValue(registry, 'shop_outbox_oldest_age_seconds{service="widgets"}');
     expect(age).toBeGreaterThanOrEqual(60);
     expect(age).toBeLessThan(70);
 
     const publisher = recordingPublisher();
     await new OutboxRelay(db, { publish: publisher.publish }).flush();
-    expect(await valueOf(registry, 'shop_outbox_backlog{service="widgets"}')).toBe(0);
-    expect(await valueOf(registry, 'shop_outbox_oldest_age_seconds{service="widgets"}')).toBe(0);
+    expect(await seriesValue(registry, 'shop_outbox_backlog{service="widgets"}')).toBe(0);
+    expect(await seriesValue(registry, 'shop_outbox_oldest_age_seconds{service="widgets"}')).toBe(0);
   });
 
   it('stops reporting the backlog once the service stops', async () => {
     stop();
-    expect(await valueOf(registry, 'shop_outbox_backlog{service="widgets"}')).toBeUndefined();
+    expect(await seriesValue(registry, 'shop_outbox_backlog{service="widgets"}')).toBeUndefined();
   });
 
   it('counts the duplicates the inbox skips, by consumer, and not the first delivery', async () => {
     const apply = () => handleOnce(db, 'widgets.widget-created', 'event-1', async () => 'done');
     await apply();
     expect(
-      await valueOf(registry, 'shop_inbox_duplicates_total{service="widgets",consumer="widgets.widget-created"}'),
+      await seriesValue(registry, 'shop_inbox_duplicates_total{service="widgets",consumer="widgets.widget-created"}'),
     ).toBeUndefined();
     await apply();
     await apply();
     expect(
-      await valueOf(registry, 'shop_inbox_duplicates_total{service="widgets",consumer="widgets.widget-created"}'),
+      await seriesValue(registry, 'shop_inbox_duplicates_total{service="widgets",consumer="widgets.widget-created"}'),
     ).toBe(2);
   });
 
@@ -64,18 +64,18 @@ describe('observeData: the database metrics on /metrics (SQLite)', () => {
     await db.manager.insert(WidgetEntity, { id: 'w1', name: 'sprocket', quantity: 1 });
     await db.manager.find(WidgetEntity);
     const count = (kind: string) =>
-      valueOf(registry, `shop_db_query_duration_seconds_count{service="widgets",kind="${kind}"}`);
+      seriesValue(registry, `shop_db_query_duration_seconds_count{service="widgets",kind="${kind}"}`);
     expect(await count('insert')).toBeGreaterThanOrEqual(1);
     expect(await count('select')).toBeGreaterThanOrEqual(1);
-    expect(await valueOf(registry, 'shop_db_slow_queries_total{service="widgets",kind="select"}')).toBeUndefined();
+    expect(await seriesValue(registry, 'shop_db_slow_queries_total{service="widgets",kind="select"}')).toBeUndefined();
 
     // A statement that really takes longer than 50 ms: SQLite counting through a large recursive sequence.
     await db.query(
       'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500000) SELECT count(*) FROM n',
     );
-    expect(await valueOf(registry, 'shop_db_slow_queries_total{service="widgets",kind="with"}')).toBe(1);
+    expect(await seriesValue(registry, 'shop_db_slow_queries_total{service="widgets",kind="with"}')).toBe(1);
     expect(
-      await valueOf(registry, 'shop_db_query_duration_seconds_bucket{le="0.05",service="widgets",kind="with"}'),
+      await seriesValue(registry, 'shop_db_query_duration_seconds_bucket{le="0.05",service="widgets",kind="with"}'),
     ).toBe(0);
   });
 });
