@@ -71,9 +71,6 @@ export async function runEmbedded(
   const tracing = startTracing(edgeName, env);
   const log = options.log ?? createProcessLogger('shop', config);
   const logFormat = options.log === undefined ? resolveLogFormat(config, process.stdout) : undefined;
-  // A person watching the terminal sees each public request; JSON logs (machines, production) keep them at debug,
-  // so cached reads keep their fast path (answerReadyReads) and production pays no line per request.
-  const requestLogLevel = logFormat === 'pretty' ? 'info' : 'debug';
   const dataDir = resolve(config.SHOP_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const metrics = createMetricsRegistry();
@@ -122,7 +119,6 @@ export async function runEmbedded(
     health,
     rawBodyPaths: manifests.flatMap((manifest) => manifest.streamingPaths ?? []),
     readiness: () => loaded.flatMap((service) => service.readiness),
-    requestLogLevel,
     beforeRoutes: tracingStarted() ? [serviceSpans(manifests)] : [],
     routers: [
       ...loaded.flatMap((service) => service.routers),
@@ -134,7 +130,7 @@ export async function runEmbedded(
   const listener = answerReadyReads(
     loaded.flatMap((service) => service.parts.readyReads ?? []),
     app.callback(),
-    { service: edgeName, log, metrics, requestLogLevel },
+    { service: edgeName, log, metrics },
   );
   const server = await serve(listener, {
     host: config.HOST,

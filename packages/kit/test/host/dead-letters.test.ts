@@ -103,7 +103,7 @@ describe('dead letters (embedded topology)', () => {
     const res = await asAdmin(`/${stored?.id}/replay`, { method: 'POST' });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect((await res.json()).detail).toContain('the ledger cannot post entries');
+    expect(((await res.json()) as { detail: string }).detail).toContain('the ledger cannot post entries');
     expect(await storedFor(event.id)).toEqual([expect.objectContaining({ status: 'stored', attempts: 5 })]);
   });
 
@@ -145,7 +145,7 @@ describe('dead letters (embedded topology)', () => {
     expect(stored.items.length).toBeGreaterThan(0);
     expect(stored.items.every((item) => item.status === 'stored')).toBe(true);
     expect(stored.items.length).toBeLessThan(whole.items.length);
-    expect((await (await asAdmin('?topic=some.other-topic')).json()).items).toEqual([]);
+    expect(((await (await asAdmin('?topic=some.other-topic')).json()) as Page).items).toEqual([]);
   });
 
   it('answers bad input with a problem naming the field, an unknown id with 404', async () => {
