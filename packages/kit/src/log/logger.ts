@@ -1,7 +1,7 @@
 import bunyan from 'bunyan';
 import { activeTraceContext, tracingStarted } from '../tracing/tracing';
 import { formatRecord, type LogFormat, resolveLogFormat, wantsColor } from './pretty-format';
-import { redact } from './redact';
+import { redactRecord } from './redact';
 
 export type Logger = bunyan;
 
@@ -29,7 +29,7 @@ export function createLogger(options: LoggerOptions): Logger {
           color: options.color ?? wantsColor(target, process.env),
           ids: bunyan.resolveLevel(level) <= bunyan.DEBUG,
         })
-      : (record: object) => target.write(`${JSON.stringify(redact(withTraceIds(record)))}\n`);
+      : (record: object) => target.write(`${JSON.stringify(redactRecord(withTraceIds(record)))}\n`);
   return bunyan.createLogger({
     name: options.name,
     level,
@@ -39,8 +39,7 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 function prettyWriter(target: NodeJS.WritableStream, options: { color: boolean; ids: boolean }) {
-  return (record: object) =>
-    target.write(`${formatRecord(redact(withTraceIds(record)) as Record<string, unknown>, options)}\n`);
+  return (record: object) => target.write(`${formatRecord(redactRecord(withTraceIds(record)), options)}\n`);
 }
 
 /**
