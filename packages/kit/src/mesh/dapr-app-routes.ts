@@ -4,7 +4,7 @@ import { deadLetterTopicOf, type EventEnvelope } from '@shop/contracts';
 import type { Context } from 'koa';
 import type { Logger } from '../log/logger';
 import { inKitSpan, SpanKind } from '../tracing/tracing';
-import { recordDeliveryFailure } from './delivery-failures';
+import { clearDeliveryFailure, recordDeliveryFailure } from './delivery-failures';
 import type { Delivery, DeliveryOutcome, Subscription } from './port';
 
 /** Where an app's undeliverable events go, in both adapters. Subscribe to it to handle them. */
@@ -88,8 +88,9 @@ export function daprAppRoutes(options: DaprAppRoutesOptions): Router {
       async (): Promise<DeliveryOutcome> => {
         try {
           const answer = (await subscription.handle(envelope, delivery)) ?? 'success';
-          if (answer === 'retry')
+          if (answer === 'retry') {
             recordDeliveryFailure(options.appId, topic, envelope.id, 'the handler asked for redelivery');
+          } else if (answer === 'success') clearDeliveryFailure(options.appId, topic, envelope.id);
           return answer;
         } catch (err) {
           delivery.log.warn({ err, eventType: envelope.type }, 'event handler failed; daprd will retry');

@@ -28,6 +28,11 @@ export function recordDeliveryFailure(appId: string, topic: string, eventId: str
   }
 }
 
+/** A delivery succeeded after failing: what was noted for it goes (nothing is looked up while none failed). */
+export function clearDeliveryFailure(appId: string, topic: string, eventId: string): void {
+  if (failures.size > 0) failures.delete(keyOf(appId, topic, eventId));
+}
+
 /** What this process saw fail for the event (and forgets it): the dead letter's error and attempts. */
 export function takeDeliveryFailure(appId: string, topic: string, eventId: string): DeliveryFailure | undefined {
   const key = keyOf(appId, topic, eventId);

@@ -6,7 +6,7 @@ import { continueTrace } from '../http/trace-context';
 import { createLogger, type Logger } from '../log/logger';
 import { activeTraceContext, currentTraceparent, injectTraceHeaders, inKitSpan, SpanKind } from '../tracing/tracing';
 import { deadLetterTopicFor } from './dapr-app-routes';
-import { recordDeliveryFailure } from './delivery-failures';
+import { clearDeliveryFailure, recordDeliveryFailure } from './delivery-failures';
 import {
   type DeliveryOutcome,
   EtagMismatchError,
@@ -226,6 +226,7 @@ export class EmbeddedBus {
           }),
         );
         if (outcome === 'retry') recordDeliveryFailure(app.appId, topic, event.id, 'the handler asked for redelivery');
+        else if (outcome === 'success') clearDeliveryFailure(app.appId, topic, event.id);
       } catch (err) {
         log.warn({ err, attempt }, 'event handler failed; retrying');
         recordDeliveryFailure(app.appId, topic, event.id, err);
