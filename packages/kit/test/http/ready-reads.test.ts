@@ -85,7 +85,9 @@ describe('ready reads', () => {
     const res = await fetch(`${running.server.url}/widgets/w1?token=query-secret`);
     expect(res.status).toBe(200);
     expect(running.pipelineAnswers()).toBe(0);
-    await new Promise((resolve) => setImmediate(resolve));
+    for (let waited = 0; running.logLines().length === 0 && waited < 1_000; waited += 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const [traceId, spanId] = (res.headers.get('traceparent') ?? '').split('-').slice(1, 3);
     const lines = running.logLines().map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toEqual([

@@ -63,7 +63,11 @@ async function signIn(url: string) {
   });
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Resolves once the log stream has passed on the lines the request wrote (at most a second under load). */
+async function linesUntil(lines: string[], done: (lines: string[]) => boolean): Promise<void> {
+  const deadline = Date.now() + 1_000;
+  while (!done(lines) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 const traceOf = (traceparent: string | undefined) => {
   const [, traceId, spanId] = (traceparent ?? '').split('-');
   return { traceId: traceId ?? '', spanId: spanId ?? '' };
@@ -77,7 +81,7 @@ describe.each(['json', 'pretty'] as const)('the %s log of requests', (format) =>
     served = await serveApp(format);
     const answer = await signIn(served.url);
     expect(answer.status).toBe(200);
-    await settle();
+    await linesUntil(served.lines, (lines) => lines.some((line) => line.includes('POST')));
     if (format === 'json') {
       const requestLines = served.lines.map((line) => JSON.parse(line)).filter((record) => record.msg === 'request');
       expect(requestLines).toEqual([
@@ -101,7 +105,7 @@ describe.each(['json', 'pretty'] as const)('the %s log of requests', (format) =>
       headers: { authorization: `Bearer ${secrets.jwt}` },
     });
     expect(failed.status).toBe(500);
-    await settle();
+    await linesUntil(served.lines, (lines) => lines.filter((line) => line.includes('/api/payments/')).length > 0);
     const written = served.lines.join('\n');
     expect(written).toContain('signing in');
     expect(written).toContain('unhandled error');
@@ -111,7 +115,7 @@ describe.each(['json', 'pretty'] as const)('the %s log of requests', (format) =>
   it('carries the trace and span ids the answer echoes on every line of the request', async () => {
     served = await serveApp(format);
     const answer = await signIn(served.url);
-    await settle();
+    await linesUntil(served.lines, (lines) => lines.length >= 2);
     const { traceId, spanId } = traceOf(answer.headers.traceparent);
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(served.lines).toHaveLength(2);
