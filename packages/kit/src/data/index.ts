@@ -32,6 +32,9 @@ export {
   type SortDirection,
 } from './keyset';
 export {
+  DeadLetter,
+  type DeadLetterRecord,
+  type DeadLetterStatus,
   IdempotencyKey,
   type IdempotencyKeyRecord,
   InboxEvent,
