@@ -223,7 +223,8 @@ export class CountedHubSender implements HubSender {
   private readonly sends: Counter<'service' | 'hub' | 'outcome'>;
 
   constructor(
-    private readonly sender: HubSender,
+    /** The sender whose sends are counted. */
+    readonly inner: HubSender,
     registry: Registry,
     private readonly service: string,
   ) {
@@ -236,7 +237,7 @@ export class CountedHubSender implements HubSender {
 
   async send(to: HubAudience, message: HubMessage): Promise<void> {
     try {
-      await this.sender.send(to, message);
+      await this.inner.send(to, message);
     } catch (error) {
       this.sends.inc({ service: this.service, hub: to.hub, outcome: 'failed' });
       throw error;
