@@ -66,13 +66,12 @@ export async function crashAndRecover(
   for (;;) {
     try {
       await steps.recovered();
-      const recovery = {
+      return {
         victim: victim.label,
         downMs: restartedAt - killedAt,
         restartMs: listeningAt - restartedAt,
         recoveredMs: Date.now() - restartedAt,
       };
-      return recovery;
     } catch (error) {
       if (Date.now() > deadline) {
         const late = `${victim.label}: not recovered ${Date.now() - restartedAt} ms after its restart began`;
