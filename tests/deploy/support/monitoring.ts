@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
@@ -65,10 +65,14 @@ export function promtool(): string {
 /** Runs promtool in a fresh directory holding `files` (name → content); answers its status and output. */
 export function runPromtool(args: string[], files: Record<string, unknown>) {
   const dir = mkdtempSync(join(tmpdir(), 'shop-promtool-'));
-  for (const [name, content] of Object.entries(files)) {
-    writeFileSync(join(dir, name), typeof content === 'string' ? content : stringify(content));
+  try {
+    for (const [name, content] of Object.entries(files)) {
+      writeFileSync(join(dir, name), typeof content === 'string' ? content : stringify(content));
+    }
+    return run(promtool(), args, { cwd: dir });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return run(promtool(), args, { cwd: dir });
 }
 
 // Words of PromQL that are not metric names where they stand alone: operators, modifiers, literals.
