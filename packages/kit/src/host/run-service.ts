@@ -84,7 +84,7 @@ export async function runService(
     rawBodyPaths: manifest.streamingPaths ?? [],
     appApiToken: config.APP_API_TOKEN,
     readiness: () => [sidecarReadiness, ...service.readiness],
-    routers: [daprAppRoutes(deliveryOptions, deliveries), service.parts.router, openApiRouter(documentsOf([service]))],
+    routers: [daprAppRoutes(deliveryOptions, deliveries), ...service.routers, openApiRouter(documentsOf([service]))],
   });
   const listener = answerDaprDeliveries(
     deliveries,

@@ -4,7 +4,8 @@ import { deadLetterTopicOf, type EventEnvelope } from '@shop/contracts';
 import type { Context } from 'koa';
 import type { Logger } from '../log/logger';
 import { inKitSpan, SpanKind } from '../tracing/tracing';
-import type { DeliveryOutcome, Subscription } from './port';
+import { clearDeliveryFailure, recordDeliveryFailure } from './delivery-failures';
+import type { Delivery, DeliveryOutcome, Subscription } from './port';
 
 /** Where an app's undeliverable events go, in both adapters. Subscribe to it to handle them. */
 export const deadLetterTopicFor = deadLetterTopicOf;
@@ -90,20 +91,30 @@ export function daprDeliveries(options: DaprAppRoutesOptions): DaprDeliveries {
     contentType: string,
     traceparent?: string,
   ): Promise<DaprStatus> => {
+    const topic = subscription.topic;
     const envelope = envelopeOf(cloudEvent);
     if (!envelope) {
       log.warn({ contentType }, 'dropping an event whose CloudEvent data is not an event envelope');
       return 'DROP';
     }
-    const delivery = { log: log.child({ eventId: envelope.id }, true) };
+    const failedTopic = topic === deadLetterTopic ? originalTopicOf(cloudEvent) : undefined;
+    const delivery: Delivery = {
+      log: log.child({ eventId: envelope.id }, true),
+      ...(failedTopic ? { failedTopic } : {}),
+    };
     const outcome = await inKitSpan(
       `${options.appId} receive ${subscription.topic}`,
       { service: options.appId, kind: SpanKind.CONSUMER, ...(traceparent ? { traceparent } : {}) },
       async (): Promise<DeliveryOutcome> => {
         try {
-          return (await subscription.handle(envelope, delivery)) ?? 'success';
+          const answer = (await subscription.handle(envelope, delivery)) ?? 'success';
+          if (answer === 'retry') {
+            recordDeliveryFailure(options.appId, topic, envelope.id, 'the handler asked for redelivery');
+          } else if (answer === 'success') clearDeliveryFailure(options.appId, topic, envelope.id);
+          return answer;
         } catch (err) {
           delivery.log.warn({ err, eventType: envelope.type }, 'event handler failed; daprd will retry');
+          recordDeliveryFailure(options.appId, topic, envelope.id, err);
           return 'retry';
         }
       },
@@ -210,6 +221,11 @@ function envelopeOf(cloudEvent: unknown): EventEnvelope | undefined {
     return undefined;
   }
   return { id, type, occurredAt, data: data.data };
+}
+
+/** daprd dead-letters the original CloudEvent unchanged: its `topic` is still the one the event failed on. */
+function originalTopicOf(cloudEvent: unknown): string | undefined {
+  return isRecord(cloudEvent) && typeof cloudEvent.topic === 'string' ? cloudEvent.topic : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Registry } from 'prom-client';
 import { appApiTokenCheck, daprApiTokenHeader } from '../host/app-api-token';
 import { problemContentType } from '../http/problem';
-import { identifyRequest, type RequestLogLevel, requestIdHeader } from '../http/request-context';
+import { identifyRequest, type RequestLogLevel, requestIdHeader, requestLine } from '../http/request-context';
 import { type RequestDurations, requestDurationsIn, secondsSince } from '../http/request-durations';
 import { traceparentOf } from '../http/trace-context';
 import type { Logger } from '../log/logger';
@@ -17,7 +17,7 @@ export interface DaprDeliveryListenerOptions {
   appApiToken: string;
   /** Largest body taken here; a larger one goes the full way (its 413). */
   bodyLimitBytes: number;
-  /** The level of the pipeline's request lines; when that level is logged, deliveries go the full way. */
+  /** The level of the request line each delivery ends with, as the pipeline writes it (info by default). */
   requestLogLevel?: RequestLogLevel;
 }
 
@@ -39,14 +39,14 @@ export function answerDaprDeliveries(
   options: DaprDeliveryListenerOptions,
 ): RequestListener {
   const durations = requestDurationsIn(options.metrics);
-  const requestLevel = options.requestLogLevel ?? 'debug';
+  const requestLevel = options.requestLogLevel ?? 'info';
   const presentsToken = appApiTokenCheck(options.appApiToken);
   return (req, res) => {
     const topic = deliveryTopic(req, deliveries, options.bodyLimitBytes, presentsToken);
-    if (topic === undefined || options.log[requestLevel]()) return fullWay(req, res);
+    if (topic === undefined) return fullWay(req, res);
     const startedAt = process.hrtime.bigint();
     readBody(req).then(
-      (body) => deliver(req, res, topic, body, deliveries, options, durations, startedAt),
+      (body) => deliver(req, res, topic, body, deliveries, { ...options, requestLevel }, durations, startedAt),
       (error: unknown) => {
         options.log.debug({ err: error }, 'a delivery’s body could not be read');
         req.socket.destroy();
@@ -91,7 +91,7 @@ async function deliver(
   topic: string,
   body: string,
   deliveries: DaprDeliveries,
-  options: DaprDeliveryListenerOptions,
+  options: DaprDeliveryListenerOptions & { requestLevel: RequestLogLevel },
   durations: RequestDurations,
   startedAt: bigint,
 ): Promise<void> {
@@ -126,12 +126,17 @@ async function deliver(
     res.end(json);
   } catch (error) {
     // deliver() answers RETRY for a failing handler; only a fault of its own lands here, answered as the pipeline would.
-    log.error({ err: error }, 'request failed');
+    status = 500;
+    log.error({ err: error, ...requestLine('POST', { route }, status, startedAt) }, 'request failed');
     const problem = JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 });
     res.writeHead(500, ['Content-Type', problemContentType, 'Content-Length', String(Buffer.byteLength(problem))]);
     res.end(problem);
   } finally {
     durations.observe(options.service, 'POST', route, status, secondsSince(startedAt));
+  }
+  // The line the pipeline would have written, with the same ids the answer echoes.
+  if (status < 500 && options.log[options.requestLevel]()) {
+    log[options.requestLevel](requestLine('POST', { route }, status, startedAt), 'request');
   }
 }
 
