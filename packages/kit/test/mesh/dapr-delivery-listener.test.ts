@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { Writable } from 'node:stream';
 import type { EventEnvelope } from '@shop/contracts';
 import { type Listening, listen } from '@shop/testkit/src/listen';
 import { createHttpApp, jsonBodyLimitBytes } from '../../src/host/http-app';
@@ -288,5 +289,64 @@ describe('a batched subscription (Dapr bulk subscribe)', () => {
     });
     expect(JSON.parse(res)).toEqual({ status: 'SUCCESS' });
     expect(received).toEqual([envelope.id]);
+  });
+});
+
+describe('the request line of a delivery answered ahead of the pipeline', () => {
+  it('is the pipeline’s: method, route, status and duration at info, with the trace the answer echoes', async () => {
+    const lines: string[] = [];
+    const log = createLogger({
+      name: 'lines',
+      level: 'info',
+      format: 'json',
+      stream: new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    });
+    const options = { appId: 'inventory', subscriptions: [{ topic, handle: async () => undefined }], logger: log };
+    const deliveries = daprDeliveries(options);
+    const listener = answerDaprDeliveries(
+      deliveries,
+      () => {
+        throw new Error('not the full way');
+      },
+      { service: 'inventory', log, metrics: createMetricsRegistry(), appApiToken: token, bodyLimitBytes: 1024 },
+    );
+    const lineServer = await listen(listener);
+    try {
+      const traceId = '0af7651916cd43dd8448eb211c80319c';
+      const body = cloudEvent;
+      await new Promise<void>((resolve, reject) => {
+        const outgoing = request(
+          {
+            host: '127.0.0.1',
+            port: lineServer.port,
+            method: 'POST',
+            path: `/dapr/events/${topic}`,
+            headers: {
+              ...fromSidecar,
+              traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+              'content-length': Buffer.byteLength(body),
+            },
+          },
+          (incoming) => incoming.resume().on('end', () => resolve()),
+        );
+        outgoing.on('error', reject);
+        outgoing.end(body);
+      });
+      const line = lines.map((text) => JSON.parse(text)).find((entry) => entry.msg === 'request');
+      expect(line).toMatchObject({
+        method: 'POST',
+        route: '/dapr/events/:topic',
+        status: 200,
+        duration_ms: expect.any(Number),
+        trace_id: traceId,
+      });
+    } finally {
+      lineServer.close();
+    }
   });
 });
