@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite, as CI runs it on a fresh clone: dependencies, the slim daprd, type-check, lint,
 # then every jest project (unit, integration against real Redis/PostgreSQL/daprd, and the black-box
-# e2e suite against both topologies).
+# e2e suite against both topologies), and the unit and embedded e2e suites once more on the second supported
+# Node.js LTS line (tools/node-runtime.sh), so both the machine's Node and that one are proven.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 started=$SECONDS
@@ -20,6 +21,14 @@ fi
 
 step "system packages and the slim daprd"
 node_modules/.bin/tsx tools/ensure-test-tools.ts
+
+step "the second Node.js"
+second_node_json="$(bash tools/node-runtime.sh)"
+second_node() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$second_node_json" "$1"; }
+second_node_version="$(second_node version)"
+second_node_bin="$(second_node node)"
+second_node_binding="$(second_node sqliteBinding)"
+echo "Node $second_node_version: $second_node_bin"
 
 step "type-check"
 node_modules/.bin/tsc --noEmit -p tsconfig.json
@@ -48,7 +57,15 @@ else
   step "jest: system, e2e-embedded, e2e-dapr (one at a time)"
   node_modules/.bin/jest --ci --selectProjects system e2e-embedded e2e-dapr \
     --json --outputFile=.tmp/jest-platforms.json || status=$?
-  results=(.tmp/jest-isolated.json .tmp/jest-platforms.json)
+  # The second Node first on PATH, so that what the suites spawn (`tsx`, `node`) runs on it too.
+  step "jest on Node $second_node_version: unit (two at a time), e2e-embedded"
+  PATH="$(dirname "$second_node_bin"):$PATH" SHOP_SQLITE_BINDING="$second_node_binding" \
+    "$second_node_bin" node_modules/.bin/jest --ci --maxWorkers=2 --selectProjects unit \
+    --json --outputFile=.tmp/jest-node-unit.json || status=$?
+  PATH="$(dirname "$second_node_bin"):$PATH" SHOP_SQLITE_BINDING="$second_node_binding" \
+    "$second_node_bin" node_modules/.bin/jest --ci --selectProjects e2e-embedded \
+    --json --outputFile=.tmp/jest-node-e2e.json || status=$?
+  results=(.tmp/jest-isolated.json .tmp/jest-platforms.json .tmp/jest-node-unit.json .tmp/jest-node-e2e.json)
 fi
 node -e '
   const runs = process.argv.slice(1).map((file) => require(`./${file}`));

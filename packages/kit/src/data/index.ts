@@ -56,6 +56,7 @@ export {
   type PortableColumns,
   portableColumns,
 } from './portable-columns';
+export { sqliteBindingOptions } from './sqlite-binding';
 export {
   type OutboxRow,
   onOutboxCommit,
