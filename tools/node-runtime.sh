@@ -10,7 +10,8 @@
 # addon is tied to one Node ABI). The kit loads the second build when SHOP_SQLITE_BINDING names it.
 #
 # Both live outside git in $SHOP_CACHE_DIR (default ~/.cache/shop-platform), keyed by the Node version and the
-# better-sqlite3 version (the one in node_modules), like the slim daprd.
+# better-sqlite3 version (package-lock.json's), like the slim daprd. Nothing here reads node_modules (the sources
+# come with `npm pack` too), so tools/test.sh runs it beside `npm install` and the other tools' builds.
 set -euo pipefail
 
 node_version="${SHOP_SECOND_NODE_VERSION:-24.22.3}"
@@ -26,8 +27,7 @@ case "$(uname -s)-$(uname -m)" in
   *) log "no npm package of Node for $(uname -s)-$(uname -m)"; exit 1 ;;
 esac
 
-sqlite_src="$root/node_modules/better-sqlite3"
-sqlite_version="$(node -p "require('$sqlite_src/package.json').version")"
+sqlite_version="$(node -p "require('$root/package-lock.json').packages['node_modules/better-sqlite3'].version")"
 out="$cache_dir/node-$node_version"
 node_bin="$out/node/bin/node"
 binding="$out/better-sqlite3-$sqlite_version/better_sqlite3.node"
@@ -59,7 +59,8 @@ if [[ ! -f "$binding" ]]; then
   work="$out/build-better-sqlite3"
   rm -rf "$work"
   mkdir -p "$work"
-  cp -r "$sqlite_src/binding.gyp" "$sqlite_src/src" "$sqlite_src/deps" "$sqlite_src/package.json" "$work/"
+  tarball="$(cd "$work" && npm pack --silent "better-sqlite3@$sqlite_version" | tail -n1)"
+  tar -xzf "$work/$tarball" -C "$work" --strip-components=1
   log "building better-sqlite3 $sqlite_version for Node $node_version (a cold build takes a few minutes)"
   (cd "$work" && "$node_bin" "$gyp" rebuild --release --nodedir="$out/node" --jobs="$(nproc)" >"$out/build.log" 2>&1) ||
     { log "the build failed; see $out/build.log"; exit 1; }
@@ -71,6 +72,6 @@ if [[ ! -f "$binding" ]]; then
 fi
 
 # The build must load in that Node: the addon and Node agree on the ABI.
-"$node_bin" -e "new (require('$sqlite_src'))(':memory:', { nativeBinding: '$binding' }).close()" ||
+"$node_bin" -e "require('$binding')" ||
   { log "$binding does not load in Node $node_version"; exit 1; }
 answer

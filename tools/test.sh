@@ -12,6 +12,14 @@ step() { printf '\n== %s (%ss)\n' "$1" "$((SECONDS - started))"; }
 # which the machine's nodejs package ships under /usr/include/node.
 if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/node.h ]]; then export npm_config_nodedir=/usr; fi
 
+mkdir -p .tmp
+# The whole run's second Node and its better-sqlite3 build (a cold one compiles for minutes, on one core): fetched
+# and built beside the install and the other tools' builds, whose compilers leave a core idle at times.
+if [[ $# -eq 0 ]]; then
+  bash tools/node-runtime.sh >.tmp/node-runtime.json 2>.tmp/node-runtime.log &
+  second_node_pid=$!
+fi
+
 if [[ ! -x node_modules/.bin/jest || package-lock.json -nt node_modules/.package-lock.json ]]; then
   step "installing npm dependencies"
   # Not `npm ci`: the registry reachable here serves only some platforms' optional binaries (biome,
@@ -21,14 +29,6 @@ fi
 
 step "system packages and the slim daprd"
 node_modules/.bin/tsx tools/ensure-test-tools.ts
-
-step "the second Node.js"
-second_node_json="$(bash tools/node-runtime.sh)"
-second_node() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$second_node_json" "$1"; }
-second_node_version="$(second_node version)"
-second_node_bin="$(second_node node)"
-second_node_binding="$(second_node sqliteBinding)"
-echo "Node $second_node_version: $second_node_bin"
 
 step "type-check"
 node_modules/.bin/tsc --noEmit -p tsconfig.json
@@ -42,13 +42,21 @@ node_modules/.bin/biome ci .
 step "layer rules"
 npm run --silent lint:layers
 
-mkdir -p .tmp
 status=0
 if [[ $# -gt 0 ]]; then
   step "jest $*"
   node_modules/.bin/jest --ci --json --outputFile=.tmp/jest-results.json "$@" || status=$?
   results=(.tmp/jest-results.json)
 else
+  step "the second Node.js (tools/node-runtime.sh)"
+  wait "$second_node_pid" || { cat .tmp/node-runtime.log >&2; exit 1; }
+  cat .tmp/node-runtime.log
+  second_node() { node -p "require('./.tmp/node-runtime.json').$1"; }
+  second_node_version="$(second_node version)"
+  second_node_bin="$(second_node node)"
+  second_node_binding="$(second_node sqliteBinding)"
+  echo "Node $second_node_version: $second_node_bin"
+
   # Suites that bring up their own servers and processes run two at a time; the suites that share one platform
   # (e2e, both topologies) or bring up whole platforms themselves (system) run one at a time, as each assumes.
   step "jest: unit, integration, deploy (two at a time)"
