@@ -13,8 +13,13 @@ step() { printf '\n== %s (%ss)\n' "$1" "$((SECONDS - started))"; }
 if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/node.h ]]; then export npm_config_nodedir=/usr; fi
 
 mkdir -p .tmp
-# The whole run's second Node and its better-sqlite3 build (a cold one compiles for minutes, on one core): fetched
-# and built beside the install and the other tools' builds, whose compilers leave a core idle at times.
+# On a fresh machine the tools take minutes to build, none of it needing node_modules: the slim daprd, Sentry and
+# the deployment checks' tools from Go modules, and the whole run's second Node with its better-sqlite3 build (one
+# core for a minute or more). They start now, beside `npm install` (mostly waiting on the registry, then one
+# single-threaded compile), and each step waits for what it needs.
+bash -c 'bash tools/build-daprd.sh daprd && bash tools/build-daprd.sh sentry && bash tools/build-deploy-tools.sh' \
+  >/dev/null 2>.tmp/go-tools.log &
+go_tools_pid=$!
 if [[ $# -eq 0 ]]; then
   bash tools/node-runtime.sh >.tmp/node-runtime.json 2>.tmp/node-runtime.log &
   second_node_pid=$!
@@ -28,6 +33,8 @@ if [[ ! -x node_modules/.bin/jest || package-lock.json -nt node_modules/.package
 fi
 
 step "system packages and the slim daprd"
+wait "$go_tools_pid" || { cat .tmp/go-tools.log >&2; exit 1; }
+cat .tmp/go-tools.log
 node_modules/.bin/tsx tools/ensure-test-tools.ts
 
 step "type-check"
