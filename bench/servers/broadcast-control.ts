@@ -44,8 +44,10 @@ export function controlBroadcasts(
   server: BroadcastServer,
   productId: string,
   stats: () => Promise<ProcessStats> = processStats,
+  /** The sequence already sent (the hub's first state, which every later change must follow). */
+  sentBefore = 0,
 ): void {
-  let sequence = 0;
+  let sequence = sentBefore;
   const send = async () => {
     sequence += 1;
     const sentAtMs = nowMs();
