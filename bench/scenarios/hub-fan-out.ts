@@ -31,6 +31,8 @@ interface Contender {
   env?: NodeJS.ProcessEnv;
   /** The server's log file in the log directory, when its script's name would not tell it apart. */
   logName?: string;
+  /** A whole platform takes longer to be ready than a bare server (migrations, every service's start). */
+  startTimeoutMs?: number;
 }
 
 const serversDir = join(__dirname, '..', 'servers');
@@ -60,6 +62,7 @@ export const fanOutContenders: Contender[] = [
     server: 'npm-start-broadcast.ts',
     clients: 'signalr',
     path: '/hubs/inventory',
+    startTimeoutMs: 180_000,
   },
   {
     name: 'hub inside `npm start` with NODE_ENV=production: the same',
@@ -68,6 +71,7 @@ export const fanOutContenders: Contender[] = [
     path: '/hubs/inventory',
     env: { BENCH_NODE_ENV: 'production' },
     logName: 'npm-start-broadcast-production',
+    startTimeoutMs: 180_000,
   },
 ];
 
@@ -137,6 +141,7 @@ async function start(contender: Contender, connections: number, logDir: string):
     {
       env: { PORT: String(port), BENCH_PRODUCT_ID: productId, ...contender.env },
       logDir,
+      startTimeoutMs: contender.startTimeoutMs,
     },
   );
   const clients = new ClientGroup(logDir);

@@ -1,5 +1,5 @@
 // The hub as `npm start` runs it: the whole embedded platform (services/edge/src/main.ts, every service in one
-// process, with the development defaults a newcomer gets unless BENCH_NODE_ENV says otherwise), started as its own
+// process, with the development defaults a newcomer gets unless BENCH_NODE_ENV names a NODE_ENV), started as its own
 // process; this controller sends each StockChanged to the product's group through the hub's Azure REST API, as an
 // application server would, and its `stats` are the platform process's, not its own. Forked by
 // bench/scenarios/hub-fan-out.ts, beside the bare ws server it is compared with.
@@ -17,7 +17,9 @@ import type { ProcessStats } from './ipc-commands';
 const root = join(__dirname, '..', '..');
 const clientPort = Number(process.env.PORT);
 const productId = String(process.env.BENCH_PRODUCT_ID);
-const production = process.env.BENCH_NODE_ENV === 'production';
+/** The platform's NODE_ENV: none (npm start's development default) unless the contender names one. */
+const nodeEnv = process.env.BENCH_NODE_ENV;
+const production = nodeEnv === 'production';
 
 /** The platform's CPU time, memory and open files, from /proc (its clock ticks are 10 ms). */
 async function platformStats(pid: number): Promise<ProcessStats> {
@@ -34,7 +36,7 @@ async function platformStats(pid: number): Promise<ProcessStats> {
 }
 
 async function waitUntilReady(origin: string, exited: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline && !exited(); ) {
+  for (const deadline = Date.now() + 170_000; Date.now() < deadline && !exited(); ) {
     const status = await fetch(`${origin}/readyz`).then(
       (res) => res.status,
       () => 0,
@@ -55,7 +57,8 @@ async function main(): Promise<void> {
     // Demo data only adds a seeding burst at start; the broadcasts do not read it.
     SHOP_DEMO_DATA: 'false',
   };
-  if (!production) delete env.NODE_ENV;
+  if (nodeEnv) env.NODE_ENV = nodeEnv;
+  else delete env.NODE_ENV;
   delete env.BENCH_NODE_ENV;
   delete env.BENCH_PRODUCT_ID;
   // Node itself, not the tsx wrapper, so that the pid is the platform's process.
