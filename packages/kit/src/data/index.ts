@@ -31,6 +31,9 @@ export {
   type SortDirection,
 } from './keyset';
 export {
+  DeadLetter,
+  type DeadLetterRecord,
+  type DeadLetterStatus,
   IdempotencyKey,
   type IdempotencyKeyRecord,
   InboxEvent,

@@ -1,3 +1,4 @@
+import type Router from '@koa/router';
 import Joi from 'joi';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
@@ -9,13 +10,18 @@ import type { ReadinessCheck } from '../http/health';
 import { meshSessionLookup, SessionCheck, type SessionLookup } from '../http/session-check';
 import type { Logger } from '../log/logger';
 import type { Mesh, Subscription } from '../mesh/port';
-import { withDeadLetterHandler } from './dead-letters';
+import { deadLetterAdminRoutes } from './dead-letter-admin';
+import { withDeadLetterHandling } from './dead-letters';
 import type { ServiceContext, ServiceManifest, ServiceParts } from './service-manifest';
 import { serviceRuntime } from './service-runtime';
 
 export interface LoadedService {
   manifest: ServiceManifest;
   parts: ServiceParts;
+  /** The service's routes and the kit's own for it (the dead-letter admin endpoints of a service with a database). */
+  routers: Router[];
+  /** The OpenAPI document of the service's public routes and the kit's, when there are any. */
+  openApi?: object;
   subscriptions: Subscription[];
   readiness: ReadinessCheck[];
   /** Starts the relay and the jobs; the host calls it once the server listens. */
@@ -108,10 +114,27 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     ...(parts.readiness ? { readiness: parts.readiness } : {}),
     ...(parts.close ? { close: () => parts.close?.() } : {}),
   });
+  const deadLetters = withDeadLetterHandling({
+    service: manifest.name,
+    subscriptions: parts.subscriptions ?? [],
+    log,
+    metrics: environment.metrics,
+    ...(dataSource ? { dataSource } : {}),
+  });
+  const admin = deadLetters.replayer
+    ? deadLetterAdminRoutes(manifest.name, deadLetters.replayer, authenticateMiddleware)
+    : undefined;
+  const openApi = withKitOperations(
+    manifest.name,
+    parts.openApi,
+    admin?.openApi({ title: manifest.name, version: '1' }),
+  );
   return {
     manifest,
     parts,
-    subscriptions: withDeadLetterHandler(manifest.name, parts.subscriptions ?? [], log, environment.metrics),
+    routers: [parts.router, ...(admin ? [admin.router] : [])],
+    ...(openApi ? { openApi } : {}),
+    subscriptions: deadLetters.subscriptions,
     readiness: runtime.readiness.map((check) => ({ ...check, name: `${manifest.name}.${check.name}` })),
     start: () => runtime.start(),
     async stop() {
@@ -135,9 +158,18 @@ function withData(context: Omit<ServiceContext, 'dataSource'>, dataSource: DataS
   }) as ServiceContext;
 }
 
-/** The OpenAPI documents of the services that declare one. */
+/** The service's OpenAPI document with the kit's operations for it added (a document of their own when it has none). */
+function withKitOperations(service: string, own: object | undefined, kit: object | undefined): object | undefined {
+  if (!kit) return own;
+  const kitPaths = (kit as { paths: object }).paths;
+  if (!own) return { ...kit, info: { title: `${service} (the kit's admin endpoints)`, version: '1' } };
+  const document = own as { paths?: object };
+  return { ...document, paths: { ...document.paths, ...kitPaths } };
+}
+
+/** The OpenAPI documents of the services that have one. */
 export function documentsOf(services: LoadedService[]): Array<{ service: string; document: object }> {
   return services.flatMap((service) =>
-    service.parts.openApi ? [{ service: service.manifest.name, document: service.parts.openApi }] : [],
+    service.openApi ? [{ service: service.manifest.name, document: service.openApi }] : [],
   );
 }

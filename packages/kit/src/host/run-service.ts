@@ -67,7 +67,7 @@ export async function runService(
     readiness: () => [sidecarReadiness, ...service.readiness],
     routers: [
       daprAppRoutes({ appId: manifest.name, subscriptions: service.subscriptions, logger: log }),
-      service.parts.router,
+      ...service.routers,
       openApiRouter(documentsOf([service])),
     ],
   });

@@ -4,7 +4,8 @@ import { deadLetterTopicOf, type EventEnvelope } from '@shop/contracts';
 import type { Context } from 'koa';
 import type { Logger } from '../log/logger';
 import { inKitSpan, SpanKind } from '../tracing/tracing';
-import type { DeliveryOutcome, Subscription } from './port';
+import { clearDeliveryFailure, recordDeliveryFailure } from './delivery-failures';
+import type { Delivery, DeliveryOutcome, Subscription } from './port';
 
 /** Where an app's undeliverable events go, in both adapters. Subscribe to it to handle them. */
 export const deadLetterTopicFor = deadLetterTopicOf;
@@ -66,7 +67,8 @@ export function daprAppRoutes(options: DaprAppRoutesOptions): Router {
     // so its lines carry the event's trace id.
     const requestLog: Logger | undefined = ctx.state.log;
     const log = (requestLog ?? options.logger).child({ topic }, true);
-    const envelope = envelopeOf(await cloudEventOf(ctx));
+    const cloudEvent = await cloudEventOf(ctx);
+    const envelope = envelopeOf(cloudEvent);
     if (!envelope) {
       log.warn(
         { contentType: ctx.get('content-type') },
@@ -75,15 +77,24 @@ export function daprAppRoutes(options: DaprAppRoutesOptions): Router {
       ctx.body = { status: 'DROP' satisfies DaprStatus };
       return;
     }
-    const delivery = { log: log.child({ eventId: envelope.id }, true) };
+    const failedTopic = topic === deadLetterTopic ? originalTopicOf(cloudEvent) : undefined;
+    const delivery: Delivery = {
+      log: log.child({ eventId: envelope.id }, true),
+      ...(failedTopic ? { failedTopic } : {}),
+    };
     const outcome = await inKitSpan(
       `${options.appId} receive ${topic}`,
       { service: options.appId, kind: SpanKind.CONSUMER },
       async (): Promise<DeliveryOutcome> => {
         try {
-          return (await subscription.handle(envelope, delivery)) ?? 'success';
+          const answer = (await subscription.handle(envelope, delivery)) ?? 'success';
+          if (answer === 'retry') {
+            recordDeliveryFailure(options.appId, topic, envelope.id, 'the handler asked for redelivery');
+          } else if (answer === 'success') clearDeliveryFailure(options.appId, topic, envelope.id);
+          return answer;
         } catch (err) {
           delivery.log.warn({ err, eventType: envelope.type }, 'event handler failed; daprd will retry');
+          recordDeliveryFailure(options.appId, topic, envelope.id, err);
           return 'retry';
         }
       },
@@ -114,6 +125,11 @@ function envelopeOf(cloudEvent: unknown): EventEnvelope | undefined {
     return undefined;
   }
   return { id, type, occurredAt, data: data.data };
+}
+
+/** daprd dead-letters the original CloudEvent unchanged: its `topic` is still the one the event failed on. */
+function originalTopicOf(cloudEvent: unknown): string | undefined {
+  return isRecord(cloudEvent) && typeof cloudEvent.topic === 'string' ? cloudEvent.topic : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -122,6 +122,11 @@ export type DeliveryOutcome = 'success' | 'retry' | 'drop';
 export interface Delivery {
   /** The subscriber's logger for this delivery: topic, event id and the event's trace id on every line. */
   log: Logger;
+  /**
+   * On the app's dead-letter topic: the topic the event failed on (daprd republishes the original CloudEvent, whose
+   * `topic` still names it; the embedded bus passes it along).
+   */
+  failedTopic?: string;
 }
 
 export interface Subscription {
