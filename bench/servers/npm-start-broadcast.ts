@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   const origin = `http://127.0.0.1:${clientPort}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...(production ? productionEnv() : {}),
+    // Production requires an SMTP server; nothing in this benchmark sends an email, so none listens there.
+    ...(production ? { ...productionEnv(), SMTP_URL: 'smtp://127.0.0.1:9' } : {}),
     PORT: String(clientPort),
     SHOP_DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-npm-start-')),
     // Demo data only adds a seeding burst at start; the broadcasts do not read it.
