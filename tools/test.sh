@@ -14,10 +14,10 @@ if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/node.h ]]; then expor
 
 mkdir -p .tmp
 # On a fresh machine the tools take minutes to build, none of it needing node_modules: the slim daprd, Sentry and
-# the deployment checks' tools from Go modules, and the whole run's second Node with its better-sqlite3 build (one
+# the deployment checks' tools and promtool from Go modules, and the whole run's second Node with its better-sqlite3 build (one
 # core for a minute or more). They start now, beside `npm install` (mostly waiting on the registry, then one
 # single-threaded compile), and each step waits for what it needs.
-bash -c 'bash tools/build-daprd.sh daprd && bash tools/build-daprd.sh sentry && bash tools/build-deploy-tools.sh' \
+bash -c 'bash tools/build-daprd.sh daprd && bash tools/build-daprd.sh sentry && bash tools/build-deploy-tools.sh && bash tools/build-promtool.sh' \
   >/dev/null 2>.tmp/go-tools.log &
 go_tools_pid=$!
 if [[ $# -eq 0 ]]; then

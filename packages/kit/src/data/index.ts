@@ -1,6 +1,7 @@
 export { autocommit } from './autocommit';
 export { bindStore, type StoreIn } from './bound-store';
 export { isForeignKeyViolation, isUniqueViolation } from './constraint-violations';
+export { countInboxDuplicate, type DataMetricsOptions, observeData, statementKind } from './data-metrics';
 export {
   connectionOptions,
   createDataSource,

@@ -26,9 +26,15 @@ export interface OutboxRelayOptions {
   lingerMs?: number;
   /** How often to look for rows nobody woke us for (another replica's, a crashed relay's, a retry's). */
   pollIntervalMs?: number;
-  /** How long a claimed batch is ours; a relay that dies holding it delays its rows this long at most. */
+  /**
+   * How long a claimed batch is ours; a relay that dies holding it delays its rows this long at most (10 s by
+   * default: a batch is published in well under a second, and a relay stops publishing before its lease ends).
+   */
   leaseMs?: number;
-  /** A failed publish is retried after initialBackoffMs, doubling up to maxBackoffMs. */
+  /**
+   * A failed publish is retried after initialBackoffMs, doubling up to maxBackoffMs (5 s by default): once the
+   * broker or sidecar is back, the held rows go out within maxBackoffMs.
+   */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
 }
@@ -91,9 +97,9 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 100;
     this.lingerMs = options.lingerMs ?? 2;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? 10_000;
     this.initialBackoffMs = options.initialBackoffMs ?? 500;
-    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
   }
 
   /** Starts publishing: now, after every commit that writes outbox rows, and every poll interval. */

@@ -1,9 +1,10 @@
 import type { EventEnvelope } from '@shop/contracts';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { type Counter, Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { DeadLetterStore } from '../data/dead-letters';
 import { InboxEvent } from '../data/kit-entities';
 import { consumerName } from '../events/intake';
+import { counterIn } from '../http/metrics';
 import type { Logger } from '../log/logger';
 import { deadLetterTopicFor } from '../mesh/dapr-app-routes';
 import { takeDeliveryFailure } from '../mesh/delivery-failures';
@@ -135,16 +136,12 @@ export class DeadLetterReplayer {
   }
 }
 
-function deadLettersCounter(metrics: Registry): Counter<string> {
-  return (
-    (metrics.getSingleMetric(deadLettersTotalMetric) as Counter<string> | undefined) ??
-    new Counter({
-      name: deadLettersTotalMetric,
-      help: 'Events that exhausted their retries and were dead-lettered, by consuming service and the topic they failed on',
-      labelNames: ['service', 'topic'],
-      registers: [metrics],
-    })
-  );
+function deadLettersCounter(metrics: Registry): Counter<'service' | 'topic'> {
+  return counterIn(metrics, {
+    name: deadLettersTotalMetric,
+    help: 'Events that exhausted their retries and were dead-lettered, by consuming service and the topic they failed on',
+    labelNames: ['service', 'topic'] as const,
+  });
 }
 
 /** Every service of a process shares its registry (the embedded topology): one gauge, a count per service. */

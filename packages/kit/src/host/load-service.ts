@@ -4,6 +4,7 @@ import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { hostConfigSchema, loadConfig } from '../config/load-config';
+import { observeData } from '../data/data-metrics';
 import { openDataSource } from '../data/data-source';
 import { authenticate, createJwtVerifier } from '../http/auth';
 import type { ReadinessCheck } from '../http/health';
@@ -56,8 +57,11 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
   // Identity answers its own session checks (ServiceParts.sessionAuthority); every other service asks it.
   const askIdentity = meshSessionLookup(environment.mesh);
   let ownAnswers: SessionLookup | undefined;
-  const { IDEMPOTENCY_TTL_HOURS } = loadConfig(
-    Joi.object({ IDEMPOTENCY_TTL_HOURS: hostConfigSchema.IDEMPOTENCY_TTL_HOURS }),
+  const { IDEMPOTENCY_TTL_HOURS, SLOW_QUERY_MS } = loadConfig(
+    Joi.object({
+      IDEMPOTENCY_TTL_HOURS: hostConfigSchema.IDEMPOTENCY_TTL_HOURS,
+      SLOW_QUERY_MS: hostConfigSchema.SLOW_QUERY_MS,
+    }),
     environment.env,
   );
   const verifier = createJwtVerifier({
@@ -71,6 +75,7 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
   });
   const authenticateMiddleware: Middleware = authenticate(verifier);
   let dataSource: DataSource | undefined;
+  let stopDataMetrics: (() => void) | undefined;
   let parts: ServiceParts;
   try {
     dataSource = manifest.data
@@ -78,8 +83,12 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
           ...manifest.data,
           logger: log,
           idempotencyTtlHours: IDEMPOTENCY_TTL_HOURS,
+          slowQueryMs: SLOW_QUERY_MS,
           lockName: manifest.name,
         })
+      : undefined;
+    stopDataMetrics = dataSource
+      ? observeData(dataSource, { registry: environment.metrics, service: manifest.name, slowQueryMs: SLOW_QUERY_MS })
       : undefined;
     parts = await manifest.setup(
       withData(
@@ -99,6 +108,7 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     );
   } catch (error) {
     verifier.close();
+    stopDataMetrics?.();
     await dataSource?.destroy();
     throw error;
   }
@@ -138,6 +148,7 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     readiness: runtime.readiness.map((check) => ({ ...check, name: `${manifest.name}.${check.name}` })),
     start: () => runtime.start(),
     async stop() {
+      stopDataMetrics?.();
       await runtime.stop();
       verifier.close();
     },
