@@ -5,6 +5,7 @@ import { kitEntities } from './kit-entities';
 import { kitMigrations } from './kit-migrations';
 import { runMigrationsUnderLock, whileSqliteBusy } from './migration-lock';
 import { queryLogger } from './query-logger';
+import { sqliteBindingOptions } from './sqlite-binding';
 
 export type MigrationClass = new () => MigrationInterface;
 
@@ -78,6 +79,7 @@ type ConnectionOptions =
       enableWAL: boolean;
       timeout: number;
       prepareDatabase: (db: { pragma(statement: string): unknown }) => void;
+      nativeBinding?: string;
     }
   | { type: 'postgres'; url: string; poolSize?: number }
   | {
@@ -108,6 +110,7 @@ export function connectionOptions(url: string, poolSize?: number): ConnectionOpt
       enableWAL: database !== ':memory:',
       timeout: sqliteBusyTimeoutMs,
       prepareDatabase: (db: { pragma(statement: string): unknown }) => void db.pragma('synchronous = NORMAL'),
+      ...sqliteBindingOptions(),
     };
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {

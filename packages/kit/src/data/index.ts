@@ -60,6 +60,7 @@ export {
   type PortableColumns,
   portableColumns,
 } from './portable-columns';
+export { sqliteBindingOptions } from './sqlite-binding';
 export {
   type OutboxRow,
   onOutboxCommit,

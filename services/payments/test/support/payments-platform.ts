@@ -9,7 +9,7 @@ import {
   type Topic,
   topics,
 } from '@shop/contracts';
-import type { Logger, ServiceManifest } from '@shop/kit';
+import { type Logger, type ServiceManifest, sqliteBindingOptions } from '@shop/kit';
 import { startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
 import { signToken } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
@@ -234,7 +234,7 @@ export function nextYear(): number {
 
 async function withSqlite<T>(path: string, work: (db: DataSource) => Promise<T>): Promise<T> {
   // A second connection beside the service's: SQLite in WAL mode lets it read while the service writes.
-  const db = new DataSource({ type: 'better-sqlite3', database: path, readonly: true });
+  const db = new DataSource({ type: 'better-sqlite3', database: path, readonly: true, ...sqliteBindingOptions() });
   await db.initialize();
   try {
     return await work(db);
