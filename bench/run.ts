@@ -10,7 +10,7 @@ import { printDaprCeiling } from './scenarios/dapr-ceiling-report';
 import { fraudScoring, printFraudScoring } from './scenarios/fraud-scoring';
 import { hotSkuReservations } from './scenarios/hot-sku-reservations';
 import { httpOverhead, printHttpOverhead } from './scenarios/http-overhead';
-import { hubSection } from './scenarios/hub-report';
+import { hubFanOutSection, hubSection } from './scenarios/hub-report';
 import { notificationThroughput } from './scenarios/notification-throughput';
 import { orderThroughput, rawOrderTransactions } from './scenarios/order-throughput';
 import type { RateResult } from './scenarios/rates';
@@ -19,7 +19,10 @@ import { printQuality, recommendationsOffline } from './scenarios/recommendation
 
 const root = join(__dirname, '..');
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
-/** BENCH_ONLY=<some of these, comma-separated> picks sections; all of them by default. */
+/**
+ * BENCH_ONLY=<some of these, comma-separated> picks sections; all of them by default. `hub-fan-out` is the first
+ * table of `hub` alone (the hub, `npm start` and socket.io against a bare ws server).
+ */
 const allSections = 'http,reservations,orders,cart,hub,notifications,analytics,recommendations,fraud';
 const sections = new Set((process.env.BENCH_ONLY ?? allSections).split(','));
 /** BENCH_TOPOLOGIES=embedded (or dapr) measures the orders section on one topology; both by default. */
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
     );
   }
   if (sections.has('hub')) await hubSection(durationSeconds, join(logDir, 'hub'));
+  else if (sections.has('hub-fan-out')) await hubFanOutSection(durationSeconds, join(logDir, 'hub'));
   if (sections.has('notifications')) {
     const rates = await notificationThroughput(durationSeconds, join(logDir, 'notifications'));
     printRates('Emails per second to a local SMTP server (a forked smtp-server that accepts everything)', rates);

@@ -4,7 +4,7 @@
 // Ctrl-C stops it all. What runs on which port is written to $SHOP_DATA_DIR/dapr/topology.json.
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createProcessLogger, type LogFormat, loadConfig, resolveLogFormat } from '@shop/kit';
+import { createProcessLogger, type LogFormat, loadConfig } from '@shop/kit';
 import { startDaprTopology } from '@shop/testkit/src/dapr-topology';
 import { keepOut } from '@shop/testkit/src/free-port';
 import {
@@ -32,7 +32,6 @@ const logSettings = {
   NODE_ENV: process.env.NODE_ENV,
 };
 const log = createProcessLogger('start-dapr', logSettings);
-const logFormat = resolveLogFormat(logSettings, process.stdout);
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
@@ -68,8 +67,6 @@ async function main(): Promise<void> {
       port,
       log,
       graceMs: 10_000,
-      // As `npm start`: a person watching the terminal sees each request.
-      requestLogLevel: logFormat === 'pretty' ? 'info' : 'debug',
       closers: [async () => rmSync(topologyFile, { force: true }), stopTopology, ...(mailbox ? [mailbox.close] : [])],
       handleSignals: true,
     });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite, as CI runs it on a fresh clone: dependencies, the slim daprd, type-check, lint,
 # then every jest project (unit, integration against real Redis/PostgreSQL/daprd, and the black-box
-# e2e suite against both topologies).
+# e2e suite against both topologies), and the unit and embedded e2e suites once more on the second supported
+# Node.js LTS line (tools/node-runtime.sh), so both the machine's Node and that one are proven.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 started=$SECONDS
@@ -11,6 +12,19 @@ step() { printf '\n== %s (%ss)\n' "$1" "$((SECONDS - started))"; }
 # which the machine's nodejs package ships under /usr/include/node.
 if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/node.h ]]; then export npm_config_nodedir=/usr; fi
 
+mkdir -p .tmp
+# On a fresh machine the tools take minutes to build, none of it needing node_modules: the slim daprd, Sentry and
+# the deployment checks' tools and promtool from Go modules, and the whole run's second Node with its better-sqlite3 build (one
+# core for a minute or more). They start now, beside `npm install` (mostly waiting on the registry, then one
+# single-threaded compile), and each step waits for what it needs.
+bash -c 'bash tools/build-daprd.sh daprd && bash tools/build-daprd.sh sentry && bash tools/build-deploy-tools.sh && bash tools/build-promtool.sh' \
+  >/dev/null 2>.tmp/go-tools.log &
+go_tools_pid=$!
+if [[ $# -eq 0 ]]; then
+  bash tools/node-runtime.sh >.tmp/node-runtime.json 2>.tmp/node-runtime.log &
+  second_node_pid=$!
+fi
+
 if [[ ! -x node_modules/.bin/jest || package-lock.json -nt node_modules/.package-lock.json ]]; then
   step "installing npm dependencies"
   # Not `npm ci`: the registry reachable here serves only some platforms' optional binaries (biome,
@@ -19,6 +33,8 @@ if [[ ! -x node_modules/.bin/jest || package-lock.json -nt node_modules/.package
 fi
 
 step "system packages and the slim daprd"
+wait "$go_tools_pid" || { cat .tmp/go-tools.log >&2; exit 1; }
+cat .tmp/go-tools.log
 node_modules/.bin/tsx tools/ensure-test-tools.ts
 
 step "type-check"
@@ -33,13 +49,21 @@ node_modules/.bin/biome ci .
 step "layer rules"
 npm run --silent lint:layers
 
-mkdir -p .tmp
 status=0
 if [[ $# -gt 0 ]]; then
   step "jest $*"
   node_modules/.bin/jest --ci --json --outputFile=.tmp/jest-results.json "$@" || status=$?
   results=(.tmp/jest-results.json)
 else
+  step "the second Node.js (tools/node-runtime.sh)"
+  wait "$second_node_pid" || { cat .tmp/node-runtime.log >&2; exit 1; }
+  cat .tmp/node-runtime.log
+  second_node() { node -p "require('./.tmp/node-runtime.json').$1"; }
+  second_node_version="$(second_node version)"
+  second_node_bin="$(second_node node)"
+  second_node_binding="$(second_node sqliteBinding)"
+  echo "Node $second_node_version: $second_node_bin"
+
   # Suites that bring up their own servers and processes run two at a time; the suites that share one platform
   # (e2e, both topologies) or bring up whole platforms themselves (system) run one at a time, as each assumes.
   step "jest: unit, integration, deploy (two at a time)"
@@ -48,7 +72,15 @@ else
   step "jest: system, e2e-embedded, e2e-dapr (one at a time)"
   node_modules/.bin/jest --ci --selectProjects system e2e-embedded e2e-dapr \
     --json --outputFile=.tmp/jest-platforms.json || status=$?
-  results=(.tmp/jest-isolated.json .tmp/jest-platforms.json)
+  # The second Node first on PATH, so that what the suites spawn (`tsx`, `node`) runs on it too.
+  step "jest on Node $second_node_version: unit (two at a time), e2e-embedded"
+  PATH="$(dirname "$second_node_bin"):$PATH" SHOP_SQLITE_BINDING="$second_node_binding" \
+    "$second_node_bin" node_modules/.bin/jest --ci --maxWorkers=2 --selectProjects unit \
+    --json --outputFile=.tmp/jest-node-unit.json || status=$?
+  PATH="$(dirname "$second_node_bin"):$PATH" SHOP_SQLITE_BINDING="$second_node_binding" \
+    "$second_node_bin" node_modules/.bin/jest --ci --selectProjects e2e-embedded \
+    --json --outputFile=.tmp/jest-node-e2e.json || status=$?
+  results=(.tmp/jest-isolated.json .tmp/jest-platforms.json .tmp/jest-node-unit.json .tmp/jest-node-e2e.json)
 fi
 node -e '
   const runs = process.argv.slice(1).map((file) => require(`./${file}`));

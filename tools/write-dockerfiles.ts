@@ -87,7 +87,9 @@ VOLUME ["/app/.data"]
 #   docker build -f ${file} -t shop-${service} .
 # Written by tools/write-dockerfiles.ts: change that and run it, not this file.
 
-ARG NODE_IMAGE=node:20.19-bookworm-slim
+# Node 24 LTS, the line \`npm test\` runs its second pass on (tools/node-runtime.sh); NODE_IMAGE=node:22-bookworm-slim
+# builds on the other supported line.
+ARG NODE_IMAGE=node:24.22-bookworm-slim
 
 # The package manifests alone, so the install layers are reused until a manifest changes.
 FROM \${NODE_IMAGE} AS manifests

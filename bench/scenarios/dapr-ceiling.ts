@@ -32,7 +32,7 @@ export const ceilingSettings = {
 
 const warmUpSeconds = 2;
 const drainTimeoutMs = 120_000;
-/** Past components/pubsub.yaml's redeliverInterval (2 s): a redelivered duplicate would have arrived by then. */
+/** Past components/pubsub.yaml's redeliverInterval (1 s): a redelivered duplicate would have arrived by then. */
 const settleMs = 2_500;
 const drainPollMs = 20;
 const idleSeconds = 5;

@@ -30,7 +30,7 @@ process.once('exit', () => {
 export async function forkChild(
   name: string,
   script: string,
-  options: { env?: NodeJS.ProcessEnv; logDir: string },
+  options: { env?: NodeJS.ProcessEnv; logDir: string; startTimeoutMs?: number },
 ): Promise<BenchChild> {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
@@ -81,7 +81,7 @@ export async function forkChild(
       });
     });
 
-  await expect(0, startTimeoutMs, 'that it is ready');
+  await expect(0, options.startTimeoutMs ?? startTimeoutMs, 'that it is ready');
   return {
     name,
     pid: child.pid as number,

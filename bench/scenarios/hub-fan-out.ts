@@ -28,6 +28,11 @@ interface Contender {
   server: string;
   clients: ClientKind;
   path: string;
+  env?: NodeJS.ProcessEnv;
+  /** The server's log file in the log directory, when its script's name would not tell it apart. */
+  logName?: string;
+  /** A whole platform takes longer to be ready than a bare server (migrations, every service's start). */
+  startTimeoutMs?: number;
 }
 
 const serversDir = join(__dirname, '..', 'servers');
@@ -49,6 +54,24 @@ export const fanOutContenders: Contender[] = [
     server: 'socketio-broadcast.ts',
     clients: 'socketio',
     path: '/',
+  },
+  {
+    // What a newcomer runs: the whole platform in one process with its development defaults, fed through the REST
+    // API, so that a cost only development pays (a test-time check left on) shows up next to the baseline.
+    name: 'hub inside `npm start` (development): REST send to the product group',
+    server: 'npm-start-broadcast.ts',
+    clients: 'signalr',
+    path: '/hubs/inventory',
+    startTimeoutMs: 180_000,
+  },
+  {
+    name: 'hub inside `npm start` with NODE_ENV=production: the same',
+    server: 'npm-start-broadcast.ts',
+    clients: 'signalr',
+    path: '/hubs/inventory',
+    env: { BENCH_NODE_ENV: 'production' },
+    logName: 'npm-start-broadcast-production',
+    startTimeoutMs: 180_000,
   },
 ];
 
@@ -112,10 +135,15 @@ export async function hubFanOut(options: {
 async function start(contender: Contender, connections: number, logDir: string): Promise<Running> {
   const port = await freePort();
   const productId = randomUUID();
-  const server = await forkChild(contender.server.replace(/\.ts$/, ''), join(serversDir, contender.server), {
-    env: { PORT: String(port), BENCH_PRODUCT_ID: productId },
-    logDir,
-  });
+  const server = await forkChild(
+    contender.logName ?? contender.server.replace(/\.ts$/, ''),
+    join(serversDir, contender.server),
+    {
+      env: { PORT: String(port), BENCH_PRODUCT_ID: productId, ...contender.env },
+      logDir,
+      startTimeoutMs: contender.startTimeoutMs,
+    },
+  );
   const clients = new ClientGroup(logDir);
   const running: Running = {
     contender,

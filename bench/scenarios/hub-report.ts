@@ -2,7 +2,7 @@
 // whole platform, connections held by one process, and the same latencies with the subscribers split over two hub
 // replicas; printed as Markdown tables next to their goals.
 import type { Latencies } from './hub-clients';
-import { hubFanOut } from './hub-fan-out';
+import { type FanOutResult, hubFanOut } from './hub-fan-out';
 import { hubStockToClient } from './hub-stock-to-client';
 import { hubStockToClientOverReplicas } from './hub-stock-to-client-replicas';
 import { hubTwoReplicas } from './hub-two-replicas';
@@ -29,14 +29,15 @@ const replicaLabel = (perReplica: number) =>
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '-');
 const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
 
-export async function hubSection(seconds: number, logDir: string): Promise<void> {
+/** The fan-out comparison alone (`BENCH_ONLY=hub-fan-out`); answers its rows, the bare ws baseline first. */
+export async function hubFanOutSection(seconds: number, logDir: string): Promise<FanOutResult[]> {
   const fanOut = await hubFanOut({
     connections: settings.subscribers,
     seconds,
     latencySendsPerSecond: settings.latencySendsPerSecond,
     logDir,
   });
-  const [baseline, hub, socketIo] = fanOut;
+  const [baseline, hub, socketIo, npmStart, npmStartProduction] = fanOut;
   console.log(
     `\n## Hub fan-out: ${thousands(settings.subscribers)} WebSocket connections per server, receivers in their own processes on the same 2 cores\n`,
   );
@@ -65,7 +66,18 @@ export async function hubSection(seconds: number, logDir: string): Promise<void>
         `hub p99 at ${thousands(settings.subscribers)}: ${ms(hub.latency.p99Ms)} ms (goal ≤ 150)`,
     );
   }
+  if (baseline && npmStart && npmStartProduction) {
+    const ratio = (r: FanOutResult) => (r.deliveriesPerSecond / baseline.deliveriesPerSecond).toFixed(2);
+    console.log(
+      `npm start ÷ bare ws: ${ratio(npmStart)} in development, ${ratio(npmStartProduction)} with NODE_ENV=production ` +
+        '(goal: development as fast as production)',
+    );
+  }
+  return fanOut;
+}
 
+export async function hubSection(seconds: number, logDir: string): Promise<void> {
+  const [baseline, hub] = await hubFanOutSection(seconds, logDir);
   const stock = await hubStockToClient({ ...settings, seconds, logDir });
   console.log(
     `\n## Hub in the platform (embedded topology): stock adjustment → StockChanged, ${thousands(stock.subscribers)} subscribers\n`,

@@ -1,6 +1,6 @@
 // What the three broadcast servers of the hub benchmark share, so that they differ only in how they send:
 // the message (the inventory hub's StockChanged payload), the timing of the sends, and the commands.
-import { answerCommands, processStats } from './ipc-commands';
+import { answerCommands, type ProcessStats, processStats } from './ipc-commands';
 
 /** The inventory hub's `StockChanged` payload, field for field in the order the hub writes it. */
 export interface StockMessage {
@@ -37,10 +37,17 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Answers the benchmark's commands: `burst` (sends back to back, yielding to I/O between two), `pace` (sends at a
- * fixed rate and answers when each left), `stats` (this process's memory, CPU and open files).
+ * fixed rate and answers when each left), `stats` (this process's memory, CPU and open files, or those of the
+ * process that does the sending when that is another one).
  */
-export function controlBroadcasts(server: BroadcastServer, productId: string): void {
-  let sequence = 0;
+export function controlBroadcasts(
+  server: BroadcastServer,
+  productId: string,
+  stats: () => Promise<ProcessStats> = processStats,
+  /** The sequence already sent (the hub's first state, which every later change must follow). */
+  sentBefore = 0,
+): void {
+  let sequence = sentBefore;
   const send = async () => {
     sequence += 1;
     const sentAtMs = nowMs();
@@ -68,6 +75,6 @@ export function controlBroadcasts(server: BroadcastServer, productId: string): v
       }
       return sent;
     },
-    stats: () => processStats(),
+    stats: () => stats(),
   });
 }

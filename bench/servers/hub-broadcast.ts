@@ -28,9 +28,10 @@ async function main(): Promise<void> {
     });
   };
   // The state subscribers are told when they subscribe; without it the hub would ask the inventory, absent here.
-  await publish(stockMessage(productId, 0, nowMs()));
+  // Version 1, the first a product has (the contract refuses 0); the sends follow it.
+  await publish(stockMessage(productId, 1, nowMs()));
   await platform.bus.drain();
-  controlBroadcasts({ broadcast: publish }, productId);
+  controlBroadcasts({ broadcast: publish }, productId, undefined, 1);
 }
 
 main().catch((error: unknown) => {

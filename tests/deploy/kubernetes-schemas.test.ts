@@ -47,7 +47,7 @@ describe('every rendered manifest against the Kubernetes and CRD schemas', () =>
           'dapr.tracing.otlpEndpoint': 'otel:4317',
         }),
         '--set',
-        'ingress.tls.enabled=true,metrics.serviceMonitor.enabled=true,dapr.redis.enableTLS=true',
+        'ingress.tls.enabled=true,metrics.serviceMonitor.enabled=true,metrics.grafanaDashboards.enabled=true,dapr.redis.enableTLS=true',
         '--set',
         'services.catalog.autoscaling.targetMemoryUtilizationPercentage=80',
         '--set',

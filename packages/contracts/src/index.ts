@@ -10,6 +10,7 @@ export {
   type AppId,
   appIds,
   deadLetterTopicOf,
+  deliveryBatchWindowsMs,
   type EventFlow,
   eventFlows,
   type Invocation,

@@ -46,7 +46,8 @@ export const eventFlows: Record<Topic, EventFlow> = {
   [topics.stockReleased]: { publisher: 'inventory', subscribers: ['orders'] },
   [topics.stockCommitted]: { publisher: 'inventory', subscribers: [] },
   [topics.lowStock]: { publisher: 'inventory', subscribers: [] },
-  [topics.orderPlaced]: { publisher: 'orders', subscribers: ['inventory', 'payments', 'hub', 'analytics'] },
+  // Placement opens the order's payment before it announces the order: payments needs no part in it.
+  [topics.orderPlaced]: { publisher: 'orders', subscribers: ['inventory', 'hub', 'analytics'] },
   [topics.orderPaid]: {
     publisher: 'orders',
     subscribers: ['inventory', 'hub', 'notifications', 'analytics', 'recommendations', 'fraud'],
@@ -73,6 +74,24 @@ export const eventFlows: Record<Topic, EventFlow> = {
   [topics.customerDeleted]: { publisher: 'identity', subscribers: ['notifications'] },
   [topics.cartCheckedOut]: { publisher: 'cart', subscribers: [] },
   [topics.notificationSent]: { publisher: 'notifications', subscribers: [] },
+};
+
+/**
+ * The apps that only observe what happens (live pushes, read models, learners, projections, emails): no step of the
+ * order saga waits on their answer, so the Dapr topology delivers their events in batches (bulk subscribe), one
+ * request for several events, each batch waiting at most this many milliseconds for more. The saga's own steps
+ * (inventory, payments, orders, identity) get each event alone, as soon as it is on the stream.
+ * A window costs a wake-up of the sidecar per subscription every window even when nothing comes (daprd's batch
+ * timer ticks regardless), so only the live pushes get a short one.
+ */
+export const deliveryBatchWindowsMs: Readonly<Partial<Record<AppId, number>>> = {
+  hub: 10,
+  catalog: 50,
+  cart: 50,
+  notifications: 100,
+  analytics: 100,
+  recommendations: 100,
+  fraud: 100,
 };
 
 /** Where an app's undeliverable events go (its sidecar publishes there, the app alone subscribes). */

@@ -14,6 +14,8 @@ export {
 export { consumerName, type IntakeOptions, inboxIntake, statelessIntake } from './events/intake';
 export { type HandlerContext, handlerContext } from './handler/handler-context';
 export { daprApiTokenHeader, requireAppApiToken } from './host/app-api-token';
+export { deadLetterAdminPath, routedPaths } from './host/dead-letter-admin';
+export { deadLettersStoredMetric, deadLettersTotalMetric } from './host/dead-letters';
 export * from './host/host-config';
 export { createHttpApp, type HttpAppOptions, jsonBodyLimitBytes, ownsPath } from './host/http-app';
 export { type EmbeddedOptions, type EmbeddedPlatform, type OriginPages, runEmbedded } from './host/run-embedded';

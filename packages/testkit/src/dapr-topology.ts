@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { developmentHubAccessKey } from '@shop/kit/src/config/development-defaults';
+import { routedPaths } from '@shop/kit/src/host/dead-letter-admin';
 import { type DaprRunDir, prepareDaprRunDir } from './dapr-run-dir';
 import { type RunningDaprd, startSidecar } from './daprd';
 import { freePort, waitForPort } from './free-port';
@@ -15,6 +16,8 @@ const repoRoot = resolve(__dirname, '../../..');
 export interface TopologyService {
   name: string;
   publicPaths: string[];
+  /** The manifest's database, when it has one: the gateway then routes its dead-letter admin paths too (routedPaths). */
+  data?: unknown;
   /** Paths whose requests stay open (long polls, event streams): the gateway never cuts them as idle. */
   streamingPaths?: string[];
   /**
@@ -251,7 +254,7 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
       routes: options.services.map((service) => ({
         service: service.name,
         target: `http://127.0.0.1:${members.get(service.name)?.appPort}`,
-        prefixes: service.publicPaths,
+        prefixes: routedPaths(service),
         streamingPaths: service.streamingPaths ?? [],
       })),
       // The app port is one nothing listens on: daprd serves its API meanwhile and keeps waiting for the app.

@@ -81,13 +81,19 @@ export interface RunningDaprd {
   daprApiToken: string;
   /** What the app beside it needs to reach it and to accept its calls (runService's environment). */
   appEnv: { DAPR_HTTP_PORT: string; DAPR_API_TOKEN: string; APP_API_TOKEN: string };
-  process: ManagedProcess;
+  /** The daprd running now (a new one after restart()). */
+  readonly process: ManagedProcess;
   /** Resolves once /v1.0/metadata lists a subscription for every topic (daprd read /dapr/subscribe). */
   waitForSubscriptions(topics: string[], timeoutMs?: number): Promise<void>;
   /** SIGTERM: graceful shutdown (deregisters from name resolution). */
   stop(): Promise<void>;
   /** SIGKILL, as a crash would. */
   kill(): Promise<void>;
+  /**
+   * Starts daprd again (after kill() or stop()) on the same ports with the same tokens, as a restarted sidecar
+   * container would come back: its app keeps the address and tokens it was given. Resolves once its API answers.
+   */
+  restart(): Promise<void>;
 }
 
 const defaultReadyTimeoutMs = 20_000;
@@ -143,14 +149,21 @@ export async function startDaprd(options: DaprdOptions): Promise<RunningDaprd> {
     ...(options.mtls ? { DAPR_TRUST_ANCHORS: options.mtls.trustAnchors } : {}),
     ...options.env,
   };
-  const child = spawnManaged(`daprd-${options.appId}-${httpPort}`, binary, { args, env, logDir: options.logDir });
+  const spawnDaprd = () =>
+    spawnManaged(`daprd-${options.appId}-${httpPort}`, binary, { args, env, logDir: options.logDir });
   const baseUrl = `http://127.0.0.1:${httpPort}`;
-  try {
-    await untilReady(child, `${baseUrl}/v1.0/healthz/outbound`, options.readyTimeoutMs ?? defaultReadyTimeoutMs);
-  } catch (error) {
-    await child.kill();
-    throw error;
-  }
+  const readyTimeoutMs = options.readyTimeoutMs ?? defaultReadyTimeoutMs;
+  const startReady = async (): Promise<ManagedProcess> => {
+    const started = spawnDaprd();
+    try {
+      await untilReady(started, `${baseUrl}/v1.0/healthz/outbound`, readyTimeoutMs);
+    } catch (error) {
+      await started.kill();
+      throw error;
+    }
+    return started;
+  };
+  let child = await startReady();
   return {
     appId: options.appId,
     httpPort,
@@ -160,16 +173,20 @@ export async function startDaprd(options: DaprdOptions): Promise<RunningDaprd> {
     appApiToken,
     daprApiToken,
     appEnv: { DAPR_HTTP_PORT: String(httpPort), DAPR_API_TOKEN: daprApiToken, APP_API_TOKEN: appApiToken },
-    process: child,
+    get process() {
+      return child;
+    },
     waitForSubscriptions: (topics, timeoutMs = defaultReadyTimeoutMs) =>
       untilSubscribed(child, baseUrl, daprApiToken, topics, timeoutMs),
     stop: () => child.stop(),
     kill: () => child.kill(),
+    async restart() {
+      await child.stop();
+      child = await startReady();
+    },
   };
 }
 
-// A port clash between two sidecars (metrics included) is fatal to the second one: freePort never hands out a
-// port it handed out lately, so sidecars started in parallel get distinct ones, and none gets an app's.
 async function fourDistinctFreePorts(taken: number): Promise<[number, number, number, number]> {
   const ports = new Set<number>();
   while (ports.size < 4) {

@@ -20,8 +20,16 @@ export interface RunningRedis {
   url: string;
   /** The temporary working directory (removed by stop()). */
   dataDir: string;
-  process: ManagedProcess;
+  /** The redis-server running now (a new one after restart()). */
+  readonly process: ManagedProcess;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would: what reached the append-only file survives (everything acknowledged). */
+  kill(): Promise<void>;
+  /**
+   * Starts redis-server again on the same port and data directory, after kill(); with `appendOnly` it loads
+   * what the killed one had (streams, consumer groups and their pending entries), as a restarted pod on its volume.
+   */
+  restart(): Promise<void>;
 }
 
 const startAttempts = 3;
@@ -33,39 +41,54 @@ export async function startRedis(options: RedisOptions): Promise<RunningRedis> {
   const name = options.name ?? 'redis';
   const dataDir = mkdtempSync(join(tmpdir(), `shop-${name}-`));
   let lastError: Error | undefined;
+  const spawnOn = (port: number) =>
+    spawnManaged(`${name}-${port}`, binary, {
+      args: [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dataDir,
+        '--save',
+        '',
+        '--appendonly',
+        options.appendOnly ? 'yes' : 'no',
+        '--daemonize',
+        'no',
+      ],
+      logDir: options.logDir,
+      cwd: dataDir,
+    });
+  const listening = (child: ManagedProcess, port: number) =>
+    Promise.race([
+      waitForPort(port, startTimeoutMs),
+      child.exited.then((code) => {
+        throw new Error(`redis-server exited with code ${code} before listening:\n${child.tail()}`);
+      }),
+    ]);
   // freePort() only says the port was free a moment ago; another process may take it before redis binds.
   for (let attempt = 1; attempt <= startAttempts; attempt++) {
     const port = await freePort();
-    const args = [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dataDir,
-      '--save',
-      '',
-      '--appendonly',
-      options.appendOnly ? 'yes' : 'no',
-      '--daemonize',
-      'no',
-    ];
-    const child = spawnManaged(`${name}-${port}`, binary, { args, logDir: options.logDir, cwd: dataDir });
+    let child = spawnOn(port);
     try {
-      await Promise.race([
-        waitForPort(port, startTimeoutMs),
-        child.exited.then((code) => {
-          throw new Error(`redis-server exited with code ${code} before listening:\n${child.tail()}`);
-        }),
-      ]);
+      await listening(child, port);
       return {
         port,
         url: `127.0.0.1:${port}`,
         dataDir,
-        process: child,
+        get process() {
+          return child;
+        },
         async stop() {
           await child.stop();
           rmSync(dataDir, { recursive: true, force: true });
+        },
+        kill: () => child.kill(),
+        async restart() {
+          await child.stop();
+          child = spawnOn(port);
+          await listening(child, port);
         },
       };
     } catch (error) {

@@ -33,7 +33,7 @@ export const analyticsService: ServiceManifest<AnalyticsConfig> = {
     };
     const counted = projectionMetrics(metrics);
     // Live figures when this topology reaches a hub: the summary of the default range, as the dashboard opens with.
-    const sender = hubSenderFrom(config, { mesh, ...(origin ? { origin } : {}) });
+    const sender = hubSenderFrom(config, { mesh, metrics, name, ...(origin ? { origin } : {}) });
     const liveLog = log.child({ component: 'live-metrics' });
     const live = sender
       ? liveMetrics({

@@ -2,7 +2,7 @@
 // origin in front of services that run elsewhere (their Kubernetes Services, docker-compose containers). It
 // starts no service; it reads their names and public paths from the manifests and their addresses from
 // UPSTREAM_<SERVICE> variables.
-import { createProcessLogger, type Logger, runMain, type ServiceManifest, startTracing } from '@shop/kit';
+import { createProcessLogger, type Logger, routedPaths, runMain, type ServiceManifest, startTracing } from '@shop/kit';
 import type { GatewayRoute } from './gateway';
 import { loadGatewayConfig } from './gateway-config';
 import { type RunningGateway, serveGateway } from './serve-gateway';
@@ -27,7 +27,7 @@ export function gatewayRoutes(manifests: ServiceManifest[], upstreams: Record<st
       {
         service: manifest.name,
         target,
-        prefixes: [...manifest.publicPaths],
+        prefixes: routedPaths(manifest),
         streamingPaths: [...(manifest.streamingPaths ?? [])],
       },
     ];

@@ -5,6 +5,7 @@ import { type InventoryConfig, inventoryConfigSchema } from './config';
 import { inventoryRoutes } from './http/routes';
 import { inventoryEntities } from './infrastructure/entities';
 import { inventoryMigrations } from './infrastructure/migrations';
+import { countReservationsOf } from './infrastructure/reservation-metrics';
 import { ReservationSweeper } from './infrastructure/reservation-sweeper';
 import { inventoryTx } from './infrastructure/typeorm-stock-store';
 import { inventorySubscriptions } from './subscriptions/inventory-subscriptions';
@@ -20,7 +21,8 @@ export const inventoryService: ServiceManifest<InventoryConfig> = {
   config: inventoryConfigSchema,
   data: { entities: inventoryEntities, migrations: inventoryMigrations },
   outbox: true,
-  async setup({ name, config, dataSource: db, log, authenticate }) {
+  async setup({ name, config, dataSource: db, log, metrics, authenticate }) {
+    countReservationsOf(db, metrics);
     const run: RunInTransaction = (work) => transaction(db, (tx) => work(inventoryTx(tx)));
     const deps: InventoryDeps = { lowStockThreshold: config.LOW_STOCK_THRESHOLD, clock: () => new Date() };
     const sweepLog = log.child({ component: 'reservation-sweeper' });

@@ -45,7 +45,7 @@ export const notificationsService: ServiceManifest<NotificationsConfig> = {
     if (!smtp) log.warn('SMTP_URL is not set: emails cannot be sent and end Failed');
     // SMS only with a provider configured; in-app pushes through the hub when this topology reaches one.
     const sms = twilioSmsSenderFrom(config);
-    const inAppPusher = hubInAppPusherFrom(config, { mesh, ...(origin ? { origin } : {}) });
+    const inAppPusher = hubInAppPusherFrom(config, { mesh, metrics, name, ...(origin ? { origin } : {}) });
     const deps: NotificationsDeps = {
       ...(sms ? { sms } : {}),
       ...(inAppPusher ? { inAppPusher } : {}),

@@ -177,6 +177,9 @@ describe('the OpenAPI document', () => {
       paths: Record<string, Record<string, { 'x-access': string; parameters?: Array<{ name: string }> }>>;
     };
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/admin/dead-letters/notifications',
+      '/api/admin/dead-letters/notifications/{id}',
+      '/api/admin/dead-letters/notifications/{id}/replay',
       '/api/admin/notifications',
       '/api/notifications',
       '/api/notifications/preferences',

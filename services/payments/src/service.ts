@@ -1,4 +1,4 @@
-import { ApiRoutes, inboxIntake, intervalJob, openDataSource, type ServiceManifest } from '@shop/kit';
+import { ApiRoutes, inboxIntake, intervalJob, openDataSource, type ServiceManifest, type Tx } from '@shop/kit';
 import type { PaymentsDeps } from './application/ports';
 import { paymentMethodRoutes } from './http/payment-method-routes';
 import { paymentRoutes } from './http/payment-routes';
@@ -6,7 +6,7 @@ import type { PaymentsHttp } from './http/payments-http';
 import { cardFingerprints } from './infrastructure/card-fingerprint';
 import { paymentsEntities } from './infrastructure/entities';
 import { paymentsMigrations } from './infrastructure/migrations';
-import { paymentsMetricsIn } from './infrastructure/payments-metrics';
+import { countedPaymentMoves, paymentsMetricsIn } from './infrastructure/payments-metrics';
 import { simulatedGatewayEntities } from './infrastructure/simulated-gateway/entities';
 import { simulatedGatewayDatabaseUrl } from './infrastructure/simulated-gateway/gateway-database';
 import { simulatedGatewayMigrations } from './infrastructure/simulated-gateway/migrations';
@@ -50,11 +50,14 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
       paymentMethodTtlSeconds: config.PAYMENT_METHOD_TTL_SECONDS,
     });
     const deps: PaymentsDeps = { gateway, clock, cardFingerprint: cardFingerprints(config.CARD_FINGERPRINT_SECRET) };
+    const counted = countedPaymentMoves(metrics);
+    const storeOf = (tx: Tx) => counted(paymentStoreOf(tx));
+    const unitOfWork = typeormUnitOfWork(dataSource);
     const http: PaymentsHttp = {
       deps,
-      unitOfWork: typeormUnitOfWork(dataSource),
+      unitOfWork: (work) => unitOfWork((store) => work(counted(store))),
       dataSource,
-      storeOf: paymentStoreOf,
+      storeOf,
       authenticate,
     };
 
@@ -74,7 +77,7 @@ export const paymentsService: ServiceManifest<PaymentsConfig> = {
         service: name,
         log,
         dataSource,
-        deps: { payments: deps, storeOf: paymentStoreOf, metrics: paymentsMetricsIn(metrics) },
+        deps: { payments: deps, storeOf, metrics: paymentsMetricsIn(metrics) },
       }),
       readiness: [{ name: 'gateway', check: async () => void (await gatewayDataSource.query('SELECT 1')) }],
       jobs: [

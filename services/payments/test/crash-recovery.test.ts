@@ -14,6 +14,7 @@ import {
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { PaymentGateway, PaymentsDeps } from '../src/application/ports';
+import { recordPendingPayment } from '../src/application/record-pending-payment';
 import { refundPayment } from '../src/application/refund-payment';
 import { cardFingerprints } from '../src/infrastructure/card-fingerprint';
 import { paymentsEntities } from '../src/infrastructure/entities';
@@ -91,13 +92,14 @@ async function placeOrder(amount: number) {
   if (!vaulted.ok) throw new Error('vaulting failed');
   const order = { orderId: randomUUID(), customerId: randomUUID() };
   const total = { amount, currency: 'EUR' };
-  await deliver(topics.orderPlaced, {
-    ...order,
-    items: [{ productId: randomUUID(), quantity: 1, unitPrice: total }],
-    total,
-    paymentMethodId: vaulted.card.paymentMethodId,
-    placedAt: new Date().toISOString(),
-  });
+  // As placement opens it (POST /internal/payments) before the order is announced.
+  await transaction(dataSource, (tx) =>
+    recordPendingPayment(
+      ctx,
+      { ...order, total, paymentMethodId: vaulted.card.paymentMethodId, review: false },
+      { ...deps, store: paymentStoreOf(tx) },
+    ),
+  );
   return order;
 }
 

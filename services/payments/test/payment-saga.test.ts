@@ -191,9 +191,9 @@ describe('the order saga, payment steps', () => {
     const customerId = randomUUID();
     const paymentMethodId = await payments.vaultCard(cards.approved);
     const order = { orderId, customerId, total: { amount: 777, currency: 'EUR' }, paymentMethodId };
-    const placed = await payments.placed(order);
-    await payments.placed(order, placed.id);
-    await payments.placed(order);
+    // A retried placement opens the payment it opened before.
+    expect((await payments.placed(order)).status).toBe(201);
+    expect((await payments.placed(order)).status).toBe(200);
     const pending = await payments.paymentIn(orderId, 'pending');
 
     const reserved = await payments.reserved(orderId);
@@ -218,12 +218,12 @@ describe('the order saga, payment steps', () => {
     expect(ledger.refunds).toEqual([{ amount: 777 }]);
   });
 
-  it('retries a stock-reserved that arrives before its order-placed, then charges once', async () => {
+  it('retries a stock-reserved that arrives before its payment is opened, then charges once', async () => {
     const orderId = randomUUID();
     const customerId = randomUUID();
     const paymentMethodId = await payments.vaultCard(cards.approved);
     await payments.reserved(orderId);
-    // The first delivery found no payment and asked for a redelivery; the order is placed meanwhile.
+    // The first delivery found no payment and asked for a redelivery; the payment is opened meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await payments.paymentOf(orderId)).toBeUndefined();
     await payments.placed({ orderId, customerId, total: { amount: 1234, currency: 'EUR' }, paymentMethodId });
@@ -233,7 +233,7 @@ describe('the order saga, payment steps', () => {
     expect((await ledgerOf(captured.id)).charges).toEqual([expect.objectContaining({ status: 'captured' })]);
   });
 
-  it('retries a cancellation that arrives before its order-placed, then voids', async () => {
+  it('retries a cancellation that arrives before its payment is opened, then voids', async () => {
     const orderId = randomUUID();
     const customerId = randomUUID();
     const paymentMethodId = await payments.vaultCard(cards.approved);

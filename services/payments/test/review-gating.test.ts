@@ -34,7 +34,7 @@ async function reviewFlagOf(orderId: string): Promise<number | boolean | undefin
   return rows.find((row) => row.order_id === orderId)?.review_required as number | undefined;
 }
 
-/** A payment opened by placement for an order held for review (or not), then the order announced. */
+/** A payment opened by placement for an order held for review (or not). */
 async function heldOrder(review = true) {
   const order = {
     orderId: randomUUID(),
@@ -43,7 +43,6 @@ async function heldOrder(review = true) {
     paymentMethodId: await payments.vaultCard(cards.approved),
   };
   expect((await payments.open({ ...order, review })).status).toBe(201);
-  await payments.placed(order);
   return order;
 }
 
@@ -196,10 +195,6 @@ describe('a payment held for review (review_required)', () => {
     const order = await heldOrder(false);
     expect(Boolean(await reviewFlagOf(order.orderId))).toBe(false);
     expect((await payments.open({ ...order, review: true })).status).toBe(200);
-    expect(Boolean(await reviewFlagOf(order.orderId))).toBe(true);
-    // orders.order-placed tells nothing of the review: redelivered, it leaves the flag as placement set it.
-    await payments.placed(order);
-    await settle();
     expect(Boolean(await reviewFlagOf(order.orderId))).toBe(true);
     await payments.reserved(order.orderId);
     await payments.paymentIn(order.orderId, 'authorized');

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { routedPaths } from '@shop/kit';
 import { parse } from 'yaml';
 import { services } from '../../../services/edge/src/services';
 import { repoRoot } from './deploy-tools';
 
-/** A service as the manifests in services/edge/src/services.ts declare it: the source of truth. */
+/**
+ * A service as the manifests in services/edge/src/services.ts declare it (the source of truth), with the paths the
+ * origin routes to it: its public paths and the kit's dead-letter admin path when it has a database.
+ */
 export interface PlatformService {
   name: string;
   publicPaths: string[];
@@ -12,7 +16,7 @@ export interface PlatformService {
 
 export const registeredServices: PlatformService[] = services.map((manifest) => ({
   name: manifest.name,
-  publicPaths: [...manifest.publicPaths],
+  publicPaths: routedPaths(manifest),
 }));
 
 /** The hub's contract paths (CONTRACT.md, Realtime hub), for as long as its manifest is not registered yet. */

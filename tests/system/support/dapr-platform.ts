@@ -24,6 +24,8 @@ export async function startDaprPlatform(
     sidecarEnv?: Record<string, string>;
     /** Services left out (e.g. `fraud`, to prove what the others do without it). */
     without?: string[];
+    /** Keep Redis's append-only file, so that a Redis killed and restarted comes back with its streams. */
+    redisAppendOnly?: boolean;
   } = {},
 ): Promise<DaprPlatform> {
   const port = await freePort();
@@ -34,6 +36,7 @@ export async function startDaprPlatform(
     jwksUrl: `http://127.0.0.1:${port}/api/auth/jwks`,
     env: { LOG_LEVEL: 'warn', ...env },
     sidecarEnv: options.sidecarEnv,
+    redisAppendOnly: options.redisAppendOnly,
     // SHOP_KEEP_RUN_DIR=1 keeps every process's log for a look after the run.
     keepRunDir: process.env.SHOP_KEEP_RUN_DIR === '1',
   });

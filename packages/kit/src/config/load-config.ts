@@ -53,6 +53,8 @@ export const hostConfigSchema = {
   /** Unset: readable lines on a terminal, JSON lines elsewhere and always in production (resolveLogFormat). */
   LOG_FORMAT: Joi.string().valid('pretty', 'json'),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).max(120_000).default(10_000),
+  /** A database statement slower than this is logged as a warning and counted in shop_db_slow_queries_total. */
+  SLOW_QUERY_MS: Joi.number().integer().min(1).max(600_000).default(500),
   /** How long idempotency records answer retries before they expire and are swept. */
   IDEMPOTENCY_TTL_HOURS: Joi.number()
     .positive()

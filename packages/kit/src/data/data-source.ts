@@ -5,6 +5,7 @@ import { kitEntities } from './kit-entities';
 import { kitMigrations } from './kit-migrations';
 import { runMigrationsUnderLock, whileSqliteBusy } from './migration-lock';
 import { queryLogger } from './query-logger';
+import { sqliteBindingOptions } from './sqlite-binding';
 import { bindIntegerParameters, sqliteStatementCacheSize } from './sqlite-statements';
 
 export type MigrationClass = new () => MigrationInterface;
@@ -81,6 +82,7 @@ type ConnectionOptions =
       timeout: number;
       statementCacheSize: number;
       prepareDatabase: (db: { pragma(statement: string): unknown }) => void;
+      nativeBinding?: string;
     }
   | { type: 'postgres'; url: string; poolSize?: number }
   | {
@@ -112,6 +114,7 @@ export function connectionOptions(url: string, poolSize?: number): ConnectionOpt
       timeout: sqliteBusyTimeoutMs,
       statementCacheSize: sqliteStatementCacheSize,
       prepareDatabase: (db: { pragma(statement: string): unknown }) => void db.pragma('synchronous = NORMAL'),
+      ...sqliteBindingOptions(),
     };
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from './constraint-violations';
+import { countInboxDuplicate } from './data-metrics';
 import { InboxEvent } from './kit-entities';
 import { kitLimits } from './kit-migrations';
 import { dialectOf } from './portable-columns';
@@ -39,7 +40,10 @@ export async function handleOnce<T>(
     return { duplicate: false, value: await effect(tx) };
   });
   const step = outcome.value;
-  if (step.duplicate) return { status: 'duplicate' };
+  if (step.duplicate) {
+    countInboxDuplicate(dataSource, consumer);
+    return { status: 'duplicate' };
+  }
   return outcome.committed ? { status: 'applied', value: step.value } : { status: 'rolled-back', value: step.value };
 }
 

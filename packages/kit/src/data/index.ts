@@ -1,6 +1,7 @@
 export { autocommit } from './autocommit';
 export { bindStore, type StoreIn } from './bound-store';
 export { isForeignKeyViolation, isUniqueViolation } from './constraint-violations';
+export { countInboxDuplicate, type DataMetricsOptions, observeData, statementKind } from './data-metrics';
 export {
   connectionOptions,
   createDataSource,
@@ -31,6 +32,9 @@ export {
   type SortDirection,
 } from './keyset';
 export {
+  DeadLetter,
+  type DeadLetterRecord,
+  type DeadLetterStatus,
   IdempotencyKey,
   type IdempotencyKeyRecord,
   InboxEvent,
@@ -56,6 +60,7 @@ export {
   type PortableColumns,
   portableColumns,
 } from './portable-columns';
+export { sqliteBindingOptions } from './sqlite-binding';
 export {
   type OutboxRow,
   onOutboxCommit,

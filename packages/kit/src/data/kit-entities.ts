@@ -42,6 +42,32 @@ export interface IdempotencyKeyRecord {
   completedAt: Date;
 }
 
+/** What became of a dead letter: still waiting for an operator, handled again, or let go. */
+export type DeadLetterStatus = 'stored' | 'replayed' | 'discarded';
+
+/** A row of `dead_letters`: an event this service gave up on, kept for an operator to replay or discard. */
+export interface DeadLetterRecord {
+  /** The row's own id (a UUID): one event may be dead-lettered more than once. */
+  id: string;
+  /** The topic the event failed on (not the dead-letter topic that brought it back). */
+  topic: string;
+  /** The envelope's `id`, kept as it was so that a replay is the same event to every inbox. */
+  eventId: string;
+  eventType: string;
+  /** The whole envelope as JSON. */
+  payload: string;
+  /** The last failure this process saw for it (the handler's error, the contract problems), when it saw one. */
+  error: string | null;
+  /** Deliveries this process saw fail before the mesh gave up (0 when they failed on another replica). */
+  attempts: number;
+  deadLetteredAt: Date;
+  status: DeadLetterStatus;
+  /** When an operator replayed or discarded it. */
+  resolvedAt: Date | null;
+  /** Who did (the admin's subject). */
+  resolvedBy: string | null;
+}
+
 // Column types are the JavaScript ones so that each driver maps them to its own; the DDL is in kit-migrations.
 export const OutboxEvent = new EntitySchema<OutboxEventRecord>({
   name: 'KitOutboxEvent',
@@ -87,5 +113,23 @@ export const IdempotencyKey = new EntitySchema<IdempotencyKeyRecord>({
   },
 });
 
+export const DeadLetter = new EntitySchema<DeadLetterRecord>({
+  name: 'KitDeadLetter',
+  tableName: 'dead_letters',
+  columns: {
+    id: { name: 'id', type: String, primary: true },
+    topic: { name: 'topic', type: String },
+    eventId: { name: 'event_id', type: String },
+    eventType: { name: 'event_type', type: String },
+    payload: { name: 'payload', type: String },
+    error: { name: 'error', type: String, nullable: true },
+    attempts: { name: 'attempts', type: Number },
+    deadLetteredAt: { name: 'dead_lettered_at', type: Date },
+    status: { name: 'status', type: String },
+    resolvedAt: { name: 'resolved_at', type: Date, nullable: true },
+    resolvedBy: { name: 'resolved_by', type: String, nullable: true },
+  },
+});
+
 /** The kit's own tables, added to every DataSource the kit builds. */
-export const kitEntities = [OutboxEvent, InboxEvent, IdempotencyKey];
+export const kitEntities = [OutboxEvent, InboxEvent, IdempotencyKey, DeadLetter];

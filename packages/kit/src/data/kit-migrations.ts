@@ -119,10 +119,48 @@ export class AddOutboxTraceparent1732100000003 implements MigrationInterface {
   }
 }
 
+/** The events a service gave up on, kept for an operator (the dead-letter admin endpoints). */
+export class CreateDeadLetters1732100000004 implements MigrationInterface {
+  readonly name = 'CreateDeadLetters1732100000004';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = portableColumns(queryRunner);
+    await queryRunner.createTable(
+      new Table({
+        name: 'dead_letters',
+        columns: [
+          { ...c.string('id', kitLimits.eventIdLength), isPrimary: true },
+          c.string('topic', kitLimits.topicLength),
+          c.string('event_id', kitLimits.inboxEventIdLength),
+          c.string('event_type', kitLimits.eventTypeLength),
+          c.text('payload'),
+          { ...c.text('error'), isNullable: true },
+          { ...c.integer('attempts'), default: 0 },
+          c.timestamp('dead_lettered_at'),
+          c.string('status', 16),
+          { ...c.timestamp('resolved_at'), isNullable: true },
+          { ...c.string('resolved_by', 100), isNullable: true },
+        ],
+        // The admin's list: newest first, optionally one topic; and the gauge's count of those still stored.
+        indices: [
+          new TableIndex({ name: 'IX_dead_letters_listed', columnNames: ['dead_lettered_at', 'id'] }),
+          new TableIndex({ name: 'IX_dead_letters_topic', columnNames: ['topic', 'dead_lettered_at', 'id'] }),
+          new TableIndex({ name: 'IX_dead_letters_status', columnNames: ['status'] }),
+        ],
+      }),
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('dead_letters');
+  }
+}
+
 /** The kit's tables; every service runs them before its own (createDataSource adds them). */
 export const kitMigrations = [
   CreateOutboxEvents1732100000000,
   CreateInboxEvents1732100000001,
   CreateIdempotencyKeys1732100000002,
   AddOutboxTraceparent1732100000003,
+  CreateDeadLetters1732100000004,
 ];

@@ -27,12 +27,13 @@ export interface TransactionOutcome<T> {
 const outboxRowsPerInsert = 100;
 /**
  * The DataSources whose transaction the current async call chain is in, for refusing nested transactions.
- * Only where code is developed and tested: AsyncLocalStorage turns on Node's async hooks for the whole
- * process, which then run on every promise and every tick (~4 µs of a ~25 µs cached read at a fixed request
- * rate). A nested call is a programming error that the test suite finds, so production (NODE_ENV=production)
- * does without the check.
+ * Only in the test suite (NODE_ENV=test, which jest sets and the platforms the suites start inherit): before
+ * Node 24, AsyncLocalStorage turns on Node's async hooks for the whole process, which then run on every promise
+ * and every tick (~4 µs of a ~25 µs cached read at a fixed request rate; `npm start` delivered 0.75-0.87x a bare
+ * ws server's hub broadcasts with it). A nested call is a programming error that the suite finds, so neither
+ * `npm start` (development) nor production pays for the check.
  */
-const active = process.env.NODE_ENV === 'production' ? undefined : new AsyncLocalStorage<ReadonlySet<DataSource>>();
+const active = process.env.NODE_ENV === 'test' ? new AsyncLocalStorage<ReadonlySet<DataSource>>() : undefined;
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 const commitListeners = new WeakMap<DataSource, Set<() => void>>();
 /** Per transaction: notes that a statement of the caller's own writes outbox rows (outboxRowForStatement). */

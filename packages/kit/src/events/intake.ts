@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { handleOnce } from '../data/inbox';
 import { kitLimits } from '../data/kit-migrations';
 import type { Logger } from '../log/logger';
+import { recordDeliveryFailure } from '../mesh/delivery-failures';
 import type { Delivery, DeliveryOutcome, Subscription } from '../mesh/port';
 import { currentTraceparent } from '../tracing/tracing';
 import type { EventContext, EventSubscription, HandlerAnswer, InboxEventContext } from './event-subscription';
@@ -100,6 +101,12 @@ async function receive<TDeps>(
   if (error) problems.push(...error.details.map((detail) => `data.${detail.path.join('.')}: ${detail.message}`));
   if (problems.length > 0) {
     log.warn({ problems }, 'event does not match its contract: dropped to the dead letter');
+    recordDeliveryFailure(
+      options.service,
+      subscription.topic,
+      envelope.id,
+      `does not match its contract: ${problems.join('; ')}`,
+    );
     return 'drop';
   }
   const traceparent = currentTraceparent();

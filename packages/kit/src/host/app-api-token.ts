@@ -14,12 +14,10 @@ export const sidecarOnlySegments = ['dapr', 'internal'];
  * or call an internal route. Mounted before the body parser, so a refused request's body is never read.
  */
 export function requireAppApiToken(token: string, segments: string[] = sidecarOnlySegments): Middleware {
-  const expected = digestOf(token);
+  const presentsToken = appApiTokenCheck(token);
   return (ctx, next) => {
     if (!isSidecarOnly(ctx.path, segments)) return next();
-    const presented = ctx.get(daprApiTokenHeader);
-    // Digests have one length whatever was sent, so the comparison takes the same time for every wrong token.
-    if (presented === '' || !timingSafeEqual(digestOf(presented), expected)) {
+    if (!presentsToken(ctx.get(daprApiTokenHeader))) {
       throw problem(401, 'Unauthorized', {
         detail: `${ctx.path} is called by the Dapr sidecar only, with the app API token in the ${daprApiTokenHeader} header`,
       });
@@ -44,6 +42,15 @@ function isSidecarOnly(path: string, segments: string[]): boolean {
     .split('/')
     .find((segment) => segment !== '');
   return first !== undefined && segments.includes(first);
+}
+
+/**
+ * Whether a presented dapr-api-token is the app API token. Digests have one length whatever was sent, so the
+ * comparison takes the same time for every wrong token.
+ */
+export function appApiTokenCheck(token: string): (presented: string | undefined) => boolean {
+  const expected = digestOf(token);
+  return (presented) => presented !== undefined && presented !== '' && timingSafeEqual(digestOf(presented), expected);
 }
 
 function digestOf(value: string): Buffer {

@@ -1,21 +1,28 @@
+import type Router from '@koa/router';
 import Joi from 'joi';
 import type { Middleware } from 'koa';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { hostConfigSchema, loadConfig } from '../config/load-config';
+import { observeData } from '../data/data-metrics';
 import { openDataSource } from '../data/data-source';
 import { authenticate, createJwtVerifier } from '../http/auth';
 import type { ReadinessCheck } from '../http/health';
 import { meshSessionLookup, SessionCheck, type SessionLookup } from '../http/session-check';
 import type { Logger } from '../log/logger';
 import type { Mesh, Subscription } from '../mesh/port';
-import { withDeadLetterHandler } from './dead-letters';
+import { deadLetterAdminRoutes } from './dead-letter-admin';
+import { withDeadLetterHandling } from './dead-letters';
 import type { ServiceContext, ServiceManifest, ServiceParts } from './service-manifest';
 import { serviceRuntime } from './service-runtime';
 
 export interface LoadedService {
   manifest: ServiceManifest;
   parts: ServiceParts;
+  /** The service's routes and the kit's own for it (the dead-letter admin endpoints of a service with a database). */
+  routers: Router[];
+  /** The OpenAPI document of the service's public routes and the kit's, when there are any. */
+  openApi?: object;
   subscriptions: Subscription[];
   readiness: ReadinessCheck[];
   /** Starts the relay and the jobs; the host calls it once the server listens. */
@@ -50,8 +57,11 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
   // Identity answers its own session checks (ServiceParts.sessionAuthority); every other service asks it.
   const askIdentity = meshSessionLookup(environment.mesh);
   let ownAnswers: SessionLookup | undefined;
-  const { IDEMPOTENCY_TTL_HOURS } = loadConfig(
-    Joi.object({ IDEMPOTENCY_TTL_HOURS: hostConfigSchema.IDEMPOTENCY_TTL_HOURS }),
+  const { IDEMPOTENCY_TTL_HOURS, SLOW_QUERY_MS } = loadConfig(
+    Joi.object({
+      IDEMPOTENCY_TTL_HOURS: hostConfigSchema.IDEMPOTENCY_TTL_HOURS,
+      SLOW_QUERY_MS: hostConfigSchema.SLOW_QUERY_MS,
+    }),
     environment.env,
   );
   const verifier = createJwtVerifier({
@@ -65,6 +75,7 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
   });
   const authenticateMiddleware: Middleware = authenticate(verifier);
   let dataSource: DataSource | undefined;
+  let stopDataMetrics: (() => void) | undefined;
   let parts: ServiceParts;
   try {
     dataSource = manifest.data
@@ -72,8 +83,12 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
           ...manifest.data,
           logger: log,
           idempotencyTtlHours: IDEMPOTENCY_TTL_HOURS,
+          slowQueryMs: SLOW_QUERY_MS,
           lockName: manifest.name,
         })
+      : undefined;
+    stopDataMetrics = dataSource
+      ? observeData(dataSource, { registry: environment.metrics, service: manifest.name, slowQueryMs: SLOW_QUERY_MS })
       : undefined;
     parts = await manifest.setup(
       withData(
@@ -93,6 +108,7 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     );
   } catch (error) {
     verifier.close();
+    stopDataMetrics?.();
     await dataSource?.destroy();
     throw error;
   }
@@ -102,19 +118,43 @@ export async function loadService(manifest: ServiceManifest, environment: Servic
     log,
     ...(dataSource ? { dataSource } : {}),
     ...(manifest.outbox
-      ? { outbox: { publish: (topic, event) => environment.mesh.publish(topic, event), ...tuning } }
+      ? {
+          outbox: {
+            publish: (topic, event) => environment.mesh.publish(topic, event),
+            ...(environment.mesh.publishBulk ? { publishBulk: environment.mesh.publishBulk } : {}),
+            ...tuning,
+          },
+        }
       : {}),
     ...(parts.jobs ? { jobs: parts.jobs } : {}),
     ...(parts.readiness ? { readiness: parts.readiness } : {}),
     ...(parts.close ? { close: () => parts.close?.() } : {}),
   });
+  const deadLetters = withDeadLetterHandling({
+    service: manifest.name,
+    subscriptions: parts.subscriptions ?? [],
+    log,
+    metrics: environment.metrics,
+    ...(dataSource ? { dataSource } : {}),
+  });
+  const admin = deadLetters.replayer
+    ? deadLetterAdminRoutes(manifest.name, deadLetters.replayer, authenticateMiddleware)
+    : undefined;
+  const openApi = withKitOperations(
+    manifest.name,
+    parts.openApi,
+    admin?.openApi({ title: manifest.name, version: '1' }),
+  );
   return {
     manifest,
     parts,
-    subscriptions: withDeadLetterHandler(manifest.name, parts.subscriptions ?? [], log, environment.metrics),
+    routers: [parts.router, ...(admin ? [admin.router] : [])],
+    ...(openApi ? { openApi } : {}),
+    subscriptions: deadLetters.subscriptions,
     readiness: runtime.readiness.map((check) => ({ ...check, name: `${manifest.name}.${check.name}` })),
     start: () => runtime.start(),
     async stop() {
+      stopDataMetrics?.();
       await runtime.stop();
       verifier.close();
     },
@@ -135,9 +175,18 @@ function withData(context: Omit<ServiceContext, 'dataSource'>, dataSource: DataS
   }) as ServiceContext;
 }
 
-/** The OpenAPI documents of the services that declare one. */
+/** The service's OpenAPI document with the kit's operations for it added (a document of their own when it has none). */
+function withKitOperations(service: string, own: object | undefined, kit: object | undefined): object | undefined {
+  if (!kit) return own;
+  const kitPaths = (kit as { paths: object }).paths;
+  if (!own) return { ...kit, info: { title: `${service} (the kit's admin endpoints)`, version: '1' } };
+  const document = own as { paths?: object };
+  return { ...document, paths: { ...document.paths, ...kitPaths } };
+}
+
+/** The OpenAPI documents of the services that have one. */
 export function documentsOf(services: LoadedService[]): Array<{ service: string; document: object }> {
   return services.flatMap((service) =>
-    service.parts.openApi ? [{ service: service.manifest.name, document: service.parts.openApi }] : [],
+    service.openApi ? [{ service: service.manifest.name, document: service.openApi }] : [],
   );
 }

@@ -13,6 +13,7 @@ import { EmbeddedBus } from '../mesh/embedded';
 import type { Mesh } from '../mesh/port';
 import { startTracing } from '../tracing/start-tracing';
 import { inKitSpan, SpanKind, tracingStarted } from '../tracing/tracing';
+import { routedPaths } from './dead-letter-admin';
 import { type EmbeddedConfig, embeddedConfigSchema } from './host-config';
 import { createHttpApp, ownsPath } from './http-app';
 import { documentsOf, type LoadedService, loadService } from './load-service';
@@ -70,9 +71,6 @@ export async function runEmbedded(
   const tracing = startTracing(edgeName, env);
   const log = options.log ?? createProcessLogger('shop', config);
   const logFormat = options.log === undefined ? resolveLogFormat(config, process.stdout) : undefined;
-  // A person watching the terminal sees each public request; JSON logs (machines, production) keep them at debug,
-  // so cached reads keep their fast path (answerReadyReads) and production pays no line per request.
-  const requestLogLevel = logFormat === 'pretty' ? 'info' : 'debug';
   const dataDir = resolve(config.SHOP_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const metrics = createMetricsRegistry();
@@ -105,7 +103,7 @@ export async function runEmbedded(
       health,
       rawBodyPaths: manifest.streamingPaths ?? [],
       readiness: () => service.readiness,
-      routers: [service.parts.router],
+      routers: service.routers,
     });
     bus.register(manifest.name, { listener: own.callback(), subscriptions: service.subscriptions });
     loaded.push(service);
@@ -114,22 +112,16 @@ export async function runEmbedded(
   const pages = options.pages ?? [];
   const app = createHttpApp({
     name: edgeName,
-    publicPaths: [
-      ...manifests.flatMap((manifest) => manifest.publicPaths),
-      '/openapi',
-      '/docs',
-      ...pages.flatMap((page) => page.prefixes),
-    ],
+    publicPaths: [...manifests.flatMap(routedPaths), '/openapi', '/docs', ...pages.flatMap((page) => page.prefixes)],
     publicExactPaths: pages.flatMap((page) => page.exactPaths),
     log,
     metrics,
     health,
     rawBodyPaths: manifests.flatMap((manifest) => manifest.streamingPaths ?? []),
     readiness: () => loaded.flatMap((service) => service.readiness),
-    requestLogLevel,
     beforeRoutes: tracingStarted() ? [serviceSpans(manifests)] : [],
     routers: [
-      ...loaded.map((service) => service.parts.router),
+      ...loaded.flatMap((service) => service.routers),
       openApiRouter(documentsOf(loaded)),
       swaggerUiRouter(() => documentsOf(loaded).map((d) => d.service)),
       ...pages.map((page) => page.router),
@@ -138,7 +130,7 @@ export async function runEmbedded(
   const listener = answerReadyReads(
     loaded.flatMap((service) => service.parts.readyReads ?? []),
     app.callback(),
-    { service: edgeName, log, metrics, requestLogLevel },
+    { service: edgeName, log, metrics },
   );
   const server = await serve(listener, {
     host: config.HOST,
@@ -170,7 +162,7 @@ export async function runEmbedded(
 function ownerOf(manifests: ServiceManifest[], path: string): ServiceManifest | undefined {
   let best: { manifest: ServiceManifest; length: number } | undefined;
   for (const manifest of manifests) {
-    for (const prefix of manifest.publicPaths) {
+    for (const prefix of routedPaths(manifest)) {
       if (ownsPath(prefix, path) && (!best || prefix.length > best.length)) best = { manifest, length: prefix.length };
     }
   }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type AppId, deliveryBatchWindowsMs } from '@shop/contracts';
 import { assertConfiguration, loadConfig } from '../config/load-config';
 import { openApiRouter } from '../http/api-docs';
 import type { HealthState } from '../http/health';
@@ -6,13 +7,21 @@ import { createMetricsRegistry } from '../http/metrics';
 import { answerReadyReads } from '../http/ready-reads';
 import { createProcessLogger } from '../log/logger';
 import { createDaprMesh } from '../mesh/dapr';
-import { daprAppRoutes } from '../mesh/dapr-app-routes';
+import { daprAppRoutes, daprDeliveries } from '../mesh/dapr-app-routes';
+import { answerDaprDeliveries } from '../mesh/dapr-delivery-listener';
 import { startTracing } from '../tracing/start-tracing';
 import { type SidecarConfig, sidecarConfigSchema } from './host-config';
-import { createHttpApp } from './http-app';
+import { createHttpApp, jsonBodyLimitBytes } from './http-app';
 import { documentsOf, loadService } from './load-service';
 import { type RunningServer, routeUpgrades, serve } from './serve';
 import type { ServiceManifest } from './service-manifest';
+
+/**
+ * An observer's batch (packages/contracts deliveryBatchWindowsMs): as many events as the pub/sub component hands out
+ * at once (its `concurrency`, 10, in components/pubsub.yaml: daprd's bulk subscribe over Redis never holds more), or
+ * what came within the app's window.
+ */
+const batchSize = 10;
 
 /**
  * One service beside its daprd (the Kubernetes shape, and `npm run start:dapr`): the mesh through the
@@ -57,6 +66,16 @@ export async function runService(
       if (res.status !== 204) throw new Error(`daprd answered ${res.status}`);
     },
   };
+  const batchWindowMs = deliveryBatchWindowsMs[manifest.name as AppId];
+  const deliveryOptions = {
+    appId: manifest.name,
+    subscriptions: service.subscriptions,
+    logger: log,
+    ...(batchWindowMs === undefined
+      ? {}
+      : { batches: { maxMessagesCount: batchSize, maxAwaitDurationMs: batchWindowMs } }),
+  };
+  const deliveries = daprDeliveries(deliveryOptions);
   const app = createHttpApp({
     name: manifest.name,
     log,
@@ -65,17 +84,13 @@ export async function runService(
     rawBodyPaths: manifest.streamingPaths ?? [],
     appApiToken: config.APP_API_TOKEN,
     readiness: () => [sidecarReadiness, ...service.readiness],
-    routers: [
-      daprAppRoutes({ appId: manifest.name, subscriptions: service.subscriptions, logger: log }),
-      service.parts.router,
-      openApiRouter(documentsOf([service])),
-    ],
+    routers: [daprAppRoutes(deliveryOptions, deliveries), ...service.routers, openApiRouter(documentsOf([service]))],
   });
-  const listener = answerReadyReads(service.parts.readyReads ?? [], app.callback(), {
-    service: manifest.name,
-    log,
-    metrics,
-  });
+  const listener = answerDaprDeliveries(
+    deliveries,
+    answerReadyReads(service.parts.readyReads ?? [], app.callback(), { service: manifest.name, log, metrics }),
+    { service: manifest.name, log, metrics, appApiToken: config.APP_API_TOKEN, bodyLimitBytes: jsonBodyLimitBytes },
+  );
   const server = await serve(listener, {
     host: config.HOST,
     port: config.APP_PORT,

@@ -88,7 +88,10 @@ export interface ServiceParts {
   router: Router;
   /** The OpenAPI document of the public routes (ApiRoutes.openApi), served at /openapi/<name>.json. */
   openApi?: object;
-  /** A subscription on deadLetterTopicFor(name) receives its poison messages; the host adds a logging one otherwise. */
+  /**
+   * A subscription on deadLetterTopicFor(name) receives its poison messages; otherwise the host adds its own, which
+   * counts, logs and (with a database) stores them for the admin endpoints (host/dead-letters.ts).
+   */
   subscriptions?: Subscription[];
   readiness?: ReadinessCheck[];
   /** Public GETs the host answers ahead of the Koa pipeline when their answer is ready-made (see ReadyRead). */

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Registry } from 'prom-client';
+import { scrapeTimeGauge } from './metrics';
 
 /** A dependency the service needs to serve traffic (its database, its sidecar). */
 export interface ReadinessCheck {
@@ -52,6 +53,23 @@ export function operationsRouter(options: {
   });
   const { metrics } = options;
   if (metrics) {
+    // What /readyz says, for an alert: 1 per check that passes, 0 per check that fails (the name says which).
+    scrapeTimeGauge(
+      metrics,
+      {
+        name: 'shop_readiness_check',
+        help: 'Readiness checks of /readyz: 1 passes, 0 fails (shutting down fails every check)',
+        labelNames: ['check'] as const,
+      },
+      async () => {
+        const checks = options.checks();
+        const failures = await Promise.all(checks.map(runCheck));
+        return checks.map((check, i) => ({
+          labels: { check: check.name },
+          value: options.state.accepting && failures[i] === undefined ? 1 : 0,
+        }));
+      },
+    );
     router.get('/metrics', async (ctx) => {
       ctx.type = metrics.contentType;
       ctx.body = await metrics.metrics();

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger';
 import { noneMatch } from './entity-tags';
-import { identifyRequest, type RequestLogLevel, requestIdHeader } from './request-context';
+import { identifyRequest, type RequestLogLevel, requestIdHeader, requestLine } from './request-context';
 import { type RequestDurations, requestDurationsIn, secondsSince } from './request-durations';
 import { traceparentOf } from './trace-context';
 
@@ -37,7 +37,7 @@ export interface ReadyReadsOptions {
   log: Logger;
   /** The registry whose request histogram the pipeline records into. */
   metrics: Registry;
-  /** The level of the pipeline's request lines (createHttpApp's requestLogLevel); debug when not given. */
+  /** The level of the pipeline's request lines (createHttpApp's requestLogLevel); info when not given. */
   requestLogLevel?: RequestLogLevel;
 }
 
@@ -52,10 +52,10 @@ export function answerReadyReads(
 ): RequestListener {
   if (reads.length === 0) return fullWay;
   const durations = requestDurationsIn(options.metrics);
-  const requestLevel = options.requestLogLevel ?? 'debug';
+  const requestLevel = options.requestLogLevel ?? 'info';
   return (req, res) => {
-    // A logged request wants the pipeline's request line; credentials must be checked by the pipeline (401 on a bad token).
-    if (req.method !== 'GET' || req.headers.authorization !== undefined || options.log[requestLevel]()) {
+    // Credentials must be checked by the pipeline (401 on a bad token).
+    if (req.method !== 'GET' || req.headers.authorization !== undefined) {
       return fullWay(req, res);
     }
     const url = req.url ?? '';
@@ -68,7 +68,9 @@ export function answerReadyReads(
       const startedAt = process.hrtime.bigint();
       read.answer(key).then(
         (answer) =>
-          answer ? send(req, res, answer, read.route, startedAt, options.service, durations) : fullWay(req, res),
+          answer
+            ? send(req, res, answer, read.route, startedAt, { ...options, requestLevel, durations })
+            : fullWay(req, res),
         (error: unknown) => {
           options.log.warn({ err: error, route: read.route }, 'ready read failed; answering the full way');
           fullWay(req, res);
@@ -91,8 +93,7 @@ function send(
   answer: ReadyAnswer,
   route: string,
   startedAt: bigint,
-  service: string,
-  durations: RequestDurations,
+  options: { service: string; log: Logger; requestLevel: RequestLogLevel; durations: RequestDurations },
 ): void {
   const { requestId, trace } = identifyRequest(
     header(req, requestIdHeader),
@@ -110,5 +111,12 @@ function send(
     res.writeHead(304, headers);
     res.end();
   }
-  durations.observe(service, 'GET', route, res.statusCode, secondsSince(startedAt));
+  options.durations.observe(options.service, 'GET', route, res.statusCode, secondsSince(startedAt));
+  // The line the pipeline would have written, with the same ids the answer echoes.
+  const { log, requestLevel } = options;
+  if (log[requestLevel]()) {
+    log
+      .child({ req_id: requestId, trace_id: trace.traceId, span_id: trace.spanId }, true)
+      [requestLevel](requestLine('GET', { route }, res.statusCode, startedAt), 'request');
+  }
 }

@@ -38,7 +38,7 @@ export function identifyRequest(
   };
 }
 
-/** The level of the line each request ends with (a 5xx is always an error line). */
+/** The level of the line each request ends with (a 5xx is always an error line); info unless an app says otherwise. */
 export type RequestLogLevel = 'info' | 'debug';
 
 /** Probes and scrapes come every few seconds: their lines stay at debug whatever the request level. */
@@ -70,7 +70,7 @@ export function loggablePath(path: string): string {
  * the path's ids, a guest cart's id is its secret; when no route matched, the path with its ids masked), status
  * and duration; never the query string.
  */
-export function requestContext(logger: Logger, requestLevel: RequestLogLevel = 'debug'): Middleware {
+export function requestContext(logger: Logger, requestLevel: RequestLogLevel = 'info'): Middleware {
   return async (ctx, next) => {
     const { requestId, trace } = identifyRequest(
       ctx.get(requestIdHeader),
@@ -95,17 +95,31 @@ export function requestContext(logger: Logger, requestLevel: RequestLogLevel = '
       const failed = ctx.status >= 500;
       const level = isQuiet(ctx.path) ? 'debug' : requestLevel;
       if (failed || logger[level]()) {
-        const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
         const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
-        const line = {
-          method: ctx.method,
-          ...(typeof route === 'string' ? { route } : { path: loggablePath(ctx.path) }),
-          status: ctx.status,
-          duration_ms: Math.round(durationMs * 10) / 10,
-        };
+        const line = requestLine(
+          ctx.method,
+          typeof route === 'string' ? { route } : { path: loggablePath(ctx.path) },
+          ctx.status,
+          startedAt,
+        );
         if (failed) requestLog().error(line, 'request failed');
         else requestLog()[level](line, 'request');
       }
     }
   };
+}
+
+/**
+ * The fields of a request's line, the same wherever a request is answered (the Koa pipeline, a ready read): the
+ * method, the route's pattern (or the masked path when no route matched), the status and the duration. Never the
+ * query string nor a header: that is how no token, password or card number reaches a request line.
+ */
+export function requestLine(
+  method: string,
+  where: { route: string } | { path: string },
+  status: number,
+  startedAt: bigint,
+): { method: string; route?: string; path?: string; status: number; duration_ms: number } {
+  const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+  return { method, ...where, status, duration_ms: Math.round(durationMs * 10) / 10 };
 }

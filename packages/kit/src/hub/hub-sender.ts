@@ -1,8 +1,10 @@
 import Joi from 'joi';
 import jwt from 'jsonwebtoken';
+import type { Counter, Registry } from 'prom-client';
 import { developmentHubAccessKey } from '../config/development-defaults';
 import type { ServiceContext } from '../host/service-manifest';
 import { fetchFailure } from '../http/fetch-failure';
+import { counterIn } from '../http/metrics';
 import { BindingError, type OutputBindings } from '../mesh/port';
 
 /**
@@ -188,9 +190,19 @@ export class HubBindingSender implements HubSender {
 /**
  * The sender of the topology: the REST API of HUB_CONNECTION_STRING when it is given; else, beside a daprd, the
  * Dapr binding HUB_BINDING; else, in the embedded topology, the REST API on the platform's own origin with
- * HUB_ACCESS_KEY; null when none applies (nothing is sent live).
+ * HUB_ACCESS_KEY; null when none applies (nothing is sent live). Given the service's metrics and name, its sends are
+ * counted (CountedHubSender).
  */
 export function hubSenderFrom(
+  config: Partial<HubPushConfig>,
+  context: Pick<ServiceContext, 'mesh' | 'origin'> & Partial<Pick<ServiceContext, 'metrics' | 'name'>>,
+): HubSender | null {
+  const sender = topologySender(config, context);
+  if (!sender || !context.metrics || !context.name) return sender;
+  return new CountedHubSender(sender, context.metrics, context.name);
+}
+
+function topologySender(
   config: Partial<HubPushConfig>,
   context: Pick<ServiceContext, 'mesh' | 'origin'>,
 ): HubSender | null {
@@ -201,6 +213,37 @@ export function hubSenderFrom(
     return new HubRestSender({ endpoint: context.origin, accessKey: config.HUB_ACCESS_KEY });
   }
   return null;
+}
+
+/**
+ * `shop_hub_sends_total{service,hub,outcome}`: every send to the hub, `sent` or `failed` (the hub refused it, or
+ * could not be reached in time); a failed send is also the caller's error to retry or report.
+ */
+export class CountedHubSender implements HubSender {
+  private readonly sends: Counter<'service' | 'hub' | 'outcome'>;
+
+  constructor(
+    /** The sender whose sends are counted. */
+    readonly inner: HubSender,
+    registry: Registry,
+    private readonly service: string,
+  ) {
+    this.sends = counterIn(registry, {
+      name: 'shop_hub_sends_total',
+      help: 'Sends to the hub (REST API or Dapr binding), by sending service, hub and outcome (sent, failed)',
+      labelNames: ['service', 'hub', 'outcome'] as const,
+    });
+  }
+
+  async send(to: HubAudience, message: HubMessage): Promise<void> {
+    try {
+      await this.inner.send(to, message);
+    } catch (error) {
+      this.sends.inc({ service: this.service, hub: to.hub, outcome: 'failed' });
+      throw error;
+    }
+    this.sends.inc({ service: this.service, hub: to.hub, outcome: 'sent' });
+  }
 }
 
 /** The hub's problem documents name what was wrong in `detail`; anything else is quoted, shortened. */

@@ -1,6 +1,7 @@
 import bunyan from 'bunyan';
+import { activeTraceContext, tracingStarted } from '../tracing/tracing';
 import { formatRecord, type LogFormat, resolveLogFormat, wantsColor } from './pretty-format';
-import { redact } from './redact';
+import { redactRecord } from './redact';
 
 export type Logger = bunyan;
 
@@ -28,7 +29,7 @@ export function createLogger(options: LoggerOptions): Logger {
           color: options.color ?? wantsColor(target, process.env),
           ids: bunyan.resolveLevel(level) <= bunyan.DEBUG,
         })
-      : (record: object) => target.write(`${JSON.stringify(redact(record))}\n`);
+      : (record: object) => target.write(`${JSON.stringify(redactRecord(withTraceIds(record)))}\n`);
   return bunyan.createLogger({
     name: options.name,
     level,
@@ -38,7 +39,19 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 function prettyWriter(target: NodeJS.WritableStream, options: { color: boolean; ids: boolean }) {
-  return (record: object) => target.write(`${formatRecord(redact(record) as Record<string, unknown>, options)}\n`);
+  return (record: object) => target.write(`${formatRecord(redactRecord(withTraceIds(record)), options)}\n`);
+}
+
+/**
+ * A line written inside a traced request or delivery carries its trace and span ids even when it was logged through
+ * a logger made before the request (a service's adapters log through the service's own): taken from the active
+ * OpenTelemetry context as the line is written. Loggers of a request or a delivery carry them already (child
+ * fields), which is how lines carry them with tracing off too.
+ */
+function withTraceIds(record: object): object {
+  if ((record as { trace_id?: unknown }).trace_id !== undefined || !tracingStarted()) return record;
+  const trace = activeTraceContext();
+  return trace ? { ...record, trace_id: trace.traceId, span_id: trace.spanId } : record;
 }
 
 /** The logger of a process's entry point: its level from LOG_LEVEL, its format by resolveLogFormat on stdout. */

@@ -14,9 +14,11 @@ const levels: Record<number, { label: string; style: Style }> = {
   60: { label: 'FATAL', style: ['bgRed', 'white'] },
 };
 
-/** bunyan's own fields, and the ids that every request's line would repeat: shown by position or not at all. */
+/** bunyan's own fields, and the request id every request's line would repeat: shown by position or not at all. */
 const hiddenFields = new Set(['v', 'level', 'name', 'hostname', 'pid', 'time', 'msg', 'err', 'src']);
-const idFields = new Set(['req_id', 'trace_id', 'span_id']);
+const idFields = new Set(['req_id']);
+/** Shown last, dimmed, on every line that has them: what finds the line's trace (and the other lines of its request). */
+const traceFields = ['trace_id', 'span_id'] as const;
 /** Fields that say where a record comes from, shown before the message (the first present wins). */
 const sourceFields = ['service', 'component', 'appId'] as const;
 /** A field's value longer than this is cut: a line is for reading, the JSON format keeps everything. */
@@ -24,7 +26,7 @@ const maxValueChars = 80;
 
 export interface PrettyFormatOptions {
   color: boolean;
-  /** Show the request and trace ids too (LOG_LEVEL debug or trace, where one follows a request). */
+  /** Show the request id too (LOG_LEVEL debug or trace, where one follows a request); trace ids are always shown. */
   ids?: boolean;
 }
 
@@ -68,7 +70,7 @@ export function formatRecord(record: Record<string, unknown>, options: PrettyFor
   const source = sourceFields.map((field) => record[field]).find((value) => typeof value === 'string') as
     | string
     | undefined;
-  const shown = new Set<string>([...hiddenFields, ...sourceFields]);
+  const shown = new Set<string>([...hiddenFields, ...sourceFields, ...traceFields]);
   if (!options.ids) for (const field of idFields) shown.add(field);
 
   let message = typeof record.msg === 'string' ? record.msg : '';
@@ -80,6 +82,9 @@ export function formatRecord(record: Record<string, unknown>, options: PrettyFor
   const fields = Object.entries(record)
     .filter(([key, value]) => !shown.has(key) && value !== undefined)
     .map(([key, value]) => `${paint('gray', `${key}=`, options.color)}${fieldValue(value)}`);
+  const traceIds = traceFields
+    .filter((field) => typeof record[field] === 'string')
+    .map((field) => paint('gray', `${field}=${record[field]}`, options.color));
 
   const parts = [
     paint('gray', clockTime(record.time), options.color),
@@ -87,6 +92,7 @@ export function formatRecord(record: Record<string, unknown>, options: PrettyFor
     ...(source ? [paint('bold', source, options.color)] : []),
     message,
     ...fields,
+    ...traceIds,
   ];
   return `${parts.filter((part) => part !== '').join(' ')}${paint(level.style, errorLines(record.err), options.color)}`;
 }

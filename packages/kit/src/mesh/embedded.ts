@@ -2,9 +2,11 @@ import type { RequestListener } from 'node:http';
 import type { EventEnvelope } from '@shop/contracts';
 import inject from 'light-my-request';
 import { settleOutboxRelays } from '../data/outbox-relay';
+import { continueTrace } from '../http/trace-context';
 import { createLogger, type Logger } from '../log/logger';
 import { activeTraceContext, currentTraceparent, injectTraceHeaders, inKitSpan, SpanKind } from '../tracing/tracing';
 import { deadLetterTopicFor } from './dapr-app-routes';
+import { clearDeliveryFailure, recordDeliveryFailure } from './delivery-failures';
 import {
   type DeliveryOutcome,
   EtagMismatchError,
@@ -189,7 +191,7 @@ export class EmbeddedBus {
     const outcome = await inKitSpan(
       `${app.appId} receive ${topic}`,
       { service: app.appId, kind: SpanKind.CONSUMER, traceparent: busEvent.traceparent ?? null },
-      () => this.attempt(app, subscription, busEvent.serialized),
+      () => this.attempt(app, subscription, busEvent),
     );
     if (outcome === 'success') return;
     const log = this.logger.child({ appId: app.appId, topic });
@@ -199,33 +201,35 @@ export class EmbeddedBus {
       return;
     }
     log.warn({ outcome, deadLetterTopic }, 'event not delivered; moved to the dead-letter topic');
-    this.append(deadLetterTopic, busEvent);
+    this.append(deadLetterTopic, { ...busEvent, failedTopic: topic });
   }
 
   /** Hands the event to the handler until it succeeds, drops it or runs out of attempts. */
-  private async attempt(
-    app: RegisteredApp,
-    subscription: Subscription,
-    serializedEvent: string,
-  ): Promise<DeliveryOutcome> {
-    const trace = activeTraceContext();
+  private async attempt(app: RegisteredApp, subscription: Subscription, busEvent: BusEvent): Promise<DeliveryOutcome> {
+    // The delivery's span when tracing runs; without tracing a trace of its own (the publisher's, when it travelled),
+    // so that every line of one delivery still carries one trace and span id, as it does through daprd.
+    const trace = activeTraceContext() ?? continueTrace(busEvent.traceparent, undefined);
+    const { topic } = subscription;
     let outcome: DeliveryOutcome = 'retry';
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
       if (attempt > 1) await sleep(this.backoffMs(attempt - 1));
-      const event = JSON.parse(serializedEvent) as EventEnvelope;
+      const event = JSON.parse(busEvent.serialized) as EventEnvelope;
       const log = this.logger.child(
-        {
-          appId: app.appId,
-          topic: subscription.topic,
-          eventId: event.id,
-          ...(trace ? { trace_id: trace.traceId, span_id: trace.spanId } : {}),
-        },
+        { appId: app.appId, topic, eventId: event.id, trace_id: trace.traceId, span_id: trace.spanId },
         true,
       );
       try {
-        outcome = outcomeOf(await subscription.handle(event, { log }));
+        outcome = outcomeOf(
+          await subscription.handle(event, {
+            log,
+            ...(busEvent.failedTopic ? { failedTopic: busEvent.failedTopic } : {}),
+          }),
+        );
+        if (outcome === 'retry') recordDeliveryFailure(app.appId, topic, event.id, 'the handler asked for redelivery');
+        else if (outcome === 'success') clearDeliveryFailure(app.appId, topic, event.id);
       } catch (err) {
         log.warn({ err, attempt }, 'event handler failed; retrying');
+        recordDeliveryFailure(app.appId, topic, event.id, err);
         outcome = 'retry';
       }
       if (outcome !== 'retry') break;
@@ -302,6 +306,8 @@ export class EmbeddedBus {
 interface BusEvent {
   serialized: string;
   traceparent: string | undefined;
+  /** On a dead-letter topic: the topic the event failed on. */
+  failedTopic?: string;
 }
 
 /** Runs `call` within `timeoutMs` (when given): the call's own result, or InvokeTimeoutError once the time is up. */

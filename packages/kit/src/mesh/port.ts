@@ -10,6 +10,12 @@ export interface Mesh {
   invoke(appId: string, path: string, request?: InvokeRequest): Promise<InvokeResponse>;
   /** Puts an event on a topic; resolves once the broker has it (at-least-once from here on). */
   publish(topic: string, event: EventEnvelope): Promise<void>;
+  /**
+   * Puts several events on one topic in one call to the sidecar, each continuing its own trace (the traceparent of
+   * the work that made it); resolves once the broker has all of them, rejects when it may lack any (publish them
+   * again: consumers dedupe). Only where the sidecar has a bulk API (Dapr); the outbox relay uses it when present.
+   */
+  publishBulk?(topic: string, events: TracedEvent[]): Promise<void>;
   /** This service's private key/value state (keys are namespaced by app id). */
   readonly state: StateStore;
   /**
@@ -17,6 +23,12 @@ export interface Mesh {
    * service there has none and talks to the resource itself.
    */
   readonly bindings?: OutputBindings;
+}
+
+/** An event with the traceparent of the work that made it (null when that work was not traced). */
+export interface TracedEvent {
+  event: EventEnvelope;
+  traceparent: string | null;
 }
 
 export interface OutputBindings {
@@ -122,6 +134,11 @@ export type DeliveryOutcome = 'success' | 'retry' | 'drop';
 export interface Delivery {
   /** The subscriber's logger for this delivery: topic, event id and the event's trace id on every line. */
   log: Logger;
+  /**
+   * On the app's dead-letter topic: the topic the event failed on (daprd republishes the original CloudEvent, whose
+   * `topic` still names it; the embedded bus passes it along).
+   */
+  failedTopic?: string;
 }
 
 export interface Subscription {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { sqliteBindingOptions } from '../data/sqlite-binding';
 
 /** One stored state entry as the embedded state store keeps it. */
 export interface PersistedEntry {
@@ -20,7 +21,7 @@ export class StateFile {
   private readonly remove: Database.Statement;
 
   constructor(path: string) {
-    this.db = new Database(path);
+    this.db = new Database(path, sqliteBindingOptions());
     this.db.pragma('journal_mode = WAL');
     // Losing the last few changes at a power cut is acceptable for development state; a crash of Node is not.
     this.db.pragma('synchronous = NORMAL');

@@ -17,6 +17,7 @@ describe('configuration from the environment', () => {
       LOG_LEVEL: 'info',
       SHUTDOWN_GRACE_MS: 10_000,
       IDEMPOTENCY_TTL_HOURS: 24,
+      SLOW_QUERY_MS: 500,
       PORT: 8080,
       DATABASE_URL: 'postgres://u:p@db:5432/shop',
     });

@@ -74,6 +74,7 @@ describe('createDataSource', () => {
       'CreateInboxEvents1732100000001',
       'CreateIdempotencyKeys1732100000002',
       'AddOutboxTraceparent1732100000003',
+      'CreateDeadLetters1732100000004',
       CreateWidgets1732200000000.name,
     ]);
     await second.destroy();

@@ -143,4 +143,80 @@ describe('OutboxRelay (SQLite)', () => {
     expect(await relay({ publish: publisher.publish }).flush()).toBe(3);
     expect(publisher.ids()).toEqual(events.map((event) => event.id));
   });
+
+  describe('with a bulk publisher', () => {
+    const commitTopics = async (topics: string[]) => {
+      const events: Array<{ topic: string; event: EventEnvelope }> = [];
+      for (const topic of topics) {
+        const event = widgetCreated(newWidget());
+        events.push({ topic, event });
+        await transaction(db, async (tx) => tx.outbox(topic, event));
+      }
+      return events;
+    };
+
+    it('publishes a batch as one call per topic, in commit order within each topic, and marks every row', async () => {
+      const committed = await commitTopics(['widgets', 'gadgets', 'widgets', 'gadgets', 'widgets']);
+      const calls: Array<{ topic: string; ids: string[] }> = [];
+      const single = recordingPublisher();
+      const r = relay({
+        publish: single.publish,
+        publishBulk: async (topic, events) => {
+          calls.push({ topic, ids: events.map(({ event }) => event.id) });
+        },
+      });
+      expect(await r.flush()).toBe(5);
+      const idsOf = (topic: string) => committed.filter((c) => c.topic === topic).map((c) => c.event.id);
+      expect(calls).toEqual([
+        { topic: 'widgets', ids: idsOf('widgets') },
+        { topic: 'gadgets', ids: idsOf('gadgets') },
+      ]);
+      expect(single.published).toEqual([]);
+      const rows = await db.manager.find(OutboxEvent);
+      expect(rows.every((row) => row.publishedAt instanceof Date && row.lockedBy === null)).toBe(true);
+    });
+
+    it('hands each event the traceparent of the work that wrote it', async () => {
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const event = widgetCreated(newWidget());
+      await transaction(db, async (tx) => tx.outbox('widgets', event));
+      // As the outbox records it when the writing work is traced.
+      await db.manager.update(OutboxEvent, { id: event.id }, { traceparent });
+      const seen: Array<string | null> = [];
+      const r = relay({
+        publish: recordingPublisher().publish,
+        publishBulk: async (_topic, events) => {
+          seen.push(...events.map((e) => e.traceparent));
+        },
+      });
+      await r.flush();
+      expect(seen).toEqual([traceparent]);
+    });
+
+    it('publishes a failed topic again whole after its backoff, holding the rows behind its first one', async () => {
+      const committed = await commitTopics(['widgets', 'gadgets', 'widgets']);
+      const delivered: string[] = [];
+      let failures = 1;
+      const r = relay({
+        publish: recordingPublisher().publish,
+        initialBackoffMs: 20,
+        publishBulk: async (topic, events) => {
+          if (topic === 'widgets' && failures-- > 0) throw new Error('broker unavailable');
+          delivered.push(...events.map(({ event }) => event.id));
+        },
+      });
+      expect(await r.flush()).toBe(1);
+      const [first, gadget, last] = committed.map((c) => c.event.id);
+      expect(delivered).toEqual([gadget]);
+      expect(await db.manager.findOneByOrFail(OutboxEvent, { id: first })).toMatchObject({
+        attempts: 1,
+        lastError: 'broker unavailable',
+        publishedAt: null,
+      });
+      // During the backoff the failed topic's rows wait, the one behind it too.
+      expect(await r.flush()).toBe(0);
+      r.start();
+      await eventually(() => expect(delivered).toEqual([gadget, first, last]));
+    });
+  });
 });

@@ -2,6 +2,7 @@
 // as on PostgreSQL, against a real SQL Server. Not run on the project's own machines (no Docker there).
 import { MSSQLServerContainer } from '@testcontainers/mssqlserver';
 import sql from 'mssql';
+import { describeDeadLetterStore } from './support/dead-letter-contract';
 import { describeKeysetPages } from './support/keyset-contract';
 import { type DatabaseServer, describeRelationalData } from './support/relational-contract';
 
@@ -40,4 +41,9 @@ describeRelationalData('SQL Server (Testcontainers)', startSqlServer);
 describeKeysetPages('SQL Server (Testcontainers)', async () => {
   const server = await startSqlServer();
   return { url: await server.createDatabase('keyset_pages'), stop: () => server.stop() };
+});
+
+describeDeadLetterStore('SQL Server (Testcontainers)', async () => {
+  const server = await startSqlServer();
+  return { url: await server.createDatabase('dead_letters'), stop: () => server.stop() };
 });

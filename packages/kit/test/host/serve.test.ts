@@ -11,9 +11,14 @@ describe('graceful shutdown', () => {
   it('lets an in-flight request finish, refuses new ones, then runs the closers in order', async () => {
     const router = new Router();
     let releaseSlow: () => void = () => {};
+    let slowStarted: () => void = () => {};
+    const inHandler = new Promise<void>((resolve) => {
+      slowStarted = resolve;
+    });
     router.get('/slow', async (ctx) => {
       await new Promise<void>((resolve) => {
         releaseSlow = resolve;
+        slowStarted();
       });
       ctx.body = { done: true };
     });
@@ -46,7 +51,9 @@ describe('graceful shutdown', () => {
     });
     const url = `http://127.0.0.1:${running.port}`;
     const inFlight = fetch(`${url}/slow`);
-    await new Promise((r) => setTimeout(r, 100));
+    // In flight means in the handler: a socket whose request has not arrived yet is idle, and shutdown closes it
+    // (the first fetch of a process can take longer than any fixed wait to load its client).
+    await inHandler;
     const shutdown = running.shutdown();
     expect(health.accepting).toBe(false);
     await new Promise((r) => setTimeout(r, 100));

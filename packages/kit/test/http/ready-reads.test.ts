@@ -80,10 +80,30 @@ describe('ready reads', () => {
     expect(running.logLines().some((line) => line.includes('ready read failed'))).toBe(true);
   });
 
-  it('leaves everything to the pipeline when debug logging wants its request lines', async () => {
-    running = await serve({ level: 'debug' });
-    expect((await fetch(`${running.server.url}/widgets/w1`)).status).toBe(200);
-    expect(running.pipelineAnswers()).toBe(1);
+  it('writes the request line the pipeline would, with the ids it answered with, and stays on its fast path', async () => {
+    running = await serve({ level: 'info' });
+    const res = await fetch(`${running.server.url}/widgets/w1?token=query-secret`);
+    expect(res.status).toBe(200);
+    expect(running.pipelineAnswers()).toBe(0);
+    for (let waited = 0; running.logLines().length === 0 && waited < 1_000; waited += 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const [traceId, spanId] = (res.headers.get('traceparent') ?? '').split('-').slice(1, 3);
+    const lines = running.logLines().map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 30,
+        msg: 'request',
+        method: 'GET',
+        route: '/widgets/:id',
+        status: 200,
+        duration_ms: expect.any(Number),
+        req_id: res.headers.get('x-request-id'),
+        trace_id: traceId,
+        span_id: spanId,
+      }),
+    ]);
+    expect(running.logLines().join('\n')).not.toContain('query-secret');
   });
 
   it('records its answers in the same request histogram as the pipeline', async () => {

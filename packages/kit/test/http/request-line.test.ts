@@ -12,7 +12,7 @@ interface Served extends Listening {
   raw: string[];
 }
 
-/** An app whose guest-cart route carries its secret in the path, logging at info as `npm start` on a terminal does. */
+/** An app whose guest-cart route carries its secret in the path, logging at info as every process does by default. */
 async function serve(requestLogLevel: RequestLogLevel | undefined): Promise<Served> {
   const stream = new PassThrough();
   const raw: string[] = [];
@@ -84,13 +84,15 @@ describe('the line each request ends with', () => {
     expect(loggablePath('/api/products/search-by-name')).toBe('/api/products/search-by-name');
   });
 
-  it("leaves probes, the services' own hub sends and, unless the app asks for info, every request at debug", async () => {
-    served = await serve('info');
+  it("leaves probes, the services' own hub sends and, when the app asks for it, every request at debug", async () => {
+    served = await serve(undefined);
     expect(await get(served.url, '/healthz')).toBe(200);
     expect(await get(served.url, '/api/v1/hubs/orders/users/u1')).toBe(404);
     expect(served.records()).toEqual([]);
+    expect(await get(served.url, '/api/carts/abc')).toBe(200);
+    expect(served.records()).toEqual([expect.objectContaining({ level: 30, route: '/api/carts/:cartId' })]);
     await served.close();
-    served = await serve(undefined);
+    served = await serve('debug');
     expect(await get(served.url, '/api/carts/abc')).toBe(200);
     expect(served.records()).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { redact, redactedMarker } from '../../src/log/redact';
+import { redact, redactedMarker, redactRecord } from '../../src/log/redact';
 
 describe('redaction of log records', () => {
   it('replaces secret fields at any depth, whatever their case', () => {
@@ -32,5 +32,22 @@ describe('redaction of log records', () => {
     const output = redact(input) as { at: Date };
     expect(input.password).toBe('pw');
     expect(output.at).toBe(at);
+  });
+
+  it('redacts a whole log record as redact does, passing over the ids the kit writes itself', () => {
+    const record = {
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+      req_id: 'r-1',
+      password: 'pw',
+      msg: 'paid with 4242 4242 4242 4242',
+      body: { token: 't', note: 'Bearer abc.def' },
+    };
+    expect(redactRecord(record)).toEqual({
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+      req_id: 'r-1',
+      password: redactedMarker,
+      msg: `paid with ${redactedMarker}`,
+      body: { token: redactedMarker, note: `Bearer ${redactedMarker}` },
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appIds, deadLetterTopicOf, eventFlows, invocations } from '@shop/contracts';
+import { appIds, deadLetterTopicOf, deliveryBatchWindowsMs, eventFlows, invocations, topics } from '@shop/contracts';
 import { parse } from 'yaml';
 import { accessControlFor, appTrustDomain, pubsubScopeMetadata, selfHostedNamespace } from '../../src/mesh/dapr-policy';
 
@@ -43,8 +43,10 @@ describe('the pub/sub scopes', () => {
     const subscribing = scopesOf(metadataValue('subscriptionScopes'));
     expect([...subscribing.keys()].sort()).toEqual([...appIds].sort());
     expect(subscribing.get('payments')).toEqual(
-      expect.arrayContaining(['inventory.stock-reserved', 'orders.order-placed', deadLetterTopicOf('payments')]),
+      expect.arrayContaining(['inventory.stock-reserved', 'orders.order-failed', deadLetterTopicOf('payments')]),
     );
+    // Placement opens the payment: the saga's order-placed is inventory's alone.
+    expect(subscribing.get('payments')).not.toContain('orders.order-placed');
     expect(subscribing.get('hub')).not.toContain('payments.payment-succeeded');
     expect(subscribing.get('orders')).not.toContain(deadLetterTopicOf('payments'));
   });
@@ -85,5 +87,26 @@ describe('the access control list of a callee', () => {
       }),
     );
     expect(admitted.sort()).toEqual(invocations.map((i) => `${i.caller}→${i.callee} ${i.method} ${i.path}`).sort());
+  });
+});
+
+describe('delivery batches', () => {
+  it('are for observers only: every step of the order saga gets each event alone', () => {
+    // placed → inventory reserves, reserved → payments charges, succeeded or failed → orders settles.
+    const steps: Array<[keyof typeof deliveryBatchWindowsMs, string]> = [
+      ['inventory', topics.orderPlaced],
+      ['payments', topics.stockReserved],
+      ['orders', topics.paymentSucceeded],
+      ['orders', topics.paymentFailed],
+    ];
+    for (const [app, topic] of steps) {
+      expect(eventFlows[topic as keyof typeof eventFlows].subscribers).toContain(app);
+      expect(deliveryBatchWindowsMs[app]).toBeUndefined();
+    }
+  });
+
+  it('wait at most 100 ms, and the hub’s live pushes at most 10 ms', () => {
+    for (const windowMs of Object.values(deliveryBatchWindowsMs)) expect(windowMs).toBeLessThanOrEqual(100);
+    expect(deliveryBatchWindowsMs.hub).toBeLessThanOrEqual(10);
   });
 });

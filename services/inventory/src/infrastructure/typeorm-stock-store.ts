@@ -20,6 +20,7 @@ import {
   type StockItemRecord,
 } from './entities';
 import { insertReservationOnPostgres, reserveAndAnnounceOnPostgres } from './postgres-reservation';
+import { countedReservations } from './reservation-metrics';
 import { forgetWrittenRows, rememberWrittenRow, writtenRowOf } from './written-rows';
 
 type CounterChange = Pick<QueryDeepPartialEntity<StockItemRecord>, 'onHand' | 'reserved'>;
@@ -332,7 +333,7 @@ const stockStore = new TypeOrmStockStore();
 /** A kit transaction as the inventory's use cases see it: the stock store bound to it and its outbox. */
 export function inventoryTx(tx: Tx): InventoryTx {
   return {
-    stock: bindStore<StockStore, Tx>(stockStore, tx),
+    stock: countedReservations(bindStore<StockStore, Tx>(stockStore, tx), tx.manager.dataSource),
     outbox: (topic, event) => tx.outbox(topic, event),
     rollbackWith: (value) => tx.rollbackWith(value),
   };

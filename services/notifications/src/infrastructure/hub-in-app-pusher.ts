@@ -1,4 +1,4 @@
-import { type HubPushConfig, type HubSender, hubSenderFrom, type ServiceContext } from '@shop/kit';
+import { type HubPushConfig, type HubSender, hubSenderFrom } from '@shop/kit';
 import type { InAppPusher } from '../application/ports';
 
 /**
@@ -25,7 +25,7 @@ export class HubInAppPusher implements InAppPusher {
 /** The pusher of the topology (kit `hubSenderFrom`); null when no hub is reachable (notifications are then only listed). */
 export function hubInAppPusherFrom(
   config: Partial<HubPushConfig>,
-  context: Pick<ServiceContext, 'mesh' | 'origin'>,
+  context: Parameters<typeof hubSenderFrom>[1],
 ): InAppPusher | null {
   const sender = hubSenderFrom(config, context);
   return sender ? new HubInAppPusher(sender) : null;

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import type { Assessment, AssessmentRequest, EventEnvelope, Money } from '@shop/contracts';
-import type { EmbeddedPlatform, ServiceManifest } from '@shop/kit';
+import { type EmbeddedPlatform, type ServiceManifest, sqliteBindingOptions } from '@shop/kit';
 import { startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
 import { signToken } from '@shop/testkit/src/jwt-fixture';
 import { DataSource } from 'typeorm';
@@ -204,7 +204,12 @@ export async function startOrders(env: Record<string, string> = {}): Promise<Ord
     tokenFor: (customerId: string, roles = ['customer']) => signToken(key, { roles }, { subject: customerId }),
     async everyRow() {
       // A second connection beside the service's: SQLite in WAL mode lets it read while the service writes.
-      const db = new DataSource({ type: 'better-sqlite3', database: join(dataDir, 'orders.sqlite'), readonly: true });
+      const db = new DataSource({
+        type: 'better-sqlite3',
+        database: join(dataDir, 'orders.sqlite'),
+        readonly: true,
+        ...sqliteBindingOptions(),
+      });
       await db.initialize();
       try {
         const rows: Record<string, Record<string, unknown>[]> = {};

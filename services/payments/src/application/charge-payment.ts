@@ -8,7 +8,7 @@ import type { InTransaction, PaymentChanges } from './ports';
 export type ChargeResult =
   | { outcome: 'captured'; payment: Payment }
   | { outcome: 'declined'; reason: DeclineReason }
-  /** The order's payment is not recorded yet (its order-placed has not arrived): try again later. */
+  /** The order's payment is not recorded yet (placement has not opened it): try again later. */
   | { outcome: 'no-payment' }
   /** Authorized now, and not captured: the order is held for fraud review (orders.order-approved captures it). */
   | { outcome: 'held-for-review'; payment: Payment }

@@ -10,8 +10,8 @@ export interface RecordPendingPayment {
   total: Money;
   paymentMethodId: string;
   /**
-   * The order is held for fraud review: authorize, but capture only once it is approved. Placement tells it;
-   * orders.order-placed does not (undefined: a payment found is left as it is, a new one is not held).
+   * The order is held for fraud review: authorize, but capture only once it is approved. Undefined: a payment found
+   * is left as it is, a new one is not held.
    */
   review?: boolean;
 }

@@ -19,7 +19,7 @@ export type OrderEnding = 'stock-reservation-failed' | 'order-failed' | 'order-c
 export type SettleResult =
   | { outcome: 'voided' }
   | { outcome: 'refunded'; refund: Refund }
-  /** The order's payment is not recorded yet (its order-placed has not arrived): try again later. */
+  /** The order's payment is not recorded yet (placement has not opened it): try again later. */
   | { outcome: 'no-payment' }
   /** Voided, failed or refunded before, or nothing was left to give back. */
   | { outcome: 'unchanged'; status: PaymentStatus };

@@ -68,8 +68,8 @@ export function paymentMethodRoutes(api: ApiRoutes, http: PaymentsHttp): void {
         409: { description: 'The order has a payment for another customer or amount' },
       },
     },
-    // Placement opens the payment before it announces the order, so a stock-reserved that overtakes the
-    // order-placed event (they come from different services) still finds the payment to charge.
+    // Placement opens the payment before it announces the order, so the stock-reserved that follows the announcement
+    // always finds the payment to charge (payments takes no part in orders.order-placed).
     async (ctx) => {
       const input = ctx.request.body as {
         orderId: string;

@@ -27,7 +27,7 @@ export class CreatePaymentTables1732400000000 implements MigrationInterface {
           c.timestamp('created_at'),
           c.timestamp('updated_at'),
         ],
-        // One payment per order: a second order-placed for the same order can never record a second charge.
+        // One payment per order: a second opening for the same order can never record a second charge.
         uniques: [new TableUnique({ name: 'UQ_payments_order_id', columnNames: ['order_id'] })],
         indices: [
           new TableIndex({ name: 'IX_payments_created_at_id', columnNames: ['created_at', 'id'] }),

@@ -3,7 +3,6 @@ import {
   OrderApproved,
   OrderCancelled,
   OrderFailed,
-  OrderPlaced,
   StockReservationFailed,
   StockReserved,
 } from '@shop/contracts';
@@ -11,7 +10,6 @@ import { type EventSubscription, type InboxEventContext, type Logger, subscribe,
 import { type ApprovalResult, captureApprovedPayment } from '../application/capture-approved-payment';
 import { type ChargeResult, chargePayment } from '../application/charge-payment';
 import type { InTransaction, PaymentStore, PaymentsDeps } from '../application/ports';
-import { recordPendingPayment } from '../application/record-pending-payment';
 import { type OrderEnding, type SettleResult, settleEndedOrder } from '../application/settle-ended-order';
 
 export interface PaymentsSubscriptionDeps {
@@ -51,7 +49,7 @@ const inTx = (ctx: InboxEventContext, deps: PaymentsSubscriptionDeps): InTransac
   store: deps.storeOf(ctx.tx),
 });
 
-/** Settles the order's payment when the order ends; before its order-placed arrived, asks for redelivery. */
+/** Settles the order's payment when the order ends; before placement opened it, asks for redelivery. */
 const settle = <TData extends { orderId: string }>(contract: EventContract<TData>, ending: OrderEnding) =>
   subscribe<TData, PaymentsSubscriptionDeps>(contract, async (ctx, event, deps) => {
     const result = await settleEndedOrder(ctx, { orderId: event.data.orderId, ending }, inTx(ctx, deps));
@@ -63,8 +61,8 @@ const settle = <TData extends { orderId: string }>(contract: EventContract<TData
 /**
  * The payment steps of the order saga. Each is idempotent twice over: on the event id (the kit's inbox) and on
  * the order (the payment's status moves by conditional UPDATEs only), so a duplicated event never charges or
- * refunds twice.
- *   orders.order-placed                  → a pending payment
+ * refunds twice. The pending payment itself is opened by placement (POST /internal/payments) before the order is
+ * announced, so orders.order-placed is not one of them: inventory alone acts on it in the saga.
  *   inventory.stock-reserved             → authorize and capture: payment-succeeded or payment-failed
  *                                          (authorize only, when the order is held for fraud review)
  *   orders.order-approved                → the held order's payment captured (if authorized; else at stock-reserved)
@@ -73,11 +71,6 @@ const settle = <TData extends { orderId: string }>(contract: EventContract<TData
  *   orders.order-cancelled               → void what was not charged, refund what was (payment-refunded)
  */
 export const paymentsSubscriptions: EventSubscription<PaymentsSubscriptionDeps>[] = [
-  subscribe(OrderPlaced, async (ctx, event, deps: PaymentsSubscriptionDeps) => {
-    const { orderId, customerId, total, paymentMethodId } = event.data;
-    // Placement opened the payment already, with its review flag, which this leaves as it is.
-    await recordPendingPayment(ctx, { orderId, customerId, total, paymentMethodId }, inTx(ctx, deps));
-  }),
   subscribe(StockReserved, async (ctx, event, deps: PaymentsSubscriptionDeps) => {
     const result = await chargePayment(ctx, { orderId: event.data.orderId }, inTx(ctx, deps));
     // The stock was reserved before the payment was recorded (events of two producers, any order).

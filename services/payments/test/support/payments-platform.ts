@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import {
   type EventEnvelope,
   type Money,
-  type OrderPlaced,
   type OrderStatusEvent,
   type StockReservationFailed,
   type StockReserved,
   type Topic,
   topics,
 } from '@shop/contracts';
-import type { Logger, ServiceManifest } from '@shop/kit';
+import { type Logger, type ServiceManifest, sqliteBindingOptions } from '@shop/kit';
 import { startWithFixtureIdentity } from '@shop/testkit/src/embedded-with-fixture';
 import { signToken } from '@shop/testkit/src/jwt-fixture';
 import { json } from '@shop/testkit/src/listen';
@@ -102,17 +101,13 @@ export async function startPayments(options: StartOptions = {}) {
       if (answer.status !== 201) throw new Error(`vaulting answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       return (answer.body as { paymentMethodId: string }).paymentMethodId;
     },
-    placed(order: { orderId: string; customerId: string; total: Money; paymentMethodId: string }, id?: string) {
-      return publish<OrderPlaced>(
-        'orders',
-        topics.orderPlaced,
-        {
-          ...order,
-          items: [{ productId: randomUUID(), quantity: 1, unitPrice: order.total }],
-          placedAt: new Date().toISOString(),
-        },
-        id,
-      );
+    /** Placement's opening of the order's payment (POST /internal/payments), answered 201 or 200 (already open). */
+    async placed(order: { orderId: string; customerId: string; total: Money; paymentMethodId: string }) {
+      const answer = await payments.open(order);
+      if (answer.status !== 201 && answer.status !== 200) {
+        throw new Error(`opening the payment answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      }
+      return answer;
     },
     reserved(orderId: string, id?: string) {
       return publish<StockReserved>(
@@ -239,7 +234,7 @@ export function nextYear(): number {
 
 async function withSqlite<T>(path: string, work: (db: DataSource) => Promise<T>): Promise<T> {
   // A second connection beside the service's: SQLite in WAL mode lets it read while the service writes.
-  const db = new DataSource({ type: 'better-sqlite3', database: path, readonly: true });
+  const db = new DataSource({ type: 'better-sqlite3', database: path, readonly: true, ...sqliteBindingOptions() });
   await db.initialize();
   try {
     return await work(db);

@@ -20,3 +20,13 @@ GO
 -- AddOutboxTraceparent1732100000003
 ALTER TABLE "outbox_events" ADD "traceparent" nvarchar(55);
 GO
+
+-- CreateDeadLetters1732100000004
+CREATE TABLE "dead_letters" ("id" nvarchar(36) NOT NULL, "topic" nvarchar(200) NOT NULL, "event_id" nvarchar(100) NOT NULL, "event_type" nvarchar(200) NOT NULL, "payload" nvarchar(MAX) NOT NULL, "error" nvarchar(MAX), "attempts" int NOT NULL CONSTRAINT "DF_40e3de7b208845cd3e310106e05" DEFAULT 0, "dead_lettered_at" datetime2 NOT NULL, "status" nvarchar(16) NOT NULL, "resolved_at" datetime2, "resolved_by" nvarchar(100), CONSTRAINT "PK_084e63809483fb0a9c48aae607f" PRIMARY KEY ("id"));
+GO
+CREATE INDEX "IX_dead_letters_listed" ON "dead_letters" ("dead_lettered_at", "id");
+GO
+CREATE INDEX "IX_dead_letters_topic" ON "dead_letters" ("topic", "dead_lettered_at", "id");
+GO
+CREATE INDEX "IX_dead_letters_status" ON "dead_letters" ("status");
+GO
