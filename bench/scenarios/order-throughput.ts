@@ -96,17 +96,27 @@ async function untilNothingPending(client: ShopClient, admin: string, timeoutMs:
  * Waits until no product holds a reservation: a Paid order's stock is committed when inventory hears the order
  * paid, after the order left Pending, so levels read as soon as nothing is Pending may still show its units reserved.
  */
-async function untilReservationsSettle(client: ShopClient, products: Array<{ id: string }>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
+async function untilReservationsSettle(
+  client: ShopClient,
+  products: Array<{ id: string }>,
+  timeoutMs: number,
+): Promise<{ reservedAtFirst: number; waitedMs: number }> {
+  const startedAt = Date.now();
+  const deadline = startedAt + timeoutMs;
+  let reservedAtFirst = 0;
   for (const product of products) {
+    let first = true;
     for (;;) {
       const levels = await client.json('GET', `/api/inventory/${product.id}`);
+      if (first) reservedAtFirst += Number(levels.reserved);
+      first = false;
       if (levels.reserved === 0) break;
       if (Date.now() > deadline)
         throw new Error(`${product.id} still has ${levels.reserved} reserved ${timeoutMs} ms on`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+  return { reservedAtFirst, waitedMs: Date.now() - startedAt };
 }
 
 /** The Failed orders with the product, each with its failure reason and what inventory recorded for it. */
@@ -203,7 +213,7 @@ export async function orderThroughput(
   // Zero oversell, and every unit accounted for: once the Paid orders' commits landed (`reserved` 0), each
   // product's stock went down by exactly what its Paid orders took, and a unit left while orders were refused
   // for want of it is one a Failed order held and gave back (the reasons are printed).
-  await untilReservationsSettle(client, products, 60_000);
+  const settling = await untilReservationsSettle(client, products, 60_000);
   const sold = new Map<string, number>();
   for (const order of paid)
     for (const item of order.items) sold.set(item.productId, (sold.get(item.productId) ?? 0) + item.quantity);
@@ -237,6 +247,8 @@ export async function orderThroughput(
       `${accepted} placed (${refused} refused), ${paid.length} Paid, ${failed.length} Failed ` +
       `(${failed.length - otherFailures} for the ${scarceStock}-unit product: ${describeStockAccount(scarceAccount)}; ` +
       `${otherFailures} others); ` +
+      `${settling.reservedAtFirst} unit(s) still reserved for Paid orders when nothing was Pending, committed ` +
+      `${settling.waitedMs} ms later; ` +
       'latency = Paid time − placement time on the server' +
       (cpuPerOrder ? `; ${describeCpuPerUnit(cpuPerOrder, `order placed (${placedInRun} after the warm-up)`)}` : ''),
     ...(cpuPerOrder ? { cpuPerOrder } : {}),
