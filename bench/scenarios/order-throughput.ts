@@ -247,8 +247,10 @@ export async function orderThroughput(
       `${accepted} placed (${refused} refused), ${paid.length} Paid, ${failed.length} Failed ` +
       `(${failed.length - otherFailures} for the ${scarceStock}-unit product: ${describeStockAccount(scarceAccount)}; ` +
       `${otherFailures} others); ` +
-      `${settling.reservedAtFirst} unit(s) still reserved for Paid orders when nothing was Pending, committed ` +
-      `${settling.waitedMs} ms later; ` +
+      (settling.reservedAtFirst > 0
+        ? `${settling.reservedAtFirst} unit(s) still reserved for Paid orders when nothing was Pending, all committed ` +
+          `${settling.waitedMs} ms later; `
+        : 'every Paid order committed when nothing was Pending; ') +
       'latency = Paid time − placement time on the server' +
       (cpuPerOrder ? `; ${describeCpuPerUnit(cpuPerOrder, `order placed (${placedInRun} after the warm-up)`)}` : ''),
     ...(cpuPerOrder ? { cpuPerOrder } : {}),
