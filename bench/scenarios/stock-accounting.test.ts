@@ -67,7 +67,7 @@ describe("the order bench's stock account", () => {
     ).toEqual(['oversold: 21 sold of 20']);
   });
 
-  it('refuses an order failed for stock that holds stock, and a Failed order still holding its reservation', () => {
+  it('refuses an order failed for stock that held stock or has no refusal recorded, and a Failed order still holding its reservation', () => {
     const account = accountStock({
       stock: 20,
       sold: 19,
@@ -75,12 +75,14 @@ describe("the order bench's stock account", () => {
       failed: [
         { orderId: 'a', failureReason: 'OutOfStock', quantity: 1, reservationStatus: 'released' },
         { orderId: 'b', failureReason: 'PaymentDeclined', quantity: 1, reservationStatus: 'held' },
+        { orderId: 'c', failureReason: 'OutOfStock', quantity: 1, reservationStatus: 'none' },
       ],
     });
     expect(account.problems).toEqual([
       'order a failed OutOfStock with a reservation released',
       'order b failed PaymentDeclined holding a reservation held',
-      '1 order(s) refused OutOfStock while 1 unit(s) are left and Failed orders gave back only 0',
+      'order c failed OutOfStock with a reservation none',
+      '2 order(s) refused OutOfStock while 1 unit(s) are left and Failed orders gave back only 0',
     ]);
   });
 });

@@ -67,7 +67,8 @@ export function accountStock(input: {
     failedByReason[order.failureReason] = (failedByReason[order.failureReason] ?? 0) + 1;
     if (order.failureReason === 'OutOfStock') {
       refusedForStock++;
-      if (!heldNothing.has(order.reservationStatus)) {
+      // Inventory records the refusal it announced: a reservation `rejected`, never none.
+      if (order.reservationStatus !== 'rejected') {
         problems.push(`order ${order.orderId} failed OutOfStock with a reservation ${order.reservationStatus}`);
       }
     } else if (gaveBack.has(order.reservationStatus)) {
