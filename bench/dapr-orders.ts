@@ -5,8 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { startTopology, stopTopology } from '../tests/e2e/support/topology';
-import { metricsPortsOf, perOrderReport, sidecarCounts, topologyCpuByRole } from './scenarios/dapr-process-accounting';
+import { metricsPortsOf, sidecarCounts } from './scenarios/dapr-sidecar-counts';
 import { orderThroughput } from './scenarios/order-throughput';
+import { cpuPerUnit, databaseUrlUnder, describeTopologyCpu, processTreeCpu } from './scenarios/process-cpu';
 import { productionEnv } from './scenarios/production-env';
 import { developmentAdmin, ShopClient } from './scenarios/shop-client';
 
@@ -24,26 +25,6 @@ function topologyRoot(): number {
     } catch {}
   }
   throw new Error('no start-dapr process under this one');
-}
-
-/** A service process of this topology (a descendant of its root) holds the PostgreSQL URL in its environment. */
-function databaseUrlUnder(root: number): string {
-  const parentOf = (pid: number) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  };
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      let ancestor = Number(entry);
-      while (ancestor > 1 && ancestor !== root) ancestor = parentOf(ancestor);
-      if (ancestor !== root) continue;
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      const url = environ.find((line) => line.startsWith('DATABASE_URL=postgres'));
-      if (url) return url.slice('DATABASE_URL='.length);
-    } catch {}
-  }
-  throw new Error(`no service process with a DATABASE_URL under ${root}`);
 }
 
 async function transactions(url: string): Promise<number> {
@@ -82,7 +63,7 @@ async function main() {
     const dbUrl = databaseUrlUnder(root);
     const postgresPort = Number(new URL(dbUrl).port);
     const samples: Array<{ at: number; cpu: Map<string, number> }> = [];
-    const sample = () => samples.push({ at: Date.now(), cpu: topologyCpuByRole(root, postgresPort) });
+    const sample = () => samples.push({ at: Date.now(), cpu: processTreeCpu(root, { postgresPort }) });
     // What the topology spends doing nothing (relays' and sidecars' polls, health checks), per second.
     sample();
     await new Promise((resolve) => setTimeout(resolve, 5_000));
@@ -150,7 +131,9 @@ async function main() {
         `${((idleCores * windowSeconds * 1000) / paid.length).toFixed(1)} ms per order of the figures below ` +
         `(${idleByRole.map(([role, ms]) => `${role} ${ms.toFixed(0)}`).join(', ')})`,
     );
-    console.log(perOrderReport(from?.cpu ?? new Map(), to?.cpu ?? new Map(), paid.length));
+    console.log(
+      describeTopologyCpu(cpuPerUnit(from?.cpu ?? new Map(), to?.cpu ?? new Map(), paid.length), 'completed order'),
+    );
   } finally {
     await stopTopology('dapr');
   }

@@ -13,6 +13,8 @@ import { httpOverhead, printHttpOverhead } from './scenarios/http-overhead';
 import { hubFanOutSection, hubSection } from './scenarios/hub-report';
 import { notificationThroughput } from './scenarios/notification-throughput';
 import { orderThroughput, rawOrderTransactions } from './scenarios/order-throughput';
+import { databaseUrlUnder } from './scenarios/process-cpu';
+import { productionEnv } from './scenarios/production-env';
 import type { RateResult } from './scenarios/rates';
 import { recommendationReads } from './scenarios/recommendation-reads';
 import { printQuality, recommendationsOffline } from './scenarios/recommendations-offline';
@@ -47,8 +49,11 @@ async function main(): Promise<void> {
       if (!topologies.has(kind)) continue;
       // Throughput, not review: 32 customers place far more than five orders each within ten minutes, which the
       // contract holds for review. FRAUD_REVIEW_SCORE=101 holds nothing; every order is still scored.
-      const origin = await startTopology(kind, { FRAUD_REVIEW_SCORE: '101' }, profiling(kind));
+      // Both as production runs them (no development checks, warn-level logs).
+      const origin = await startTopology(kind, { ...productionEnv(), FRAUD_REVIEW_SCORE: '101' }, profiling(kind));
       const rootPid = topologyPid(kind);
+      const postgresPort =
+        kind === 'dapr' && rootPid !== undefined ? Number(new URL(databaseUrlUnder(rootPid)).port) : undefined;
       try {
         measured.set(
           kind,
@@ -56,7 +61,7 @@ async function main(): Promise<void> {
             `orders placed → Paid, ${label}`,
             origin,
             durationSeconds,
-            rootPid === undefined ? undefined : { rootPid },
+            rootPid === undefined ? undefined : { rootPid, postgresPort },
           ),
         );
       } finally {

@@ -149,6 +149,8 @@ export type OrderRate = RateResult & { cpuPerOrder?: CpuByProcess };
 export interface OrderCpuSource {
   /** The process the bench started for the topology; every process under it is counted. */
   rootPid: number;
+  /** The PostgreSQL server the topology started, counted with it (pg_ctl detaches it from the tree). */
+  postgresPort?: number;
 }
 
 /** Orders placed by `customerCount` customers in a closed loop for `seconds` on a running topology. */
@@ -187,7 +189,7 @@ export async function orderThroughput(
   for (const customer of customers) await place(customer);
   await untilNothingPending(client, admin, 60_000);
   const warmUp = accepted;
-  const cpuBefore = cpu && mergeCpu(processTreeCpu(cpu.rootPid), ownCpu(loadGenerator));
+  const cpuBefore = cpu && mergeCpu(processTreeCpu(cpu.rootPid, cpu), ownCpu(loadGenerator));
   const startedAt = new Date();
 
   const deadline = Date.now() + seconds * 1000;
@@ -199,7 +201,7 @@ export async function orderThroughput(
   );
   http.close();
   await untilNothingPending(client, admin, 300_000);
-  const cpuAfter = cpu && mergeCpu(processTreeCpu(cpu.rootPid), ownCpu(loadGenerator));
+  const cpuAfter = cpu && mergeCpu(processTreeCpu(cpu.rootPid, cpu), ownCpu(loadGenerator));
   // For a profile of the run (BENCH_CPU_PROF): `npx tsx bench/cpu-profile.ts <file> 30 <from> <to>`.
   console.error(`  ${name}: load from ${startedAt.toISOString()} to ${new Date().toISOString()}`);
   const placedInRun = accepted - warmUp;

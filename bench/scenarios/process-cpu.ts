@@ -1,6 +1,7 @@
 // CPU per unit of work (an order, a message) for every process a topology runs, from /proc: a topology's processes
 // are found as the process tree under the one the bench started, each named by what it runs (the service of a
-// `services/<name>/src/main.ts`, a daprd's --app-id, postgres, redis…), and their CPU summed by that name.
+// `services/<name>/src/main.ts`, a daprd's --app-id, postgres, redis…), and their CPU summed by that name. The
+// embedded and the Dapr topology's order benches (bench/run.ts, bench/dapr-orders.ts) both count with this module.
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpuMicrosOfStat } from './rates';
 
@@ -12,10 +13,15 @@ interface ProcessEntry {
   parent: number;
   cpuMicros: number;
   name: string;
+  argv: string[];
 }
 
-/** Every live process under `rootPid` (itself included), named by nameOfProcess, with the CPU each used so far. */
-export function processTreeCpu(rootPid: number): CpuByProcess {
+/**
+ * Every live process under `rootPid` (itself included), named by nameOfProcess, with the CPU each used so far; with
+ * `postgresPort`, the PostgreSQL server listening on it and its backends as `postgres` (pg_ctl detaches the server
+ * from the tree that started it).
+ */
+export function processTreeCpu(rootPid: number, options: { postgresPort?: number } = {}): CpuByProcess {
   const entries = liveProcesses();
   const children = new Map<number, ProcessEntry[]>();
   for (const entry of entries.values()) {
@@ -30,7 +36,26 @@ export function processTreeCpu(rootPid: number): CpuByProcess {
     byName.set(entry.name, (byName.get(entry.name) ?? 0) + entry.cpuMicros);
     pending.push(...(children.get(entry.pid) ?? []));
   }
+  const postmaster = options.postgresPort === undefined ? undefined : postmasterOn(entries, options.postgresPort);
+  if (postmaster) {
+    // A backend's time is its own; the postmaster's counts only the backends that exited. Replaces what the tree
+    // held under `postgres`, so a server inside the tree is not counted twice.
+    const family = [postmaster, ...(children.get(postmaster.pid) ?? [])];
+    byName.set(
+      'postgres',
+      family.reduce((total, entry) => total + entry.cpuMicros, 0),
+    );
+  }
   return byName;
+}
+
+function postmasterOn(entries: Map<number, ProcessEntry>, port: number): ProcessEntry | undefined {
+  for (const entry of entries.values()) {
+    if (entry.name !== 'postgres') continue;
+    const argv = entry.argv;
+    if (/postgres$/.test(argv[0] ?? '') && argv[argv.indexOf('-p') + 1] === String(port)) return entry;
+  }
+  return undefined;
 }
 
 /** This process's own CPU (µs), under the name the figures give it. */
@@ -65,6 +90,27 @@ export function describeCpuPerUnit(perUnit: CpuByProcess, unit: string): string 
   const ms = (micros: number) => (micros / 1000).toFixed(micros >= 10_000 ? 1 : 2);
   return `CPU ${ms(total)} ms/${unit}: ${parts.map(([name, micros]) => `${name} ${ms(micros)}`).join(', ')}`;
 }
+
+/**
+ * A topology's CPU per unit in lines: the total, what its services, its sidecars and PostgreSQL took, then every
+ * process by name, the largest first (milliseconds per unit).
+ */
+export function describeTopologyCpu(perUnit: CpuByProcess, unit: string): string {
+  const rows = [...perUnit].sort((a, b) => b[1] - a[1]);
+  const sum = (pick: (name: string) => boolean) =>
+    rows.filter(([name]) => pick(name)).reduce((total, [, micros]) => total + micros, 0);
+  const ms = (micros: number) => (micros / 1000).toFixed(2);
+  const isSidecar = (name: string) => name.startsWith('daprd');
+  // A service is named by its directory alone; every other process has a program name or a script in its name.
+  const isService = (name: string) => /^[a-z][a-z-]*$/.test(name) && !notServices.has(name);
+  return [
+    `  CPU per ${unit}: ${ms(sum(() => true))} ms in all; services ${ms(sum(isService))} ms, ` +
+      `daprds ${ms(sum(isSidecar))} ms, postgres ${ms(sum((name) => name === 'postgres'))} ms`,
+    ...rows.map(([name, micros]) => `    ${name.padEnd(32)} ${ms(micros)} ms`),
+  ].join('\n');
+}
+
+const notServices = new Set(['postgres', 'redis-server', 'daprd', 'node', 'sentry', 'placement', 'scheduler']);
 
 /**
  * What a process is, from its command line: the service of a `services/<name>/src/main.ts` (or a bundled
@@ -109,10 +155,34 @@ function liveProcesses(): Map<number, ProcessEntry> {
         parent: Number(fields[1]),
         cpuMicros: cpuMicrosOfStat(stat),
         name: nameOfProcess(argv, command),
+        argv,
       });
     } catch {
       // The process exited while we looked; its time is in its parent's children's time now.
     }
   }
   return entries;
+}
+
+/**
+ * The PostgreSQL URL a topology's services use: a service process under `root` holds it in its environment (the
+ * Dapr topology starts its own server; its port is what processTreeCpu's `postgresPort` takes).
+ */
+export function databaseUrlUnder(root: number): string {
+  const parentOf = (pid: number) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      let ancestor = Number(entry);
+      while (ancestor > 1 && ancestor !== root) ancestor = parentOf(ancestor);
+      if (ancestor !== root) continue;
+      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      const url = environ.find((line) => line.startsWith('DATABASE_URL=postgres'));
+      if (url) return url.slice('DATABASE_URL='.length);
+    } catch {}
+  }
+  throw new Error(`no service process with a DATABASE_URL under ${root}`);
 }

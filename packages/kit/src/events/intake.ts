@@ -1,16 +1,12 @@
 import type { EventEnvelope } from '@shop/contracts';
 import type { DataSource } from 'typeorm';
 import { handleOnce } from '../data/inbox';
-import { kitLimits } from '../data/kit-migrations';
 import type { Logger } from '../log/logger';
 import { recordDeliveryFailure } from '../mesh/delivery-failures';
 import type { Delivery, DeliveryOutcome, Subscription } from '../mesh/port';
 import { currentTraceparent } from '../tracing/tracing';
+import { checkAgainstContract } from './contract-check';
 import type { EventContext, EventSubscription, HandlerAnswer, InboxEventContext } from './event-subscription';
-
-// Tolerant reader: keys a newer publisher adds are ignored (and stripped, so handlers see the contract only);
-// nothing is converted, so what passes is exactly what was published.
-const validation = { allowUnknown: true, stripUnknown: true, convert: false, abortEarly: false } as const;
 
 export interface IntakeOptions<TDeps> {
   /** The consuming service: names its inbox records (`<service>.<topic>`) and its log lines. */
@@ -96,9 +92,11 @@ async function receive<TDeps>(
     },
     true,
   );
-  const problems = envelopeProblems(envelope, subscription.topic);
-  const { value, error } = subscription.schema.validate(envelope.data, validation);
-  if (error) problems.push(...error.details.map((detail) => `data.${detail.path.join('.')}: ${detail.message}`));
+  // Once per event in the process when the mesh shares its verdicts between subscribers (the embedded bus).
+  const verdict =
+    delivery?.contractChecks?.verdictFor(subscription.schema, subscription.topic, envelope) ??
+    checkAgainstContract(subscription.schema, subscription.topic, envelope);
+  const { problems } = verdict;
   if (problems.length > 0) {
     log.warn({ problems }, 'event does not match its contract: dropped to the dead letter');
     recordDeliveryFailure(
@@ -110,27 +108,14 @@ async function receive<TDeps>(
     return 'drop';
   }
   const traceparent = currentTraceparent();
-  const answer = await handle({ log, ...(traceparent ? { traceparent } : {}) }, { ...envelope, data: value });
+  const answer = await handle(
+    { log, ...(traceparent ? { traceparent } : {}) },
+    { ...envelope, data: (verdict as { data: unknown }).data },
+  );
   if (answer === 'retry') {
     log.info('event arrived before what it depends on; asking for redelivery');
     return 'retry';
   }
   log.debug('event handled');
   return 'success';
-}
-
-function envelopeProblems(envelope: EventEnvelope, topic: string): string[] {
-  const problems: string[] = [];
-  if (
-    typeof envelope.id !== 'string' ||
-    envelope.id.length === 0 ||
-    envelope.id.length > kitLimits.inboxEventIdLength
-  ) {
-    problems.push(`id: must be 1-${kitLimits.inboxEventIdLength} characters`);
-  }
-  if (envelope.type !== topic) problems.push(`type: must be ${topic}`);
-  if (typeof envelope.occurredAt !== 'string' || Number.isNaN(Date.parse(envelope.occurredAt))) {
-    problems.push('occurredAt: must be an ISO 8601 instant');
-  }
-  return problems;
 }

@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { EventEnvelope } from '@shop/contracts';
 import inject from 'light-my-request';
 import { settleOutboxRelays } from '../data/outbox-relay';
+import { ContractChecks } from '../events/contract-check';
 import { continueTrace } from '../http/trace-context';
 import { createLogger, type Logger } from '../log/logger';
 import { activeTraceContext, currentTraceparent, injectTraceHeaders, inKitSpan, SpanKind } from '../tracing/tracing';
@@ -165,7 +166,11 @@ export class EmbeddedBus {
     if (this.closed) throw new Error(`publishing to ${topic} failed: the embedded bus is closed`);
     // Serialized as on the wire, so handlers never share (or see mutations of) the publisher's object; the trace
     // travels beside it, as the CloudEvent's traceparent does through daprd.
-    this.append(topic, { serialized: JSON.stringify(event), traceparent: currentTraceparent() });
+    this.append(topic, {
+      serialized: JSON.stringify(event),
+      traceparent: currentTraceparent(),
+      contractChecks: new ContractChecks(),
+    });
   }
 
   private append(topic: string, serializedEvent: BusEvent): void {
@@ -201,7 +206,7 @@ export class EmbeddedBus {
       return;
     }
     log.warn({ outcome, deadLetterTopic }, 'event not delivered; moved to the dead-letter topic');
-    this.append(deadLetterTopic, { ...busEvent, failedTopic: topic });
+    this.append(deadLetterTopic, { ...busEvent, failedTopic: topic, contractChecks: new ContractChecks() });
   }
 
   /** Hands the event to the handler until it succeeds, drops it or runs out of attempts. */
@@ -223,6 +228,7 @@ export class EmbeddedBus {
           await subscription.handle(event, {
             log,
             ...(busEvent.failedTopic ? { failedTopic: busEvent.failedTopic } : {}),
+            contractChecks: busEvent.contractChecks,
           }),
         );
         if (outcome === 'retry') recordDeliveryFailure(app.appId, topic, event.id, 'the handler asked for redelivery');
@@ -308,6 +314,8 @@ interface BusEvent {
   traceparent: string | undefined;
   /** On a dead-letter topic: the topic the event failed on. */
   failedTopic?: string;
+  /** Checked once against a contract for all its subscribers here. */
+  contractChecks: ContractChecks;
 }
 
 /** Runs `call` within `timeoutMs` (when given): the call's own result, or InvokeTimeoutError once the time is up. */

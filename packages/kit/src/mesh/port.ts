@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@shop/contracts';
+import type { ContractChecks } from '../events/contract-check';
 import type { Logger } from '../log/logger';
 
 /**
@@ -139,6 +140,8 @@ export interface Delivery {
    * `topic` still names it; the embedded bus passes it along).
    */
   failedTopic?: string;
+  /** The event's contract checks, shared by every subscriber in this process it is handed to (the embedded bus). */
+  contractChecks?: ContractChecks;
 }
 
 export interface Subscription {

@@ -232,6 +232,80 @@ describe('the intake of a service without a database', () => {
   });
 });
 
+describe('the contract check of an event handed to several services in one process', () => {
+  // StockChanged's own schema with a rule that counts how often joi ran it (the count is joi's own work) and
+  // refuses 13 available, so a refusal can be counted too.
+  let validations = 0;
+  const countedStockChanged = {
+    topic: StockChanged.topic,
+    schema: StockChanged.schema.custom((value: StockChanged, helpers) => {
+      validations++;
+      return value.available === 13 ? helpers.error('any.invalid') : value;
+    }),
+  };
+  const services = ['catalog', 'hub', 'analytics'];
+
+  async function publishToThree(event: EventEnvelope): Promise<{ seen: Map<string, unknown[]>; dropped: string[] }> {
+    const bus = new EmbeddedBus({ logger: log, retry: { initialBackoffMs: 5, maxBackoffMs: 10 } });
+    const seen = new Map<string, unknown[]>();
+    const dropped: string[] = [];
+    for (const name of services) {
+      seen.set(name, []);
+      const intake = statelessIntake(
+        [
+          subscribe<StockChanged, unknown[], EventContext>(countedStockChanged, async (_ctx, received, into) => {
+            into.push(received.data);
+          }),
+        ],
+        { service: name, log, deps: seen.get(name) as unknown[] },
+      );
+      const deadLetter: Subscription = {
+        topic: deadLetterTopicFor(name),
+        handle: async () => void dropped.push(name),
+      };
+      bus.register(name, { subscriptions: [...intake, deadLetter] });
+    }
+    await bus.meshFor('inventory').publish(topics.stockChanged, event);
+    await bus.close();
+    return { seen, dropped };
+  }
+
+  beforeEach(() => {
+    validations = 0;
+  });
+
+  it('checks a valid event once for all its subscribers, each getting its own copy of the contract part', async () => {
+    const event = stockChanged({ available: 3 });
+    const { seen, dropped } = await publishToThree({ ...event, data: { ...event.data, addedLater: true } });
+    expect(validations).toBe(1);
+    expect(dropped).toEqual([]);
+    const copies = services.map((name) => seen.get(name)?.[0]);
+    for (const copy of copies) expect(copy).toEqual(event.data);
+    // Never one object shared between two services' handlers.
+    expect(new Set(copies).size).toBe(services.length);
+  });
+
+  it('hands each subscriber its own parse of the event when checking stripped nothing', async () => {
+    const event = stockChanged({ available: 4 });
+    const { seen } = await publishToThree(event);
+    expect(validations).toBe(1);
+    const copies = services.map((name) => seen.get(name)?.[0]);
+    for (const copy of copies) expect(copy).toEqual(event.data);
+    expect(new Set(copies).size).toBe(services.length);
+  });
+
+  it('refuses a malformed event for every subscriber: no handler sees it, each drops it to its dead letter', async () => {
+    for (const malformed of [stockChanged({ available: 13, onHand: 13 }), stockChanged({ onHand: -1 })]) {
+      validations = 0;
+      const { seen, dropped } = await publishToThree(malformed);
+      for (const name of services) expect(seen.get(name)).toEqual([]);
+      expect(dropped.sort()).toEqual([...services].sort());
+      // Refused by the counting rule once for all three (the second breaks a key before that rule runs).
+      expect(validations).toBe(malformed.data.available === 13 ? 1 : 0);
+    }
+  });
+});
+
 describe('the log lines of a delivery', () => {
   it("go through the mesh's logger for the delivery (it carries the trace) and name the event", async () => {
     const lines = new PassThrough();
