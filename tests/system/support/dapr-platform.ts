@@ -38,6 +38,7 @@ export async function startDaprPlatform(
     env: { LOG_LEVEL: 'warn', ...quickPasswordHashing, ...env },
     sidecarEnv: options.sidecarEnv,
     redisAppendOnly: options.redisAppendOnly,
+    runBundles: true,
     // SHOP_KEEP_RUN_DIR=1 keeps every process's log for a look after the run.
     keepRunDir: process.env.SHOP_KEEP_RUN_DIR === '1',
   });
