@@ -51,5 +51,6 @@ describe('CPU accounting from /proc', () => {
       child.kill('SIGKILL');
       await once(child, 'exit');
     }
-  });
+    // A child that must get 200 ms of CPU on two cores shared with a whole test run may wait long for them.
+  }, 120_000);
 });

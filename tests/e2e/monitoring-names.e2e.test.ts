@@ -1,12 +1,23 @@
+import { readFileSync } from 'node:fs';
+import type { TopologyDescription } from '@shop/testkit/src/dapr-topology';
 import { chartRuleGroups, dashboardExpressions, metricNamesIn } from '../deploy/support/monitoring';
 import { baseUrl } from './support/base-url';
 
 /**
  * The chart's alert rules and Grafana dashboards name only metrics the platform really exposes: every metric
  * an expression selects is on the running platform's /metrics. The embedded topology serves every service's
- * metrics on its one origin (the Dapr topology's gateway serves its own only), so this runs there.
+ * metrics on its one origin; in the Dapr topology the gateway serves its own, and each service its own on its
+ * app port (as Prometheus scrapes them in the cluster), read through the topology's description.
  */
 const embedded = process.env.E2E_BASE_URL === (process.env.E2E_EMBEDDED_URL ?? process.env.E2E_EMBEDDED_STARTED_URL);
+
+function metricsUrls(): string[] {
+  if (embedded) return [`${baseUrl()}/metrics`];
+  const file = process.env.E2E_DAPR_TOPOLOGY_FILE;
+  if (!file) throw new Error('E2E_DAPR_TOPOLOGY_FILE is not set: run this suite through the e2e-dapr jest project');
+  const description = JSON.parse(readFileSync(file, 'utf8')) as TopologyDescription;
+  return [`${baseUrl()}/metrics`, ...description.members.map((member) => `http://127.0.0.1:${member.appPort}/metrics`)];
+}
 
 /** Series Prometheus makes itself for every scrape target, not read from /metrics. */
 const scrapeSeries = new Set(['up']);
@@ -28,12 +39,14 @@ function exposedNames(text: string): Set<string> {
   return names;
 }
 
-(embedded ? describe : describe.skip)('the monitoring expressions against the running platform', () => {
-  let exposed: Set<string>;
+describe('the monitoring expressions against the running platform', () => {
+  const exposed = new Set<string>();
   beforeAll(async () => {
-    const res = await fetch(`${baseUrl()}/metrics`);
-    expect(res.status).toBe(200);
-    exposed = exposedNames(await res.text());
+    for (const url of metricsUrls()) {
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      for (const name of exposedNames(await res.text())) exposed.add(name);
+    }
   });
 
   it('finds the metrics of every service on /metrics (the scrape read what it should)', () => {

@@ -46,9 +46,10 @@ describe('OutboxRelay (SQLite)', () => {
 
   it('starts publishing as soon as a transaction commits, without waiting for its poll', async () => {
     const publisher = recordingPublisher();
+    // The poll would come a minute later: anything within the default wait was woken by the commit.
     relay({ publish: publisher.publish, pollIntervalMs: 60_000 }).start();
     const [event] = await commitEvents(1);
-    await eventually(() => expect(publisher.ids()).toEqual([event?.id]), 1_000);
+    await eventually(() => expect(publisher.ids()).toEqual([event?.id]));
   });
 
   it('retries a failing publish with backoff, keeping the events behind it in order', async () => {
@@ -199,7 +200,8 @@ describe('OutboxRelay (SQLite)', () => {
       let failures = 1;
       const r = relay({
         publish: recordingPublisher().publish,
-        initialBackoffMs: 20,
+        // Long enough that the second flush below falls inside it on a loaded machine (20 ms did not once).
+        initialBackoffMs: 2_000,
         publishBulk: async (topic, events) => {
           if (topic === 'widgets' && failures-- > 0) throw new Error('broker unavailable');
           delivered.push(...events.map(({ event }) => event.id));
