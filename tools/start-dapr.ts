@@ -47,6 +47,8 @@ async function main(): Promise<void> {
       ...(mailbox ? { env: { SMTP_URL: mailbox.smtpUrl } } : {}),
       parentDir: dataDir,
       redisAppendOnly: true,
+      // The suite's e2e-dapr topology runs the bundles; a developer runs the sources.
+      runBundles: process.env.SHOP_DAPR_BUNDLES === 'true',
       jwksUrl: process.env.JWKS_URL ?? `http://127.0.0.1:${port}/api/auth/jwks`,
       onServiceUp: (service) => log.info(service, 'service up'),
     });

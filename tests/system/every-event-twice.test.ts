@@ -10,6 +10,7 @@ import {
   type Subscription,
 } from '@shop/kit';
 import { json } from '@shop/testkit/src/listen';
+import { quickPasswordHashing } from '@shop/testkit/src/quick-passwords';
 import { services } from '../../services/edge/src/services';
 import { type SmtpInbox, startSmtpInbox } from '../../services/notifications/test/support/smtp-inbox';
 import { bearer, newCustomer, postJson } from '../e2e/support/accounts';
@@ -96,6 +97,7 @@ beforeAll(async () => {
       HOST: '127.0.0.1',
       SHOP_DATA_DIR: dataDir,
       LOG_LEVEL: 'fatal',
+      ...quickPasswordHashing,
       SMTP_URL: smtp.url,
       NOTIFICATION_SEND_INTERVAL_MS: '50',
     },

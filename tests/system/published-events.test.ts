@@ -5,6 +5,7 @@ import { defaultReviewThresholds, type EventEnvelope, eventFlows, topics } from 
 import { type EmbeddedPlatform, type Mesh, runEmbedded } from '@shop/kit';
 import { contractProblems } from '@shop/testkit/src/event-contracts';
 import { json } from '@shop/testkit/src/listen';
+import { quickPasswordHashing } from '@shop/testkit/src/quick-passwords';
 import { services } from '../../services/edge/src/services';
 import { adminToken, bearer, newCustomer, postJson } from '../e2e/support/accounts';
 import { eventually } from '../e2e/support/eventually';
@@ -35,7 +36,14 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'shop-published-events-'));
   platform = await runEmbedded(services, {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SHOP_DATA_DIR: dataDir, LOG_LEVEL: 'fatal' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SHOP_DATA_DIR: dataDir,
+      LOG_LEVEL: 'fatal',
+      ...quickPasswordHashing,
+    },
     // Each service's mesh, which its setup and the kit's outbox relay publish through.
     wrapMesh: recording,
   });

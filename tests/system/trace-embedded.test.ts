@@ -6,6 +6,7 @@ import { eventually } from '@shop/testkit/src/eventually';
 import { freePort } from '@shop/testkit/src/free-port';
 import { type ManagedProcess, spawnManaged } from '@shop/testkit/src/managed-process';
 import { type OtlpReceiver, startOtlpReceiver } from '@shop/testkit/src/otlp-receiver';
+import { quickPasswordHashing } from '@shop/testkit/src/quick-passwords';
 import { ownerOf, placeOrderUnder, repoRoot, sagaServices, traceReaching, tracingEnv } from './support/trace';
 
 let receiver: OtlpReceiver;
@@ -31,6 +32,7 @@ describe('one trace across the services, exported over OTLP', () => {
           SHOP_DATA_DIR: join(runDir, 'data'),
           LOG_LEVEL: 'warn',
           SHOP_DEMO_DATA: 'false',
+          ...quickPasswordHashing,
           ...tracingEnv(receiver),
         },
       });

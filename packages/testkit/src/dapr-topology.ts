@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { developmentHubAccessKey } from '@shop/kit/src/config/development-defaults';
 import { routedPaths } from '@shop/kit/src/host/dead-letter-admin';
+import { forEachAtMost } from './at-most';
 import { type DaprRunDir, prepareDaprRunDir } from './dapr-run-dir';
 import { type RunningDaprd, startSidecar } from './daprd';
 import { freePort, waitForPort } from './free-port';
@@ -9,6 +10,7 @@ import { type ManagedProcess, spawnManaged } from './managed-process';
 import { type PostgresServer, startPostgres } from './postgres';
 import { type RunningRedis, startRedis } from './redis';
 import { type RunningSentry, startSentry } from './sentry';
+import { bundleServices, type ServiceBundles } from './service-bundles';
 
 const repoRoot = resolve(__dirname, '../../..');
 
@@ -43,6 +45,13 @@ export interface DaprTopologyOptions {
   keepRunDir?: boolean;
   /** Keep Redis's append-only file (a developer's `start:dapr`); tests do without. */
   redisAppendOnly?: boolean;
+  /** How many services start at once (defaultStartConcurrency). */
+  startConcurrency?: number;
+  /**
+   * Run each service from its production bundle (service-bundles.ts, built as the topology starts) rather than from
+   * its sources through tsx: what the tests do, whose platforms start and restart services many times a run.
+   */
+  runBundles?: boolean;
 }
 
 /** One service process beside its own sidecar; either can be killed and the process started again. */
@@ -100,6 +109,9 @@ export interface DaprTopology {
   stop(): Promise<void>;
 }
 
+/** Services started at once: enough to keep two cores busy while one waits on its sidecar or database. */
+export const defaultStartConcurrency = 3;
+
 /** The apps whose sidecars send through the hub binding (its scopes in components/hub-signalr.yaml). */
 const hubSenders = ['notifications', 'analytics'];
 
@@ -111,7 +123,7 @@ function hubConnectionString(hubPort: number, env: NodeJS.ProcessEnv = {}): stri
 
 /**
  * The Dapr topology on one machine: real Redis and PostgreSQL processes, Dapr's Sentry, then each service as
- * its own process (TypeScript through tsx) with its own daprd, started in order. Every door is closed as on
+ * its own process (TypeScript through tsx, or its bundle: runBundles) with its own daprd, a few at a time. Every door is closed as on
  * Kubernetes: each daprd and its app share fresh app and Dapr API tokens, the sidecars talk mTLS with
  * certificates from Sentry, and each sidecar's access control admits only the invocations of the mesh policy.
  * What `npm run start:dapr` runs, and what the fault tests kill and restart.
@@ -125,6 +137,11 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
     if (!options.keepRunDir) run.remove();
   };
   try {
+    // First, so that removing them is the last thing stop() does.
+    const bundles: ServiceBundles | undefined = options.runBundles
+      ? await bundleServices(options.services.map((service) => service.name))
+      : undefined;
+    if (bundles) stoppers.push(async () => bundles.remove());
     const redis = await startRedis({ logDir: run.logDir, appendOnly: options.redisAppendOnly ?? false });
     stoppers.push(() => redis.stop());
     const postgres = await startPostgres({ logDir: run.logDir });
@@ -172,10 +189,14 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
       };
       const processName = replica === 0 ? service.name : `${service.name}-${replica + 1}`;
       const spawnService = () =>
-        // Node itself with tsx's loader, not the tsx CLI: a SIGKILL must reach the service, not a wrapper
-        // process that dies and leaves the service running.
+        // Node itself (with tsx's loader for the sources), not the tsx CLI: a SIGKILL must reach the service, not a
+        // wrapper process that dies and leaves the service running.
         spawnManaged(processName, process.execPath, {
-          args: ['--import', 'tsx', join(repoRoot, 'services', service.name, 'src', 'main.ts')],
+          args: bundles?.argsOf(service.name) ?? [
+            '--import',
+            'tsx',
+            join(repoRoot, 'services', service.name, 'src', 'main.ts'),
+          ],
           cwd: repoRoot,
           logDir: run.logDir,
           env,
@@ -204,21 +225,32 @@ export async function startDaprTopology(options: DaprTopologyOptions): Promise<D
       return member;
     };
 
-    const replicaSets = new Map<string, TopologyMember[]>();
     for (const service of options.services) {
       const count = service.replicas ?? 1;
       if (!Number.isInteger(count) || count < 1) {
         throw new Error(`service ${service.name}: replicas must be a whole number ≥ 1, not ${count}`);
       }
-      // The replicas share one database, as the pods of a deployment do.
-      const databaseUrl = await postgres.createDatabase(service.name.replace(/-/g, '_'));
-      const replicas: TopologyMember[] = [];
-      // One after the other, so a failing start names its replica (the migrations' lock makes a race harmless).
-      for (let replica = 0; replica < count; replica++) {
-        replicas.push(await startMember(service, replica, databaseUrl));
-      }
-      replicaSets.set(service.name, replicas);
     }
+    // Services start side by side, a few at a time: each start is mostly one Node process loading its code, so
+    // one after the other leaves the machine's other cores idle. None needs another up to start (every app port
+    // is known beforehand, and a sidecar waits for its app), and a failed start still names its service.
+    const startedSets = await forEachAtMost(
+      options.services,
+      options.startConcurrency ?? defaultStartConcurrency,
+      async (service) => {
+        // The replicas share one database, as the pods of a deployment do.
+        const databaseUrl = await postgres.createDatabase(service.name.replace(/-/g, '_'));
+        const replicas: TopologyMember[] = [];
+        // One after the other, so a failing start names its replica (the migrations' lock makes a race harmless).
+        for (let replica = 0; replica < (service.replicas ?? 1); replica++) {
+          replicas.push(await startMember(service, replica, databaseUrl));
+        }
+        return replicas;
+      },
+    );
+    const replicaSets = new Map(
+      options.services.map((service, i) => [service.name, startedSets[i] as TopologyMember[]]),
+    );
     const members = new Map([...replicaSets].map(([name, replicas]) => [name, replicas[0] as TopologyMember]));
     const replicasOf = (name: string) => {
       const replicas = replicaSets.get(name);

@@ -1,6 +1,7 @@
 import { createLogger } from '@shop/kit';
 import { type DaprTopology, startDaprTopology } from '@shop/testkit/src/dapr-topology';
 import { freePort } from '@shop/testkit/src/free-port';
+import { quickPasswordHashing } from '@shop/testkit/src/quick-passwords';
 import { type RunningGateway, serveGateway } from '../../../services/edge/src/serve-gateway';
 import { services } from '../../../services/edge/src/services';
 
@@ -34,9 +35,10 @@ export async function startDaprPlatform(
       .filter((service) => !options.without?.includes(service.name))
       .map((service) => ({ ...service, replicas: options.replicas?.[service.name] ?? 1 })),
     jwksUrl: `http://127.0.0.1:${port}/api/auth/jwks`,
-    env: { LOG_LEVEL: 'warn', ...env },
+    env: { LOG_LEVEL: 'warn', ...quickPasswordHashing, ...env },
     sidecarEnv: options.sidecarEnv,
     redisAppendOnly: options.redisAppendOnly,
+    runBundles: true,
     // SHOP_KEEP_RUN_DIR=1 keeps every process's log for a look after the run.
     keepRunDir: process.env.SHOP_KEEP_RUN_DIR === '1',
   });

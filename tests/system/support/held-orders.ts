@@ -10,6 +10,7 @@ import {
   type Subscription,
 } from '@shop/kit';
 import { json } from '@shop/testkit/src/listen';
+import { quickPasswordHashing } from '@shop/testkit/src/quick-passwords';
 import { services } from '../../../services/edge/src/services';
 import { adminToken, bearer, postJson } from '../../e2e/support/accounts';
 import { get, payment, shippingAddress } from '../../e2e/support/shop';
@@ -40,6 +41,7 @@ export async function startHeldOrdersPlatform(env: Record<string, string> = {}):
       HOST: '127.0.0.1',
       SHOP_DATA_DIR: dataDir,
       LOG_LEVEL: 'fatal',
+      ...quickPasswordHashing,
       ...env,
     },
   });
