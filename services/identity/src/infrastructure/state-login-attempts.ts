@@ -13,7 +13,17 @@ export interface LoginThrottleSettings {
   address: ThrottleLimits;
 }
 
-const maxWriteAttempts = 8;
+const maxWriteAttempts = 40;
+
+/**
+ * Writers that lost a conditional write all read again at once and collide again: through a sidecar (a round trip
+ * per read and per write) eight immediate retries of a dozen logins from one address all lost once and failed a login
+ * with a 500. A random wait, growing with each loss, spreads them out so that they take turns.
+ */
+function afterLosing(attempt: number): Promise<void> {
+  const ceilingMs = Math.min(50, 2 ** Math.min(attempt, 6));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceilingMs));
+}
 
 /**
  * Login attempt windows in the mesh state store (Redis behind Dapr), so every identity replica sees the same
@@ -38,10 +48,12 @@ export function stateLoginAttempts(
           return next;
         }
         const ttlSeconds = Math.max(1, Math.ceil((next.windowEndsAtMs - now()) / 1000));
-        await state.save(key, next, { ttlSeconds, ...(current ? { etag: current.etag } : {}) });
+        // A missing entry is created only if still absent: two first attempts at once must not overwrite each other.
+        await state.save(key, next, { ttlSeconds, ...(current ? { etag: current.etag } : { ifAbsent: true }) });
         return next;
       } catch (error) {
         if (!(error instanceof EtagMismatchError)) throw error;
+        await afterLosing(attempt);
       }
     }
     throw new Error(`login throttle entry ${key} is too contended to update`);
