@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, type Topic, topics } from '@shop/contracts';
 import { type CatalogProduct, createLogger, inboxIntake, type Subscription } from '@shop/kit';
+import { recordStatements } from '@shop/testkit/src/sql-statements';
 import type { DataSource } from 'typeorm';
 import { CachedReads } from '../../src/application/cached-reads';
 import { describeProducts } from '../../src/application/project-products';
@@ -222,15 +223,7 @@ export function storeContract(
       const stored = async () => (await productRecords(one.dataSource.manager, [productId])).get(productId)?.stock;
       // SQLite's one connection runs every statement: they can be watched there.
       const sqlite = one.dataSource.options.type === 'better-sqlite3';
-      const statements: string[] = [];
-      if (sqlite) {
-        const runner = one.dataSource.createQueryRunner();
-        const query = runner.query.bind(runner);
-        runner.query = ((sql: string, ...rest: []) => {
-          statements.push(sql);
-          return query(sql, ...rest);
-        }) as typeof runner.query;
-      }
+      const statements = sqlite ? recordStatements(one.dataSource) : [];
       await one.deliver(topics.stockChanged, stock(7, 3), 1);
       if (sqlite) {
         expect(statements.filter((sql) => /rec_products/.test(sql))).toEqual([
