@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { connect } from 'node:http2';
 import { appIds, topics } from '@shop/contracts';
 import type { TopologyDescription, TopologyMember } from '@shop/testkit/src/dapr-topology';
 import { json } from '@shop/testkit/src/listen';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '@shop/testkit/src/otlp-receiver';
+import { rawRequest } from '@shop/testkit/src/raw-http';
 import { bearer, newCustomer, postJson } from '../e2e/support/accounts';
 import { get, orderReaching, payment, productWithStock, shippingAddress, testCards } from '../e2e/support/shop';
 import { type DaprPlatform, startDaprPlatform } from './support/dapr-platform';
@@ -36,23 +36,13 @@ afterAll(async () => {
   await receiver?.close();
 }, 60_000);
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
 /** Raw HTTP to a loopback port: the path and headers go on the wire exactly as written. */
 function raw(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string) {
-  return new Promise<Answer>((resolve, reject) => {
-    const outgoing = request({ host: '127.0.0.1', port, method, path, headers }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () =>
-        resolve({ status: incoming.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
+  return rawRequest(`http://127.0.0.1:${port}`, {
+    method,
+    target: path,
+    headers,
+    ...(body === undefined ? {} : { body }),
   });
 }
 
