@@ -78,11 +78,12 @@ else
   # The platform suites: within a project one file at a time (--maxWorkers=1 on any machine), as each assumes
   # (the e2e files share their project's platform; a system file brings up whole platforms of its own). The
   # projects share nothing (each platform on free ports, with fresh data), so they run in two lanes side by side,
-  # one per Node.js line: one project at a time left the second core mostly idle, and kept every project's platform
-  # up (the Dapr one costs 15% of a core idle) through the others' files. The Dapr topology's suite runs on the
-  # second Node, the one the images run (`FROM node:24…`); the embedded one (`npm start`) and the system suites
-  # (the Dapr topology again, crashed and attacked) on the machine's. So every e2e test runs on both Node lines and
-  # in both topologies (tests/e2e/monitoring-names.e2e.test.ts checks each platform's Node).
+  # one per Node.js line: one project at a time, their waits (platform starts, sagas settling) left cores idle, and
+  # every project's platform stayed up (the Dapr one costs 15% of a core idle) through the others' files. The Dapr
+  # topology's suite runs on the second Node, the one the images run (`FROM node:24…`); the embedded one
+  # (`npm start`) and the system suites (the Dapr topology again, crashed and attacked) on the machine's. So every
+  # e2e test runs on both Node lines and in both topologies (tests/e2e/monitoring-names.e2e.test.ts checks each
+  # platform's Node).
   platforms() { node_modules/.bin/jest --ci --maxWorkers=1 --json "$@"; }
   lane_machine_node() {
     local failed=0
