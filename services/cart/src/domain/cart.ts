@@ -17,6 +17,15 @@ export interface CheckoutLease {
   expiresAt: string;
 }
 
+/** A dropped lease's order (StoredCart.releasedCheckouts). */
+export interface ReleasedCheckout {
+  orderId: string;
+  releasedAt: string;
+}
+
+/** How many released checkouts a cart remembers. */
+export const maxReleasedCheckouts = 5;
+
 /** One cart as one state entry. `revision` is new on every write; the HTTP ETag is `"<revision>"`. */
 export interface StoredCart {
   id: string;
@@ -27,6 +36,12 @@ export interface StoredCart {
   createdAt: string;
   updatedAt: string;
   checkout?: CheckoutLease;
+  /**
+   * Orders whose lease was dropped before orders said it had them (an expired lease settled while orders was still
+   * working, or orders unreachable): orders may yet take one, and its answer then still takes its lines out, once,
+   * removing its entry. The newest few are kept (releases are rare; a cart only ever has one lease at a time).
+   */
+  releasedCheckouts?: ReleasedCheckout[];
   /**
    * Set on a guest cart, by a conditional write, before its lines are added to this customer's cart: a second merge
    * of it, or any other access, then finds it gone (404), and no line is added twice. The entry stays, emptied, until
