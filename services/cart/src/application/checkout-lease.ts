@@ -4,6 +4,7 @@ import {
   type CheckoutLease,
   checkoutUnderWay,
   maxReleasedCheckouts,
+  releasedCheckoutsToAsk,
   type StoredCart,
 } from '../domain/cart';
 import { cartCheckedOut } from './cart-events';
@@ -76,7 +77,8 @@ export async function releaseLease(
         if (!holdsLease(cart, input.lease)) return undefined;
         if (!input.mayYetBePlaced) return withoutLease(cart);
         const remembered = withoutReleased(cart, orderId).releasedCheckouts ?? [];
-        const releasedCheckouts = [...remembered, { orderId, releasedAt: now.toISOString() }];
+        const { expiresAt: _expired, ...lease } = input.lease;
+        const releasedCheckouts = [...remembered, { ...lease, releasedAt: now.toISOString() }];
         return { ...withoutLease(cart), releasedCheckouts: releasedCheckouts.slice(-maxReleasedCheckouts) };
       },
     },
@@ -191,19 +193,59 @@ export async function settleExpiredCheckout(
 }
 
 /**
+ * Asks orders about the cart's released checkouts still watched (releasedCheckoutsToAsk): an order orders took after
+ * its lease was dropped, whose own request did not finish it (the process ended), is finished now, from the key's
+ * record when there is one. Answers whether it finished any.
+ */
+export async function settleReleasedCheckouts(
+  ctx: HandlerContext,
+  input: { customerId: string; authorization: string },
+  deps: LeaseDeps,
+): Promise<boolean> {
+  const ref: CartRef = { kind: 'customer', customerId: input.customerId };
+  const read = await deps.carts.read(ref);
+  let finished = false;
+  for (const released of releasedCheckoutsToAsk(read?.cart, deps.clock.now())) {
+    if (!read) break;
+    const lease: CheckoutLease = { ...released, expiresAt: released.releasedAt };
+    const record = await deps.records.find(input.customerId, released.idempotencyKey);
+    const found =
+      record?.orderId === released.orderId
+        ? { body: record.body, order: record.order, status: record.status }
+        : await deps.orders.find(released.orderId, input.authorization);
+    if (typeof found !== 'object') continue;
+    const answer = { status: 'status' in found ? found.status : 202, body: found.body };
+    await finishCheckout(
+      ctx,
+      { ref, cartId: read.cart.id, customerId: input.customerId, lease, answer, order: found.order },
+      deps,
+    );
+    finished = true;
+  }
+  return finished;
+}
+
+/**
  * The carts as a customer's request reads them: a customer cart found with an expired lease is settled first
  * (settleExpiredCheckout, with the caller's token for orders) and read again, so every access to the cart, not
- * only the next checkout, finishes a checkout its request did not. A cart without a lease costs nothing more.
+ * only the next checkout, finishes a checkout its request did not; so is one with released checkouts still watched
+ * (settleReleasedCheckouts). A cart with neither costs nothing more.
  */
 export function settlingCheckouts(ctx: HandlerContext, input: { authorization: string }, deps: LeaseDeps): CartStore {
   return {
     async read(ref) {
       const entry = await deps.carts.read(ref);
-      if (ref.kind !== 'customer' || !entry?.cart.checkout || checkoutUnderWay(entry.cart, deps.clock.now())) {
-        return entry;
+      if (ref.kind !== 'customer' || !entry) return entry;
+      const customer = { customerId: ref.customerId, ...input };
+      let changed = false;
+      if (entry.cart.checkout && !checkoutUnderWay(entry.cart, deps.clock.now())) {
+        const settled = await settleExpiredCheckout(ctx, customer, deps);
+        changed = settled === 'finished' || settled === 'released';
       }
-      const settled = await settleExpiredCheckout(ctx, { customerId: ref.customerId, ...input }, deps);
-      return settled === 'finished' || settled === 'released' ? deps.carts.read(ref) : entry;
+      if (releasedCheckoutsToAsk(entry.cart, deps.clock.now()).length > 0) {
+        changed = (await settleReleasedCheckouts(ctx, customer, deps)) || changed;
+      }
+      return changed ? deps.carts.read(ref) : entry;
     },
     write: (ref, cart, expected) => deps.carts.write(ref, cart, expected),
     remove: (ref, etag) => deps.carts.remove(ref, etag),

@@ -17,14 +17,25 @@ export interface CheckoutLease {
   expiresAt: string;
 }
 
-/** A dropped lease's order (StoredCart.releasedCheckouts). */
-export interface ReleasedCheckout {
-  orderId: string;
+/** A dropped lease, its order possibly still to be taken by orders (StoredCart.releasedCheckouts). */
+export interface ReleasedCheckout extends Omit<CheckoutLease, 'expiresAt'> {
   releasedAt: string;
 }
 
 /** How many released checkouts a cart remembers. */
 export const maxReleasedCheckouts = 5;
+/**
+ * How long after its release orders is still asked about a released checkout's order on the cart's accesses. Orders
+ * works on a placement for seconds, a request lasting minutes at most; past this the order is taken to be absent.
+ */
+export const releasedCheckoutWatchMs = 15 * 60_000;
+
+/** The released checkouts orders is still to be asked about at `now`. */
+export function releasedCheckoutsToAsk(cart: StoredCart | undefined, now: Date): ReleasedCheckout[] {
+  return (cart?.releasedCheckouts ?? []).filter(
+    (released) => Date.parse(released.releasedAt) + releasedCheckoutWatchMs > now.getTime(),
+  );
+}
 
 /** One cart as one state entry. `revision` is new on every write; the HTTP ETag is `"<revision>"`. */
 export interface StoredCart {
@@ -37,9 +48,9 @@ export interface StoredCart {
   updatedAt: string;
   checkout?: CheckoutLease;
   /**
-   * Orders whose lease was dropped before orders said it had them (an expired lease settled while orders was still
-   * working, or orders unreachable): orders may yet take one, and its answer then still takes its lines out, once,
-   * removing its entry. The newest few are kept (releases are rare; a cart only ever has one lease at a time).
+   * Leases dropped before orders said it had their order (an expired lease settled while orders was still working,
+   * or orders unreachable): orders may yet take one, and then its answer, or a later access asking orders, still
+   * takes its lines out, once, removing the entry. The newest few are kept (releases are rare).
    */
   releasedCheckouts?: ReleasedCheckout[];
   /**
