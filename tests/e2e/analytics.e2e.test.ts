@@ -98,7 +98,15 @@ describe('analytics (CONTRACT.md, Analytics (admin))', () => {
   it('gives the sales series per hour with every bucket present, zeros included, and per day', async () => {
     const customer = await newCustomer();
     const productId = await productWithStock(5, 700, currency);
+    const before = await analytics('/api/analytics/summary');
     await orderReaching(await placeOrder(customer, productId, 3), customer.accessToken, ['Paid']);
+    // The summary counts the order placed and paid within 5 seconds of its payment.
+    await eventually(async () => {
+      const summary = await analytics('/api/analytics/summary');
+      expect(summary.orders.placed).toBeGreaterThan(before.orders.placed);
+      expect(summary.orders.paid).toBeGreaterThan(before.orders.paid);
+      expect(inCurrency(summary.revenue)).toBe(inCurrency(before.revenue) + 2100);
+    }, reflectMs);
     const to = new Date(Date.now() + 60_000);
     const from = new Date(to.getTime() - 6 * hourMs);
     const range = `from=${from.toISOString()}&to=${to.toISOString()}`;
