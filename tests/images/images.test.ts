@@ -126,8 +126,11 @@ describe.each(services)('the %s image', (service) => {
     expect(startingStopTimes[service]).toBeLessThan(2000);
   });
 
-  it('reports its size', () => {
+  it('stays under 250 MB, its size reported', () => {
     sizes[service] = Number(podman('image', 'inspect', '--format', '{{.Size}}', image).stdout);
-    expect(sizes[service]).toBeGreaterThan(0);
+    // The goal is 200 MB, not met: Node's binary alone is 122 MB (docs/operations.md). This bound catches what would
+    // undo the runtime stage: the whole production node_modules (over 400 MB) or the Node image as the base (283 MB).
+    expect(sizes[service]).toBeGreaterThan(100e6);
+    expect(sizes[service]).toBeLessThan(250e6);
   });
 });
