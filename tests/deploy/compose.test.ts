@@ -19,6 +19,7 @@ interface ComposeService {
   volumes?: Array<{ type: string; source: string; target: string; read_only?: boolean }>;
   depends_on?: Record<string, { condition: string }>;
   ports?: Array<{ target: number; published: string; host_ip: string }>;
+  profiles?: string[];
 }
 interface ComposeReport {
   error?: string;
@@ -58,6 +59,10 @@ describe('docker-compose.yml', () => {
       REDIS_HOST: 'redis:6379',
       APP_API_TOKEN: service?.environment?.APP_API_TOKEN,
       DAPR_API_TOKEN: service?.environment?.DAPR_API_TOKEN,
+      // Traces: off while the endpoint is empty; the app and its sidecar export to the same one.
+      OTEL_EXPORTER_OTLP_ENDPOINT: service?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_INSECURE: 'true',
     });
     // The notifications and analytics sidecars alone hold the hub's connection string (components/hub-signalr.yaml).
     expect(hubConnection !== undefined).toBe(app === 'notifications' || app === 'analytics');
@@ -102,9 +107,9 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it("publishes only the gateway and Mailpit's web UI, on loopback", () => {
+  it("publishes only the gateway, Mailpit's web UI and Jaeger's, on loopback", () => {
     const published = Object.entries(report.services).filter(([, service]) => (service.ports ?? []).length > 0);
-    expect(published.map(([name]) => name).sort()).toEqual(['gateway', 'mailpit']);
+    expect(published.map(([name]) => name).sort()).toEqual(['gateway', 'jaeger', 'mailpit']);
     expect(report.services.gateway?.ports).toEqual([
       expect.objectContaining({ target: 8080, host_ip: '127.0.0.1', published: '8080' }),
     ]);
@@ -112,6 +117,22 @@ describe('docker-compose.yml', () => {
     expect(report.services.mailpit?.ports).toEqual([
       expect.objectContaining({ target: 8025, host_ip: '127.0.0.1', published: '8025' }),
     ]);
+  });
+
+  it('runs Jaeger only with the observability profile, its UI on loopback, and traces nothing by default', () => {
+    const jaeger = report.services.jaeger;
+    expect(jaeger?.profiles).toEqual(['observability']);
+    expect(jaeger?.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+    expect(jaeger?.ports).toEqual([
+      expect.objectContaining({ target: 16686, host_ip: '127.0.0.1', published: '16686' }),
+    ]);
+    // Every other service runs without a profile; their OTLP endpoint is empty (tracing off) unless set when started.
+    const others = Object.entries(report.services).filter(([name]) => name !== 'jaeger');
+    expect(others.filter(([, service]) => (service.profiles ?? []).length > 0)).toEqual([]);
+    const exporters = [...apps, ...apps.map((app) => `${app}-dapr`), 'gateway'];
+    for (const name of exporters) {
+      expect([name, report.services[name]?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual([name, '']);
+    }
   });
 
   it("sends the notifications service's email to Mailpit, From: the contract's default sender", () => {
