@@ -52,7 +52,7 @@ describe('every rendered manifest against the Kubernetes and CRD schemas', () =>
         '--set',
         'ingress.tls.enabled=true,metrics.serviceMonitor.enabled=true,metrics.grafanaDashboards.enabled=true,dapr.redis.enableTLS=true',
         '--set',
-        'metrics.prometheusRule.enabled=true',
+        'metrics.prometheusRule.enabled=true,jaeger.enabled=true',
         '--set',
         'services.catalog.autoscaling.targetMemoryUtilizationPercentage=80',
         '--set',
