@@ -20,6 +20,10 @@ mkdir -p .tmp
 bash -c 'bash tools/build-daprd.sh daprd && bash tools/build-daprd.sh sentry && bash tools/build-deploy-tools.sh && bash tools/build-promtool.sh' \
   >/dev/null 2>.tmp/go-tools.log &
 go_tools_pid=$!
+# Jaeger (the trace test's backend, tools/build-jaeger.sh) is the largest build and only the system pass needs it:
+# it builds beside the others at a lower priority, and only that pass waits for it.
+nice -n 10 bash tools/build-jaeger.sh >/dev/null 2>.tmp/jaeger-build.log &
+jaeger_pid=$!
 if [[ $# -eq 0 ]]; then
   bash tools/node-runtime.sh >.tmp/node-runtime.json 2>.tmp/node-runtime.log &
   second_node_pid=$!
@@ -69,6 +73,9 @@ else
   step "jest: unit, integration, deploy (two at a time)"
   node_modules/.bin/jest --ci --maxWorkers=2 --selectProjects unit integration deploy \
     --json --outputFile=.tmp/jest-isolated.json || status=$?
+  step "Jaeger for the trace test (tools/build-jaeger.sh)"
+  wait "$jaeger_pid" || { cat .tmp/jaeger-build.log >&2; exit 1; }
+  cat .tmp/jaeger-build.log
   step "jest: system, e2e-embedded, e2e-dapr (one at a time)"
   node_modules/.bin/jest --ci --selectProjects system e2e-embedded e2e-dapr \
     --json --outputFile=.tmp/jest-platforms.json || status=$?
