@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
 import { type ManagedProcess, spawnManaged } from './managed-process';
@@ -120,6 +120,7 @@ export async function startJaeger(options: { dir: string; ports?: JaegerPorts })
     query: await freePort(),
     queryGrpc: await freePort(),
   };
+  mkdirSync(options.dir, { recursive: true });
   const configPath = join(options.dir, 'jaeger.yaml');
   writeFileSync(configPath, jaegerConfig(ports));
   const child = spawnManaged('jaeger', resolveJaeger(), {
