@@ -91,14 +91,7 @@ describe('handleOnceInGroup (SQLite)', () => {
   beforeEach(async () => {
     db = await openWidgets('sqlite::memory:');
     await db.manager.insert(WidgetEntity, { id: 'w1', name: 'sprocket', quantity: 10 });
-    statements = [];
-    // SQLite's driver has one query runner: every transaction's statements go through it.
-    const runner = db.createQueryRunner();
-    const query = runner.query.bind(runner);
-    runner.query = ((sql: string, ...rest: []) => {
-      statements.push(sql);
-      return query(sql, ...rest);
-    }) as typeof runner.query;
+    statements = recordStatements(db);
   });
   afterEach(() => db.destroy());
 
