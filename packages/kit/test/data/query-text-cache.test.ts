@@ -1,5 +1,6 @@
 import { DataSource, EntitySchema } from 'typeorm';
 import { cacheQueryTexts } from '../../src/data/query-text-cache';
+import { sqliteBindingOptions } from '../../src/data/sqlite-binding';
 
 // Two entities whose `label` property maps to different columns: one statement text, two answers.
 const First = new EntitySchema<{ id: number; label: string }>({
@@ -16,7 +17,12 @@ const Second = new EntitySchema<{ id: number; label: string }>({
 describe('the kept texts of TypeORM statements', () => {
   let db: DataSource;
   beforeAll(async () => {
-    db = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [First, Second] });
+    db = new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities: [First, Second],
+      ...sqliteBindingOptions(),
+    });
     await db.initialize();
   });
   afterAll(() => db.destroy());
