@@ -6,6 +6,7 @@ import Joi from 'joi';
 import type { Context } from 'koa';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import type { GatewayRoute } from './gateway';
 
 /** One email the catcher took in. */
 export interface CaughtMail {
@@ -17,10 +18,12 @@ export interface CaughtMail {
   messageId: string;
   text: string;
   html: string;
+  /** The message as it came over SMTP (RFC 5322 source), for a client that reads it as a mail client would. */
+  raw: string;
 }
 
 export interface DevMailbox {
-  /** Where the notifications service sends: `smtp://127.0.0.1:<port>`. */
+  /** Where the notifications service sends: `smtp://<host>:<port>`. */
   smtpUrl: string;
   mails(): CaughtMail[];
   /** The mailbox page at /dev/mailbox, hosted by the edge like a service (which closes it at shutdown). */
@@ -34,8 +37,10 @@ const keptMails = 200;
 /**
  * For `npm start` without SMTP_URL (development only): an SMTP server in the process that keeps the last emails
  * in memory, and a page that shows them at GET /dev/mailbox, so a developer reads what the platform sends.
+ * It listens on 127.0.0.1 unless `host` says otherwise (the compose gateway: the notifications container sends to it).
  */
-export async function startDevMailbox(options: { port?: number } = {}): Promise<DevMailbox> {
+export async function startDevMailbox(options: { host?: string; port?: number } = {}): Promise<DevMailbox> {
+  const host = options.host ?? '127.0.0.1';
   const caught: CaughtMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -44,32 +49,39 @@ export async function startDevMailbox(options: { port?: number } = {}): Promise<
     // At shutdown a sender's idle pooled connection would hold close() for smtp-server's default 30 s.
     closeTimeout: 250,
     onData(stream, session, callback) {
-      simpleParser(stream)
-        .then((parsed) => {
-          caught.unshift({
-            id: randomUUID(),
-            receivedAt: new Date(),
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((recipient) => recipient.address),
-            subject: parsed.subject ?? '',
-            messageId: parsed.messageId ?? '',
-            text: parsed.text ?? '',
-            html: typeof parsed.html === 'string' ? parsed.html : '',
-          });
-          caught.length = Math.min(caught.length, keptMails);
-          callback();
-        })
-        .catch((error: Error) => callback(error));
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', callback);
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        simpleParser(raw)
+          .then((parsed) => {
+            caught.unshift({
+              id: randomUUID(),
+              receivedAt: new Date(),
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((recipient) => recipient.address),
+              subject: parsed.subject ?? '',
+              messageId: parsed.messageId ?? '',
+              text: parsed.text ?? '',
+              html: typeof parsed.html === 'string' ? parsed.html : '',
+              raw,
+            });
+            caught.length = Math.min(caught.length, keptMails);
+            callback();
+          })
+          .catch((error: Error) => callback(error));
+      });
     },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return {
-    smtpUrl: `smtp://127.0.0.1:${port}`,
+    smtpUrl: `smtp://${host}:${port}`,
     mails: () => [...caught],
     manifest: mailboxManifest(() => caught, close),
     close,
@@ -142,9 +154,14 @@ function mailboxManifest(mails: () => CaughtMail[], close: () => Promise<void>):
   };
 }
 
+/** The gateway's route to a mailbox served on a port of its own (serveDevMailbox). */
+export function devMailboxRoute(served: { url: string }): GatewayRoute {
+  return { service: 'dev-mailbox', target: served.url, prefixes: ['/dev/mailbox'], streamingPaths: [] };
+}
+
 /**
- * The mailbox on a port of its own, for `npm run start:dapr`: the gateway routes /dev/mailbox to it, as the
- * embedded edge hosts the manifest.
+ * The mailbox on a port of its own, for `npm run start:dapr` and the gateway process (compose): the gateway routes
+ * /dev/mailbox to it (devMailboxRoute), as the embedded edge hosts the manifest.
  */
 export async function serveDevMailbox(
   mailbox: DevMailbox,
