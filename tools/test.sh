@@ -72,6 +72,11 @@ else
   step "jest: system, e2e-embedded, e2e-dapr (one at a time)"
   node_modules/.bin/jest --ci --selectProjects system e2e-embedded e2e-dapr \
     --json --outputFile=.tmp/jest-platforms.json || status=$?
+  # docker-compose.yml run for real (Podman, tools/compose.sh) from the service images built above, and the same
+  # black-box suite against it: a jest run of its own, so its topology is up alone.
+  step "jest: e2e-compose (docker-compose.yml under Podman)"
+  node_modules/.bin/jest --ci --selectProjects e2e-compose \
+    --json --outputFile=.tmp/jest-compose.json || status=$?
   # The second Node first on PATH, so that what the suites spawn (`tsx`, `node`) runs on it too.
   step "jest on Node $second_node_version: unit (two at a time), e2e-embedded"
   PATH="$(dirname "$second_node_bin"):$PATH" SHOP_SQLITE_BINDING="$second_node_binding" \
@@ -80,7 +85,7 @@ else
   PATH="$(dirname "$second_node_bin"):$PATH" SHOP_SQLITE_BINDING="$second_node_binding" \
     "$second_node_bin" node_modules/.bin/jest --ci --selectProjects e2e-embedded \
     --json --outputFile=.tmp/jest-node-e2e.json || status=$?
-  results=(.tmp/jest-isolated.json .tmp/jest-platforms.json .tmp/jest-node-unit.json .tmp/jest-node-e2e.json)
+  results=(.tmp/jest-isolated.json .tmp/jest-platforms.json .tmp/jest-compose.json .tmp/jest-node-unit.json .tmp/jest-node-e2e.json)
 fi
 node -e '
   const runs = process.argv.slice(1).map((file) => require(`./${file}`));

@@ -1,18 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { TopologyDescription } from '@shop/testkit/src/dapr-topology';
 import { chartRuleGroups, dashboardExpressions, metricNamesIn } from '../deploy/support/monitoring';
-import { baseUrl } from './support/base-url';
+import { appUrls, baseUrl } from './support/base-url';
 
 /**
  * The chart's alert rules and Grafana dashboards name only metrics the platform really exposes: every metric
  * an expression selects is on the running platform's /metrics. The embedded topology serves every service's
- * metrics on its one origin; in the Dapr topology the gateway serves its own, and each service its own on its
- * app port (as Prometheus scrapes them in the cluster), read through the topology's description.
+ * metrics on its one origin; in the Dapr topologies the gateway serves its own, and each service its own on its
+ * app port (as Prometheus scrapes them in the cluster): the host one's read through the topology's description,
+ * the compose one's published on loopback (E2E_APP_URLS).
  */
-const embedded = process.env.E2E_BASE_URL === (process.env.E2E_EMBEDDED_URL ?? process.env.E2E_EMBEDDED_STARTED_URL);
+const embedded = process.env.E2E_TOPOLOGY === 'embedded';
 
 function metricsUrls(): string[] {
   if (embedded) return [`${baseUrl()}/metrics`];
+  const apps = appUrls();
+  if (apps) return [`${baseUrl()}/metrics`, ...Object.values(apps).map((url) => `${url}/metrics`)];
   const file = process.env.E2E_DAPR_TOPOLOGY_FILE;
   if (!file) throw new Error('E2E_DAPR_TOPOLOGY_FILE is not set: run this suite through the e2e-dapr jest project');
   const description = JSON.parse(readFileSync(file, 'utf8')) as TopologyDescription;
