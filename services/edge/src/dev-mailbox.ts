@@ -120,36 +120,45 @@ function answerMailbox(mails: CaughtMail[], path: string, wantsJson: boolean): M
 
 const acceptsJsonOnly = (accept: string | undefined) => /^application\/json\b/.test(accept ?? '');
 
+/** The mailbox's two routes, answered from `mails()`; their OpenAPI document too (mailboxDocument). */
+function mailboxApi(mails: () => CaughtMail[]): ApiRoutes {
+  const api = new ApiRoutes();
+  const respond = (ctx: Context) => {
+    const answer = answerMailbox(mails(), ctx.path, acceptsJsonOnly(ctx.get('accept')));
+    ctx.status = answer.status;
+    if (answer.headers) ctx.set(answer.headers);
+    if (answer.type) ctx.type = answer.type;
+    if (answer.body !== undefined) ctx.body = answer.body;
+  };
+  const page = { description: 'The page, or {items} as JSON (each with its source as `raw`)' };
+  api.get(
+    '/dev/mailbox',
+    { summary: 'The emails caught in development, newest first', access: 'anyone', responses: { 200: page } },
+    async (ctx) => respond(ctx),
+  );
+  api.get(
+    '/dev/mailbox/:id',
+    {
+      summary: "One caught email's HTML part",
+      access: 'anyone',
+      request: { params: Joi.object({ id: Joi.string().guid().required() }) },
+      responses: { 200: { description: 'The HTML part' }, 404: { description: 'Not caught (or gone)' } },
+    },
+    async (ctx) => respond(ctx),
+  );
+  return api;
+}
+
+const mailboxDocument = (api: ApiRoutes) =>
+  api.openApi({ title: 'dev-mailbox', version: '1', description: 'The emails caught in development.' });
+
 function mailboxManifest(mails: () => CaughtMail[], close: () => Promise<void>): ServiceManifest {
   return {
     name: 'dev-mailbox',
     publicPaths: ['/dev/mailbox'],
     async setup() {
-      const api = new ApiRoutes();
-      const respond = (ctx: Context) => {
-        const answer = answerMailbox(mails(), ctx.path, acceptsJsonOnly(ctx.get('accept')));
-        ctx.status = answer.status;
-        if (answer.headers) ctx.set(answer.headers);
-        if (answer.type) ctx.type = answer.type;
-        if (answer.body !== undefined) ctx.body = answer.body;
-      };
-      const page = { description: 'The page, or {items} as JSON' };
-      api.get(
-        '/dev/mailbox',
-        { summary: 'The emails caught in development, newest first', access: 'anyone', responses: { 200: page } },
-        async (ctx) => respond(ctx),
-      );
-      api.get(
-        '/dev/mailbox/:id',
-        {
-          summary: "One caught email's HTML part",
-          access: 'anyone',
-          request: { params: Joi.object({ id: Joi.string().guid().required() }) },
-          responses: { 200: { description: 'The HTML part' }, 404: { description: 'Not caught (or gone)' } },
-        },
-        async (ctx) => respond(ctx),
-      );
-      return { router: api.router, close };
+      const api = mailboxApi(mails);
+      return { router: api.router, openApi: mailboxDocument(api), close };
     },
   };
 }
@@ -166,8 +175,15 @@ export function devMailboxRoute(served: { url: string }): GatewayRoute {
 export async function serveDevMailbox(
   mailbox: DevMailbox,
 ): Promise<{ url: string; smtpUrl: string; close(): Promise<void> }> {
+  // The gateway's /docs lists every route's OpenAPI document, this one's too.
+  const document = JSON.stringify(mailboxDocument(mailboxApi(mailbox.mails)));
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://mailbox').pathname;
+    if (path === '/openapi/dev-mailbox.json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(document);
+      return;
+    }
     if (path === '/healthz' || path === '/readyz') {
       // The gateway's readiness asks every route's target.
       res.writeHead(200, { 'content-type': 'application/json' });
