@@ -46,6 +46,15 @@ module.exports = {
       globalSetup: '<rootDir>/tests/deploy/support/global-setup.ts',
     },
     {
+      // Every service's image built with Podman (tools/containers) and run as the chart runs it: non-root, read-only
+      // root filesystem, no network, its health check, SIGTERM, its size.
+      ...common,
+      displayName: 'images',
+      testMatch: ['<rootDir>/tests/images/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/images/support/global-setup.ts',
+      testTimeout: 120_000,
+    },
+    {
       ...common,
       displayName: 'e2e-embedded',
       // The attack suite (tests/security) runs against each topology's public origin too; tests/security/dapr

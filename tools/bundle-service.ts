@@ -7,7 +7,7 @@
 // npm package stays external and is loaded from node_modules at run time, because several cannot be
 // bundled at all (better-sqlite3 is a native addon; typeorm and the database drivers load optional
 // modules by name) and the runtime image ships the production node_modules anyway.
-import { cpSync, existsSync, readdirSync, realpathSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -37,6 +37,11 @@ export function bundleableServices(root = repoRoot): string[] {
 /** The source file a bundle starts from. */
 export function entryOf(service: string, root = repoRoot): string {
   return join(root, otherEntries[service] ?? join('services', service, 'src', 'main.ts'));
+}
+
+/** The npm packages a bundle loads at run time, as its require() calls name them (written by bundleService). */
+export function externalsFileOf(service: string, outRoot = join(repoRoot, 'dist')): string {
+  return join(outRoot, `${service}.externals.json`);
 }
 
 export interface BundleResult {
@@ -75,7 +80,10 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
     const source = runtimeFolderOf(folder, Object.keys(metafile.inputs));
     if (source) cpSync(source, join(outDir, folder), { recursive: true });
   }
-  return { service, outFile, externals: [...externals].sort() };
+  const result = { service, outFile, externals: [...externals].sort() };
+  // Beside the bundle's folder, not in it: what tools/runtime-packages.ts copies into the service's image.
+  writeFileSync(externalsFileOf(service, outRoot), `${JSON.stringify(result.externals, null, 2)}\n`);
+  return result;
 }
 
 /**
@@ -147,6 +155,15 @@ function relativeRequire(fromDir: string, file: string): string {
 }
 
 async function main(): Promise<void> {
+  // `--list`: every name a bundle (and an image) can be built for. `--entry <name>`: the source file a service starts from (the Dockerfile's dev stage runs it through tsx watch).
+  if (process.argv[2] === '--entry' && process.argv[3]) {
+    console.log(relative(repoRoot, entryOf(process.argv[3])));
+    return;
+  }
+  if (process.argv[2] === '--list') {
+    console.log(bundleableServices().join('\n'));
+    return;
+  }
   const requested = process.argv.slice(2);
   const known = bundleableServices();
   const unknown = requested.filter((name) => !known.includes(name));

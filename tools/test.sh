@@ -23,6 +23,10 @@ go_tools_pid=$!
 if [[ $# -eq 0 ]]; then
   bash tools/node-runtime.sh >.tmp/node-runtime.json 2>.tmp/node-runtime.log &
   second_node_pid=$!
+  # Podman and the base images (cached by their inputs' hash; a few minutes on a fresh machine, mostly waiting on the
+  # Debian mirror) for the images pass below.
+  bash tools/containers/base-images.sh >/dev/null 2>.tmp/base-images.log &
+  base_images_pid=$!
 fi
 
 if [[ ! -x node_modules/.bin/jest || package-lock.json -nt node_modules/.package-lock.json ]]; then
@@ -72,11 +76,6 @@ else
   step "jest: system, e2e-embedded, e2e-dapr (one at a time)"
   node_modules/.bin/jest --ci --selectProjects system e2e-embedded e2e-dapr \
     --json --outputFile=.tmp/jest-platforms.json || status=$?
-  # docker-compose.yml run for real (Podman, tools/compose.sh) from the service images built above, and the same
-  # black-box suite against it: a jest run of its own, so its topology is up alone.
-  step "jest: e2e-compose (docker-compose.yml under Podman)"
-  node_modules/.bin/jest --ci --selectProjects e2e-compose \
-    --json --outputFile=.tmp/jest-compose.json || status=$?
   # The second Node first on PATH, so that what the suites spawn (`tsx`, `node`) runs on it too.
   step "jest on Node $second_node_version: unit (two at a time), e2e-embedded"
   PATH="$(dirname "$second_node_bin"):$PATH" SHOP_SQLITE_BINDING="$second_node_binding" \
@@ -85,7 +84,17 @@ else
   PATH="$(dirname "$second_node_bin"):$PATH" SHOP_SQLITE_BINDING="$second_node_binding" \
     "$second_node_bin" node_modules/.bin/jest --ci --selectProjects e2e-embedded \
     --json --outputFile=.tmp/jest-node-e2e.json || status=$?
-  results=(.tmp/jest-isolated.json .tmp/jest-platforms.json .tmp/jest-compose.json .tmp/jest-node-unit.json .tmp/jest-node-e2e.json)
+  step "jest: images (every service's image built with Podman and run as the chart runs it)"
+  wait "$base_images_pid" || { cat .tmp/base-images.log >&2; exit 1; }
+  node_modules/.bin/jest --ci --selectProjects images \
+    --json --outputFile=.tmp/jest-images.json || status=$?
+  # docker-compose.yml run for real (Podman, tools/compose.sh) from those images (tagged for compose from the build
+  # cache), and the same black-box suite against it: a jest run of its own, so its topology is up alone.
+  step "jest: e2e-compose (docker-compose.yml under Podman)"
+  node_modules/.bin/jest --ci --selectProjects e2e-compose \
+    --json --outputFile=.tmp/jest-compose.json || status=$?
+  results=(.tmp/jest-isolated.json .tmp/jest-platforms.json .tmp/jest-node-unit.json .tmp/jest-node-e2e.json
+    .tmp/jest-images.json .tmp/jest-compose.json)
 fi
 node -e '
   const runs = process.argv.slice(1).map((file) => require(`./${file}`));

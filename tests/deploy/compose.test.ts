@@ -1,18 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '../../services/edge/src/gateway-config';
 import { gatewayRoutes } from '../../services/edge/src/gateway-main';
 import { services } from '../../services/edge/src/services';
-import { dockerfilePath } from '../../tools/write-dockerfiles';
 import { repoRoot } from './support/deploy-tools';
 import { deployCheck } from './support/manifests';
 import { chartValues, registeredServices } from './support/platform';
 
 interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string; target?: string };
+  build?: { context: string; dockerfile: string; target?: string; args?: Record<string, string> };
   command?: string[];
   network_mode?: string;
   environment?: Record<string, string>;
@@ -45,8 +44,9 @@ describe('docker-compose.yml', () => {
     const service = report.services[app];
     expect(service?.build).toMatchObject({
       context: repoRoot,
-      dockerfile: `services/${app}/Dockerfile`,
+      dockerfile: 'Dockerfile',
       target: 'runtime',
+      args: { SERVICE: app },
     });
     const sidecar = report.services[`${app}-dapr`];
     expect(sidecar?.image).toBe('daprio/daprd:1.18.3');
@@ -186,8 +186,9 @@ describe('the compose gateway', () => {
   it('runs the gateway image', () => {
     expect(gateway?.build).toMatchObject({
       context: repoRoot,
-      dockerfile: relative(repoRoot, dockerfilePath('gateway')),
+      dockerfile: 'Dockerfile',
       target: 'runtime',
+      args: { SERVICE: 'gateway' },
     });
     expect(gateway?.depends_on).toEqual(
       Object.fromEntries(apps.map((app) => [app, expect.objectContaining({ condition: 'service_started' })])),
