@@ -7,9 +7,11 @@ import { freePort } from '@shop/testkit/src/free-port';
 
 /**
  * The compose topology for the black-box suite: docker-compose.yml with tests/e2e/support/compose.e2e.yml on top,
- * through tools/compose.sh (Podman here, Docker elsewhere), from the images `npm test` built before (never built
- * here: `up --no-build`). The gateway on a free loopback port; each service's app port published on loopback too, for
- * the checks that read every service's /metrics or call the hub's Azure REST API where in-cluster callers do.
+ * through tools/compose.sh (Podman here, Docker elsewhere), from the images tools/containers/build-images.sh builds
+ * with the tag the compose file names (from its cache when the images pass built them just before; compose itself
+ * builds nothing: `up --no-build`). The gateway on a free loopback port; each service's app port published on
+ * loopback too, for the checks that read every service's /metrics or call the hub's Azure REST API where in-cluster
+ * callers do.
  */
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -96,6 +98,13 @@ let started: { env: NodeJS.ProcessEnv } | undefined;
 export async function startComposeTopology(): Promise<string> {
   const external = process.env.E2E_COMPOSE_URL;
   if (external) return external;
+  const building = Date.now();
+  await run('bash', [join(repoRoot, 'tools', 'containers', 'build-images.sh'), '--tag', 'compose'], {
+    cwd: repoRoot,
+    timeout: 3_600_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  console.log(`\ncompose images built (shop-<service>:compose) in ${((Date.now() - building) / 1000).toFixed(1)} s`);
   const port = await freePort();
   const env = composeEnv(port);
   await compose(['down', '-t', '1', '-v'], env);
