@@ -10,11 +10,27 @@
 #
 # `down` also removes what docker-compose 1.29 leaves under Podman: it removes containers in parallel, and Podman
 # refuses to remove an app container while its sidecar (in its network namespace) still exists.
+# `bash tools/compose.sh --save-logs DIR` writes each container's log (DIR/<container>.log) and their states
+# (DIR/ps.txt) straight from the engine: docker-compose's own `logs` and `ps` stop at the first container gone.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export COMPOSE_PROJECT_NAME="${COMPOSE_PROJECT_NAME:-shop}"
 
-if ! command -v podman >/dev/null; then
+engine=docker
+if command -v podman >/dev/null; then engine=podman; fi
+
+save_logs() {
+  local dir="$1" name
+  mkdir -p "$dir"
+  local project=(--filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME")
+  "$engine" ps -a "${project[@]}" >"$dir/ps.txt" 2>&1 || true
+  for name in $("$engine" ps -a "${project[@]}" --format '{{.Names}}'); do
+    "$engine" logs --timestamps "$name" >"$dir/$name.log" 2>&1 || true
+  done
+}
+
+if [[ "$engine" == docker ]]; then
+  if [[ "${1:-}" == --save-logs ]]; then save_logs "$2"; exit 0; fi
   exec docker compose --project-directory "$root" "$@"
 fi
 
@@ -24,6 +40,8 @@ if ! command -v docker-compose >/dev/null; then
   echo "compose.sh: docker-compose is missing (bash tools/containers/install-podman.sh installs it)" >&2
   exit 1
 fi
+
+if [[ "${1:-}" == --save-logs ]]; then save_logs "$2"; exit 0; fi
 
 socket="$SHOP_CONTAINERS_DIR/podman-api.sock"
 answers() { curl -sf --max-time 2 --unix-socket "$socket" http://podman/_ping >/dev/null 2>&1; }

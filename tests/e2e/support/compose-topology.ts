@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { developmentHubAccessKey } from '@shop/kit';
@@ -75,17 +75,35 @@ async function waitUntilReady(baseUrl: string): Promise<void> {
   throw new Error(`the compose topology did not become ready within ${readyTimeoutMs / 1000} s (${last})`);
 }
 
-/** Each app's own address: its container's port 3000 as published on loopback. */
+/** Each app's own address: its container's port 3000 as published on loopback (one `ps`, read row by row). */
 async function appUrls(env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
-  const published = await Promise.all(
-    apps.map(async (app) => {
-      const { stdout } = await compose(['port', app, '3000'], env, 60_000);
-      const address = stdout.trim().split('\n').pop() ?? '';
-      if (!/^127\.0\.0\.1:\d+$/.test(address)) throw new Error(`${app}'s port 3000 is published at "${address}"`);
-      return [app, `http://${address}`] as const;
+  const { stdout } = await compose(['ps'], env, 60_000);
+  return Object.fromEntries(
+    apps.map((app) => {
+      const row = stdout.split('\n').find((line) => line.startsWith(`${project}_${app}_1 `)) ?? '';
+      const address = /(127\.0\.0\.1:\d+)->3000\/tcp/.exec(row)?.[1];
+      if (!address) throw new Error(`${app}'s port 3000 is not published on loopback: "${row}" in\n${stdout}`);
+      return [app, `http://${address}`];
     }),
   );
-  return Object.fromEntries(published);
+}
+
+/**
+ * `up -d`, again when Podman refused to start a container: a sidecar joining its app's network namespace while the
+ * app's container restarts (it exits while PostgreSQL still refuses it) gets "unable to restart a container in a
+ * paused or unknown state" from Podman, once in a few cold starts on a loaded machine. `up` is idempotent.
+ */
+async function upWithRetries(env: NodeJS.ProcessEnv, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await compose(['up', '-d', '--no-build'], env);
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      console.warn(`\ncompose up failed (attempt ${attempt} of ${attempts}), again: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
 }
 
 let started: { env: NodeJS.ProcessEnv } | undefined;
@@ -111,7 +129,7 @@ export async function startComposeTopology(): Promise<string> {
   const began = Date.now();
   started = { env };
   try {
-    await compose(['up', '-d', '--no-build'], env);
+    await upWithRetries(env);
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitUntilReady(baseUrl);
     process.env.E2E_COMPOSE_APP_URLS = JSON.stringify(await appUrls(env));
@@ -129,16 +147,7 @@ export async function stopComposeTopology(): Promise<void> {
   if (!started) return;
   const { env } = started;
   started = undefined;
-  mkdirSync(composeOutputDir, { recursive: true });
-  const save = async (name: string, args: string[]) => {
-    try {
-      const { stdout, stderr } = await compose(args, env, 120_000);
-      writeFileSync(join(composeOutputDir, name), stdout + stderr);
-    } catch (error) {
-      writeFileSync(join(composeOutputDir, name), String(error));
-    }
-  };
-  await save('ps.txt', ['ps']);
-  await save('containers.log', ['logs', '--no-color', '--timestamps']);
+  rmSync(composeOutputDir, { recursive: true, force: true });
+  await run('bash', [join(repoRoot, 'tools', 'compose.sh'), '--save-logs', composeOutputDir], { cwd: repoRoot, env });
   await compose(['down', '-t', '1', '-v'], env);
 }
