@@ -1,4 +1,5 @@
-// Every suite, in projects that keep their set-ups apart; tools/test.sh runs the isolated ones and the platform ones in two passes.
+// Every suite, in projects that keep their set-ups apart; tools/test.sh runs the isolated ones two at a time, then the
+// platform ones (one file at a time per project) in two lanes side by side.
 const transform = {
   '^.+\\.ts$': [
     '@swc/jest',

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole suite, as CI runs it on a fresh clone: dependencies, the slim daprd, type-check, lint,
 # then every jest project (unit, integration against real Redis/PostgreSQL/daprd, and the black-box
-# e2e suite against both topologies), and the unit and embedded e2e suites once more on the second supported
-# Node.js LTS line (tools/node-runtime.sh), so both the machine's Node and that one are proven.
+# e2e suite against both topologies), and the unit suite once more on the second supported Node.js LTS line
+# (tools/node-runtime.sh), with the Dapr topology's e2e suite on that Node, so both the machine's Node and that one
+# are proven.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 started=$SECONDS
@@ -68,33 +69,63 @@ else
   second_node_binding="$(second_node sqliteBinding)"
   echo "Node $second_node_version: $second_node_bin"
 
-  # Suites that bring up their own servers and processes run two at a time; the suites that share one platform
-  # (e2e, both topologies) or bring up whole platforms themselves (system) run one at a time, as each assumes.
+  # The second Node first on PATH, so that what the suites spawn (`tsx`, `node`) runs on it too.
+  on_second_node() {
+    PATH="$(dirname "$second_node_bin"):$PATH" SHOP_SQLITE_BINDING="$second_node_binding" "$second_node_bin" "$@"
+  }
+
+  # Suites that bring up their own servers and processes run two at a time.
   step "jest: unit, integration, deploy (two at a time)"
   node_modules/.bin/jest --ci --maxWorkers=2 --selectProjects unit integration deploy \
     --json --outputFile=.tmp/jest-isolated.json || status=$?
-  step "jest: system, e2e-embedded, e2e-dapr (one at a time)"
-  node_modules/.bin/jest --ci --selectProjects system e2e-embedded e2e-dapr \
-    --json --outputFile=.tmp/jest-platforms.json || status=$?
-  # The second Node first on PATH, so that what the suites spawn (`tsx`, `node`) runs on it too.
-  step "jest on Node $second_node_version: unit (two at a time), e2e-embedded"
-  PATH="$(dirname "$second_node_bin"):$PATH" SHOP_SQLITE_BINDING="$second_node_binding" \
-    "$second_node_bin" node_modules/.bin/jest --ci --maxWorkers=2 --selectProjects unit \
+
+  # The platform suites: within a project one file at a time (--maxWorkers=1 on any machine), as each assumes
+  # (the e2e files share their project's platform; a system file brings up whole platforms of its own). The
+  # projects share nothing (each platform on free ports, with fresh data), so they run in two lanes side by side,
+  # one per Node.js line: one project at a time, their waits (platform starts, sagas settling) left cores idle, and
+  # every project's platform stayed up (the Dapr one costs 15% of a core idle) through the others' files. The Dapr
+  # topology's suite runs on the second Node, the one the images run (`FROM node:24…`); the embedded one
+  # (`npm start`) and the system suites (the Dapr topology again, crashed and attacked) on the machine's. So every
+  # e2e test runs on both Node lines and in both topologies (tests/e2e/monitoring-names.e2e.test.ts checks each
+  # platform's Node).
+  platforms() { node_modules/.bin/jest --ci --maxWorkers=1 --json "$@"; }
+  lane_machine_node() {
+    local failed=0
+    platforms --selectProjects e2e-embedded --outputFile=.tmp/jest-e2e-embedded.json || failed=1
+    echo "== lane: system ($((SECONDS - started))s)"
+    platforms --selectProjects system --outputFile=.tmp/jest-system.json || failed=1
+    return "$failed"
+  }
+  lane_second_node() {
+    on_second_node node_modules/.bin/jest --ci --maxWorkers=1 --json --selectProjects e2e-dapr \
+      --outputFile=.tmp/jest-node-e2e-dapr.json
+  }
+  step "jest, two lanes: e2e-embedded then system | e2e-dapr on Node $second_node_version"
+  lane_machine_node >.tmp/lane-machine-node.log 2>&1 &
+  machine_lane_pid=$!
+  lane_second_node >.tmp/lane-second-node.log 2>&1 &
+  second_lane_pid=$!
+  # Each lane's output whole, once it ends (interleaved, two jest reports would be unreadable).
+  wait "$second_lane_pid" || status=1
+  cat .tmp/lane-second-node.log
+  wait "$machine_lane_pid" || status=1
+  cat .tmp/lane-machine-node.log
+
+  step "jest on Node $second_node_version: unit (two at a time)"
+  on_second_node node_modules/.bin/jest --ci --maxWorkers=2 --selectProjects unit \
     --json --outputFile=.tmp/jest-node-unit.json || status=$?
-  PATH="$(dirname "$second_node_bin"):$PATH" SHOP_SQLITE_BINDING="$second_node_binding" \
-    "$second_node_bin" node_modules/.bin/jest --ci --selectProjects e2e-embedded \
-    --json --outputFile=.tmp/jest-node-e2e.json || status=$?
   step "jest: images (every service's image built with Podman and run as the chart runs it)"
   wait "$base_images_pid" || { cat .tmp/base-images.log >&2; exit 1; }
   node_modules/.bin/jest --ci --selectProjects images \
     --json --outputFile=.tmp/jest-images.json || status=$?
   # docker-compose.yml run for real (Podman, tools/compose.sh) from those images (tagged for compose from the build
-  # cache), and the same black-box suite against it: a jest run of its own, so its topology is up alone.
+  # cache), and the same black-box suite against it, one file at a time as the other platforms: a jest run of its
+  # own, so its topology is up alone.
   step "jest: e2e-compose (docker-compose.yml under Podman)"
-  node_modules/.bin/jest --ci --selectProjects e2e-compose \
+  node_modules/.bin/jest --ci --maxWorkers=1 --selectProjects e2e-compose \
     --json --outputFile=.tmp/jest-compose.json || status=$?
-  results=(.tmp/jest-isolated.json .tmp/jest-platforms.json .tmp/jest-node-unit.json .tmp/jest-node-e2e.json
-    .tmp/jest-images.json .tmp/jest-compose.json)
+  results=(.tmp/jest-isolated.json .tmp/jest-e2e-embedded.json .tmp/jest-system.json .tmp/jest-node-e2e-dapr.json
+    .tmp/jest-node-unit.json .tmp/jest-images.json .tmp/jest-compose.json)
 fi
 node -e '
   const runs = process.argv.slice(1).map((file) => require(`./${file}`));

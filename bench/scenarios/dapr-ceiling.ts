@@ -15,7 +15,8 @@ import { exactlyOnce, type RunReceipts } from '../servers/dapr-ceiling-ledger';
 import type { LoadOutcome } from '../servers/dapr-ceiling-load';
 import { type BenchChild, forkChild } from './hub-child';
 import { openRawOrderDatabase } from './order-throughput';
-import { drive, parentPidOf, processCpuMicros, processTreeCpuMicros } from './rates';
+import { parentPidOf, processCpuMicros, processTreeCpuMicros } from './proc-stat';
+import { drive } from './rates';
 
 export const ceilingSettings = {
   /** Sends in flight for single publishes and invocations, as the orders benchmark's clients. */

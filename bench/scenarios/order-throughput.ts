@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { type PostgresServer, startPostgres } from '@shop/testkit/src/postgres';
 import { Pool } from 'pg';
 import { keptAliveHttp } from './kept-alive-http';
+import { parentPidOf } from './proc-stat';
 import { type CpuByProcess, cpuPerUnit, describeCpuPerUnit, mergeCpu, ownCpu, processTreeCpu } from './process-cpu';
-import { drive, parentPidOf, percentile, type RateResult } from './rates';
+import { drive, percentile, type RateResult } from './rates';
 import { developmentAdmin, ShopClient } from './shop-client';
 import {
   accountStock,

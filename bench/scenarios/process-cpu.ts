@@ -2,8 +2,8 @@
 // are found as the process tree under the one the bench started, each named by what it runs (the service of a
 // `services/<name>/src/main.ts`, a daprd's --app-id, postgres, redis…), and their CPU summed by that name. The
 // embedded and the Dapr topology's order benches (bench/run.ts, bench/dapr-orders.ts) both count with this module.
-import { readdirSync, readFileSync } from 'node:fs';
-import { cpuMicrosOfStat } from './rates';
+import { readFileSync } from 'node:fs';
+import { livePids, readProcStat } from './proc-stat';
 
 /** CPU used so far (µs) by each named part of a process tree; several processes of one name are summed. */
 export type CpuByProcess = Map<string, number>;
@@ -142,19 +142,15 @@ export function nameOfProcess(argv: string[], command: string): string {
 
 function liveProcesses(): Map<number, ProcessEntry> {
   const entries = new Map<number, ProcessEntry>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
+  for (const pid of livePids()) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const stat = readProcStat(pid);
       const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
       entries.set(pid, {
         pid,
-        parent: Number(fields[1]),
-        cpuMicros: cpuMicrosOfStat(stat),
-        name: nameOfProcess(argv, command),
+        parent: stat.parent,
+        cpuMicros: stat.cpuMicros,
+        name: nameOfProcess(argv, stat.command),
         argv,
       });
     } catch {
@@ -169,17 +165,12 @@ function liveProcesses(): Map<number, ProcessEntry> {
  * Dapr topology starts its own server; its port is what processTreeCpu's `postgresPort` takes).
  */
 export function databaseUrlUnder(root: number): string {
-  const parentOf = (pid: number) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  };
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const pid of livePids()) {
     try {
-      let ancestor = Number(entry);
-      while (ancestor > 1 && ancestor !== root) ancestor = parentOf(ancestor);
+      let ancestor = pid;
+      while (ancestor > 1 && ancestor !== root) ancestor = readProcStat(ancestor).parent;
       if (ancestor !== root) continue;
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
       const url = environ.find((line) => line.startsWith('DATABASE_URL=postgres'));
       if (url) return url.slice('DATABASE_URL='.length);
     } catch {}

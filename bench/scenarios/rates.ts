@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-
 /** One measured rate, printed as a row next to its baseline. */
 export interface RateResult {
   name: string;
@@ -82,49 +79,4 @@ export async function measureInTurns(
       note: figure.note,
     };
   });
-}
-
-/** The CPU a process has used so far, in microseconds: user + system time of all its threads, plus what its exited children used. */
-export function processCpuMicros(pid: number): number {
-  return cpuMicrosOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-}
-
-/** The CPU of a process and of every live child it has (a PostgreSQL server and its backends), in microseconds. */
-export function processTreeCpuMicros(pid: number): number {
-  let total = processCpuMicros(pid);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (statFields(stat)[1] === String(pid)) total += cpuMicrosOfStat(stat);
-    } catch {
-      // The process exited while we looked; its time is in its parent's children's time now.
-    }
-  }
-  return total;
-}
-
-/** The parent of a process (the postmaster of a PostgreSQL backend). */
-export function parentPidOf(pid: number): number {
-  return Number(statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[1]);
-}
-
-/** utime + stime + cutime + cstime (fields 14 to 17 of proc_pid_stat(5)) in microseconds. */
-export function cpuMicrosOfStat(stat: string): number {
-  const fields = statFields(stat);
-  const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0);
-  if (!Number.isFinite(ticks)) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);
-  return (ticks * 1_000_000) / clockTicksPerSecond();
-}
-
-// The fields after the command name, from the state (field 3) on; the name is in parentheses and may hold any
-// character, ")" and spaces included, so it ends at the last ")".
-function statFields(stat: string): string[] {
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-}
-
-let ticksPerSecond: number | undefined;
-function clockTicksPerSecond(): number {
-  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-  return ticksPerSecond;
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { developmentHubAccessKey } from '@shop/kit';
 import { spawnManaged } from '@shop/testkit/src/managed-process';
 import jwt from 'jsonwebtoken';
+import { readProcStat } from '../scenarios/proc-stat';
 import { productionEnv } from '../scenarios/production-env';
 import { controlBroadcasts, type StockMessage } from './broadcast-control';
 import type { ProcessStats } from './ipc-commands';
@@ -21,16 +22,13 @@ const productId = String(process.env.BENCH_PRODUCT_ID);
 const nodeEnv = process.env.BENCH_NODE_ENV;
 const production = nodeEnv === 'production';
 
-/** The platform's CPU time, memory and open files, from /proc (its clock ticks are 10 ms). */
+/** The platform's CPU time (its own threads'), memory and open files, from /proc. */
 async function platformStats(pid: number): Promise<ProcessStats> {
-  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th of those.
-  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(stat[11]) + Number(stat[12]);
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return {
     rssBytes: Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]) * 1024,
     heapUsedBytes: Number.NaN,
-    cpuMicros: ticks * 10_000,
+    cpuMicros: readProcStat(pid).ownCpuMicros,
     openFiles: (await readdir(`/proc/${pid}/fd`)).length,
   };
 }

@@ -1,8 +1,10 @@
 // The admin dashboard in a real browser (Debian's Chromium, headless, driven by playwright-core), against each
 // topology's origin: an admin signs in, sees the figures, an order placed through the API shows on the page without
 // a reload; bad credentials and a customer account are refused with a message. Screenshots of the signed-in page
-// (desktop and phone width) are saved under .tmp/test-output/analytics-dashboard/.
+// (desktop and phone width) are saved under .tmp/test-output/analytics-dashboard/. First, the page as served: its
+// form, bundled script and style, all from the same origin.
 import { mkdirSync } from 'node:fs';
+import { get as rawGet } from 'node:http';
 import { join } from 'node:path';
 import { json } from '@shop/testkit/src/listen';
 import { chromiumBrowser, ensureBinary } from '@shop/testkit/src/system-binaries';
@@ -144,25 +146,44 @@ describe(`the admin dashboard in Chromium (${topology})`, () => {
     }
   }, 120_000);
 
-  it('renews the access token a minute before it expires, and keeps the renewed login', async () => {
+  it('renews the access token a minute before it expires, reads with the renewed one, and keeps the renewed login', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
     try {
-      // The page's clock is the test's to move: waiting out a real token lifetime would take 15 minutes.
+      // The page's wall clock is the test's to move: waiting out a real token lifetime would take 15 minutes. Only
+      // the wall clock jumps (setSystemTime fires no timer): the page's timers keep real time, so the SignalR
+      // client's keep-alive and server timeout see nothing unusual and the live connection stays up.
       await page.clock.install();
       await page.goto(`${baseUrl()}/admin`);
       const login = page.waitForResponse((response) => response.url().endsWith('/api/auth/login'));
       await signIn(page, developmentAdmin.email, developmentAdmin.password);
       const { expiresIn, accessToken } = (await (await login).json()) as { expiresIn: number; accessToken: string };
-      await metric(page, 'orders.placed').waitFor();
+      await page.locator('#live-status[data-state="live"]').waitFor({ timeout: liveWaitMs });
 
       const refreshed = page.waitForResponse((response) => response.url().endsWith('/api/auth/refresh'));
-      await page.clock.fastForward((expiresIn - 60 + 1) * 1000);
+      await page.clock.setSystemTime(Date.now() + (expiresIn - 60 + 1) * 1000);
       const renewal = await refreshed;
       expect(renewal.status()).toBe(200);
       const renewed = (await renewal.json()) as { accessToken: string; refreshToken: string };
       expect(renewed.accessToken).not.toBe(accessToken);
+      // The page takes the pair once it has read the answer; a read already under way may still carry the old one.
+      await page.waitForTimeout(250);
+
+      // The next read: an order placed through the API changes the figures, and the page reads its panels again.
+      const nextRead = page.waitForRequest((request) => request.url().includes('/api/analytics/'));
+      const customer = await newCustomer();
+      const productId = await productWithStock(3, 1000);
+      const placed = await postJson(
+        '/api/orders',
+        { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() },
+        bearer(customer.accessToken),
+      );
+      expect(placed.status).toBe(202);
+      const read = await nextRead;
+      expect(read.headers().authorization).toBe(`Bearer ${renewed.accessToken}`);
+      expect((await read.response())?.status()).toBe(200);
+      expect(await page.locator('#live-status').getAttribute('data-state')).toBe('live');
 
       // The page holds the renewed pair: signing out ends the login with the renewed refresh token (the old one was
       // spent by the renewal, and identity would refuse it).
@@ -194,4 +215,41 @@ describe(`the admin dashboard in Chromium (${topology})`, () => {
       await page.close();
     }
   }, 60_000);
+});
+
+describe('the admin dashboard page as served', () => {
+  /** Raw HTTP: the exact path matters (fetch would follow nothing here, but says nothing of a path's form either). */
+  function fetchRaw(path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+    return new Promise((resolve, reject) => {
+      rawGet(`${baseUrl()}${path}`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      }).on('error', reject);
+    });
+  }
+
+  it('is served at /admin on the same origin, with a sign-in form and its bundled script and style', async () => {
+    const page = await fetchRaw('/admin');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.body).toMatch(/<input id="email" name="email" type="email"/);
+    expect(page.body).toMatch(/<input id="password" name="password" type="password"/);
+    const scripts = [...page.body.matchAll(/<script[^>]* src="([^"]+)"/g)].map((match) => match[1] as string);
+    expect(scripts).toEqual(['/admin/dashboard.js']);
+    const script = await fetchRaw('/admin/dashboard.js');
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    // Chart.js and the SignalR client inside, nothing fetched from elsewhere.
+    expect(script.body).toContain('MetricsChanged');
+    expect(script.body).toMatch(/Chart\.js v4/);
+    expect(script.body).not.toMatch(/https?:\/\/(cdn|unpkg|cdnjs)/);
+    const style = await fetchRaw('/admin/dashboard.css');
+    expect(style.status).toBe(200);
+    expect(style.headers['content-type']).toBe('text/css; charset=utf-8');
+  });
 });

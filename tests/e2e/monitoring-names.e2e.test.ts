@@ -42,14 +42,36 @@ function exposedNames(text: string): Set<string> {
   return names;
 }
 
+/** The Node.js a process scraped runs on, from prom-client's default `nodejs_version_info` series. */
+function nodeVersionIn(text: string): string | undefined {
+  return /^nodejs_version_info\{[^}]*version="([^"]+)"/m.exec(text)?.[1];
+}
+
 describe('the monitoring expressions against the running platform', () => {
   const exposed = new Set<string>();
+  const nodeVersions = new Map<string, string | undefined>();
   beforeAll(async () => {
     for (const url of metricsUrls()) {
       const res = await fetch(url);
       expect(res.status).toBe(200);
-      for (const name of exposedNames(await res.text())) exposed.add(name);
+      const text = await res.text();
+      for (const name of exposedNames(text)) exposed.add(name);
+      nodeVersions.set(url, nodeVersionIn(text));
     }
+  });
+
+  // npm test runs a topology's suite on the second Node.js line with that Node first on PATH: this proves the
+  // platform's processes really run on it (a process started by another Node would pass every other test). The
+  // compose topology runs the images instead, every process on the one Node.js 24 they are built with
+  // (`FROM node:24…`), whatever Node runs this suite. A platform the suite did not start (E2E_<KIND>_URL) runs on
+  // whatever Node its owner chose.
+  const topology = process.env.E2E_TOPOLOGY ?? 'external';
+  const startedBySuite = topology !== 'external' && !process.env[`E2E_${topology.toUpperCase()}_URL`];
+  (startedBySuite ? it : it.skip)('runs every process it scrapes on the Node.js it should', () => {
+    expect(nodeVersions.size).toBeGreaterThan(0);
+    const expected = topology === 'compose' ? [...nodeVersions.values()][0] : process.version;
+    if (topology === 'compose') expect(expected).toMatch(/^v24\./);
+    for (const [url, version] of nodeVersions) expect({ url, version }).toEqual({ url, version: expected });
   });
 
   it('finds the metrics of every service on /metrics (the scrape read what it should)', () => {

@@ -1,42 +1,48 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { connect } from 'node:http2';
 import { appIds, topics } from '@shop/contracts';
 import type { TopologyDescription, TopologyMember } from '@shop/testkit/src/dapr-topology';
 import { json } from '@shop/testkit/src/listen';
+import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '@shop/testkit/src/otlp-receiver';
+import { rawRequest } from '@shop/testkit/src/raw-http';
 import { bearer, newCustomer, postJson } from '../e2e/support/accounts';
 import { get, orderReaching, payment, productWithStock, shippingAddress, testCards } from '../e2e/support/shop';
 import { type DaprPlatform, startDaprPlatform } from './support/dapr-platform';
+import { fromDaprd, ownerOf, placeOrderUnder, sagaServices, traceReaching, tracingEnv } from './support/trace';
 
 // The attacks of issue "Close the doors", made as any process on the network could make them: straight to each
 // service's app port and each daprd's HTTP API, over raw HTTP, with no credentials, wrong ones, or a sidecar's
 // own token asking for more than the mesh policy gives its app.
 
+// The same platform exports its traces (services and sidecars) to an OTLP receiver, for the trace test at the end:
+// one Dapr platform for both, since bringing one up is most of either file's time.
+
 let platform: DaprPlatform;
+let receiver: OtlpReceiver;
 
 beforeAll(async () => {
-  platform = await startDaprPlatform();
+  receiver = await startOtlpReceiver();
+  // daprd reads the same variables; it speaks gRPC unless the protocol says http.
+  const sidecarEnv = {
+    ...tracingEnv(receiver),
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_INSECURE: 'true',
+  };
+  platform = await startDaprPlatform(tracingEnv(receiver), { sidecarEnv });
 }, 240_000);
-afterAll(() => platform?.stop(), 60_000);
-
-interface Answer {
-  status: number;
-  body: string;
-}
+afterAll(async () => {
+  await platform?.stop();
+  await receiver?.close();
+}, 60_000);
 
 /** Raw HTTP to a loopback port: the path and headers go on the wire exactly as written. */
 function raw(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string) {
-  return new Promise<Answer>((resolve, reject) => {
-    const outgoing = request({ host: '127.0.0.1', port, method, path, headers }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () =>
-        resolve({ status: incoming.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
+  return rawRequest(`http://127.0.0.1:${port}`, {
+    method,
+    target: path,
+    headers,
+    ...(body === undefined ? {} : { body }),
   });
 }
 
@@ -281,4 +287,13 @@ describe('the topology description', () => {
     }
     expect(description.sentry.address).toBe(platform.topology.sentry.address);
   });
+});
+
+describe('one trace across the services, exported over OTLP', () => {
+  it('Dapr topology: the services and their sidecars continue the caller’s trace', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    await placeOrderUnder(traceId);
+    const owner = (span: ReceivedSpan) => (fromDaprd(span) ? `daprd ${span.service}` : ownerOf(span));
+    await traceReaching(receiver, traceId, owner, [...sagaServices, ...sagaServices.map((name) => `daprd ${name}`)]);
+  }, 120_000);
 });

@@ -1,16 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type EventEnvelope, topics } from '@shop/contracts';
-import {
-  type DeliveryOutcome,
-  type EmbeddedPlatform,
-  runEmbedded,
-  type ServiceManifest,
-  type Subscription,
-} from '@shop/kit';
+import type { EventEnvelope } from '@shop/contracts';
+import type { DeliveryOutcome, ServiceManifest, Subscription } from '@shop/kit';
 import { json } from '@shop/testkit/src/listen';
-import { quickPasswordHashing } from '@shop/testkit/src/quick-passwords';
 import { services } from '../../services/edge/src/services';
 import { type SmtpInbox, startSmtpInbox } from '../../services/notifications/test/support/smtp-inbox';
 import { bearer, newCustomer, postJson } from '../e2e/support/accounts';
@@ -25,6 +15,7 @@ import {
   testCards,
 } from '../e2e/support/shop';
 import { customersFor, expectSoldOutExactly, placeAtOnce, settled } from '../e2e/support/stampede';
+import { type SystemEmbeddedPlatform, startEmbeddedPlatform } from './support/embedded-platform';
 
 /**
  * Every consumer of every service gets each event three times: twice at once, then once more after both
@@ -54,9 +45,6 @@ function deliveringEverythingThrice(app: string, subscription: Subscription): Su
   };
 }
 
-/** Every event published on the bus, as a subscriber of every topic receives it (whatever published it: a relay). */
-const published: Array<{ topic: string; event: EventEnvelope }> = [];
-
 function withDuplicates(manifest: ServiceManifest): ServiceManifest {
   return {
     ...manifest,
@@ -67,57 +55,26 @@ function withDuplicates(manifest: ServiceManifest): ServiceManifest {
   };
 }
 
-/** The distinct events (by id) published on a topic about one order. */
-function eventsAbout(orderId: string, topic: string): EventEnvelope[] {
-  const byId = new Map<string, EventEnvelope>();
-  for (const entry of published) {
-    if (entry.topic === topic && (entry.event.data as { orderId?: string }).orderId === orderId) {
-      byId.set(entry.event.id, entry.event);
-    }
-  }
-  return [...byId.values()];
-}
-
 function expectOnce(orderId: string, topics: string[]): void {
-  for (const topic of topics) expect([topic, eventsAbout(orderId, topic).length]).toEqual([topic, 1]);
+  for (const topic of topics) expect([topic, shop.eventsAbout(orderId, topic).length]).toEqual([topic, 1]);
 }
 
-let platform: EmbeddedPlatform;
-let dataDir: string;
+let shop: SystemEmbeddedPlatform;
 /** The SMTP server the notifications service sends to. */
 let smtp: SmtpInbox;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'shop-every-event-twice-'));
   smtp = await startSmtpInbox();
-  platform = await runEmbedded(services.map(withDuplicates), {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SHOP_DATA_DIR: dataDir,
-      LOG_LEVEL: 'fatal',
-      ...quickPasswordHashing,
-      SMTP_URL: smtp.url,
-      NOTIFICATION_SEND_INTERVAL_MS: '50',
-    },
+  shop = await startEmbeddedPlatform(services.map(withDuplicates), {
+    name: 'every-event-twice',
+    env: { SMTP_URL: smtp.url, NOTIFICATION_SEND_INTERVAL_MS: '50' },
+    recordPublished: true,
   });
-  platform.bus.register('recorder', {
-    subscriptions: Object.values(topics).map((topic) => ({
-      topic,
-      async handle(event: EventEnvelope) {
-        published.push({ topic, event });
-        return 'success' as const;
-      },
-    })),
-  });
-  process.env.E2E_BASE_URL = platform.url;
 }, 60_000);
 
 afterAll(async () => {
-  await platform?.shutdown();
+  await shop?.stop();
   await smtp?.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function placeOne(token: string, productId: string, quantity: number, cardNumber?: string) {
@@ -153,7 +110,7 @@ describe('every event delivered to every consumer three times (twice at once, on
         'inventory.stock-committed',
       ]);
     });
-    expect(eventsAbout(orderId, 'payments.payment-failed')).toEqual([]);
+    expect(shop.eventsAbout(orderId, 'payments.payment-failed')).toEqual([]);
     // One email per event: the welcome and the confirmation, however often each event came.
     await eventually(async () => expect(smtp.to(customer.email)).toHaveLength(2));
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -220,10 +177,12 @@ describe('every event delivered to every consumer three times (twice at once, on
   }, 120_000);
 
   it('really ran every saga handler three times per event', () => {
-    const placedEvents = new Set(published.filter((e) => e.topic === 'orders.order-placed').map((e) => e.event.id));
+    const placedEvents = new Set(
+      shop.published.filter((e) => e.topic === 'orders.order-placed').map((e) => e.event.id),
+    );
     expect(placedEvents.size).toBeGreaterThan(60);
     const reservedEvents = new Set(
-      published.filter((e) => e.topic === 'inventory.stock-reserved').map((e) => e.event.id),
+      shop.published.filter((e) => e.topic === 'inventory.stock-reserved').map((e) => e.event.id),
     );
     expect(reservedEvents.size).toBeGreaterThan(20);
     for (const [consumer, events] of [

@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { defaultReviewThresholds, type EventEnvelope, eventFlows, topics } from '@shop/contracts';
-import { type EmbeddedPlatform, type Mesh, runEmbedded } from '@shop/kit';
+import type { Mesh } from '@shop/kit';
 import { contractProblems } from '@shop/testkit/src/event-contracts';
 import { json } from '@shop/testkit/src/listen';
-import { quickPasswordHashing } from '@shop/testkit/src/quick-passwords';
 import { services } from '../../services/edge/src/services';
 import { adminToken, bearer, newCustomer, postJson } from '../e2e/support/accounts';
 import { eventually } from '../e2e/support/eventually';
 import { get, orderReaching, payment, productWithStock, shippingAddress, testCards } from '../e2e/support/shop';
+import { type SystemEmbeddedPlatform, startEmbeddedPlatform } from './support/embedded-platform';
 
 /**
  * What every service really publishes, checked against the contracts in @shop/contracts: the whole platform
@@ -30,33 +27,17 @@ function recording(publisher: string, mesh: Mesh): Mesh {
   };
 }
 
-let platform: EmbeddedPlatform;
-let dataDir: string;
+let shop: SystemEmbeddedPlatform;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'shop-published-events-'));
-  platform = await runEmbedded(services, {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SHOP_DATA_DIR: dataDir,
-      LOG_LEVEL: 'fatal',
-      ...quickPasswordHashing,
-    },
-    // Each service's mesh, which its setup and the kit's outbox relay publish through.
-    wrapMesh: recording,
-  });
-  process.env.E2E_BASE_URL = platform.url;
+  // Each service's mesh, which its setup and the kit's outbox relay publish through.
+  shop = await startEmbeddedPlatform(services, { name: 'published-events', wrapMesh: recording });
 }, 60_000);
 
-afterAll(async () => {
-  await platform?.shutdown();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => shop?.stop());
 
 async function send(method: string, path: string, token: string, body?: unknown): Promise<Response> {
-  return fetch(`${platform.url}${path}`, {
+  return fetch(`${shop.platform.url}${path}`, {
     method,
     headers: { ...bearer(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -133,7 +114,7 @@ describe('what the services publish', () => {
       // Reservations expiring (stock-released for 'expired') are proved in inventory's own tests.
       expect(everyTopic.filter((topic) => !seen.has(topic))).toEqual([]);
     }, 30_000);
-    await platform.bus.drain();
+    await shop.platform.bus.drain();
 
     expect(published.flatMap(({ topic, event }) => contractProblems(topic, event))).toEqual([]);
     // And each by the service that owns its topic (the mesh policy's publisher).

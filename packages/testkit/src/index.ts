@@ -9,4 +9,5 @@ export * from './otlp-receiver';
 export * from './postgres';
 export * from './redis';
 export * from './sentry';
+export * from './sql-statements';
 export * from './system-binaries';

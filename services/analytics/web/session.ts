@@ -10,6 +10,12 @@ interface Tokens {
 
 /** Renew this long before the access token expires (its lifetime is at most 15 minutes). */
 const renewAheadSeconds = 60;
+/**
+ * How often the page looks whether renewal is due. It compares the wall clock with the instant the token expires,
+ * not a timer set for the whole lifetime: a laptop asleep or a background tab (whose timers browsers slow down)
+ * would otherwise wake with an expired token, and a timer counts neither.
+ */
+const renewalCheckMs = 5_000;
 
 export class NotAnAdminError extends Error {}
 
@@ -33,7 +39,10 @@ async function post(path: string, body: unknown): Promise<Response> {
 
 export class AdminSession {
   private tokens: Tokens | undefined;
-  private renewal: ReturnType<typeof setTimeout> | undefined;
+  /** Date.now() from which the tokens are renewed. */
+  private renewAt = 0;
+  private renewal: ReturnType<typeof setInterval> | undefined;
+  private renewing = false;
 
   /** @param onEnded called when the session cannot be renewed (the dashboard asks to sign in again). */
   constructor(private readonly onEnded: (reason: string) => void) {}
@@ -64,25 +73,39 @@ export class AdminSession {
 
   private keep(tokens: Tokens): void {
     this.tokens = tokens;
-    clearTimeout(this.renewal);
-    const delaySeconds = Math.max(5, tokens.expiresIn - renewAheadSeconds);
-    this.renewal = setTimeout(() => void this.renew(), delaySeconds * 1000);
+    this.renewAt = Date.now() + Math.max(5, tokens.expiresIn - renewAheadSeconds) * 1000;
+    this.renewal ??= setInterval(() => void this.renewIfDue(), renewalCheckMs);
+  }
+
+  private async renewIfDue(): Promise<void> {
+    if (!this.tokens || this.renewing || Date.now() < this.renewAt) return;
+    this.renewing = true;
+    try {
+      await this.renew();
+    } finally {
+      this.renewing = false;
+    }
   }
 
   private async renew(): Promise<void> {
-    if (!this.tokens) return;
+    const renewed = this.tokens;
+    if (!renewed) return;
     try {
-      const response = await post('/api/auth/refresh', { refreshToken: this.tokens.refreshToken });
+      const response = await post('/api/auth/refresh', { refreshToken: renewed.refreshToken });
       if (!response.ok) throw await problemOf(response);
-      this.keep((await response.json()) as Tokens);
+      const tokens = (await response.json()) as Tokens;
+      // Signed out (or in again) while the renewal was on its way: that login is not this one.
+      if (this.tokens === renewed) this.keep(tokens);
     } catch (error) {
+      if (this.tokens !== renewed) return;
       this.forget();
       this.onEnded(`Your session ended (${(error as Error).message}). Sign in again.`);
     }
   }
 
   private forget(): void {
-    clearTimeout(this.renewal);
+    clearInterval(this.renewal);
+    this.renewal = undefined;
     this.tokens = undefined;
   }
 }

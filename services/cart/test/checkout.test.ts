@@ -556,4 +556,119 @@ describe('a checkout that ended after orders accepted it', () => {
   });
 });
 
+describe('a checkout orders answers only after its lease expired', () => {
+  it('still empties the cart of the order once, although a later access dropped the lease meanwhile', async () => {
+    const w = world();
+    const lamp = product(w);
+    const vase = product(w);
+    await putLine(w, lamp, 2);
+    const orderId = orderIdFor(w.customerId, 'key-1');
+    // Orders is slow: it takes the order only once the test lets it, after the lease ran out.
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    let reached: () => void = () => undefined;
+    const ordersReached = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const slowOrders: CheckoutDeps = {
+      ...w.deps,
+      orders: {
+        ...w.deps.orders,
+        place: async (request) => {
+          reached();
+          await answered;
+          return w.deps.orders.place(request);
+        },
+      },
+    };
+    const placing = checkout(ctx, input(w, 'key-1'), slowOrders);
+    await ordersReached;
+
+    // A later access, the lease expired: orders has no such order yet, so the lease goes and a vase goes in.
+    w.clock.advanceSeconds(leaseSeconds + 1);
+    const ownCart = { ...w.deps, carts: settlingCheckouts(ctx, { authorization: `Bearer ${w.customerId}` }, w.deps) };
+    const written = await changeCart(
+      ctx,
+      { ref: w.ref, operation: 'set-line', change: (cart, now) => cart && setLine(cart, vase, 1, now) },
+      ownCart,
+    );
+    expect(written.ok && linesOf(written.cart)).toEqual([
+      { productId: lamp, quantity: 2 },
+      { productId: vase, quantity: 1 },
+    ]);
+    expect((await cartOf(w))?.checkout).toBeUndefined();
+
+    // Now orders takes the order and answers: the order stands, so its lines leave the cart; the vase stays.
+    answer();
+    expect(await placing).toMatchObject({ ok: true, outcome: 'accepted', status: 202, orderId });
+    expect(linesOf(await cartOf(w))).toEqual([{ productId: vase, quantity: 1 }]);
+    expect(await eventsFor(w, orderId)).toHaveLength(1);
+
+    // Only once: the key's retry replays, a later access settles nothing, and the lines put back stay.
+    await putLine(w, lamp, 2);
+    expect(await checkout(ctx, input(w, 'key-1'), w.deps)).toMatchObject({ ok: true, outcome: 'replayed', orderId });
+    expect(
+      await settleExpiredCheckout(ctx, { customerId: w.customerId, authorization: `Bearer ${w.customerId}` }, w.deps),
+    ).toBe('none');
+    expect(linesOf(await cartOf(w))).toEqual([
+      { productId: vase, quantity: 1 },
+      { productId: lamp, quantity: 2 },
+    ]);
+    expect(w.ordersApp.orders.size).toBe(1);
+  });
+
+  it('is finished by a later access when the request that placed it ended before its late answer came', async () => {
+    const w = world();
+    const lamp = product(w);
+    await putLine(w, lamp, 2);
+    const orderId = orderIdFor(w.customerId, 'key-1');
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    let reached: () => void = () => undefined;
+    const ordersReached = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    // Orders takes the order late; the process then ends before the checkout saves its record.
+    const slowThenGone: CheckoutDeps = {
+      ...w.deps,
+      orders: {
+        ...w.deps.orders,
+        place: async (request) => {
+          reached();
+          await answered;
+          return w.deps.orders.place(request);
+        },
+      },
+      records: {
+        ...w.deps.records,
+        save: async () => {
+          throw new Error('process ended before the record');
+        },
+      },
+    };
+    const placing = checkout(ctx, input(w, 'key-1'), slowThenGone);
+    await ordersReached;
+    w.clock.advanceSeconds(leaseSeconds + 1);
+    const ownCart = settlingCheckouts(ctx, { authorization: `Bearer ${w.customerId}` }, w.deps);
+    expect(linesOf((await ownCart.read(w.ref))?.cart)).toEqual([{ productId: lamp, quantity: 2 }]);
+    answer();
+    await expect(placing).rejects.toThrow(/process ended/);
+    expect(w.ordersApp.orders.has(orderId)).toBe(true);
+
+    // The next access asks orders about the released checkout: the order stands, so its lines leave the cart.
+    w.clock.advanceSeconds(30);
+    expect(linesOf((await ownCart.read(w.ref))?.cart)).toEqual([]);
+    expect(await eventsFor(w, orderId)).toHaveLength(1);
+    expect(await checkout(ctx, input(w, 'key-1'), w.deps)).toMatchObject({ ok: true, outcome: 'replayed', orderId });
+    // Once: lines put in since stay, and orders is not asked again.
+    await putLine(w, lamp, 1);
+    expect(linesOf((await ownCart.read(w.ref))?.cart)).toEqual([{ productId: lamp, quantity: 1 }]);
+    expect((await cartOf(w))?.releasedCheckouts).toBeUndefined();
+  });
+});
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

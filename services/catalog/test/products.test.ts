@@ -178,6 +178,7 @@ describe('creating a product', () => {
           status: 'active',
           initialStock: 3,
           createdAt: product.createdAt,
+          version: 1,
         },
       },
     ]);
@@ -256,6 +257,7 @@ describe('replacing a product', () => {
         categoryId: other.id,
         status: 'active',
         updatedAt: updated.updatedAt,
+        version: 2,
       },
     });
   });
@@ -282,6 +284,27 @@ describe('replacing a product', () => {
   });
 });
 
+describe("the product's version in its events", () => {
+  it('goes up by one with every change, so consumers order changes within one millisecond', async () => {
+    const product = await h.given.product({ categoryId });
+    for (const name of ['Red mug', 'Blue mug', 'Grey mug']) {
+      await h.expectStatus(
+        await h.request('PUT', `/api/products/${product.id}`, { as: 'admin', body: { ...mug(), name } }),
+        200,
+      );
+    }
+    await h.request('DELETE', `/api/products/${product.id}`, { as: 'admin' });
+    const mine = (await h.outbox()).filter((e) => (e.data as { productId: string }).productId === product.id);
+    expect(mine.map((e) => [e.topic, (e.data as { version: number }).version])).toEqual([
+      ['catalog.product-created', 1],
+      ['catalog.product-updated', 2],
+      ['catalog.product-updated', 3],
+      ['catalog.product-updated', 4],
+      ['catalog.product-deleted', 5],
+    ]);
+  });
+});
+
 describe('deleting a product', () => {
   it('archives it: 204, then 404 on GET, PUT and DELETE, gone from search, catalog.product-deleted written', async () => {
     const product = await h.given.product({ categoryId });
@@ -298,7 +321,7 @@ describe('deleting a product', () => {
         topic: 'catalog.product-deleted',
         type: 'catalog.product-deleted',
         id: expect.any(String),
-        data: { productId: product.id, deletedAt: expect.any(String) },
+        data: { productId: product.id, deletedAt: expect.any(String), version: 2 },
       },
     ]);
   });
@@ -331,6 +354,7 @@ describe('the internal lookup', () => {
           categoryId,
           status: 'archived',
           updatedAt: deleted?.data.deletedAt,
+          version: 2,
         },
         {
           id: a.id,
@@ -340,6 +364,7 @@ describe('the internal lookup', () => {
           categoryId,
           status: 'active',
           updatedAt: a.updatedAt,
+          version: 1,
         },
       ],
     });

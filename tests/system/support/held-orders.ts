@@ -1,19 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { defaultReviewThresholds, type EventEnvelope, topics } from '@shop/contracts';
-import {
-  type DeliveryOutcome,
-  type EmbeddedPlatform,
-  runEmbedded,
-  type ServiceManifest,
-  type Subscription,
-} from '@shop/kit';
+import { defaultReviewThresholds, type EventEnvelope } from '@shop/contracts';
+import type { DeliveryOutcome, EmbeddedPlatform, ServiceManifest, Subscription } from '@shop/kit';
 import { json } from '@shop/testkit/src/listen';
-import { quickPasswordHashing } from '@shop/testkit/src/quick-passwords';
 import { services } from '../../../services/edge/src/services';
 import { adminToken, bearer, postJson } from '../../e2e/support/accounts';
 import { get, payment, shippingAddress } from '../../e2e/support/shop';
+import { startEmbeddedPlatform } from './embedded-platform';
 
 /**
  * The whole platform in the embedded topology (every service, its SQLite database, the in-process mesh), every
@@ -30,50 +21,21 @@ export interface HeldOrdersPlatform {
 }
 
 export async function startHeldOrdersPlatform(env: Record<string, string> = {}): Promise<HeldOrdersPlatform> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'shop-held-orders-'));
-  const published: Array<{ topic: string; event: EventEnvelope }> = [];
   // No fraud service: every placement is scored by orders' fallback, the contract's rules on its own table.
   const withoutScorer = services.filter((service) => service.name !== 'fraud');
-  const platform = await runEmbedded(withoutScorer.map(deliveringTwice), {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SHOP_DATA_DIR: dataDir,
-      LOG_LEVEL: 'fatal',
-      ...quickPasswordHashing,
-      ...env,
-    },
+  const shop = await startEmbeddedPlatform(withoutScorer.map(deliveringTwice), {
+    name: 'held-orders',
+    env,
+    recordPublished: true,
   });
-  platform.bus.register('recorder', {
-    subscriptions: Object.values(topics).map((topic) => ({
-      topic,
-      async handle(event: EventEnvelope) {
-        published.push({ topic, event });
-        return 'success' as const;
-      },
-    })),
-  });
-  process.env.E2E_BASE_URL = platform.url;
   return {
-    platform,
-    eventsAbout(orderId, topic) {
-      const byId = new Map<string, EventEnvelope>();
-      for (const entry of published) {
-        if (entry.topic === topic && (entry.event.data as { orderId?: string }).orderId === orderId) {
-          byId.set(entry.event.id, entry.event);
-        }
-      }
-      return [...byId.values()];
-    },
+    platform: shop.platform,
+    eventsAbout: shop.eventsAbout,
     async republish(topic, event) {
-      await platform.bus.meshFor('orders').publish(topic, event);
-      await platform.bus.drain();
+      await shop.platform.bus.meshFor('orders').publish(topic, event);
+      await shop.platform.bus.drain();
     },
-    async stop() {
-      await platform.shutdown();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop: shop.stop,
   };
 }
 

@@ -1,10 +1,10 @@
 import type { EventEnvelope } from '@shop/contracts';
-import { type Counter, Gauge, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { DeadLetterStore } from '../data/dead-letters';
 import { InboxEvent } from '../data/kit-entities';
 import { consumerName } from '../events/intake';
-import { counterIn } from '../http/metrics';
+import { counterIn, scrapeTimeGauge } from '../http/metrics';
 import type { Logger } from '../log/logger';
 import { deadLetterTopicFor } from '../mesh/dapr-app-routes';
 import { takeDeliveryFailure } from '../mesh/delivery-failures';
@@ -144,31 +144,18 @@ function deadLettersCounter(metrics: Registry): Counter<'service' | 'topic'> {
   });
 }
 
-/** Every service of a process shares its registry (the embedded topology): one gauge, a count per service. */
-const storesByRegistry = new WeakMap<Registry, Map<string, DeadLetterStore>>();
-
+/**
+ * Counted at scrape time from each service's database: the number survives restarts and is the same on every replica.
+ * Every service of a process shares its registry (the embedded topology): one gauge, a count per service.
+ */
 function registerStoredGauge(metrics: Registry, service: string, store: DeadLetterStore): void {
-  let stores = storesByRegistry.get(metrics);
-  if (!stores) {
-    const counted = new Map<string, DeadLetterStore>();
-    stores = counted;
-    storesByRegistry.set(metrics, counted);
-    new Gauge({
+  scrapeTimeGauge(
+    metrics,
+    {
       name: deadLettersStoredMetric,
       help: 'Dead letters stored and not yet replayed or discarded, by service',
-      labelNames: ['service'],
-      registers: [metrics],
-      async collect() {
-        // Counted at scrape time from each database: the number survives restarts and is the same on every replica.
-        for (const [name, serviceStore] of counted) {
-          try {
-            this.set({ service: name }, await serviceStore.countStored());
-          } catch {
-            // A database that is down (or closed at shutdown) leaves the last count; /readyz reports the outage.
-          }
-        }
-      },
-    });
-  }
-  stores.set(service, store);
+      labelNames: ['service'] as const,
+    },
+    async () => [{ labels: { service }, value: await store.countStored() }],
+  );
 }

@@ -29,6 +29,8 @@ export interface CatalogProduct {
   status: ProductStatus;
   /** The catalog's instant of these facts: its createdAt, updatedAt, or the archive's deletedAt. */
   updatedAt: string;
+  /** The product's version, as the catalog's events carry it (absent from a catalog older than versions). */
+  version?: number;
 }
 
 /** Inventory's levels of a product with the per-product version its `inventory.stock-changed` events carry. */
@@ -69,6 +71,7 @@ const lookupAnswer = Joi.object<{ items: LookupItem[] }>({
         categoryId: Joi.string().guid().required(),
         status: Joi.string().valid('active', 'archived').required(),
         updatedAt: Joi.string().isoDate().required(),
+        version: Joi.number().integer().min(1),
       }),
     )
     .required(),
@@ -86,7 +89,7 @@ export function catalogProducts(mesh: Mesh): CatalogProducts {
     if (answer.status !== 200) throw new DependencyUnavailableError('catalog', `lookup answered ${answer.status}`);
     const { value, error } = lookupAnswer.validate(answer.body, { allowUnknown: true, stripUnknown: true });
     if (error) throw new DependencyUnavailableError('catalog', `lookup answered ${error.message}`);
-    return value.items.map(({ id, sku, name, price, categoryId, status, updatedAt }) => ({
+    return value.items.map(({ id, sku, name, price, categoryId, status, updatedAt, version }) => ({
       productId: id,
       sku,
       name,
@@ -94,6 +97,7 @@ export function catalogProducts(mesh: Mesh): CatalogProducts {
       categoryId,
       status,
       updatedAt,
+      ...(version === undefined ? {} : { version }),
     }));
   };
   return {

@@ -1,3 +1,4 @@
+import { recordStatements } from '@shop/testkit/src/sql-statements';
 import type { DataSource } from 'typeorm';
 import { autocommit, transaction } from '../../src/data';
 import { newWidget, openWidgets, WidgetEntity } from './support/widgets';
@@ -9,19 +10,8 @@ describe('autocommit (SQLite)', () => {
   });
   afterEach(() => db.destroy());
 
-  const recordStatements = () => {
-    const statements: string[] = [];
-    const runner = db.createQueryRunner();
-    const query = runner.query.bind(runner);
-    runner.query = ((sql: string, ...rest: []) => {
-      statements.push(sql);
-      return query(sql, ...rest);
-    }) as typeof runner.query;
-    return statements;
-  };
-
   it('runs its statements bare, without BEGIN and COMMIT', async () => {
-    const statements = recordStatements();
+    const statements = recordStatements(db);
     const widget = newWidget('bare', 2);
     await autocommit(db, (manager) => manager.insert(WidgetEntity, widget));
     expect(statements).toEqual([expect.stringMatching(/^INSERT INTO "widgets"/)]);

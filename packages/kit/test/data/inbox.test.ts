@@ -1,3 +1,4 @@
+import { recordStatements } from '@shop/testkit/src/sql-statements';
 import type { DataSource } from 'typeorm';
 import { handleOnce, InboxEvent } from '../../src/data';
 import { openWidgets, type Widget, WidgetEntity } from './support/widgets';
@@ -71,13 +72,7 @@ describe('handleOnce (SQLite)', () => {
   });
 
   it('records the event with one statement, its instant read back as the entity writes it', async () => {
-    const statements: string[] = [];
-    const runner = db.createQueryRunner();
-    const query = runner.query.bind(runner);
-    runner.query = ((sql: string, ...rest: []) => {
-      statements.push(sql);
-      return query(sql, ...rest);
-    }) as typeof runner.query;
+    const statements = recordStatements(db);
     const before = Date.now();
     await handleOnce(db, 'stock', 'event-7', async () => undefined);
     expect(statements.filter((sql) => /inbox_events/.test(sql))).toEqual([

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@shop/contracts';
+import { recordStatements } from '@shop/testkit/src/sql-statements';
 import type { DataSource } from 'typeorm';
 import { OutboxEvent, OutboxRelay, transaction } from '../../src/data';
 import {
@@ -116,13 +117,7 @@ describe('OutboxRelay (SQLite)', () => {
 
   it('claims a batch with one UPDATE and a read by key, without a transaction of its own', async () => {
     await commitEvents(3);
-    const statements: string[] = [];
-    const runner = db.createQueryRunner();
-    const query = runner.query.bind(runner);
-    runner.query = ((sql: string, ...rest: []) => {
-      statements.push(sql);
-      return query(sql, ...rest);
-    }) as typeof runner.query;
+    const statements = recordStatements(db);
     const publisher = recordingPublisher();
     expect(await relay({ publish: publisher.publish }).flush()).toBe(3);
     expect(statements.slice(0, 3)).toEqual([

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { recordStatements } from '@shop/testkit/src/sql-statements';
 import { createDataSource, transaction } from '../../src/data';
 import { sqliteStatementCacheSize } from '../../src/data/sqlite-statements';
 import { createLogger } from '../../src/log/logger';
@@ -8,13 +9,7 @@ describe('SQLite statements', () => {
   it('binds integer parameters, so the same query with another number is the same statement', async () => {
     const db = await openWidgets('sqlite::memory:');
     try {
-      const statements: string[] = [];
-      const runner = db.createQueryRunner();
-      const query = runner.query.bind(runner);
-      runner.query = ((sql: string, ...rest: []) => {
-        statements.push(sql);
-        return query(sql, ...rest);
-      }) as typeof runner.query;
+      const statements = recordStatements(db);
       await transaction(db, async (tx) => {
         await tx.manager.insert(WidgetEntity, [newWidget('a', 3), newWidget('b', 7)]);
       });

@@ -1,6 +1,6 @@
-import { request } from 'node:http';
 import Router from '@koa/router';
 import { type Listening, listen } from '@shop/testkit/src/listen';
+import { rawRequest } from '@shop/testkit/src/raw-http';
 import { createHttpApp } from '../../src/host/http-app';
 import { createMetricsRegistry } from '../../src/http/metrics';
 import { createLogger } from '../../src/log/logger';
@@ -42,22 +42,14 @@ beforeEach(() => {
 });
 
 /** Raw HTTP: the path goes on the wire exactly as written (fetch would normalise it). */
-function send(method: string, path: string, headers: Record<string, string> = {}, body?: string) {
-  return new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-    const outgoing = request({ host: '127.0.0.1', port: server.port, method, path, headers }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () =>
-        resolve({
-          status: incoming.statusCode ?? 0,
-          type: incoming.headers['content-type'] ?? '',
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
+async function send(method: string, path: string, headers: Record<string, string> = {}, body?: string) {
+  const answer = await rawRequest(server.url, {
+    method,
+    target: path,
+    headers,
+    ...(body === undefined ? {} : { body }),
   });
+  return { ...answer, type: answer.headers['content-type'] ?? '' };
 }
 
 const json = { 'content-type': 'application/json' };

@@ -1,7 +1,7 @@
-import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import type { EventEnvelope } from '@shop/contracts';
 import { type Listening, listen } from '@shop/testkit/src/listen';
+import { rawRequest } from '@shop/testkit/src/raw-http';
 import { createHttpApp, jsonBodyLimitBytes } from '../../src/host/http-app';
 import { createMetricsRegistry } from '../../src/http/metrics';
 import { createLogger } from '../../src/log/logger';
@@ -66,24 +66,16 @@ beforeEach(() => {
   outcome = async () => 'success';
 });
 
-/** Raw HTTP: the path goes on the wire exactly as written (fetch would normalise it). */
-function send(path: string, headers: Record<string, string>, body: string, chunked = false) {
-  return new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-    const outgoing = request({ host: '127.0.0.1', port: server.port, method: 'POST', path, headers }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () =>
-        resolve({
-          status: incoming.statusCode ?? 0,
-          type: incoming.headers['content-type'] ?? '',
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
-    outgoing.on('error', reject);
-    outgoing.setHeader(chunked ? 'transfer-encoding' : 'content-length', chunked ? 'chunked' : Buffer.byteLength(body));
-    outgoing.end(body);
+/** Raw HTTP: the path goes on the wire exactly as written (fetch would normalise it); chunked: no declared length. */
+async function send(path: string, headers: Record<string, string>, body: string, chunked = false) {
+  const length = Buffer.byteLength(body);
+  const answer = await rawRequest(server.url, {
+    method: 'POST',
+    target: path,
+    headers: chunked ? { ...headers, 'transfer-encoding': 'chunked' } : headers,
+    body: chunked ? `${length.toString(16)}\r\n${body}\r\n0\r\n\r\n` : body,
   });
+  return { ...answer, type: answer.headers['content-type'] ?? '' };
 }
 
 const envelope: EventEnvelope = {
@@ -237,24 +229,11 @@ describe('a batched subscription (Dapr bulk subscribe)', () => {
     ['ahead of the pipeline', 'application/json'],
     ['through the pipeline', 'text/plain'],
   ])('hands each entry to the handler and answers a status per entry id (%s)', async (_way, contentType) => {
-    const port = batchServer.port;
-    const res = await new Promise<string>((resolve, reject) => {
-      const outgoing = request(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: `/dapr/events/${topic}`,
-          headers: { 'content-type': contentType, 'dapr-api-token': token, 'content-length': Buffer.byteLength(bulk) },
-        },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-          incoming.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(bulk);
+    const { body: res } = await rawRequest(batchServer.url, {
+      method: 'POST',
+      target: `/dapr/events/${topic}`,
+      headers: { 'content-type': contentType, 'dapr-api-token': token },
+      body: bulk,
     });
     expect(JSON.parse(res)).toEqual({
       statuses: [
@@ -269,23 +248,11 @@ describe('a batched subscription (Dapr bulk subscribe)', () => {
 
   it('handles a single CloudEvent on a batched route as one event', async () => {
     const single = JSON.stringify({ specversion: '1.0', id: 'ce-1', source: 'orders', data: envelope });
-    const res = await new Promise<string>((resolve, reject) => {
-      const outgoing = request(
-        {
-          host: '127.0.0.1',
-          port: batchServer.port,
-          method: 'POST',
-          path: `/dapr/events/${topic}`,
-          headers: { ...fromSidecar, 'content-length': Buffer.byteLength(single) },
-        },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-          incoming.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(single);
+    const { body: res } = await rawRequest(batchServer.url, {
+      method: 'POST',
+      target: `/dapr/events/${topic}`,
+      headers: fromSidecar,
+      body: single,
     });
     expect(JSON.parse(res)).toEqual({ status: 'SUCCESS' });
     expect(received).toEqual([envelope.id]);
@@ -318,24 +285,11 @@ describe('the request line of a delivery answered ahead of the pipeline', () => 
     const lineServer = await listen(listener);
     try {
       const traceId = '0af7651916cd43dd8448eb211c80319c';
-      const body = cloudEvent;
-      await new Promise<void>((resolve, reject) => {
-        const outgoing = request(
-          {
-            host: '127.0.0.1',
-            port: lineServer.port,
-            method: 'POST',
-            path: `/dapr/events/${topic}`,
-            headers: {
-              ...fromSidecar,
-              traceparent: `00-${traceId}-b7ad6b7169203331-01`,
-              'content-length': Buffer.byteLength(body),
-            },
-          },
-          (incoming) => incoming.resume().on('end', () => resolve()),
-        );
-        outgoing.on('error', reject);
-        outgoing.end(body);
+      await rawRequest(lineServer.url, {
+        method: 'POST',
+        target: `/dapr/events/${topic}`,
+        headers: { ...fromSidecar, traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+        body: cloudEvent,
       });
       const line = lines.map((text) => JSON.parse(text)).find((entry) => entry.msg === 'request');
       expect(line).toMatchObject({

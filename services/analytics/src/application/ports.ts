@@ -10,8 +10,11 @@ export interface AnalyticsStore {
   saveOrderFact(fact: OrderFact): Promise<void>;
   /** Adds each effect to its counter (creating the counter's row at zero first). */
   apply(effects: Effect[]): Promise<void>;
-  /** Keeps the product's name if `at` is not older than the one kept. */
-  nameProduct(product: { productId: string; name: string; at: Date }): Promise<void>;
+  /**
+   * Keeps the product's name if this change is later than the one kept: by the catalog's `version` when both have
+   * one, else by `at` (isNewerProductChange).
+   */
+  nameProduct(product: { productId: string; name: string; at: Date; version?: number }): Promise<void>;
   /** Keeps the product's available stock if `version` is newer than the one kept. */
   stockProduct(product: { productId: string; available: number; version: number }): Promise<void>;
 }

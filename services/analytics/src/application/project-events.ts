@@ -70,7 +70,7 @@ export async function recordRegistration(
 
 export async function recordProductName(
   _ctx: HandlerContext,
-  product: { productId: string; name: string; at: Date },
+  product: { productId: string; name: string; at: Date; version?: number },
   deps: { store: AnalyticsStore },
 ): Promise<void> {
   await deps.store.nameProduct(product);

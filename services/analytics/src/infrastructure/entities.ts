@@ -36,6 +36,8 @@ export interface ProductRow {
   productId: string;
   name: string | null;
   namedAt: Date | null;
+  /** The catalog's version of the name; null when named by an event from before versions. */
+  nameVersion: number | null;
   available: number | null;
   stockVersion: number | null;
 }
@@ -104,6 +106,7 @@ export const ProductEntity = new EntitySchema<ProductRow>({
     productId: { name: 'product_id', type: String, primary: true },
     name: { name: 'name', type: String, nullable: true },
     namedAt: { name: 'named_at', type: Date, nullable: true },
+    nameVersion: { name: 'name_version', type: Number, nullable: true },
     available: { name: 'available', type: Number, nullable: true },
     stockVersion: { name: 'stock_version', type: Number, nullable: true },
   },

@@ -111,4 +111,22 @@ export class AddHeldOrders1733800000001 implements MigrationInterface {
   }
 }
 
-export const analyticsMigrations: MigrationClass[] = [CreateAnalyticsTables1733800000000, AddHeldOrders1733800000001];
+/** The catalog's per-product version of the name kept (null: named by an event from before versions). */
+export class AddProductNameVersion1765170000002 implements MigrationInterface {
+  readonly name = 'AddProductNameVersion1765170000002';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = portableColumns(queryRunner);
+    await addColumns(queryRunner, 'products', [{ ...c.integer('name_version'), isNullable: true }]);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await dropColumns(queryRunner, 'products', ['name_version']);
+  }
+}
+
+export const analyticsMigrations: MigrationClass[] = [
+  CreateAnalyticsTables1733800000000,
+  AddHeldOrders1733800000001,
+  AddProductNameVersion1765170000002,
+];

@@ -1,4 +1,4 @@
-import type { Money, OrderLine } from '@shop/contracts';
+import { isNewerProductChange, type Money, type OrderLine } from '@shop/contracts';
 import { dialectOf, type Tx, transaction } from '@shop/kit';
 import { Between, type DataSource, type EntityManager, type EntitySchema, type ObjectLiteral } from 'typeorm';
 import type { ActivityCounts, AnalyticsReads, AnalyticsStore, RevenueCounts, UnitOfWork } from '../application/ports';
@@ -192,12 +192,19 @@ export function storeOfTx(tx: Tx): AnalyticsStore {
     async apply(effects) {
       for (const row of incrementsOf(effects)) await increment(manager, row);
     },
-    async nameProduct({ productId, name, at }) {
+    async nameProduct({ productId, name, at, version }) {
       const known = await products.findOneBy({ productId });
+      const nameVersion = version ?? null;
       if (!known) {
-        await products.insert({ productId, name, namedAt: at, available: null, stockVersion: null });
-      } else if (!known.namedAt || known.namedAt.getTime() <= at.getTime()) {
-        await products.update({ productId }, { name, namedAt: at });
+        await products.insert({ productId, name, namedAt: at, nameVersion, available: null, stockVersion: null });
+      } else if (
+        !known.namedAt ||
+        isNewerProductChange(
+          { atMs: at.getTime(), ...(version === undefined ? {} : { version }) },
+          { atMs: known.namedAt.getTime(), ...(known.nameVersion === null ? {} : { version: known.nameVersion }) },
+        )
+      ) {
+        await products.update({ productId }, { name, namedAt: at, nameVersion });
       }
     },
     async stockProduct({ productId, available, version }) {
@@ -214,7 +221,14 @@ export function storeOfTx(tx: Tx): AnalyticsStore {
       if (affected) return;
       const known = await products.findOneBy({ productId });
       if (!known) {
-        await products.insert({ productId, name: null, namedAt: null, available, stockVersion: version });
+        await products.insert({
+          productId,
+          name: null,
+          namedAt: null,
+          nameVersion: null,
+          available,
+          stockVersion: version,
+        });
       }
     },
   };

@@ -28,6 +28,13 @@ export interface SubscriptionDeps {
 }
 
 /** Runs the projection in the event's transaction and reports it once that committed. */
+/** The product's name as a catalog event states it, with the catalog's version when the event carries one. */
+const nameOf = (data: { productId: string; name: string; version?: number }) => ({
+  productId: data.productId,
+  name: data.name,
+  ...(data.version === undefined ? {} : { version: data.version }),
+});
+
 const projecting =
   <T>(project: (ctx: InboxEventContext, data: T, deps: { store: AnalyticsStore }) => Promise<void>) =>
   async (ctx: InboxEventContext, event: { type: string; data: T }, deps: SubscriptionDeps) => {
@@ -94,13 +101,13 @@ export const analyticsSubscriptions = [
   subscribe(
     ProductCreated,
     projecting<ProductCreated>(async (ctx, data, deps) => {
-      await recordProductName(ctx, { productId: data.productId, name: data.name, at: new Date(data.createdAt) }, deps);
+      await recordProductName(ctx, { ...nameOf(data), at: new Date(data.createdAt) }, deps);
     }),
   ),
   subscribe(
     ProductUpdated,
     projecting<ProductUpdated>((ctx, data, deps) =>
-      recordProductName(ctx, { productId: data.productId, name: data.name, at: new Date(data.updatedAt) }, deps),
+      recordProductName(ctx, { ...nameOf(data), at: new Date(data.updatedAt) }, deps),
     ),
   ),
   subscribe(

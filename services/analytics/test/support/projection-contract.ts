@@ -255,5 +255,18 @@ export function projectionContract(database: string, open: () => Promise<Project
       expect(outlook[1]?.dailyDemand).toBeCloseTo(widgetDemand, 3);
       expect(outlook[2]).toEqual({ productId: idle, name: idle, available: 5, dailyDemand: 0, daysToStockOut: null });
     });
+
+    it("names a product by the catalog's latest change, two within one millisecond ordered by their versions", async () => {
+      const lamp = randomUUID();
+      const at = '2026-03-10T11:00:00.000Z';
+      const fields = { productId: lamp, sku: 'L-1', price: eur(900), categoryId: randomUUID(), status: 'active' };
+      await deliver(topics.productCreated, { ...fields, name: 'Lamp', initialStock: 3, createdAt: at, version: 1 });
+      // The later change first, the earlier one after it: the same instant cannot tell them apart.
+      await deliver(topics.productUpdated, { ...fields, name: 'Lamp B', updatedAt: at, version: 3 });
+      await deliver(topics.productUpdated, { ...fields, name: 'Lamp A', updatedAt: at, version: 2 });
+      await deliver(topics.stockChanged, { productId: lamp, onHand: 3, reserved: 0, available: 3, version: 1, at });
+      const outlook = await stockOutlook(ctx, { limit: 10 }, deps);
+      expect(outlook.find((line) => line.productId === lamp)?.name).toBe('Lamp B');
+    });
   });
 }

@@ -1,5 +1,12 @@
 import type { HandlerContext } from '@shop/kit';
-import { type CartRef, type CheckoutLease, checkoutUnderWay, type StoredCart } from '../domain/cart';
+import {
+  type CartRef,
+  type CheckoutLease,
+  checkoutUnderWay,
+  maxReleasedCheckouts,
+  releasedCheckoutsToAsk,
+  type StoredCart,
+} from '../domain/cart';
 import { cartCheckedOut } from './cart-events';
 import { changeCart } from './change-cart';
 import type { CartDeps, CartEvents, CartStore, CheckoutRecords, Orders, PlacedOrder } from './ports';
@@ -12,12 +19,12 @@ export interface LeaseDeps extends Pick<CartDeps, 'carts' | 'metrics' | 'clock'>
 }
 
 /**
- * Rewrites the cart while the lease of order `orderId` is on it (through the one write loop, as the lease's holder);
- * once the lease is gone (finished or released by another attempt) there is nothing left to do.
+ * Rewrites the cart as `end` says (through the one write loop, as the lease's holder); `end` answers undefined when
+ * there is nothing left to do (the lease finished or released by another attempt).
  */
 async function endLease(
   ctx: HandlerContext,
-  input: { ref: CartRef; lease: CheckoutLease; end: (cart: StoredCart) => StoredCart },
+  input: { ref: CartRef; lease: CheckoutLease; end: (cart: StoredCart, now: Date) => StoredCart | undefined },
   deps: Pick<CartDeps, 'carts' | 'metrics' | 'clock'>,
 ): Promise<void> {
   const result = await changeCart(
@@ -26,30 +33,66 @@ async function endLease(
       ref: input.ref,
       operation: 'checkout',
       leaseHolder: input.lease.idempotencyKey,
-      change: (cart) => (cart?.checkout?.orderId === input.lease.orderId ? input.end(cart) : undefined),
+      change: (cart, now) => cart && input.end(cart, now),
     },
     deps,
   );
-  if (!result.ok)
-    throw new Error(`the checkout lease of order ${input.lease.orderId} could not end: ${result.refusal.detail}`);
+  if (result.ok) return;
+  if (result.refusal.refused === 'conflict') {
+    // Another key's checkout leased the cart after this one's lease was dropped; its own answer takes out what it
+    // orders, so this order's lines (if it orders them again) leave then.
+    ctx.log.warn({ orderId: input.lease.orderId }, 'the cart is leased to another checkout; left to it');
+    return;
+  }
+  throw new Error(`the checkout lease of order ${input.lease.orderId} could not end: ${result.refusal.detail}`);
 }
 
 const withoutLease = ({ checkout: _ended, ...cart }: StoredCart): StoredCart => cart;
+const holdsLease = (cart: StoredCart, lease: CheckoutLease) => cart.checkout?.orderId === lease.orderId;
+const wasReleased = (cart: StoredCart, orderId: string) =>
+  cart.releasedCheckouts?.some((released) => released.orderId === orderId) ?? false;
 
-/** The cart without the lease, its lines as they are (orders refused the order or could not be reached). */
+function withoutReleased(cart: StoredCart, orderId: string): StoredCart {
+  const { releasedCheckouts, ...rest } = cart;
+  const left = releasedCheckouts?.filter((released) => released.orderId !== orderId) ?? [];
+  return left.length > 0 ? { ...rest, releasedCheckouts: left } : rest;
+}
+
+/**
+ * The cart without the lease, its lines as they are (orders refused the order, could not be reached, or did not
+ * have it yet when the expired lease was settled). Unless orders refused it, the order is remembered as released:
+ * should orders take it after all, its answer still empties the cart (finishCheckout).
+ */
 export async function releaseLease(
   ctx: HandlerContext,
-  input: { ref: CartRef; lease: CheckoutLease },
+  input: { ref: CartRef; lease: CheckoutLease; mayYetBePlaced: boolean },
   deps: Pick<CartDeps, 'carts' | 'metrics' | 'clock'>,
 ): Promise<void> {
-  await endLease(ctx, { ...input, end: withoutLease }, deps);
+  const { orderId } = input.lease;
+  await endLease(
+    ctx,
+    {
+      ...input,
+      end: (cart, now) => {
+        if (!holdsLease(cart, input.lease)) return undefined;
+        if (!input.mayYetBePlaced) return withoutLease(cart);
+        const remembered = withoutReleased(cart, orderId).releasedCheckouts ?? [];
+        const { expiresAt: _expired, ...lease } = input.lease;
+        const releasedCheckouts = [...remembered, { ...lease, releasedAt: now.toISOString() }];
+        return { ...withoutLease(cart), releasedCheckouts: releasedCheckouts.slice(-maxReleasedCheckouts) };
+      },
+    },
+    deps,
+  );
 }
 
 /**
  * Ends a checkout orders accepted: the answer is recorded for retries of its key, `carts.cart-checked-out` is
  * published with an id derived from the order (a repeat is a duplicate consumers drop), then the order's quantities
  * leave the cart together with the lease. Each step may run again after a crash: the record is the same, the event
- * has the same id, and the lines are removed only while the order's lease is still on the cart, so only once.
+ * has the same id, and the lines are removed only while the order's lease is still on the cart, so only once. An
+ * order whose lease was dropped before orders took it (releaseLease: orders answered after the lease expired)
+ * takes its quantities out all the same, once, while the cart remembers it as released.
  */
 export async function finishCheckout(
   ctx: HandlerContext,
@@ -75,7 +118,19 @@ export async function finishCheckout(
   await deps.events.publish(event.topic, event.envelope);
   await endLease(
     ctx,
-    { ref: input.ref, lease, end: (cart) => ({ ...withoutLease(cart), lines: withoutOrdered(cart.lines, order) }) },
+    {
+      ref: input.ref,
+      lease,
+      end: (cart) => {
+        if (holdsLease(cart, lease)) {
+          return { ...withoutReleased(withoutLease(cart), lease.orderId), lines: withoutOrdered(cart.lines, order) };
+        }
+        if (wasReleased(cart, lease.orderId)) {
+          return { ...withoutReleased(cart, lease.orderId), lines: withoutOrdered(cart.lines, order) };
+        }
+        return undefined;
+      },
+    },
     deps,
   );
 }
@@ -118,7 +173,8 @@ export async function settleExpiredCheckout(
   const found = await deps.orders.find(lease.orderId, input.authorization);
   if (found === 'unavailable') return 'unavailable';
   if (found === 'absent') {
-    await releaseLease(ctx, { ref, lease }, deps);
+    // Orders may still be working on it (a slow placement outlived the lease): remembered as released.
+    await releaseLease(ctx, { ref, lease, mayYetBePlaced: true }, deps);
     return 'released';
   }
   await finishCheckout(
@@ -137,19 +193,59 @@ export async function settleExpiredCheckout(
 }
 
 /**
+ * Asks orders about the cart's released checkouts still watched (releasedCheckoutsToAsk): an order orders took after
+ * its lease was dropped, whose own request did not finish it (the process ended), is finished now, from the key's
+ * record when there is one. Answers whether it finished any.
+ */
+export async function settleReleasedCheckouts(
+  ctx: HandlerContext,
+  input: { customerId: string; authorization: string },
+  deps: LeaseDeps,
+): Promise<boolean> {
+  const ref: CartRef = { kind: 'customer', customerId: input.customerId };
+  const read = await deps.carts.read(ref);
+  let finished = false;
+  for (const released of releasedCheckoutsToAsk(read?.cart, deps.clock.now())) {
+    if (!read) break;
+    const lease: CheckoutLease = { ...released, expiresAt: released.releasedAt };
+    const record = await deps.records.find(input.customerId, released.idempotencyKey);
+    const found =
+      record?.orderId === released.orderId
+        ? { body: record.body, order: record.order, status: record.status }
+        : await deps.orders.find(released.orderId, input.authorization);
+    if (typeof found !== 'object') continue;
+    const answer = { status: 'status' in found ? found.status : 202, body: found.body };
+    await finishCheckout(
+      ctx,
+      { ref, cartId: read.cart.id, customerId: input.customerId, lease, answer, order: found.order },
+      deps,
+    );
+    finished = true;
+  }
+  return finished;
+}
+
+/**
  * The carts as a customer's request reads them: a customer cart found with an expired lease is settled first
  * (settleExpiredCheckout, with the caller's token for orders) and read again, so every access to the cart, not
- * only the next checkout, finishes a checkout its request did not. A cart without a lease costs nothing more.
+ * only the next checkout, finishes a checkout its request did not; so is one with released checkouts still watched
+ * (settleReleasedCheckouts). A cart with neither costs nothing more.
  */
 export function settlingCheckouts(ctx: HandlerContext, input: { authorization: string }, deps: LeaseDeps): CartStore {
   return {
     async read(ref) {
       const entry = await deps.carts.read(ref);
-      if (ref.kind !== 'customer' || !entry?.cart.checkout || checkoutUnderWay(entry.cart, deps.clock.now())) {
-        return entry;
+      if (ref.kind !== 'customer' || !entry) return entry;
+      const customer = { customerId: ref.customerId, ...input };
+      let changed = false;
+      if (entry.cart.checkout && !checkoutUnderWay(entry.cart, deps.clock.now())) {
+        const settled = await settleExpiredCheckout(ctx, customer, deps);
+        changed = settled === 'finished' || settled === 'released';
       }
-      const settled = await settleExpiredCheckout(ctx, { customerId: ref.customerId, ...input }, deps);
-      return settled === 'finished' || settled === 'released' ? deps.carts.read(ref) : entry;
+      if (releasedCheckoutsToAsk(entry.cart, deps.clock.now()).length > 0) {
+        changed = (await settleReleasedCheckouts(ctx, customer, deps)) || changed;
+      }
+      return changed ? deps.carts.read(ref) : entry;
     },
     write: (ref, cart, expected) => deps.carts.write(ref, cart, expected),
     remove: (ref, etag) => deps.carts.remove(ref, etag),

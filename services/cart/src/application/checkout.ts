@@ -140,7 +140,8 @@ async function place(
     );
     return { ok: true, outcome: 'accepted', ...answer, orderId: lease.orderId };
   }
-  await releaseLease(ctx, { ref: input.ref, lease }, deps);
+  // A refusal is final; a placement that went unanswered may still be taken by orders later.
+  await releaseLease(ctx, { ref: input.ref, lease, mayYetBePlaced: placement.outcome !== 'refused' }, deps);
   if (placement.outcome === 'refused') {
     return { ok: false, reason: 'refused', status: placement.status, body: placement.body };
   }

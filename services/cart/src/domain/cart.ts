@@ -17,6 +17,26 @@ export interface CheckoutLease {
   expiresAt: string;
 }
 
+/** A dropped lease, its order possibly still to be taken by orders (StoredCart.releasedCheckouts). */
+export interface ReleasedCheckout extends Omit<CheckoutLease, 'expiresAt'> {
+  releasedAt: string;
+}
+
+/** How many released checkouts a cart remembers. */
+export const maxReleasedCheckouts = 5;
+/**
+ * How long after its release orders is still asked about a released checkout's order on the cart's accesses. Orders
+ * works on a placement for seconds, a request lasting minutes at most; past this the order is taken to be absent.
+ */
+export const releasedCheckoutWatchMs = 15 * 60_000;
+
+/** The released checkouts orders is still to be asked about at `now`. */
+export function releasedCheckoutsToAsk(cart: StoredCart | undefined, now: Date): ReleasedCheckout[] {
+  return (cart?.releasedCheckouts ?? []).filter(
+    (released) => Date.parse(released.releasedAt) + releasedCheckoutWatchMs > now.getTime(),
+  );
+}
+
 /** One cart as one state entry. `revision` is new on every write; the HTTP ETag is `"<revision>"`. */
 export interface StoredCart {
   id: string;
@@ -27,6 +47,12 @@ export interface StoredCart {
   createdAt: string;
   updatedAt: string;
   checkout?: CheckoutLease;
+  /**
+   * Leases dropped before orders said it had their order (an expired lease settled while orders was still working,
+   * or orders unreachable): orders may yet take one, and then its answer, or a later access asking orders, still
+   * takes its lines out, once, removing the entry. The newest few are kept (releases are rare).
+   */
+  releasedCheckouts?: ReleasedCheckout[];
   /**
    * Set on a guest cart, by a conditional write, before its lines are added to this customer's cart: a second merge
    * of it, or any other access, then finds it gone (404), and no line is added twice. The entry stays, emptied, until

@@ -1,4 +1,4 @@
-import type { Money, ProductStatus } from '@shop/contracts';
+import { isNewerProductChange, type Money, type ProductStatus } from '@shop/contracts';
 
 /** State entry `product:<productId>`: what the catalog last said of a product, as far as the cart has heard. */
 export interface ProjectedProduct {
@@ -9,6 +9,8 @@ export interface ProjectedProduct {
   status: ProductStatus;
   /** The catalog's instant of these facts: its createdAt, updatedAt, or the archive's deletedAt. */
   updatedAt: string;
+  /** The catalog's version of these facts; absent when they came from an event older than versions. */
+  version?: number;
 }
 
 /** State entry `stock:<productId>`: inventory's latest levels of a product as far as the cart has heard. */
@@ -25,7 +27,7 @@ export interface ProjectedStock {
  */
 export type ProductChange =
   | { kind: 'facts'; product: ProjectedProduct }
-  | { kind: 'archived'; productId: string; archivedAt: string };
+  | { kind: 'archived'; productId: string; archivedAt: string; version?: number };
 
 /**
  * The product entry once `change` is applied to `stored`, or undefined when `stored` stays as it is: the change
@@ -33,8 +35,8 @@ export type ProductChange =
  * order (several replicas, retries), so the newest wins, not the last to arrive:
  * - archiving is final in the catalog (nothing un-archives a product), so an archived entry stays and an
  *   archive wins over any facts of an active product whatever their instants;
- * - otherwise the facts with the later catalog instant win; on the same instant the stored one stays, which
- *   makes a redelivery change nothing.
+ * - otherwise the later facts win: by the catalog's version when both have one, else by its instant
+ *   (isNewerProductChange); the same change again leaves the stored one, which makes a redelivery change nothing.
  * An archive of a product not yet projected gives undefined too: there are no facts to mark, and the caller
  * asks the catalog for them.
  */
@@ -44,18 +46,19 @@ export function productAfter(
 ): ProjectedProduct | undefined {
   if (stored?.status === 'archived') return undefined;
   if (change.kind === 'archived') {
-    return stored && { ...stored, status: 'archived', updatedAt: change.archivedAt };
+    if (!stored) return undefined;
+    const { version: _before, ...facts } = stored;
+    const version = change.version === undefined ? {} : { version: change.version };
+    return { ...facts, status: 'archived', updatedAt: change.archivedAt, ...version };
   }
   const candidate = change.product;
   if (!stored || candidate.status === 'archived') return candidate;
-  return instantOf(candidate.updatedAt) > instantOf(stored.updatedAt) ? candidate : undefined;
+  return isNewerProductChange(stampOf(candidate), stampOf(stored)) ? candidate : undefined;
 }
+
+const stampOf = (product: ProjectedProduct) => ({ version: product.version, atMs: Date.parse(product.updatedAt) });
 
 /** The stock entry once `candidate` is applied, or undefined when the stored one is as new or newer. */
 export function stockAfter(stored: ProjectedStock | undefined, candidate: ProjectedStock): ProjectedStock | undefined {
   return !stored || candidate.version > stored.version ? candidate : undefined;
-}
-
-function instantOf(iso: string): number {
-  return Date.parse(iso);
 }

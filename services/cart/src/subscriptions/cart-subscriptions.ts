@@ -14,12 +14,13 @@ const factsOf = (product: Omit<ProjectedProduct, 'updatedAt'>, updatedAt: string
   price: product.price,
   status: product.status,
   updatedAt,
+  ...(product.version === undefined ? {} : { version: product.version }),
 });
 
 /**
  * The cart's projection of prices and availability, kept from the catalog's and inventory's events. The cart
  * keeps no database, so no inbox (statelessIntake): each entry keeps the newest of what it has and what comes
- * (the catalog's instants, inventory's versions), which makes a redelivery or a late older event change nothing.
+ * (the catalog's versions, or instants for events older than versions; inventory's versions), which makes a redelivery or a late older event change nothing.
  */
 export const cartSubscriptions: EventSubscription<CartSubscriptionDeps, EventContext>[] = [
   subscribe(ProductCreated, (_ctx, event, deps: CartSubscriptionDeps) =>
@@ -33,6 +34,7 @@ export const cartSubscriptions: EventSubscription<CartSubscriptionDeps, EventCon
       kind: 'archived',
       productId: event.data.productId,
       archivedAt: event.data.deletedAt,
+      ...(event.data.version === undefined ? {} : { version: event.data.version }),
     }),
   ),
   subscribe(StockChanged, (_ctx, event, deps: CartSubscriptionDeps) =>

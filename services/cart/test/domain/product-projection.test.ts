@@ -47,6 +47,20 @@ describe('the product entry keeps the newest', () => {
     expect(productAfter(stored, facts(100, t1))).toBeUndefined();
   });
 
+  it("orders two changes within one millisecond by the catalog's version, whichever arrives first", () => {
+    const versioned = (amount: number, version: number): ProductChange => {
+      const change = facts(amount, t1) as Extract<ProductChange, { kind: 'facts' }>;
+      return { kind: 'facts', product: { ...change.product, version } };
+    };
+    expect(projectProduct([versioned(100, 2), versioned(200, 3)])?.price.amount).toBe(200);
+    expect(projectProduct([versioned(200, 3), versioned(100, 2)])?.price.amount).toBe(200);
+    // The same version again changes nothing; an event from before versions falls back to its instant.
+    const stored = projectProduct([versioned(200, 3)]) as ProjectedProduct;
+    expect(productAfter(stored, versioned(200, 3))).toBeUndefined();
+    expect(productAfter(stored, facts(300, t1))).toBeUndefined();
+    expect(productAfter(stored, facts(300, t2))).toMatchObject({ price: { amount: 300 } });
+  });
+
   it('keeps an archive over facts of the active product that arrive later, even with a later instant', () => {
     const stored = projectProduct([facts(100, t1), archived(t2)]);
     expect(stored).toMatchObject({ status: 'archived', updatedAt: t2, price: { amount: 100 } });

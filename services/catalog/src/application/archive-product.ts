@@ -16,7 +16,9 @@ export async function archiveProduct(
   const result = await deps.transaction(async (tx): Promise<ArchiveProductResult> => {
     const at = new Date();
     if (!(await tx.products.archive(id, at))) return tx.rollbackWith({ ok: false, reason: 'not-found' });
-    const { topic, envelope } = productDeleted(id, at);
+    const archived = await tx.products.find(id);
+    if (!archived) throw new Error(`product ${id} vanished inside its own archive`);
+    const { topic, envelope } = productDeleted(archived, at);
     await tx.outbox(topic, envelope);
     return { ok: true };
   });

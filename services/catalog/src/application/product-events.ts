@@ -13,6 +13,7 @@ export function productCreated(product: Product, initialStock: number): Outgoing
       status: product.status,
       initialStock,
       createdAt: product.createdAt.toISOString(),
+      version: product.rowVersion,
     },
     product.createdAt,
   );
@@ -29,11 +30,17 @@ export function productUpdated(product: Product): OutgoingEvent<ProductUpdated> 
       categoryId: product.categoryId,
       status: product.status,
       updatedAt: product.updatedAt.toISOString(),
+      version: product.rowVersion,
     },
     product.updatedAt,
   );
 }
 
-export function productDeleted(productId: string, at: Date): OutgoingEvent<ProductDeleted> {
-  return newEvent(ProductDeleted, { productId, deletedAt: at.toISOString() }, at);
+/** `product` as the archive left it: its version is the archive's. */
+export function productDeleted(product: Product, at: Date): OutgoingEvent<ProductDeleted> {
+  return newEvent(
+    ProductDeleted,
+    { productId: product.id, deletedAt: at.toISOString(), version: product.rowVersion },
+    at,
+  );
 }

@@ -112,6 +112,7 @@ export const lookupResult = Joi.object({
       categoryId: Joi.string().guid(),
       status: Joi.string().valid('active', 'archived'),
       updatedAt: Joi.string().isoDate().description('When these facts last changed; archived: when archived'),
+      version: Joi.number().integer().description("The product's version (1 when created, one more per change)"),
     }),
   ),
 });

@@ -42,6 +42,12 @@ export interface HistoryQuery {
 export interface FraudStore {
   assessment(orderId: string): Promise<StoredAssessment | null>;
   history(query: HistoryQuery): Promise<OrderHistory>;
+  /**
+   * Counts one more assessment of the customer in the database (`SET n = n + 1`), which locks the customer's counter
+   * row until the transaction ends: a concurrent assessment of the same customer waits here, and reads the window
+   * only once this one's assessment is committed. Called first in the transaction, before `history`.
+   */
+  countCustomerAssessment(customerId: string): Promise<void>;
   /** False when the order has an assessment already (the primary key decides); then roll back. */
   insertAssessment(assessment: StoredAssessment): Promise<boolean>;
   /** One more assessed order in the shop's distribution of the currency. */

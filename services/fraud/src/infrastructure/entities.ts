@@ -35,6 +35,12 @@ export interface CustomerAmountsRow {
   logSquareMicrosSum: number;
 }
 
+/** Per customer: assessments ever counted. The row is the lock that orders concurrent assessments of the customer. */
+export interface CustomerAssessmentCountRow {
+  customerId: string;
+  assessments: number;
+}
+
 export interface ShopAmountBucketRow {
   currency: string;
   bucket: number;
@@ -88,6 +94,15 @@ export const CustomerAmountsEntity = new EntitySchema<CustomerAmountsRow>({
   },
 });
 
+export const CustomerAssessmentCountEntity = new EntitySchema<CustomerAssessmentCountRow>({
+  name: 'FraudCustomerAssessmentCount',
+  tableName: 'customer_assessment_counts',
+  columns: {
+    customerId: { name: 'customer_id', type: String, primary: true },
+    assessments: { name: 'assessments', type: Number },
+  },
+});
+
 export const ShopAmountBucketEntity = new EntitySchema<ShopAmountBucketRow>({
   name: 'FraudShopAmountBucket',
   tableName: 'shop_amount_buckets',
@@ -113,6 +128,7 @@ export const fraudEntities = [
   AssessmentEntity,
   CustomerProfileEntity,
   CustomerAmountsEntity,
+  CustomerAssessmentCountEntity,
   ShopAmountBucketEntity,
   DeclineEntity,
 ];

@@ -87,4 +87,29 @@ export class CreateFraudTables1734000000000 implements MigrationInterface {
   }
 }
 
-export const fraudMigrations: MigrationClass[] = [CreateFraudTables1734000000000];
+/**
+ * One row per customer, counted up by every assessment first thing in its transaction: the row's lock makes
+ * concurrent assessments of one customer take turns, so each one's velocity counts all those before it.
+ */
+export class AddCustomerAssessmentCounts1765170000000 implements MigrationInterface {
+  readonly name = 'AddCustomerAssessmentCounts1765170000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = portableColumns(queryRunner);
+    await queryRunner.createTable(
+      new Table({
+        name: 'customer_assessment_counts',
+        columns: [{ ...c.string('customer_id', idLength), isPrimary: true }, c.integer('assessments')],
+      }),
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('customer_assessment_counts');
+  }
+}
+
+export const fraudMigrations: MigrationClass[] = [
+  CreateFraudTables1734000000000,
+  AddCustomerAssessmentCounts1765170000000,
+];

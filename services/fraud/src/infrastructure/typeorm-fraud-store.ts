@@ -6,6 +6,7 @@ import {
   AssessmentEntity,
   type AssessmentRow,
   CustomerAmountsEntity,
+  CustomerAssessmentCountEntity,
   CustomerProfileEntity,
   DeclineEntity,
   ShopAmountBucketEntity,
@@ -140,17 +141,14 @@ function storeOn(manager: EntityManager, rollbackWith: <V>(value: V) => V): Frau
     },
     async history({ customerId, cardFingerprint, currency, from, to, orderId }) {
       const window = Between(from, to);
-      const [customerOrders, cardOrders, customerDeclines, cardDeclines, profile, amounts, buckets] = await Promise.all(
-        [
-          assessments.countBy({ customerId, placedAt: window, orderId: Not(orderId) }),
-          assessments.countBy({ cardFingerprint, placedAt: window, orderId: Not(orderId) }),
-          declines.countBy({ customerId, failedAt: window }),
-          declines.countBy({ cardFingerprint, failedAt: window }),
-          manager.findOneBy(CustomerProfileEntity, { customerId }),
-          manager.findOneBy(CustomerAmountsEntity, { customerId, currency }),
-          manager.findBy(ShopAmountBucketEntity, { currency }),
-        ],
-      );
+      // One after another: inside a transaction the statements share one connection, which runs one at a time.
+      const customerOrders = await assessments.countBy({ customerId, placedAt: window, orderId: Not(orderId) });
+      const cardOrders = await assessments.countBy({ cardFingerprint, placedAt: window, orderId: Not(orderId) });
+      const customerDeclines = await declines.countBy({ customerId, failedAt: window });
+      const cardDeclines = await declines.countBy({ cardFingerprint, failedAt: window });
+      const profile = await manager.findOneBy(CustomerProfileEntity, { customerId });
+      const amounts = await manager.findOneBy(CustomerAmountsEntity, { customerId, currency });
+      const buckets = await manager.findBy(ShopAmountBucketEntity, { currency });
       return {
         customerOrdersInWindow: customerOrders,
         cardOrdersInWindow: cardOrders,
@@ -169,6 +167,15 @@ function storeOn(manager: EntityManager, rollbackWith: <V>(value: V) => V): Frau
     },
     insertAssessment(assessment) {
       return insertIfAbsent(manager, untyped(AssessmentEntity), { orderId: assessment.orderId }, toRow(assessment));
+    },
+    countCustomerAssessment(customerId) {
+      return increment(
+        manager,
+        untyped(CustomerAssessmentCountEntity),
+        { customerId },
+        { assessments: 0 },
+        { assessments: 1 },
+      );
     },
     countShopAmount(currency, bucket) {
       return increment(

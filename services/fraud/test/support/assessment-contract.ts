@@ -65,6 +65,31 @@ export function assessmentContract(database: string, open: () => Promise<FraudDa
       expect(sixth.body).toMatchObject({ score: 70, reasons: expect.arrayContaining(['customer-velocity']) });
     });
 
+    it("counts a customer's concurrent placements exactly, across replicas: each sees every one assessed before it", async () => {
+      // A second replica on the same database: its own connections, so nothing in one process orders the two.
+      const replica = await startFraudApp(db.url);
+      try {
+        const customerId = randomUUID();
+        const placedAt = new Date().toISOString();
+        const placements = 9;
+        const answers = await Promise.all(
+          Array.from({ length: placements }, (_, i) =>
+            (i % 2 === 0 ? app : replica).assess(assessmentRequestFor({ customerId, placedAt })),
+          ),
+        );
+        expect(answers.map((answer) => answer.status)).toEqual(Array(placements).fill(201));
+        const bodies = answers.map((answer) => answer.body as Assessment);
+        // Assessed one after another whatever the arrival: 0..8 orders before, so velocity from the fourth (3 before)
+        // and held from the sixth (5 before, the contract's rule): 6 with the signal, 4 held.
+        expect(bodies.filter((body) => body.reasons.includes('customer-velocity'))).toHaveLength(6);
+        expect(bodies.filter((body) => body.score >= 70)).toHaveLength(4);
+        const tenth = await app.assess(assessmentRequestFor({ customerId, placedAt }));
+        expect(tenth.body).toMatchObject({ score: 70, reasons: expect.arrayContaining(['customer-velocity']) });
+      } finally {
+        await replica.stop();
+      }
+    });
+
     it('learns account age from customers.customer-registered, each event once', async () => {
       const customerId = randomUUID();
       const eventId = randomUUID();

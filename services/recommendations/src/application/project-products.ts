@@ -84,8 +84,15 @@ const isRecommendable = (record: ProductRecord | undefined) =>
   record?.facts !== undefined && !record.archived && (record.stock?.available ?? 0) > 0;
 
 function factsOf(product: CatalogProduct): CatalogFacts {
-  const { name, price, categoryId, status, updatedAt } = product;
-  return { name, price, categoryId, status, atMs: Date.parse(updatedAt) };
+  const { name, price, categoryId, status, updatedAt, version } = product;
+  return {
+    name,
+    price,
+    categoryId,
+    status,
+    atMs: Date.parse(updatedAt),
+    ...(version === undefined ? {} : { version }),
+  };
 }
 
 export interface ProductOwners {

@@ -1,4 +1,4 @@
-import type { Money } from '@shop/contracts';
+import { isNewerProductChange, type Money } from '@shop/contracts';
 
 /** What the catalog said of a product (product-created, product-updated, its lookup), with the catalog's instant. */
 export interface CatalogFacts {
@@ -7,6 +7,8 @@ export interface CatalogFacts {
   categoryId: string;
   status: 'active' | 'archived';
   atMs: number;
+  /** The catalog's version of these facts; absent when they came from an event older than versions. */
+  version?: number;
 }
 
 /** Inventory's available units with its per-product version (created products start at version 0). */
@@ -27,14 +29,15 @@ export interface ProductRecord {
 /**
  * Events of a product reach the service in any order (replicas, retries), so each rule keeps the newest, and
  * each answers undefined when the record stays as it is (older news, or the same delivered again).
- * Facts: the later catalog instant wins; facts saying archived archive the product.
+ * Facts: the later change wins, by the catalog's version (its instant for events older than versions); facts saying
+ * archived archive the product.
  */
 export function withFacts(
   stored: ProductRecord | undefined,
   productId: string,
   facts: CatalogFacts,
 ): ProductRecord | undefined {
-  if (stored?.facts && stored.facts.atMs >= facts.atMs) return undefined;
+  if (stored?.facts && !isNewerProductChange(facts, stored.facts)) return undefined;
   const archived = (stored?.archived ?? false) || facts.status === 'archived';
   return { productId, facts, archived, ...stockOf(stored) };
 }

@@ -30,6 +30,8 @@ export interface ProductRow {
   priceCurrency: string | null;
   categoryId: string | null;
   factsAt: Date | null;
+  /** The catalog's version of the facts; null for facts from events older than versions. */
+  factsVersion: number | null;
   archived: boolean;
   available: number | null;
   stockVersion: number | null;
@@ -85,6 +87,7 @@ export const ProductEntity = new EntitySchema<ProductRow>({
     priceCurrency: { name: 'price_currency', type: String, nullable: true },
     categoryId: { name: 'category_id', type: String, nullable: true },
     factsAt: { name: 'facts_at', type: Date, nullable: true },
+    factsVersion: { name: 'facts_version', type: Number, nullable: true },
     archived: { type: Boolean },
     available: { type: Number, nullable: true },
     stockVersion: { name: 'stock_version', type: Number, nullable: true },

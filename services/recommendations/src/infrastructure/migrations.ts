@@ -1,4 +1,4 @@
-import { type MigrationClass, portableColumns } from '@shop/kit';
+import { addColumns, dropColumns, type MigrationClass, portableColumns } from '@shop/kit';
 import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
 
 const idLength = 36;
@@ -73,4 +73,21 @@ export class CreateRecommendationTables1734400000000 implements MigrationInterfa
   }
 }
 
-export const recommendationMigrations: MigrationClass[] = [CreateRecommendationTables1734400000000];
+/** The catalog's per-product version of the facts (null: facts from before the catalog's events carried one). */
+export class AddProductFactsVersion1765170000001 implements MigrationInterface {
+  readonly name = 'AddProductFactsVersion1765170000001';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = portableColumns(queryRunner);
+    await addColumns(queryRunner, 'rec_products', [{ ...c.integer('facts_version'), isNullable: true }]);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await dropColumns(queryRunner, 'rec_products', ['facts_version']);
+  }
+}
+
+export const recommendationMigrations: MigrationClass[] = [
+  CreateRecommendationTables1734400000000,
+  AddProductFactsVersion1765170000001,
+];

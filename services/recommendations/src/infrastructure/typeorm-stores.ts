@@ -212,6 +212,7 @@ function recordOf(row: ProductRow): ProductRecord {
             categoryId: row.categoryId as string,
             status: row.archived ? ('archived' as const) : ('active' as const),
             atMs: new Date(row.factsAt).getTime(),
+            ...(row.factsVersion === null ? {} : { version: Number(row.factsVersion) }),
           },
         }
       : {}),
@@ -229,6 +230,7 @@ function rowOf(record: ProductRecord): ProductRow {
     priceCurrency: record.facts?.price.currency ?? null,
     categoryId: record.facts?.categoryId ?? null,
     factsAt: record.facts ? new Date(record.facts.atMs) : null,
+    factsVersion: record.facts?.version ?? null,
     archived: record.archived,
     available: record.stock?.available ?? null,
     stockVersion: record.stock?.version ?? null,

@@ -35,6 +35,7 @@ const factsOf = (data: ProductCreated | ProductUpdated, at: string) => ({
   categoryId: data.categoryId,
   status: data.status,
   atMs: Date.parse(at),
+  ...(data.version === undefined ? {} : { version: data.version }),
 });
 
 /** Paid orders teach the model; the catalog's and inventory's events keep the product projection. Once per event id. */

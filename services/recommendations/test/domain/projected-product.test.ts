@@ -17,6 +17,18 @@ describe("the product projection's rules (events in any order, each more than on
     expect(withFacts(newer, 'p', facts('new', 2))).toBeUndefined();
   });
 
+  it("orders two changes within one millisecond by the catalog's version, an event without one by its instant", () => {
+    const v2 = { ...facts('second', 7), version: 2 };
+    const v3 = { ...facts('third', 7), version: 3 };
+    expect(withFacts(withFacts(undefined, 'p', v2), 'p', v3)?.facts?.name).toBe('third');
+    const stored = withFacts(undefined, 'p', v3);
+    expect(withFacts(stored, 'p', v2)).toBeUndefined();
+    expect(withFacts(stored, 'p', v3)).toBeUndefined();
+    // An event from before versions: only a later instant replaces the facts.
+    expect(withFacts(stored, 'p', facts('unversioned', 7))).toBeUndefined();
+    expect(withFacts(stored, 'p', facts('unversioned', 8))?.facts?.name).toBe('unversioned');
+  });
+
   it('keeps an archive whatever comes later, also one that came before any facts', () => {
     const archived = withArchive(undefined, 'p');
     expect(archived).toEqual({ productId: 'p', archived: true });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EventEnvelope, type Topic, topics } from '@shop/contracts';
 import { type CatalogProduct, createLogger, inboxIntake, type Subscription } from '@shop/kit';
+import { recordStatements } from '@shop/testkit/src/sql-statements';
 import type { DataSource } from 'typeorm';
 import { CachedReads } from '../../src/application/cached-reads';
 import { describeProducts } from '../../src/application/project-products';
@@ -207,6 +208,25 @@ export function storeContract(
       expect(products.filter((id) => records.get(id)?.stock?.version !== 2)).toEqual([]);
     });
 
+    it("keeps the catalog's latest of two updates within one millisecond by their versions, in any order", async () => {
+      const one = replica(await open(), clock, catalog);
+      const productId = randomUUID();
+      const at = new Date(clock.nowMs).toISOString();
+      await one.deliver(topics.productCreated, { ...created(productId, 'Plain jug'), version: 1 });
+      const { initialStock: _stock, createdAt: _at, ...fields } = created(productId, 'Plain jug');
+      const updated = (name: string, version: number) => ({ ...fields, name, updatedAt: at, version });
+      // The later change arrives second, then the earlier one once more (a redelivery after it).
+      await one.deliver(topics.productUpdated, updated('Red jug', 2));
+      await one.deliver(topics.productUpdated, updated('Blue jug', 3));
+      await one.deliver(topics.productUpdated, updated('Red jug', 2));
+      const facts = (await productRecords(one.dataSource.manager, [productId])).get(productId)?.facts;
+      expect(facts).toMatchObject({ name: 'Blue jug', version: 3 });
+      // An event from before versions at the same instant cannot say it is later: the facts stay.
+      const { version: _v, ...unversioned } = updated('Green jug', 4);
+      await one.deliver(topics.productUpdated, unversioned);
+      expect((await productRecords(one.dataSource.manager, [productId])).get(productId)?.facts?.name).toBe('Blue jug');
+    });
+
     it('moves the stock of a product that stays on sale in one statement, keeping the newest; a sell-out goes by the rules', async () => {
       const one = replica(await open(), clock, catalog);
       const productId = randomUUID();
@@ -222,15 +242,7 @@ export function storeContract(
       const stored = async () => (await productRecords(one.dataSource.manager, [productId])).get(productId)?.stock;
       // SQLite's one connection runs every statement: they can be watched there.
       const sqlite = one.dataSource.options.type === 'better-sqlite3';
-      const statements: string[] = [];
-      if (sqlite) {
-        const runner = one.dataSource.createQueryRunner();
-        const query = runner.query.bind(runner);
-        runner.query = ((sql: string, ...rest: []) => {
-          statements.push(sql);
-          return query(sql, ...rest);
-        }) as typeof runner.query;
-      }
+      const statements = sqlite ? recordStatements(one.dataSource) : [];
       await one.deliver(topics.stockChanged, stock(7, 3), 1);
       if (sqlite) {
         expect(statements.filter((sql) => /rec_products/.test(sql))).toEqual([

@@ -22,3 +22,7 @@ ALTER TABLE "activity_hours" ADD "failed_fraud_suspected" int NOT NULL CONSTRAIN
 GO
 ALTER TABLE "order_facts" ADD "held_at" datetime2;
 GO
+
+-- AddProductNameVersion1765170000002
+ALTER TABLE "products" ADD "name_version" int;
+GO

@@ -20,3 +20,7 @@ CREATE INDEX "IX_declines_customer_failed_at" ON "declines" ("customer_id", "fai
 GO
 CREATE INDEX "IX_declines_card_failed_at" ON "declines" ("card_fingerprint", "failed_at");
 GO
+
+-- AddCustomerAssessmentCounts1765170000000
+CREATE TABLE "customer_assessment_counts" ("customer_id" nvarchar(36) NOT NULL, "assessments" int NOT NULL, CONSTRAINT "PK_4c70ae6b119b0fc69ea9ae3410e" PRIMARY KEY ("customer_id"));
+GO

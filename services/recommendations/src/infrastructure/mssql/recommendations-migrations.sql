@@ -14,3 +14,7 @@ CREATE TABLE "rec_products" ("product_id" nvarchar(36) NOT NULL, "name" nvarchar
 GO
 CREATE INDEX "IX_rec_products_category" ON "rec_products" ("category_id");
 GO
+
+-- AddProductFactsVersion1765170000001
+ALTER TABLE "rec_products" ADD "facts_version" int;
+GO

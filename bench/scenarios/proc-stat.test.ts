@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpuMicrosOfStat, parentPidOf, processCpuMicros, processTreeCpuMicros } from './rates';
+import { parentPidOf, parseProcStat, processCpuMicros, processTreeCpuMicros } from './proc-stat';
 
 const tickMicros = 10_000;
 
@@ -8,11 +8,16 @@ describe('CPU accounting from /proc', () => {
   it('reads user, system and reaped-children time even when the command name holds ") " and spaces', () => {
     // Fields 3 to 17 of proc_pid_stat(5): state, ppid … minflt … utime 250, stime 40, cutime 7, cstime 3.
     const stat = '4242 (tsx (worker) 2) R 17 4242 17 0 -1 4194304 1200 0 0 0 250 40 7 3 20 0 11 0 900 1000 200';
-    expect(cpuMicrosOfStat(stat)).toBe((250 + 40 + 7 + 3) * tickMicros);
+    expect(parseProcStat(stat)).toEqual({
+      command: 'tsx (worker) 2',
+      parent: 17,
+      ownCpuMicros: (250 + 40) * tickMicros,
+      cpuMicros: (250 + 40 + 7 + 3) * tickMicros,
+    });
   });
 
   it('refuses a line that is not a stat line', () => {
-    expect(() => cpuMicrosOfStat('not a stat line')).toThrow(/not a \/proc\/<pid>\/stat line/);
+    expect(() => parseProcStat('not a stat line')).toThrow(/not a \/proc\/<pid>\/stat line/);
   });
 
   it("agrees with the process's own account of the CPU it spends", () => {
