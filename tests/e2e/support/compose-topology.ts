@@ -117,11 +117,16 @@ export async function startComposeTopology(): Promise<string> {
   const external = process.env.E2E_COMPOSE_URL;
   if (external) return external;
   const building = Date.now();
-  await run('bash', [join(repoRoot, 'tools', 'containers', 'build-images.sh'), '--tag', 'compose'], {
-    cwd: repoRoot,
-    timeout: 3_600_000,
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  // The images docker-compose.yml runs (not the all-in-one edge's).
+  await run(
+    'bash',
+    [join(repoRoot, 'tools', 'containers', 'build-images.sh'), '--tag', 'compose', ...apps, 'gateway'],
+    {
+      cwd: repoRoot,
+      timeout: 3_600_000,
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
   console.log(`\ncompose images built (shop-<service>:compose) in ${((Date.now() - building) / 1000).toFixed(1)} s`);
   const port = await freePort();
   const env = composeEnv(port);
