@@ -118,11 +118,12 @@ else
   wait "$base_images_pid" || { cat .tmp/base-images.log >&2; exit 1; }
   node_modules/.bin/jest --ci --selectProjects images \
     --json --outputFile=.tmp/jest-images.json || status=$?
-  # docker-compose.yml run for real (Podman, tools/compose.sh) from those images (tagged for compose from the build
-  # cache), and the same black-box suite against it, one file at a time as the other platforms: a jest run of its
+  # docker-compose.yml run for real (Podman, tools/compose.sh) from those very images (SHOP_IMAGE_TAG: not built
+  # again), and the same black-box suite against it, one file at a time as the other platforms: a jest run of its
   # own, so its topology is up alone.
   step "jest: e2e-compose (docker-compose.yml under Podman)"
-  node_modules/.bin/jest --ci --maxWorkers=1 --selectProjects e2e-compose \
+  SHOP_IMAGE_TAG="$(node_modules/.bin/tsx -e 'console.log(require("./tests/images/support/podman").testTag)')" \
+    node_modules/.bin/jest --ci --maxWorkers=1 --selectProjects e2e-compose \
     --json --outputFile=.tmp/jest-compose.json || status=$?
   results=(.tmp/jest-isolated.json .tmp/jest-e2e-embedded.json .tmp/jest-system.json .tmp/jest-node-e2e-dapr.json
     .tmp/jest-node-unit.json .tmp/jest-images.json .tmp/jest-compose.json)

@@ -48,9 +48,10 @@ function compose(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000) {
 }
 
 /** What the topology's containers are started with: the host topologies' e2e settings, and the gateway's port. */
-function composeEnv(port: number): NodeJS.ProcessEnv {
+function composeEnv(port: number, tag: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    SHOP_IMAGE_TAG: tag,
     COMPOSE_PROJECT_NAME: project,
     PORT: String(port),
     LOG_LEVEL: 'warn',
@@ -116,20 +117,20 @@ let started: { env: NodeJS.ProcessEnv } | undefined;
 export async function startComposeTopology(): Promise<string> {
   const external = process.env.E2E_COMPOSE_URL;
   if (external) return external;
-  const building = Date.now();
-  // The images docker-compose.yml runs (not the all-in-one edge's).
-  await run(
-    'bash',
-    [join(repoRoot, 'tools', 'containers', 'build-images.sh'), '--tag', 'compose', ...apps, 'gateway'],
-    {
+  // Images this run built already (SHOP_IMAGE_TAG: tools/test.sh's images pass), or the ones compose names, built
+  // here (not the all-in-one edge's), from the cache as far as it goes.
+  const tag = process.env.SHOP_IMAGE_TAG ?? 'compose';
+  if (!process.env.SHOP_IMAGE_TAG) {
+    const building = Date.now();
+    await run('bash', [join(repoRoot, 'tools', 'containers', 'build-images.sh'), '--tag', tag, ...apps, 'gateway'], {
       cwd: repoRoot,
       timeout: 3_600_000,
       maxBuffer: 256 * 1024 * 1024,
-    },
-  );
-  console.log(`\ncompose images built (shop-<service>:compose) in ${((Date.now() - building) / 1000).toFixed(1)} s`);
+    });
+    console.log(`\ncompose images built (shop-<service>:${tag}) in ${((Date.now() - building) / 1000).toFixed(1)} s`);
+  }
   const port = await freePort();
-  const env = composeEnv(port);
+  const env = composeEnv(port, tag);
   await compose(['down', '-t', '1', '-v'], env);
   const began = Date.now();
   started = { env };
