@@ -22,6 +22,7 @@ interface ComposeService {
   init?: boolean;
   restart?: string;
   ulimits?: Record<string, { soft: number; hard: number }>;
+  profiles?: string[];
 }
 interface ComposeReport {
   error?: string;
@@ -62,6 +63,10 @@ describe('docker-compose.yml', () => {
       REDIS_HOST: 'redis:6379',
       APP_API_TOKEN: service?.environment?.APP_API_TOKEN,
       DAPR_API_TOKEN: service?.environment?.DAPR_API_TOKEN,
+      // Traces: off while the endpoint is empty; the app and its sidecar export to the same one.
+      OTEL_EXPORTER_OTLP_ENDPOINT: service?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_INSECURE: 'true',
     });
     // The notifications and analytics sidecars alone hold the hub's connection string (components/hub-signalr.yaml).
     expect(hubConnection !== undefined).toBe(app === 'notifications' || app === 'analytics');
@@ -144,13 +149,29 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('publishes only the gateway, on loopback', () => {
+  it("publishes only the gateway and Jaeger's UI, on loopback", () => {
     const published = Object.entries(report.services).filter(([, service]) => (service.ports ?? []).length > 0);
-    expect(published.map(([name]) => name)).toEqual(['gateway']);
+    expect(published.map(([name]) => name).sort()).toEqual(['gateway', 'jaeger']);
     // The dev mailbox's SMTP port stays inside: nothing outside the compose network sends mail through it.
     expect(report.services.gateway?.ports).toEqual([
       expect.objectContaining({ target: 8080, host_ip: '127.0.0.1', published: '8080' }),
     ]);
+  });
+
+  it('runs Jaeger only with the observability profile, its UI on loopback, and traces nothing by default', () => {
+    const jaeger = report.services.jaeger;
+    expect(jaeger?.profiles).toEqual(['observability']);
+    expect(jaeger?.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+    expect(jaeger?.ports).toEqual([
+      expect.objectContaining({ target: 16686, host_ip: '127.0.0.1', published: '16686' }),
+    ]);
+    // Every other service runs without a profile; their OTLP endpoint is empty (tracing off) unless set when started.
+    const others = Object.entries(report.services).filter(([name]) => name !== 'jaeger');
+    expect(others.filter(([, service]) => (service.profiles ?? []).length > 0)).toEqual([]);
+    const exporters = [...apps, ...apps.map((app) => `${app}-dapr`), 'gateway'];
+    for (const name of exporters) {
+      expect([name, report.services[name]?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual([name, '']);
+    }
   });
 
   it("sends the notifications service's email to the gateway's dev mailbox, From: the contract's default sender", () => {
