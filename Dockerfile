@@ -62,9 +62,15 @@ RUN node_modules/.bin/tsx tools/runtime-packages.ts "${SERVICE:?set the build ar
  && chown 1000:1000 /runtime/.data
 
 # Node and the libraries it links, nothing else: no shell, package manager, npm or C headers, which are half the
-# Node image. Built from the same Node image, so NODE_IMAGE chooses the runtime's Node too.
+# Node image. Built from the same Node image, so NODE_IMAGE chooses the runtime's Node too. And tini as PID 1: the
+# kernel ignores SIGTERM for a PID 1 that has no handler for it, and Node sets its handler only once the service
+# listens, so a container stopped while starting (migrations) would wait for its SIGKILL.
 FROM ${NODE_IMAGE} AS node-only
-RUN mkdir -p /rootfs/usr/local/bin /rootfs/etc /rootfs/tmp \
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /rootfs/usr/local/bin /rootfs/etc /rootfs/tmp \
+ && cp /usr/bin/tini-static /rootfs/usr/local/bin/tini \
  && cp /usr/local/bin/node /rootfs/usr/local/bin/ \
  && ldd /usr/local/bin/node | grep -o '/[^ ]*' | xargs -I{} cp --parents -L {} /rootfs \
  && chmod 1777 /rootfs/tmp \
@@ -84,4 +90,5 @@ USER 1000:1000
 EXPOSE 3000 8080 8081
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "const port = process.env.SERVICE === 'edge' || process.env.SERVICE === 'gateway' ? process.env.PORT : process.env.APP_PORT; fetch('http://127.0.0.1:' + port + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["tini", "--"]
 CMD ["node", "main.js"]

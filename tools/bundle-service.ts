@@ -7,9 +7,9 @@
 // npm package stays external and is loaded from node_modules at run time, because several cannot be
 // bundled at all (better-sqlite3 is a native addon; typeorm and the database drivers load optional
 // modules by name) and the runtime image ships the production node_modules anyway.
-import { cpSync, existsSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 const repoRoot = resolve(__dirname, '..');
@@ -78,12 +78,23 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
   });
   for (const folder of runtimeFolders) {
     const source = runtimeFolderOf(folder, Object.keys(metafile.inputs));
-    if (source) cpSync(source, join(outDir, folder), { recursive: true });
+    if (!source) continue;
+    cpSync(source, join(outDir, folder), { recursive: true });
+    // The browser sources in it are bundled when the service starts, from its service's own dependencies (preact,
+    // chart.js, the SignalR client), which no require() of the bundle names.
+    for (const name of dependenciesOf(dirname(source))) externals.add(name);
   }
   const result = { service, outFile, externals: [...externals].sort() };
   // Beside the bundle's folder, not in it: what tools/runtime-packages.ts copies into the service's image.
   writeFileSync(externalsFileOf(service, outRoot), `${JSON.stringify(result.externals, null, 2)}\n`);
   return result;
+}
+
+function dependenciesOf(packageDir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  return Object.keys(manifest.dependencies ?? {});
 }
 
 /**

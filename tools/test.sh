@@ -27,10 +27,6 @@ nice -n 10 bash tools/build-jaeger.sh >/dev/null 2>.tmp/jaeger-build.log &
 if [[ $# -eq 0 ]]; then
   bash tools/node-runtime.sh >.tmp/node-runtime.json 2>.tmp/node-runtime.log &
   second_node_pid=$!
-  # Podman and the base images (cached by their inputs' hash; a few minutes on a fresh machine, mostly waiting on the
-  # Debian mirror) for the images pass below.
-  bash tools/containers/base-images.sh >/dev/null 2>.tmp/base-images.log &
-  base_images_pid=$!
 fi
 
 if [[ ! -x node_modules/.bin/jest || package-lock.json -nt node_modules/.package-lock.json ]]; then
@@ -44,6 +40,14 @@ step "system packages and the slim daprd"
 wait "$go_tools_pid" || { cat .tmp/go-tools.log >&2; exit 1; }
 cat .tmp/go-tools.log
 node_modules/.bin/tsx tools/ensure-test-tools.ts
+if [[ $# -eq 0 ]]; then
+  # The images pass's builds, from now on beside the other passes (it needs daprd and node_modules, both ready now):
+  # Podman, the base images and every service's image, each cached (the base images by their inputs' hash, the
+  # images' stages by Podman). Cold, the dependency install inside the build (better-sqlite3 compiles) is most of it.
+  bash -c 'bash tools/containers/base-images.sh && bash tools/containers/build-images.sh --tag images-test' \
+    >.tmp/images.log 2>&1 &
+  images_pid=$!
+fi
 
 step "type-check"
 node_modules/.bin/tsc --noEmit -p tsconfig.json
@@ -123,7 +127,7 @@ else
   on_second_node node_modules/.bin/jest --ci --maxWorkers=2 --selectProjects unit \
     --json --outputFile=.tmp/jest-node-unit.json || status=$?
   step "jest: images (every service's image built with Podman and run as the chart runs it)"
-  wait "$base_images_pid" || { cat .tmp/base-images.log >&2; exit 1; }
+  wait "$images_pid" || { cat .tmp/images.log >&2; exit 1; }
   node_modules/.bin/jest --ci --selectProjects images \
     --json --outputFile=.tmp/jest-images.json || status=$?
   # docker-compose.yml run for real (Podman, tools/compose.sh) from those very images (SHOP_IMAGE_TAG: not built
