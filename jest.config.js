@@ -47,6 +47,15 @@ module.exports = {
       globalSetup: '<rootDir>/tests/deploy/support/global-setup.ts',
     },
     {
+      // Every service's image built with Podman (tools/containers) and run as the chart runs it: non-root, read-only
+      // root filesystem, no network, its health check, SIGTERM, its size.
+      ...common,
+      displayName: 'images',
+      testMatch: ['<rootDir>/tests/images/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/images/support/global-setup.ts',
+      testTimeout: 120_000,
+    },
+    {
       ...common,
       displayName: 'e2e-embedded',
       // The attack suite (tests/security) runs against each topology's public origin too; tests/security/dapr
@@ -63,6 +72,16 @@ module.exports = {
       globalSetup: '<rootDir>/tests/e2e/support/start-dapr.ts',
       globalTeardown: '<rootDir>/tests/e2e/support/stop-dapr.ts',
       setupFiles: ['<rootDir>/tests/e2e/support/use-dapr.ts'],
+    },
+    {
+      // The same black-box suite against docker-compose.yml run for real (Podman here, tools/compose.sh), from the
+      // images tools/test.sh built; tests/security/dapr attacks the host topology's own ports and stays there.
+      ...common,
+      displayName: 'e2e-compose',
+      testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts', '<rootDir>/tests/security/*.attack.test.ts'],
+      globalSetup: '<rootDir>/tests/e2e/support/start-compose.ts',
+      globalTeardown: '<rootDir>/tests/e2e/support/stop-compose.ts',
+      setupFiles: ['<rootDir>/tests/e2e/support/use-compose.ts'],
     },
   ],
 };

@@ -7,9 +7,9 @@
 // npm package stays external and is loaded from node_modules at run time, because several cannot be
 // bundled at all (better-sqlite3 is a native addon; typeorm and the database drivers load optional
 // modules by name) and the runtime image ships the production node_modules anyway.
-import { cpSync, existsSync, readdirSync, realpathSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 const repoRoot = resolve(__dirname, '..');
@@ -37,6 +37,11 @@ export function bundleableServices(root = repoRoot): string[] {
 /** The source file a bundle starts from. */
 export function entryOf(service: string, root = repoRoot): string {
   return join(root, otherEntries[service] ?? join('services', service, 'src', 'main.ts'));
+}
+
+/** The npm packages a bundle loads at run time, as its require() calls name them (written by bundleService). */
+export function externalsFileOf(service: string, outRoot = join(repoRoot, 'dist')): string {
+  return join(outRoot, `${service}.externals.json`);
 }
 
 export interface BundleResult {
@@ -73,9 +78,23 @@ export async function bundleService(service: string, outRoot = join(repoRoot, 'd
   });
   for (const folder of runtimeFolders) {
     const source = runtimeFolderOf(folder, Object.keys(metafile.inputs));
-    if (source) cpSync(source, join(outDir, folder), { recursive: true });
+    if (!source) continue;
+    cpSync(source, join(outDir, folder), { recursive: true });
+    // The browser sources in it are bundled when the service starts, from its service's own dependencies (preact,
+    // chart.js, the SignalR client), which no require() of the bundle names.
+    for (const name of dependenciesOf(dirname(source))) externals.add(name);
   }
-  return { service, outFile, externals: [...externals].sort() };
+  const result = { service, outFile, externals: [...externals].sort() };
+  // Beside the bundle's folder, not in it: what tools/runtime-packages.ts copies into the service's image.
+  writeFileSync(externalsFileOf(service, outRoot), `${JSON.stringify(result.externals, null, 2)}\n`);
+  return result;
+}
+
+function dependenciesOf(packageDir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  return Object.keys(manifest.dependencies ?? {});
 }
 
 /**
@@ -147,6 +166,15 @@ function relativeRequire(fromDir: string, file: string): string {
 }
 
 async function main(): Promise<void> {
+  // `--list`: every name a bundle (and an image) can be built for. `--entry <name>`: the source file a service starts from (the Dockerfile's dev stage runs it through tsx watch).
+  if (process.argv[2] === '--entry' && process.argv[3]) {
+    console.log(relative(repoRoot, entryOf(process.argv[3])));
+    return;
+  }
+  if (process.argv[2] === '--list') {
+    console.log(bundleableServices().join('\n'));
+    return;
+  }
   const requested = process.argv.slice(2);
   const known = bundleableServices();
   const unknown = requested.filter((name) => !known.includes(name));

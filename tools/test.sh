@@ -40,6 +40,14 @@ step "system packages and the slim daprd"
 wait "$go_tools_pid" || { cat .tmp/go-tools.log >&2; exit 1; }
 cat .tmp/go-tools.log
 node_modules/.bin/tsx tools/ensure-test-tools.ts
+if [[ $# -eq 0 ]]; then
+  # The images pass's builds, from now on beside the other passes (it needs daprd and node_modules, both ready now):
+  # Podman, the base images and every service's image, each cached (the base images by their inputs' hash, the
+  # images' stages by Podman). Cold, the dependency install inside the build (better-sqlite3 compiles) is most of it.
+  bash -c 'bash tools/containers/base-images.sh && bash tools/containers/build-images.sh --tag images-test' \
+    >.tmp/images.log 2>&1 &
+  images_pid=$!
+fi
 
 step "type-check"
 node_modules/.bin/tsc --noEmit -p tsconfig.json
@@ -118,8 +126,19 @@ else
   step "jest on Node $second_node_version: unit (two at a time)"
   on_second_node node_modules/.bin/jest --ci --maxWorkers=2 --selectProjects unit \
     --json --outputFile=.tmp/jest-node-unit.json || status=$?
+  step "jest: images (every service's image built with Podman and run as the chart runs it)"
+  wait "$images_pid" || { cat .tmp/images.log >&2; exit 1; }
+  node_modules/.bin/jest --ci --selectProjects images \
+    --json --outputFile=.tmp/jest-images.json || status=$?
+  # docker-compose.yml run for real (Podman, tools/compose.sh) from those very images (SHOP_IMAGE_TAG: not built
+  # again), and the same black-box suite against it, one file at a time as the other platforms: a jest run of its
+  # own, so its topology is up alone.
+  step "jest: e2e-compose (docker-compose.yml under Podman)"
+  SHOP_IMAGE_TAG="$(node_modules/.bin/tsx -e 'console.log(require("./tests/images/support/podman").testTag)')" \
+    node_modules/.bin/jest --ci --maxWorkers=1 --selectProjects e2e-compose \
+    --json --outputFile=.tmp/jest-compose.json || status=$?
   results=(.tmp/jest-isolated.json .tmp/jest-e2e-embedded.json .tmp/jest-system.json .tmp/jest-node-e2e-dapr.json
-    .tmp/jest-node-unit.json)
+    .tmp/jest-node-unit.json .tmp/jest-images.json .tmp/jest-compose.json)
 fi
 node -e '
   const runs = process.argv.slice(1).map((file) => require(`./${file}`));

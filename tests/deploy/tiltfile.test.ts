@@ -48,9 +48,14 @@ describe('the Tiltfile', () => {
     expect(status).toBe(0);
   });
 
-  it.each(services)('builds the %s image from its Dockerfile with a live update of the sources', (service) => {
+  it.each(services)('builds the %s image from the Dockerfile with a live update of the sources', (service) => {
     const build = calls('docker_build').find((call) => call.args.ref === `shop-${service}`);
-    expect(build?.args).toMatchObject({ context: '.', dockerfile: `services/${service}/Dockerfile`, target: 'dev' });
+    expect(build?.args).toMatchObject({
+      context: '.',
+      dockerfile: 'Dockerfile',
+      target: 'dev',
+      build_args: { SERVICE: service },
+    });
     expect(build?.args.live_update).toEqual([
       { step: 'fall_back_on', args: { files: ['package.json', 'package-lock.json'] } },
       { step: 'sync', args: { local_path: 'packages', remote_path: '/app/packages' } },
@@ -60,9 +65,14 @@ describe('the Tiltfile', () => {
     expect(deployment?.images).toEqual([`shop-${service}:dev`]);
   });
 
-  it('builds the gateway image from services/edge/Dockerfile.gateway with the same live update, before the ingress', () => {
+  it('builds the gateway image from the Dockerfile with the same live update, before the ingress', () => {
     const build = calls('docker_build').find((call) => call.args.ref === 'shop-gateway');
-    expect(build?.args).toMatchObject({ context: '.', dockerfile: 'services/edge/Dockerfile.gateway', target: 'dev' });
+    expect(build?.args).toMatchObject({
+      context: '.',
+      dockerfile: 'Dockerfile',
+      target: 'dev',
+      build_args: { SERVICE: 'gateway' },
+    });
     expect(build?.args.live_update).toEqual(calls('docker_build')[0]?.args.live_update);
     const deployment = report.objects.find((o) => o.kind === 'Deployment' && o.name === 'shop-gateway');
     expect(deployment?.images).toEqual(['shop-gateway:dev']);
