@@ -73,5 +73,15 @@ module.exports = {
       globalTeardown: '<rootDir>/tests/e2e/support/stop-dapr.ts',
       setupFiles: ['<rootDir>/tests/e2e/support/use-dapr.ts'],
     },
+    {
+      // The same black-box suite against docker-compose.yml run for real (Podman here, tools/compose.sh), from the
+      // images tools/test.sh built; tests/security/dapr attacks the host topology's own ports and stays there.
+      ...common,
+      displayName: 'e2e-compose',
+      testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts', '<rootDir>/tests/security/*.attack.test.ts'],
+      globalSetup: '<rootDir>/tests/e2e/support/start-compose.ts',
+      globalTeardown: '<rootDir>/tests/e2e/support/stop-compose.ts',
+      setupFiles: ['<rootDir>/tests/e2e/support/use-compose.ts'],
+    },
   ],
 };

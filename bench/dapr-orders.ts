@@ -10,6 +10,7 @@ import { orderThroughput } from './scenarios/order-throughput';
 import { cpuPerUnit, databaseUrlUnder, describeTopologyCpu, processTreeCpu } from './scenarios/process-cpu';
 import { productionEnv } from './scenarios/production-env';
 import { developmentAdmin, ShopClient } from './scenarios/shop-client';
+import { appMetricsUrlsOf } from './scenarios/statement-counts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -83,7 +84,13 @@ async function main() {
     const xactBefore = await transactions(dbUrl);
     let summary: string;
     try {
-      const result = await orderThroughput('orders placed → Paid, Dapr topology', origin, seconds);
+      const result = await orderThroughput(
+        'orders placed → Paid, Dapr topology',
+        origin,
+        seconds,
+        undefined,
+        appMetricsUrlsOf(process.env.E2E_DAPR_TOPOLOGY_FILE as string),
+      );
       summary = `${result.name}: ${result.perSecond}/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${result.note}`;
     } catch (error) {
       // A failed check still leaves the cost of what completed worth printing.

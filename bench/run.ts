@@ -18,6 +18,7 @@ import { productionEnv } from './scenarios/production-env';
 import type { RateResult } from './scenarios/rates';
 import { recommendationReads } from './scenarios/recommendation-reads';
 import { printQuality, recommendationsOffline } from './scenarios/recommendations-offline';
+import { appMetricsUrlsOf } from './scenarios/statement-counts';
 
 const root = join(__dirname, '..');
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
             origin,
             durationSeconds,
             rootPid === undefined ? undefined : { rootPid, postgresPort },
+            kind === 'dapr' ? appMetricsUrlsOf(process.env.E2E_DAPR_TOPOLOGY_FILE as string) : [`${origin}/metrics`],
           ),
         );
       } finally {

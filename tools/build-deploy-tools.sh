@@ -2,7 +2,7 @@
 # Prints (as JSON) where the offline deployment-check tools are, building them from Go modules when
 # missing: helm, kubeconform, tools/deploy-check, and the JSON schemas kubeconform validates against
 # (Kubernetes' from the OpenAPI document of k8s.io/kubernetes, Dapr's and the Prometheus Operator's
-# from their CustomResourceDefinitions). Nothing here downloads a binary: every piece comes through
+# ServiceMonitor and PrometheusRule from their CustomResourceDefinitions). Nothing here downloads a binary: every piece comes through
 # the Go module proxy.
 #
 # The result lives outside git in $SHOP_CACHE_DIR (default ~/.cache/shop-platform), keyed by a hash of
@@ -64,7 +64,7 @@ prometheus_dir="$(module_dir "github.com/prometheus-operator/prometheus-operator
   --swagger "$kubernetes_dir/api/openapi-spec/swagger.json" \
   --out "$work/schemas" \
   "$dapr_dir"/charts/dapr/crds/{components,configuration,resiliency,subscription,httpendpoints}.yaml \
-  "$prometheus_dir/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" >/dev/null
+  "$prometheus_dir"/example/prometheus-operator-crd/monitoring.coreos.com_{servicemonitors,prometheusrules}.yaml >/dev/null
 
 cat >"$work/tools.json" <<EOF
 {

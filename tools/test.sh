@@ -21,6 +21,9 @@ mkdir -p .tmp
 bash -c 'bash tools/build-daprd.sh daprd && bash tools/build-daprd.sh sentry && bash tools/build-deploy-tools.sh && bash tools/build-promtool.sh' \
   >/dev/null 2>.tmp/go-tools.log &
 go_tools_pid=$!
+# Jaeger (the trace test's backend, tools/build-jaeger.sh) is the largest build and only the system suite needs it:
+# it builds beside the others at a lower priority, and only the lane that runs that suite waits for it.
+nice -n 10 bash tools/build-jaeger.sh >/dev/null 2>.tmp/jaeger-build.log &
 if [[ $# -eq 0 ]]; then
   bash tools/node-runtime.sh >.tmp/node-runtime.json 2>.tmp/node-runtime.log &
   second_node_pid=$!
@@ -96,6 +99,11 @@ else
   lane_machine_node() {
     local failed=0
     platforms --selectProjects e2e-embedded --outputFile=.tmp/jest-e2e-embedded.json || failed=1
+    # The system suite's trace test needs Jaeger, built in the background since the run began: its lock makes this
+    # wait for that build (or build it again when it failed, printing why).
+    echo "== lane: Jaeger for the trace test ($((SECONDS - started))s)"
+    bash tools/build-jaeger.sh >/dev/null 2>>.tmp/jaeger-build.log || failed=1
+    cat .tmp/jaeger-build.log
     echo "== lane: system ($((SECONDS - started))s)"
     platforms --selectProjects system --outputFile=.tmp/jest-system.json || failed=1
     return "$failed"
@@ -122,8 +130,15 @@ else
   wait "$images_pid" || { cat .tmp/images.log >&2; exit 1; }
   node_modules/.bin/jest --ci --selectProjects images \
     --json --outputFile=.tmp/jest-images.json || status=$?
+  # docker-compose.yml run for real (Podman, tools/compose.sh) from those very images (SHOP_IMAGE_TAG: not built
+  # again), and the same black-box suite against it, one file at a time as the other platforms: a jest run of its
+  # own, so its topology is up alone.
+  step "jest: e2e-compose (docker-compose.yml under Podman)"
+  SHOP_IMAGE_TAG="$(node_modules/.bin/tsx -e 'console.log(require("./tests/images/support/podman").testTag)')" \
+    node_modules/.bin/jest --ci --maxWorkers=1 --selectProjects e2e-compose \
+    --json --outputFile=.tmp/jest-compose.json || status=$?
   results=(.tmp/jest-isolated.json .tmp/jest-e2e-embedded.json .tmp/jest-system.json .tmp/jest-node-e2e-dapr.json
-    .tmp/jest-node-unit.json .tmp/jest-images.json)
+    .tmp/jest-node-unit.json .tmp/jest-images.json .tmp/jest-compose.json)
 fi
 node -e '
   const runs = process.argv.slice(1).map((file) => require(`./${file}`));

@@ -16,6 +16,7 @@ import { parentPidOf } from './proc-stat';
 import { type CpuByProcess, cpuPerUnit, describeCpuPerUnit, mergeCpu, ownCpu, processTreeCpu } from './process-cpu';
 import { drive, percentile, type RateResult } from './rates';
 import { developmentAdmin, ShopClient } from './shop-client';
+import { describeStatementsPer, statementCounts } from './statement-counts';
 import {
   accountStock,
   describeStockAccount,
@@ -160,6 +161,8 @@ export async function orderThroughput(
   origin: string,
   seconds: number,
   cpu?: OrderCpuSource,
+  /** The services' /metrics, for their SQL statements and transactions per order (statement-counts.ts). */
+  metricsUrls: string[] = [],
 ): Promise<OrderRate> {
   const client = new ShopClient(origin);
   const { admin, products, tokens } = await seed(client);
@@ -191,6 +194,7 @@ export async function orderThroughput(
   await untilNothingPending(client, admin, 60_000);
   const warmUp = accepted;
   const cpuBefore = cpu && mergeCpu(processTreeCpu(cpu.rootPid, cpu), ownCpu(loadGenerator));
+  const statementsBefore = await statementCounts(metricsUrls);
   const startedAt = new Date();
 
   const deadline = Date.now() + seconds * 1000;
@@ -203,6 +207,7 @@ export async function orderThroughput(
   http.close();
   await untilNothingPending(client, admin, 300_000);
   const cpuAfter = cpu && mergeCpu(processTreeCpu(cpu.rootPid, cpu), ownCpu(loadGenerator));
+  const statementsAfter = statementsBefore && (await statementCounts(metricsUrls));
   // For a profile of the run (BENCH_CPU_PROF): `npx tsx bench/cpu-profile.ts <file> 30 <from> <to>`.
   console.error(`  ${name}: load from ${startedAt.toISOString()} to ${new Date().toISOString()}`);
   const placedInRun = accepted - warmUp;
@@ -255,7 +260,10 @@ export async function orderThroughput(
           `${settling.waitedMs} ms later; `
         : 'every Paid order committed when nothing was Pending; ') +
       'latency = Paid time − placement time on the server' +
-      (cpuPerOrder ? `; ${describeCpuPerUnit(cpuPerOrder, `order placed (${placedInRun} after the warm-up)`)}` : ''),
+      (cpuPerOrder ? `; ${describeCpuPerUnit(cpuPerOrder, `order placed (${placedInRun} after the warm-up)`)}` : '') +
+      (statementsBefore && statementsAfter
+        ? `; ${describeStatementsPer(statementsBefore, statementsAfter, placedInRun)}`
+        : ''),
     ...(cpuPerOrder ? { cpuPerOrder } : {}),
   };
 }

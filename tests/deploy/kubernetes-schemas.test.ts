@@ -1,14 +1,17 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { repoRoot } from './support/deploy-tools';
 import {
   deployCheck,
+  find,
   helmTemplate,
   type KubeconformResource,
   kubeconform,
   localValues,
   problemsOf,
   readManifests,
+  renderChart,
   requiredSecrets,
   setArgs,
   withoutGateway,
@@ -49,6 +52,8 @@ describe('every rendered manifest against the Kubernetes and CRD schemas', () =>
         '--set',
         'ingress.tls.enabled=true,metrics.serviceMonitor.enabled=true,metrics.grafanaDashboards.enabled=true,dapr.redis.enableTLS=true',
         '--set',
+        'metrics.prometheusRule.enabled=true,jaeger.enabled=true',
+        '--set',
         'services.catalog.autoscaling.targetMemoryUtilizationPercentage=80',
         '--set',
         'dapr.secretStore.readableSecrets={payment-provider}',
@@ -67,10 +72,15 @@ describe('every rendered manifest against the Kubernetes and CRD schemas', () =>
     expectAllValid(kubeconform({ text }), documents);
   });
 
-  it('validates every Dapr CRD kind the chart renders, the ServiceMonitor and the NetworkPolicies', () => {
+  it('validates every Dapr CRD kind the chart renders, the ServiceMonitor, the PrometheusRule and the NetworkPolicies', () => {
     const resources = kubeconform({
-      text: rendered([...setArgs(requiredSecrets), '--set', 'metrics.serviceMonitor.enabled=true']),
+      text: rendered([
+        ...setArgs(requiredSecrets),
+        '--set',
+        'metrics.serviceMonitor.enabled=true,metrics.prometheusRule.enabled=true',
+      ]),
     });
+    expect(problemsOf(resources)).toEqual([]);
     const kinds = new Set(resources.map((r) => `${r.version}/${r.kind}`));
     for (const kind of [
       'dapr.io/v1alpha1/Component',
@@ -78,6 +88,7 @@ describe('every rendered manifest against the Kubernetes and CRD schemas', () =>
       'dapr.io/v1alpha1/Resiliency',
       'dapr.io/v2alpha1/Subscription',
       'monitoring.coreos.com/v1/ServiceMonitor',
+      'monitoring.coreos.com/v1/PrometheusRule',
       'apps/v1/Deployment',
       'autoscaling/v2/HorizontalPodAutoscaler',
       'policy/v1/PodDisruptionBudget',
@@ -198,6 +209,25 @@ spec:
     expect(resources[0]?.status).toBe('statusInvalid');
     expect(resources[0]?.msg).toContain("'podSelectr' not allowed");
     expect(resources[0]?.msg).toContain('/spec/ingress/0/ports/0/port');
+  });
+
+  it('rejects the chart’s PrometheusRule with a misspelt field, a duration Prometheus cannot read and a rule without expr', () => {
+    const rule = find(
+      renderChart([...setArgs(requiredSecrets), '--set', 'metrics.prometheusRule.enabled=true']),
+      'PrometheusRule',
+      'shop',
+    );
+    expect(kubeconform({ text: stringify(rule) })[0]?.status).toBe('statusValid');
+    const [first, second, third] = rule.spec.groups[0].rules;
+    first.alrt = first.alert;
+    delete first.alert;
+    second.for = 'five minutes';
+    delete third.expr;
+    const [result] = kubeconform({ text: stringify(rule) });
+    expect(result?.status).toBe('statusInvalid');
+    for (const fragment of ["'alrt' not allowed", '/spec/groups/0/rules/1/for', "missing property 'expr'"]) {
+      expect(result?.msg).toContain(fragment);
+    }
   });
 
   it('fails a kind for which it has no schema instead of skipping it', () => {

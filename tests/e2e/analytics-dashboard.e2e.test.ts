@@ -14,10 +14,8 @@ import { baseUrl } from './support/base-url';
 import { eventually } from './support/eventually';
 import { orderReaching, payment, productWithStock, shippingAddress } from './support/shop';
 
-const topology =
-  process.env.E2E_BASE_URL === (process.env.E2E_EMBEDDED_URL ?? process.env.E2E_EMBEDDED_STARTED_URL)
-    ? 'embedded'
-    : 'dapr';
+/** embedded, dapr or compose (set by the jest project's tests/e2e/support/use-*.ts): names the screenshots. */
+const topology = process.env.E2E_TOPOLOGY ?? 'external';
 const outputDir = join(__dirname, '..', '..', '.tmp', 'test-output', 'analytics-dashboard');
 /** A figure reflects an event within 5 seconds; the saga runs first. */
 const liveWaitMs = 30_000;

@@ -9,7 +9,7 @@ import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
 import { json } from '@shop/testkit/src/listen';
 import jwt from 'jsonwebtoken';
 import { adminToken, bearer, newCustomer, postJson } from './support/accounts';
-import { baseUrl } from './support/base-url';
+import { appUrls, baseUrl } from './support/base-url';
 import { eventually } from './support/eventually';
 import { orderReaching, payment, productWithStock, shippingAddress } from './support/shop';
 
@@ -204,10 +204,11 @@ describe('the notifications hub (customers)', () => {
 
 // The Azure SignalR Service REST API on the platform's own port (CONTRACT.md, Local run defaults), with tokens made
 // from the connection string `Endpoint=<origin>;AccessKey=<HUB_ACCESS_KEY>;Version=1.0;`: the key is the
-// documented development default unless the run sets HUB_ACCESS_KEY (services/hub/README.md).
+// documented development default unless the run sets HUB_ACCESS_KEY (services/hub/README.md). The compose topology
+// keeps it off its origin, as Kubernetes does: there the endpoint is the hub's own address, as its callers inside use.
 describe('the Azure SignalR REST API', () => {
   const accessKey = process.env.HUB_ACCESS_KEY ?? 'shop-development-hub-access-key-0123456789';
-  const connection = `Endpoint=${baseUrl()};AccessKey=${accessKey};Version=1.0;`;
+  const connection = `Endpoint=${appUrls()?.hub ?? baseUrl()};AccessKey=${accessKey};Version=1.0;`;
   const fromConnectionString = (name: string) => new RegExp(`${name}=([^;]+);`).exec(connection)?.[1] as string;
   const token = (audience: string, claims: Record<string, unknown> = {}) =>
     jwt.sign({ aud: audience, ...claims }, fromConnectionString('AccessKey'), { algorithm: 'HS256', expiresIn: 300 });

@@ -1,18 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { TopologyDescription } from '@shop/testkit/src/dapr-topology';
 import { chartRuleGroups, dashboardExpressions, metricNamesIn } from '../deploy/support/monitoring';
-import { baseUrl } from './support/base-url';
+import { appUrls, baseUrl } from './support/base-url';
 
 /**
  * The chart's alert rules and Grafana dashboards name only metrics the platform really exposes: every metric
  * an expression selects is on the running platform's /metrics. The embedded topology serves every service's
- * metrics on its one origin; in the Dapr topology the gateway serves its own, and each service its own on its
- * app port (as Prometheus scrapes them in the cluster), read through the topology's description.
+ * metrics on its one origin; in the Dapr topologies the gateway serves its own, and each service its own on its
+ * app port (as Prometheus scrapes them in the cluster): the host one's read through the topology's description,
+ * the compose one's published on loopback (E2E_APP_URLS).
  */
-const embedded = process.env.E2E_BASE_URL === (process.env.E2E_EMBEDDED_URL ?? process.env.E2E_EMBEDDED_STARTED_URL);
+const embedded = process.env.E2E_TOPOLOGY === 'embedded';
 
 function metricsUrls(): string[] {
   if (embedded) return [`${baseUrl()}/metrics`];
+  const apps = appUrls();
+  if (apps) return [`${baseUrl()}/metrics`, ...Object.values(apps).map((url) => `${url}/metrics`)];
   const file = process.env.E2E_DAPR_TOPOLOGY_FILE;
   if (!file) throw new Error('E2E_DAPR_TOPOLOGY_FILE is not set: run this suite through the e2e-dapr jest project');
   const description = JSON.parse(readFileSync(file, 'utf8')) as TopologyDescription;
@@ -58,12 +61,17 @@ describe('the monitoring expressions against the running platform', () => {
   });
 
   // npm test runs a topology's suite on the second Node.js line with that Node first on PATH: this proves the
-  // platform's processes really run on it (a process started by another Node would pass every other test). A
-  // platform the suite did not start (E2E_<KIND>_URL) runs on whatever Node its owner chose.
-  const startedBySuite = !process.env[embedded ? 'E2E_EMBEDDED_URL' : 'E2E_DAPR_URL'];
-  (startedBySuite ? it : it.skip)('runs every process it scrapes on the Node.js this suite runs on', () => {
+  // platform's processes really run on it (a process started by another Node would pass every other test). The
+  // compose topology runs the images instead, every process on the one Node.js 24 they are built with
+  // (`FROM node:24…`), whatever Node runs this suite. A platform the suite did not start (E2E_<KIND>_URL) runs on
+  // whatever Node its owner chose.
+  const topology = process.env.E2E_TOPOLOGY ?? 'external';
+  const startedBySuite = topology !== 'external' && !process.env[`E2E_${topology.toUpperCase()}_URL`];
+  (startedBySuite ? it : it.skip)('runs every process it scrapes on the Node.js it should', () => {
     expect(nodeVersions.size).toBeGreaterThan(0);
-    for (const [url, version] of nodeVersions) expect({ url, version }).toEqual({ url, version: process.version });
+    const expected = topology === 'compose' ? [...nodeVersions.values()][0] : process.version;
+    if (topology === 'compose') expect(expected).toMatch(/^v24\./);
+    for (const [url, version] of nodeVersions) expect({ url, version }).toEqual({ url, version: expected });
   });
 
   it('finds the metrics of every service on /metrics (the scrape read what it should)', () => {

@@ -15,10 +15,8 @@ import { baseUrl } from './support/base-url';
 import { eventually } from './support/eventually';
 import { get } from './support/shop';
 
-const topology =
-  process.env.E2E_BASE_URL === (process.env.E2E_EMBEDDED_URL ?? process.env.E2E_EMBEDDED_STARTED_URL)
-    ? 'embedded'
-    : 'dapr';
+/** embedded, dapr or compose (set by the jest project's tests/e2e/support/use-*.ts): names the screenshots. */
+const topology = process.env.E2E_TOPOLOGY ?? 'external';
 const repoRoot = join(__dirname, '..', '..');
 const outputDir = join(repoRoot, '.tmp', 'test-output', 'storefront');
 /** The saga runs first, then the hub pushes the status. */

@@ -2,12 +2,13 @@
 # Installs Podman and what the project's image builds need from Debian's packages, when missing (as root; otherwise
 # it says what to install), and prints Podman's version. Recommends stay out: Debian's docker-compose with its
 # recommends would bring docker.io and containerd. iptables is needed by netavark (which fails with "No such file or
-# directory" without it); debootstrap makes the Debian base image (tools/containers/base-images.sh).
+# directory" without it); debootstrap makes the Debian base image (tools/containers/base-images.sh); docker-compose
+# runs docker-compose.yml against Podman's API (tools/compose.sh: podman-compose cannot share a sidecar's network).
 set -euo pipefail
 
 packages=(podman buildah runc iptables netavark aardvark-dns debootstrap fuse-overlayfs uidmap slirp4netns catatonit
-  podman-compose)
-commands=(podman buildah runc iptables /usr/lib/podman/netavark debootstrap podman-compose)
+  podman-compose docker-compose)
+commands=(podman buildah runc iptables /usr/lib/podman/netavark debootstrap podman-compose docker-compose)
 
 missing() {
   local command

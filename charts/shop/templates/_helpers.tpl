@@ -293,3 +293,30 @@ gateway could not), and every service when there is no gateway to send them thro
 {{- end -}}
 {{- toJson $reached -}}
 {{- end -}}
+
+{{/* Where the sidecars and the services export traces (OTLP/gRPC host:port): dapr.tracing.otlpEndpoint, else the
+chart's Jaeger when jaeger.enabled, else nothing (empty: no exporter). */}}
+{{- define "shop.otlpEndpoint" -}}
+{{- if .Values.dapr.tracing.otlpEndpoint -}}
+{{- .Values.dapr.tracing.otlpEndpoint -}}
+{{- else if .Values.jaeger.enabled -}}
+{{- printf "%s.%s.svc.cluster.local:4317" (include "shop.serviceName" (list . "jaeger")) .Release.Namespace -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The OTEL_* variables of a service's or the gateway's container: the OpenTelemetry SDK reads them (the kit turns
+tracing on when the endpoint is set). Nothing when no endpoint. */}}
+{{- define "shop.otlpEnv" -}}
+{{- with include "shop.otlpEndpoint" . }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ printf "http://%s" . | quote }}
+- name: OTEL_EXPORTER_OTLP_PROTOCOL
+  value: grpc
+{{- end }}
+{{- end -}}
+
+{{- define "shop.jaegerLabels" -}}
+{{ include "shop.commonLabels" . }}
+app.kubernetes.io/name: jaeger
+app.kubernetes.io/component: tracing
+{{- end -}}

@@ -4,21 +4,28 @@ import { hubClient } from './support/clients';
 import { type ProtocolServer, startProtocolServer } from './support/protocol-server';
 import { negotiate, RawWebSocket, recordSeparator } from './support/raw-websocket';
 
-// Every interval is shortened (the defaults are ASP.NET Core's 15 s / 30 s / 15 s) so the behaviour shows in
-// well under a second; the assertions are about what happens, with generous bounds, never about speed.
+// The interval a test is about is shortened (the defaults are ASP.NET Core's 15 s / 30 s / 15 s) so the behaviour
+// shows in about a second; every other interval stays long, so a loaded machine's pauses between a test's own steps
+// (negotiate, open, handshake, poll) never trip a timeout the test is not about. The assertions are about what
+// happens, with generous bounds, never about speed.
+const patient = {
+  keepAliveIntervalMs: 15_000,
+  clientTimeoutMs: 30_000,
+  handshakeTimeoutMs: 15_000,
+  disconnectTimeoutMs: 15_000,
+  longPollTimeoutMs: 300,
+};
+const servers: ProtocolServer[] = [];
+/** A protocol server with the patient intervals, but for those given. */
+async function serverWith(shortened: Partial<typeof patient>): Promise<ProtocolServer> {
+  const server = await startProtocolServer({ ...patient, ...shortened });
+  servers.push(server);
+  return server;
+}
+afterAll(() => Promise.all(servers.map((server) => server.stop())));
+
 let server: ProtocolServer;
 const hub = () => `${server.url}/hubs/test`;
-
-beforeAll(async () => {
-  server = await startProtocolServer({
-    keepAliveIntervalMs: 150,
-    clientTimeoutMs: 600,
-    handshakeTimeoutMs: 400,
-    disconnectTimeoutMs: 500,
-    longPollTimeoutMs: 300,
-  });
-});
-afterAll(() => server.stop());
 
 async function jsonSocket(): Promise<RawWebSocket> {
   const { connectionToken } = await negotiate(hub());
@@ -29,6 +36,10 @@ async function jsonSocket(): Promise<RawWebSocket> {
 }
 
 describe('keep-alive', () => {
+  beforeAll(async () => {
+    server = await serverWith({ keepAliveIntervalMs: 150 });
+  });
+
   it('pings a client it has sent nothing to for the keep-alive interval', async () => {
     const ws = await jsonSocket();
     expect((await ws.next(2_000)).data.toString()).toBe(`{"type":6}${recordSeparator}`);
@@ -38,11 +49,12 @@ describe('keep-alive', () => {
 
   it("keeps a stock client alive past its own server timeout, with the server's pings", async () => {
     const connection = hubClient(hub(), { transport: 'WebSockets' });
-    connection.serverTimeoutInMilliseconds = 500;
+    // Ten of the server's pings fit in the client's timeout, so only a server that stopped pinging loses it.
+    connection.serverTimeoutInMilliseconds = 1_500;
     connection.keepAliveIntervalInMilliseconds = 150;
     await connection.start();
     try {
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
       expect(connection.state).toBe(HubConnectionState.Connected);
       expect(await connection.invoke('Add', 1, 1)).toBe(2);
     } finally {
@@ -65,6 +77,7 @@ describe('keep-alive', () => {
 
 describe('timeouts', () => {
   it('closes a client that pinged once and then fell silent, with an error', async () => {
+    server = await serverWith({ clientTimeoutMs: 600 });
     const ws = await jsonSocket();
     ws.sendText(`{"type":6}${recordSeparator}`);
     let close: { type: number; error?: string } | undefined;
@@ -81,6 +94,7 @@ describe('timeouts', () => {
   });
 
   it('does not time out a client that never pinged (old clients do not)', async () => {
+    server = await serverWith({ clientTimeoutMs: 600 });
     const ws = await jsonSocket();
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(ws.closeCode).toBeUndefined();
@@ -88,6 +102,7 @@ describe('timeouts', () => {
   });
 
   it('cancels a handshake that does not come in time', async () => {
+    server = await serverWith({ handshakeTimeoutMs: 400 });
     const { connectionToken } = await negotiate(hub());
     const ws = await RawWebSocket.open(`${hub()}?id=${connectionToken}`);
     expect((await ws.next(2_000)).data.toString()).toBe(`{"error":"Handshake was canceled."}${recordSeparator}`);
@@ -95,11 +110,14 @@ describe('timeouts', () => {
   });
 
   it('forgets a negotiated connection whose transport never starts', async () => {
+    server = await serverWith({ disconnectTimeoutMs: 500 });
     const { connectionToken } = await negotiate(hub());
-    await eventually(async () => expect((await fetch(`${hub()}?id=${connectionToken}`)).status).toBe(404), 3_000, 50);
+    await eventually(async () => expect((await fetch(`${hub()}?id=${connectionToken}`)).status).toBe(404), 10_000, 50);
   });
 
   it('forgets a long-polling client that stopped polling', async () => {
+    // Long enough that the test's own polls, one after another, keep it; short enough to pass while it waits.
+    server = await serverWith({ disconnectTimeoutMs: 2_000 });
     const { connectionToken, connectionId } = await negotiate(hub());
     const url = `${hub()}?id=${connectionToken}`;
     await fetch(url);
@@ -107,6 +125,6 @@ describe('timeouts', () => {
     await (await fetch(url)).text();
     const lifetime = server.hubs.endpoint('/hubs/test')?.lifetime;
     expect(await lifetime?.connectionExists(connectionId)).toBe(true);
-    await eventually(async () => expect(await lifetime?.connectionExists(connectionId)).toBe(false), 3_000, 50);
+    await eventually(async () => expect(await lifetime?.connectionExists(connectionId)).toBe(false), 15_000, 50);
   });
 });

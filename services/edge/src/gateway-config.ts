@@ -13,6 +13,11 @@ export interface GatewayConfig {
   OPERATIONS_PORT?: number;
   IDLE_TIMEOUT_MS: number;
   INTERNAL_ONLY_PATHS: string[];
+  /**
+   * Development only: the gateway also catches email on this SMTP port (on HOST) and shows it at /dev/mailbox, as
+   * `npm run start:dapr` does beside its gateway; docker-compose sends the notifications service's email here.
+   */
+  DEV_MAILBOX_SMTP_PORT?: number;
   /** Base URL of each service the gateway fronts, by service name. */
   upstreams: Record<string, string>;
 }
@@ -61,6 +66,7 @@ function schemaFor(services: string[]): Joi.ObjectSchema {
     OPERATIONS_PORT: Joi.number().port(),
     IDLE_TIMEOUT_MS: Joi.number().integer().min(1_000).max(3_600_000).default(30_000),
     INTERNAL_ONLY_PATHS: pathList.default(defaultInternalOnlyPaths),
+    DEV_MAILBOX_SMTP_PORT: Joi.number().port(),
     ...Object.fromEntries(services.map((service) => [upstreamVariable(service), baseUrl])),
   });
 }
@@ -98,6 +104,9 @@ export function loadGatewayConfig(services: string[], env: NodeJS.ProcessEnv = p
   if (values.OPERATIONS_PORT !== undefined && values.OPERATIONS_PORT !== 0 && values.OPERATIONS_PORT === values.PORT) {
     problems.push('OPERATIONS_PORT: must differ from PORT');
   }
+  if (values.DEV_MAILBOX_SMTP_PORT !== undefined && values.NODE_ENV === 'production') {
+    problems.push('DEV_MAILBOX_SMTP_PORT: development only; in production email goes to the SMTP server of SMTP_URL');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     NODE_ENV: values.NODE_ENV as string,
@@ -109,6 +118,9 @@ export function loadGatewayConfig(services: string[], env: NodeJS.ProcessEnv = p
     OPERATIONS_PORT: values.OPERATIONS_PORT as number | undefined,
     IDLE_TIMEOUT_MS: values.IDLE_TIMEOUT_MS as number,
     INTERNAL_ONLY_PATHS: values.INTERNAL_ONLY_PATHS as string[],
+    ...(values.DEV_MAILBOX_SMTP_PORT === undefined
+      ? {}
+      : { DEV_MAILBOX_SMTP_PORT: values.DEV_MAILBOX_SMTP_PORT as number }),
     upstreams,
   };
 }

@@ -3,6 +3,7 @@
 // starts no service; it reads their names and public paths from the manifests and their addresses from
 // UPSTREAM_<SERVICE> variables.
 import { createProcessLogger, type Logger, routedPaths, runMain, type ServiceManifest, startTracing } from '@shop/kit';
+import { devMailboxRoute, serveDevMailbox, startDevMailbox } from './dev-mailbox';
 import type { GatewayRoute } from './gateway';
 import { loadGatewayConfig } from './gateway-config';
 import { type RunningGateway, serveGateway } from './serve-gateway';
@@ -44,11 +45,15 @@ export async function runGateway(options: GatewayMainOptions = {}): Promise<Runn
   // The platform's origin is where most traces start: its server span and the proxied call to the service.
   const tracing = startTracing('gateway', options.env ?? process.env);
   const log = options.log ?? createProcessLogger('gateway', config);
+  const mailbox =
+    config.DEV_MAILBOX_SMTP_PORT === undefined
+      ? undefined
+      : await serveDevMailbox(await startDevMailbox({ host: config.HOST, port: config.DEV_MAILBOX_SMTP_PORT }));
   const routes = gatewayRoutes(manifests, config.upstreams);
   const gateway = await serveGateway({
     pages: [await storefrontPages()],
     name: 'gateway',
-    routes,
+    routes: mailbox ? [...routes, devMailboxRoute(mailbox)] : routes,
     host: config.HOST,
     port: config.PORT,
     operationsPort: config.OPERATIONS_PORT,
@@ -57,7 +62,7 @@ export async function runGateway(options: GatewayMainOptions = {}): Promise<Runn
     unroutedPaths: config.INTERNAL_ONLY_PATHS,
     idleTimeoutMs: config.IDLE_TIMEOUT_MS,
     handleSignals: options.handleSignals ?? false,
-    closers: [async () => tracing?.shutdown()],
+    closers: [async () => tracing?.shutdown(), ...(mailbox ? [mailbox.close] : [])],
   });
   const unfronted = manifests.filter((manifest) => !(manifest.name in config.upstreams)).map((m) => m.name);
   log.info(
@@ -67,6 +72,7 @@ export async function runGateway(options: GatewayMainOptions = {}): Promise<Runn
       upstreams: config.upstreams,
       unfronted,
       internalOnly: config.INTERNAL_ONLY_PATHS,
+      ...(mailbox ? { devMailboxSmtp: mailbox.smtpUrl } : {}),
     },
     'gateway listening',
   );

@@ -87,8 +87,13 @@ describe('the dev mailbox of npm start', () => {
       expect(one.headers.get('content-security-policy')).toContain("default-src 'none'");
       expect(await one.text()).toBe('<p>x</p>');
       expect((await fetch(`${served.url}/dev/mailbox/${randomUUID()}`)).status).toBe(404);
-      // The gateway asks each route's target whether it is ready.
+      // The gateway asks each route's target whether it is ready, and lists its OpenAPI document at /docs.
       expect((await fetch(`${served.url}/readyz`)).status).toBe(200);
+      const document = (await (await fetch(`${served.url}/openapi/dev-mailbox.json`)).json()) as {
+        paths: Record<string, Record<string, { 'x-access'?: string }>>;
+      };
+      expect(Object.keys(document.paths).sort()).toEqual(['/dev/mailbox', '/dev/mailbox/{id}']);
+      expect(document.paths['/dev/mailbox']?.get?.['x-access']).toBe('anyone');
     } finally {
       await served.close();
     }

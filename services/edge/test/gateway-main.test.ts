@@ -3,8 +3,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import Router from '@koa/router';
 import { ConfigError, createLogger } from '@shop/kit';
 import { eventually } from '@shop/testkit/src/eventually';
+import { freePort } from '@shop/testkit/src/free-port';
 import { json } from '@shop/testkit/src/listen';
 import Koa from 'koa';
+import { simpleParser } from 'mailparser';
+import { createTransport } from 'nodemailer';
 import WebSocket, { WebSocketServer } from 'ws';
 import { upstreamVariable } from '../src/gateway-config';
 import { runGateway } from '../src/gateway-main';
@@ -242,6 +245,56 @@ describe('the gateway process without an operations port', () => {
   });
 });
 
+describe('the gateway process with a dev mailbox (DEV_MAILBOX_SMTP_PORT, docker-compose)', () => {
+  it('catches email on that SMTP port and shows it at /dev/mailbox, with its source as it came', async () => {
+    const catalog = await upstream('catalog');
+    const smtpPort = await freePort();
+    const gateway = await runGateway({
+      env: { PORT: '0', UPSTREAM_CATALOG: catalog.url, DEV_MAILBOX_SMTP_PORT: String(smtpPort) },
+      log,
+    });
+    try {
+      const transport = createTransport({ url: `smtp://127.0.0.1:${smtpPort}` });
+      await transport.sendMail({
+        from: 'Shop <no-reply@shop.local>',
+        to: 'dev@example.com',
+        subject: 'Through the gateway',
+        text: 'caught',
+      });
+      transport.close();
+      const listed = await fetch(`http://127.0.0.1:${gateway.port}/dev/mailbox`, {
+        headers: { accept: 'application/json' },
+      });
+      expect(listed.status).toBe(200);
+      const { items } = (await listed.json()) as { items: Array<{ to: string[]; subject: string; raw: string }> };
+      expect(items.map((item) => [item.to, item.subject])).toEqual([[['dev@example.com'], 'Through the gateway']]);
+      const parsed = await simpleParser((items[0] as { raw: string }).raw);
+      expect(parsed.from?.value).toEqual([{ name: 'Shop', address: 'no-reply@shop.local' }]);
+      expect(parsed.text?.trim()).toBe('caught');
+      // The gateway asks every route's target whether it is ready; the mailbox says it is.
+      expect((await fetch(`http://127.0.0.1:${gateway.port}/readyz`)).status).toBe(200);
+    } finally {
+      await gateway.shutdown();
+      await catalog.close();
+    }
+    // Closed with the gateway: nothing listens on the SMTP port any more.
+    const transport = createTransport({ url: `smtp://127.0.0.1:${smtpPort}`, connectionTimeout: 2_000 });
+    await expect(transport.verify()).rejects.toThrow();
+    transport.close();
+  });
+
+  it('leaves /dev/mailbox unrouted without it', async () => {
+    const catalog = await upstream('catalog');
+    const gateway = await runGateway({ env: { PORT: '0', UPSTREAM_CATALOG: catalog.url }, log });
+    try {
+      expect((await fetch(`http://127.0.0.1:${gateway.port}/dev/mailbox`)).status).toBe(404);
+    } finally {
+      await gateway.shutdown();
+      await catalog.close();
+    }
+  });
+});
+
 describe('the gateway process in front of a service that hangs', () => {
   it('says so on /readyz within the check time and leaves no request to it open', async () => {
     const open = new Set<Socket>();
@@ -360,5 +413,16 @@ describe('the gateway configuration', () => {
     expect(
       await problemsOf({ PORT: '8080', OPERATIONS_PORT: '8080', UPSTREAM_CATALOG: 'http://catalog:3000' }),
     ).toEqual(['OPERATIONS_PORT: must differ from PORT']);
+  });
+
+  it('refuses a dev mailbox in production', async () => {
+    expect(
+      await problemsOf({
+        NODE_ENV: 'production',
+        PORT: '0',
+        DEV_MAILBOX_SMTP_PORT: '1025',
+        UPSTREAM_CATALOG: 'http://catalog:3000',
+      }),
+    ).toEqual(['DEV_MAILBOX_SMTP_PORT: development only; in production email goes to the SMTP server of SMTP_URL']);
   });
 });

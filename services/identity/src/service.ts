@@ -14,7 +14,7 @@ import { identityMigrations } from './infrastructure/migrations';
 import { scryptPasswords } from './infrastructure/scrypt-passwords';
 import { SigningKeyRing } from './infrastructure/signing-keys';
 import { stateLoginAttempts } from './infrastructure/state-login-attempts';
-import { typeormUnitOfWork } from './infrastructure/typeorm-store';
+import { typeormReads, typeormUnitOfWork } from './infrastructure/typeorm-store';
 
 const keyMaintenanceIntervalMs = 60 * 60_000;
 const daySeconds = 86_400;
@@ -37,6 +37,7 @@ export const identityService: ServiceManifest<IdentityConfig> = {
     await keys.ensureKey();
     const deps: IdentityDeps = {
       unitOfWork: typeormUnitOfWork(dataSource),
+      reads: typeormReads(dataSource),
       passwords: scryptPasswords({ log2Cost: config.PASSWORD_HASH_COST }),
       accessTokens: jwtAccessTokens({
         keys,

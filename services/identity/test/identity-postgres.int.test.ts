@@ -12,7 +12,7 @@ import { jwtAccessTokens } from '../src/infrastructure/jwt-access-tokens';
 import { identityMigrations } from '../src/infrastructure/migrations';
 import { scryptPasswords } from '../src/infrastructure/scrypt-passwords';
 import { SigningKeyRing } from '../src/infrastructure/signing-keys';
-import { typeormUnitOfWork } from '../src/infrastructure/typeorm-store';
+import { typeormReads, typeormUnitOfWork } from '../src/infrastructure/typeorm-store';
 import { upgradeKeepsAccounts } from './support/locale-phone-upgrade';
 
 const logDir = join(resolve(__dirname, '../../..'), '.tmp/test-logs/identity-postgres');
@@ -35,6 +35,7 @@ beforeAll(async () => {
   await keys.ensureKey();
   deps = {
     unitOfWork: typeormUnitOfWork(dataSource),
+    reads: typeormReads(dataSource),
     passwords: scryptPasswords({ log2Cost: 8 }),
     accessTokens: jwtAccessTokens({ keys, issuer: 'shop-identity', audience: 'shop', ttlSeconds: 900 }),
     loginAttempts: { begin: async () => 0, succeeded: async () => {} },

@@ -69,24 +69,39 @@ export interface CaughtMail {
   parsed: ParsedMail;
 }
 
-function mailDir(): string {
-  const dir = process.env.E2E_MAIL_DIR;
-  if (!dir) {
-    throw new Error(
-      'E2E_MAIL_DIR is not set: the emails are read from the SMTP server the e2e set-up starts with its topology ' +
-        '(a topology given by E2E_<KIND>_URL sends its email elsewhere)',
-    );
-  }
-  return dir;
+/** Every message the catcher stored, in the order they arrived. */
+function storedIn(dir: string): StoredMail[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as StoredMail);
+}
+
+/**
+ * Every message the compose topology's dev mailbox holds (the gateway catches its email: docker-compose.yml), in the
+ * order they arrived, as its JSON answer gives them: envelope and source as they came over SMTP.
+ */
+async function storedAt(mailboxUrl: string): Promise<StoredMail[]> {
+  const res = await fetch(mailboxUrl, { headers: { accept: 'application/json' } });
+  if (res.status !== 200) throw new Error(`${mailboxUrl} answered ${res.status}: ${await res.text()}`);
+  const { items } = (await res.json()) as { items: Array<{ from: string; to: string[]; raw: string }> };
+  // Newest first there.
+  return items.reverse().map((item) => ({ envelope: { from: item.from, to: item.to }, raw: item.raw }));
 }
 
 /** The messages sent to `address` so far, in the order they arrived (only those are parsed). */
 export async function mailsTo(address: string): Promise<CaughtMail[]> {
-  const dir = mailDir();
-  const stored = readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as StoredMail)
-    .filter((mail) => mail.envelope.to.includes(address));
+  const dir = process.env.E2E_MAIL_DIR;
+  const mailboxUrl = process.env.E2E_MAILBOX_URL;
+  if (!dir && !mailboxUrl) {
+    throw new Error(
+      'neither E2E_MAIL_DIR nor E2E_MAILBOX_URL is set: the emails are read from the SMTP server the e2e set-up ' +
+        'starts with its topology, or the compose topology dev mailbox (a topology given by E2E_<KIND>_URL sends ' +
+        'its email elsewhere)',
+    );
+  }
+  const stored = (dir ? storedIn(dir) : await storedAt(mailboxUrl as string)).filter((mail) =>
+    mail.envelope.to.includes(address),
+  );
   return Promise.all(stored.map(async (mail) => ({ envelope: mail.envelope, parsed: await simpleParser(mail.raw) })));
 }

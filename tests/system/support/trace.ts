@@ -22,23 +22,27 @@ export function ownerOf(span: ReceivedSpan): string {
   return typeof named === 'string' ? named : span.service;
 }
 
-/** A span exported by daprd rather than by a Node service (whose scopes are OpenTelemetry JS packages or the kit). */
-export function fromDaprd(span: ReceivedSpan): boolean {
-  return !span.scope.startsWith('@opentelemetry/') && span.scope !== '@shop/kit';
-}
-
-/** Places an order under a traceparent of our own and waits until the saga has settled it. */
-export async function placeOrderUnder(traceId: string): Promise<void> {
+/**
+ * Places an order under a traceparent of our own (the trace `traceId`, as a child of a client span `callerSpanId`
+ * that only the caller knows) and waits until the saga has settled it; answers the order's id and the answer's
+ * traceparent header.
+ */
+export async function placeOrderUnder(
+  traceId: string,
+  callerSpanId = randomBytes(8).toString('hex'),
+): Promise<{ orderId: string; traceparent: string | null }> {
   const productId = await productWithStock(5);
   const customer = await newCustomer();
   const res = await postJson(
     '/api/orders',
     { items: [{ productId, quantity: 1 }], shippingAddress, payment: payment() },
-    { ...bearer(customer.accessToken), traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    { ...bearer(customer.accessToken), traceparent: `00-${traceId}-${callerSpanId}-01` },
   );
   expect(res.status).toBe(202);
   const placed = await json(res);
   await orderReaching(placed.id, customer.accessToken, ['Paid']);
+  // The answer names the trace too (the orders service's server span), as the platform answers every request.
+  return { orderId: placed.id as string, traceparent: res.headers.get('traceparent') };
 }
 
 /** Waits until the trace has spans of every one of `owners`, prints it (span names per owner) and answers it. */

@@ -25,7 +25,8 @@ type Report struct {
 	Configs map[string]string `json:"configs,omitempty"`
 }
 
-// Check loads the file with no variables from the environment, so every ${VAR} must have a default.
+// Check loads the file with no variables from the environment, so every ${VAR} must have a default, and with
+// every profile switched on.
 func Check(file string) (*Report, error) {
 	absolute, err := filepath.Abs(file)
 	if err != nil {
@@ -36,6 +37,9 @@ func Check(file string) (*Report, error) {
 		cli.WithWorkingDirectory(filepath.Dir(absolute)),
 		cli.WithName("shop"),
 		cli.WithResolvedPaths(true),
+		// Every profile's services too (Jaeger is under `observability`): each is checked and reported, with its
+		// profiles in the report, as if it were switched on.
+		cli.WithProfiles([]string{"*"}),
 	)
 	if err != nil {
 		return nil, err

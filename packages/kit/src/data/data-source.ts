@@ -5,6 +5,7 @@ import { kitEntities } from './kit-entities';
 import { kitMigrations } from './kit-migrations';
 import { runMigrationsUnderLock, whileSqliteBusy } from './migration-lock';
 import { queryLogger } from './query-logger';
+import { cacheQueryTexts } from './query-text-cache';
 import { sqliteBindingOptions } from './sqlite-binding';
 import { bindIntegerParameters, sqliteStatementCacheSize } from './sqlite-statements';
 
@@ -34,6 +35,7 @@ const sqliteBusyTimeoutMs = 5_000;
  * `initialize()` runs the pending migrations; the schema is never synchronized from the entities.
  */
 export function createDataSource(url: string, settings: DataSourceSettings): DataSource {
+  cacheQueryTexts();
   const entities = unique([...kitEntities, ...settings.entities]);
   const migrations = unique<MigrationClass>([...kitMigrations, ...settings.migrations]);
   const dataSource = new DataSource({

@@ -22,7 +22,7 @@ export {
   sweepIdempotencyKeys,
   withoutCardData,
 } from './idempotency';
-export { handleOnce, type InboxResult } from './inbox';
+export { handleOnce, handleOnceInGroup, type InboxResult } from './inbox';
 export {
   creationPage,
   type KeysetPage,

@@ -458,11 +458,15 @@ export class OutboxRelay {
     if (this.leaseRunningOut(claim)) return { done: [], leaseRunningOut: true };
     const byTopic = new Map<string, OutboxEventRecord[]>();
     for (const row of claim.rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    // Each entry carries its own row's traceparent; the call itself continues the first row's trace (a call belongs
+    // to one trace), not whichever request or poll woke the relay, so a lone row's publish is in its own trace.
     const results = await Promise.allSettled(
       [...byTopic].map(([topic, rows]) =>
-        publishBulk(
-          topic,
-          rows.map((row) => ({ event: envelopeOf(row), traceparent: row.traceparent })),
+        withTraceparent(rows[0]?.traceparent, () =>
+          publishBulk(
+            topic,
+            rows.map((row) => ({ event: envelopeOf(row), traceparent: row.traceparent })),
+          ),
         ),
       ),
     );

@@ -48,6 +48,14 @@ function inTransactionOn<T>(
 }
 
 /**
+ * Runs `work` as inside a transaction on `dataSource` for the nested-transaction check: for work that a transaction
+ * runs in another async context than its own (the inbox's group commit runs each event in its delivery's context).
+ */
+export function insideTransactionOf<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  return inTransactionOn(dataSource, active?.getStore(), work);
+}
+
+/**
  * Runs `work` in one database transaction: it commits when `work` returns, rolls back when it throws
  * (rethrowing) or when it returned through `tx.rollbackWith(value)`. After a commit that wrote outbox rows,
  * the relays of this DataSource are woken so that publishing starts at once.

@@ -1,6 +1,6 @@
-import type { EventEnvelope } from '@shop/contracts';
+import { type AppId, deliveryBatchWindowsMs, type EventEnvelope } from '@shop/contracts';
 import type { DataSource } from 'typeorm';
-import { handleOnce } from '../data/inbox';
+import { handleOnce, handleOnceInGroup } from '../data/inbox';
 import type { Logger } from '../log/logger';
 import { recordDeliveryFailure } from '../mesh/delivery-failures';
 import type { Delivery, DeliveryOutcome, Subscription } from '../mesh/port';
@@ -25,15 +25,26 @@ export interface IntakeOptions<TDeps> {
  */
 export function inboxIntake<TDeps>(
   subscriptions: EventSubscription<TDeps, InboxEventContext>[],
-  options: IntakeOptions<TDeps> & { dataSource: DataSource },
+  options: IntakeOptions<TDeps> & {
+    dataSource: DataSource;
+    /**
+     * The events share transactions (handleOnceInGroup): by default for the observers (packages/contracts
+     * deliveryBatchWindowsMs), whose events no step of the saga waits on; the saga's steps take each event alone.
+     */
+    groupCommit?: boolean;
+  },
 ): Subscription[] {
+  const groupCommit = options.groupCommit ?? deliveryBatchWindowsMs[options.service as AppId] !== undefined;
+  const applyOnce = groupCommit ? handleOnceInGroup : handleOnce;
   return subscriptions.map((subscription) => ({
     topic: subscription.topic,
     handle: (envelope, delivery) =>
       receive(subscription, envelope, delivery, options, async (ctx, event) => {
         const consumer = consumerName(options.service, subscription.topic);
         const committed: Array<() => Promise<void> | void> = [];
-        const result = await handleOnce(options.dataSource, consumer, event.id, async (tx) => {
+        const result = await applyOnce(options.dataSource, consumer, event.id, async (tx) => {
+          // A group that rolled back runs its events again alone: only the run that committed counts.
+          committed.length = 0;
           const answer = await subscription.handle(
             { ...ctx, tx, afterCommit: (work) => committed.push(work) },
             event,

@@ -65,8 +65,11 @@ afterEach(() => db.destroy());
 const quantity = async () => (await db.manager.findOneByOrFail(WidgetEntity, { id: 'w1' })).quantity;
 
 /** The intake's subscription, with every outcome it answered the mesh recorded. */
-function intakeSubscription(): { subscription: Subscription; outcomes: Array<DeliveryOutcome | 'threw'> } {
-  const [subscription] = inboxIntake([stockIntoWidget], { service, log, dataSource: db, deps });
+function intakeSubscription(groupCommit = false): {
+  subscription: Subscription;
+  outcomes: Array<DeliveryOutcome | 'threw'>;
+} {
+  const [subscription] = inboxIntake([stockIntoWidget], { service, log, dataSource: db, deps, groupCommit });
   if (!subscription) throw new Error('no subscription');
   const outcomes: Array<DeliveryOutcome | 'threw'> = [];
   return {
@@ -172,6 +175,31 @@ describe('the event intake on the embedded bus', () => {
     expect(outcomes).toEqual(['retry', 'success']);
     expect(await quantity()).toBe(2);
     expect(deps.committed).toEqual([event.id]);
+  });
+});
+
+describe('the event intake of an observer (group commit)', () => {
+  it('applies events delivered together in shared transactions, each once; a failing one retried alone', async () => {
+    const bus = new EmbeddedBus({ logger: log, retry: { initialBackoffMs: 5, maxBackoffMs: 10 } });
+    try {
+      const { subscription, outcomes } = intakeSubscription(true);
+      bus.register(service, { subscriptions: [subscription] });
+      // The group's attempt fails, then the first event run alone fails too: that one is retried by the bus.
+      deps.behaviours = ['throw', 'throw'];
+      const events = Array.from({ length: 6 }, (_, i) => stockChanged({ available: i + 1 }));
+      const publisher = bus.meshFor('inventory');
+      await Promise.all([...events, events[2] as EventEnvelope].map((e) => publisher.publish(topics.stockChanged, e)));
+      await bus.drain();
+
+      // 1 + 2 + … + 6: each applied once, the duplicate and the failed attempt left nothing.
+      expect(await quantity()).toBe(21);
+      expect([...deps.committed].sort()).toEqual(events.map((e) => e.id).sort());
+      expect(await db.manager.count(InboxEvent)).toBe(6);
+      expect(outcomes.filter((o) => o === 'success')).toHaveLength(7);
+      expect(outcomes.filter((o) => o !== 'success')).toEqual(['threw']);
+    } finally {
+      await bus.close();
+    }
   });
 });
 

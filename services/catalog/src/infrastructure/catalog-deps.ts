@@ -1,4 +1,4 @@
-import { bindStore, dialectOf, type Logger, type Tx, transaction } from '@shop/kit';
+import { autocommit, bindStore, type Logger, type Tx, transaction } from '@shop/kit';
 import type { DataSource } from 'typeorm';
 import type { CatalogDeps, CatalogReads, CatalogTx, ProductCache } from '../application/ports';
 import { categoryStore } from './category-store';
@@ -19,15 +19,12 @@ export function catalogTx(tx: Tx): CatalogTx {
 
 /** The application's ports on one DataSource. */
 export function catalogDeps(dataSource: DataSource, cache: ProductCache, log: Logger): CatalogDeps {
-  const sqlite = dialectOf(dataSource) === 'sqlite';
   return {
     transaction: (work) => transaction(dataSource, (tx) => work(catalogTx(tx))),
-    // SQLite has one connection for everyone: a plain read would run inside whichever transaction is open on
-    // it and see (and cache) rows that may still roll back. There reads queue like transactions; the server
-    // databases read in autocommit, from the pool.
-    read: sqlite
-      ? (work) => transaction(dataSource, (tx) => work(storesIn(tx)))
-      : (work) => work(storesIn({ manager: dataSource.manager })),
+    // In autocommit: the server databases read from the pool; SQLite has one connection for everyone, where a
+    // plain read would run inside whichever transaction is open on it and see (and cache) rows that may still roll
+    // back, so there the read takes its turn in the kit's queue, between transactions (no BEGIN and COMMIT).
+    read: (work) => autocommit(dataSource, (manager) => work(storesIn({ manager }))),
     cache,
     log,
   };

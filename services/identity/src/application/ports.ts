@@ -62,6 +62,12 @@ export interface IdentityStore {
 /** Runs `work` in one transaction over the identity database. */
 export type UnitOfWork = <T>(work: (store: IdentityStore) => Promise<T>) => Promise<T>;
 
+/** What a read alone needs: the stores' lookups. */
+export type IdentityReads = Pick<IdentityStore, 'customers' | 'refreshTokens'>;
+
+/** Runs lookups that need no transaction (each is one statement; nothing is written). */
+export type Reads = <T>(work: (store: IdentityReads) => Promise<T>) => Promise<T>;
+
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** `rehash` when the stored hash was made with weaker parameters than today's. */
@@ -102,6 +108,7 @@ export interface Clock {
 
 export interface IdentityDeps {
   unitOfWork: UnitOfWork;
+  reads: Reads;
   passwords: PasswordHasher;
   accessTokens: AccessTokenIssuer;
   loginAttempts: LoginAttempts;

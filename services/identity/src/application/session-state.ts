@@ -9,9 +9,9 @@ import type { IdentityDeps } from './ports';
 export async function sessionState(
   _ctx: HandlerContext,
   { sessionId }: { sessionId: string },
-  deps: Pick<IdentityDeps, 'unitOfWork'>,
+  deps: Pick<IdentityDeps, 'reads'>,
 ): Promise<SessionState> {
-  return deps.unitOfWork(async (store) => {
+  return deps.reads(async (store) => {
     const customerId = await store.refreshTokens.liveFamilyOwner(sessionId);
     if (!customerId) return { active: false };
     const customer = await store.customers.byId(customerId);

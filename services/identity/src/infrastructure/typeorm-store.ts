@@ -1,6 +1,6 @@
-import { creationPage, isUniqueViolation, type Tx, transaction } from '@shop/kit';
+import { autocommit, creationPage, isUniqueViolation, type Tx, transaction } from '@shop/kit';
 import { type DataSource, type EntityManager, IsNull } from 'typeorm';
-import type { Addresses, Customers, IdentityStore, RefreshTokens, UnitOfWork } from '../application/ports';
+import type { Addresses, Customers, IdentityStore, Reads, RefreshTokens, UnitOfWork } from '../application/ports';
 import type { Customer } from '../domain/customer';
 import { rolesFromColumn, rolesToColumn } from '../domain/roles';
 import { AddressEntity, CustomerEntity, type CustomerRow, RefreshTokenEntity } from './entities';
@@ -8,6 +8,17 @@ import { AddressEntity, CustomerEntity, type CustomerRow, RefreshTokenEntity } f
 /** The identity database behind the application's ports: one TypeORM transaction per unit of work. */
 export function typeormUnitOfWork(dataSource: DataSource): UnitOfWork {
   return (work) => transaction(dataSource, (tx) => work(storeOf(tx)));
+}
+
+/**
+ * Lookups in autocommit, without a BEGIN and a COMMIT around them (a session check runs two, for every service's
+ * requests once its check is stale); on SQLite in the kit's queue, between transactions.
+ */
+export function typeormReads(dataSource: DataSource): Reads {
+  return (work) =>
+    autocommit(dataSource, (manager) =>
+      work({ customers: customersOf(manager), refreshTokens: refreshTokensOf(manager) }),
+    );
 }
 
 function storeOf(tx: Tx): IdentityStore {

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { type DataSource, IsNull, Not } from 'typeorm';
 import {
   handleOnce,
+  handleOnceInGroup,
   hashRequest,
+  InboxEvent,
   kitMigrations,
   OutboxEvent,
   OutboxRelay,
   runIdempotent,
+  type Tx,
   transaction,
 } from '../../../src/data';
 import { describeIdempotencyExpiry } from './idempotency-expiry';
@@ -166,6 +169,35 @@ export function describeRelationalData(label: string, startServer: () => Promise
       expect(results.filter((result) => result.status === 'duplicate')).toHaveLength(19);
       expect((await db.manager.findOneByOrFail(WidgetEntity, { id: 'w1' })).quantity).toBe(99);
       expect(await handleOnce(db, 'stock', 'event-1', async () => 'again')).toEqual({ status: 'duplicate' });
+    });
+
+    it('applies events grouped into shared transactions each once, next to the same events handled alone', async () => {
+      const db = await freshDatabase();
+      await db.manager.insert(WidgetEntity, { id: 'w1', name: 'sprocket', quantity: 100 });
+      const take = (eventId: string) => async (tx: Tx) => {
+        await tx.manager.decrement(WidgetEntity, { id: 'w1' }, 'quantity', 1);
+        return eventId;
+      };
+      const ids = Array.from({ length: 12 }, (_, i) => `grouped-${i}`);
+      // Every event three times: twice in groups (the same group and the next), once alone in its own transaction.
+      const results = await Promise.all([
+        ...ids.map((id) => handleOnceInGroup(db, 'stock', id, take(id))),
+        ...ids.map((id) => handleOnceInGroup(db, 'stock', id, take(id))),
+        ...ids.map((id) => handleOnce(db, 'stock', id, take(id))),
+        new Promise((resolve) => setImmediate(resolve)).then(() =>
+          Promise.all(ids.map((id) => handleOnceInGroup(db, 'stock', id, take(id)))),
+        ),
+      ]);
+      const flat = results.flat() as Array<{ status: string; value?: string }>;
+      expect(
+        flat
+          .filter((r) => r.status === 'applied')
+          .map((r) => r.value)
+          .sort(),
+      ).toEqual([...ids].sort());
+      expect(flat.filter((r) => r.status === 'duplicate')).toHaveLength(ids.length * 3);
+      expect((await db.manager.findOneByOrFail(WidgetEntity, { id: 'w1' })).quantity).toBe(100 - ids.length);
+      expect(await db.manager.countBy(InboxEvent, { consumer: 'stock' })).toBe(ids.length);
     });
 
     it('executes concurrent requests with one idempotency key once, replays them, and refuses a different body', async () => {

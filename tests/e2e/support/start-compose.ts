@@ -1,0 +1,5 @@
+import { startComposeTopology } from './compose-topology';
+
+export default async function startOnce(): Promise<void> {
+  await startComposeTopology();
+}
