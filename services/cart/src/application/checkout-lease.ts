@@ -161,35 +161,34 @@ export async function settleExpiredCheckout(
   const read = await deps.carts.read(ref);
   const lease = read?.cart.checkout;
   if (!read || !lease || checkoutUnderWay(read.cart, deps.clock.now())) return 'none';
-  const record = await deps.records.find(input.customerId, lease.idempotencyKey);
-  if (record && record.orderId === lease.orderId) {
-    await finishCheckout(
-      ctx,
-      { ref, cartId: read.cart.id, customerId: input.customerId, lease, answer: record, order: record.order },
-      deps,
-    );
-    return 'finished';
-  }
-  const found = await deps.orders.find(lease.orderId, input.authorization);
-  if (found === 'unavailable') return 'unavailable';
-  if (found === 'absent') {
+  const placed = await placedOrder(lease, input, deps);
+  if (placed === 'unavailable') return 'unavailable';
+  if (placed === 'absent') {
     // Orders may still be working on it (a slow placement outlived the lease): remembered as released.
     await releaseLease(ctx, { ref, lease, mayYetBePlaced: true }, deps);
     return 'released';
   }
-  await finishCheckout(
-    ctx,
-    {
-      ref,
-      cartId: read.cart.id,
-      customerId: input.customerId,
-      lease,
-      answer: { status: 202, body: found.body },
-      order: found.order,
-    },
-    deps,
-  );
+  await finishCheckout(ctx, { ref, cartId: read.cart.id, customerId: input.customerId, lease, ...placed }, deps);
   return 'finished';
+}
+
+/**
+ * What became of a checkout's order: the key's record when it names that order (what the checkout answered), else
+ * orders' own answer (202, as a placement answers); `absent` when orders has no such order, `unavailable` when
+ * orders could not say.
+ */
+async function placedOrder(
+  checkout: { idempotencyKey: string; orderId: string },
+  input: { customerId: string; authorization: string },
+  deps: LeaseDeps,
+): Promise<{ answer: { status: number; body: unknown }; order: PlacedOrder } | 'absent' | 'unavailable'> {
+  const record = await deps.records.find(input.customerId, checkout.idempotencyKey);
+  if (record?.orderId === checkout.orderId) {
+    return { answer: { status: record.status, body: record.body }, order: record.order };
+  }
+  const found = await deps.orders.find(checkout.orderId, input.authorization);
+  if (typeof found !== 'object') return found;
+  return { answer: { status: 202, body: found.body }, order: found.order };
 }
 
 /**
@@ -207,19 +206,10 @@ export async function settleReleasedCheckouts(
   let finished = false;
   for (const released of releasedCheckoutsToAsk(read?.cart, deps.clock.now())) {
     if (!read) break;
+    const placed = await placedOrder(released, input, deps);
+    if (typeof placed !== 'object') continue;
     const lease: CheckoutLease = { ...released, expiresAt: released.releasedAt };
-    const record = await deps.records.find(input.customerId, released.idempotencyKey);
-    const found =
-      record?.orderId === released.orderId
-        ? { body: record.body, order: record.order, status: record.status }
-        : await deps.orders.find(released.orderId, input.authorization);
-    if (typeof found !== 'object') continue;
-    const answer = { status: 'status' in found ? found.status : 202, body: found.body };
-    await finishCheckout(
-      ctx,
-      { ref, cartId: read.cart.id, customerId: input.customerId, lease, answer, order: found.order },
-      deps,
-    );
+    await finishCheckout(ctx, { ref, cartId: read.cart.id, customerId: input.customerId, lease, ...placed }, deps);
     finished = true;
   }
   return finished;
